@@ -1,0 +1,1 @@
+"""Bridge: the open platform that runs an Intensive Outpatient Program."""

@@ -1,0 +1,15 @@
+"""`bridge worker`: run background tasks (reminders, exports) from the database queue."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (django-tasks' database backend)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Process what is queued, then exit.")
+        parser.add_argument("--queue-name", default="*", help="Queue(s) to work on (default: all).")
+
+    def handle(self, *args, batch: bool, queue_name: str, **options):
+        call_command("db_worker", batch=batch, queue_name=queue_name, interval=1)

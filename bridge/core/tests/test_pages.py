@@ -1,0 +1,80 @@
+"""Every page answers every persona without a server error, and home pages fit each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bridge.testing.urls import all_routes
+
+PUBLIC = {"core:healthz", "accounts:login"}
+
+
+@pytest.mark.parametrize("route", [r for r in all_routes() if r.name not in PUBLIC], ids=str)
+def test_anonymous_visitors_are_sent_to_sign_in(world, client, route):
+    kwargs = route.fill(participant_id=world.alex.pk)
+    response = client.get(reverse(route.name, kwargs=kwargs))
+    assert response.status_code in (302, 405), route
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["director", "intake", "therapist_a", "prescriber", "nurse", "frontdesk", "peer", "auditor", "outsider"],
+)
+def test_no_page_errors_for_any_persona(world, login, persona):
+    client = login(world.staff[persona])
+    for route in all_routes():
+        kwargs = route.fill(participant_id=world.alex.pk, user_id=world.therapist_a.pk)
+        response = client.get(reverse(route.name, kwargs=kwargs))
+        assert response.status_code < 500, f"{persona} {route}"
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("director", ["Census", "Credentials to renew"]),
+        ("intake", ["Waiting for intake", "Casey"]),
+        ("therapist_a", ["My caseload", "Alex"]),
+        ("frontdesk", ["Front desk"]),
+        ("auditor", ["Recent access denials"]),
+    ],
+)
+def test_home_page_per_role(world, login, persona, expected):
+    html = login(world.staff[persona]).get("/").content.decode()
+    for text in expected:
+        assert text in html
+
+
+def test_expired_license_is_flagged_for_the_director(world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bridge.accounts.models import Credential
+
+    Credential.objects.create(
+        user=world.therapist_b,
+        kind="LPCC",
+        number="X1",
+        issuing_state="CA",
+        expires_on=timezone.localdate() - timedelta(days=3),
+    )
+    client = login(world.director)
+    assert "Expired" in client.get("/").content.decode()
+    staff_page = client.get(reverse("accounts:staff_list")).content.decode()
+    assert "LPCC — expired" in staff_page
+
+
+def test_healthz_is_public_and_cheap(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").content == b"ok"
+
+
+def test_security_headers_are_sent(world, login):
+    response = login(world.director).get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Request-ID"]

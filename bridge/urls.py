@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bridge.core.urls")),
+    path("", include("bridge.accounts.urls")),
+    path("", include("bridge.participants.urls")),
+    path("", include("bridge.audit.urls")),
+]
+
+handler400 = "bridge.core.views.bad_request"
+handler403 = "bridge.core.views.permission_denied"
+handler404 = "bridge.core.views.page_not_found"
+handler500 = "bridge.core.views.server_error"

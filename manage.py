@@ -1,0 +1,7 @@
+#!/usr/bin/env python
+"""Django's manage.py, kept for habit; `bridge` does the same."""
+
+from bridge.cli import main
+
+if __name__ == "__main__":
+    main()
