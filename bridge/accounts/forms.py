@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+
+from bridge.accounts import credentials
+from bridge.accounts.models import Credential
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Six-digit code",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the six digits your authenticator app shows."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()
+
+
+class CredentialForm(forms.ModelForm):
+    kind = forms.ChoiceField(label="Type", choices=credentials.CHOICES)
+
+    class Meta:
+        model = Credential
+        fields = ["kind", "number", "issuing_state", "expires_on", "verified_on"]
+        widgets = {
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "verified_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean_issuing_state(self) -> str:
+        state = self.cleaned_data["issuing_state"].strip().upper()
+        if len(state) != 2 or not state.isalpha():
+            raise forms.ValidationError("Use the two-letter state code, for example CA.")
+        return state

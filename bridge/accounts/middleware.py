@@ -1,0 +1,90 @@
+"""Session limits and the two-factor requirement for staff."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+
+SESSION_STARTED = "bridge_started_at"
+SESSION_LAST_SEEN = "bridge_last_seen"
+# Writing last-seen on every request would save the session row every time; a minute's
+# granularity is enough for a 15-minute limit.
+_TOUCH_EVERY_SECONDS = 60
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return HttpResponseRedirect(url)
+
+
+class SessionLimitsMiddleware:
+    """Sign staff out after 15 idle minutes or 12 hours since sign-in, whichever comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            idle = now - last_seen > settings.BRIDGE_IDLE_MINUTES * 60
+            too_long = now - started > settings.BRIDGE_SESSION_MAX_HOURS * 3600
+            if idle or too_long:
+                audit_record(
+                    action=Action.SESSION_EXPIRED,
+                    actor=user,
+                    object_type="session",
+                    detail={"reason": "idle" if idle else "absolute"},
+                )
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out after 15 minutes without activity."
+                    if idle
+                    else "You were signed out: a session lasts at most 12 hours.",
+                )
+                return _redirect(request, reverse(settings.LOGIN_URL))
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = now
+            if now - last_seen >= _TOUCH_EVERY_SECONDS or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Until a staff member has passed the second factor, only the MFA pages and sign-out work.
+
+    It applies to everyone when BRIDGE_REQUIRE_MFA is on (production), and to anyone who has
+    enrolled a device when it is off (the demo).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        if not getattr(view_func, "login_required", True) or getattr(view_func, "mfa_exempt", False):
+            return None
+        from django_otp import user_has_device
+
+        if user_has_device(user, confirmed=True):
+            return _redirect(request, reverse("accounts:mfa_verify"))
+        if settings.BRIDGE_REQUIRE_MFA:
+            return _redirect(request, reverse("accounts:mfa_setup"))
+        return None

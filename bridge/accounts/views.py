@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import base64
+import uuid
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bridge.accounts import services
+from bridge.accounts.access import require_director, staff_for, staff_visible_to
+from bridge.accounts.forms import CredentialForm, LoginForm, TokenForm
+from bridge.accounts.models import Role
+
+LOCKED_MESSAGE = (
+    "Sign-in is paused after several unsuccessful attempts. Try again in 15 minutes, "
+    "or ask your program director to help."
+)
+
+
+def mfa_exempt(view):
+    view.mfa_exempt = True
+    return view
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return "/"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None:
+            services.session_start(request=request, user=user)
+            return redirect(_next_url(request))
+        locked = bool(getattr(request, "axes_locked_out", False))
+        services.session_failed(request=request, username=username, locked=locked)
+        # Same words whether or not the account exists.
+        form.add_error(None, "That username and password do not match.")
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this once a username/address pair is locked; it never says if the account exists."""
+    form = LoginForm()
+    return render(
+        request, "accounts/login.html", {"form": form, "locked": LOCKED_MESSAGE, "next": "/"}, status=429
+    )
+
+
+@require_POST
+@mfa_exempt
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.session_end(request=request)
+    messages.info(request, "You are signed out.")
+    return redirect("accounts:login")
+
+
+@mfa_exempt
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect("core:home")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            services.mfa_verified(request=request, device=device)
+            return redirect(_next_url(request))
+        services.mfa_failed(request=request)
+        form.add_error("token", "That code did not work. Codes change every 30 seconds and work once.")
+    return render(request, "accounts/mfa_verify.html", {"form": form})
+
+
+@mfa_exempt
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if any(d.confirmed for d in devices_for_user(user)) and not user.is_verified():
+        return redirect("accounts:mfa_verify")
+    if any(d.confirmed for d in devices_for_user(user)):
+        return render(request, "accounts/mfa_done.html")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or request.method == "GET":
+        device = services.mfa_device_start(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.mfa_device_confirm(request=request, device=device)
+            messages.success(request, "Two-factor sign-in is on for your account.")
+            return redirect("core:home")
+        services.mfa_failed(request=request)
+        form.add_error(
+            "token", "That code did not match. Check the time on your phone and try the newest code."
+        )
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1b2a3a", light="#ffffff")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(qr_svg),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    require_director(request)
+    staff = (
+        staff_visible_to(request.user)
+        .prefetch_related("roles__program", "credentials")
+        .order_by("last_name", "first_name")
+    )
+    return render(request, "accounts/staff_list.html", {"staff": staff, "roles": Role})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+    staff = staff_for(request, user_id)
+    form = CredentialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.credential_add(actor=request.user, user=staff, **form.cleaned_data)
+        messages.success(request, "Credential added.")
+        return redirect("accounts:staff_detail", user_id=staff.pk)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "staff": staff,
+            "form": form,
+            "credentials": staff.credentials.all(),
+            "roles": staff.roles.select_related("program"),
+        },
+    )
+
+
+@require_POST
+def staff_deactivate(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+    staff = staff_for(request, user_id)
+    if staff == request.user:
+        messages.error(request, "You cannot deactivate your own account.")
+    elif staff.is_active:
+        services.staff_deactivate(actor=request.user, user=staff)
+        messages.success(request, f"{staff} is deactivated and signed out everywhere.")
+    return redirect("accounts:staff_detail", user_id=staff.pk)
