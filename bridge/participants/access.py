@@ -1,0 +1,203 @@
+"""Who may see or change a participant: the one access rule, written once.
+
+A staff member sees a participant when
+  * they hold a program-wide role in the participant's program that covers the participant's
+    status (a director sees everyone; intake sees prospects and people in screening; front desk
+    sees everyone for scheduling, not the chart), or
+  * they are on the participant's care team and hold a clinical role in that program.
+The auditor sees the audit log, never charts.
+
+What they may then do is a set of capabilities (Cap). Missing the participant and not being
+allowed to see it look the same (404); seeing it but lacking the capability for an action is 403.
+Every view that takes a participant id goes through `participant_for` (usually via the
+`participant_view` decorator) and every list through `Participant.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+from bridge.accounts.models import Role
+from bridge.participants.models import CareTeamMember, Participant
+
+S = Participant.Status
+
+
+class Cap(enum.StrEnum):
+    VIEW = "view"  # demographics, contact, care team, schedule
+    EDIT = "edit"  # change demographics, contact, status, schedule
+    CHART = "chart"  # read the clinical record
+    DOCUMENT = "document"  # write to the clinical record
+    PRESCRIBE = "prescribe"  # medication orders
+    MANAGE_TEAM = "manage_team"  # assign and end care-team members
+
+
+_ALL_CLINICAL = frozenset({Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT})
+
+# Role -> (statuses covered, or None for every status; capabilities), for the role's whole program.
+PROGRAM_WIDE: dict[str, tuple[frozenset[str] | None, frozenset[Cap]]] = {
+    Role.DIRECTOR: (None, _ALL_CLINICAL | {Cap.MANAGE_TEAM}),
+    Role.INTAKE: (frozenset({S.PROSPECT, S.SCREENING}), _ALL_CLINICAL),
+    Role.FRONT_DESK: (None, frozenset({Cap.VIEW, Cap.EDIT})),
+}
+
+# Role -> capabilities when the staff member is on the participant's care team.
+CARE_TEAM: dict[str, frozenset[Cap]] = {
+    Role.DIRECTOR: _ALL_CLINICAL | {Cap.MANAGE_TEAM},
+    Role.INTAKE: _ALL_CLINICAL,
+    Role.THERAPIST: _ALL_CLINICAL,
+    Role.PRESCRIBER: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE}),
+    Role.NURSE: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT}),
+    Role.PEER: frozenset({Cap.VIEW}),
+    Role.FRONT_DESK: frozenset({Cap.VIEW, Cap.EDIT}),
+    # Role.AUDITOR: deliberately absent.
+}
+
+# The primary clinician also manages the team.
+TEAM_ROLE_EXTRA: dict[str, frozenset[Cap]] = {
+    CareTeamMember.TeamRole.PRIMARY_CLINICIAN: frozenset({Cap.MANAGE_TEAM}),
+}
+
+
+def _active_membership(user) -> QuerySet[CareTeamMember]:
+    return CareTeamMember.objects.filter(staff=user, ended_at__isnull=True)
+
+
+def capabilities(user, participant: Participant, team_roles: Iterable[str] | None = None) -> frozenset[Cap]:
+    """Everything `user` may do with `participant`. `team_roles` may be passed to save a query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    roles = user.roles_in(participant.program_id)
+    caps: set[Cap] = set()
+    for role in roles:
+        rule = PROGRAM_WIDE.get(role)
+        if rule is not None:
+            statuses, granted = rule
+            if statuses is None or participant.status in statuses:
+                caps |= granted
+    if team_roles is None:
+        team_roles = list(
+            _active_membership(user).filter(participant=participant).values_list("team_role", flat=True)
+        )
+    team_roles = list(team_roles)
+    if team_roles:
+        for role in roles:
+            caps |= CARE_TEAM.get(role, frozenset())
+        if caps:  # team roles only add to someone the program already lets in clinically
+            for team_role in team_roles:
+                caps |= TEAM_ROLE_EXTRA.get(team_role, frozenset())
+    return frozenset(caps)
+
+
+def visible(qs: QuerySet[Participant], user) -> QuerySet[Participant]:
+    """Filter `qs` to the participants `user` may see (the list form of `capabilities`)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    rule = Q(pk__in=[])
+    for role, (statuses, granted) in PROGRAM_WIDE.items():
+        if Cap.VIEW not in granted:
+            continue
+        programs = user.programs_with_role(role)
+        if programs:
+            clause = Q(program_id__in=programs)
+            if statuses is not None:
+                clause &= Q(status__in=statuses)
+            rule |= clause
+    team_programs = user.programs_with_role(*[r for r, caps in CARE_TEAM.items() if Cap.VIEW in caps])
+    if team_programs:
+        on_team = _active_membership(user).filter(participant=OuterRef("pk"))
+        rule |= Q(program_id__in=team_programs) & Q(Exists(on_team))
+    return qs.filter(rule)
+
+
+def _view_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else request.path
+
+
+def participant_for(
+    request: HttpRequest,
+    participant_id: uuid.UUID | str,
+    *,
+    cap: Cap = Cap.VIEW,
+    object_type: str = "participant",
+    object_id: str | None = None,
+) -> Participant:
+    """Return the participant if `request.user` holds `cap` on it; audit the read or the denial.
+
+    Raises Http404 when the participant is missing or not visible (the two look alike) and
+    PermissionDenied (403) when it is visible but `cap` is not granted. A GET or HEAD that
+    passes is recorded as a read of `object_type`/`object_id`; writes are audited by the service.
+    """
+    from bridge.audit.actions import Action, Outcome
+    from bridge.audit.services import audit_record
+
+    user = request.user
+    try:
+        pid = uuid.UUID(str(participant_id))
+    except ValueError:
+        pid = None
+    participant = (
+        Participant.objects.select_related("program").filter(pk=pid).first() if pid is not None else None
+    )
+    caps = capabilities(user, participant) if participant is not None else frozenset()
+    detail = {"view": _view_name(request), "needed": str(cap)}
+    if Cap.VIEW not in caps or cap not in caps:
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            actor=user,
+            # The log links the participant even when the user may not see them: auditors need
+            # "who tried to open this chart". Only the user's response hides that it exists.
+            participant=participant,
+            object_type=object_type,
+            object_id=object_id or str(participant_id),
+            outcome=Outcome.DENIED,
+            detail={**detail, "found": participant is not None},
+        )
+        if Cap.VIEW not in caps:
+            raise Http404("No participant here.")
+        raise PermissionDenied("Your role does not allow this for this participant.")
+    if request.method in ("GET", "HEAD"):
+        audit_record(
+            action=Action.READ,
+            actor=user,
+            participant=participant,
+            object_type=object_type,
+            object_id=object_id or str(participant.pk),
+            detail={"view": detail["view"]},
+        )
+    request.participant_caps = caps  # type: ignore[attr-defined]
+    return participant
+
+
+def participant_view(cap: Cap = Cap.VIEW, *, post: Cap | None = None, get: bool = True) -> Callable:
+    """Decorate a view taking `participant_id`: it receives the checked Participant instead.
+
+    GET needs `cap`; POST (allowed only when `post` is given) needs `post`; `get=False` makes a
+    POST-only action. The capabilities are kept on the view so the generated access-matrix test
+    knows what each URL requires.
+    """
+
+    allowed = (("GET", "HEAD") if get else ()) + (("POST",) if post is not None else ())
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, participant_id: uuid.UUID, *args, **kwargs) -> HttpResponse:
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            needed = post if request.method == "POST" and post is not None else cap
+            participant = participant_for(request, participant_id, cap=needed)
+            return view(request, participant, *args, **kwargs)
+
+        wrapper.participant_cap = cap if get else None  # type: ignore[attr-defined]
+        wrapper.participant_post_cap = post  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

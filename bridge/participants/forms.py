@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from bridge.accounts.models import User
+from bridge.participants.models import CareTeamMember, Participant
+from bridge.participants.services import EDITABLE_FIELDS, TEAM_ELIGIBLE_ROLES
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = list(EDITABLE_FIELDS)
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        labels = {"emergency_contact_relationship": "Relationship"}
+
+    def clean_date_of_birth(self) -> date:
+        dob = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if dob > today:
+            raise forms.ValidationError("Date of birth cannot be in the future.")
+        if dob.year < 1900:
+            raise forms.ValidationError("Check the year of birth.")
+        if (today - dob).days < 365 * 12:
+            raise forms.ValidationError("Participants are at least 12 years old.")
+        return dob
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Participant.Status.choices]
+    )
+    clinician = forms.ChoiceField(label="Primary clinician", required=False)
+
+    def __init__(self, *args, clinicians=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].choices = [("", "Anyone"), *[(str(u.pk), str(u)) for u in clinicians]]
+
+
+class CareTeamAddForm(forms.Form):
+    staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Staff member")
+    team_role = forms.ChoiceField(choices=CareTeamMember.TeamRole.choices, label="Role on the team")
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = (
+            User.objects.filter(
+                is_active=True, roles__program_id=participant.program_id, roles__role__in=TEAM_ELIGIBLE_ROLES
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

@@ -1,0 +1,131 @@
+"""Participants (the program's patients) and the care team that is the basis of access."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ParticipantQuerySet:
+        """The participants this staff member may see: the one list rule, in access.py."""
+        from bridge.participants import access
+
+        return access.visible(self, user)
+
+
+class Participant(models.Model):
+    """A person in, or asking about, treatment at one program ("patient" in FHIR)."""
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        SCREENING = "screening", "Screening"
+        ACTIVE = "active", "Active"
+        STEP_DOWN = "step_down", "Step-down"
+        DISCHARGED = "discharged", "Discharged"
+        ALUMNI = "alumni", "Alumni"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="participants")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    pronouns = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["program", "status"], name="participant_program_status"),
+            models.Index(fields=["last_name", "first_name"], name="participant_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gt=date(1900, 1, 1)), name="participant_dob_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date | None = None) -> int:
+        day = day or timezone.localdate()
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def is_adolescent(self) -> bool:
+        return self.age_on() < 18
+
+
+class CareTeamMember(models.Model):
+    """A staff member assigned to a participant's care team. Ended, never deleted."""
+
+    class TeamRole(models.TextChoices):
+        PRIMARY_CLINICIAN = "primary", "Primary clinician"
+        CLINICIAN = "clinician", "Clinician"
+        PRESCRIBER = "prescriber", "Prescriber"
+        NURSE = "nurse", "Nurse"
+        PEER = "peer", "Peer support"
+        CASE_MANAGER = "case_manager", "Case manager"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="care_team")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_assignments"
+    )
+    team_role = models.CharField(max_length=20, choices=TeamRole.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(team_role="primary", ended_at__isnull=True),
+                name="one_active_primary_clinician",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "staff"],
+                condition=Q(ended_at__isnull=True),
+                name="care_team_member_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="care_team_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "ended_at"], name="care_team_staff_active")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.get_team_role_display()}) for {self.participant_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

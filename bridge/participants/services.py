@@ -1,0 +1,131 @@
+"""Every change to a participant's core record or care team, each with its audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.accounts.models import Role, User
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.participants.models import CareTeamMember, Participant
+from bridge.programs.models import Program
+
+EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "pronouns",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "status",
+)
+
+# Staff who may be put on a care team, by the role they hold in the participant's program.
+TEAM_ELIGIBLE_ROLES = {
+    Role.DIRECTOR,
+    Role.INTAKE,
+    Role.THERAPIST,
+    Role.PRESCRIBER,
+    Role.NURSE,
+    Role.PEER,
+    Role.FRONT_DESK,
+}
+
+
+def participant_create(*, actor: User, program: Program, **fields: Any) -> Participant:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_create got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        participant = Participant(program=program, **fields)
+        participant.full_clean()
+        participant.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            participant=participant,
+            object_type="participant",
+            object_id=str(participant.pk),
+        )
+    return participant
+
+
+def participant_update(*, actor: User, participant: Participant, **changes: Any) -> list[str]:
+    """Apply `changes`; returns the names of fields that really changed (audited, values are not)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_update got unknown fields {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(participant, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(participant, name, changes[name])
+        participant.full_clean()
+        participant.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            participant=participant,
+            object_type="participant",
+            object_id=str(participant.pk),
+            detail={"fields": sorted(changed)},
+        )
+    return changed
+
+
+def care_team_add(*, actor: User, participant: Participant, staff: User, team_role: str) -> CareTeamMember:
+    """Add `staff` to the team. A new primary clinician replaces the current one (ended, not deleted)."""
+    if not staff.is_active:
+        raise ValidationError({"staff": "This staff member is deactivated."})
+    if not (staff.roles_in(participant.program_id) & TEAM_ELIGIBLE_ROLES):
+        raise ValidationError({"staff": "Only staff of this participant's program can join the care team."})
+    with transaction.atomic():
+        now = timezone.now()
+        current = CareTeamMember.objects.select_for_update().filter(
+            participant=participant, ended_at__isnull=True
+        )
+        if current.filter(staff=staff).exists():
+            raise ValidationError({"staff": f"{staff} is already on the care team."})
+        if team_role == CareTeamMember.TeamRole.PRIMARY_CLINICIAN:
+            for previous in current.filter(team_role=team_role):
+                _end(actor=actor, member=previous, when=now)
+        member = CareTeamMember(participant=participant, staff=staff, team_role=team_role, started_at=now)
+        member.full_clean()
+        member.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            participant=participant,
+            object_type="care_team_member",
+            object_id=str(member.pk),
+            detail={"staff": str(staff.pk), "team_role": team_role},
+        )
+    return member
+
+
+def care_team_end(*, actor: User, member: CareTeamMember) -> None:
+    with transaction.atomic():
+        _end(actor=actor, member=member, when=timezone.now())
+
+
+def _end(*, actor: User, member: CareTeamMember, when) -> None:
+    member.ended_at = when
+    member.save(update_fields=["ended_at"])
+    audit_record(
+        action=Action.UPDATE,
+        actor=actor,
+        participant=member.participant,
+        object_type="care_team_member",
+        object_id=str(member.pk),
+        detail={"ended": True, "staff": str(member.staff_id)},
+    )

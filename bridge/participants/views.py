@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from bridge.accounts.models import Role, User
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.participants import queries, services
+from bridge.participants.access import Cap, participant_view
+from bridge.participants.forms import CareTeamAddForm, ParticipantFilterForm, ParticipantForm
+from bridge.participants.models import CareTeamMember, Participant
+from bridge.programs.models import Program
+
+FILTER_KEYS = ("q", "status", "clinician")
+SESSION_FILTERS = "participant_list_filters"
+CREATE_ROLES = (Role.DIRECTOR, Role.INTAKE, Role.FRONT_DESK)
+
+
+@require_http_methods(["GET"])
+def participant_list(request: HttpRequest) -> HttpResponse:
+    # The page remembers its filters: a bare visit restores the last search; "clear" forgets it.
+    if "clear" in request.GET:
+        request.session.pop(SESSION_FILTERS, None)
+        return redirect("participants:list")
+    has_filters = any(k in request.GET for k in FILTER_KEYS)
+    saved = request.session.get(SESSION_FILTERS)
+    if not has_filters and saved and not request.headers.get("HX-Request"):
+        return redirect(f"{request.path}?{urlencode(saved)}")
+
+    program_ids = request.user.program_ids()
+    clinicians = (
+        User.objects.filter(is_active=True, roles__program_id__in=program_ids, roles__role=Role.THERAPIST)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    form = ParticipantFilterForm(request.GET or None, clinicians=clinicians)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: filters.get(k, "") for k in FILTER_KEYS}
+    if has_filters:
+        request.session[SESSION_FILTERS] = {k: v for k, v in filters.items() if v}
+    page = Paginator(queries.participant_list(request.user, **filters), 50).get_page(request.GET.get("page"))
+    audit_record(
+        action=Action.SEARCH,
+        actor=request.user,
+        object_type="participant_list",
+        detail={
+            "filters": {k: v for k, v in filters.items() if v},
+            "page": page.number,
+            "shown": len(page.object_list),
+        },
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "querystring": urlencode({k: v for k, v in filters.items() if v}),
+        "can_create": bool(request.user.programs_with_role(*CREATE_ROLES)),
+        "remembered": bool(saved) and has_filters,
+    }
+    template = (
+        "participants/_list_results.html" if request.headers.get("HX-Request") else "participants/list.html"
+    )
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    programs = Program.objects.filter(pk__in=request.user.programs_with_role(*CREATE_ROLES))
+    if not programs:
+        raise PermissionDenied("Your role does not add participants.")
+    form = ParticipantForm(request.POST or None, initial={"status": Participant.Status.PROSPECT})
+    if request.method == "POST" and form.is_valid():
+        program = programs.first()
+        if len(programs) > 1:
+            program = programs.filter(pk=request.POST.get("program")).first()
+            if program is None:
+                form.add_error(None, "Choose the program this participant belongs to.")
+        if program is not None and not form.errors:
+            participant = services.participant_create(
+                actor=request.user, program=program, **form.cleaned_data
+            )
+            messages.success(request, f"{participant.display_name} was added.")
+            return redirect("participants:detail", participant_id=participant.pk)
+    return render(request, "participants/form.html", {"form": form, "programs": programs, "creating": True})
+
+
+@participant_view(Cap.VIEW)
+def participant_detail(request: HttpRequest, participant: Participant) -> HttpResponse:
+    team = participant.care_team.select_related("staff").order_by("ended_at", "team_role", "started_at")
+    caps = request.participant_caps
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "participant": participant,
+            "active_team": [m for m in team if m.ended_at is None],
+            "past_team": [m for m in team if m.ended_at is not None],
+            "caps": {c.value: (c in caps) for c in Cap},
+        },
+    )
+
+
+@participant_view(Cap.EDIT, post=Cap.EDIT)
+def participant_edit(request: HttpRequest, participant: Participant) -> HttpResponse:
+    form = ParticipantForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        # The form has already copied values onto `participant`; reload so the service sees what changed.
+        fresh = Participant.objects.get(pk=participant.pk)
+        changed = services.participant_update(actor=request.user, participant=fresh, **form.cleaned_data)
+        messages.success(request, "Saved." if changed else "Nothing changed.")
+        return redirect("participants:detail", participant_id=participant.pk)
+    return render(request, "participants/form.html", {"form": form, "participant": participant})
+
+
+@participant_view(Cap.MANAGE_TEAM)
+def care_team(request: HttpRequest, participant: Participant) -> HttpResponse:
+    return _care_team_page(request, participant, CareTeamAddForm(participant=participant))
+
+
+def _care_team_page(request: HttpRequest, participant: Participant, form: CareTeamAddForm, status: int = 200):
+    members = participant.care_team.select_related("staff").order_by("ended_at", "team_role")
+    return render(
+        request,
+        "participants/care_team.html",
+        {"participant": participant, "form": form, "members": members},
+        status=status,
+    )
+
+
+@participant_view(post=Cap.MANAGE_TEAM, get=False)
+def care_team_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+    form = CareTeamAddForm(request.POST, participant=participant)
+    if form.is_valid():
+        try:
+            services.care_team_add(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{form.cleaned_data['staff']} joined the care team.")
+            return redirect("participants:care_team", participant_id=participant.pk)
+    return _care_team_page(request, participant, form, status=400)
+
+
+@participant_view(post=Cap.MANAGE_TEAM, get=False)
+def care_team_end(request: HttpRequest, participant: Participant, member_id: uuid.UUID) -> HttpResponse:
+    member = CareTeamMember.objects.filter(
+        pk=member_id, participant=participant, ended_at__isnull=True
+    ).first()
+    if member is None:
+        raise Http404("No such care-team member.")
+    services.care_team_end(actor=request.user, member=member)
+    messages.success(request, f"{member.staff} left the care team; the history is kept.")
+    return redirect("participants:care_team", participant_id=participant.pk)
