@@ -1,0 +1,28 @@
+"""The audit vocabulary. Stored as plain strings so adding an action needs no migration."""
+
+import enum
+
+
+class Action(enum.StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGIN_LOCKED = "login_locked"
+    LOGOUT = "logout"
+    SESSION_EXPIRED = "session_expired"
+    MFA_ENROLLED = "mfa_enrolled"
+    MFA_VERIFIED = "mfa_verified"
+    MFA_FAILED = "mfa_failed"
+    READ = "read"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    EXPORT = "export"
+    ACCESS_DENIED = "access_denied"
+    DEACTIVATE = "deactivate"
+    DEMO_LOADED = "demo_loaded"
+
+
+class Outcome(enum.StrEnum):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"
