@@ -1,0 +1,35 @@
+"""`bridge demo [--scale N]`: load the demo program once; re-running keeps existing data."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bridge.demo import builder
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo program (only if it is not loaded yet). --scale N multiplies participants and history."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply participants and history (benchmarks)."
+        )
+
+    def handle(self, *args, scale: int, **options):
+        if scale < 1 or scale > 500:
+            raise CommandError("--scale must be between 1 and 500.")
+        if builder.demo_loaded():
+            self.stdout.write("The demo program is already loaded; keeping your data.")
+        else:
+            self.stdout.write(f"Loading the demo program (scale {scale}) …")
+            ctx = builder.build(scale=scale, stdout=self.stdout)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo loaded: {len(ctx.participants)} participants, {len(ctx.staff)} staff accounts."
+                )
+            )
+        self.stdout.write(
+            "Logins: director, intake, therapist1, therapist2, prescriber, nurse, frontdesk, peer, auditor\n"
+            f"Password: {settings.BRIDGE_DEMO_PASSWORD}"
+        )
