@@ -1,0 +1,54 @@
+"""Shared set-up for benchmark scripts: a throwaway database loaded with `bridge demo --scale N`."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def setup_django(database_url: str | None, scale: int, *, fresh: bool = True) -> Path:
+    """Point Django at a benchmark database (a new SQLite file unless a URL is given); load the demo."""
+    workdir = Path(tempfile.mkdtemp(prefix="bridge-bench-"))
+    os.environ["BRIDGE_VAR_DIR"] = str(workdir)
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridge.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if fresh and database_url:
+        call_command("flush", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("demo", scale=scale, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    elapsed = time.perf_counter() - started
+    print(f"# demo --scale {scale} loaded in {elapsed:.1f} s ({os.environ['DATABASE_URL']})")
+    return workdir
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    return (
+        f"p50 {percentile(samples, 50):7.2f} ms  p95 {percentile(samples, 95):7.2f} ms  "
+        f"mean {statistics.fmean(samples):7.2f} ms"
+    )
