@@ -61,11 +61,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "bridge.core",
     "bridge.accounts",
     "bridge.programs",
     "bridge.participants",
     "bridge.audit",
+    "bridge.scheduling",
+    "bridge.api",
     "bridge.demo",
 ]
 

@@ -1,10 +1,13 @@
 from django.urls import include, path
 
+from bridge.api.main import urls as api_urls
+
 urlpatterns = [
     path("", include("bridge.core.urls")),
     path("", include("bridge.accounts.urls")),
     path("", include("bridge.participants.urls")),
     path("", include("bridge.audit.urls")),
+    path("api/v1/", api_urls()),
 ]
 
 handler400 = "bridge.core.views.bad_request"

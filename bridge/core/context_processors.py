@@ -9,7 +9,10 @@ def bridge(request: HttpRequest) -> dict:
     roles: set[str] = set()
     if user is not None and user.is_authenticated:
         roles = user.role_names()
+    from bridge.core.panels import nav_items
+
     return {
+        "nav_items": nav_items(request) if user is not None and user.is_authenticated else [],
         "BRIDGE_DEMO": settings.BRIDGE_DEMO,
         "BRIDGE_REQUIRE_MFA": settings.BRIDGE_REQUIRE_MFA,
         "user_roles": roles,

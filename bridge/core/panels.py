@@ -1,8 +1,13 @@
-"""Home-page panels contributed by each app.
+"""Extension points that let each app add to shared pages without those pages knowing the app.
 
-An app adds panels to the role home pages by defining `home.py` with
-`panels(request) -> list[Panel]`; the home view shows them in `order`. This keeps the home view
-ignorant of every feature while each feature decides who sees what.
+An app may define, in its own package:
+  * `home.py` with `panels(request) -> list[Panel]` — panels on the role home page;
+  * `sections.py` with `participant_sections(request, participant) -> list[Panel]` — sections of
+    the participant page, and optionally `participant_links(request, participant) -> list[Link]`
+    — entries in the participant page's sub-navigation;
+  * `nav.py` with `nav_items(request) -> list[Link]` — entries in the main navigation.
+Each function decides who sees what (by role or by `request.participant_caps`). Results are
+shown in `order`.
 """
 
 from __future__ import annotations
@@ -24,24 +29,49 @@ class Panel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    order: int = 50
+    current: bool = False
+
+
 @cache
-def _providers() -> tuple[Callable[[HttpRequest], list[Panel]], ...]:
+def _providers(module_name: str, attr: str) -> tuple[Callable[..., list], ...]:
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("bridge."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.home")
+            module = importlib.import_module(f"{config.name}.{module_name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.home":
+            if exc.name != f"{config.name}.{module_name}":
                 raise
             continue
-        found.append(module.panels)
+        if hasattr(module, attr):
+            found.append(getattr(module, attr))
     return tuple(found)
 
 
+def _collect(module_name: str, attr: str, *args) -> list:
+    collected: list = []
+    for provider in _providers(module_name, attr):
+        collected.extend(provider(*args))
+    return sorted(collected, key=lambda item: item.order)
+
+
 def panels_for(request: HttpRequest) -> list[Panel]:
-    collected: list[Panel] = []
-    for provider in _providers():
-        collected.extend(provider(request))
-    return sorted(collected, key=lambda p: p.order)
+    return _collect("home", "panels", request)
+
+
+def participant_sections(request: HttpRequest, participant) -> list[Panel]:
+    return _collect("sections", "participant_sections", request, participant)
+
+
+def participant_links(request: HttpRequest, participant) -> list[Link]:
+    return _collect("sections", "participant_links", request, participant)
+
+
+def nav_items(request: HttpRequest) -> list[Link]:
+    return _collect("nav", "nav_items", request)

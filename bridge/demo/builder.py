@@ -24,7 +24,13 @@ from faker import Faker
 from bridge.accounts.models import Credential, Role, StaffRole, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants.models import CareTeamMember, Participant
+from bridge.participants.models import (
+    CareTeamMember,
+    EpisodeOfCare,
+    LevelOfCare,
+    LevelOfCareChange,
+    Participant,
+)
 from bridge.programs.models import Organization, Program, Track
 
 DEMO_ORGANIZATION = "Harbor Light Recovery Services"
@@ -55,6 +61,7 @@ class DemoContext:
     therapists: list[User]
     prescribers: list[User]
     participants: list[Participant]
+    episodes: list[EpisodeOfCare] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def primary_of(self, participant: Participant) -> User | None:
@@ -248,6 +255,44 @@ def build(*, scale: int = 1, stdout=None) -> DemoContext:
                 )
             )
     CareTeamMember.objects.bulk_create(team, batch_size=1000)
+
+    episodes: list[EpisodeOfCare] = []
+    for p in participants:
+        if p.status in (Participant.Status.PROSPECT, Participant.Status.SCREENING):
+            continue
+        admitted = timezone.localtime(p.created_at).date() + timedelta(days=3)
+        finished = p.status in (Participant.Status.DISCHARGED, Participant.Status.ALUMNI)
+        discharged = (
+            min(admitted + timedelta(days=rng.randint(56, 120)), today - timedelta(days=1))
+            if finished
+            else None
+        )
+        episodes.append(
+            EpisodeOfCare(
+                participant=p,
+                program=program,
+                level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT,
+                status=EpisodeOfCare.Status.FINISHED if finished else EpisodeOfCare.Status.ACTIVE,
+                admitted_on=admitted,
+                discharged_on=max(discharged, admitted) if discharged else None,
+                consent_to_treatment_signed_on=admitted,
+                created_by=staff["intake"],
+            )
+        )
+    EpisodeOfCare.objects.bulk_create(episodes, batch_size=1000)
+    LevelOfCareChange.objects.bulk_create(
+        [
+            LevelOfCareChange(
+                episode=e,
+                level_of_care=e.level_of_care,
+                effective_on=e.admitted_on,
+                reason="Admission",
+                changed_by=staff["intake"],
+            )
+            for e in episodes
+        ],
+        batch_size=1000,
+    )
 
     ctx = DemoContext(
         scale=scale,

@@ -129,3 +129,86 @@ class CareTeamMember(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class LevelOfCare(models.TextChoices):
+    """Levels of care by their public numbers (3rd-edition numbering; see reference/instruments.md §13)."""
+
+    EARLY_INTERVENTION = "0.5", "0.5 Early intervention"
+    OUTPATIENT = "1", "1 Outpatient"
+    INTENSIVE_OUTPATIENT = "2.1", "2.1 Intensive outpatient"
+    PARTIAL_HOSPITALIZATION = "2.5", "2.5 Partial hospitalization"
+    RESIDENTIAL_LOW = "3.1", "3.1 Clinically managed low-intensity residential"
+    RESIDENTIAL_HIGH = "3.5", "3.5 Clinically managed high-intensity residential"
+    INPATIENT_MONITORED = "3.7", "3.7 Medically monitored intensive inpatient"
+    INPATIENT_MANAGED = "4", "4 Medically managed intensive inpatient"
+
+
+class EpisodeOfCare(models.Model):
+    """One stay in the program, from admission to discharge. The level can change within it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        FINISHED = "finished", "Finished"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="episodes")
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="episodes")
+    # The latest level recorded; `level_on(day)` reads the history for a given day.
+    level_of_care = models.CharField(
+        max_length=5, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    admitted_on = models.DateField()
+    discharged_on = models.DateField(null=True, blank=True)
+    consent_to_treatment_signed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-admitted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status="active"),
+                name="one_active_episode_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="episode_discharge_after_admission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.admitted_on} ({self.level_of_care}) for {self.participant_id}"
+
+    def level_on(self, day: date) -> str:
+        """The level in effect on `day` (from the change history; the current level if none applies)."""
+        changes = sorted(self.level_changes.all(), key=lambda c: (c.effective_on, c.created_at))
+        level = changes[0].level_of_care if changes else self.level_of_care
+        for change in changes:
+            if change.effective_on <= day:
+                level = change.level_of_care
+        return level
+
+
+class LevelOfCareChange(models.Model):
+    """A level of care taking effect within an episode (admission, step-down, step-up). Never edited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.ForeignKey(EpisodeOfCare, on_delete=models.PROTECT, related_name="level_changes")
+    level_of_care = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    effective_on = models.DateField()
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["effective_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.level_of_care} from {self.effective_on}"

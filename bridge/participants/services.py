@@ -11,7 +11,7 @@ from django.utils import timezone
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants.models import CareTeamMember, Participant
+from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.programs.models import Program
 
 EDITABLE_FIELDS = (
@@ -129,3 +129,76 @@ def _end(*, actor: User, member: CareTeamMember, when) -> None:
         object_id=str(member.pk),
         detail={"ended": True, "staff": str(member.staff_id)},
     )
+
+
+def episode_open(
+    *,
+    actor: User | None,
+    participant: Participant,
+    level_of_care: str,
+    admitted_on,
+    reason: str = "Admission",
+    consent_to_treatment_signed_on=None,
+) -> EpisodeOfCare:
+    """Admit: open an episode of care at `level_of_care` and make the participant active."""
+    with transaction.atomic():
+        if participant.episodes.filter(status=EpisodeOfCare.Status.ACTIVE).exists():
+            raise ValidationError({"participant": "This participant already has an active episode of care."})
+        episode = EpisodeOfCare(
+            participant=participant,
+            program=participant.program,
+            level_of_care=level_of_care,
+            admitted_on=admitted_on,
+            created_by=actor,
+            consent_to_treatment_signed_on=consent_to_treatment_signed_on,
+        )
+        episode.full_clean()
+        episode.save()
+        LevelOfCareChange.objects.create(
+            episode=episode,
+            level_of_care=level_of_care,
+            effective_on=admitted_on,
+            reason=reason,
+            changed_by=actor,
+        )
+        if participant.status != Participant.Status.ACTIVE:
+            participant.status = Participant.Status.ACTIVE
+            participant.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            participant=participant,
+            object_type="episode_of_care",
+            object_id=str(episode.pk),
+            detail={"level_of_care": level_of_care},
+        )
+    return episode
+
+
+def episode_change_level(
+    *, actor: User | None, episode: EpisodeOfCare, level_of_care: str, effective_on, reason: str
+) -> LevelOfCareChange:
+    """Step down or up within an episode; the history of levels is kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the level changes."})
+    if episode.status != EpisodeOfCare.Status.ACTIVE:
+        raise ValidationError({"episode": "This episode of care has ended."})
+    with transaction.atomic():
+        change = LevelOfCareChange.objects.create(
+            episode=episode,
+            level_of_care=level_of_care,
+            effective_on=effective_on,
+            reason=reason,
+            changed_by=actor,
+        )
+        episode.level_of_care = level_of_care
+        episode.save(update_fields=["level_of_care"])
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            participant=episode.participant,
+            object_type="episode_of_care",
+            object_id=str(episode.pk),
+            detail={"level_of_care": level_of_care, "effective_on": effective_on},
+        )
+    return change

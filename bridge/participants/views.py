@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.panels import participant_links, participant_sections
 from bridge.participants import queries, services
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.forms import CareTeamAddForm, ParticipantFilterForm, ParticipantForm
@@ -104,6 +105,8 @@ def participant_detail(request: HttpRequest, participant: Participant) -> HttpRe
             "active_team": [m for m in team if m.ended_at is None],
             "past_team": [m for m in team if m.ended_at is not None],
             "caps": {c.value: (c in caps) for c in Cap},
+            "sections": participant_sections(request, participant),
+            "links": participant_links(request, participant),
         },
     )
 

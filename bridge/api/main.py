@@ -1,0 +1,93 @@
+"""The JSON API at /api/v1/, described by OpenAPI at /api/v1/openapi.json with docs at /api/v1/docs.
+
+Each app contributes endpoints by defining `api.py` with `router = ninja.Router(...)` and
+`API_PREFIX = "..."`; they are mounted here in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.apps import apps
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import Throttled as NinjaThrottled
+
+from bridge.api.errors import ApiError, error_body, field_path
+
+api = NinjaAPI(
+    title="Bridge API",
+    version="1",
+    description=(
+        "Bridge's JSON API (instruments, placement, schedule, attendance, directory). Errors are "
+        '`{"error": {"code", "message", "field"}}`: 400 names the field at fault; 401/403/404 as usual. '
+        "Clinical data over FHIR lives at /fhir/."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {"loc": [], "msg": "Invalid input"}
+    field = field_path(first.get("loc", []))
+    message = f"{field}: {first.get('msg', 'invalid')}"
+    return api.create_response(request, error_body(message, field=field), status=400)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError):
+    return api.create_response(
+        request, error_body(exc.message, field=exc.field, code=exc.code), status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc):
+    return api.create_response(
+        request, error_body("Sign in or send a valid token.", code="unauthorized"), status=401
+    )
+
+
+@api.exception_handler(NinjaThrottled)
+def _throttled(request: HttpRequest, exc):
+    return api.create_response(
+        request, error_body("Too many requests; slow down.", code="throttled"), status=429
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, error_body(str(exc), code="error"), status=exc.status_code)
+
+
+def _mount_routers() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("bridge.") or config.name == "bridge.api":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.api":
+                raise
+            continue
+        api.add_router(module.API_PREFIX, module.router)
+
+
+_mount_routers()
+
+
+def urls():
+    """The API's URL patterns; authentication is per endpoint, so the site-wide login redirect is off."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if pattern.name == "openapi-view":
+            # Swagger UI sets inline styles; allow them on the docs page only (scripts stay 'self').
+            pattern.callback = csp_update({"style-src": [UNSAFE_INLINE]})(pattern.callback)
+        pattern.callback.login_required = False
+    return patterns, app_name, namespace

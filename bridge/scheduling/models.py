@@ -1,0 +1,294 @@
+"""Rooms, the curriculum, group series with rolling membership, sessions and attendance.
+
+These models are shared by the schedule, the clinical record (notes are tied to sessions and
+attendance), billing and aftercare. Times are stored in UTC; a session's local time is in its
+program's time zone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Room(models.Model):
+    """A room at a program where sessions happen. Telehealth sessions need no room."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(500)])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="room_name_unique_in_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (seats {self.capacity})"
+
+
+class SessionKind(models.TextChoices):
+    GROUP = "group", "Group session"
+    INDIVIDUAL = "individual", "Individual therapy"
+    FAMILY = "family", "Family session"
+    MEDICATION = "medication", "Medication visit"
+    DRUG_SCREEN = "drug_screen", "Drug-screen visit"
+    ALUMNI = "alumni", "Alumni group or event"
+
+
+class RequiredCredential(models.TextChoices):
+    """What a staff member must hold to lead a session type (checked against Credential types)."""
+
+    NONE = "none", "No credential required"
+    CLINICIAN = "clinician", "Licensed or certified clinician"
+    LICENSED = "licensed", "Licensed clinician"
+    PRESCRIBER = "prescriber", "Prescriber (MD, DO, NP, PA)"
+    NURSE = "nurse", "Nurse or prescriber"
+
+
+class SessionType(models.Model):
+    """A curriculum item: a kind of session and topic with its default length and required credential."""
+
+    class Category(models.TextChoices):
+        GROUP_THERAPY = "group_therapy", "Group therapy"
+        PSYCHOEDUCATION = "psychoeducation", "Psychoeducation"
+        LIFE_SKILLS = "life_skills", "Life skills"
+        FAMILY = "family", "Family"
+        INDIVIDUAL = "individual", "Individual therapy"
+        MEDICAL = "medical", "Medical"
+        ALUMNI = "alumni", "Alumni"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="session_types")
+    name = models.CharField(max_length=120)  # e.g. "Relapse prevention"
+    category = models.CharField(max_length=20, choices=Category.choices)
+    kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.GROUP)
+    default_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    required_credential = models.CharField(
+        max_length=12, choices=RequiredCredential.choices, default=RequiredCredential.CLINICIAN
+    )
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="session_type_unique_in_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupSeries(models.Model):
+    """An ongoing group within a track, with rolling (open) admission, a size cap and a waitlist."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="group_series")
+    track = models.ForeignKey("programs.Track", on_delete=models.PROTECT, related_name="group_series")
+    name = models.CharField(max_length=120)
+    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="series")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_series"
+    )
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="series")
+    size_cap = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
+    rolling_admission = models.BooleanField(default=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "name"]
+        verbose_name_plural = "group series"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="series_name_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="series_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeriesMembership(models.Model):
+    """A participant's place in a group series over a span of dates, or on its waitlist.
+
+    Roster edits never touch past sessions: joining adds the participant to sessions from
+    `joined_on`; leaving sets `left_on` and removes them from later sessions only.
+    """
+
+    class Status(models.TextChoices):
+        WAITLISTED = "waitlisted", "On the waitlist"
+        ACTIVE = "active", "Member"
+        ON_HOLD = "on_hold", "On hold"
+        TRANSFERRED = "transferred", "Transferred"
+        DISCHARGED = "discharged", "Discharged"
+        LEFT = "left", "Left the group"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    series = models.ForeignKey(GroupSeries, on_delete=models.PROTECT, related_name="memberships")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="series_memberships"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    requested_at = models.DateTimeField(default=timezone.now)  # waitlist order
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["series", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "participant"],
+                condition=Q(status__in=["waitlisted", "active", "on_hold"]),
+                name="one_open_membership_per_series",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=False),
+                name="membership_left_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} in {self.series_id} ({self.status})"
+
+
+class Session(models.Model):
+    """One scheduled occurrence: a group, individual, family, medication or drug-screen session."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        TELEHEALTH = "telehealth", "Telehealth"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(max_length=20, choices=SessionKind.choices)
+    session_type = models.ForeignKey(
+        SessionType, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    series = models.ForeignKey(
+        GroupSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    track = models.ForeignKey(
+        "programs.Track", null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    title = models.CharField(max_length=160, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    modality = models.CharField(max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    telehealth_url = models.URLField(blank=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_sessions")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    rescheduled_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["program", "starts_at"], name="session_program_time"),
+            models.Index(fields=["staff", "starts_at"], name="session_staff_time"),
+            models.Index(fields=["series", "starts_at"], name="session_series_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "starts_at"],
+                condition=Q(series__isnull=False),
+                name="one_series_session_per_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.get_kind_display()} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def scheduled_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
+
+
+class Attendance(models.Model):
+    """One participant on one session's roster: whether they came and for how many minutes.
+
+    A row exists for everyone expected at the session; attendance is recorded on it. Rows of
+    past sessions are never removed by roster changes.
+    """
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", "Expected"
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
+        EXCUSED = "excused", "Excused absence"
+        UNEXCUSED = "unexcused", "Unexcused absence"
+        NO_SHOW = "no_show", "No-show"
+
+    ATTENDED = (Status.PRESENT, Status.LATE, Status.LEFT_EARLY)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="attendance"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.EXPECTED)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    departed_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(24 * 60)])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session__starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="attendance_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(departed_at__isnull=True)
+                | Q(arrived_at__isnull=True)
+                | Q(departed_at__gte=F("arrived_at")),
+                name="attendance_departs_after_arrival",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["present", "late", "left_early"])
+                | Q(minutes__isnull=True)
+                | Q(minutes=0),
+                name="absent_means_no_minutes",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "session"], name="attendance_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} at {self.session_id}: {self.status}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in self.ATTENDED
