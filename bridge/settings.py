@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "bridge.participants",
     "bridge.audit",
     "bridge.scheduling",
+    "bridge.worklist",
     "bridge.api",
     "bridge.demo",
 ]

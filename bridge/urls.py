@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("bridge.accounts.urls")),
     path("", include("bridge.participants.urls")),
     path("", include("bridge.audit.urls")),
+    path("", include("bridge.worklist.urls")),
     path("api/v1/", api_urls()),
 ]
 
