@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from bridge.accounts import credentials
-from bridge.accounts.models import Credential
+from bridge.accounts.models import Credential, Role, User
 
 
 class LoginForm(forms.Form):
@@ -45,3 +45,26 @@ class CredentialForm(forms.ModelForm):
         if len(state) != 2 or not state.isalpha():
             raise forms.ValidationError("Use the two-letter state code, for example CA.")
         return state
+
+
+class StaffCreateForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One person may hold several roles.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )

@@ -62,11 +62,13 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-class TwoFactorMiddleware:
-    """Until a staff member has passed the second factor, only the MFA pages and sign-out work.
+class SignInStepsMiddleware:
+    """Finish signing in before anything else: the second factor, then a required password change.
 
-    It applies to everyone when BRIDGE_REQUIRE_MFA is on (production), and to anyone who has
-    enrolled a device when it is off (the demo).
+    Until a staff member has passed the second factor only the MFA pages and sign-out work; this
+    applies to everyone when BRIDGE_REQUIRE_MFA is on (production), and to anyone who has enrolled
+    a device when it is off (the demo). An account created with a temporary password then goes
+    to the password page until the password is replaced.
     """
 
     def __init__(self, get_response):
@@ -77,14 +79,17 @@ class TwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        if user is None or not user.is_authenticated:
             return None
         if not getattr(view_func, "login_required", True) or getattr(view_func, "mfa_exempt", False):
             return None
-        from django_otp import user_has_device
+        if not user.is_verified():
+            from django_otp import user_has_device
 
-        if user_has_device(user, confirmed=True):
-            return _redirect(request, reverse("accounts:mfa_verify"))
-        if settings.BRIDGE_REQUIRE_MFA:
-            return _redirect(request, reverse("accounts:mfa_setup"))
+            if user_has_device(user, confirmed=True):
+                return _redirect(request, reverse("accounts:mfa_verify"))
+            if settings.BRIDGE_REQUIRE_MFA:
+                return _redirect(request, reverse("accounts:mfa_setup"))
+        if user.must_change_password and not getattr(view_func, "password_change_view", False):
+            return _redirect(request, reverse("accounts:password_change"))
         return None

@@ -32,6 +32,8 @@ class User(AbstractUser):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Set for accounts created with a temporary password; the first sign-in must replace it.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import date
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,9 +16,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bridge.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
-from bridge.accounts.models import Credential, User, UserSession
+from bridge.accounts.models import Credential, Role, StaffRole, User, UserSession
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.programs.models import Program
 
 
 def session_start(*, request: HttpRequest, user: User) -> None:
@@ -133,3 +136,79 @@ def credential_add(
             detail={"staff": str(user.pk), "kind": kind},
         )
     return credential
+
+
+def temporary_password() -> str:
+    """A one-time password a director hands over; the first sign-in must replace it."""
+    words = secrets.token_urlsafe(12).replace("-", "x").replace("_", "y")
+    return f"{words[:4]}-{words[4:8]}-{words[8:12]}-{words[12:16]}"
+
+
+def staff_create(
+    *,
+    actor: User | None,
+    program: Program,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: list[str],
+) -> tuple[User, str]:
+    """Create a staff account with roles in `program` and a one-time password (returned, never stored)."""
+    if not roles:
+        raise ValidationError({"roles": "Give the new staff member at least one role."})
+    password = temporary_password()
+    with transaction.atomic():
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            must_change_password=True,
+        )
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        for role in roles:
+            StaffRole.objects.create(user=user, program=program, role=role)
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"program": str(program.pk), "roles": sorted(roles)},
+        )
+    return user, password
+
+
+def staff_set_roles(*, actor: User, user: User, program: Program, roles: list[str]) -> None:
+    """Make `user`'s roles in `program` exactly `roles` (granting and revoking), audited."""
+    with transaction.atomic():
+        current = set(StaffRole.objects.filter(user=user, program=program).values_list("role", flat=True))
+        wanted = set(roles)
+        if actor == user and Role.DIRECTOR in current and Role.DIRECTOR not in wanted:
+            raise ValidationError({"roles": "You cannot remove your own director role."})
+        StaffRole.objects.filter(user=user, program=program, role__in=current - wanted).delete()
+        for role in sorted(wanted - current):
+            StaffRole.objects.create(user=user, program=program, role=role)
+        if current != wanted:
+            audit_record(
+                action=Action.UPDATE,
+                actor=actor,
+                object_type="staff_roles",
+                object_id=str(user.pk),
+                detail={
+                    "program": str(program.pk),
+                    "granted": sorted(wanted - current),
+                    "revoked": sorted(current - wanted),
+                },
+            )
+
+
+def password_changed(*, request: HttpRequest, user: User) -> None:
+    with transaction.atomic():
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        update_session_auth_hash(request, user)
+        _track_session_key(request)
+        audit_record(action=Action.UPDATE, actor=user, object_type="password", object_id=str(user.pk))

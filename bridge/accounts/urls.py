@@ -8,7 +8,10 @@ urlpatterns = [
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
     path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
+    path("accounts/password/", views.password_change, name="password_change"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<uuid:user_id>/", views.staff_detail, name="staff_detail"),
+    path("staff/<uuid:user_id>/roles/", views.staff_roles, name="staff_roles"),
     path("staff/<uuid:user_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
 ]

@@ -7,6 +7,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bridge.accounts import services
 from bridge.accounts.access import require_director, staff_for, staff_visible_to
-from bridge.accounts.forms import CredentialForm, LoginForm, TokenForm
-from bridge.accounts.models import Role
+from bridge.accounts.forms import CredentialForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
+from bridge.accounts.models import Role, StaffRole
+from bridge.programs.models import Program
 
 LOCKED_MESSAGE = (
     "Sign-in is paused after several unsuccessful attempts. Try again in 15 minutes, "
@@ -135,6 +138,42 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    require_director(request)
+    programs = Program.objects.filter(pk__in=request.user.programs_with_role(Role.DIRECTOR))
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = (
+            programs.filter(pk=request.POST.get("program")).first() if len(programs) > 1 else programs.first()
+        )
+        if program is None:
+            form.add_error(None, "Choose the program this person works in.")
+        else:
+            try:
+                user, password = services.staff_create(
+                    actor=request.user, program=program, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                # Shown once, never stored in clear; the first sign-in replaces it.
+                return render(request, "accounts/staff_created.html", {"staff": user, "password": password})
+    return render(
+        request,
+        "accounts/staff_create.html",
+        {"form": form, "programs": programs},
+        status=400 if form.errors else 200,
+    )
+
+
+def _shared_program(request: HttpRequest, staff) -> Program | None:
+    directed = request.user.programs_with_role(Role.DIRECTOR)
+    shared = [pid for pid in staff.program_ids() if pid in directed] or sorted(directed)
+    return Program.objects.filter(pk__in=shared).order_by("name").first()
+
+
+@require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
     staff = staff_for(request, user_id)
     form = CredentialForm(request.POST or None)
@@ -142,6 +181,8 @@ def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
         services.credential_add(actor=request.user, user=staff, **form.cleaned_data)
         messages.success(request, "Credential added.")
         return redirect("accounts:staff_detail", user_id=staff.pk)
+    program = _shared_program(request, staff)
+    current = list(StaffRole.objects.filter(user=staff, program=program).values_list("role", flat=True))
     return render(
         request,
         "accounts/staff_detail.html",
@@ -150,8 +191,46 @@ def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "credentials": staff.credentials.all(),
             "roles": staff.roles.select_related("program"),
+            "program": program,
+            "roles_form": RolesForm(initial={"roles": current}),
         },
+        status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def staff_roles(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+    staff = staff_for(request, user_id)
+    form = RolesForm(request.POST)
+    program = _shared_program(request, staff)
+    if form.is_valid() and program is not None:
+        try:
+            services.staff_set_roles(
+                actor=request.user, user=staff, program=program, roles=form.cleaned_data["roles"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Roles at {program} saved.")
+    else:
+        messages.error(request, "Choose roles from the list.")
+    return redirect("accounts:staff_detail", user_id=staff.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        services.password_changed(request=request, user=user)
+        messages.success(request, "Your password is changed.")
+        return redirect("core:home")
+    return render(
+        request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+password_change.password_change_view = True  # type: ignore[attr-defined]
 
 
 @require_POST

@@ -21,8 +21,10 @@ def work_item_resolve(request: HttpRequest, participant: Participant, item_id: u
     item = WorkItem.objects.filter(pk=item_id, participant=participant).first()
     if item is None:
         raise Http404("No such work item.")
-    if request.method == "POST" and item.assigned_to != request.user and not request.user.has_role(
-        Role.DIRECTOR, participant.program_id
+    if (
+        request.method == "POST"
+        and item.assigned_to != request.user
+        and not request.user.has_role(Role.DIRECTOR, participant.program_id)
     ):
         raise PermissionDenied("Only the person it is assigned to, or a director, resolves this.")
     form = ResolveForm(request.POST or None)
