@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bridge.audit",
     "bridge.scheduling",
     "bridge.worklist",
+    "bridge.privacy",
     "bridge.api",
     "bridge.demo",
 ]
@@ -254,6 +255,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- Bridge -----------------------------------------------------------------------------------
 BRIDGE_DEMO = env_bool("BRIDGE_DEMO", not PRODUCTION)
 BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
+
+# Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
+BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("bridge.participants.urls")),
     path("", include("bridge.audit.urls")),
     path("", include("bridge.worklist.urls")),
+    path("", include("bridge.privacy.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -20,6 +20,9 @@ class Action(enum.StrEnum):
     ACCESS_DENIED = "access_denied"
     DEACTIVATE = "deactivate"
     DEMO_LOADED = "demo_loaded"
+    POLICY_DECISION = "policy_decision"  # the Part 2 decision point permitted or denied a release
+    DISCLOSE = "disclose"  # a release under consent was made (or refused) and recorded
+    BREAK_GLASS = "break_glass"  # emergency access to a chart outside one's care team
 
 
 class Outcome(enum.StrEnum):

@@ -5,7 +5,9 @@ An app may define, in its own package:
   * `sections.py` with `participant_sections(request, participant) -> list[Panel]` — sections of
     the participant page, and optionally `participant_links(request, participant) -> list[Link]`
     — entries in the participant page's sub-navigation;
-  * `nav.py` with `nav_items(request) -> list[Link]` — entries in the main navigation.
+  * `nav.py` with `nav_items(request) -> list[Link]` — entries in the main navigation;
+  * `privacy_providers.py` with `PROVIDERS: dict[data class, provider]` — the app's records of each
+    Part 2 data class, for disclosures (see bridge/privacy/providers.py).
 Each function decides who sees what (by role or by `request.participant_caps`). Results are
 shown in `order`.
 """

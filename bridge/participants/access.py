@@ -4,7 +4,9 @@ A staff member sees a participant when
   * they hold a program-wide role in the participant's program that covers the participant's
     status (a director sees everyone; intake sees prospects and people in screening; front desk
     sees everyone for scheduling, not the chart), or
-  * they are on the participant's care team and hold a clinical role in that program.
+  * they are on the participant's care team and hold a clinical role in that program, or
+  * they hold a clinical role in that program and an unexpired emergency-access grant for the
+    participant (break-the-glass, bridge/privacy): that adds VIEW and CHART, for a limited time.
 The auditor sees the audit log, never charts.
 
 What they may then do is a set of capabilities (Cap). Missing the participant and not being
@@ -18,14 +20,18 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import reverse
+from django.utils import timezone
 
 from bridge.accounts.models import Role
 from bridge.participants.models import CareTeamMember, Participant
+from bridge.privacy.models import EmergencyAccess
 
 S = Participant.Status
 
@@ -60,6 +66,11 @@ CARE_TEAM: dict[str, frozenset[Cap]] = {
     # Role.AUDITOR: deliberately absent.
 }
 
+# Clinicians of the participant's program who may open the chart in an emergency ("break the glass"):
+# a stated reason opens an EmergencyAccess grant that adds exactly these capabilities until it expires.
+BREAK_GLASS_ROLES = frozenset({Role.THERAPIST, Role.PRESCRIBER, Role.NURSE, Role.INTAKE})
+BREAK_GLASS_CAPS = frozenset({Cap.VIEW, Cap.CHART})
+
 # The primary clinician also manages the team.
 TEAM_ROLE_EXTRA: dict[str, frozenset[Cap]] = {
     CareTeamMember.TeamRole.PRIMARY_CLINICIAN: frozenset({Cap.MANAGE_TEAM}),
@@ -70,10 +81,58 @@ def _active_membership(user) -> QuerySet[CareTeamMember]:
     return CareTeamMember.objects.filter(staff=user, ended_at__isnull=True)
 
 
-def capabilities(user, participant: Participant, team_roles: Iterable[str] | None = None) -> frozenset[Cap]:
+def _active_grants(user) -> QuerySet[EmergencyAccess]:
+    now = timezone.now()
+    return EmergencyAccess.objects.filter(
+        user=user, ended_at__isnull=True, started_at__lte=now, expires_at__gt=now
+    )
+
+
+def emergency_grant(user, participant: Participant) -> EmergencyAccess | None:
+    """The user's unexpired emergency-access grant for `participant`, if the rule lets it count."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not (user.roles_in(participant.program_id) & BREAK_GLASS_ROLES):
+        return None
+    return _active_grants(user).filter(participant=participant).order_by("-expires_at").first()
+
+
+def may_break_glass(user) -> bool:
+    """Whether `user` holds a role that may ask for emergency access at all (in any program)."""
+    return getattr(user, "is_authenticated", False) and bool(user.role_names() & BREAK_GLASS_ROLES)
+
+
+def emergency_access_allowed(user, participant: Participant) -> bool:
+    """May `user` break the glass for `participant`: a clinician of its program who cannot read the chart."""
+    if not (user.roles_in(participant.program_id) & BREAK_GLASS_ROLES):
+        return False
+    return Cap.CHART not in capabilities(user, participant)
+
+
+@dataclass(frozen=True)
+class Access:
+    caps: frozenset[Cap]
+    emergency: EmergencyAccess | None = None  # the grant, when it is what lets the user in
+
+
+def access_for(user, participant: Participant, team_roles: Iterable[str] | None = None) -> Access:
+    """Everything `user` may do with `participant`, and whether an emergency grant provides it."""
+    caps = capabilities(user, participant, team_roles, emergency=False)
+    if not caps >= BREAK_GLASS_CAPS:
+        grant = emergency_grant(user, participant)
+        if grant is not None:
+            return Access(caps | BREAK_GLASS_CAPS, grant)
+    return Access(caps)
+
+
+def capabilities(
+    user, participant: Participant, team_roles: Iterable[str] | None = None, *, emergency: bool = True
+) -> frozenset[Cap]:
     """Everything `user` may do with `participant`. `team_roles` may be passed to save a query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
+    if emergency:
+        return access_for(user, participant, team_roles).caps
     roles = user.roles_in(participant.program_id)
     caps: set[Cap] = set()
     for role in roles:
@@ -114,6 +173,10 @@ def visible(qs: QuerySet[Participant], user) -> QuerySet[Participant]:
     if team_programs:
         on_team = _active_membership(user).filter(participant=OuterRef("pk"))
         rule |= Q(program_id__in=team_programs) & Q(Exists(on_team))
+    emergency_programs = user.programs_with_role(*BREAK_GLASS_ROLES)
+    if emergency_programs:
+        granted = _active_grants(user).filter(participant=OuterRef("pk"))
+        rule |= Q(program_id__in=emergency_programs) & Q(Exists(granted))
     return qs.filter(rule)
 
 
@@ -147,7 +210,8 @@ def participant_for(
     participant = (
         Participant.objects.select_related("program").filter(pk=pid).first() if pid is not None else None
     )
-    caps = capabilities(user, participant) if participant is not None else frozenset()
+    access = access_for(user, participant) if participant is not None else Access(frozenset())
+    caps = access.caps
     detail = {"view": _view_name(request), "needed": str(cap)}
     if Cap.VIEW not in caps or cap not in caps:
         audit_record(
@@ -162,8 +226,17 @@ def participant_for(
             detail={**detail, "found": participant is not None},
         )
         if Cap.VIEW not in caps:
+            if may_break_glass(user) and pid is not None:
+                # Offered to every clinician on every "not found" participant page, so the offer itself
+                # never tells whether the participant exists; asking is what gets checked and audited.
+                request.emergency_access_url = reverse(  # type: ignore[attr-defined]
+                    "privacy:emergency_access", args=[pid]
+                )
             raise Http404("No participant here.")
         raise PermissionDenied("Your role does not allow this for this participant.")
+    read_detail = {"view": detail["view"]}
+    if access.emergency is not None:
+        read_detail |= {"purpose": "BTG", "grant": str(access.emergency.pk)}
     if request.method in ("GET", "HEAD"):
         audit_record(
             action=Action.READ,
@@ -171,9 +244,10 @@ def participant_for(
             participant=participant,
             object_type=object_type,
             object_id=object_id or str(participant.pk),
-            detail={"view": detail["view"]},
+            detail=read_detail,
         )
     request.participant_caps = caps  # type: ignore[attr-defined]
+    request.emergency_access = access.emergency  # type: ignore[attr-defined]
     return participant
 
 

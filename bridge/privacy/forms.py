@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from bridge.accounts.models import User
+from bridge.privacy import rules
+from bridge.privacy.models import Consent, EmergencyAccess, Recipient
+from bridge.privacy.vocab import (
+    DATA_CLASS_DESCRIPTIONS,
+    GENERAL_CLASSES,
+    TPO_PURPOSES,
+    Channel,
+    ConsentType,
+    DataClass,
+    Purpose,
+    RecipientKind,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+# Which form field shows each element's error.
+ELEMENT_FIELDS = {
+    "patient_name": "patient_name",
+    "discloser": "discloser",
+    "data_classes": "data_classes",
+    "recipients": "recipients",
+    "intermediary": "intermediary_name",
+    "purposes": "purposes",
+    "expiry": "expires_on",
+    "signature_name": "signature_name",
+    "representative_authority": "representative_authority",
+    "signed_on": "signed_on",
+    "consent_type": None,
+}
+
+
+def _class_choices(classes) -> list[tuple[str, str]]:
+    return [(c, f"{DataClass(c).label} — {DATA_CLASS_DESCRIPTIONS[c]}") for c in classes]
+
+
+class ConsentForm(forms.Form):
+    """Every element of 42 CFR 2.31(a); refuses to validate with one missing and says which."""
+
+    patient_name = forms.CharField(label="Participant's name, as printed", max_length=200, required=False)
+    discloser = forms.CharField(label="Who may disclose", max_length=300, required=False)
+    data_classes = forms.MultipleChoiceField(
+        label="What information may be disclosed", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label="Who may receive it",
+        queryset=Recipient.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_recipient_name = forms.CharField(label="Or add a recipient: name", max_length=200, required=False)
+    new_recipient_kind = forms.ChoiceField(
+        label="Kind of recipient", choices=[("", "—"), *RecipientKind.choices], required=False
+    )
+    new_recipient_address = forms.CharField(
+        label="Recipient's address, fax or secure email",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    intermediary_name = forms.CharField(
+        label="Intermediary (e.g. a health information exchange), if any", max_length=200, required=False
+    )
+    intermediary_members = forms.CharField(
+        label="Members of the intermediary who may receive it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    intermediary_treating_providers_only = forms.BooleanField(
+        label="Only the participant's treating providers among its members", required=False
+    )
+    purposes = forms.MultipleChoiceField(
+        label="Purpose of the disclosure", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    expires_on = forms.DateField(label="Expires on (date)", required=False, widget=DATE)
+    expiry_event = forms.CharField(
+        label="Or expires when (event or condition)",
+        max_length=300,
+        required=False,
+        help_text="For example “when I finish the program” or “when probation ends”.",
+    )
+    signer = forms.ChoiceField(
+        label="Signed by",
+        choices=Consent.Signer.choices,
+        initial=Consent.Signer.PARTICIPANT,
+        widget=forms.RadioSelect,
+    )
+    signature_name = forms.CharField(
+        label="Signature (typed full name of the signer)", max_length=200, required=False
+    )
+    representative_authority = forms.CharField(
+        label="Representative's authority",
+        max_length=200,
+        required=False,
+        help_text="For example “parent of a minor”, “legal guardian”, “health care power of attorney”.",
+    )
+    signed_on = forms.DateField(label="Date signed", required=False, widget=DATE)
+
+    def __init__(self, *args, consent_type: str, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent_type = consent_type
+        self.participant = participant
+        f = self.fields
+        if consent_type == ConsentType.COUNSELING_NOTES:
+            f["data_classes"].choices = _class_choices([DataClass.COUNSELING_NOTES])
+            f["data_classes"].initial = [DataClass.COUNSELING_NOTES]
+        else:
+            f["data_classes"].choices = _class_choices(GENERAL_CLASSES)
+        if consent_type == ConsentType.TPO:
+            purposes = [p for p in Purpose if p in TPO_PURPOSES]
+            for name in ("recipients", "new_recipient_name", "new_recipient_kind", "new_recipient_address"):
+                del f[name]
+        elif consent_type == ConsentType.RESEARCH:
+            purposes = [Purpose.RESEARCH]
+            f["purposes"].initial = [Purpose.RESEARCH]
+        else:
+            purposes = [p for p in Purpose if p != Purpose.RESEARCH]
+        f["purposes"].choices = [(p.value, p.label) for p in purposes]
+        if "recipients" in f:
+            f["recipients"].queryset = Recipient.objects.filter(
+                program_id=participant.program_id, is_active=True
+            ).order_by("name")
+            f["recipients"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+        program = participant.program
+        f["patient_name"].initial = participant.legal_name
+        f["discloser"].initial = f"{program.name} ({program.organization.name})"
+        f["signed_on"].initial = timezone.localdate(timezone=program.tz)
+
+    def clean(self):
+        data = super().clean()
+        new_name = (data.get("new_recipient_name") or "").strip()
+        if new_name:
+            if not data.get("new_recipient_kind"):
+                self.add_error("new_recipient_kind", "Say what kind of recipient this is.")
+            if not (data.get("new_recipient_address") or "").strip():
+                self.add_error("new_recipient_address", "Give the address the records go to.")
+        recipients = list(data.get("recipients") or [])
+        draft = rules.ConsentDraft(
+            consent_type=self.consent_type,
+            patient_name=data.get("patient_name") or "",
+            discloser=data.get("discloser") or "",
+            data_classes=frozenset(data.get("data_classes") or []),
+            tpo_class=self.consent_type == ConsentType.TPO,
+            recipient_count=len(recipients) + (1 if new_name else 0),
+            intermediary_name=data.get("intermediary_name") or "",
+            intermediary_members=data.get("intermediary_members") or "",
+            intermediary_treating_providers_only=bool(data.get("intermediary_treating_providers_only")),
+            purposes=frozenset(data.get("purposes") or []),
+            expires_on=data.get("expires_on"),
+            expiry_event=data.get("expiry_event") or "",
+            signer=data.get("signer") or Consent.Signer.PARTICIPANT,
+            signature_name=data.get("signature_name") or "",
+            representative_authority=data.get("representative_authority") or "",
+            signed_on=data.get("signed_on"),
+        )
+        problems = rules.missing_elements(
+            draft, today=timezone.localdate(timezone=self.participant.program.tz)
+        )
+        for key, message in problems.items():
+            field = ELEMENT_FIELDS.get(key)
+            self.add_error(field if field in self.fields else None, message)
+        if problems:
+            missing = [rules.ELEMENTS[k] for k in problems if k in rules.ELEMENTS]
+            self.add_error(
+                None,
+                "This consent cannot be saved yet. Check: " + "; ".join(missing) + "."
+                if missing
+                else "This consent cannot be saved yet.",
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        new = None
+        if (d.get("new_recipient_name") or "").strip():
+            new = (d["new_recipient_name"], d["new_recipient_kind"], d["new_recipient_address"])
+        return {
+            "consent_type": self.consent_type,
+            "patient_name": d["patient_name"],
+            "discloser": d["discloser"],
+            "data_classes": list(d["data_classes"]),
+            "recipients": list(d.get("recipients") or []),
+            "new_recipient": new,
+            "purposes": list(d["purposes"]),
+            "expires_on": d.get("expires_on"),
+            "expiry_event": d.get("expiry_event") or "",
+            "signer": d["signer"],
+            "signature_name": d["signature_name"],
+            "representative_authority": d.get("representative_authority") or "",
+            "signed_on": d["signed_on"],
+            "intermediary_name": d.get("intermediary_name") or "",
+            "intermediary_members": d.get("intermediary_members") or "",
+            "intermediary_treating_providers_only": bool(d.get("intermediary_treating_providers_only")),
+        }
+
+
+class RevokeForm(forms.Form):
+    received_on = forms.DateField(label="Written revocation received on", widget=DATE)
+    received_how = forms.ChoiceField(label="Received as", choices=Consent.RevocationReceived.choices)
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndByEventForm(forms.Form):
+    occurred_on = forms.DateField(label="The expiry event happened on", widget=DATE)
+    note = forms.CharField(label="What happened", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DisclosureForm(forms.Form):
+    recipient = forms.ModelChoiceField(label="Recipient", queryset=Recipient.objects.none())
+    purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
+    data_classes = forms.MultipleChoiceField(
+        label="Information to disclose", choices=DataClass.choices, widget=forms.CheckboxSelectMultiple
+    )
+    date_from = forms.DateField(label="Records dated from", widget=DATE)
+    date_to = forms.DateField(label="to", widget=DATE)
+    channel = forms.ChoiceField(label="Sent by", choices=Channel.choices)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Recipient.objects.filter(
+            program_id=participant.program_id, is_active=True
+        ).order_by("name")
+        self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+        today = timezone.localdate(timezone=participant.program.tz)
+        self.fields["date_to"].initial = today
+        self.fields["date_from"].initial = today.replace(day=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end of the period is before its start.")
+        return data
+
+
+class AccountingForm(forms.Form):
+    as_of = forms.DateField(label="Date of the participant's request", required=False, widget=DATE)
+
+    def clean_as_of(self) -> date | None:
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The request date cannot be in the future.")
+        return value
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="What is the emergency?",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your reason is recorded and your program director reviews every emergency access.",
+    )
+
+
+class EmergencyReviewForm(forms.Form):
+    review = forms.ChoiceField(label="Was this access appropriate?", choices=EmergencyAccess.Review.choices)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecipientForm(forms.ModelForm):
+    class Meta:
+        model = Recipient
+        fields = ["name", "kind", "address", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        labels = {"is_active": "Can be chosen for new consents and disclosures"}
+
+
+class ChartReviewForm(forms.Form):
+    participant = forms.UUIDField(label="Participant id")
+
+
+class UserReviewForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        label="Staff member", queryset=User.objects.none(), to_field_name="username"
+    )
+
+    def __init__(self, *args, program_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = (
+            User.objects.filter(roles__program_id__in=program_ids)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

@@ -1,0 +1,159 @@
+"""A participant's consents: list with history, record a new one, revoke, end by event, print."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bridge.participants.access import Cap, participant_view
+from bridge.participants.models import Participant
+from bridge.privacy import packages, pdf, queries, services
+from bridge.privacy.forms import ConsentForm, EndByEventForm, RevokeForm
+from bridge.privacy.models import Consent
+from bridge.privacy.views.common import apply_errors, file_response, refused
+from bridge.privacy.vocab import ConsentType
+
+
+def _consent(participant: Participant, consent_id: uuid.UUID) -> Consent:
+    consent = queries.consents_for(participant).filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    return consent
+
+
+@participant_view(Cap.VIEW)
+def consent_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+    today = timezone.localdate(timezone=participant.program.tz)
+    consents = list(queries.consents_for(participant))
+    for c in consents:
+        c.state = c.state_on(today)
+    return render(
+        request,
+        "privacy/consent_list.html",
+        {
+            "participant": participant,
+            "active": [c for c in consents if c.state == Consent.Status.ACTIVE],
+            "history": [c for c in consents if c.state != Consent.Status.ACTIVE],
+            "types": ConsentType.choices,
+            "can_edit": Cap.EDIT in request.participant_caps,
+        },
+    )
+
+
+@participant_view(Cap.EDIT, post=Cap.EDIT)
+def consent_create(request: HttpRequest, participant: Participant, consent_type: str) -> HttpResponse:
+    if consent_type not in ConsentType.values:
+        raise Http404("No such kind of consent.")
+    form = ConsentForm(request.POST or None, consent_type=consent_type, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = services.consent_record(
+                actor=request.user, participant=participant, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The consent was recorded.")
+            return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+    return render(
+        request,
+        "privacy/consent_form.html",
+        {
+            "participant": participant,
+            "form": form,
+            "consent_type": ConsentType(consent_type),
+            "statements": services.statements.statements_for(consent_type),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@participant_view(Cap.VIEW)
+def consent_detail(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    today = timezone.localdate(timezone=participant.program.tz)
+    return _detail(
+        request, participant, consent, RevokeForm(initial={"received_on": today}), EndByEventForm()
+    )
+
+
+def _detail(request, participant, consent, revoke_form, end_form, status: int = 200) -> HttpResponse:
+    today = timezone.localdate(timezone=participant.program.tz)
+    return render(
+        request,
+        "privacy/consent_detail.html",
+        {
+            "participant": participant,
+            "consent": consent,
+            "state": consent.state_on(today),
+            "document": packages.consent_document(consent, today=today),
+            "disclosures": consent.disclosures.order_by("-created_at")[:50],
+            "revoke_form": revoke_form,
+            "end_form": end_form,
+            "can_edit": Cap.EDIT in request.participant_caps,
+            "can_chart": Cap.CHART in request.participant_caps,
+        },
+        status=status,
+    )
+
+
+@participant_view(post=Cap.EDIT, get=False)
+def consent_revoke(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_revoke(actor=request.user, consent=consent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases={"on": "received_on"})
+        else:
+            messages.success(request, "The consent is revoked. Nothing more will be released under it.")
+            return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+    return _detail(request, participant, consent, form, EndByEventForm(), status=400)
+
+
+@participant_view(post=Cap.EDIT, get=False)
+def consent_end(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    form = EndByEventForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_end_by_event(actor=request.user, consent=consent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases={"on": "occurred_on"})
+        else:
+            messages.success(request, "The consent has expired. Nothing more will be released under it.")
+            return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+    return _detail(request, participant, consent, RevokeForm(), form, status=400)
+
+
+@participant_view(Cap.VIEW)
+def consent_print(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    decision = services.participant_copy(
+        actor=request.user, participant=participant, what="consent_print", object_id=str(consent.pk)
+    )
+    if not decision.permit:
+        return refused(request, participant, decision)
+    return render(
+        request,
+        "privacy/consent_print.html",
+        {"participant": participant, "consent": consent, "document": packages.consent_document(consent)},
+    )
+
+
+@participant_view(Cap.VIEW)
+def consent_pdf(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    decision = services.participant_copy(
+        actor=request.user, participant=participant, what="consent_pdf", object_id=str(consent.pk)
+    )
+    if not decision.permit:
+        return refused(request, participant, decision)
+    body = pdf.consent_pdf(packages.consent_document(consent))
+    return file_response(body, "application/pdf", f"consent-{consent.signed_on.isoformat()}.pdf")

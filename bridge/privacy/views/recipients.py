@@ -1,0 +1,78 @@
+"""The program's recipients: people and organizations that consents name and disclosures go to."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.privacy import services
+from bridge.privacy.access import recipient_for, recipient_programs
+from bridge.privacy.forms import RecipientForm
+from bridge.privacy.models import Recipient
+from bridge.privacy.views.common import apply_errors
+from bridge.programs.models import Program
+
+
+@require_http_methods(["GET", "POST"])
+def recipient_list(request: HttpRequest) -> HttpResponse:
+    programs = recipient_programs(request)
+    form = RecipientForm(request.POST or None, initial={"is_active": True})
+    program_choices = Program.objects.filter(pk__in=programs).order_by("name")
+    if request.method == "POST" and form.is_valid():
+        program = program_choices.filter(pk=request.POST.get("program")).first() or (
+            program_choices.first() if len(programs) == 1 else None
+        )
+        if program is None:
+            form.add_error(None, "Choose the program this recipient belongs to.")
+        else:
+            data = form.cleaned_data
+            try:
+                services.recipient_create(
+                    actor=request.user,
+                    program=program,
+                    name=data["name"],
+                    kind=data["kind"],
+                    address=data["address"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{data['name']} was added.")
+                return redirect("privacy:recipient_list")
+    recipients = Recipient.objects.filter(program_id__in=programs).select_related("program").order_by("name")
+    if request.method == "GET":
+        audit_record(action=Action.READ, actor=request.user, object_type="recipient_list")
+    return render(
+        request,
+        "privacy/recipient_list.html",
+        {"form": form, "recipients": recipients, "programs": program_choices},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recipient_edit(request: HttpRequest, recipient_id: uuid.UUID) -> HttpResponse:
+    recipient = recipient_for(request, recipient_id)
+    form = RecipientForm(request.POST or None, instance=recipient)
+    if request.method == "POST" and form.is_valid():
+        fresh = Recipient.objects.get(pk=recipient.pk)
+        try:
+            services.recipient_update(actor=request.user, recipient=fresh, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("privacy:recipient_list")
+    return render(
+        request,
+        "privacy/recipient_form.html",
+        {"form": form, "recipient": recipient},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,105 @@
+"""The privacy vocabulary: data classes, purposes, consent types, recipient kinds, channels.
+
+Defined once, here. Only enumerations (no database access), so the pure rules in `rules.py` can use
+them. Each data class is described "in a specific and meaningful fashion" (42 CFR 2.31(a)(3)); there
+is deliberately no "entire record" class, so a consent never covers everything by accident, and SUD
+counseling notes are a class of their own that only a separate counseling-notes consent may name.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DataClass(models.TextChoices):
+    DEMOGRAPHICS = "demographics", "Identity and contact details"
+    CARE_TEAM = "care_team", "Care team"
+    EPISODES = "episodes", "Admission, discharge and level of care"
+    ATTENDANCE = "attendance", "Attendance at sessions"
+    ASSESSMENTS = "assessments", "Screening and assessment results"
+    DIAGNOSES = "diagnoses", "Diagnoses"
+    TREATMENT_PLAN = "treatment_plan", "Treatment plan"
+    PROGRESS_NOTES = "progress_notes", "Progress notes"
+    MEDICATIONS = "medications", "Medications"
+    DRUG_SCREENS = "drug_screens", "Drug screen results"
+    DISCHARGE = "discharge", "Discharge summary and aftercare plan"
+    BILLING = "billing", "Billing and insurance"
+    COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
+
+
+# What each class holds, in plain words, for the consent form and the printed consent.
+DATA_CLASS_DESCRIPTIONS: dict[str, str] = {
+    DataClass.DEMOGRAPHICS: "name, date of birth, address, phone, email and emergency contact",
+    DataClass.CARE_TEAM: "the staff who treat the participant and their roles",
+    DataClass.EPISODES: "dates of admission and discharge and the level of care over time",
+    DataClass.ATTENDANCE: "which sessions the participant was expected at, attended or missed, and minutes",
+    DataClass.ASSESSMENTS: "screening questionnaires, their scores and the level-of-care assessment",
+    DataClass.DIAGNOSES: "diagnoses (for example substance use and co-occurring conditions)",
+    DataClass.TREATMENT_PLAN: "problems, goals, objectives and interventions of the treatment plan",
+    DataClass.PROGRESS_NOTES: "individual, group and case-management progress notes",
+    DataClass.MEDICATIONS: "medication orders, doses and medication for addiction treatment",
+    DataClass.DRUG_SCREENS: "urine or oral-fluid drug screen results",
+    DataClass.DISCHARGE: "discharge summary, aftercare and relapse-prevention plan",
+    DataClass.BILLING: "insurance, authorizations and claims",
+    DataClass.COUNSELING_NOTES: (
+        "notes a counselor keeps separately from the rest of the record, about counseling sessions"
+    ),
+}
+
+# Every class a general (non counseling-notes) consent may name.
+GENERAL_CLASSES: tuple[str, ...] = tuple(c for c in DataClass.values if c != DataClass.COUNSELING_NOTES)
+
+
+class Purpose(models.TextChoices):
+    TREATMENT = "TREAT", "Treatment"
+    PAYMENT = "HPAYMT", "Payment"
+    OPERATIONS = "HOPERAT", "Health care operations"
+    PARTICIPANT_REQUEST = "PATRQT", "At the participant's request"
+    FAMILY = "FAMRQT", "Family involvement"
+    EMPLOYMENT = "employment", "Employment (return to work, fitness for duty)"
+    LEGAL = "HLEGAL", "Court, probation or other legal requirement"
+    RESEARCH = "HRESCH", "Research"
+
+
+TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS})
+
+# FHIR purpose-of-use coding for each purpose: HL7 v3 ActReason where one exists.
+ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+LOCAL_PURPOSE = "urn:bridge:purpose-of-use"
+PURPOSE_SYSTEMS: dict[str, str] = {
+    p: (LOCAL_PURPOSE if p == Purpose.EMPLOYMENT else ACT_REASON) for p in Purpose
+}
+
+
+class ConsentType(models.TextChoices):
+    TPO = "tpo", "Treatment, payment and health care operations"
+    NAMED = "named", "Named recipient"
+    RESEARCH = "research", "Research"
+    COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
+
+
+class RecipientKind(models.TextChoices):
+    TREATING_PROVIDER = "treating_provider", "Treating provider"
+    HEALTH_PLAN = "health_plan", "Health plan or payer"
+    OPERATIONS = "operations", "Business associate helping to run the program"
+    EMPLOYER = "employer", "Employer"
+    COURT = "court", "Court, probation or parole"
+    FAMILY = "family", "Family member or friend"
+    ATTORNEY = "attorney", "Attorney"
+    RESEARCHER = "researcher", "Researcher"
+    OTHER = "other", "Other"
+
+
+# The recipients a single TPO consent covers as a class (42 CFR 2.31(a)(4)(i)): "my treating providers,
+# health plans, third-party payers, and people helping to operate this program".
+TPO_RECIPIENT_KINDS = frozenset(
+    {RecipientKind.TREATING_PROVIDER, RecipientKind.HEALTH_PLAN, RecipientKind.OPERATIONS}
+)
+
+
+class Channel(models.TextChoices):
+    MAIL = "mail", "Mail"
+    FAX = "fax", "Fax"
+    SECURE_EMAIL = "secure_email", "Secure email"
+    HAND_DELIVERY = "hand", "Handed over in person"
+    ELECTRONIC = "electronic", "Electronic exchange (FHIR)"
