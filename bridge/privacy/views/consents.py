@@ -49,7 +49,9 @@ def consent_list(request: HttpRequest, participant: Participant) -> HttpResponse
 def consent_create(request: HttpRequest, participant: Participant, consent_type: str) -> HttpResponse:
     if consent_type not in ConsentType.values:
         raise Http404("No such kind of consent.")
-    form = ConsentForm(request.POST or None, consent_type=consent_type, participant=participant)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, consent_type=consent_type, participant=participant
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consent = services.consent_record(

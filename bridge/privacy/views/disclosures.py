@@ -42,7 +42,7 @@ def disclosure_list(request: HttpRequest, participant: Participant) -> HttpRespo
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
 def disclosure_create(request: HttpRequest, participant: Participant) -> HttpResponse:
-    form = DisclosureForm(request.POST or None, participant=participant)
+    form = DisclosureForm(request.POST if request.method == "POST" else None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
             disclosure = services.disclosure_prepare(

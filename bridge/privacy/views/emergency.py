@@ -56,7 +56,7 @@ def emergency_access(request: HttpRequest, participant_id: uuid.UUID) -> HttpRes
     if not may_break_glass(user):
         _deny(request, Participant.objects.filter(pk=participant_id).first(), participant_id)
         raise Http404("No participant here.")
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         participant = Participant.objects.select_related("program").filter(pk=participant_id).first()
         if participant is not None and Cap.CHART in capabilities(user, participant):
@@ -131,7 +131,7 @@ def emergency_review(request: HttpRequest, participant: Participant, grant_id: u
             detail={"view": "privacy:emergency_review", "needed": "director"},
         )
         raise PermissionDenied("The program director reviews emergency access.")
-    form = EmergencyReviewForm(request.POST or None)
+    form = EmergencyReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.emergency_access_review(actor=request.user, grant=grant, **form.cleaned_data)

@@ -23,7 +23,7 @@ from bridge.programs.models import Program
 @require_http_methods(["GET", "POST"])
 def recipient_list(request: HttpRequest) -> HttpResponse:
     programs = recipient_programs(request)
-    form = RecipientForm(request.POST or None, initial={"is_active": True})
+    form = RecipientForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     program_choices = Program.objects.filter(pk__in=programs).order_by("name")
     if request.method == "POST" and form.is_valid():
         program = program_choices.filter(pk=request.POST.get("program")).first() or (
@@ -60,7 +60,7 @@ def recipient_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recipient_edit(request: HttpRequest, recipient_id: uuid.UUID) -> HttpResponse:
     recipient = recipient_for(request, recipient_id)
-    form = RecipientForm(request.POST or None, instance=recipient)
+    form = RecipientForm(request.POST if request.method == "POST" else None, instance=recipient)
     if request.method == "POST" and form.is_valid():
         fresh = Recipient.objects.get(pk=recipient.pk)
         try:

@@ -1,0 +1,41 @@
+"""The participant page's "Consents and disclosures" section and sub-navigation links."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from bridge.core.panels import Link, Panel
+from bridge.participants.access import Cap
+from bridge.privacy.models import Consent
+
+
+def participant_sections(request, participant) -> list[Panel]:
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.VIEW not in caps:
+        return []
+    today = timezone.localdate(timezone=participant.program.tz)
+    active = [
+        c
+        for c in Consent.objects.filter(participant=participant, status=Consent.Status.ACTIVE)
+        .prefetch_related("recipients")
+        .order_by("-signed_on")
+        if c.is_active_on(today)
+    ]
+    return [
+        Panel(
+            "privacy/panels/section.html",
+            {"participant": participant, "active": active, "can_chart": Cap.CHART in caps},
+            order=80,
+        )
+    ]
+
+
+def participant_links(request, participant) -> list[Link]:
+    caps = getattr(request, "participant_caps", frozenset())
+    links = []
+    if Cap.VIEW in caps:
+        links.append(Link("Consents", reverse("privacy:consent_list", args=[participant.pk]), order=60))
+    if Cap.CHART in caps:
+        links.append(Link("Disclosures", reverse("privacy:disclosure_list", args=[participant.pk]), order=61))
+    return links
