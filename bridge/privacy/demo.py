@@ -1,0 +1,147 @@
+"""Demo data for privacy: recipients, consents (TPO for everyone in care, a named employer consent, a
+revoked and an expired one), disclosures and a refusal, and one emergency access awaiting review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from bridge.participants.models import Participant
+from bridge.privacy import services
+from bridge.privacy.models import Disclosure, EmergencyAccess
+from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, RecipientKind
+
+RECIPIENTS = [
+    (
+        "East Bay Family Medicine (Dr. Ana Ruiz)",
+        RecipientKind.TREATING_PROVIDER,
+        "2100 Webster St, Oakland, CA 94612",
+    ),
+    ("Golden State Health Plan", RecipientKind.HEALTH_PLAN, "Claims, PO Box 4410, Sacramento, CA 95812"),
+    ("Bayside Logistics — Human Resources", RecipientKind.EMPLOYER, "hr@bayside-logistics.example"),
+    ("Alameda County Superior Court — Drug Court", RecipientKind.COURT, "1225 Fallon St, Oakland, CA 94612"),
+    ("Maria Lopez (sister)", RecipientKind.FAMILY, "(510) 555-0199"),
+]
+
+
+def build(ctx) -> None:
+    intake = ctx.staff["intake"]
+    program = ctx.program
+    discloser = f"{program.name} ({ctx.organization.name})"
+    rec = {
+        kind: services.recipient_create(actor=intake, program=program, name=name, kind=kind, address=address)
+        for name, kind, address in RECIPIENTS
+    }
+    in_care = [
+        p for p in ctx.participants if p.status in (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
+    ]
+    for p in in_care:
+        admitted = p.created_at.date() + timedelta(days=3)
+        services.consent_record(
+            actor=intake,
+            participant=p,
+            consent_type=ConsentType.TPO,
+            patient_name=p.legal_name,
+            discloser=discloser,
+            data_classes=[c for c in DataClass.values if c != DataClass.COUNSELING_NOTES],
+            recipients=[],
+            purposes=[Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS],
+            expiry_event="when I revoke it in writing",
+            signature_name=p.legal_name,
+            signed_on=min(admitted, ctx.today),
+        )
+    employed, court, family = in_care[0], in_care[1], in_care[2]
+    today = ctx.today
+
+    def named(p, recipient, purposes, classes, signed_days_ago, expires_in_days, event=""):
+        return services.consent_record(
+            actor=intake,
+            participant=p,
+            consent_type=ConsentType.NAMED,
+            patient_name=p.legal_name,
+            discloser=discloser,
+            data_classes=classes,
+            recipients=[recipient],
+            purposes=purposes,
+            expires_on=today + timedelta(days=expires_in_days),
+            expiry_event=event,
+            signature_name=p.legal_name,
+            signed_on=today - timedelta(days=signed_days_ago),
+        )
+
+    named(
+        employed,
+        rec[RecipientKind.EMPLOYER],
+        [Purpose.EMPLOYMENT],
+        [DataClass.ATTENDANCE, DataClass.EPISODES],
+        20,
+        160,
+    )
+    court_consent = named(
+        court,
+        rec[RecipientKind.COURT],
+        [Purpose.LEGAL],
+        [DataClass.ATTENDANCE, DataClass.EPISODES],
+        60,
+        300,
+        "when probation ends",
+    )
+    services.consent_revoke(
+        actor=intake,
+        consent=court_consent,
+        received_on=today - timedelta(days=10),
+        received_how="letter",
+        note="Participant asked to stop reports to the court.",
+    )
+    expired = named(family, rec[RecipientKind.FAMILY], [Purpose.FAMILY], [DataClass.ATTENDANCE], 200, 30)
+    expired.__class__.objects.filter(pk=expired.pk).update(expires_on=today - timedelta(days=30))
+
+    therapist = ctx.primary_of(employed) or ctx.therapists[0]
+    made = [
+        services.disclosure_prepare(
+            actor=therapist,
+            participant=employed,
+            recipient=rec[RecipientKind.EMPLOYER],
+            purpose=Purpose.EMPLOYMENT,
+            data_classes=[DataClass.ATTENDANCE, DataClass.EPISODES],
+            date_from=today - timedelta(days=30),
+            date_to=today,
+            channel=Channel.SECURE_EMAIL,
+        ),
+        services.disclosure_prepare(
+            actor=therapist,
+            participant=employed,
+            recipient=rec[RecipientKind.HEALTH_PLAN],
+            purpose=Purpose.PAYMENT,
+            data_classes=[DataClass.EPISODES, DataClass.ATTENDANCE],
+            date_from=today - timedelta(days=60),
+            date_to=today,
+            channel=Channel.ELECTRONIC,
+        ),
+        services.disclosure_prepare(
+            actor=ctx.primary_of(court) or therapist,
+            participant=court,
+            recipient=rec[RecipientKind.COURT],
+            purpose=Purpose.LEGAL,
+            data_classes=[DataClass.ATTENDANCE],
+            date_from=today - timedelta(days=30),
+            date_to=today,
+            channel=Channel.MAIL,
+        ),
+    ]
+    for days_ago, d in zip((12, 5, 2), made, strict=True):
+        Disclosure.objects.filter(pk=d.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
+
+    # therapist2 opened a chart of one of therapist1's participants in an emergency, two hours ago.
+    other = ctx.staff["therapist2"]
+    target = next(p for p in in_care if ctx.primary_of(p) == ctx.staff["therapist1"])
+    grant = services.emergency_access_open(
+        actor=other,
+        participant=target,
+        reason="Participant called the after-hours line in crisis; I needed the safety plan and medications.",
+    )
+    started = timezone.now() - timedelta(hours=2)
+    EmergencyAccess.objects.filter(pk=grant.pk).update(
+        started_at=started, expires_at=started + timedelta(hours=1)
+    )
