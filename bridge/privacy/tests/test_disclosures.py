@@ -13,7 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
 from bridge.audit.models import AuditEvent
-from bridge.privacy import labels, services
+from bridge.privacy import services
 from bridge.privacy.models import Disclosure
 from bridge.privacy.notice import REDISCLOSURE_NOTICE
 from bridge.privacy.rules import NO_APPLICABLE_CONSENT
