@@ -75,17 +75,24 @@ def decide(
         on = on or timezone.localdate()
     if recipient is None and participant is not None and purpose == Purpose.PARTICIPANT_REQUEST:
         decision = Decision(True, PERMIT_PARTICIPANT_ACCESS, (), classes)
-    elif recipient is None or participant is None or recipient.program_id != participant.program_id:
+    elif recipient is None:
         decision = Decision(False, DENY, (rules.NO_APPLICABLE_CONSENT,), ())
     else:
-        consents = list(
-            Consent.objects.filter(participant=participant)
-            .prefetch_related("recipients")
-            .order_by("-signed_on")
+        # An unknown participant is weighed against no consents: exactly the answer for one without any.
+        consents = (
+            list(
+                Consent.objects.filter(participant=participant)
+                .prefetch_related("recipients")
+                .order_by("-signed_on")
+            )
+            if participant is not None
+            else []
         )
+        # A recipient of another program is never named by these consents, nor in their TPO class.
+        foreign = participant is None or recipient.program_id != participant.program_id
         ask = rules.Ask(
-            recipient_id=str(recipient.pk),
-            recipient_kind=recipient.kind,
+            recipient_id="" if foreign else str(recipient.pk),
+            recipient_kind="" if foreign else recipient.kind,
             recipient_name=recipient.name,
             purpose=purpose,
             data_classes=frozenset(classes),
