@@ -1,4 +1,4 @@
-"""The JSON API goes through the same decision point: 201 with a package, 403 refusal, 400 naming the field."""
+"""The JSON API uses the same decision point: 201 with a package, 403 refusal, 400 naming the field."""
 
 from __future__ import annotations
 
