@@ -133,9 +133,9 @@ def build(ctx) -> None:
     for days_ago, d in zip((12, 5, 2), made, strict=True):
         Disclosure.objects.filter(pk=d.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
 
-    # therapist2 opened a chart of one of therapist1's participants in an emergency, two hours ago.
+    # therapist2 opened, in an emergency two hours ago, the chart of someone on another therapist's caseload.
     other = ctx.staff["therapist2"]
-    target = next(p for p in in_care if ctx.primary_of(p) == ctx.staff["therapist1"])
+    target = next(p for p in in_care if ctx.primary_of(p) not in (None, other))
     grant = services.emergency_access_open(
         actor=other,
         participant=target,
