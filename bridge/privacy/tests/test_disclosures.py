@@ -118,7 +118,7 @@ def test_consent_matrix_refuses_audits_and_releases_nothing(
     for name in ("privacy:disclosure_pdf", "privacy:disclosure_bundle"):
         response = client.get(reverse(name, args=[world.alex.pk, disclosure.pk]))
         assert response.status_code == 403
-        assert b"Acme" not in response.content or b"Sample" not in response.content
+        assert b"Relapse prevention" not in response.content  # no record of the chart leaves
         assert REDISCLOSURE_NOTICE.encode() not in response.content
 
 
@@ -277,3 +277,18 @@ def test_bad_disclosure_input_gives_field_errors(world, login, recipients, today
 def test_front_desk_and_emergency_viewers_cannot_prepare_disclosures(world, login):
     response = login(world.frontdesk).get(reverse("privacy:disclosure_create", args=[world.alex.pk]))
     assert response.status_code == 403
+
+
+def test_disclosure_list_query_count_is_constant(
+    world, login, employer_consent, recipients, today, django_assert_max_num_queries
+):
+    client = login(world.therapist_a)
+    url = reverse("privacy:disclosure_list", args=[world.alex.pk])
+    _prepare(world, recipients["employer"], today=today)
+    with django_assert_max_num_queries(30) as first:
+        client.get(url)
+    for _ in range(4):
+        _prepare(world, recipients["employer"], today=today)
+        _prepare(world, recipients["court"], today=today)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert len(client.get(url).context["disclosures"]) == 9
