@@ -4,16 +4,40 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bridge.accounts.models import Role, StaffRole
 from bridge.audit.models import AuditEvent
 
 
+def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+    """Events an auditor may review: about their programs' participants, or by their programs' staff.
+
+    Events with neither a participant nor a known actor (failed sign-ins, system jobs) carry no
+    participant data and are shown to every auditor.
+    """
+    programs = user.programs_with_role(Role.AUDITOR)
+    if not programs:
+        return AuditEvent.objects.none()
+    staff = StaffRole.objects.filter(program_id__in=programs).values("user_id")
+    return AuditEvent.objects.filter(
+        Q(participant__program_id__in=programs)
+        | (Q(participant__isnull=True) & (Q(actor_id__in=staff) | Q(actor__isnull=True)))
+    )
+
+
 def audit_event_list(
-    *, participant=None, actor: str = "", action: str = "", outcome: str = "", date_from=None, date_to=None
+    user,
+    *,
+    participant=None,
+    actor: str = "",
+    action: str = "",
+    outcome: str = "",
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.select_related("participant").order_by("-seq")
+    qs = audit_events_visible_to(user).select_related("participant").order_by("-seq")
     if participant:
         qs = qs.filter(participant_id=participant)
     if actor:

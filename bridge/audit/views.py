@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from bridge.audit.access import require_auditor
 from bridge.audit.actions import Action
 from bridge.audit.forms import AuditFilterForm
+from bridge.audit.models import AuditEvent
 from bridge.audit.queries import audit_event_list
 from bridge.audit.services import audit_record
 
@@ -45,7 +46,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_auditor(request)
     form, filters = _filters(request)
-    events = audit_event_list(**filters) if not form.errors else audit_event_list().none()
+    events = audit_event_list(request.user, **filters) if not form.errors else AuditEvent.objects.none()
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     audit_record(
         action=Action.READ,
@@ -82,7 +83,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
     def rows():
         yield writer.writerow(CSV_COLUMNS)
-        for e in audit_event_list(**filters).order_by("seq").iterator(chunk_size=2000):
+        for e in audit_event_list(request.user, **filters).order_by("seq").iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     e.seq,

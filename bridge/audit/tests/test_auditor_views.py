@@ -71,3 +71,23 @@ def test_auditor_never_sees_a_chart(activity, login):
     client = login(activity.auditor)
     assert client.get(reverse("participants:detail", args=[activity.alex.pk])).status_code == 404
     assert client.get(reverse("participants:list")).context["page"].paginator.count == 0
+
+
+def test_an_auditor_sees_only_their_programs_events(activity, login):
+    from bridge.accounts.models import Role
+    from bridge.testing.personas import make_staff
+
+    other_auditor = make_staff("other_auditor", activity.other_program, Role.AUDITOR)
+    client = login(other_auditor)
+    page = client.get(reverse("audit:log"))
+    labels = {e.actor_label for e in page.context["page"].object_list}
+    assert not labels & {"therapist_a", "director"}
+    assert (
+        client.get(reverse("audit:log"), {"participant": str(activity.blair.pk)})
+        .context["page"]
+        .paginator.count
+        == 0
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("audit:export")).streaming_content).decode())))
+    assert all(row[3] != str(activity.blair.pk) for row in rows[1:])
+    assert not {row[2] for row in rows[1:]} & {"therapist_a", "director"}
