@@ -88,6 +88,8 @@ def test_an_auditor_sees_only_their_programs_events(activity, login):
         .paginator.count
         == 0
     )
-    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("audit:export")).streaming_content).decode())))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get(reverse("audit:export")).streaming_content).decode()))
+    )
     assert all(row[3] != str(activity.blair.pk) for row in rows[1:])
     assert not {row[2] for row in rows[1:]} & {"therapist_a", "director"}
