@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bridge.scheduling",
     "bridge.worklist",
     "bridge.privacy",
+    "bridge.directory",
     "bridge.api",
     "bridge.demo",
 ]

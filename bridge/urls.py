@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("bridge.audit.urls")),
     path("", include("bridge.worklist.urls")),
     path("", include("bridge.privacy.urls")),
+    path("", include("bridge.directory.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     POLICY_DECISION = "policy_decision"  # the Part 2 decision point permitted or denied a release
     DISCLOSE = "disclose"  # a release under consent was made (or refused) and recorded
     BREAK_GLASS = "break_glass"  # emergency access to a chart outside one's care team
+    DIRECTORY_IMPORT = "directory_import"
 
 
 class Outcome(enum.StrEnum):

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from bridge.directory import facets, geo
+from bridge.directory.models import ProgramAccreditation, ProgramLicense
+from bridge.directory.queries import AFTERCARE, MEDICATIONS
+
+RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+MAX_COMPARE = 4
+
+
+class SearchForm(forms.Form):
+    """The public search. Every field is a URL parameter, so a search can be shared as a link."""
+
+    where = forms.CharField(
+        label="ZIP code or city",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "94607 or Oakland, CA"}),
+    )
+    radius = forms.TypedChoiceField(
+        label="Within", choices=RADIUS_CHOICES, coerce=int, initial=25, required=False, empty_value=25
+    )
+    include_mh = forms.BooleanField(label="Include places that treat only mental health", required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for facet in facets.FACETS:
+            choices = [(o.value, o.label) for o in facet.options]
+            if facet.multiple:
+                self.fields[facet.name] = forms.MultipleChoiceField(
+                    label=facet.label,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=facet.help,
+                )
+            else:
+                self.fields[facet.name] = forms.ChoiceField(
+                    label=facet.label, choices=[("", "Any"), *choices], required=False, help_text=facet.help
+                )
+
+    def facet_fields(self):
+        return [self[f.name] for f in facets.FACETS]
+
+    def clean(self):
+        cleaned = super().clean()
+        where = (cleaned.get("where") or "").strip()
+        if not where:
+            if self.has_filters():
+                self.add_error("where", "Enter a ZIP code or a city, so we can look near you.")
+            return cleaned
+        try:
+            cleaned["place"] = geo.locate(where)
+        except geo.PlaceError as exc:
+            self.add_error("where", str(exc))
+        return cleaned
+
+    def has_filters(self) -> bool:
+        return any(self.data.get(f.name) for f in facets.FACETS)
+
+    def selected(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for facet in facets.FACETS:
+            value = self.cleaned_data.get(facet.name)
+            if value:
+                found[facet.name] = list(value) if isinstance(value, list) else [value]
+        return found
+
+
+def compare_ids(values: list[str]) -> list[uuid.UUID]:
+    """The listings chosen for comparison (`?id=…&id=…`), in order; raises ValidationError."""
+    ids: list[uuid.UUID] = []
+    for raw in values:
+        try:
+            value = uuid.UUID(str(raw))
+        except ValueError:
+            raise forms.ValidationError(f"“{raw[:40]}” is not a program in the directory.") from None
+        if value not in ids:
+            ids.append(value)
+    if not ids:
+        raise forms.ValidationError(
+            "Choose at least one program to compare: tick “Compare” in the search results."
+        )
+    if len(ids) > MAX_COMPARE:
+        raise forms.ValidationError(
+            f"Compare up to {MAX_COMPARE} programs at a time; you chose {len(ids)}. Untick some."
+        )
+    return ids
+
+
+def _option_choices(facet_name: str, *, live: bool = True):
+    return [(o.value, o.label) for o in facets.BY_NAME[facet_name].options if live or not o.live_only]
+
+
+class ProfileForm(forms.Form):
+    """What a director publishes about the program beyond what Bridge already knows."""
+
+    published = forms.BooleanField(label="Show this program in the public directory", required=False)
+    admitting = forms.BooleanField(label="Taking new participants now", required=False)
+    summary = forms.CharField(
+        label="A few plain words about the program",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    website = forms.URLField(required=False, max_length=200)
+    intake_phone = forms.CharField(label="Phone for new people", required=False, max_length=30)
+    approaches = forms.MultipleChoiceField(
+        label="Treatment approaches",
+        choices=_option_choices("approach"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Approaches named in your curriculum's session types are added automatically.",
+    )
+    dual_diagnosis = forms.BooleanField(
+        label="We treat mental health and substance use together (dual diagnosis)", required=False
+    )
+    medications = forms.MultipleChoiceField(
+        label="Medications we prescribe or coordinate",
+        choices=[(k, label) for k, (label, _) in MEDICATIONS.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accepts_outside_mat = forms.BooleanField(
+        label="We welcome people on medication prescribed elsewhere", required=False
+    )
+    aftercare = forms.MultipleChoiceField(
+        label="After the program",
+        choices=[(k, label) for k, (label, _) in AFTERCARE.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    payment = forms.MultipleChoiceField(
+        label="Payment accepted",
+        choices=[*_option_choices("payment"), ("TRICARE", "Military insurance (TRICARE)")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label="Services in languages other than English",
+        choices=_option_choices("language"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _future(value: date) -> date:
+    if value <= timezone.localdate():
+        raise forms.ValidationError("Enter the date it expires; an expired one would not be listed.")
+    if value.year > timezone.localdate().year + 10:
+        raise forms.ValidationError("Check the year: that is more than ten years away.")
+    return value
+
+
+class AccreditationForm(forms.ModelForm):
+    class Meta:
+        model = ProgramAccreditation
+        fields = ["body", "number", "expires_on"]
+        labels = {"body": "Accrediting body", "number": "Accreditation number", "expires_on": "Expires on"}
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_expires_on(self) -> date:
+        return _future(self.cleaned_data["expires_on"])
+
+
+class LicenseForm(forms.ModelForm):
+    class Meta:
+        model = ProgramLicense
+        fields = ["authority", "issuer", "state", "number", "expires_on"]
+        labels = {"authority": "Kind of authority", "number": "License number", "expires_on": "Expires on"}
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_state(self) -> str:
+        state = self.cleaned_data["state"].strip().upper()
+        if state and state not in geo.STATES:
+            raise forms.ValidationError("Use the two-letter state code, for example CA.")
+        return state
+
+    def clean_expires_on(self) -> date:
+        return _future(self.cleaned_data["expires_on"])
+
+
+class RenewForm(forms.Form):
+    number = forms.CharField(max_length=60)
+    expires_on = forms.DateField(label="New expiry date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_expires_on(self) -> date:
+        return _future(self.cleaned_data["expires_on"])
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does it end?",
+        max_length=200,
+        help_text="For example: withdrawn, not renewed, entered in error.",
+    )
