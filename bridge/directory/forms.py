@@ -27,7 +27,6 @@ class SearchForm(forms.Form):
         label="Within", choices=RADIUS_CHOICES, coerce=int, initial=25, required=False, empty_value=25
     )
     include_mh = forms.BooleanField(label="Include places that treat only mental health", required=False)
-    page = forms.IntegerField(min_value=1, max_value=10_000, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +60,11 @@ class SearchForm(forms.Form):
         except geo.PlaceError as exc:
             self.add_error("where", str(exc))
         return cleaned
+
+    def page(self) -> int:
+        """The result page asked for; anything that is not a page number means the first."""
+        raw = str(self.data.get("page", "1"))
+        return int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
 
     def has_filters(self) -> bool:
         return any(self.data.get(f.name) for f in facets.FACETS)
@@ -110,7 +114,7 @@ class ProfileForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    website = forms.URLField(required=False, max_length=200)
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
     intake_phone = forms.CharField(label="Phone for new people", required=False, max_length=30)
     approaches = forms.MultipleChoiceField(
         label="Treatment approaches",

@@ -32,6 +32,9 @@ STATES: dict[str, str] = {
 }  # fmt: skip
 _STATE_BY_NAME = {name.casefold(): code for code, name in STATES.items()}
 
+# A hair (about a millimetre) added to the box so rounding never drops a point exactly on the radius.
+_BOX_PAD = 1e-8
+
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 
 
@@ -62,9 +65,9 @@ def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, fl
     shrink towards the poles, so the box widens with latitude (taken at the box's edge nearest the
     pole, where it is widest).
     """
-    dlat = miles / MILES_PER_DEGREE_LAT
+    dlat = miles / MILES_PER_DEGREE_LAT + _BOX_PAD
     edge = min(89.0, abs(lat) + dlat)
-    dlon = min(180.0, miles / (MILES_PER_DEGREE_LAT * math.cos(math.radians(edge))))
+    dlon = min(180.0, miles / (MILES_PER_DEGREE_LAT * math.cos(math.radians(edge))) + _BOX_PAD)
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 

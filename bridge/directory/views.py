@@ -35,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
             radius=form.cleaned_data["radius"],
             selected=form.selected(),
             include_mental_health_only=form.cleaned_data["include_mh"],
-            page=form.cleaned_data.get("page") or 1,
+            page=form.page(),
         )
     query = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     status = 400 if form.is_bound and form.errors else 200
