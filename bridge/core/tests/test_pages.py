@@ -7,7 +7,16 @@ from django.urls import reverse
 
 from bridge.testing.urls import all_routes
 
-PUBLIC = {"core:healthz", "accounts:login"}
+PUBLIC = {
+    "core:healthz",
+    "accounts:login",
+    # The public directory: anyone looking for help, without an account.
+    "directory:search",
+    "directory:listing",
+    "directory:compare",
+    "directory:questions",
+    "directory:about",
+}
 
 
 def _is_public(route) -> bool:

@@ -20,7 +20,10 @@ _keys = itertools.count(1)
 @pytest.fixture
 def import_run(db) -> ImportRun:
     return ImportRun.objects.create(
-        source_name="fixture.csv", source_format="label_csv", source_sha256="0" * 64
+        source_name="fixture.csv",
+        source_format="label_csv",
+        source_sha256="0" * 64,
+        finished_at=timezone.now(),
     )
 
 
