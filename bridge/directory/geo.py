@@ -89,6 +89,8 @@ def _index() -> _ZipIndex:
         if z["state"] not in STATES:  # military APO/FPO and freely associated states
             continue
         lat, lon = float(z["lat"]), float(z["long"])
+        if lat == 0 and lon == 0:  # a few dozen PO box and unique ZIP codes have no location in the table
+            continue
         by_zip[z["zip_code"]] = (lat, lon, z["city"], z["state"])
         if not z["active"]:
             continue

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -460,8 +461,19 @@ def _live_facts(listing: Listing) -> list[Fact]:
 # --- one listing, several, and the search ---------------------------------------------------------------
 
 
+def _as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _facilities():
+    """Facilities with the import run they were last read from, less what no page shows of it."""
+    return Facility.objects.select_related("last_import").defer(
+        "last_import__rejections", "last_import__unmapped_labels"
+    )
+
+
 def listing_for(listing_id: uuid.UUID, *, detail: bool = True) -> Listing | None:
-    facility = Facility.objects.select_related("last_import").filter(pk=listing_id).first()
+    facility = _facilities().filter(pk=listing_id).first()
     if facility is not None:
         return _imported(facility)
     found = live_listings([listing_id], detail=detail)
@@ -470,9 +482,7 @@ def listing_for(listing_id: uuid.UUID, *, detail: bool = True) -> Listing | None
 
 def listings_for(ids: Sequence[uuid.UUID], *, detail: bool = True) -> list[Listing]:
     """The listings for `ids` in the order given; unknown ids are left out."""
-    by_id: dict[uuid.UUID, Listing] = {
-        f.pk: _imported(f) for f in Facility.objects.select_related("last_import").filter(pk__in=ids)
-    }
+    by_id: dict[uuid.UUID, Listing] = {f.pk: _imported(f) for f in _facilities().filter(pk__in=ids)}
     missing = [i for i in ids if i not in by_id]
     if missing:
         by_id.update({x.id: x for x in live_listings(missing, detail=detail)})
@@ -520,10 +530,14 @@ def search(
             for code in sorted(need.codes):
                 any_code |= Q(service_codes__contains=f" {code} ")
             rows = rows.filter(any_code)
-        for pk, name, lat, lon in rows.values_list("pk", "name", "latitude", "longitude"):
-            distance = geo.haversine_miles(place.latitude, place.longitude, lat, lon)
-            if distance <= radius:
-                hits.append((distance, name.casefold(), pk))
+        # Raw rows: turning a thousand ids into UUID objects would cost more than the distances.
+        sql, params = rows.values_list("pk", "latitude", "longitude").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, lat, lon in cursor.fetchall():
+                distance = geo.haversine_miles(place.latitude, place.longitude, lat, lon)
+                if distance <= radius:
+                    hits.append((distance, str(pk), pk))
     live: dict[uuid.UUID, Listing] = {}
     for listing in live_listings():
         if listing.latitude is None or listing.longitude is None:
@@ -532,19 +546,15 @@ def search(
         if distance <= radius and facets.matches(listing.codes, needs):
             listing.distance = distance
             live[listing.id] = listing
-            hits.append((distance, listing.name.casefold(), listing.id))
-    hits.sort()
+            hits.append((distance, str(listing.id), listing.id))
+    hits.sort(key=lambda hit: hit[:2])
     pages = max(1, -(-len(hits) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    facilities = {
-        f.pk: f
-        for f in Facility.objects.select_related("last_import").filter(
-            pk__in=[pk for _, _, pk in shown if pk not in live]
-        )
-    }
+    shown = [(distance, _as_uuid(pk)) for distance, _, pk in hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    wanted = [pk for _, pk in shown if pk not in live]
+    facilities = {f.pk: f for f in _facilities().defer("services").filter(pk__in=wanted)}
     listings = []
-    for distance, _, pk in shown:
+    for distance, pk in shown:
         listing = live.get(pk) or _imported(facilities[pk])
         listing.distance = distance
         listings.append(listing)

@@ -90,6 +90,15 @@ def test_a_city_is_placed_among_its_zip_codes():
     assert geo.haversine_miles(city.latitude, city.longitude, *geo.zip_centroid("94607")) < 10
 
 
+def test_zip_codes_the_table_has_no_location_for_are_unknown_not_at_zero_zero():
+    # 11805 (a Hicksville, NY PO box ZIP) is listed at latitude 0, longitude 0 in the package's table.
+    assert geo.zip_centroid("11805") is None
+    with pytest.raises(geo.PlaceError, match="could not find ZIP code 11805"):
+        geo.locate("11805")
+    hicksville = geo.locate("Hicksville, NY")
+    assert geo.haversine_miles(hicksville.latitude, hicksville.longitude, *geo.zip_centroid("11801")) < 5
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
