@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bridge.directory import facets, geo
 from bridge.directory.models import ProgramAccreditation, ProgramLicense
-from bridge.directory.queries import AFTERCARE, MEDICATIONS
+from bridge.directory.profile_choices import CHOICES
 
 RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 MAX_COMPARE = 4
@@ -117,10 +117,6 @@ def compare_ids(values: list[str]) -> list[uuid.UUID]:
     return ids
 
 
-def _option_choices(facet_name: str, *, live: bool = True):
-    return [(o.value, o.label) for o in facets.BY_NAME[facet_name].options if live or not o.live_only]
-
-
 class ProfileForm(forms.Form):
     """What a director publishes about the program beyond what Bridge already knows."""
 
@@ -136,7 +132,7 @@ class ProfileForm(forms.Form):
     intake_phone = forms.CharField(label="Phone for new people", required=False, max_length=30)
     approaches = forms.MultipleChoiceField(
         label="Treatment approaches",
-        choices=_option_choices("approach"),
+        choices=CHOICES["approaches"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Approaches named in your curriculum's session types are added automatically.",
@@ -146,7 +142,7 @@ class ProfileForm(forms.Form):
     )
     medications = forms.MultipleChoiceField(
         label="Medications we prescribe or coordinate",
-        choices=[(k, label) for k, (label, _) in MEDICATIONS.items()],
+        choices=CHOICES["medications"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -155,19 +151,19 @@ class ProfileForm(forms.Form):
     )
     aftercare = forms.MultipleChoiceField(
         label="After the program",
-        choices=[(k, label) for k, (label, _) in AFTERCARE.items()],
+        choices=CHOICES["aftercare"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     payment = forms.MultipleChoiceField(
         label="Payment accepted",
-        choices=[*_option_choices("payment"), ("TRICARE", "Military insurance (TRICARE)")],
+        choices=CHOICES["payment"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
         label="Services in languages other than English",
-        choices=_option_choices("language"),
+        choices=CHOICES["languages"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

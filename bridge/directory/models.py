@@ -14,6 +14,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -148,6 +149,19 @@ class ProgramProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Directory profile of {self.program}"
+
+    def clean(self) -> None:
+        from bridge.directory import profile_choices
+
+        errors = {}
+        for name, allowed in profile_choices.ALLOWED.items():
+            value = getattr(self, name)
+            if not isinstance(value, list) or not set(value) <= allowed:
+                errors[name] = f"Choose from the listed options ({', '.join(sorted(allowed))})."
+            elif len(set(value)) != len(value):
+                errors[name] = "An option is listed twice."
+        if errors:
+            raise ValidationError(errors)
 
 
 class _ProgramRecognition(models.Model):

@@ -8,6 +8,7 @@ request (so it is always current). Both carry the same service codes, so one set
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,24 +25,13 @@ from bridge.directory import curriculum, facets, geo
 from bridge.directory.codes import SECTIONS, codebook
 from bridge.directory.measures import Figure
 from bridge.directory.models import Facility, ProgramAccreditation, ProgramLicense, ProgramProfile
+from bridge.directory.profile_choices import AFTERCARE, MEDICATIONS
 from bridge.programs.models import Program, Track
 from bridge.scheduling.models import SessionType
 
 PAGE_SIZE = 20
 SAMHSA = "SAMHSA, FindTreatment.gov"
 
-MEDICATIONS = {  # profile value -> (label, code)
-    "buprenorphine": ("Buprenorphine", "BU"),
-    "naltrexone": ("Naltrexone (pill or monthly injection)", "NU"),
-    "methadone": ("Methadone, with an opioid treatment program", "MU"),
-    "acamprosate": ("Acamprosate (for alcohol)", "ACM"),
-    "disulfiram": ("Disulfiram (for alcohol)", "DSF"),
-}
-AFTERCARE = {  # profile value -> (label, code)
-    "aftercare": ("Aftercare / continuing care", "ACC"),
-    "stepdown": ("Step-down to lower intensity", "STEP"),
-    "alumni": ("Alumni program", "ALUM"),
-}
 ADULT_AGES = ("YAD", "ADLT", "SNR")
 
 # Which codes answer which question, for imported listings (live ones say it in their own words).
@@ -117,6 +107,16 @@ class Listing:
     verified_staff: int | None = None
     verified_breakdown: list[tuple[str, int]] = field(default_factory=list)
     signals: list[Figure] | None = None
+
+    @property
+    def website_url(self) -> str:
+        """The website as a link target, only for a plain web address (imported data is not trusted)."""
+        url = self.website.strip()
+        if url.lower().startswith(("http://", "https://")) and " " not in url:
+            return url
+        if url and re.fullmatch(r"(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?", url, re.IGNORECASE):
+            return f"http://{url}"
+        return ""
 
     @property
     def admitting(self) -> bool | None:

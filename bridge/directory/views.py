@@ -292,7 +292,6 @@ def end(request: HttpRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UU
 @require_GET
 def preview(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
-    services.profile_for(program)
     found = queries.live_listings([program.pk], detail=True, published_only=False)
     if not found:
         messages.info(request, "Save your listing once to see how it looks.")

@@ -101,3 +101,22 @@ def test_the_about_page_lists_the_data_read_in_and_the_methods(client, make_faci
     html = client.get("/find/about/").content.decode()
     assert "fixture.csv" in html and "SAMHSA, FindTreatment.gov" in html
     assert "Still in the program 30 days after starting" in html and "1 to 10 people" in html
+
+
+@pytest.mark.parametrize(
+    ("website", "linked"),
+    [
+        ("http://www.regionten.org", "http://www.regionten.org"),
+        ("www.example.org/iop", "http://www.example.org/iop"),
+        ("javascript:alert(1)", None),
+        ("not a website", None),
+    ],
+)
+def test_only_plain_web_addresses_from_imported_data_become_links(client, make_facility, website, linked):
+    facility = make_facility("Somewhere", website=website)
+    html = client.get(f"/find/{facility.pk}/").content.decode()
+    assert website in html
+    if linked:
+        assert f'href="{linked}"' in html
+    else:
+        assert 'href="javascript' not in html and f'href="{website}"' not in html

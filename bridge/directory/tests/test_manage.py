@@ -192,3 +192,16 @@ def test_a_director_of_one_program_goes_straight_to_it_and_can_preview_unpublish
     page = client.get(preview)
     assert page.status_code == 200 and "not published" in page.content.decode()
     assert client.get(f"/find/{world.program.pk}/").status_code == 404
+
+
+def test_the_profile_service_refuses_values_outside_the_lists(world):
+    from django.core.exceptions import ValidationError
+
+    from bridge.directory import services
+
+    with pytest.raises(ValidationError) as caught:
+        services.profile_update(
+            actor=world.director, program=world.program, payment=["MD", "GOLD"], languages="SP"
+        )
+    assert set(caught.value.message_dict) == {"payment", "languages"}
+    assert not ProgramProfile.objects.exists()
