@@ -272,8 +272,12 @@ def live_listings(
     detail: bool = False,
     published_only: bool = True,
     today: date | None = None,
+    near: tuple[geo.Place, float] | None = None,
 ) -> list[Listing]:
-    """Listings of programs on Bridge, built from their records now. A fixed number of queries."""
+    """Listings of programs on Bridge, built from their records now. A fixed number of queries.
+
+    `near=(place, miles)` keeps only programs within that distance, before reading their records.
+    """
     today = today or timezone.localdate()
     profiles = ProgramProfile.objects.select_related("program__organization")
     if published_only:
@@ -281,6 +285,9 @@ def live_listings(
     if program_ids is not None:
         profiles = profiles.filter(program_id__in=list(program_ids))
     profiles = list(profiles)
+    if near is not None:
+        place, miles = near
+        profiles = [p for p in profiles if _distance(place, p.program.zip_code) <= miles]
     if not profiles:
         return []
     ids = [p.program_id for p in profiles]
@@ -344,6 +351,11 @@ def live_listings(
             ]
         found.append(listing)
     return found
+
+
+def _distance(place: geo.Place, zip_code: str) -> float:
+    centroid = geo.zip_centroid(zip_code)
+    return geo.haversine_miles(place.latitude, place.longitude, *centroid) if centroid else float("inf")
 
 
 CLINICAL_KINDS = tuple(c.code for c in credentials.CREDENTIAL_TYPES if c.clinical)
@@ -539,7 +551,7 @@ def search(
                 if distance <= radius:
                     hits.append((distance, str(pk), pk))
     live: dict[uuid.UUID, Listing] = {}
-    for listing in live_listings():
+    for listing in live_listings(near=(place, radius)):
         if listing.latitude is None or listing.longitude is None:
             continue
         distance = geo.haversine_miles(place.latitude, place.longitude, listing.latitude, listing.longitude)
