@@ -137,7 +137,7 @@ def listing(request: HttpRequest, listing_id: uuid.UUID):
     found = queries.listing_for(listing_id)
     if found is None:
         raise ApiError(404, "No program here.", code="not_found")
-    signals = quality.signals_for(found.program) if found.live and found.program is not None else []
+    signals = quality.public_signals_for(found.program) if found.live and found.program is not None else []
     return {
         **_out(found),
         "facts": [

@@ -212,6 +212,8 @@ class CodeBook:
             self._exact.setdefault(c.label.strip(), []).append(c.code)
             self._folded.setdefault(normalize_label(c.label), []).append(c.code)
         self._upper = {code.upper(): code for code in self.codes}
+        # A file repeats the same two hundred labels thousands of times: remember each answer.
+        self._resolved: dict[tuple, object] = {}
 
     def __contains__(self, code: str) -> bool:
         return code in self.codes
@@ -226,7 +228,12 @@ class CodeBook:
 
     def resolve_code(self, raw: str, section: str | None = None) -> str | None:
         """Today's code for `raw` (a code from any generation), or None when unknown."""
-        raw = raw.strip()
+        key = ("code", raw, section)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_code(raw.strip(), section)
+        return self._resolved[key]
+
+    def _resolve_code(self, raw: str, section: str | None) -> str | None:
         if section and (section, raw.upper()) in SECTION_CODE_ALIASES:
             return SECTION_CODE_ALIASES[(section, raw.upper())]
         if raw in self.codes:
@@ -234,6 +241,16 @@ class CodeBook:
         if raw.upper() in CODE_ALIASES:
             return CODE_ALIASES[raw.upper()]
         return self._upper.get(raw.upper())
+
+    def service(self, raw: str, section: str | None = None) -> tuple[str, str, str]:
+        """(section, today's code, label) for a raw code; ("unmapped", "", "code X") when unknown."""
+        key = ("service", raw, section)
+        if key not in self._resolved:
+            code = self.resolve_code(raw, section)
+            self._resolved[key] = (
+                (self.section(code), code, self.label(code)) if code else ("unmapped", "", f"code {raw}")
+            )
+        return self._resolved[key]  # type: ignore[return-value]
 
     def resolve_label(
         self, label: str, sections: tuple[str, ...] = (), previous_section: str | None = None
@@ -245,6 +262,14 @@ class CodeBook:
         category order): both only break ties between codes that share a label, such as
         "In-network prescribing entity" for opioid and for alcohol medications.
         """
+        key = (label, sections, previous_section)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_label(label, sections, previous_section)
+        return self._resolved[key]
+
+    def _resolve_label(
+        self, label: str, sections: tuple[str, ...], previous_section: str | None
+    ) -> str | None:
         folded = normalize_label(label)
         candidates = self._folded.get(folded, [])
         if sections:

@@ -140,7 +140,7 @@ def parse_text(text: str, *, name: str = "input") -> Parsed:
         rows = _csv_rows(text)
     book = codebook()
     seen_keys: dict[str, int] = {}
-    seen_rows: dict[str, int] = {}
+    seen_rows: dict[int, int] = {}
     occurrences: Counter = Counter()
     for line, row in rows:
         parsed.rows += 1
@@ -151,7 +151,7 @@ def parse_text(text: str, *, name: str = "input") -> Parsed:
         except RowError as exc:
             parsed.rejections.append(Rejection(line, str(exc), _row_name(row)))
             continue
-        identity = json.dumps(sorted((str(k), str(v)) for k, v in row.items()), ensure_ascii=False)
+        identity = hash(tuple(sorted((str(k), str(v)) for k, v in row.items())))
         if identity in seen_rows:
             parsed.rejections.append(
                 Rejection(line, f"repeats line {seen_rows[identity]} exactly", record.name)
@@ -389,14 +389,10 @@ def _read_code_csv(row: dict, line: int, book: CodeBook) -> Record:
         raw_codes = group.split()
         # The group's section is the one most of its codes belong to; it decides codes whose
         # letters changed meaning between generations (MI in a payment group is military insurance).
-        votes = Counter(book.section(c) for c in (book.resolve_code(r) for r in raw_codes) if c)
+        votes = Counter(book.section(c) for c in map(book.resolve_code, raw_codes) if c)
         section = votes.most_common(1)[0][0] if votes else None
         for raw in raw_codes:
-            code = book.resolve_code(raw, section)
-            if code:
-                record.services.append((book.section(code), code, book.label(code)))
-            else:
-                record.services.append(("unmapped", "", f"code {raw}"))
+            record.services.append(book.service(raw, section))
     return record
 
 

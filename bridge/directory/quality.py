@@ -12,14 +12,15 @@ are suppressed by `measures.share` and by the people count of the hours measure.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -254,7 +255,7 @@ def measures() -> list[Measure]:
     ]
 
 
-@cache
+@functools.cache
 def registered_measures() -> tuple[Measure, ...]:
     """This module's measures, each replaced by any app's `quality.measures()` with the same key."""
     found: dict[str, Measure] = {x.key: x for x in measures()}
@@ -275,3 +276,14 @@ def registered_measures() -> tuple[Measure, ...]:
 def signals_for(program: Program, today: date | None = None) -> list[Figure]:
     ctx = MeasureContext(program, today or timezone.localdate(timezone=program.tz))
     return [measure.compute(ctx) for measure in registered_measures()]
+
+
+# Public pages show a program's signals from a cache for up to this long: they cover a year, and a
+# program with thousands of participants should not recount them for every visitor.
+CACHE_SECONDS = 600
+
+
+def public_signals_for(program: Program) -> list[Figure]:
+    today = timezone.localdate(timezone=program.tz)
+    key = f"directory:signals:{program.pk}:{today.isoformat()}"
+    return cache.get_or_set(key, lambda: signals_for(program, today), CACHE_SECONDS)

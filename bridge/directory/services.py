@@ -61,7 +61,7 @@ def _facility_fields(record: importer.Record) -> dict[str, Any]:
         "type_facility": record.type_facility,
         "treats_substance_use": _treats_substance_use(record),
         "service_codes": _codes_text(record.codes),
-        "services": [list(s) for s in record.services],
+        "services": record.services,  # (section, code, label) tuples; stored as JSON lists
         "fingerprint": record.fingerprint(),
     }
 

@@ -83,7 +83,7 @@ def listing(request: HttpRequest, listing_id: uuid.UUID) -> HttpResponse:
 
 def _render_listing(request: HttpRequest, found: queries.Listing, *, preview: bool = False) -> HttpResponse:
     if found.live and found.program is not None:
-        found.signals = quality.signals_for(found.program)
+        found.signals = quality.public_signals_for(found.program)
     place = _distance_from(request)
     _with_distance([found], place)
     return render(
@@ -109,7 +109,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     listings = queries.listings_for(ids)
     for found in listings:
         if found.live and found.program is not None:
-            found.signals = quality.signals_for(found.program)
+            found.signals = quality.public_signals_for(found.program)
     place = _distance_from(request)
     _with_distance(listings, place)
     facts = [found.facts() for found in listings]

@@ -8,6 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bridge.directory import measures as m
@@ -199,3 +202,14 @@ def test_the_level_floor_table_follows_the_product_rules():
     assert m.weekly_floor(LevelOfCare.INTENSIVE_OUTPATIENT, adolescent=True) == 6
     assert m.weekly_floor(LevelOfCare.PARTIAL_HOSPITALIZATION, adolescent=False) == 20
     assert m.weekly_floor(LevelOfCare.OUTPATIENT, adolescent=False) is None
+
+
+def test_public_pages_reuse_a_programs_signals_for_a_few_minutes(client, listed):
+    url = f"/find/{listed.program.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(url)
+    assert len(cached.captured_queries) < len(fresh.captured_queries)
