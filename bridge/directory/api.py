@@ -7,7 +7,6 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from bridge.api.errors import ApiError, Error
@@ -75,7 +74,7 @@ def _out(listing: queries.Listing) -> dict:
         "distance_miles": round(listing.distance, 2) if listing.distance is not None else None,
         "source": listing.source,
         "codes": sorted(listing.codes),
-        "url": reverse("directory:listing", args=[listing.id]),
+        "url": listing.url,
     }
 
 

@@ -8,6 +8,7 @@ request (so it is always current). Both carry the same service codes, so one set
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -17,6 +18,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts import credentials
@@ -109,6 +111,10 @@ class Listing:
     signals: list[Figure] | None = None
 
     @property
+    def url(self) -> str:
+        return _listing_url_pattern().replace(_URL_PLACEHOLDER, str(self.id))
+
+    @property
     def website_url(self) -> str:
         """The website as a link target, only for a plain web address (imported data is not trusted)."""
         url = self.website.strip()
@@ -129,6 +135,15 @@ class Listing:
 
     def facts(self) -> list[Fact]:
         return _live_facts(self) if self.live else _imported_facts(self)
+
+
+_URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+@functools.cache
+def _listing_url_pattern() -> str:
+    # One reverse() for the whole results page rather than one per result card.
+    return reverse("directory:listing", args=[_URL_PLACEHOLDER])
 
 
 def _date(day: date) -> str:
