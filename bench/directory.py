@@ -75,14 +75,15 @@ def main() -> None:
     from bridge.directory.models import Facility, ProgramProfile
 
     rng = random.Random(SEED)
-    path = Path(tempfile.mkdtemp(prefix="bridge-directory-")) / "synthetic_national_directory.csv"
-    _write_facilities(path, args.facilities, rng)
-    started = time.perf_counter()
-    report = services.facility_import(path=path)
-    first = time.perf_counter() - started
-    started = time.perf_counter()
-    again = services.facility_import(path=path)
-    second = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="bridge-directory-") as folder:
+        path = Path(folder) / "synthetic_national_directory.csv"
+        _write_facilities(path, args.facilities, rng)
+        started = time.perf_counter()
+        report = services.facility_import(path=path)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        again = services.facility_import(path=path)
+        second = time.perf_counter() - started
     total = Facility.objects.count()
     print(
         f"# import of {args.facilities:,} rows: {first:.1f} s (added {report.run.added:,}); "
