@@ -117,7 +117,7 @@ def test_the_package_imports_without_django():
     import sys
 
     code = (
-        "import sys; import bridge.instruments; "
+        "import sys; import bridge.instruments, bridge.placement; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
