@@ -24,6 +24,12 @@ class Action(enum.StrEnum):
     DISCLOSE = "disclose"  # a release under consent was made (or refused) and recorded
     BREAK_GLASS = "break_glass"  # emergency access to a chart outside one's care team
     DIRECTORY_IMPORT = "directory_import"
+    # Intake and level of care
+    PLACEMENT_DECIDED = "placement_decided"
+    ADMIT = "admit"
+    REFER_OUT = "refer_out"
+    CALLBACK_REQUESTED = "callback_requested"
+    ENTERED_IN_ERROR = "entered_in_error"
 
 
 class Outcome(enum.StrEnum):

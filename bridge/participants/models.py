@@ -29,6 +29,8 @@ class Participant(models.Model):
         STEP_DOWN = "step_down", "Step-down"
         DISCHARGED = "discharged", "Discharged"
         ALUMNI = "alumni", "Alumni"
+        # Screened and referred to another provider or level of care instead of admitted here.
+        REFERRED = "referred", "Referred elsewhere"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="participants")
