@@ -54,6 +54,7 @@ class Item:
     loinc: str | None = None
     scored: bool = True  # BAM item 7 is a placeholder: answered, never counted
     reverse_scored: bool = False
+    ask: str | None = None  # our plain second-person question, where a person answers it themselves
 
     @property
     def allowed_values(self) -> tuple[int, ...]:
@@ -253,7 +254,11 @@ class Instrument:
         settings: ScoringSettings = DEFAULT_SETTINGS,
     ) -> ScoreResult:
         """Validate and score one administration; raises ResponseError naming the field at fault."""
+        checked, checked_sex = self.validate(responses, sex=sex)
+        return self.scorer(self, checked, settings, checked_sex)
+
+    def validate(self, responses: Any, *, sex: str | None = None) -> tuple[Any, Sex | None]:
+        """The responses as they are scored (skipped items as 0), or ResponseError naming the field."""
         from bridge.instruments.scoring import validate
 
-        checked, checked_sex = validate(self, responses, sex)
-        return self.scorer(self, checked, settings, checked_sex)
+        return validate(self, responses, sex)

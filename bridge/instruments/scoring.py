@@ -34,10 +34,11 @@ def _describe(value: Any) -> str:
 
 
 def validate(instrument: Instrument, responses: Any, sex: Any) -> tuple[Any, Sex | None]:
-    checked_sex = _validate_sex(instrument, sex)
     if instrument.response_format == "criteria":
-        return _validate_criteria(instrument, responses), checked_sex
-    return _validate_list(instrument, responses), checked_sex
+        checked: Any = _validate_criteria(instrument, responses)
+    else:
+        checked = _validate_list(instrument, responses)
+    return checked, _validate_sex(instrument, sex)
 
 
 def _validate_sex(instrument: Instrument, sex: Any) -> Sex | None:

@@ -97,6 +97,14 @@ AUDIT = Instrument(
 # --- AUDIT-C -------------------------------------------------------------------------------------
 
 
+# Self-check wording (ours).
+_AUDITC_ASK = (
+    "How often do you have a drink with alcohol in it?",
+    "On a day when you drink, how many drinks do you usually have?",
+    "How often do you have six or more drinks at one time?",
+)
+
+
 def _auditc_cutoffs(settings: ScoringSettings) -> dict[Sex, int]:
     men = 5 if settings.auditc_scheme == AuditCScheme.MEN_5 else 4
     return {Sex.MALE: men, Sex.FEMALE: 3}
@@ -125,7 +133,10 @@ AUDITC = Instrument(
     name="AUDIT-Consumption",
     summary="Alcohol consumption screen (AUDIT items 1-3)",
     period="Last year",
-    items=tuple(Item(f"auditc_{n}", n, text, opts, loinc) for n, text, opts, loinc in _AUDIT_ITEMS[:3]),
+    items=tuple(
+        Item(f"auditc_{n}", n, text, opts, loinc, ask=ask)
+        for (n, text, opts, loinc), ask in zip(_AUDIT_ITEMS[:3], _AUDITC_ASK, strict=True)
+    ),
     scorer=sum_scorer(_auditc_alerts),
     bands=_auditc_bands,
     band_codes=("none", "negative", "positive"),
@@ -154,6 +165,21 @@ _DAST_ITEMS = [
 ]
 
 
+# Self-check wording (ours): "In the past 12 months (not counting alcohol or tobacco)…"
+_DAST_ASK = (
+    "did you use drugs other than as a doctor directed?",
+    "did you use more than one drug at the same time?",
+    "could you always stop using drugs when you wanted to?",
+    "did you have blackouts or flashbacks because of drugs?",
+    "did you feel bad or guilty about using drugs?",
+    "did your partner or family complain about your drug use?",
+    "did you neglect your family because of drugs?",
+    "did you do anything illegal to get drugs?",
+    "did you feel sick (withdrawal) when you stopped using drugs?",
+    "did drugs cause you medical problems, such as memory loss, hepatitis or seizures?",
+)
+
+
 def _dast_item(number: int, text: str) -> Item:
     # Raw answers: 1 = Yes, 0 = No. Item 3 is reverse-scored: "No" scores the point.
     reverse = number == 3
@@ -164,6 +190,7 @@ def _dast_item(number: int, text: str) -> Item:
         text,
         (Option(0, "No", no_points), Option(1, "Yes", yes_points)),
         reverse_scored=reverse,
+        ask=_DAST_ASK[number - 1],
     )
 
 

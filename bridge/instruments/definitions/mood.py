@@ -31,6 +31,13 @@ _PHQ9_ITEMS = [
 ]
 
 
+# Self-check wording (ours): "Over the last 2 weeks, how often have you…"
+_PHQ2_ASK = (
+    "had little interest or enjoyment in the things you do?",
+    "felt down, low or hopeless?",
+)
+
+
 def _phq9_alerts(values: list[int], total: int, settings: ScoringSettings) -> list[str]:
     # Item 9 at "several days" or more flags suicidality whatever the total.
     return ["phq9_item9_positive"] if values[8] >= 1 else []
@@ -75,7 +82,10 @@ PHQ2 = Instrument(
     name="Patient Health Questionnaire-2",
     summary="Depression screen (PHQ-9 items 1-2)",
     period="Last 2 weeks",
-    items=tuple(Item(f"phq2_{n}", n, text, PHQ_FREQUENCY, loinc) for n, text, loinc in _PHQ9_ITEMS[:2]),
+    items=tuple(
+        Item(f"phq2_{n}", n, text, PHQ_FREQUENCY, loinc, ask=ask)
+        for (n, text, loinc), ask in zip(_PHQ9_ITEMS[:2], _PHQ2_ASK, strict=True)
+    ),
     scorer=sum_scorer(),
     bands=_two_item_bands("phq2_cutoff"),
     band_codes=("negative", "positive"),
