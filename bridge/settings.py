@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bridge.worklist",
     "bridge.privacy",
     "bridge.directory",
+    "bridge.intake",
     "bridge.api",
     "bridge.demo",
 ]
@@ -256,6 +257,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- Bridge -----------------------------------------------------------------------------------
 BRIDGE_DEMO = env_bool("BRIDGE_DEMO", not PRODUCTION)
 BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
+# Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,
+# per client address ("count/period", period s, min, hour or day), on the Django cache.
+BRIDGE_PUBLIC_API_RATE = env_str("BRIDGE_PUBLIC_API_RATE", "60/min")
+BRIDGE_CALLBACK_RATE = env_str("BRIDGE_CALLBACK_RATE", "5/hour")
 
 # Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
 BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)

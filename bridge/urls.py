@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("bridge.worklist.urls")),
     path("", include("bridge.privacy.urls")),
     path("", include("bridge.directory.urls")),
+    path("", include("bridge.intake.urls")),
     path("api/v1/", api_urls()),
 ]
 

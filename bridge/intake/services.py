@@ -1,0 +1,522 @@
+"""Every intake write, each atomic with its audit event (no PHI values in the event detail)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bridge import instruments
+from bridge.accounts.models import Role, User
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.intake.models import (
+    DimensionRating,
+    InstrumentAdministration,
+    IntakeSettings,
+    PlacementDecision,
+    Referral,
+    Screening,
+)
+from bridge.intake.queries import recommendation_for
+from bridge.participants import services as participant_services
+from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCare, Participant
+from bridge.placement import DIMENSIONS, IOP_LEVEL
+from bridge.programs.models import Program
+
+S = Participant.Status
+# A screening can start for anyone not in an episode of care right now.
+SCREENABLE = (S.PROSPECT, S.SCREENING, S.DISCHARGED, S.ALUMNI, S.REFERRED)
+
+
+def _audit(action, actor, screening: Screening, object_type: str, object_id, detail=None) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        participant=screening.participant,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail or {},
+    )
+
+
+def _require_open(screening: Screening) -> None:
+    if not screening.is_open:
+        raise ValidationError("This screening is finished; start a new one to change it.")
+
+
+def screening_start(*, actor: User | None, participant: Participant, **details: Any) -> Screening:
+    """Open a screening for `participant` (a prospect becomes "screening")."""
+    unknown = set(details) - set(Screening.DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"screening_start got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if participant.status not in SCREENABLE:
+            raise ValidationError("This participant is in an episode of care; there is nothing to screen.")
+        if participant.screenings.filter(status__in=Screening.OPEN_STATUSES).exists():
+            raise ValidationError("This participant already has a screening in progress.")
+        screening = Screening(
+            participant=participant, program=participant.program, started_by=actor, **details
+        )
+        screening.full_clean()
+        screening.save()
+        if participant.status != S.SCREENING:
+            participant.status = S.SCREENING
+            participant.save(update_fields=["status", "updated_at"])
+        _audit(Action.CREATE, actor, screening, "screening", screening.pk, {"fields": sorted(details)})
+    return screening
+
+
+def caller_register(
+    *, actor: User, program: Program, participant_fields: dict[str, Any], details: dict[str, Any]
+) -> Screening:
+    """A new caller: the prospect's record and their screening, together or not at all."""
+    with transaction.atomic():
+        participant = participant_services.participant_create(
+            actor=actor, program=program, status=S.PROSPECT, **participant_fields
+        )
+        return screening_start(actor=actor, participant=participant, **details)
+
+
+def screening_update(*, actor: User, screening: Screening, **changes: Any) -> list[str]:
+    """Change caller details or intake answers; returns the names of fields that changed."""
+    allowed = set(Screening.DETAIL_FIELDS) | set(Screening.CONTEXT_FIELDS)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"screening_update got unknown fields {sorted(unknown)}")
+    _require_open(screening)
+    changed = [name for name, value in changes.items() if getattr(screening, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(screening, name, changes[name])
+        screening.full_clean()
+        screening.save(update_fields=[*changed, "updated_at"])
+        _audit(Action.UPDATE, actor, screening, "screening", screening.pk, {"fields": sorted(changed)})
+    return changed
+
+
+def administration_record(
+    *, actor: User, screening: Screening, instrument: str, responses: Any, sex: str | None = None
+) -> InstrumentAdministration:
+    """Score `responses` with the program's cut-offs and keep answers and score together.
+
+    Raises instruments.ResponseError (naming the item) when the answers cannot be scored.
+    """
+    _require_open(screening)
+    definition = instruments.get(instrument)
+    scoring = IntakeSettings.for_program(screening.program).scoring()
+    result = definition.score(responses, sex=sex, settings=scoring)
+    checked, _ = definition.validate(responses, sex=sex)  # skipped items stored as the 0 they score
+    with transaction.atomic():
+        administration = InstrumentAdministration(
+            participant=screening.participant,
+            screening=screening,
+            instrument=definition.code,
+            responses=checked,
+            sex=sex if definition.needs_sex and sex else "",
+            total=result.total,
+            band=result.band,
+            alerts=list(result.alerts),
+            scoring_settings=scoring.as_dict(),
+            administered_by=actor,
+        )
+        administration.full_clean()
+        administration.save()
+        Screening.objects.filter(pk=screening.pk).update(updated_at=timezone.now())
+        _audit(
+            Action.CREATE,
+            actor,
+            screening,
+            "instrument_administration",
+            administration.pk,
+            {"instrument": definition.code},
+        )
+    return administration
+
+
+def administration_mark_error(
+    *, actor: User, administration: InstrumentAdministration, reason: str
+) -> InstrumentAdministration:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this was entered in error."})
+    if administration.is_entered_in_error:
+        raise ValidationError("This administration is already marked entered in error.")
+    with transaction.atomic():
+        administration.entered_in_error_at = timezone.now()
+        administration.entered_in_error_by = actor
+        administration.entered_in_error_reason = reason.strip()
+        administration.save(
+            update_fields=["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
+        )
+        audit_record(
+            action=Action.ENTERED_IN_ERROR,
+            actor=actor,
+            participant=administration.participant,
+            object_type="instrument_administration",
+            object_id=str(administration.pk),
+            detail={"instrument": administration.instrument},
+        )
+    return administration
+
+
+def dimensions_rate(
+    *, actor: User, screening: Screening, ratings: dict[int, int], notes: dict[int, str]
+) -> list[DimensionRating]:
+    """Save the clinician's six ratings (each 0-4) and notes; the rules' suggestion is kept beside each."""
+    _require_open(screening)
+    if set(ratings) != set(DIMENSIONS):
+        raise ValidationError("Rate all six dimensions.")
+    if any(not isinstance(r, int) or not 0 <= r <= 4 for r in ratings.values()):
+        raise ValidationError("Each rating is a whole number from 0 to 4.")
+    suggested = recommendation_for(screening, with_clinician_ratings=False)
+    now = timezone.now()
+    with transaction.atomic():
+        saved = []
+        for dimension, rating in sorted(ratings.items()):
+            row, _ = DimensionRating.objects.update_or_create(
+                screening=screening,
+                dimension=dimension,
+                defaults={
+                    "rating": rating,
+                    "suggested_rating": suggested.dimensions[dimension].rating,
+                    "notes": notes.get(dimension, "").strip(),
+                    "rated_by": actor,
+                    "rated_at": now,
+                },
+            )
+            saved.append(row)
+        Screening.objects.filter(pk=screening.pk).update(updated_at=now)
+        _audit(
+            Action.UPDATE,
+            actor,
+            screening,
+            "dimension_ratings",
+            screening.pk,
+            {"differs_from_rules": [r.dimension for r in saved if r.rating != r.suggested_rating]},
+        )
+    return saved
+
+
+def placement_decide(
+    *,
+    actor: User,
+    screening: Screening,
+    decision: str,
+    level: str = "",
+    withdrawal_management: str = "",
+    reason: str = "",
+) -> PlacementDecision:
+    """Record the decision on the recommendation shown now (kept whole, with the rules version)."""
+    _require_open(screening)
+    if screening.status != Screening.Status.IN_PROGRESS:
+        raise ValidationError("A decision is already recorded for this screening.")
+    recommendation = recommendation_for(screening)
+    recommended_wm = recommendation.withdrawal_management or ""
+    if decision == PlacementDecision.Decision.ACCEPT:
+        level, withdrawal_management, reason = recommendation.level, recommended_wm, reason.strip()
+    elif decision == PlacementDecision.Decision.OVERRIDE:
+        if level not in LevelOfCare.values:
+            raise ValidationError({"level": "Choose the level of care you decided on."})
+        if (level, withdrawal_management) == (recommendation.level, recommended_wm):
+            raise ValidationError({"level": "That is the recommendation; choose “accept” instead."})
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why you are overriding the recommendation."})
+        reason = reason.strip()
+    else:
+        raise ValidationError({"decision": "Accept the recommendation or override it."})
+    with transaction.atomic():
+        record = PlacementDecision(
+            screening=screening,
+            recommended_level=recommendation.level,
+            recommended_withdrawal_management=recommended_wm,
+            recommendation=recommendation.as_dict(),
+            rules_version=recommendation.rules_version,
+            decision=decision,
+            level=level,
+            withdrawal_management=withdrawal_management,
+            reason=reason,
+            decided_by=actor,
+        )
+        record.full_clean(exclude=["screening"])
+        record.save()
+        screening.status = Screening.Status.DECIDED
+        screening.save(update_fields=["status", "updated_at"])
+        _audit(
+            Action.PLACEMENT_DECIDED,
+            actor,
+            screening,
+            "placement_decision",
+            record.pk,
+            {
+                "decision": decision,
+                "level": level,
+                "recommended_level": recommendation.level,
+                "rules_version": recommendation.rules_version,
+            },
+        )
+    return record
+
+
+def _decided(screening: Screening) -> PlacementDecision:
+    decision = PlacementDecision.objects.filter(screening=screening).first()
+    if screening.status != Screening.Status.DECIDED or decision is None:
+        raise ValidationError("Record the placement decision first.")
+    return decision
+
+
+def screening_admit(
+    *,
+    actor: User,
+    screening: Screening,
+    primary_clinician: User,
+    admitted_on: date,
+    consent_to_treatment_signed_on: date,
+) -> EpisodeOfCare:
+    """Admit to this program's IOP: an episode at level 2.1, the primary clinician, the consent date."""
+    decision = _decided(screening)
+    if decision.level != IOP_LEVEL:
+        raise ValidationError(
+            f"The decided level is {decision.level}; admission here is to IOP (2.1). Refer out."
+        )
+    if not primary_clinician.has_role(Role.THERAPIST, screening.program_id):
+        raise ValidationError({"primary_clinician": "Choose a therapist of this program."})
+    if consent_to_treatment_signed_on > timezone.localdate():
+        raise ValidationError({"consent_to_treatment_signed_on": "The consent date cannot be in the future."})
+    if consent_to_treatment_signed_on > admitted_on:
+        raise ValidationError(
+            {"consent_to_treatment_signed_on": "Consent to treatment comes before admission."}
+        )
+    with transaction.atomic():
+        episode = participant_services.episode_open(
+            actor=actor,
+            participant=screening.participant,
+            level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT,
+            admitted_on=admitted_on,
+            reason="Admission after intake screening",
+            consent_to_treatment_signed_on=consent_to_treatment_signed_on,
+        )
+        participant_services.care_team_add(
+            actor=actor,
+            participant=screening.participant,
+            staff=primary_clinician,
+            team_role=CareTeamMember.TeamRole.PRIMARY_CLINICIAN,
+        )
+        screening.status = Screening.Status.ADMITTED
+        screening.episode = episode
+        screening.closed_at = timezone.now()
+        screening.save(update_fields=["status", "episode", "closed_at", "updated_at"])
+        _audit(
+            Action.ADMIT,
+            actor,
+            screening,
+            "screening",
+            screening.pk,
+            {
+                "episode": str(episode.pk),
+                "level_of_care": IOP_LEVEL,
+                "primary_clinician": str(primary_clinician.pk),
+            },
+        )
+    return episode
+
+
+def screening_refer(
+    *,
+    actor: User,
+    screening: Screening,
+    to_name: str,
+    referred_on: date,
+    to_contact: str = "",
+    notes: str = "",
+    level: str | None = None,
+    withdrawal_management: str | None = None,
+) -> Referral:
+    """Refer out to another provider at the decided level (or one given here); the screening closes."""
+    decision = _decided(screening)
+    if not to_name.strip():
+        raise ValidationError({"to_name": "Say where the person is referred to."})
+    with transaction.atomic():
+        referral = Referral(
+            screening=screening,
+            participant=screening.participant,
+            level=level or decision.level,
+            withdrawal_management=decision.withdrawal_management
+            if withdrawal_management is None
+            else withdrawal_management,
+            to_name=to_name.strip(),
+            to_contact=to_contact.strip(),
+            notes=notes.strip(),
+            referred_on=referred_on,
+            referred_by=actor,
+        )
+        referral.full_clean(exclude=["screening"])
+        referral.save()
+        screening.status = Screening.Status.REFERRED
+        screening.closed_at = timezone.now()
+        screening.save(update_fields=["status", "closed_at", "updated_at"])
+        participant = screening.participant
+        participant.status = S.REFERRED
+        participant.save(update_fields=["status", "updated_at"])
+        _audit(
+            Action.REFER_OUT,
+            actor,
+            screening,
+            "referral",
+            referral.pk,
+            {"level": referral.level, "withdrawal_management": referral.withdrawal_management},
+        )
+    return referral
+
+
+def intake_settings_update(*, actor: User, program: Program, **values: Any) -> IntakeSettings:
+    unknown = set(values) - set(IntakeSettings.SCORING_FIELDS)
+    if unknown:
+        raise TypeError(f"intake_settings_update got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        row = IntakeSettings.objects.select_for_update().filter(program=program).first() or IntakeSettings(
+            program=program
+        )
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        for name in changed:
+            setattr(row, name, values[name])
+        row.updated_by = actor
+        row.full_clean()
+        row.scoring()  # the pure module agrees the combination is valid
+        row.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            object_type="intake_settings",
+            object_id=str(row.pk),
+            detail={"program": str(program.pk), "fields": sorted(changed)},
+        )
+    return row
+
+
+SELF_CHECK = "public self-check"
+
+
+def callback_request(
+    *,
+    program: Program,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    phone: str,
+    best_time: str = "",
+    answers=None,
+) -> Screening:
+    """A call-back asked for from the public self-check: an intake lead the program's intake sees.
+
+    Creates a prospect with an open screening (source: self-check). Self-check answers are kept
+    only when the person chose to share them, as self-reported administrations. The intake
+    coordinator (or, if none, the director) gets a work item to call back today.
+    """
+    from bridge.placement.selfcheck import SelfCheckAnswers
+    from bridge.worklist.services import work_item_open
+
+    scoring = IntakeSettings.for_program(program).scoring()
+    with transaction.atomic():
+        participant = Participant(
+            program=program,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            date_of_birth=date_of_birth,
+            phone=phone.strip(),
+            status=S.PROSPECT,
+        )
+        participant.full_clean()
+        participant.save()
+        audit_record(
+            action=Action.CALLBACK_REQUESTED,
+            actor_label=SELF_CHECK,
+            participant=participant,
+            object_type="participant",
+            object_id=str(participant.pk),
+            detail={"shared_answers": answers is not None},
+        )
+        notes = (
+            f"Call-back requested on the public self-check. Best time to call: {best_time.strip() or 'any'}."
+        )
+        screening = Screening(
+            participant=participant,
+            program=program,
+            referral_source="self_check",
+            notes=notes,
+        )
+        if isinstance(answers, SelfCheckAnswers):
+            screening.home_active_substance_use = answers.lives_with_someone_using
+            screening.withdrawal_history_severe = answers.past_severe_withdrawal
+        screening.full_clean()
+        screening.save()
+        audit_record(
+            action=Action.CREATE,
+            actor_label=SELF_CHECK,
+            participant=participant,
+            object_type="screening",
+            object_id=str(screening.pk),
+        )
+        if isinstance(answers, SelfCheckAnswers):
+            given = (
+                ("AUDIT-C", answers.auditc, answers.sex),
+                ("DAST-10", answers.dast, None),
+                ("PHQ-2", answers.phq2, None),
+            )
+            for code, responses, sex in given:
+                definition = instruments.get(code)
+                result = definition.score(
+                    responses, sex=sex or ("female" if definition.needs_sex else None), settings=scoring
+                )
+                row = InstrumentAdministration(
+                    participant=participant,
+                    screening=screening,
+                    instrument=code,
+                    responses=responses,
+                    sex=(sex or "female") if definition.needs_sex else "",
+                    total=result.total,
+                    band=result.band,
+                    alerts=list(result.alerts),
+                    scoring_settings=scoring.as_dict(),
+                    source=InstrumentAdministration.Source.SELF_REPORT,
+                )
+                row.full_clean()
+                row.save()
+                audit_record(
+                    action=Action.CREATE,
+                    actor_label=SELF_CHECK,
+                    participant=participant,
+                    object_type="instrument_administration",
+                    object_id=str(row.pk),
+                    detail={"instrument": code, "source": "self_report"},
+                )
+        assignee = _callback_assignee(program)
+        if assignee is not None:
+            work_item_open(
+                participant=participant,
+                assigned_to=assignee,
+                kind="intake_callback",
+                title=f"Call back {participant.display_name} (self-check)",
+                detail=notes,
+                due_on=timezone.localdate(),
+                source_type="screening",
+                source_id=str(screening.pk),
+            )
+    return screening
+
+
+def _callback_assignee(program: Program) -> User | None:
+    for role in (Role.INTAKE, Role.DIRECTOR):
+        user = (
+            User.objects.filter(is_active=True, roles__program=program, roles__role=role)
+            .order_by("date_joined", "username")
+            .first()
+        )
+        if user is not None:
+            return user
+    return None
