@@ -34,6 +34,7 @@ class ItemOut(Schema):
     number: str
     key: str = Field(description="Stable identifier (a FHIR linkId)")
     text: str = Field(description="Our own short summary, not the published wording")
+    ask: str | None = Field(None, description="Our plain question where a person answers it themselves")
     loinc: str | None = None
     scored: bool
     reverse_scored: bool
@@ -116,6 +117,7 @@ def _instrument_out(inst: Instrument) -> dict[str, Any]:
                 "number": i.number,
                 "key": i.key,
                 "text": i.text,
+                "ask": i.ask,
                 "loinc": i.loinc,
                 "scored": i.scored,
                 "reverse_scored": i.reverse_scored,
