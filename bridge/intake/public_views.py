@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.intake import services
 from bridge.intake.public_forms import CallbackForm, SelfCheckForm
 from bridge.intake.throttle import callback_allowed
-from bridge.placement.selfcheck import Outcome, evaluate
+from bridge.placement.selfcheck import evaluate
 from bridge.programs.models import Program
 
 
@@ -50,7 +50,6 @@ def self_check(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
                 "result": result,
                 "form": form,
                 "callback": CallbackForm(),
-                "Outcome": Outcome,
             },
         )
     return render(
@@ -79,7 +78,6 @@ def callback(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
         "result": result,
         "form": form,
         "callback": callback_form,
-        "Outcome": Outcome,
     }
     if not callback_form.is_valid():
         return render(request, "intake/public/result.html", context, status=400)
