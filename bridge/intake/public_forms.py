@@ -25,7 +25,7 @@ SECTIONS = (
         "Not counting alcohol or tobacco. Drugs include cannabis, pills not taken as prescribed, and "
         "street drugs.",
     ),
-    ("PHQ-2", "phq2", "About your mood (the last 2 weeks)", "Over the last 2 weeks, how often have you…"),
+    ("PHQ-2", "phq2", "About your mood (the last 2 weeks)", "Think about the last 2 weeks."),
 )
 SITUATION = {
     "lives_with_someone_using": "Does anyone you live with drink heavily or use drugs?",

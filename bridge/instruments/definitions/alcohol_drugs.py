@@ -165,18 +165,18 @@ _DAST_ITEMS = [
 ]
 
 
-# Self-check wording (ours): "In the past 12 months (not counting alcohol or tobacco)…"
+# Self-check wording (ours), asked about the past 12 months, not counting alcohol or tobacco.
 _DAST_ASK = (
-    "did you use drugs other than as a doctor directed?",
-    "did you use more than one drug at the same time?",
-    "could you always stop using drugs when you wanted to?",
-    "did you have blackouts or flashbacks because of drugs?",
-    "did you feel bad or guilty about using drugs?",
-    "did your partner or family complain about your drug use?",
-    "did you neglect your family because of drugs?",
-    "did you do anything illegal to get drugs?",
-    "did you feel sick (withdrawal) when you stopped using drugs?",
-    "did drugs cause you medical problems, such as memory loss, hepatitis or seizures?",
+    "Did you use drugs other than as a doctor directed?",
+    "Did you use more than one drug at the same time?",
+    "Could you always stop using drugs when you wanted to?",
+    "Did you have blackouts or flashbacks because of drugs?",
+    "Did you feel bad or guilty about using drugs?",
+    "Did your partner or family complain about your drug use?",
+    "Did you neglect your family because of drugs?",
+    "Did you do anything illegal to get drugs?",
+    "Did you feel sick (withdrawal) when you stopped using drugs?",
+    "Did drugs cause you medical problems, such as memory loss, hepatitis or seizures?",
 )
 
 

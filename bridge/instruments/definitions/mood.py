@@ -31,10 +31,10 @@ _PHQ9_ITEMS = [
 ]
 
 
-# Self-check wording (ours): "Over the last 2 weeks, how often have you…"
+# Self-check wording (ours), asked about the last 2 weeks.
 _PHQ2_ASK = (
-    "had little interest or enjoyment in the things you do?",
-    "felt down, low or hopeless?",
+    "How often have you had little interest or enjoyment in the things you do?",
+    "How often have you felt down, low or hopeless?",
 )
 
 

@@ -47,12 +47,12 @@ CSSRS_SCREENER = Instrument(
     total_range=None,
     alert_codes=("cssrs_q4_intent", "cssrs_q5_plan", "cssrs_q6_behavior_past_3_months"),
     skip_rule=_cssrs_skips,
-    source="Posner 2011; Columbia Lighthouse Project triage; SAFE-T with C-SSRS",
+    source="Posner 2011; Columbia Lighthouse Project triage; SAFE-T with C-SSRS. No screener-specific LOINC "
+    "panel was found (93245-9 is the full C-SSRS) [verify].",
     notes=(
         "Responses: [q1, q2, q3, q4, q5, q6, q6_within_past_3_months], each 0 or 1, following the skip "
         "logic (q2 = 0 means q3-q5 are 0; q6 = 0 means the follow-up is 0).",
         "High: q4 or q5, or behaviour in the past 3 months. Moderate: q3, or older behaviour. "
         "Low: q1 and/or q2 only. There is no numeric total.",
-        "No screener-specific LOINC panel was found (93245-9 is the full C-SSRS) [verify].",
     ),
 )

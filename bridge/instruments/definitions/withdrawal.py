@@ -59,11 +59,9 @@ CIWA_AR = Instrument(
     total_range=(0, 67),
     clinician_rated=True,
     settings_used=("ciwa_scheme",),
-    source="Sullivan et al. 1989 (PMID 2597811); ASAM Alcohol Withdrawal Management CPG 2020 Table 1",
-    notes=(
-        "No alerts come from the score alone: 'complicated' withdrawal needs clinical signs.",
-        "No CIWA-Ar LOINC panel or total was found [verify].",
-    ),
+    source="Sullivan et al. 1989 (PMID 2597811); ASAM Alcohol Withdrawal Management CPG 2020 Table 1. "
+    "No CIWA-Ar LOINC panel or total was found [verify].",
+    notes=("No alerts come from the score alone: 'complicated' withdrawal needs clinical signs.",),
 )
 
 # Allowed point values per item (Wesson & Ling 2003; VA VistA COWS spec). Entered as points, not index.
@@ -172,9 +170,9 @@ COWS = Instrument(
     band_codes=("none", "mild", "moderate", "moderately_severe", "severe"),
     total_range=(0, 48),
     clinician_rated=True,
-    source="Wesson & Ling 2003 (PMID 12924748); VA VistA COWS spec",
+    source="Wesson & Ling 2003 (PMID 12924748); VA VistA COWS spec. No LOINC code was found [verify].",
     notes=(
+        "Score only what is attributable to opioid withdrawal.",
         "Responses are point values (pulse 101-120 is entered as 2), never the option's position.",
-        "Score only what is attributable to opioid withdrawal. No LOINC code was found [verify].",
     ),
 )

@@ -67,7 +67,7 @@ def test_the_questions_page_is_public_and_plain(world, client):
     html = response.content.decode()
     assert "Nothing you enter is saved" in html and "988" in html
     assert "How often do you have a drink with alcohol in it?" in html
-    assert "could you always stop using drugs when you wanted to?" in html
+    assert "Could you always stop using drugs when you wanted to?" in html
     assert 'name="csrfmiddlewaretoken"' in html
 
 
