@@ -61,6 +61,7 @@ def intake_queue(user) -> QuerySet[Participant]:
     open_screenings = (
         Screening.objects.filter(status__in=Screening.OPEN_STATUSES)
         .select_related("decision")
+        .defer("decision__recommendation")  # the whole recommendation is for the decision page
         .annotate(
             instrument_count=Count(
                 "administrations", filter=Q(administrations__entered_in_error_at__isnull=True)

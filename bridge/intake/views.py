@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bridge import instruments
+from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.intake import queries, services
@@ -89,7 +90,8 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
         object_type="intake_queue",
         detail={"page": page.number, "shown": len(page.object_list)},
     )
-    return render(request, "intake/queue.html", {"page": page, "now": timezone.now()})
+    directed = Program.objects.filter(pk__in=request.user.programs_with_role(Role.DIRECTOR)).order_by("name")
+    return render(request, "intake/queue.html", {"page": page, "now": timezone.now(), "directed": directed})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,10 @@ PUBLIC = {
     "directory:compare",
     "directory:questions",
     "directory:about",
+    # The public self-check (issue #3); bridge/intake/tests/test_self_check.py covers it.
+    "intake:self_check_choose",
+    "intake:self_check",
+    "intake:callback",
 }
 
 

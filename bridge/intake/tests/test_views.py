@@ -392,6 +392,9 @@ def test_home_panel_and_nav_for_intake(world, login, screening):
 def test_director_sets_the_programs_cut_offs(world, login):
     client = login(world.director)
     target = reverse("intake:settings", args=[world.program.pk])
+    assert target in client.get(reverse("intake:queue")).content.decode()
+    assert target not in login(world.intake).get(reverse("intake:queue")).content.decode()
+    client = login(world.director)
     assert client.get(target).status_code == 200
     data = {
         "ciwa_scheme": "camcops",
