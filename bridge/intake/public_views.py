@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bridge.intake import services
+from bridge.intake import public_services
 from bridge.intake.public_forms import CallbackForm, SelfCheckForm
 from bridge.intake.throttle import callback_allowed
 from bridge.placement.selfcheck import evaluate
@@ -84,7 +84,7 @@ def callback(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     if not callback_allowed(request):
         return render(request, "intake/public/too_many.html", {"program": program}, status=429)
     data = callback_form.cleaned_data
-    services.callback_request(
+    public_services.callback_request(
         program=program,
         first_name=data["first_name"],
         last_name=data["last_name"],

@@ -14,6 +14,7 @@ from bridge.instruments import (
     UnknownInstrument,
 )
 from bridge.instruments import get as get_instrument
+from bridge.placement.conditions import Facts, Rule
 from bridge.placement.context import QUESTIONS, Context, ContextError, parse_context
 from bridge.placement.levels import (
     DIMENSIONS,
@@ -33,8 +34,6 @@ from bridge.placement.rules import (
     RULES,
     RULES_VERSION,
     WM_FOR_RATING,
-    Facts,
-    Rule,
 )
 
 DV_HOTLINE = "National Domestic Violence Hotline: 1-800-799-7233."

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bridge import instruments
 from bridge.audit.models import AuditEvent
-from bridge.intake import services
+from bridge.intake import public_services, services
 from bridge.intake.models import (
     InstrumentAdministration,
     IntakeSettings,
@@ -250,7 +250,7 @@ def test_finished_screenings_cannot_change(world, iop_ready):
 
 
 def test_a_call_back_creates_a_lead_for_intake_with_a_work_item(world):
-    screening = services.callback_request(
+    screening = public_services.callback_request(
         program=world.program,
         first_name="Robin",
         last_name="Lee",
@@ -285,7 +285,7 @@ def test_a_call_back_with_shared_answers_keeps_them_as_self_report(world):
         severe_withdrawal_now=False,
         thoughts_of_ending_life=False,
     )
-    screening = services.callback_request(
+    screening = public_services.callback_request(
         program=world.program,
         first_name="Sam",
         last_name="Ortiz",

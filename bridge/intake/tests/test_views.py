@@ -416,3 +416,24 @@ def test_only_the_programs_director_sees_its_cut_offs(world, login, persona):
     target = reverse("intake:settings", args=[world.program.pk])
     assert login(world.staff[persona]).get(target).status_code == 404
     assert AuditEvent.objects.filter(action="access_denied", object_type="intake_settings").exists()
+
+
+def test_hub_and_placement_queries_do_not_grow_with_instruments_given(world, login, iop_ready):
+    client = login(world.intake)
+    pages = [reverse("intake:screening", args=[world.casey.pk]), url("placement", iop_ready)]
+    for page in pages:
+        client.get(page)
+
+    def count(page) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(page).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = [count(page) for page in pages]
+    for _ in range(6):
+        for code, responses in (("PHQ-2", [1, 1]), ("GAD-2", [0, 1])):
+            services.administration_record(
+                actor=world.intake, screening=iop_ready, instrument=code, responses=responses
+            )
+    assert [count(page) for page in pages] == before
+    assert max(before) <= 20
