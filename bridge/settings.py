@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "bridge.privacy",
     "bridge.directory",
     "bridge.intake",
+    "bridge.planner",
+    "bridge.notify",
     "bridge.api",
     "bridge.demo",
 ]
@@ -255,6 +257,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Bridge -----------------------------------------------------------------------------------
+# Scheduling solver: seconds CP-SAT may spend on one week (the director's preview and `bridge schedule`).
+BRIDGE_SCHEDULE_TIME_LIMIT = env_int("BRIDGE_SCHEDULE_TIME_LIMIT", 10)
+# Reminders: how many hours before a session, and the class that sends text messages.
+BRIDGE_REMINDER_HOURS = env_int("BRIDGE_REMINDER_HOURS", 24)
+BRIDGE_SMS_SENDER = env_str("BRIDGE_SMS_SENDER", "bridge.notify.sms.ConsoleSmsSender")
 BRIDGE_DEMO = env_bool("BRIDGE_DEMO", not PRODUCTION)
 BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
 # Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,

@@ -30,6 +30,10 @@ class Action(enum.StrEnum):
     REFER_OUT = "refer_out"
     CALLBACK_REQUESTED = "callback_requested"
     ENTERED_IN_ERROR = "entered_in_error"
+    # Scheduling, calendar feeds and reminders
+    SCHEDULE_COMMIT = "schedule_commit"
+    FEED_REVOKE = "feed_revoke"
+    REMINDER_SENT = "reminder_sent"
 
 
 class Outcome(enum.StrEnum):

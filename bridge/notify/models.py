@@ -1,0 +1,141 @@
+"""Private calendar feeds and session reminders."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def token_hash(token: str) -> str:
+    """Feeds are found by the SHA-256 of their token; the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar feed of one participant's or one staff member's sessions.
+
+    The URL carries a random token; only its hash is kept, so the link is shown once when it is
+    made. Revoking it (or making a new one) stops the old link at once.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_feeds",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_feeds",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=8, help_text="The token's last characters, to tell links apart")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant__isnull=True, staff__isnull=False)
+                | Q(participant__isnull=False, staff__isnull=True),
+                name="feed_has_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(revoked_at__isnull=True, participant__isnull=False),
+                name="one_live_feed_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(revoked_at__isnull=True, staff__isnull=False),
+                name="one_live_feed_per_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = f"participant {self.participant_id}" if self.participant_id else f"staff {self.staff_id}"
+        return f"feed …{self.hint} of {owner}{' (revoked)' if self.revoked_at else ''}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    BOTH = "both", "Email and text message"
+
+
+class ReminderPreference(models.Model):
+    """How a participant wants session reminders, as staff recorded it; or that they want none.
+
+    Without a row a participant gets email reminders when an address is on file.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.PROTECT, related_name="reminder_preference"
+    )
+    channel = models.CharField(max_length=8, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL)
+    opted_out = models.BooleanField("No reminders", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return "no reminders" if self.opted_out else self.get_channel_display()
+
+
+class SentReminder(models.Model):
+    """One reminder for one participant, one session and one channel: queued, then sent or failed.
+
+    The unique constraint is what guarantees a reminder is never sent twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey("scheduling.Session", on_delete=models.PROTECT, related_name="reminders")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="reminders"
+    )
+    channel = models.CharField(max_length=8, choices=[c for c in ReminderChannel.choices if c[0] != "both"])
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant", "channel"], name="one_reminder_per_session_channel"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="sent_reminder_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} reminder for {self.session_id}: {self.status}"
