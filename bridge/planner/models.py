@@ -203,7 +203,7 @@ class ParticipantRequirement(models.Model):
     )
     modality = models.CharField(max_length=12, choices=Modality.choices, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -236,7 +236,7 @@ class ScheduleRun(models.Model):
     # Per clinician at proposal time: [{"staff": id, "name", "booked", "added", "capacity"}] in minutes.
     loads = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     committed_by = models.ForeignKey(

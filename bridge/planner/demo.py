@@ -1,0 +1,171 @@
+"""Demo availability, clinician hours and appointment rules; this week scheduled by the solver.
+
+Most participants work weekdays and need evenings or weekends; some work early or late shifts,
+some care for children after school. Therapists work late afternoons and evenings, some Saturday
+mornings; the prescriber has two clinic afternoons and Saturday morning.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bridge.participants.models import Participant
+from bridge.planner.models import (
+    AppointmentRule,
+    ClinicianHours,
+    ClinicianSchedule,
+    Modality,
+    ParticipantTimeBlock,
+)
+from bridge.planner.weeks import monday_of
+from bridge.scheduling.models import RequiredCredential, Room
+
+K = ParticipantTimeBlock.Kind
+WEEKDAYS = [0, 1, 2, 3, 4]
+
+# (busy blocks as (kind, weekdays, start, end), preferred blocks as (weekdays, start, end))
+PATTERNS = [
+    ([(K.WORK, WEEKDAYS, time(8, 30), time(17, 30))], [([2, 4], time(17, 30), time(20))]),
+    ([(K.WORK, WEEKDAYS, time(9), time(17, 30))], [([5], time(9), time(12))]),
+    ([(K.WORK, WEEKDAYS, time(8), time(16, 30))], [([0, 2], time(17), time(19))]),
+    ([(K.WORK, WEEKDAYS, time(7, 30), time(16))], []),
+    ([(K.WORK, [1, 2, 3, 4, 5], time(7), time(15, 30))], [([1, 3], time(16), time(18))]),
+    ([(K.WORK, WEEKDAYS, time(15), time(23))], [([0, 1, 2, 3, 4], time(10), time(13))]),
+    ([(K.FAMILY, WEEKDAYS, time(14, 30), time(16)), (K.FAMILY, WEEKDAYS, time(7, 30), time(9))], []),
+    ([(K.WORK, [0, 1, 2], time(8, 30), time(17, 30)), (K.FAMILY, [3], time(17), time(20))], []),
+]
+
+THERAPIST_HOURS = [
+    [([0, 1, 2, 3], time(12), time(20, 30)), ([5], time(9), time(13))],
+    [([1, 2, 3, 4], time(11), time(19, 30)), ([5], time(9), time(13))],
+    [([0, 2, 4], time(13), time(21)), ([6], time(10), time(14))],
+    [([0, 1, 3, 4], time(9), time(17, 30))],
+]
+
+
+def build(ctx) -> None:
+    program = ctx.program
+    rooms = list(Room.objects.filter(program=program, is_active=True))
+    if not rooms:
+        wanted = [("Counseling room A", 3), ("Counseling room B", 3), ("Family room", 8)]
+        wanted += [(f"Counseling room {k}", 3) for k in range(3, 1 + ctx.scale)]
+        rooms = [Room.objects.create(program=program, name=n, capacity=c) for n, c in wanted]
+
+    AppointmentRule.objects.bulk_create(
+        [
+            AppointmentRule(
+                program=program,
+                name="Weekly individual therapy",
+                kind="individual",
+                minutes=50,
+                every_weeks=1,
+                clinician_from=AppointmentRule.ClinicianFrom.PRIMARY,
+                required_credential=RequiredCredential.CLINICIAN,
+                modality=Modality.EITHER,
+                seats=2,
+            ),
+            AppointmentRule(
+                program=program,
+                name="Medication visit",
+                kind="medication",
+                minutes=30,
+                every_weeks=2,
+                clinician_from=AppointmentRule.ClinicianFrom.PRESCRIBER,
+                required_credential=RequiredCredential.PRESCRIBER,
+                modality=Modality.EITHER,
+                seats=2,
+            ),
+            AppointmentRule(
+                program=program,
+                name="Monthly family session",
+                kind="family",
+                minutes=50,
+                every_weeks=4,
+                clinician_from=AppointmentRule.ClinicianFrom.PRIMARY,
+                required_credential=RequiredCredential.LICENSED,
+                modality=Modality.IN_PERSON,
+                seats=4,
+            ),
+        ]
+    )
+
+    hours: list[ClinicianHours] = []
+    schedules: list[ClinicianSchedule] = []
+    for k, therapist in enumerate(ctx.therapists):
+        for weekdays, start, end in THERAPIST_HOURS[k % len(THERAPIST_HOURS)]:
+            hours += [
+                ClinicianHours(staff=therapist, program=program, weekday=d, start_time=start, end_time=end)
+                for d in weekdays
+            ]
+        schedules.append(
+            ClinicianSchedule(
+                staff=therapist,
+                program=program,
+                weekly_capacity_minutes=20 * 60,
+                telehealth_url=f"https://telehealth.harborlight.example/room/{therapist.username}",
+            )
+        )
+    for k, prescriber in enumerate(ctx.prescribers):
+        days = [1, 3] if k % 2 == 0 else [0, 2]
+        hours += [
+            ClinicianHours(
+                staff=prescriber, program=program, weekday=d, start_time=time(14), end_time=time(20)
+            )
+            for d in days
+        ]
+        hours.append(
+            ClinicianHours(
+                staff=prescriber, program=program, weekday=5, start_time=time(9), end_time=time(12)
+            )
+        )
+        schedules.append(
+            ClinicianSchedule(
+                staff=prescriber,
+                program=program,
+                weekly_capacity_minutes=12 * 60,
+                telehealth_url=f"https://telehealth.harborlight.example/room/{prescriber.username}",
+            )
+        )
+    director = ctx.staff["director"]
+    hours += [
+        ClinicianHours(staff=director, program=program, weekday=2, start_time=time(13), end_time=time(17))
+    ]
+    schedules.append(ClinicianSchedule(staff=director, program=program, weekly_capacity_minutes=4 * 60))
+    ClinicianHours.objects.bulk_create(hours, batch_size=1000)
+    ClinicianSchedule.objects.bulk_create(schedules)
+
+    blocks: list[ParticipantTimeBlock] = []
+    scheduled = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
+    for i, participant in enumerate(p for p in ctx.participants if p.status in scheduled):
+        busy, preferred = PATTERNS[ctx.rng.randrange(len(PATTERNS)) if i >= 4 else i]
+        for kind, weekdays, start, end in busy:
+            blocks += [
+                ParticipantTimeBlock(
+                    participant=participant, kind=kind, weekday=d, start_time=start, end_time=end
+                )
+                for d in weekdays
+            ]
+        for weekdays, start, end in preferred:
+            blocks += [
+                ParticipantTimeBlock(
+                    participant=participant, kind=K.PREFERRED, weekday=d, start_time=start, end_time=end
+                )
+                for d in weekdays
+            ]
+        if ctx.rng.random() < 0.25:
+            blocks.append(
+                ParticipantTimeBlock(
+                    participant=participant, kind=K.FAMILY, weekday=6, start_time=time(10), end_time=time(14)
+                )
+            )
+    ParticipantTimeBlock.objects.bulk_create(blocks, batch_size=1000)
+
+    # The small demo shows a committed week (calendar feeds and reminders have something to show)
+    # and leaves next week for the director's preview. Benchmarks (scale > 1) start empty.
+    if ctx.scale == 1:
+        from bridge.planner import services
+
+        run = services.schedule_run_create(
+            actor=None, program=program, week_start=monday_of(ctx.today), time_limit=5, actor_label="demo"
+        )
+        services.schedule_run_commit(actor=None, run=run, actor_label="demo")

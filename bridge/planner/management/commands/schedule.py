@@ -1,0 +1,97 @@
+"""`bridge schedule --week 2026-W49 [--program NAME] [--dry-run]`: place a week's required appointments."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from bridge.planner import services
+from bridge.planner.weeks import parse_iso_week
+from bridge.programs.models import Program
+
+
+class Command(BaseCommand):
+    help = "Propose (and unless --dry-run, commit) a week's individual, family and medication appointments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--week", required=True, help="ISO week, e.g. 2026-W49")
+        parser.add_argument("--program", help="Program name or id (needed when there is more than one)")
+        parser.add_argument("--dry-run", action="store_true", help="Show the proposal; create nothing.")
+        parser.add_argument("--time-limit", type=float, default=None, help="Seconds for the solver.")
+        parser.add_argument("--greedy", action="store_true", help="Use the simple greedy placement.")
+
+    def _program(self, wanted: str | None) -> Program:
+        programs = Program.objects.all()
+        if wanted:
+            match = [p for p in programs if p.name == wanted or str(p.pk) == wanted]
+            if not match:
+                raise CommandError(f"No program called {wanted!r}.")
+            return match[0]
+        if programs.count() != 1:
+            names = ", ".join(p.name for p in programs) or "none"
+            raise CommandError(f"Choose a program with --program (there are: {names}).")
+        return programs.get()
+
+    def handle(
+        self, *args, week: str, program: str | None, dry_run: bool, time_limit, greedy: bool, **options
+    ):
+        try:
+            week_start = parse_iso_week(week)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        chosen = self._program(program)
+        done = services.committed_run(chosen, week_start)
+        if done is not None:
+            self.stdout.write(
+                f"{week} is already committed for {chosen.name} "
+                f"({done.placed} appointments, {done.committed_at:%Y-%m-%d %H:%M} UTC); nothing to do."
+            )
+            return
+        try:
+            run = services.schedule_run_create(
+                actor=None,
+                program=chosen,
+                week_start=week_start,
+                time_limit=time_limit,
+                use_greedy=greedy,
+                actor_label="bridge schedule",
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self._report(run)
+        if dry_run:
+            services.schedule_run_discard(actor=None, run=run)
+            self.stdout.write("Dry run: nothing was created.")
+            return
+        run, created = services.schedule_run_commit(actor=None, run=run, actor_label="bridge schedule")
+        self.stdout.write(self.style.SUCCESS(f"Committed {week}: {created} sessions created."))
+
+    def _report(self, run) -> None:
+        tz = run.program.tz
+        self.stdout.write(
+            f"{run.program.name}, {run.iso_week}: placed {run.placed} of {run.requested} appointments "
+            f"({run.solver}, {run.solver_status}, {run.seconds:.1f} s, objective {run.objective})"
+        )
+        for note in run.notes:
+            self.stdout.write(f"  note: {note}")
+        appointments = run.appointments.select_related("participant", "staff", "room").order_by("starts_at")
+        for a in appointments:
+            if a.placed:
+                where = a.room.name if a.room else "telehealth"
+                self.stdout.write(
+                    f"  {a.starts_at.astimezone(tz):%a %H:%M}  {a.get_kind_display():20} "
+                    f"{a.participant.display_name:28} {a.staff}  ({where})"
+                )
+        unplaced = [a for a in appointments if not a.placed]
+        if unplaced:
+            self.stdout.write(f"Not placed ({len(unplaced)}):")
+            for a in unplaced:
+                self.stdout.write(
+                    f"  {a.get_kind_display():20} {a.participant.display_name:28} {a.reason_text}"
+                    + (f" — {a.reason_detail}" if a.reason_detail else "")
+                )
+        if run.loads:
+            self.stdout.write("Clinician load (minutes this week / capacity):")
+            for row in run.loads:
+                total = row["booked"] + row["added"]
+                self.stdout.write(f"  {row['name']:28} {total:5} / {row['capacity']}  (+{row['added']} new)")
