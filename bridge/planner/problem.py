@@ -297,8 +297,11 @@ def why_no_candidates(problem: Problem, request: Request) -> Unplaced:
         return Unplaced(request.id, Reason.NO_CLINICIAN, f"needs a {request.kind} clinician on the team")
     able = qualified(problem, request)
     if not able:
+        names = ", ".join(c.name for c in listed)
         return Unplaced(
-            request.id, Reason.NO_QUALIFIED_CLINICIAN, f"needs credential: {request.qualification}"
+            request.id,
+            Reason.NO_QUALIFIED_CLINICIAN,
+            f"{names}: no current {request.qualification} credential",
         )
     working = [c for c in able if c.hours]
     if not working:
