@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("bridge.privacy.urls")),
     path("", include("bridge.directory.urls")),
     path("", include("bridge.intake.urls")),
+    path("", include("bridge.planner.urls")),
+    path("", include("bridge.notify.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -12,4 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="Queue(s) to work on (default: all).")
 
     def handle(self, *args, batch: bool, queue_name: str, **options):
-        call_command("db_worker", batch=batch, queue_name=queue_name, interval=1)
+        # Reminders keep themselves going once one sweep is queued; make sure there is one.
+        from bridge.notify.tasks import ensure_sweep
+
+        ensure_sweep()
+        call_command(
+            "db_worker", batch=batch, queue_name=queue_name, interval=1, startup_delay=not batch, reload=False
+        )
