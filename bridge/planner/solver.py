@@ -111,7 +111,8 @@ def assign_rooms(
             hinted[i] = room
     for (i, rid), v in choice.items():
         model.AddHint(v, hinted.get(i) == rid)
-    model.Maximize(sum(choice.values()))
+    # Every appointment a room first; then the smallest room that fits, keeping big rooms free.
+    model.Maximize(sum((1000 - problem.rooms[rid].capacity) * v for (_, rid), v in choice.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 2
