@@ -228,7 +228,8 @@ def build(*, scale: int = 1, stdout=None) -> DemoContext:
             team.append(
                 CareTeamMember(
                     participant=p,
-                    staff=prescribers[i % len(prescribers)],
+                    # i is a multiple of 3 here: spread by i // 3, or every visit lands on one prescriber.
+                    staff=prescribers[(i // 3) % len(prescribers)],
                     team_role=CareTeamMember.TeamRole.PRESCRIBER,
                     started_at=start,
                 )

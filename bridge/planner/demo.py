@@ -15,6 +15,7 @@ from bridge.planner.models import (
     ClinicianHours,
     ClinicianSchedule,
     Modality,
+    ParticipantRequirement,
     ParticipantTimeBlock,
 )
 from bridge.planner.weeks import monday_of
@@ -49,6 +50,7 @@ def build(ctx) -> None:
     if not rooms:
         wanted = [("Counseling room A", 3), ("Counseling room B", 3), ("Family room", 8)]
         wanted += [(f"Counseling room {k}", 3) for k in range(3, 1 + ctx.scale)]
+        wanted += [(f"Family room {k}", 6) for k in range(2, 1 + ctx.scale // 3)]
         rooms = [Room.objects.create(program=program, name=n, capacity=c) for n, c in wanted]
 
     AppointmentRule.objects.bulk_create(
@@ -85,6 +87,8 @@ def build(ctx) -> None:
                 required_credential=RequiredCredential.LICENSED,
                 modality=Modality.IN_PERSON,
                 seats=4,
+                # Switched on per participant: families take part where the participant wants it.
+                applies_by_default=False,
             ),
         ]
     )
@@ -159,6 +163,16 @@ def build(ctx) -> None:
                 )
             )
     ParticipantTimeBlock.objects.bulk_create(blocks, batch_size=1000)
+
+    # About one in three has family sessions; they are spread over the month as they would be.
+    family = AppointmentRule.objects.get(program=program, kind="family")
+    ParticipantRequirement.objects.bulk_create(
+        [
+            ParticipantRequirement(participant=p, rule=family, status=ParticipantRequirement.Status.REQUIRED)
+            for i, p in enumerate(x for x in ctx.participants if x.status in scheduled)
+            if i % 3 == 0
+        ]
+    )
 
     # The small demo shows a committed week (calendar feeds and reminders have something to show)
     # and leaves next week for the director's preview. Benchmarks (scale > 1) start empty.

@@ -74,6 +74,36 @@ class Board:
         self.placements.append(placement)
         return placement
 
+    def remove(self, placement: Placement) -> None:
+        request = self.problem.request(placement.request)
+        span = Window(placement.start, placement.start + request.minutes)
+        self.clinician[placement.clinician].remove(span)
+        self.person[request.participant].remove(span)
+        if placement.room is not None:
+            self.room[placement.room].remove(span)
+        self.load[placement.clinician] -= request.minutes
+        self.placements.remove(placement)
+
+
+def improve(board: Board, options: dict[str, list[Candidate]]) -> None:
+    """One pass of moves: each placement to a free time that scores better on the soft goals."""
+    for placement in sorted(board.placements, key=lambda p: (p.start, p.request)):
+        current = next(
+            c
+            for c in options[placement.request]
+            if (c.clinician, c.start, c.modality)
+            == (placement.clinician, placement.start, placement.modality)
+        )
+        better = [c for c in best_first(options[placement.request]) if c.bonus > current.bonus]
+        if not better:
+            continue
+        board.remove(placement)
+        move = next((c for c in better if board.fits(c)), None)
+        if move is None:
+            board.place(current, room=placement.room)
+        else:
+            board.place(move)
+
 
 def best_first(options: list[Candidate]) -> list[Candidate]:
     return sorted(options, key=lambda c: (-c.bonus, c.start, c.clinician, c.modality))

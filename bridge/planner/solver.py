@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
-from bridge.planner.greedy import Board, best_first, greedy
+from bridge.planner.greedy import Board, best_first, greedy, improve
 from bridge.planner.problem import (
     W_BALANCE,
     Candidate,
@@ -80,27 +80,16 @@ def _rooms_free_at(problem: Problem, seats: int, point: int) -> int:
 def assign_rooms(
     problem: Problem, placements: Iterable[Placement], *, time_limit: float = 5.0
 ) -> tuple[list[Placement], list[Placement]]:
-    """Give each in-person placement one room for its whole length. Returns (kept, without a room)."""
+    """Give each in-person placement one room for its whole length. Returns (kept, without a room).
+
+    First-fit by start time (smallest room that fits) almost always succeeds; only when it leaves
+    someone without a room does an exact model decide.
+    """
     placements = list(placements)
     in_person = [p for p in placements if p.modality == Modality.IN_PERSON]
     others = [p for p in placements if p.modality != Modality.IN_PERSON]
     if not in_person:
         return placements, []
-    model = cp_model.CpModel()
-    choice: dict[tuple[int, str], cp_model.IntVar] = {}
-    by_room: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
-    for i, p in enumerate(in_person):
-        r = problem.request(p.request)
-        end = p.start + r.minutes
-        for room in problem.rooms.values():
-            if room.capacity >= r.seats and not overlaps_any(room.busy, p.start, end):
-                v = model.NewBoolVar(f"y{i}_{room.id}")
-                choice[i, room.id] = v
-                by_room[room.id].append((p.start, end, v))
-        model.AddAtMostOne(v for (j, _), v in choice.items() if j == i)
-    for spans in by_room.values():
-        _at_most_one_per_point(model, spans)
-    # Hint: what first-fit by start time gives (usually already complete).
     board = Board(problem)
     hinted: dict[int, str] = {}
     for i, p in sorted(enumerate(in_person), key=lambda t: t[1].start):
@@ -109,20 +98,12 @@ def assign_rooms(
         if room is not None:
             board.room[room].append(Window(p.start, p.start + r.minutes))
             hinted[i] = room
-    for (i, rid), v in choice.items():
-        model.AddHint(v, hinted.get(i) == rid)
-    # Every appointment a room first; then the smallest room that fits, keeping big rooms free.
-    model.Maximize(sum((1000 - problem.rooms[rid].capacity) * v for (_, rid), v in choice.items()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 2
-    status = solver.Solve(model)
+    if len(hinted) < len(in_person):
+        hinted = _assign_rooms_exactly(problem, in_person, hinted, time_limit)
     kept: list[Placement] = list(others)
     lost: list[Placement] = []
     for i, p in enumerate(in_person):
-        room = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            room = next((rid for (j, rid), v in choice.items() if j == i and solver.Value(v)), None)
+        room = hinted.get(i)
         if room is None:
             lost.append(p)
         else:
@@ -130,6 +111,120 @@ def assign_rooms(
                 Placement(p.request, p.clinician, p.start, p.modality, room, p.preferred, p.continuity)
             )
     return kept, lost
+
+
+def _assign_rooms_exactly(
+    problem: Problem, in_person: list[Placement], hinted: dict[int, str], time_limit: float
+) -> dict[int, str]:
+    model = cp_model.CpModel()
+    choice: dict[tuple[int, str], cp_model.IntVar] = {}
+    by_room: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+    for i, p in enumerate(in_person):
+        r = problem.request(p.request)
+        end = p.start + r.minutes
+        mine = []
+        for room in problem.rooms.values():
+            if room.capacity >= r.seats and not overlaps_any(room.busy, p.start, end):
+                v = model.NewBoolVar(f"y{i}_{room.id}")
+                choice[i, room.id] = v
+                by_room[room.id].append((p.start, end, v))
+                mine.append(v)
+                model.AddHint(v, hinted.get(i) == room.id)
+        model.AddAtMostOne(mine)
+    for spans in by_room.values():
+        _at_most_one_per_point(model, spans)
+    # Every appointment a room first; then the smallest room that fits, keeping big rooms free.
+    model.Maximize(sum((1000 - problem.rooms[rid].capacity) * v for (_, rid), v in choice.items()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return hinted
+    return {i: rid for (i, rid), v in choice.items() if solver.Value(v)}
+
+
+class _Model:
+    """The CP-SAT model over a set of candidates, with the helpers both phases use."""
+
+    def __init__(
+        self, problem: Problem, options: dict[str, list[Candidate]], workers: int, seed: int
+    ) -> None:
+        self.problem, self.workers, self.seed = problem, workers, seed
+        self.model = cp_model.CpModel()
+        self.vars: list[tuple[Candidate, cp_model.IntVar]] = []
+        self.minutes_of: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        per_request: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        per_clinician: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+        per_person: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+        in_person: list[tuple[int, int, int, cp_model.IntVar]] = []
+        for request in problem.requests:
+            for c in options.get(request.id, ()):
+                v = self.model.NewBoolVar(f"x{len(self.vars)}")
+                self.vars.append((c, v))
+                per_request[request.id].append(v)
+                per_clinician[c.clinician].append((c.start, c.end, v))
+                per_person[request.participant].append((c.start, c.end, v))
+                self.minutes_of[c.clinician].append((request.minutes, v))
+                if c.modality == Modality.IN_PERSON:
+                    in_person.append((request.seats, c.start, c.end, v))
+        for vs in per_request.values():
+            if len(vs) > 1:
+                self.model.AddAtMostOne(vs)
+        for spans in per_clinician.values():
+            _at_most_one_per_point(self.model, spans)
+        for spans in per_person.values():
+            _at_most_one_per_point(self.model, spans)
+        for seats in sorted({s for s, _, _, _ in in_person}):
+            spans = [(s, e, v) for need, s, e, v in in_person if need >= seats]
+            _at_most_one_per_point(
+                self.model, spans, limit_at=lambda p, seats=seats: _rooms_free_at(problem, seats, p)
+            )
+        for clinician in problem.clinicians.values():
+            terms = self.minutes_of.get(clinician.id, [])
+            if terms:
+                self.model.Add(sum(m * v for m, v in terms) <= clinician.capacity - clinician.booked)
+
+    def hint(self, placements: list[Placement]) -> None:
+        taken = {(p.request, p.clinician, p.start, p.modality) for p in placements}
+        self.model.ClearHints()
+        for c, v in self.vars:
+            self.model.AddHint(v, (c.request, c.clinician, c.start, c.modality) in taken)
+
+    def run(self, seconds: float) -> tuple[int, cp_model.CpSolver]:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        # Probing and symmetry detection cost seconds on these large, easy models and rarely pay.
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        return solver.Solve(self.model), solver
+
+    def picked(self, solver: cp_model.CpSolver) -> list[Placement]:
+        return [
+            Placement(c.request, c.clinician, c.start, c.modality, None, c.preferred, c.continuity)
+            for c, v in self.vars
+            if solver.Value(v)
+        ]
+
+
+def _count_options(problem: Problem, options: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
+    """For counting what can be placed, telehealth dominates in person (it needs no room): where a
+    request allows it, its in-person candidates add nothing and are left out of phase 1."""
+    reduced = {}
+    for request in problem.requests:
+        opts = options[request.id]
+        if Modality.TELEHEALTH in request.modalities:
+            opts = [c for c in opts if c.modality == Modality.TELEHEALTH]
+        reduced[request.id] = opts
+    return reduced
+
+
+def _as_telehealth(problem: Problem, p: Placement) -> Placement:
+    if p.modality == Modality.TELEHEALTH or Modality.TELEHEALTH not in problem.request(p.request).modalities:
+        return p
+    return Placement(p.request, p.clinician, p.start, Modality.TELEHEALTH, None, p.preferred, p.continuity)
 
 
 def solve(
@@ -142,123 +237,69 @@ def solve(
     started = time.perf_counter()
     options = {r.id: candidates(problem, r) for r in problem.requests}
     baseline = greedy(problem, options)
-
-    model = cp_model.CpModel()
-    chosen_vars: list[tuple[Candidate, cp_model.IntVar]] = []
-    per_request: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-    per_clinician: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
-    per_person: dict[str, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
-    minutes_of: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    in_person: list[tuple[int, int, int, cp_model.IntVar]] = []
-    hint = {(p.request, p.clinician, p.start, p.modality) for p in baseline.placements}
-    for request in problem.requests:
-        for c in options[request.id]:
-            v = model.NewBoolVar(f"x{len(chosen_vars)}")
-            chosen_vars.append((c, v))
-            per_request[request.id].append(v)
-            per_clinician[c.clinician].append((c.start, c.end, v))
-            per_person[request.participant].append((c.start, c.end, v))
-            minutes_of[c.clinician].append((request.minutes, v))
-            if c.modality == Modality.IN_PERSON:
-                in_person.append((request.seats, c.start, c.end, v))
-            model.AddHint(v, (c.request, c.clinician, c.start, c.modality) in hint)
-    for vs in per_request.values():
-        if len(vs) > 1:
-            model.AddAtMostOne(vs)
-    for spans in per_clinician.values():
-        _at_most_one_per_point(model, spans)
-    for spans in per_person.values():
-        _at_most_one_per_point(model, spans)
-    for seats in sorted({s for s, _, _, _ in in_person}):
-        spans = [(s, e, v) for need, s, e, v in in_person if need >= seats]
-        _at_most_one_per_point(
-            model, spans, limit_at=lambda p, seats=seats: _rooms_free_at(problem, seats, p)
-        )
-
-    for clinician in problem.clinicians.values():
-        terms = minutes_of.get(clinician.id, [])
-        if terms:
-            model.Add(sum(m * v for m, v in terms) <= clinician.capacity - clinician.booked)
-
     notes: list[str] = []
     placeable = sum(1 for r in problem.requests if options[r.id])
     draft = baseline.placements
-    statuses: list[str] = []
-
-    def run(seconds: float) -> tuple[int, cp_model.CpSolver]:
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        # Probing and symmetry detection cost seconds on these large, easy models and rarely pay.
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
-        status = solver.Solve(model)
-        statuses.append(solver.StatusName(status))
-        return status, solver
-
-    def hint(placements: list[Placement]) -> None:
-        taken = {(p.request, p.clinician, p.start, p.modality) for p in placements}
-        model.ClearHints()
-        for c, v in chosen_vars:
-            model.AddHint(v, (c.request, c.clinician, c.start, c.modality) in taken)
-
-    def picked(solver: cp_model.CpSolver) -> list[Placement]:
-        return [
-            Placement(c.request, c.clinician, c.start, c.modality, None, c.preferred, c.continuity)
-            for c, v in chosen_vars
-            if solver.Value(v)
-        ]
+    soft_optimal = False
 
     def remaining() -> float:
-        return time_limit - (time.perf_counter() - started)
+        # Keep a little back for giving rooms and filling gaps after the last solve.
+        return time_limit * 0.95 - 0.3 - (time.perf_counter() - started)
 
     # Phase 1: as many appointments as possible. Skipped when the greedy start already placed
     # every request that has anywhere to go (nothing can beat that).
     placed_count = len(draft)
     proven = placed_count == placeable
     if not proven:
-        hint(draft)
-        model.Maximize(sum(v for _, v in chosen_vars))
-        status, solver = run(remaining() * 0.7)
+        counting = _Model(problem, _count_options(problem, options), workers, seed)
+        counting.hint([_as_telehealth(problem, p) for p in draft])
+        counting.model.Maximize(sum(v for _, v in counting.vars))
+        status, solver = counting.run(remaining() * 0.85)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.ObjectiveValue() > placed_count:
-            draft = picked(solver)
+            draft = counting.picked(solver)
             placed_count = len(draft)
         proven = status == cp_model.OPTIMAL
         if not proven:
-            notes.append(f"the count placed is not proven maximal ({statuses[-1]} at the time limit)")
+            notes.append(
+                f"the count placed is not proven maximal ({solver.StatusName(status)} at the time limit)"
+            )
+    phase1_seconds = time.perf_counter() - started
 
     # Phase 2: keep that many, and make them as good as possible: preferred times, continuity, in
     # person where either is allowed, and — where a request may go to several clinicians — the
-    # busiest clinician's load as low as possible.
-    if remaining() > 0.2 and chosen_vars:
-        model.Add(sum(v for _, v in chosen_vars) >= placed_count)
-        soft = sum(c.bonus * v for c, v in chosen_vars)
-        if any(len({c.clinician for c in opts}) > 1 for opts in options.values()):
-            max_load = model.NewIntVar(0, 100_000, "max_load_percent")
-            for clinician in problem.clinicians.values():
-                if clinician.capacity > 0:
-                    terms = minutes_of.get(clinician.id, [])
-                    model.Add(
-                        100 * (clinician.booked + sum(m * v for m, v in terms))
-                        <= clinician.capacity * max_load
-                    )
-            model.Maximize(soft - W_BALANCE * max_load)
-            hint(draft)
-            model.AddHint(max_load, max_load_percent(problem, draft))
-        else:
-            model.Maximize(soft)
-            hint(draft)
-        status, solver = run(min(remaining(), max(1.0, 0.3 * time_limit)))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            better = picked(solver)
-            if objective(problem, better) >= objective(problem, draft):
-                draft = better
+    # busiest clinician's load as low as possible. Building and presolving the full model takes
+    # about as long as everything so far; without that much time left, the local moves below do
+    # the work.
+    if remaining() > max(1.0, phase1_seconds) and options:
+        full = _Model(problem, options, workers, seed)
+        if full.vars:
+            full.model.Add(sum(v for _, v in full.vars) >= placed_count)
+            soft = sum(c.bonus * v for c, v in full.vars)
+            full.hint(draft)
+            if any(len({c.clinician for c in opts}) > 1 for opts in options.values()):
+                max_load = full.model.NewIntVar(0, 100_000, "max_load_percent")
+                for clinician in problem.clinicians.values():
+                    if clinician.capacity > 0:
+                        terms = full.minutes_of.get(clinician.id, [])
+                        full.model.Add(
+                            100 * (clinician.booked + sum(m * v for m, v in terms))
+                            <= clinician.capacity * max_load
+                        )
+                full.model.Maximize(soft - W_BALANCE * max_load)
+                full.model.AddHint(max_load, max_load_percent(problem, draft))
+            else:
+                full.model.Maximize(soft)
+            status, solver = full.run(remaining())
+            soft_optimal = status == cp_model.OPTIMAL
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                better = full.picked(solver)
+                if len(better) >= placed_count and objective(problem, better) >= objective(problem, draft):
+                    draft = better
     # OPTIMAL: nothing better exists. MAX_PLACED: no solution places more appointments, the soft
     # goals are the best found in time. FEASIBLE: neither was proven before the time limit.
     status_name = "FEASIBLE"
     if proven:
-        status_name = "OPTIMAL" if statuses[-1:] == ["OPTIMAL"] else "MAX_PLACED"
+        status_name = "OPTIMAL" if soft_optimal else "MAX_PLACED"
 
     kept, lost = assign_rooms(problem, draft)
     if lost:
@@ -286,6 +327,7 @@ def solve(
             board.place(fit)
         else:
             unplaced.append(why_left_out(problem, request, options[request.id], board.placements))
+    improve(board, options)
     placements = board.placements
     return Solution(
         placements=placements,

@@ -30,7 +30,6 @@ def test_director_previews_and_commits_a_week(harbor, page):
     load = page.get_by_role("region", name="Clinician load this week")
     assert "Therapist_a Test" in load.inner_text() and "Prescriber Test" in load.inner_text()
     assert Session.objects.count() == 0, "the preview wrote nothing"
-    page.screenshot(path="/tmp/planner-run-preview.png", full_page=True)
 
     page.get_by_role("button", name="Commit 2 appointments to the calendar").click()
     page.get_by_text("2 appointments are on the calendar").wait_for()
