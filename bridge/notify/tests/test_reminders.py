@@ -154,6 +154,7 @@ def test_the_message_names_no_program_and_uses_the_programs_time(world):
     subject, body = message(session)
     local = timezone.localtime(session.starts_at, world.program.tz)
     assert f"{local:%B} {local.day}" in body and "Oakland" in body and "Harbor" not in body
+    assert "appointment" in subject and "Harbor" not in subject
 
 
 def test_staff_record_the_reminder_choice(world, login):
