@@ -20,6 +20,8 @@ PUBLIC = {
     "intake:self_check_choose",
     "intake:self_check",
     "intake:callback",
+    # The calendar feed: authenticated by the token in its URL (bridge/notify/tests/test_feeds.py).
+    "notify:feed",
 }
 
 

@@ -205,3 +205,33 @@ def test_feed_service_refuses_an_ownerless_or_double_owned_feed(world):
         services.feed_create(actor=world.director)
     with pytest.raises(ValidationError):
         services.feed_create(actor=world.director, participant=world.alex, staff=world.director)
+
+
+def test_feed_queries_do_not_grow_with_the_number_of_sessions(world, calendar, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.director)
+    url = make_link(client, world.alex)
+    client.logout()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    room = Room.objects.get()
+    for k in range(6):
+        start = timezone.now() + timedelta(days=10 + k)
+        s = Session.objects.create(
+            program=world.program,
+            kind="group",
+            staff=world.therapist_a,
+            room=room,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+        )
+        Attendance.objects.create(session=s, participant=world.alex)
+    assert count() == before
+    assert len(events(client.get(url).content)) == 3 + 6
