@@ -27,7 +27,7 @@ def location(session: Session) -> str:
     if session.modality == Session.Modality.TELEHEALTH:
         return session.telehealth_url or "Telehealth"
     where = session.program.address_line
-    if session.room_id:
+    if session.room is not None:
         where = f"{where}, {session.room.name}" if where else session.room.name
     return where
 

@@ -446,8 +446,8 @@ def violations(problem: Problem, solution: Solution) -> list[str]:
         spans: dict[str, list[tuple[int, int, str]]] = {}
         for p in solution.placements:
             r = requests.get(p.request)
-            k = key(p, r) if r else None
-            if k is None:
+            k = key(p, r) if r is not None else None
+            if r is None or k is None:
                 continue
             spans.setdefault(k, []).append((p.start, p.start + r.minutes, p.request))
         for k, items in spans.items():

@@ -64,9 +64,9 @@ def _at_most_one_per_point(
         limit = 1 if limit_at is None else limit_at(p)
         if len(active) > limit:
             if limit == 1:
-                model.AddAtMostOne(v for _, _, v in active)
+                model.add_at_most_one(v for _, _, v in active)
             else:
-                model.Add(sum(v for _, _, v in active) <= limit)
+                model.add(sum(v for _, _, v in active) <= limit)
 
 
 def _rooms_free_at(problem: Problem, seats: int, point: int) -> int:
@@ -125,23 +125,23 @@ def _assign_rooms_exactly(
         mine = []
         for room in problem.rooms.values():
             if room.capacity >= r.seats and not overlaps_any(room.busy, p.start, end):
-                v = model.NewBoolVar(f"y{i}_{room.id}")
+                v = model.new_bool_var(f"y{i}_{room.id}")
                 choice[i, room.id] = v
                 by_room[room.id].append((p.start, end, v))
                 mine.append(v)
-                model.AddHint(v, hinted.get(i) == room.id)
-        model.AddAtMostOne(mine)
+                model.add_hint(v, hinted.get(i) == room.id)
+        model.add_at_most_one(mine)
     for spans in by_room.values():
         _at_most_one_per_point(model, spans)
     # Every appointment a room first; then the smallest room that fits, keeping big rooms free.
-    model.Maximize(sum((1000 - problem.rooms[rid].capacity) * v for (_, rid), v in choice.items()))
+    model.maximize(sum((1000 - problem.rooms[rid].capacity) * v for (_, rid), v in choice.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 2
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hinted
-    return {i: rid for (i, rid), v in choice.items() if solver.Value(v)}
+    return {i: rid for (i, rid), v in choice.items() if solver.value(v)}
 
 
 class _Model:
@@ -160,7 +160,7 @@ class _Model:
         in_person: list[tuple[int, int, int, cp_model.IntVar]] = []
         for request in problem.requests:
             for c in options.get(request.id, ()):
-                v = self.model.NewBoolVar(f"x{len(self.vars)}")
+                v = self.model.new_bool_var(f"x{len(self.vars)}")
                 self.vars.append((c, v))
                 per_request[request.id].append(v)
                 per_clinician[c.clinician].append((c.start, c.end, v))
@@ -170,7 +170,7 @@ class _Model:
                     in_person.append((request.seats, c.start, c.end, v))
         for vs in per_request.values():
             if len(vs) > 1:
-                self.model.AddAtMostOne(vs)
+                self.model.add_at_most_one(vs)
         for spans in per_clinician.values():
             _at_most_one_per_point(self.model, spans)
         for spans in per_person.values():
@@ -183,15 +183,15 @@ class _Model:
         for clinician in problem.clinicians.values():
             terms = self.minutes_of.get(clinician.id, [])
             if terms:
-                self.model.Add(sum(m * v for m, v in terms) <= clinician.capacity - clinician.booked)
+                self.model.add(sum(m * v for m, v in terms) <= clinician.capacity - clinician.booked)
 
     def hint(self, placements: list[Placement]) -> None:
         taken = {(p.request, p.clinician, p.start, p.modality) for p in placements}
-        self.model.ClearHints()
+        self.model.clear_hints()
         for c, v in self.vars:
-            self.model.AddHint(v, (c.request, c.clinician, c.start, c.modality) in taken)
+            self.model.add_hint(v, (c.request, c.clinician, c.start, c.modality) in taken)
 
-    def run(self, seconds: float) -> tuple[int, cp_model.CpSolver]:
+    def run(self, seconds: float) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = self.workers
@@ -199,13 +199,13 @@ class _Model:
         # Probing and symmetry detection cost seconds on these large, easy models and rarely pay.
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
-        return solver.Solve(self.model), solver
+        return solver.solve(self.model), solver
 
     def picked(self, solver: cp_model.CpSolver) -> list[Placement]:
         return [
             Placement(c.request, c.clinician, c.start, c.modality, None, c.preferred, c.continuity)
             for c, v in self.vars
-            if solver.Value(v)
+            if solver.value(v)
         ]
 
 
@@ -253,15 +253,15 @@ def solve(
     if not proven:
         counting = _Model(problem, _count_options(problem, options), workers, seed)
         counting.hint([_as_telehealth(problem, p) for p in draft])
-        counting.model.Maximize(sum(v for _, v in counting.vars))
+        counting.model.maximize(sum(v for _, v in counting.vars))
         status, solver = counting.run(remaining() * 0.85)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.ObjectiveValue() > placed_count:
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value > placed_count:
             draft = counting.picked(solver)
             placed_count = len(draft)
         proven = status == cp_model.OPTIMAL
         if not proven:
             notes.append(
-                f"the count placed is not proven maximal ({solver.StatusName(status)} at the time limit)"
+                f"the count placed is not proven maximal ({solver.status_name(status)} at the time limit)"
             )
     phase1_seconds = time.perf_counter() - started
 
@@ -273,22 +273,22 @@ def solve(
     if remaining() > max(1.0, phase1_seconds) and options:
         full = _Model(problem, options, workers, seed)
         if full.vars:
-            full.model.Add(sum(v for _, v in full.vars) >= placed_count)
+            full.model.add(sum(v for _, v in full.vars) >= placed_count)
             soft = sum(c.bonus * v for c, v in full.vars)
             full.hint(draft)
             if any(len({c.clinician for c in opts}) > 1 for opts in options.values()):
-                max_load = full.model.NewIntVar(0, 100_000, "max_load_percent")
+                max_load = full.model.new_int_var(0, 100_000, "max_load_percent")
                 for clinician in problem.clinicians.values():
                     if clinician.capacity > 0:
                         terms = full.minutes_of.get(clinician.id, [])
-                        full.model.Add(
+                        full.model.add(
                             100 * (clinician.booked + sum(m * v for m, v in terms))
                             <= clinician.capacity * max_load
                         )
-                full.model.Maximize(soft - W_BALANCE * max_load)
-                full.model.AddHint(max_load, max_load_percent(problem, draft))
+                full.model.maximize(soft - W_BALANCE * max_load)
+                full.model.add_hint(max_load, max_load_percent(problem, draft))
             else:
-                full.model.Maximize(soft)
+                full.model.maximize(soft)
             status, solver = full.run(remaining())
             soft_optimal = status == cp_model.OPTIMAL
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
