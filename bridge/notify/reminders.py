@@ -104,7 +104,7 @@ def send(reminder_id: str) -> str:
     """Send one queued reminder; returns its final status. Never sends a reminder twice."""
     with transaction.atomic():
         reminder = (
-            SentReminder.objects.select_for_update()
+            SentReminder.objects.select_for_update(of=("self",))
             .select_related("session__program", "session__room", "participant")
             .filter(pk=reminder_id)
             .first()
