@@ -11,6 +11,8 @@ from bridge.planner.models import (
 )
 from bridge.planner.weeks import parse_iso_week
 
+APPOINTMENT_KINDS = ("individual", "family", "medication", "drug_screen")
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
@@ -118,3 +120,27 @@ class RuleForm(forms.ModelForm):
             "applies_by_default",
             "is_active",
         ]
+
+
+class RuleCreateForm(RuleForm):
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from bridge.programs.models import Program
+
+        self.programs = list(programs)
+        self.fields["kind"].choices = [
+            (k, label) for k, label in self.fields["kind"].choices if k in APPOINTMENT_KINDS
+        ]
+        if len(self.programs) > 1:
+            self.fields["program"] = forms.ModelChoiceField(
+                queryset=Program.objects.filter(pk__in=[p.pk for p in self.programs]), empty_label=None
+            )
+
+    class Meta(RuleForm.Meta):
+        fields = ["kind", *RuleForm.Meta.fields]
+
+    def clean(self):
+        data = super().clean()
+        if len(self.programs) == 1:
+            data["program"] = self.programs[0]
+        return data

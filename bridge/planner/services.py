@@ -162,6 +162,21 @@ def requirement_set(
     return row
 
 
+def rule_create(*, actor, program, **fields) -> AppointmentRule:
+    with transaction.atomic():
+        rule = AppointmentRule(program=program, **fields)
+        rule.full_clean()  # includes "one active rule per kind"
+        rule.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            object_type="appointment_rule",
+            object_id=str(rule.pk),
+            detail={"kind": rule.kind},
+        )
+    return rule
+
+
 def rule_update(*, actor, rule: AppointmentRule, **fields) -> AppointmentRule:
     with transaction.atomic():
         for name, value in fields.items():

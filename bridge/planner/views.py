@@ -22,6 +22,7 @@ from bridge.planner.forms import (
     ClinicianHoursForm,
     ClinicianScheduleForm,
     RequirementForm,
+    RuleCreateForm,
     RuleForm,
     TimeBlockForm,
     WeekForm,
@@ -158,6 +159,22 @@ def rules_list(request: HttpRequest) -> HttpResponse:
     programs = require_director(request)
     rules = AppointmentRule.objects.filter(program__in=programs).select_related("program").order_by("kind")
     return render(request, "planner/rules.html", {"rules": rules})
+
+
+@require_http_methods(["GET", "POST"])
+def rule_create(request: HttpRequest) -> HttpResponse:
+    programs = require_director(request)
+    form = RuleCreateForm(request.POST or None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "program"}
+        try:
+            services.rule_create(actor=request.user, program=form.cleaned_data["program"], **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Added. The next schedule run uses it.")
+            return redirect("planner:rules")
+    return render(request, "planner/rule_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -133,6 +133,29 @@ def test_director_edits_a_program_rule(harbor, login):
     assert bad.status_code == 400 and 'id="id_minutes_error"' in bad.content.decode()
 
 
+def test_director_adds_a_requirement_once_per_kind(harbor, login):
+    client = login(harbor.director)
+    data = {
+        "kind": "family",
+        "name": "Family session",
+        "minutes": 50,
+        "every_weeks": 4,
+        "clinician_from": "primary",
+        "required_credential": "licensed",
+        "modality": "in_person",
+        "seats": 4,
+        "is_active": "on",
+    }
+    assert client.post(reverse("planner:rule_create"), data).status_code == 302
+    rule = AppointmentRule.objects.get(kind="family")
+    assert rule.program == harbor.program and not rule.applies_by_default
+    again = client.post(reverse("planner:rule_create"), {**data, "name": "Another"})
+    assert again.status_code == 400 and AppointmentRule.objects.filter(kind="family").count() == 1
+    group = client.post(reverse("planner:rule_create"), {**data, "kind": "group"})
+    assert group.status_code == 400 and 'id="id_kind_error"' in group.content.decode()
+    assert login(harbor.therapist_a).get(reverse("planner:rule_create")).status_code == 404
+
+
 # --- Availability --------------------------------------------------------------------------------------
 
 
