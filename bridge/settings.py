@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bridge.audit",
     "bridge.scheduling",
     "bridge.worklist",
+    "bridge.clinical",
     "bridge.privacy",
     "bridge.directory",
     "bridge.intake",

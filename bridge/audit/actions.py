@@ -34,6 +34,9 @@ class Action(enum.StrEnum):
     SCHEDULE_COMMIT = "schedule_commit"
     FEED_REVOKE = "feed_revoke"
     REMINDER_SENT = "reminder_sent"
+    SIGN = "sign"  # a clinician signs (and so locks) a note or a plan version
+    COSIGN = "cosign"  # a licensed supervisor co-signs a note
+    ADDENDUM = "addendum"  # a later addition to a signed note
 
 
 class Outcome(enum.StrEnum):
