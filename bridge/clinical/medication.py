@@ -85,9 +85,13 @@ class OrderFacts:
 
 
 def order_problems(
-    drug_code: str, route: str, pdmp_checked_on: date | None, facts: OrderFacts
+    drug_code: str, route: str, pdmp_checked_on: date | None, facts: OrderFacts, start_on: date | None = None
 ) -> dict[str, str]:
-    """Field -> reason for every rule the order breaks; empty when it may be placed."""
+    """Field -> reason for every rule the order breaks; empty when it may be placed.
+
+    The PDMP check must fall within PDMP_MAX_AGE_DAYS before the order starts (today by default).
+    """
+    start_on = start_on or facts.today
     problems: dict[str, str] = {}
     drug = DRUGS.get(drug_code)
     if drug is None:
@@ -121,9 +125,9 @@ def order_problems(
             )
         elif pdmp_checked_on > facts.today:
             problems["pdmp_checked_on"] = "The PDMP check date cannot be in the future."
-        elif (facts.today - pdmp_checked_on).days > PDMP_MAX_AGE_DAYS:
+        elif (start_on - pdmp_checked_on).days > PDMP_MAX_AGE_DAYS:
             problems["pdmp_checked_on"] = (
-                f"The PDMP check is older than {PDMP_MAX_AGE_DAYS} days; check again before ordering."
+                f"The PDMP check is more than {PDMP_MAX_AGE_DAYS} days before the order starts; check again."
             )
     return problems
 

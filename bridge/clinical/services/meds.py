@@ -63,7 +63,7 @@ def medication_order_create(
     """Place an order after the safety checks (naltrexone vs opioids; PDMP before buprenorphine)."""
     if not can_prescribe(actor, participant.program_id):
         raise PermissionDenied("Ordering needs a prescriber with a current license in this program.")
-    problems = medication.order_problems(drug, route, pdmp_checked_on, order_facts(participant))
+    problems = medication.order_problems(drug, route, pdmp_checked_on, order_facts(participant), start_on)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():

@@ -1,0 +1,160 @@
+"""MAT: the naltrexone block, the PDMP rule, dose history, in-clinic injections and who may do what."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bridge.clinical import medication
+from bridge.clinical.models import MedicationOrder
+from bridge.clinical.services import meds, screens
+from bridge.clinical.tests.test_screens import negatives
+
+TODAY = timezone.localdate
+
+
+def order(w, drug, **extra):
+    spec = medication.DRUGS[drug]
+    values = dict(
+        actor=w.prescriber,
+        participant=w.alex,
+        drug=drug,
+        dose=Decimal("380") if drug == "naltrexone_xr" else Decimal("8"),
+        route=spec.routes[0],
+        frequency="monthly" if spec.injectable else "daily",
+        reason="Use disorder",
+        start_on=TODAY(),
+    )
+    values.update(extra)
+    return meds.medication_order_create(**values)
+
+
+def test_naltrexone_rules_without_a_database():
+    today = date(2026, 3, 1)
+    clean = medication.OrderFacts(today=today)
+    assert medication.order_problems("naltrexone", "oral", None, clean) == {}
+    on_bup = medication.OrderFacts(today=today, active_drugs=("buprenorphine",))
+    assert (
+        "active opioid order"
+        in medication.order_problems("naltrexone_xr", "intramuscular", None, on_bup)["drug"]
+    )
+    on_methadone = medication.OrderFacts(today=today, on_methadone=True)
+    assert "methadone" in medication.order_problems("naltrexone", "oral", None, on_methadone)["drug"]
+    recent = medication.OrderFacts(today=today, opioid_positives=((date(2026, 2, 20), "FEN"),))
+    assert "2026-02-20" in medication.order_problems("naltrexone", "oral", None, recent)["drug"]
+    old = medication.OrderFacts(today=today, opioid_positives=((date(2026, 2, 10), "FEN"),))
+    assert medication.order_problems("naltrexone", "oral", None, old) == {}
+
+
+def test_naltrexone_is_blocked_by_a_recent_opioid_positive_with_the_reason(admitted):
+    w = admitted
+    screens.drug_screen_record(
+        actor=w.nurse,
+        participant=w.alex,
+        collected_on=TODAY() - timedelta(days=3),
+        panel="12",
+        results=negatives(OXY=""),
+    )
+    with pytest.raises(ValidationError) as exc:
+        order(w, "naltrexone_xr")
+    assert (
+        "Naltrexone is blocked" in exc.value.message_dict["drug"][0]
+        and "OXY" in exc.value.message_dict["drug"][0]
+    )
+    assert not MedicationOrder.objects.exists()
+
+
+def test_naltrexone_is_blocked_by_an_active_buprenorphine_order(admitted):
+    w = admitted
+    order(w, "buprenorphine", pdmp_checked_on=TODAY())
+    with pytest.raises(ValidationError, match="active opioid order"):
+        order(w, "naltrexone")
+
+
+def test_buprenorphine_needs_a_recent_pdmp_check(admitted):
+    w = admitted
+    with pytest.raises(ValidationError) as exc:
+        order(w, "buprenorphine_er")
+    assert "pdmp_checked_on" in exc.value.message_dict
+    with pytest.raises(ValidationError, match="more than"):
+        order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=medication.PDMP_MAX_AGE_DAYS + 1))
+    placed = order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=1))
+    assert placed.pdmp_checked_on
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database agrees
+        MedicationOrder.objects.filter(pk=placed.pk).update(pdmp_checked_on=None)
+
+
+def test_only_a_licensed_prescriber_orders(admitted):
+    with pytest.raises(PermissionDenied):
+        order(admitted, "acamprosate", actor=admitted.nurse)
+
+
+def test_dose_changes_are_kept_as_history(admitted):
+    w = admitted
+    o = order(w, "buprenorphine", pdmp_checked_on=TODAY())
+    meds.medication_dose_change(
+        actor=w.prescriber,
+        order=o,
+        dose=Decimal("12"),
+        frequency="daily",
+        effective_on=TODAY(),
+        reason="Cravings",
+    )
+    meds.medication_dose_change(
+        actor=w.prescriber,
+        order=o,
+        dose=Decimal("16"),
+        frequency="daily",
+        effective_on=TODAY(),
+        reason="Still craving",
+    )
+    o.refresh_from_db()
+    assert o.dose == Decimal("16")
+    assert [c.dose for c in o.dose_changes.all()] == [Decimal("8"), Decimal("12"), Decimal("16")]
+    meds.medication_order_stop(actor=w.prescriber, order=o, stop_on=TODAY(), reason="Tapered")
+    with pytest.raises(ValidationError):
+        meds.medication_dose_change(
+            actor=w.prescriber,
+            order=o,
+            dose=Decimal("4"),
+            frequency="daily",
+            effective_on=TODAY(),
+            reason="x",
+        )
+    # Stopped: a new order of the same drug is allowed again (one active order per drug).
+    order(w, "buprenorphine", pdmp_checked_on=TODAY())
+
+
+def test_nurse_records_an_injection_and_the_next_dose_is_due(admitted):
+    w = admitted
+    o = order(w, "naltrexone_xr")
+    given = timezone.now() - timedelta(hours=1)
+    shot = meds.administration_record(
+        actor=w.nurse, order=o, given_at=given, dose=Decimal("380"), lot_number="L2231", site="gluteal_left"
+    )
+    assert shot.next_due_on == timezone.localdate(given) + timedelta(days=28)
+    assert shot.given_by == w.nurse
+    with pytest.raises(PermissionDenied):
+        meds.administration_record(
+            actor=w.therapist_a,
+            order=o,
+            given_at=given,
+            dose=Decimal("380"),
+            lot_number="L1",
+            site="gluteal_right",
+        )
+    with pytest.raises(ValidationError) as exc:
+        meds.administration_record(
+            actor=w.nurse, order=o, given_at=given, dose=Decimal("380"), lot_number=" ", site="gluteal_right"
+        )
+    assert "lot_number" in exc.value.message_dict
+    oral = order(w, "acamprosate")
+    with pytest.raises(ValidationError, match="injectable"):
+        meds.administration_record(
+            actor=w.nurse, order=oral, given_at=given, dose=Decimal("666"), lot_number="A1", site="arm_left"
+        )
