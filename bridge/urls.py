@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("bridge.participants.urls")),
     path("", include("bridge.audit.urls")),
     path("", include("bridge.worklist.urls")),
+    path("", include("bridge.clinical.urls")),
     path("", include("bridge.privacy.urls")),
     path("", include("bridge.directory.urls")),
     path("", include("bridge.intake.urls")),

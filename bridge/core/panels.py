@@ -3,8 +3,9 @@
 An app may define, in its own package:
   * `home.py` with `panels(request) -> list[Panel]` — panels on the role home page;
   * `sections.py` with `participant_sections(request, participant) -> list[Panel]` — sections of
-    the participant page, and optionally `participant_links(request, participant) -> list[Link]`
-    — entries in the participant page's sub-navigation;
+    the participant page (a negative `order` marks an alert, shown above the participant's
+    details), and optionally `participant_links(request, participant) -> list[Link]` — entries in
+    the participant page's sub-navigation;
   * `nav.py` with `nav_items(request) -> list[Link]` — entries in the main navigation;
   * `privacy_providers.py` with `PROVIDERS: dict[data class, provider]` — the app's records of each
     Part 2 data class, for disclosures (see bridge/privacy/providers.py).

@@ -1,0 +1,348 @@
+"""Forms: they parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from bridge.accounts.models import User
+from bridge.clinical import icd10, medication, uds
+from bridge.clinical.models import (
+    Administration,
+    DrugScreen,
+    DrugScreenResult,
+    Goal,
+    Intervention,
+    MedicationOrder,
+    Note,
+    ReviewPolicy,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _no_future(day):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError("This date cannot be in the future.")
+    return day
+
+
+class StartPlanForm(forms.Form):
+    review_policy = forms.ModelChoiceField(
+        queryset=ReviewPolicy.objects.none(),
+        required=False,
+        label="Review cadence",
+        empty_label="Program default (every 30 days)",
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_policy"].queryset = ReviewPolicy.objects.filter(program=program)
+
+
+class ProblemForm(forms.Form):
+    code = forms.CharField(
+        label="ICD-10-CM code",
+        max_length=10,
+        widget=forms.TextInput(attrs={"list": "icd10-codes", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        max_length=200, required=False, help_text="Filled in for codes on Bridge's list"
+    )
+
+    def clean_code(self):
+        code = icd10.normalize(self.cleaned_data["code"])
+        if not icd10.is_well_formed(code):
+            raise forms.ValidationError("Enter an ICD-10-CM code such as F11.20 or F32.A.")
+        return code
+
+
+class GoalForm(forms.Form):
+    problem = forms.ModelChoiceField(queryset=None)
+    statement = forms.CharField(
+        label="Goal, in the participant's words", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = version.problems.all()
+
+
+class ObjectiveForm(forms.Form):
+    goal = forms.ModelChoiceField(queryset=None)
+    text = forms.CharField(
+        label="Measurable objective", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    target_on = forms.DateField(label="Target date", widget=DATE)
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = version.goals.all()
+
+    def clean_target_on(self):
+        day = self.cleaned_data["target_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("A target date is in the future.")
+        return day
+
+
+class InterventionForm(forms.Form):
+    goal = forms.ModelChoiceField(queryset=None)
+    modality = forms.ChoiceField(label="Approach", choices=Intervention.Modality.choices)
+    responsible = forms.ModelChoiceField(queryset=None, label="Responsible staff")
+    frequency = forms.CharField(max_length=60, widget=forms.TextInput(attrs={"list": "frequencies"}))
+    description = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = version.goals.all()
+        self.fields["responsible"].queryset = (
+            User.objects.filter(is_active=True, roles__program_id=version.plan.participant.program_id)
+            .distinct()
+            .order_by("last_name")
+        )
+
+
+class PlanSignForm(forms.Form):
+    clinician_signature = forms.CharField(label="Your name (signature)", max_length=150)
+    participant_signature = forms.CharField(
+        label="Participant's name (their signature)",
+        max_length=150,
+        required=False,
+        help_text="Typed by the participant; leave empty if they sign later.",
+    )
+    change_summary = forms.CharField(
+        label="What changed and why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ParticipantSignForm(forms.Form):
+    participant_signature = forms.CharField(label="Participant's name (their signature)", max_length=150)
+
+
+class PlanReviewForm(forms.Form):
+    summary = forms.CharField(
+        label="Progress and why the plan continues unchanged",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    signature = forms.CharField(label="Your name (signature)", max_length=150)
+
+
+class NoteStartForm(forms.Form):
+    session = forms.ChoiceField(label="Session")
+    kind = forms.ChoiceField(choices=[c for c in Note.Kind.choices if c[0] != Note.Kind.GROUP])
+    template = forms.ChoiceField(choices=[c for c in Note.Template.choices if c[0] != Note.Template.GROUP])
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sessions = {str(s.pk): s for s in sessions}
+        self.fields["session"].choices = [
+            (
+                str(s.pk),
+                f"{timezone.localtime(s.starts_at):%a %b %d %H:%M} — {s.get_kind_display()} with {s.staff}",
+            )
+            for s in sessions
+        ]
+
+    def clean_session(self):
+        return self.sessions[self.cleaned_data["session"]]
+
+
+class NoteForm(forms.Form):
+    """The draft's text for its template, and the plan goals it addressed."""
+
+    subjective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    objective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    assessment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Plan goals addressed",
+    )
+
+    def __init__(self, *args, note: Note, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("subjective", "objective", "data", "assessment", "plan"):
+            if name not in Note.TEMPLATE_FIELDS[note.template]:
+                del self.fields[name]
+        self.fields["goals"].queryset = goals
+
+
+class AddendumForm(forms.Form):
+    reason = forms.CharField(max_length=200, help_text="e.g. late entry, clarification, correction")
+    text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ErrorForm(forms.Form):
+    reason = forms.CharField(label="Why is it wrong?", max_length=300)
+
+
+class GroupSharedForm(forms.Form):
+    topic = forms.CharField(max_length=200)
+    shared_text = forms.CharField(
+        label="Shared content (what the whole group did)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    interventions = forms.MultipleChoiceField(
+        choices=Intervention.Modality.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class GroupEntryForm(forms.Form):
+    participation = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="How they took part",
+    )
+    response = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="Their response to the content",
+    )
+    progress = forms.CharField(
+        label="Progress on their goals",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Their plan goals addressed",
+    )
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = goals
+
+
+class DrugScreenForm(forms.Form):
+    collected_on = forms.DateField(label="Collected on", widget=DATE, initial=timezone.localdate)
+    specimen = forms.ChoiceField(choices=DrugScreen.Specimen.choices)
+    panel = forms.ChoiceField(choices=uds.PANEL_CHOICES)
+    observed = forms.BooleanField(required=False, label="Collection was observed")
+    comment = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, panel: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.panel_code = panel if panel in uds.PANELS else "12"
+        for code in uds.PANELS[self.panel_code][1]:
+            self.fields[f"result_{code}"] = forms.ChoiceField(
+                label=uds.SUBSTANCES[code], choices=DrugScreenResult.Result.choices, initial="negative"
+            )
+            self.fields[f"confirm_{code}"] = forms.ChoiceField(
+                label=f"{uds.SUBSTANCES[code]}: confirmation",
+                choices=DrugScreenResult.Confirmation.choices,
+                required=False,
+            )
+
+    def clean_collected_on(self):
+        return _no_future(self.cleaned_data["collected_on"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("panel") and data["panel"] != self.panel_code:
+            raise forms.ValidationError("The panel changed; check the substances below and save again.")
+        return data
+
+    def substance_rows(self):
+        return [
+            (uds.SUBSTANCES[c], self[f"result_{c}"], self[f"confirm_{c}"])
+            for c in uds.PANELS[self.panel_code][1]
+        ]
+
+    def results(self) -> dict[str, tuple[str, str]]:
+        return {
+            c: (self.cleaned_data[f"result_{c}"], self.cleaned_data.get(f"confirm_{c}", ""))
+            for c in uds.PANELS[self.panel_code][1]
+        }
+
+
+class ConfirmForm(forms.Form):
+    confirmation = forms.ChoiceField(choices=DrugScreenResult.Confirmation.choices)
+
+
+class OrderForm(forms.Form):
+    drug = forms.ChoiceField(label="Medication", choices=medication.DRUG_CHOICES)
+    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams")
+    route = forms.ChoiceField(choices=medication.ROUTE_CHOICES)
+    frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
+    reason = forms.CharField(label="Reason (indication)", max_length=200)
+    start_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    pdmp_checked_on = forms.DateField(
+        label="Prescription-monitoring (PDMP) check date",
+        required=False,
+        widget=DATE,
+        help_text="Required for buprenorphine",
+    )
+
+
+class DoseChangeForm(forms.Form):
+    dose = forms.DecimalField(label="New dose", min_value=0.01, max_digits=7, decimal_places=2)
+    frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
+    effective_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label="Why the dose changes", max_length=200)
+
+
+class StopForm(forms.Form):
+    stop_on = forms.DateField(label="Stop date", widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label="Why it stops", max_length=200)
+
+
+class AdministrationForm(forms.Form):
+    given_at = forms.DateTimeField(
+        label="Given at", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams")
+    lot_number = forms.CharField(label="Lot number", max_length=40)
+    site = forms.ChoiceField(label="Injection site", choices=Administration.Site.choices)
+    comment = forms.CharField(required=False, max_length=300)
+
+
+class OtpForm(forms.Form):
+    otp_name = forms.CharField(label="Opioid treatment program", max_length=200)
+    contact_name = forms.CharField(max_length=150)
+    contact_phone = forms.CharField(max_length=30)
+    reported_dose = forms.CharField(
+        required=False, max_length=60, help_text="As the OTP reports it, e.g. 80 mg daily"
+    )
+    started_on = forms.DateField(widget=DATE)
+
+    def clean_started_on(self):
+        return _no_future(self.cleaned_data["started_on"])
+
+
+class OtpNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Coordination note", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class OtpEndForm(forms.Form):
+    ended_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(max_length=200)
+
+
+class ReviewPolicyForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="e.g. Medicare, or a payer's name")
+    every = forms.IntegerField(min_value=1, max_value=366)
+    unit = forms.ChoiceField(choices=[("days", "days"), ("months", "calendar months")])
+    is_default = forms.BooleanField(required=False, label="Use for new plans by default")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") == "months" and data.get("every", 0) > 12:
+            self.add_error("every", "At most 12 months.")
+        return data

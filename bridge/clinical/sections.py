@@ -1,0 +1,39 @@
+"""The participant page becomes the chart: alerts on top, then level of care, plan, notes, meds, screens.
+
+Shown to viewers with Cap.CHART only. Every section's data comes from queries.chart_summary, a fixed
+number of queries whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bridge.clinical import queries
+from bridge.core.panels import Link, Panel
+from bridge.participants.access import Cap
+
+
+def participant_sections(request, participant) -> list[Panel]:
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.CHART not in caps:
+        return []
+    chart = queries.chart_summary(participant)
+    context = {"chart": chart, "participant": participant, "caps": {c.value: c in caps for c in Cap}}
+    found = [Panel("clinical/sections/chart.html", context, order=20)]
+    if chart.alerts:
+        # A negative order puts the panel above the participant's details (participants/detail.html).
+        found.append(Panel("clinical/sections/alerts.html", context, order=-10))
+    return found
+
+
+def participant_links(request, participant) -> list[Link]:
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.CHART not in caps:
+        return []
+    pid = participant.pk
+    return [
+        Link("Treatment plan", reverse("clinical:plan", args=[pid]), order=20),
+        Link("Notes", reverse("clinical:notes", args=[pid]), order=21),
+        Link("Drug screens", reverse("clinical:screens", args=[pid]), order=22),
+        Link("Medications", reverse("clinical:meds", args=[pid]), order=23),
+    ]
