@@ -72,7 +72,7 @@ def screen_create(request: HttpRequest, participant: Participant) -> HttpRespons
             if screen.unexpected_positive:
                 messages.warning(
                     request,
-                    "Recorded. An unexpected positive: a review was added to the primary clinician's work list.",
+                    "Recorded. An unexpected positive: a review is on the primary clinician's work list.",
                 )
             else:
                 messages.success(request, "Drug screen recorded.")

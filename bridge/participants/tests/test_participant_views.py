@@ -84,7 +84,9 @@ def test_participant_page_shows_the_care_team_in_bounded_queries(world, login, d
     client = login(world.therapist_a)
     url = reverse("participants:detail", args=[world.alex.pk])
     client.get(url)
-    with django_assert_max_num_queries(16):
+    # The page is also the chart (sections from other apps); bounded, whatever the history:
+    # bridge/clinical/tests/test_chart.py asserts the count stays constant as a chart grows.
+    with django_assert_max_num_queries(30):
         response = client.get(url)
     html = response.content.decode()
     for member in ("Therapist_a", "Prescriber", "Nurse", "Peer"):
