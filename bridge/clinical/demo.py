@@ -308,7 +308,7 @@ def build(ctx) -> None:
                 enrollment=otp,
                 author=staff["nurse"],
                 created_at=now - timedelta(days=5),
-                text="OTP confirms steady dose; weekend take-homes approved. Schedule shared (consent on file).",
+                text="OTP confirms steady dose; weekend take-homes approved. Schedule shared (consent).",
             )
             orders_by_participant[p.pk] = ("MTD", start)
             otp_done = True
