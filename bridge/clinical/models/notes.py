@@ -155,6 +155,13 @@ class Note(models.Model):
             "signed": "Signed and locked",
         }[self.status]
 
+    @property
+    def intervention_labels(self) -> list[str]:
+        from bridge.clinical.models.plans import Intervention
+
+        labels = dict(Intervention.Modality.choices)
+        return [labels.get(code, code) for code in self.interventions]
+
     def sections(self) -> list[tuple[str, str]]:
         """(label, text) of the template's text columns, for display."""
         labels = {

@@ -1,0 +1,71 @@
+"""The group-note flow in a real browser: write the shared part and each member's part, meet the
+anti-cloning guard, fix it, sign; then a member's therapist sees only that member's part."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bridge.clinical.models import Note
+from bridge.clinical.tests.test_group_notes import ALEX_PART, BLAIR_PART
+from bridge.testing.browser import browser_login
+from bridge.testing.personas import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fill_part(page, participant, texts):
+    part = page.locator(f"#part-{participant.pk}")
+    part.get_by_label("Participation").fill(texts[0])
+    part.get_by_label("Response").fill(texts[1])
+    part.get_by_label("Progress on their goals").fill(texts[2])
+    part.get_by_role("button", name=re.compile("Save .*part")).click()
+    page.get_by_text(f"Part for {participant.display_name} saved.").wait_for()
+
+
+def test_facilitator_writes_signs_and_each_chart_shows_only_its_own_part(group_session, admitted, page):
+    w = admitted
+    browser_login(page, "therapist_b", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Group notes").click()
+    page.get_by_role("heading", name="Group notes").wait_for()
+    page.locator("table.data tbody a").first.click()
+    page.get_by_role("button", name="Start the group note").click()
+
+    shared = page.get_by_role("region", name="Shared part")
+    shared.get_by_label("Topic").fill("Relapse prevention: high-risk situations")
+    shared.get_by_label("Shared content (what the whole group did)").fill(
+        "Teaching on high-risk situations; refusal role-play."
+    )
+    shared.get_by_label("Relapse prevention").check()
+    shared.get_by_role("button", name="Save shared part").click()
+    page.get_by_text("Shared part saved.").wait_for()
+
+    _fill_part(page, w.alex, ALEX_PART)
+    cloned = (ALEX_PART[0].replace("Alex", "Blair"), ALEX_PART[1], ALEX_PART[2])
+    _fill_part(page, w.blair, cloned)
+
+    page.get_by_role("button", name="Sign the group note").click()
+    refusal = page.get_by_text(
+        re.compile("The parts for Alex Sample and Blair Sample are nearly identical")
+    ).first
+    refusal.wait_for()
+    assert Note.objects.get(session=group_session).signed_at is None
+
+    _fill_part(page, w.blair, BLAIR_PART)
+    page.get_by_role("button", name="Sign the group note").click()
+    page.get_by_text("Signed and locked.").wait_for()
+    note = Note.objects.get(session=group_session)
+    assert note.signed_at is not None and note.participant_count == 2
+    assert page.get_by_role("button", name=re.compile("Save .*part")).count() == 0  # locked: no more editing
+
+    # Alex's therapist opens Alex's chart: the shared part and Alex's own part, nothing of Blair's.
+    page.get_by_role("button", name="Sign out").click()
+    browser_login(page, "therapist_a", PASSWORD)
+    page.goto(f"/participants/{w.alex.pk}/")
+    page.get_by_role("region", name="Recent notes").get_by_role("link", name=re.compile("Group")).click()
+    page.get_by_role("heading", name="Shared part (the whole group)").wait_for()
+    body = page.locator("main").inner_text()
+    assert "Teaching on high-risk situations" in body and ALEX_PART[2] in body
+    assert "Blair" not in body and BLAIR_PART[2] not in body
+    page.screenshot(path="/tmp/clinical-group-note-chart.png", full_page=True)
