@@ -68,4 +68,3 @@ def test_facilitator_writes_signs_and_each_chart_shows_only_its_own_part(group_s
     body = page.locator("main").inner_text()
     assert "Teaching on high-risk situations" in body and ALEX_PART[2] in body
     assert "Blair" not in body and BLAIR_PART[2] not in body
-    page.screenshot(path="/tmp/clinical-group-note-chart.png", full_page=True)
