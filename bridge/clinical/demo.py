@@ -33,7 +33,7 @@ from bridge.clinical.models import (
     ReviewPolicy,
     TreatmentPlan,
 )
-from bridge.participants.models import EpisodeOfCare
+from bridge.participants.models import CareTeamMember, EpisodeOfCare
 from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind, SessionType
 from bridge.worklist.services import work_item_open
 
@@ -285,15 +285,19 @@ def build(ctx) -> None:
         )
 
     # --- MAT ------------------------------------------------------------------------------------------
-    prescribers = ctx.prescribers
+    # MAT for the participants whose care team has a prescriber (and a nurse), as a program would.
+    team_prescriber = dict(
+        CareTeamMember.objects.filter(
+            participant__in=active, team_role=CareTeamMember.TeamRole.PRESCRIBER, ended_at__isnull=True
+        ).values_list("participant_id", "staff_id")
+    )
     otp_done = False
     orders_by_participant: dict = {}
-    for k, p in enumerate(active):
-        if k % 3:
-            continue
-        prescriber = prescribers[k % len(prescribers)]
+    on_mat = [p for p in active if p.pk in team_prescriber]
+    for k, p in enumerate(on_mat):
+        prescriber_id = team_prescriber[p.pk]
         start = today - timedelta(days=rng.randint(30, 90))
-        choice = (k // 3) % 4
+        choice = k % 4
         if choice == 3 and not otp_done:
             otp = OtpEnrollment.objects.create(
                 participant=p,
@@ -326,7 +330,7 @@ def build(ctx) -> None:
             route=route,
             frequency=freq,
             reason="Use disorder (MAT)",
-            prescriber=prescriber,
+            prescriber_id=prescriber_id,
             pdmp_checked_on=start - timedelta(days=1) if "buprenorphine" in drug else None,
             start_on=start,
         )
@@ -336,7 +340,7 @@ def build(ctx) -> None:
             frequency=freq,
             effective_on=start,
             reason="First dose",
-            changed_by=prescriber,
+            changed_by_id=prescriber_id,
         )
         if drug == "buprenorphine":
             DoseChange.objects.create(
@@ -345,7 +349,7 @@ def build(ctx) -> None:
                 frequency=freq,
                 effective_on=start + timedelta(days=7),
                 reason="Cravings persisted at 8 mg",
-                changed_by=prescriber,
+                changed_by_id=prescriber_id,
             )
         if order.spec.injectable:
             given = start
