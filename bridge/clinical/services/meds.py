@@ -238,6 +238,8 @@ def otp_enrollment_end(
 ) -> OtpEnrollment:
     if not enrollment.is_active:
         raise ValidationError("This enrolment has already ended.")
+    if ended_on < enrollment.started_on:
+        raise ValidationError({"ended_on": "The end date is on or after the start date."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why."})
     with transaction.atomic():

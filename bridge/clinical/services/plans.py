@@ -246,7 +246,9 @@ def plan_version_sign(
     now = timezone.now()
     with transaction.atomic():
         plan = (
-            TreatmentPlan.objects.select_for_update().select_related("review_policy").get(pk=version.plan_id)
+            TreatmentPlan.objects.select_for_update(of=("self",))
+            .select_related("review_policy")
+            .get(pk=version.plan_id)
         )
         version.signed_at = now
         version.signed_by = actor
@@ -359,7 +361,11 @@ def plan_review_record(*, actor: User, plan: TreatmentPlan, signature: str, summ
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        plan = TreatmentPlan.objects.select_for_update().select_related("review_policy").get(pk=plan.pk)
+        plan = (
+            TreatmentPlan.objects.select_for_update(of=("self",))
+            .select_related("review_policy")
+            .get(pk=plan.pk)
+        )
         today = timezone.localdate()
         review = PlanReview(
             plan=plan,
