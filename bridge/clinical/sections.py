@@ -11,12 +11,16 @@ from django.urls import reverse
 from bridge.clinical import queries
 from bridge.core.panels import Link, Panel
 from bridge.participants.access import Cap
+from bridge.participants.models import Participant
+
+S = Participant.Status
+BEFORE_ADMISSION = {S.PROSPECT, S.SCREENING, S.REFERRED}
 
 
 def participant_sections(request, participant) -> list[Panel]:
     caps = getattr(request, "participant_caps", frozenset())
-    if Cap.CHART not in caps:
-        return []
+    if Cap.CHART not in caps or participant.status in BEFORE_ADMISSION:
+        return []  # before admission the intake sections are the record; the chart's pages stay linked
     chart = queries.chart_summary(participant)
     context = {"chart": chart, "participant": participant, "caps": {c.value: c in caps for c in Cap}}
     found = [Panel("clinical/sections/chart.html", context, order=20)]
