@@ -161,28 +161,29 @@ def test_weekly_hours_say_when_attendance_is_not_recorded_or_too_few_people(worl
 
 def test_signals_without_a_source_yet_say_so(world):
     signals = _signals(world.program)
-    for key in ("moud_180", "followup_7d"):
+    for key in ("followup_7d",):
         assert signals[key].status == m.Status.NOT_MEASURED and signals[key].detail.startswith(
             "Not measured yet"
         )
 
 
 def test_another_app_plugs_in_its_own_figure(world, monkeypatch):
-    module = types.ModuleType("bridge.scheduling.quality")
+    # The last app in INSTALLED_APPS wins, so the fake sits in bridge.demo.
+    module = types.ModuleType("bridge.demo.quality")
 
-    def moud(ctx):
+    def followup(ctx):
         return m.share(
-            key="moud_180", label="MOUD", method="From MAT orders", numerator=12, denominator=24,
-            counted="people with opioid use disorder", period=(ctx.today - timedelta(days=365), ctx.today),
+            key="followup_7d", label="Follow-up", method="From check-ins", numerator=12, denominator=24,
+            counted="people discharged", period=(ctx.today - timedelta(days=365), ctx.today),
         )  # fmt: skip
 
-    module.measures = lambda: [quality.Measure("moud_180", "MOUD", "From MAT orders", moud, 50)]
-    monkeypatch.setitem(sys.modules, "bridge.scheduling.quality", module)
+    module.measures = lambda: [quality.Measure("followup_7d", "Follow-up", "From check-ins", followup, 60)]
+    monkeypatch.setitem(sys.modules, "bridge.demo.quality", module)
     quality.registered_measures.cache_clear()
     try:
-        figure = _signals(world.program)["moud_180"]
-        assert (figure.status, figure.value, figure.method) == (m.Status.SHOWN, "50%", "From MAT orders")
-        assert [x.key for x in quality.registered_measures()].count("moud_180") == 1
+        figure = _signals(world.program)["followup_7d"]
+        assert (figure.status, figure.value, figure.method) == (m.Status.SHOWN, "50%", "From check-ins")
+        assert [x.key for x in quality.registered_measures()].count("followup_7d") == 1
     finally:
         quality.registered_measures.cache_clear()
 
