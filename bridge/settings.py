@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bridge.intake",
     "bridge.planner",
     "bridge.notify",
+    "bridge.measures",
     "bridge.api",
     "bridge.demo",
 ]

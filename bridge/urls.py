@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("bridge.intake.urls")),
     path("", include("bridge.planner.urls")),
     path("", include("bridge.notify.urls")),
+    path("", include("bridge.measures.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     SIGN = "sign"  # a clinician signs (and so locks) a note or a plan version
     COSIGN = "cosign"  # a licensed supervisor co-signs a note
     ADDENDUM = "addendum"  # a later addition to a signed note
+    # Measurement-based care
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # a clinician acknowledged a PHQ-9 item 9 or C-SSRS alert
 
 
 class Outcome(enum.StrEnum):

@@ -22,6 +22,8 @@ PUBLIC = {
     "intake:callback",
     # The calendar feed: authenticated by the token in its URL (bridge/notify/tests/test_feeds.py).
     "notify:feed",
+    # A participant's private measure link: token-authenticated, single use (measures/tests/test_links.py).
+    "measures:respond",
 }
 
 

@@ -1,0 +1,96 @@
+"""The participant's private measure link: a public page (no login), plain language, single use."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from bridge import instruments
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
+from bridge.intake.models import IntakeSettings
+from bridge.measures import services
+from bridge.measures.forms import InstrumentForm
+
+# Our own plain-language lead-in per measure; the questions are the definition's own short wording.
+LEAD_IN = {
+    "PHQ-9": "Think about the last 2 weeks. How often has each of these bothered you?",
+    "GAD-7": "Think about the last 2 weeks. How often has each of these bothered you?",
+    "BAM": "Think about the past 30 days (about a month).",
+    "PCL-5": "Think about the past month and the stressful experience you have talked about with your team.",
+    "C-SSRS-Screener": "These questions are about the past month. Answer yes or no.",
+}
+
+
+def _refuse(request: HttpRequest, token: str) -> HttpResponse:
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=None,
+        actor_label="measure link",
+        object_type="measure_link",
+        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
+        outcome=Outcome.DENIED,
+        detail={"view": "measures:respond"},
+    )
+    return render(request, "measures/public/gone.html", status=404)
+
+
+def _headers(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    link = services.measure_link_for_token(token)
+    if link is None:
+        return _headers(_refuse(request, token))
+    participant = link.participant
+    definition = instruments.get(link.instrument)
+    scoring = IntakeSettings.for_program(participant.program).scoring()
+    form = InstrumentForm(request.POST or None, instrument=definition, scoring=scoring)
+    for item in definition.items:
+        form.fields[item.key].label = item.ask or item.text
+        form.fields[item.key].error_messages["required"] = "Please choose an answer."
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.measure_link_complete(
+                link=link, responses=form.responses, sex=form.cleaned_data.get("sex")
+            )
+        except ValidationError:
+            return _headers(_refuse(request, token))
+        return _headers(
+            render(
+                request,
+                "measures/public/done.html",
+                {"safety": bool(services.safety_alerts(row))},
+            )
+        )
+    if request.method == "GET":
+        audit_record(
+            action=Action.READ,
+            actor=None,
+            actor_label="measure link",
+            participant=participant,
+            object_type="measure_link",
+            object_id=str(link.pk),
+            detail={"view": "measures:respond"},
+        )
+    context = {
+        "definition": definition,
+        "lead_in": LEAD_IN.get(definition.code, ""),
+        "form": form,
+        "expires_at": link.expires_at,
+    }
+    return _headers(
+        render(request, "measures/public/respond.html", context, status=400 if form.errors else 200)
+    )
