@@ -52,11 +52,11 @@ def line_chart(
     y_max: int,
     cutoffs: list[Cutoff] | tuple[Cutoff, ...] = (),
     reliable_change: int | None = None,
-    width: int = 640,
-    height: int = 240,
+    width: int = 560,
+    height: int = 260,
 ) -> dict:
     """Coordinates for an SVG line chart of `series` (dates across, 0..y_max up)."""
-    left, right, top, bottom = 40, 110, 14, 30
+    left, right, top, bottom = 40, 140, 24, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     days = sorted({p.when for s in series for p in s.points})
     first, last = (days[0], days[-1]) if days else (date.today(), date.today())

@@ -43,7 +43,9 @@ def _refuse(request: HttpRequest, token: str) -> HttpResponse:
 
 def _headers(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    # The token is in the URL: never send it to another site. ("no-referrer" would make the browser
+    # send "Origin: null" with the form, which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -16,8 +16,6 @@ from bridge.measures.schedule import SCHEDULABLE, Due, due_measures, effective_e
 from bridge.measures.services import alert_label, safety_alerts
 from bridge.participants.models import EpisodeOfCare, Participant
 
-# A screening given in the month before admission is the baseline of the episode's series.
-BASELINE_LOOKBACK_DAYS = 30
 CHARTED = ("PHQ-9", "GAD-7", "BAM", "PCL-5")  # the C-SSRS has no total to chart; its table shows the bands
 
 
@@ -189,15 +187,16 @@ def summary_for(
     alerts = [r for r in rows if safety_alerts(r) and getattr(r, "acknowledgement", None) is None]
     for r in alerts:
         r.alert_labels = [alert_label(a) for a in safety_alerts(r)]  # type: ignore[attr-defined]
-    start = episode.admitted_on - timedelta(days=BASELINE_LOOKBACK_DAYS) if episode else date.min
+    # The episode's series starts at admission: its first result is the baseline, and the baseline is
+    # due on the day of admission (intake's screening results stay in the intake section).
+    start = episode.admitted_on if episode else date.min
     by_code: dict[str, list[InstrumentAdministration]] = {}
     last_given: dict[str, date] = {}
     for r in rows:
         day = local_day(r, tz)
-        if r.instrument in SCHEDULABLE:
+        if r.instrument in SCHEDULABLE and day >= start:
             last_given[r.instrument] = day
-            if day >= start:
-                by_code.setdefault(r.instrument, []).append(r)
+            by_code.setdefault(r.instrument, []).append(r)
     active = episode is not None and episode.status == EpisodeOfCare.Status.ACTIVE
     due = due_measures(every, last_given, episode.admitted_on, today) if active and episode else []
     trends = [trend_for(code, by_code[code], tz) for code in SCHEDULABLE if code in by_code]
@@ -273,7 +272,11 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
     found = []
     for p in people:
         every = effective_every_days(program_rows.get(p.program_id, {}), own_rows.get(p.pk))
-        given = {code: timezone.localtime(at, p.program.tz).date() for code, at in last.get(p.pk, {}).items()}
+        given = {}
+        for code, at in last.get(p.pk, {}).items():
+            day = timezone.localtime(at, p.program.tz).date()
+            if day >= p.admitted_on:  # only this episode's results count (see summary_for)
+                given[code] = day
         due = [d for d in due_measures(every, given, p.admitted_on, today) if d.state != "upcoming"]
         if due or alert_count.get(p.pk):
             found.append(CaseloadRow(p, due, alert_count.get(p.pk, 0)))

@@ -38,7 +38,7 @@ def test_a_participant_answers_through_the_link_without_signing_in_once(admitted
     html = page.content.decode()
     assert "A few questions from your care team" in html and "988" in html
     assert "Alex" not in html  # the page names no one: a leaked link discloses nothing
-    assert page["X-Robots-Tag"] == "noindex, nofollow" and page["Referrer-Policy"] == "no-referrer"
+    assert page["X-Robots-Tag"] == "noindex, nofollow" and page["Referrer-Policy"] == "same-origin"
     done = client.post(url, phq9_post(PHQ9_CALM))
     assert done.status_code == 200 and "your answers were sent" in done.content.decode()
     row = InstrumentAdministration.objects.get()
