@@ -122,58 +122,98 @@ def schedules_for(participant: Participant) -> tuple[dict[str, int], dict[str, i
 def _schedule_subquery(code: str, *, own: bool):
     rows = MeasureSchedule.objects.filter(instrument=code)
     if own:
-        rows = rows.filter(participant_id=OuterRef("participant_id"))
+        rows = rows.filter(participant_id=OuterRef("pk"))
     else:
         rows = rows.filter(program_id=OuterRef("program_id"), participant__isnull=True)
     return Subquery(rows.values("every_days")[:1])
 
 
-def _episode_with_schedules(participant: Participant) -> EpisodeOfCare | None:
-    """The active (else latest) episode, carrying the program's and the participant's schedule rows.
+A = "instrument_administrations__"
+ROW_FIELDS = (
+    "id",
+    "instrument",
+    "responses",
+    "sex",
+    "total",
+    "band",
+    "alerts",
+    "scoring_settings",
+    "source",
+    "administered_at",
+    "screening_id",
+    "administered_by_id",
+    "entered_in_error_at",
+)
 
-    The schedules ride along as scalar subqueries so the chart pays one query for both.
+
+def _record(participant: Participant):
+    """The participant's episode, schedules and every result, in ONE query.
+
+    The chart page has a query budget (clinical/tests/test_chart.py) that two queries would break on
+    PostgreSQL, so the participant row is read with the episode and the schedule rows as scalar
+    subqueries, left-joined to their results (one row per result, or one row of NULLs).
     """
-    annotations = {}
+    episodes = EpisodeOfCare.objects.filter(participant_id=OuterRef("pk")).order_by(
+        "-status",
+        "-admitted_on",  # the active one first ("active" sorts after "finished")
+    )
+    annotations = {
+        "ep_admitted_on": Subquery(episodes.values("admitted_on")[:1]),
+        "ep_status": Subquery(episodes.values("status")[:1]),
+    }
     for i, code in enumerate(SCHEDULABLE):
         annotations[f"program_every_{i}"] = _schedule_subquery(code, own=False)
         annotations[f"own_every_{i}"] = _schedule_subquery(code, own=True)
-    return (
-        EpisodeOfCare.objects.filter(participant=participant)
-        .annotate(**annotations)
-        .order_by("-status", "-admitted_on")  # the active one first ("active" sorts after "finished")
-        .first()
+    extra = (
+        A + "acknowledgement__id",
+        A + "administered_by__first_name",
+        A + "administered_by__last_name",
+        A + "administered_by__username",
     )
-
-
-def _schedules_of(episode: EpisodeOfCare) -> tuple[dict[str, int], dict[str, int]]:
+    values = list(
+        Participant.objects.filter(pk=participant.pk)
+        .annotate(**annotations)
+        .values(*annotations, *(A + f for f in ROW_FIELDS), *extra)
+        .order_by(A + "administered_at")
+    )
+    first = values[0] if values else {}
+    episode = None
+    if first.get("ep_admitted_on") is not None:
+        episode = EpisodeOfCare(
+            participant=participant, admitted_on=first["ep_admitted_on"], status=first["ep_status"]
+        )
     program, own = {}, {}
     for i, code in enumerate(SCHEDULABLE):
-        if (days := getattr(episode, f"program_every_{i}")) is not None:
+        if (days := first.get(f"program_every_{i}")) is not None:
             program[code] = days
-        if (days := getattr(episode, f"own_every_{i}")) is not None:
+        if (days := first.get(f"own_every_{i}")) is not None:
             own[code] = days
-    return program, own
+    rows = []
+    for v in values:
+        if v[A + "id"] is None or v[A + "entered_in_error_at"] is not None:
+            continue
+        row = InstrumentAdministration(participant=participant, **{f: v[A + f] for f in ROW_FIELDS})
+        row._state.adding = False
+        row.acknowledged = v[A + "acknowledgement__id"] is not None  # type: ignore[attr-defined]
+        name = f"{v[A + 'administered_by__first_name'] or ''} {v[A + 'administered_by__last_name'] or ''}"
+        row.given_by = (  # type: ignore[attr-defined]
+            name.strip() or v[A + "administered_by__username"]
+            if row.administered_by_id
+            else "Self-check"
+            if row.screening_id
+            else "Participant (private link)"
+        )
+        rows.append(row)
+    return episode, program, own, rows
 
 
 def summary_for(
     participant: Participant, today: date | None = None, *, links: bool = False
 ) -> MeasuresSummary:
-    """Due measures, unacknowledged safety alerts and trends in two queries (more with open links).
-
-    The chart calls it without links: the chart page has a query budget (clinical/tests/test_chart.py).
-    """
+    """Due measures, unacknowledged safety alerts and trends in one query (two with open links)."""
     today = today or timezone.localdate()
     tz = participant.program.tz
-    episode = _episode_with_schedules(participant)
-    if episode is not None:
-        program_every, own_every = _schedules_of(episode)
-    if episode is None or links:
-        program_every, own_every = schedules_for(participant)
-    rows = list(
-        InstrumentAdministration.objects.filter(participant=participant, entered_in_error_at__isnull=True)
-        .select_related("acknowledgement__acknowledged_by", "administered_by")
-        .order_by("administered_at")
-    )
+    episode, program_every, own_every, rows = _record(participant)
     every = effective_every_days(program_every, own_every)
     open_links = (
         list(
@@ -184,7 +224,7 @@ def summary_for(
         if links
         else []
     )
-    alerts = [r for r in rows if safety_alerts(r) and getattr(r, "acknowledgement", None) is None]
+    alerts = [r for r in rows if safety_alerts(r) and not r.acknowledged]  # type: ignore[attr-defined]
     for r in alerts:
         r.alert_labels = [alert_label(a) for a in safety_alerts(r)]  # type: ignore[attr-defined]
     # The episode's series starts at admission: its first result is the baseline, and the baseline is
