@@ -8,7 +8,7 @@ from django import forms
 from bridge.intake.forms import InstrumentForm
 from bridge.measures.schedule import EVERY_CHOICES, SCHEDULABLE
 
-__all__ = ["AcknowledgeForm", "InstrumentForm", "LinkForm", "ScheduleForm"]
+__all__ = ["AcknowledgeForm", "ErrorForm", "InstrumentForm", "LinkForm", "ScheduleForm"]
 
 
 class AcknowledgeForm(forms.Form):
@@ -18,6 +18,10 @@ class AcknowledgeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ErrorForm(forms.Form):
+    reason = forms.CharField(label="Why was this entered in error?", max_length=2000)
 
 
 class LinkForm(forms.Form):

@@ -73,7 +73,8 @@ class MeasureLink(models.Model):
     """A private link for a participant to answer one assigned measure on their own, without a login.
 
     The URL carries a random token; only its hash is kept, so the link is shown once when it is made.
-    It works once (completing it records the administration) and not after `expires_at`.
+    It works once (completing it records the administration), not after `expires_at`, and not once
+    staff revoke it.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -94,6 +95,10 @@ class MeasureLink(models.Model):
         blank=True,
         related_name="measure_link",
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -106,6 +111,10 @@ class MeasureLink(models.Model):
                 | Q(completed_at__isnull=False, administration__isnull=False),
                 name="completed_measure_link_has_administration",
             ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(completed_at__isnull=True),
+                name="measure_link_revoked_or_completed_not_both",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +122,7 @@ class MeasureLink(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.completed_at is None and self.expires_at > timezone.now()
+        return self.completed_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class AlertAcknowledgement(models.Model):

@@ -218,7 +218,10 @@ def summary_for(
     open_links = (
         list(
             MeasureLink.objects.filter(
-                participant=participant, completed_at__isnull=True, expires_at__gt=timezone.now()
+                participant=participant,
+                completed_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
             ).select_related("created_by")
         )
         if links

@@ -135,7 +135,12 @@ def measure_link_for_token(token: str) -> MeasureLink | None:
         return None
     link = (
         MeasureLink.objects.select_related("participant__program")
-        .filter(token_hash=token_hash(token), completed_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            token_hash=token_hash(token),
+            completed_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
         .first()
     )
     return link
@@ -147,7 +152,7 @@ def measure_link_complete(
     """The participant's own answers through the link: scored, stored, and the link used up."""
     with transaction.atomic():
         locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
-        if locked.completed_at is not None or locked.expires_at <= timezone.now():
+        if not locked.is_open:
             raise ValidationError("This link has already been used or has expired.")
         row = _administration(
             participant=link.participant,
@@ -175,6 +180,26 @@ def measure_link_complete(
         )
     link.completed_at, link.administration = locked.completed_at, row
     return row
+
+
+def measure_link_revoke(*, actor: User, link: MeasureLink) -> MeasureLink:
+    """Stop a link that was not used yet (sent to the wrong number, no longer wanted)."""
+    with transaction.atomic():
+        locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
+        if locked.completed_at is not None:
+            raise ValidationError("This link was already used; its answers are on record.")
+        if locked.revoked_at is None:
+            locked.revoked_at, locked.revoked_by = timezone.now(), actor
+            locked.save(update_fields=["revoked_at", "revoked_by"])
+            audit_record(
+                action=Action.UPDATE,
+                actor=actor,
+                participant=locked.participant,
+                object_type="measure_link",
+                object_id=str(locked.pk),
+                detail={"revoked": True, "instrument": locked.instrument},
+            )
+    return locked
 
 
 def alert_acknowledge(

@@ -16,7 +16,7 @@ from bridge.accounts.models import Role
 from bridge.clinical.views.common import apply_errors, chart_context
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
 from bridge.measures import queries, services
-from bridge.measures.forms import AcknowledgeForm, InstrumentForm, LinkForm, ScheduleForm
+from bridge.measures.forms import AcknowledgeForm, ErrorForm, InstrumentForm, LinkForm, ScheduleForm
 from bridge.measures.schedule import DEFAULT_EVERY_DAYS, SCHEDULABLE, effective_every_days
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
@@ -91,6 +91,22 @@ def link_create(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
+def link_revoke(request: HttpRequest, participant: Participant, link_id: uuid.UUID) -> HttpResponse:
+    from bridge.measures.models import MeasureLink
+
+    link = MeasureLink.objects.filter(pk=link_id, participant=participant).first()
+    if link is None:
+        raise Http404("No such link.")
+    try:
+        services.measure_link_revoke(actor=request.user, link=link)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The {link.instrument} link …{link.hint} no longer works.")
+    return redirect("measures:overview", participant.pk)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
 def acknowledge(request: HttpRequest, participant: Participant, administration_id: uuid.UUID) -> HttpResponse:
     row = (
         InstrumentAdministration.objects.filter(pk=administration_id, participant=participant)
@@ -109,6 +125,26 @@ def acknowledge(request: HttpRequest, participant: Participant, administration_i
             messages.success(request, f"{row.instrument} alert acknowledged.")
         return redirect("measures:overview", participant.pk)
     return _overview(request, participant, status=400, ack_errors=form.errors)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def mark_error(request: HttpRequest, participant: Participant, administration_id: uuid.UUID) -> HttpResponse:
+    """A result given by mistake is marked entered in error (with the reason); it is never deleted."""
+    from bridge.intake.services import administration_mark_error
+
+    row = InstrumentAdministration.objects.filter(pk=administration_id, participant=participant).first()
+    if row is None:
+        raise Http404("No such result.")
+    form = ErrorForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, participant, status=400, error_errors=form.errors)
+    try:
+        administration_mark_error(actor=request.user, administration=row, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{row.instrument} result marked entered in error; it stays on record.")
+    return redirect("measures:overview", participant.pk)
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)

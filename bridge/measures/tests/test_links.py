@@ -89,3 +89,22 @@ def test_item9_through_the_link_shows_crisis_help_and_raises_the_chart_alert(adm
     assert "thoughts of death or of hurting yourself" in done and "988" in done
     chart = login(admitted.therapist_a).get(reverse("participants:detail", args=[admitted.alex.pk]))
     assert "(answered by the participant)" in chart.content.decode()
+
+
+def test_staff_can_revoke_an_unused_link_and_it_stops_working(admitted, client, login):
+    w = admitted
+    link, token = services.measure_link_create(actor=w.therapist_a, participant=w.alex, instrument="BAM")
+    staff = login(w.therapist_a)
+    assert "…" + link.hint in staff.get(reverse("measures:overview", args=[w.alex.pk])).content.decode()
+    assert (
+        login(w.outsider).post(reverse("measures:link_revoke", args=[w.alex.pk, link.pk])).status_code == 404
+    )
+    staff = login(w.therapist_a)
+    assert staff.post(reverse("measures:link_revoke", args=[w.alex.pk, link.pk])).status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_by == w.therapist_a
+    assert AuditEvent.objects.filter(
+        object_type="measure_link", action="update", object_id=str(link.pk)
+    ).exists()
+    client.logout()
+    assert client.get(reverse("measures:respond", args=[token])).status_code == 404

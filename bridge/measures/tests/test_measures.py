@@ -176,3 +176,18 @@ def test_measures_are_in_the_assessments_data_class_for_disclosures(admitted):
     today = timezone.localdate()
     records = records_for(DataClass.ASSESSMENTS, w.alex, today - timedelta(days=1), today)
     assert [r.title.split(" ", 1)[1] for r in records] == ["GAD-7"]
+
+
+def test_a_result_given_by_mistake_is_marked_entered_in_error_and_leaves_the_chart(admitted, login):
+    w = admitted
+    row = services.measure_record(actor=w.nurse, participant=w.alex, instrument="PHQ-9", responses=PHQ9_ITEM9)
+    client = login(w.therapist_a)
+    url = reverse("measures:mark_error", args=[w.alex.pk, row.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Answers belonged to another person"}).status_code == 302
+    row.refresh_from_db()
+    assert row.entered_in_error_by == w.therapist_a and row.entered_in_error_reason
+    assert AuditEvent.objects.filter(action="entered_in_error", object_id=str(row.pk)).exists()
+    html = client.get(reverse("participants:detail", args=[w.alex.pk])).content.decode()
+    assert "Safety alert — not yet acknowledged" not in html and "PHQ-9 over time" not in html
+    assert login(w.outsider).post(url, {"reason": "x"}).status_code == 404
