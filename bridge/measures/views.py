@@ -15,8 +15,10 @@ from bridge import instruments
 from bridge.accounts.models import Role
 from bridge.clinical.views.common import apply_errors, chart_context
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
+from bridge.intake.services import administration_mark_error
 from bridge.measures import queries, services
 from bridge.measures.forms import AcknowledgeForm, ErrorForm, InstrumentForm, LinkForm, ScheduleForm
+from bridge.measures.models import MeasureLink, MeasureSchedule
 from bridge.measures.schedule import DEFAULT_EVERY_DAYS, SCHEDULABLE, effective_every_days
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
@@ -92,8 +94,6 @@ def link_create(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def link_revoke(request: HttpRequest, participant: Participant, link_id: uuid.UUID) -> HttpResponse:
-    from bridge.measures.models import MeasureLink
-
     link = MeasureLink.objects.filter(pk=link_id, participant=participant).first()
     if link is None:
         raise Http404("No such link.")
@@ -130,8 +130,6 @@ def acknowledge(request: HttpRequest, participant: Participant, administration_i
 @participant_view(post=Cap.DOCUMENT, get=False)
 def mark_error(request: HttpRequest, participant: Participant, administration_id: uuid.UUID) -> HttpResponse:
     """A result given by mistake is marked entered in error (with the reason); it is never deleted."""
-    from bridge.intake.services import administration_mark_error
-
     row = InstrumentAdministration.objects.filter(pk=administration_id, participant=participant).first()
     if row is None:
         raise Http404("No such result.")
@@ -175,8 +173,6 @@ def program_schedule(request: HttpRequest) -> HttpResponse:
     if program is None:
         raise PermissionDenied("Program directors set the measure schedule.")
     current = dict(DEFAULT_EVERY_DAYS)
-    from bridge.measures.models import MeasureSchedule
-
     for row in MeasureSchedule.objects.filter(program=program, participant__isnull=True):
         current[row.instrument] = row.every_days
     form = ScheduleForm(request.POST or None, current=current)
