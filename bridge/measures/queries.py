@@ -42,6 +42,7 @@ class MeasuresSummary:
     program_every: dict[str, int]
     participant_every: dict[str, int]
     every_days: dict[str, int] = field(default_factory=dict)
+    acknowledged: list[InstrumentAdministration] = field(default_factory=list)  # newest first
 
     @property
     def due_now(self) -> list[Due]:
@@ -166,6 +167,10 @@ def _record(participant: Participant):
         annotations[f"own_every_{i}"] = _schedule_subquery(code, own=True)
     extra = (
         A + "acknowledgement__id",
+        A + "acknowledgement__acknowledged_at",
+        A + "acknowledgement__note",
+        A + "acknowledgement__acknowledged_by__first_name",
+        A + "acknowledgement__acknowledged_by__last_name",
         A + "administered_by__first_name",
         A + "administered_by__last_name",
         A + "administered_by__username",
@@ -194,7 +199,21 @@ def _record(participant: Participant):
             continue
         row = InstrumentAdministration(participant=participant, **{f: v[A + f] for f in ROW_FIELDS})
         row._state.adding = False
-        row.acknowledged = v[A + "acknowledgement__id"] is not None  # type: ignore[attr-defined]
+        row.acknowledged = None  # type: ignore[attr-defined]
+        if v[A + "acknowledgement__id"] is not None:
+            by = " ".join(
+                n
+                for n in (
+                    v[A + "acknowledgement__acknowledged_by__first_name"],
+                    v[A + "acknowledgement__acknowledged_by__last_name"],
+                )
+                if n
+            )
+            row.acknowledged = {  # type: ignore[attr-defined]
+                "at": v[A + "acknowledgement__acknowledged_at"],
+                "by": by,
+                "note": v[A + "acknowledgement__note"],
+            }
         name = f"{v[A + 'administered_by__first_name'] or ''} {v[A + 'administered_by__last_name'] or ''}"
         row.given_by = (  # type: ignore[attr-defined]
             name.strip() or v[A + "administered_by__username"]
@@ -227,9 +246,11 @@ def summary_for(
         if links
         else []
     )
-    alerts = [r for r in rows if safety_alerts(r) and not r.acknowledged]  # type: ignore[attr-defined]
-    for r in alerts:
+    flagged = [r for r in rows if safety_alerts(r)]
+    for r in flagged:
         r.alert_labels = [alert_label(a) for a in safety_alerts(r)]  # type: ignore[attr-defined]
+    alerts = [r for r in flagged if not r.acknowledged]  # type: ignore[attr-defined]
+    acknowledged = [r for r in reversed(flagged) if r.acknowledged]  # type: ignore[attr-defined]
     # The episode's series starts at admission: its first result is the baseline, and the baseline is
     # due on the day of admission (intake's screening results stay in the intake section).
     start = episode.admitted_on if episode else date.min
@@ -247,6 +268,7 @@ def summary_for(
         episode=episode,
         due=due,
         alerts=list(reversed(alerts)),
+        acknowledged=acknowledged,
         trends=trends,
         open_links=open_links,
         program_every=program_every,

@@ -67,6 +67,8 @@ def test_item9_alert_tops_the_chart_until_a_clinician_acknowledges_it(admitted, 
     event = AuditEvent.objects.get(action="alert_acknowledged")
     assert event.actor_id == w.therapist_a.pk and event.object_id == str(row.pk)
     assert "Safety alert — not yet acknowledged" not in client.get(page).content.decode()
+    history = client.get(reverse("measures:overview", args=[w.alex.pk])).content.decode()
+    assert "acknowledged by Therapist_a Test" in history and "Safety plan reviewed; C-SSRS low." in history
     again = client.post(reverse("measures:acknowledge", args=[w.alex.pk, row.pk]), {"note": ""})
     assert again.status_code == 302 and AlertAcknowledgement.objects.count() == 1
 
