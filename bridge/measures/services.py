@@ -88,6 +88,11 @@ def measure_record(
         row = _administration(
             participant=participant, instrument=instrument, responses=responses, sex=sex, actor=actor
         )
+        # Given now, so a link still waiting for the same measure would only make a duplicate.
+        for link in MeasureLink.objects.select_for_update().filter(
+            participant=participant, instrument=instrument, completed_at__isnull=True, revoked_at__isnull=True
+        ):
+            _revoke(actor=actor, link=link, reason="given by staff")
         audit_record(
             action=Action.CREATE,
             actor=actor,
@@ -182,6 +187,19 @@ def measure_link_complete(
     return row
 
 
+def _revoke(*, actor: User, link: MeasureLink, reason: str) -> None:
+    link.revoked_at, link.revoked_by = timezone.now(), actor
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        action=Action.UPDATE,
+        actor=actor,
+        participant=link.participant,
+        object_type="measure_link",
+        object_id=str(link.pk),
+        detail={"revoked": True, "instrument": link.instrument, "reason": reason},
+    )
+
+
 def measure_link_revoke(*, actor: User, link: MeasureLink) -> MeasureLink:
     """Stop a link that was not used yet (sent to the wrong number, no longer wanted)."""
     with transaction.atomic():
@@ -189,16 +207,7 @@ def measure_link_revoke(*, actor: User, link: MeasureLink) -> MeasureLink:
         if locked.completed_at is not None:
             raise ValidationError("This link was already used; its answers are on record.")
         if locked.revoked_at is None:
-            locked.revoked_at, locked.revoked_by = timezone.now(), actor
-            locked.save(update_fields=["revoked_at", "revoked_by"])
-            audit_record(
-                action=Action.UPDATE,
-                actor=actor,
-                participant=locked.participant,
-                object_type="measure_link",
-                object_id=str(locked.pk),
-                detail={"revoked": True, "instrument": locked.instrument},
-            )
+            _revoke(actor=actor, link=locked, reason="revoked by staff")
     return locked
 
 

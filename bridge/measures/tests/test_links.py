@@ -108,3 +108,14 @@ def test_staff_can_revoke_an_unused_link_and_it_stops_working(admitted, client, 
     ).exists()
     client.logout()
     assert client.get(reverse("measures:respond", args=[token])).status_code == 404
+
+
+def test_giving_the_measure_in_person_stops_a_link_still_waiting_for_it(admitted, client):
+    w = admitted
+    link, token = services.measure_link_create(actor=w.therapist_a, participant=w.alex, instrument="PHQ-9")
+    other, _ = services.measure_link_create(actor=w.therapist_a, participant=w.alex, instrument="GAD-7")
+    services.measure_record(actor=w.nurse, participant=w.alex, instrument="PHQ-9", responses=PHQ9_CALM)
+    link.refresh_from_db()
+    other.refresh_from_db()
+    assert link.revoked_by == w.nurse and other.revoked_at is None
+    assert client.get(reverse("measures:respond", args=[token])).status_code == 404
