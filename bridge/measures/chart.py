@@ -52,11 +52,11 @@ def line_chart(
     y_max: int,
     cutoffs: list[Cutoff] | tuple[Cutoff, ...] = (),
     reliable_change: int | None = None,
-    width: int = 560,
+    width: int = 600,
     height: int = 260,
 ) -> dict:
     """Coordinates for an SVG line chart of `series` (dates across, 0..y_max up)."""
-    left, right, top, bottom = 40, 140, 24, 30
+    left, right, top, bottom = 40, 180, 24, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     days = sorted({p.when for s in series for p in s.points})
     first, last = (days[0], days[-1]) if days else (date.today(), date.today())
@@ -95,7 +95,10 @@ def line_chart(
             }
         )
     lines = [{"y": y(c.value), "label": f"{c.label} ({c.value})"} for c in cutoffs if 0 < c.value <= y_max]
-    ticks = [{"y": y(v), "value": v} for v in (0, y_max // 2, y_max)]
+    # The band cut-offs are the useful marks on the axis; without any, the middle of the range.
+    inner = {c.value for c in cutoffs if 0 < c.value < y_max} or {y_max // 2}
+    marks_on_axis = sorted({0, y_max, *inner})
+    ticks = [{"y": y(v), "value": v} for v in marks_on_axis]
     x_ticks = [{"x": x(first), "label": first, "anchor": "start"}]
     if last != first:
         x_ticks.append({"x": x(last), "label": last, "anchor": "end"})
