@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bridge.planner",
     "bridge.notify",
     "bridge.measures",
+    "bridge.aftercare",
     "bridge.api",
     "bridge.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("bridge.planner.urls")),
     path("", include("bridge.notify.urls")),
     path("", include("bridge.measures.urls")),
+    path("", include("bridge.aftercare.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -39,6 +39,14 @@ class Action(enum.StrEnum):
     ADDENDUM = "addendum"  # a later addition to a signed note
     # Measurement-based care
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # a clinician acknowledged a PHQ-9 item 9 or C-SSRS alert
+    # Aftercare
+    DISCHARGE = "discharge"  # an episode of care ends (type, date, reason, destination)
+    STEP_DOWN = "step_down"  # a taper of weekly hours begins
+    STEP_UP = "step_up"  # a move to a more intensive level of care
+    CHECKIN = "checkin"  # a post-discharge check-in completed (by staff or by the alumnus)
+    OUTREACH = "outreach"  # the outcome of outreach after a missed check-in or a warning sign
+    OPT_OUT = "opt_out"  # an alumnus stops contact
+    LINK_REVOKE = "link_revoke"  # a private link (aftercare plan, check-in) stops working
 
 
 class Outcome(enum.StrEnum):

@@ -24,6 +24,10 @@ PUBLIC = {
     "notify:feed",
     # A participant's private measure link: token-authenticated, single use (measures/tests/test_links.py).
     "measures:respond",
+    # The participant's aftercare plan and check-in links: authenticated by the token in the URL
+    # (bridge/aftercare/tests/test_views.py).
+    "aftercare:public_plan",
+    "aftercare:public_checkin",
 }
 
 

@@ -1,0 +1,237 @@
+"""Aftercare forms. Lists (people to call, meetings) are one entry a line, fields split by "|";
+an error names the line, so a phone keyboard needs no repeating widgets."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from bridge.aftercare.models import AftercarePlan, AlumniEnrollment, CheckIn, Discharge, Outreach
+from bridge.aftercare.services import GOAL_OUTCOMES
+from bridge.participants.models import LevelOfCare
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DischargeForm(forms.Form):
+    type = forms.ChoiceField(label="How the episode ended", choices=Discharge.Type.choices)
+    discharged_on = forms.DateField(label="Discharge date", widget=DATE)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    destination = forms.CharField(label="Where they go next", max_length=200)
+    next_level = forms.ChoiceField(
+        label="Level of care they go to (for a transfer or step-down)",
+        choices=[("", "—"), *LevelOfCare.choices],
+        required=False,
+    )
+
+
+class SummaryForm(forms.Form):
+    course = forms.CharField(
+        label="Course of treatment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    condition = forms.CharField(
+        label="Condition at discharge", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    aftercare = forms.CharField(
+        label="Aftercare plan", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, goals: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_names = []
+        for i, goal in enumerate(goals):
+            name = f"goal_{i}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Goal: {goal['statement']}",
+                choices=[("", "Not marked yet"), *list(GOAL_OUTCOMES.items())],
+                required=False,
+                initial=goal.get("outcome", ""),
+            )
+            self.goal_names.append(name)
+
+    def goal_outcomes(self) -> list[str]:
+        return [self.cleaned_data[n] for n in self.goal_names]
+
+
+class AddendumForm(forms.Form):
+    reason = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _lines(value: str, field: str, parts: int, required: int) -> list[list[str]]:
+    rows = []
+    for n, line in enumerate(value.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > parts or len(cells) < required or not all(cells[:required]):
+            raise forms.ValidationError(
+                f"Line {n} of {field}: give {required} to {parts} parts separated by “|”."
+            )
+        rows.append(cells + [""] * (parts - len(cells)))
+    return rows
+
+
+class PlanForm(forms.Form):
+    triggers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    warning_signs = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    coping = forms.CharField(
+        label="Coping strategies", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contacts = forms.CharField(
+        label="People to call",
+        help_text="One a line: name | phone | relationship (e.g. “Maria | (510) 555-0134 | sponsor”)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    meetings = forms.CharField(
+        help_text="One a line: fellowship (AA, NA, SMART, Refuge, Other) | name | day | time | place",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    mat_prescriber = forms.CharField(label="Continuing MAT prescriber", max_length=200, required=False)
+    mat_next_appointment = forms.DateTimeField(
+        label="Next MAT appointment",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    housing = forms.CharField(
+        label="Sober living or housing support", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    crisis_lines = forms.CharField(
+        help_text="One a line: name | phone. Left empty, 988, the SAMHSA helpline and 911 are listed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean_contacts(self) -> list[dict]:
+        rows = _lines(self.cleaned_data["contacts"], "people to call", 3, 2)
+        return [{"name": n, "phone": p, "relationship": r} for n, p, r in rows]
+
+    def clean_meetings(self) -> list[dict]:
+        rows = _lines(self.cleaned_data["meetings"], "meetings", 5, 5)
+        known = {v.lower(): v for v in AftercarePlan.Fellowship.values}
+        out = []
+        for fellowship, name, day, time, place in rows:
+            if fellowship.lower() not in known:
+                raise forms.ValidationError(
+                    f"“{fellowship}”: the fellowship is one of AA, NA, SMART, Refuge, Other."
+                )
+            out.append(
+                {
+                    "fellowship": known[fellowship.lower()],
+                    "name": name,
+                    "day": day,
+                    "time": time,
+                    "place": place,
+                }
+            )
+        return out
+
+    def clean_crisis_lines(self) -> list[dict]:
+        return [
+            {"name": n, "phone": p}
+            for n, p in _lines(self.cleaned_data["crisis_lines"], "crisis lines", 2, 2)
+        ]
+
+    @staticmethod
+    def initial_for(plan: AftercarePlan) -> dict:
+        return {
+            "triggers": plan.triggers,
+            "warning_signs": plan.warning_signs,
+            "coping": plan.coping,
+            "contacts": "\n".join(
+                f"{c['name']} | {c['phone']} | {c.get('relationship', '')}" for c in plan.contacts
+            ),
+            "meetings": "\n".join(
+                " | ".join(m.get(k, "") for k in ("fellowship", "name", "day", "time", "place"))
+                for m in plan.meetings
+            ),
+            "mat_prescriber": plan.mat_prescriber,
+            "mat_next_appointment": timezone.localtime(plan.mat_next_appointment).strftime("%Y-%m-%dT%H:%M")
+            if plan.mat_next_appointment
+            else None,
+            "housing": plan.housing,
+            "crisis_lines": "\n".join(f"{c['name']} | {c['phone']}" for c in plan.crisis_lines),
+        }
+
+
+class TaperForm(forms.Form):
+    starts_on = forms.DateField(label="First taper week (a Monday)", widget=DATE)
+    weekly_hours = forms.CharField(
+        label="Weekly floors in hours", help_text="From the first week on, e.g. “6, 3”", max_length=60
+    )
+    series = forms.ModelChoiceField(label="Continuing group", queryset=None, required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, series_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = series_choices
+
+    def clean_weekly_hours(self) -> list[float]:
+        try:
+            hours = [
+                float(h) for h in self.cleaned_data["weekly_hours"].replace(";", ",").split(",") if h.strip()
+            ]
+        except ValueError as exc:
+            raise forms.ValidationError("Give numbers of hours separated by commas, e.g. “6, 3”.") from exc
+        return hours
+
+
+class StepUpForm(forms.Form):
+    level_of_care = forms.ChoiceField(label="Move to level", choices=LevelOfCare.choices)
+    effective_on = forms.DateField(widget=DATE)
+    reason = forms.CharField(
+        help_text="What shows trouble: check-ins, screens, measures", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AlumniForm(forms.Form):
+    enrolled_on = forms.DateField(widget=DATE)
+    contact_consent = forms.BooleanField(
+        label="Agrees to be contacted for check-ins and outreach", required=False
+    )
+    channel = forms.ChoiceField(label="How to reach them", choices=AlumniEnrollment.Channel.choices)
+
+
+class OptOutForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False)
+
+
+YES_NO = [("", "—"), ("no", "No"), ("yes", "Yes")]
+PHQ2 = [
+    (0, "Not at all (0)"),
+    (1, "Several days (1)"),
+    (2, "More than half the days (2)"),
+    (3, "Nearly every day (3)"),
+]
+
+
+class CheckInForm(forms.Form):
+    any_use = forms.TypedChoiceField(
+        label="Any alcohol or drug use since the last check-in?",
+        choices=YES_NO[1:],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    cravings = forms.IntegerField(
+        label="Cravings in the past week, 0 (none) to 10 (strongest)", min_value=0, max_value=10
+    )
+    meetings_attended = forms.IntegerField(
+        label="Recovery meetings or groups attended in the past week", min_value=0, max_value=200
+    )
+    housing = forms.ChoiceField(choices=CheckIn.Housing.choices)
+    work = forms.ChoiceField(label="Work", choices=CheckIn.Work.choices)
+    phq2_interest = forms.TypedChoiceField(
+        label="Past 2 weeks: little interest or pleasure in doing things", choices=PHQ2, coerce=int
+    )
+    phq2_mood = forms.TypedChoiceField(
+        label="Past 2 weeks: feeling down, depressed or hopeless", choices=PHQ2, coerce=int
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class OutreachForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outreach.Outcome.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

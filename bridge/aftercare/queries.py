@@ -1,0 +1,199 @@
+"""Reads used by more than one view: the figures a discharge summary is drafted from, and outcomes.
+
+Hours are computed from Attendance (minutes of attended statuses) until the hours ledger
+(bridge/scheduling/ledger.py) is on main; the weekly floor is the level's floor (adults 9 h,
+adolescents 6 h at 2.1; 20 h at 2.5; none below 2.1), or the taper's floor in a taper week.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Sum
+
+from bridge.aftercare.models import CheckIn, Discharge, TaperPlan
+from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
+from bridge.scheduling.models import Attendance
+
+FLOOR_MINUTES = {
+    LevelOfCare.INTENSIVE_OUTPATIENT: (9 * 60, 6 * 60),  # (adult, adolescent)
+    LevelOfCare.PARTIAL_HOSPITALIZATION: (20 * 60, 20 * 60),
+}
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def level_floor(level: str, adolescent: bool) -> int:
+    adult, young = FLOOR_MINUTES.get(level, (0, 0))
+    return young if adolescent else adult
+
+
+def attended_minutes(participant: Participant, start: date, end: date) -> int:
+    """Minutes attended between two days (inclusive), from attended statuses only."""
+    total = Attendance.objects.filter(
+        participant=participant,
+        status__in=Attendance.ATTENDED,
+        session__starts_at__date__gte=start,
+        session__starts_at__date__lte=end,
+    ).aggregate(total=Sum("minutes"))["total"]
+    return int(total or 0)
+
+
+def required_minutes(episode: EpisodeOfCare, end: date, tapers: list[TaperPlan] | None = None) -> int:
+    """The floors of every week of the episode up to `end`, pro rata for partial weeks."""
+    participant = episode.participant
+    tapers = tapers if tapers is not None else list(TaperPlan.objects.filter(episode=episode))
+    adolescent = participant.age_on(episode.admitted_on) < 18
+    total = 0.0
+    monday = week_start(episode.admitted_on)
+    while monday <= end:
+        first = max(monday, episode.admitted_on)
+        last = min(monday + timedelta(days=6), end)
+        days = (last - first).days + 1
+        floor = next((f for t in tapers if (f := t.floor_for(monday)) is not None), None)
+        if floor is None:
+            floor = level_floor(episode.level_on(first), adolescent)
+        total += floor * days / 7
+        monday += timedelta(days=7)
+    return round(total)
+
+
+def _measures(participant: Participant, start: date, end: date) -> list[dict]:
+    """First and last score of each instrument given from intake up to discharge (mbc adds to this)."""
+    from bridge.intake.models import InstrumentAdministration
+
+    found: dict[str, list] = defaultdict(list)
+    given = (
+        InstrumentAdministration.objects.filter(
+            participant=participant,
+            entered_in_error_at__isnull=True,
+            administered_at__date__lte=end,
+        )
+        .order_by("administered_at")
+        .only("instrument", "total", "band", "sex", "scoring_settings", "administered_at")
+    )
+    for a in given:
+        found[a.instrument].append(a)
+    rows = []
+    for code, items in sorted(found.items()):
+        first, last = items[0], items[-1]
+        rows.append(
+            {
+                "instrument": code,
+                "count": len(items),
+                "first": {
+                    "on": first.administered_at.date().isoformat(),
+                    "score": first.total_label,
+                    "band": first.band_label,
+                },
+                "last": {
+                    "on": last.administered_at.date().isoformat(),
+                    "score": last.total_label,
+                    "band": last.band_label,
+                },
+            }
+        )
+    return rows
+
+
+def _screens(participant: Participant, start: date, end: date) -> dict:
+    from bridge.clinical.models import DrugScreen
+
+    screens = list(
+        DrugScreen.objects.filter(
+            participant=participant, error_at__isnull=True, collected_on__gte=start, collected_on__lte=end
+        )
+        .prefetch_related("results")
+        .order_by("collected_on")
+    )
+    unexpected = []
+    for s in screens:
+        for r in s.results.all():
+            if r.result == "positive" and not r.expected and r.confirmation != "confirmed_negative":
+                unexpected.append(f"{s.collected_on.isoformat()} {r.get_substance_display()}")
+    return {
+        "count": len(screens),
+        "unexpected_positive": len({u.split(" ")[0] for u in unexpected}),
+        "unexpected": unexpected,
+        "last_on": screens[-1].collected_on.isoformat() if screens else None,
+    }
+
+
+def _meds(participant: Participant, day: date) -> list[str]:
+    from bridge.clinical.models import MedicationOrder
+
+    orders = MedicationOrder.objects.filter(participant=participant, start_on__lte=day).select_related(
+        "prescriber"
+    )
+    return [
+        f"{o.get_drug_display()} {o.dose.normalize()} {o.unit} {o.get_frequency_display().lower()} "
+        f"(prescriber {o.prescriber.get_full_name() or o.prescriber.username})"
+        for o in orders
+        if o.stop_on is None or o.stop_on > day
+    ]
+
+
+def _goals(episode: EpisodeOfCare) -> list[dict]:
+    from bridge.clinical.models import Goal, TreatmentPlan
+
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    if plan is None or plan.current_version_id is None:
+        return []
+    return [
+        {"statement": g.statement, "outcome": ""}
+        for g in Goal.objects.filter(version_id=plan.current_version_id).order_by("position")
+    ]
+
+
+def summary_figures(discharge: Discharge) -> dict:
+    """What the record says about the episode that `discharge` ended (JSON-ready; stored on the draft)."""
+    episode = discharge.episode
+    participant = discharge.participant
+    start, end = episode.admitted_on, discharge.discharged_on
+    levels = [
+        {
+            "level": c.level_of_care,
+            "label": LevelOfCare(c.level_of_care).label,
+            "from": c.effective_on.isoformat(),
+        }
+        for c in sorted(episode.level_changes.all(), key=lambda c: (c.effective_on, c.created_at))
+    ]
+    tapers = list(TaperPlan.objects.filter(episode=episode))
+    attended = attended_minutes(participant, start, end)
+    required = required_minutes(episode, end, tapers)
+    return {
+        "admitted_on": start.isoformat(),
+        "discharged_on": end.isoformat(),
+        "length_days": (end - start).days + 1,
+        "type": discharge.get_type_display(),
+        "destination": discharge.destination,
+        "levels": levels,
+        "taper": [
+            {"week_of": w.isoformat(), "hours": round(m / 60, 1)} for t in tapers for w, m in t.weeks()
+        ],
+        "hours": {
+            "attended": round(attended / 60, 1),
+            "required": round(required / 60, 1),
+            "percent": round(100 * attended / required) if required else None,
+        },
+        "measures": _measures(participant, start, end),
+        "screens": _screens(participant, start, end),
+        "medications": _meds(participant, end),
+    }
+
+
+def discharges_for(participant: Participant) -> list[Discharge]:
+    return list(
+        Discharge.objects.filter(participant=participant)
+        .select_related("episode", "recorded_by", "summary")
+        .order_by("-discharged_on")
+    )
+
+
+def checkins_for(participant: Participant) -> list[CheckIn]:
+    return list(
+        CheckIn.objects.filter(participant=participant).select_related("recorded_by").order_by("due_on")
+    )

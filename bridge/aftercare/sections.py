@@ -1,0 +1,38 @@
+"""The participant page: an aftercare section once someone is in care, and the Aftercare link."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bridge.aftercare.models import CheckIn, TaperPlan
+from bridge.core.panels import Link, Panel
+from bridge.participants.access import Cap
+from bridge.participants.models import Participant
+from bridge.worklist.models import WorkItem
+
+S = Participant.Status
+IN_AFTERCARE = {S.ACTIVE, S.STEP_DOWN, S.DISCHARGED, S.ALUMNI}
+
+
+def participant_sections(request, participant) -> list[Panel]:
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.VIEW not in caps or participant.status not in IN_AFTERCARE:
+        return []
+    context = {
+        "participant": participant,
+        "taper": TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first(),
+        "next_checkin": CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING)
+        .order_by("due_on")
+        .first(),
+        "open_outreach": WorkItem.objects.filter(
+            participant=participant, kind="outreach", status=WorkItem.Status.OPEN
+        ).count(),
+    }
+    return [Panel("aftercare/sections/aftercare.html", context, order=40)]
+
+
+def participant_links(request, participant) -> list[Link]:
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.VIEW not in caps or participant.status not in IN_AFTERCARE:
+        return []
+    return [Link("Aftercare", reverse("aftercare:hub", args=[participant.pk]), order=40)]

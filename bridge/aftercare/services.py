@@ -1,0 +1,519 @@
+"""Every aftercare write around the end of an episode: discharge, its summary, the aftercare plan and
+its private link, the step-down taper and step-up. Each in one transaction with its audit event.
+
+Follow-up after discharge (alumni, check-ins, outreach) is in followup.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.accounts.models import User
+from bridge.aftercare import queries
+from bridge.aftercare.models import (
+    AftercarePlan,
+    AftercareSettings,
+    CheckIn,
+    Discharge,
+    DischargeSummary,
+    PlanLink,
+    SummaryAddendum,
+    TaperPlan,
+    token_hash,
+)
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.participants import services as participant_services
+from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
+from bridge.scheduling.models import Attendance, SeriesMembership
+
+S = Participant.Status
+GOAL_OUTCOMES = {"met": "Met", "partly": "Partly met", "not_met": "Not met"}
+# Levels by intensity; a step-up goes to a higher number.
+INTENSITY = {level: float(level) for level in LevelOfCare.values}
+CRISIS_LINES = [
+    {"name": "988 Suicide & Crisis Lifeline (call or text)", "phone": "988"},
+    {"name": "SAMHSA National Helpline (free, 24/7, treatment referral)", "phone": "1-800-662-4357"},
+    {"name": "Emergency", "phone": "911"},
+]
+
+
+def _audit(action: Action, *, actor, participant, obj, detail: dict | None = None) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        participant=participant,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        detail=detail,
+    )
+
+
+def active_episode(participant: Participant) -> EpisodeOfCare | None:
+    return (
+        EpisodeOfCare.objects.filter(participant=participant, status=EpisodeOfCare.Status.ACTIVE)
+        .prefetch_related("level_changes")
+        .first()
+    )
+
+
+# Discharge ---------------------------------------------------------------------------------------
+
+
+def discharge_record(
+    *,
+    actor: User,
+    participant: Participant,
+    type: str,
+    discharged_on: date,
+    reason: str,
+    destination: str,
+    next_level: str = "",
+) -> Discharge:
+    """End the active episode: the discharge, the status, the check-in schedule and a summary draft.
+
+    Group memberships end on the discharge day and the person leaves the rosters of later sessions
+    (rows of past sessions, and anything already recorded, stay).
+    """
+    episode = active_episode(participant)
+    if episode is None:
+        raise ValidationError({"type": "This participant has no active episode of care to discharge."})
+    if type not in Discharge.Type.values:
+        raise ValidationError({"type": "Choose how the episode ended."})
+    if discharged_on > timezone.localdate():
+        raise ValidationError({"discharged_on": "The discharge date cannot be in the future."})
+    if discharged_on < episode.admitted_on:
+        raise ValidationError({"discharged_on": f"The episode began on {episode.admitted_on:%b %-d, %Y}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the episode ends."})
+    if not destination.strip():
+        raise ValidationError({"destination": "Say where the person goes next."})
+    if type == Discharge.Type.TRANSFERRED_UP and (
+        not next_level or INTENSITY[next_level] <= INTENSITY[episode.level_of_care]
+    ):
+        raise ValidationError({"next_level": "A transfer up goes to a more intensive level than now."})
+    with transaction.atomic():
+        discharge = Discharge(
+            episode=episode,
+            participant=participant,
+            type=type,
+            discharged_on=discharged_on,
+            reason=reason.strip(),
+            destination=destination.strip(),
+            next_level=next_level,
+            recorded_by=actor,
+        )
+        discharge.full_clean()
+        discharge.save()
+        episode.status = EpisodeOfCare.Status.FINISHED
+        episode.discharged_on = discharged_on
+        episode.save(update_fields=["status", "discharged_on"])
+        participant.status = S.DISCHARGED
+        participant.save(update_fields=["status", "updated_at"])
+        TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).update(
+            ended_on=discharged_on
+        )
+        _leave_groups(participant, discharged_on)
+        settings = AftercareSettings.for_program(participant.program)
+        CheckIn.objects.bulk_create(
+            CheckIn(
+                discharge=discharge,
+                participant=participant,
+                day_offset=days,
+                due_on=discharged_on + timedelta(days=days),
+            )
+            for days in sorted(set(settings.checkin_days))
+        )
+        _audit(
+            Action.DISCHARGE,
+            actor=actor,
+            participant=participant,
+            obj=discharge,
+            detail={"type": type, "episode": str(episode.pk), "discharged_on": discharged_on},
+        )
+        summary_draft(actor=actor, discharge=discharge)
+    return discharge
+
+
+def _leave_groups(participant: Participant, day: date) -> None:
+    open_statuses = [
+        SeriesMembership.Status.ACTIVE,
+        SeriesMembership.Status.ON_HOLD,
+        SeriesMembership.Status.WAITLISTED,
+    ]
+    for m in SeriesMembership.objects.filter(participant=participant, status__in=open_statuses):
+        m.status = SeriesMembership.Status.DISCHARGED
+        if m.joined_on is not None:
+            m.left_on = max(day, m.joined_on)
+        m.reason = "Discharged"
+        m.save(update_fields=["status", "left_on", "reason"])
+    # Only still-expected roster rows of later sessions go: nothing was recorded on them.
+    Attendance.objects.filter(
+        participant=participant,
+        status=Attendance.Status.EXPECTED,
+        session__starts_at__date__gt=day,
+    ).delete()
+
+
+# Discharge summary -------------------------------------------------------------------------------
+
+
+def _plan_text(participant: Participant) -> str:
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    if plan is None:
+        return ""
+    lines = []
+    for m in plan.meetings:
+        where = f"{m.get('day', '')} {m.get('time', '')}, {m.get('place', '')}"
+        lines.append(f"Meeting: {m.get('fellowship', '')} {m.get('name', '')}, {where}")
+    if plan.mat_prescriber:
+        when = (
+            f", next appointment {timezone.localtime(plan.mat_next_appointment):%b %-d, %Y %H:%M}"
+            if plan.mat_next_appointment
+            else ""
+        )
+        lines.append(f"Continuing MAT with {plan.mat_prescriber}{when}")
+    if plan.housing:
+        lines.append(f"Housing: {plan.housing}")
+    if plan.contacts:
+        lines.append("People to call: " + "; ".join(f"{c['name']} {c['phone']}" for c in plan.contacts))
+    return "\n".join(lines)
+
+
+def summary_draft(*, actor: User, discharge: Discharge) -> DischargeSummary:
+    """Draft the summary from the record (or return the existing one)."""
+    existing = DischargeSummary.objects.filter(discharge=discharge).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        summary = DischargeSummary(
+            discharge=discharge,
+            participant=discharge.participant,
+            figures=queries.summary_figures(discharge),
+            goals=queries._goals(discharge.episode),
+            aftercare=_plan_text(discharge.participant),
+            author=actor,
+        )
+        summary.full_clean()
+        summary.save()
+        _audit(Action.CREATE, actor=actor, participant=discharge.participant, obj=summary)
+    return summary
+
+
+def _require_draft(summary: DischargeSummary) -> None:
+    if summary.signed_at is not None:
+        raise ValidationError("This summary is signed and locked; add an addendum instead.")
+
+
+def summary_refresh(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
+    """Recompute the figures of a draft from the record as it is now (late attendance, a late screen)."""
+    _require_draft(summary)
+    with transaction.atomic():
+        summary.figures = queries.summary_figures(summary.discharge)
+        summary.updated_at = timezone.now()
+        summary.save(update_fields=["figures", "updated_at"])
+        _audit(
+            Action.UPDATE, actor=actor, participant=summary.participant, obj=summary, detail={"figures": True}
+        )
+    return summary
+
+
+SUMMARY_TEXT = ("course", "condition", "aftercare", "recommendations")
+
+
+def summary_update(
+    *, actor: User, summary: DischargeSummary, goal_outcomes: list[str] | None = None, **text: str
+) -> DischargeSummary:
+    _require_draft(summary)
+    unknown = set(text) - set(SUMMARY_TEXT)
+    if unknown:
+        raise TypeError(f"summary_update got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in text.items():
+            setattr(summary, name, value.strip())
+        if goal_outcomes is not None:
+            if len(goal_outcomes) != len(summary.goals):
+                raise ValidationError("The plan goals changed; reload the page.")
+            for goal, outcome in zip(summary.goals, goal_outcomes, strict=True):
+                if outcome and outcome not in GOAL_OUTCOMES:
+                    raise ValidationError({"goals": "Choose met, partly met or not met."})
+                goal["outcome"] = outcome
+        summary.updated_at = timezone.now()
+        summary.full_clean()
+        summary.save()
+        _audit(
+            Action.UPDATE,
+            actor=actor,
+            participant=summary.participant,
+            obj=summary,
+            detail={"fields": sorted(text)},
+        )
+    return summary
+
+
+def summary_problems(summary: DischargeSummary) -> list[str]:
+    """Why a draft cannot be signed yet."""
+    found = []
+    if not summary.course.strip():
+        found.append("Write the course of treatment.")
+    if not summary.condition.strip():
+        found.append("Describe the condition at discharge.")
+    if not summary.aftercare.strip():
+        found.append("Write the aftercare plan.")
+    missing = [g["statement"] for g in summary.goals if not g.get("outcome")]
+    if missing:
+        found.append(f"Say whether each plan goal was met ({len(missing)} not marked).")
+    return found
+
+
+def summary_sign(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
+    """Sign and lock: afterwards only addenda (the database refuses changes too)."""
+    _require_draft(summary)
+    problems = summary_problems(summary)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        summary.signed_at = timezone.now()
+        summary.signed_by = actor
+        summary.signature = actor.get_full_name() or actor.get_username()
+        summary.save(update_fields=["signed_at", "signed_by", "signature"])
+        _audit(Action.SIGN, actor=actor, participant=summary.participant, obj=summary)
+    return summary
+
+
+def summary_addendum_add(
+    *, actor: User, summary: DischargeSummary, reason: str, text: str
+) -> SummaryAddendum:
+    if summary.signed_at is None:
+        raise ValidationError("Edit the draft instead: addenda follow signing.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you add to the signed summary."})
+    if not text.strip():
+        raise ValidationError({"text": "Write the addendum."})
+    with transaction.atomic():
+        addendum = SummaryAddendum(summary=summary, author=actor, reason=reason.strip(), text=text.strip())
+        addendum.full_clean()
+        addendum.save()
+        _audit(Action.ADDENDUM, actor=actor, participant=summary.participant, obj=addendum)
+    return addendum
+
+
+# Aftercare plan ----------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "triggers",
+    "warning_signs",
+    "coping",
+    "contacts",
+    "meetings",
+    "mat_prescriber",
+    "mat_next_appointment",
+    "housing",
+    "crisis_lines",
+)
+
+
+def aftercare_plan_save(*, actor: User, participant: Participant, **fields: Any) -> AftercarePlan:
+    """Create or change the participant's aftercare plan (the form has validated contacts and meetings)."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"aftercare_plan_save got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        plan = AftercarePlan.objects.select_for_update().filter(participant=participant).first()
+        created = plan is None
+        if plan is None:
+            plan = AftercarePlan(participant=participant, updated_by=actor, crisis_lines=list(CRISIS_LINES))
+        for name, value in fields.items():
+            setattr(plan, name, value.strip() if isinstance(value, str) else value)
+        if not plan.crisis_lines:
+            plan.crisis_lines = list(CRISIS_LINES)
+        plan.updated_by = actor
+        plan.updated_at = timezone.now()
+        plan.full_clean()
+        plan.save()
+        _audit(
+            Action.CREATE if created else Action.UPDATE,
+            actor=actor,
+            participant=participant,
+            obj=plan,
+            detail={"fields": sorted(fields)},
+        )
+    return plan
+
+
+def plan_link_create(*, actor: User, plan: AftercarePlan) -> tuple[PlanLink, str]:
+    """A new private link to the plan (revoking any live one). The token is shown once."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        for live in PlanLink.objects.select_for_update().filter(plan=plan, revoked_at__isnull=True):
+            _link_revoke(actor=actor, link=live)
+        link = PlanLink(plan=plan, token_hash=token_hash(token), hint=token[-6:], created_by=actor)
+        link.full_clean()
+        link.save()
+        _audit(Action.CREATE, actor=actor, participant=plan.participant, obj=link)
+    return link, token
+
+
+def _link_revoke(*, actor: User, link: PlanLink) -> None:
+    link.revoked_at = timezone.now()
+    link.revoked_by = actor
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    _audit(Action.LINK_REVOKE, actor=actor, participant=link.plan.participant, obj=link)
+
+
+def plan_link_revoke(*, actor: User, link: PlanLink) -> PlanLink:
+    if link.revoked_at is not None:
+        return link
+    with transaction.atomic():
+        _link_revoke(actor=actor, link=link)
+    return link
+
+
+def plan_for_token(token: str) -> AftercarePlan | None:
+    if not token or len(token) > 100:
+        return None
+    link = (
+        PlanLink.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .select_related("plan__participant__program")
+        .first()
+    )
+    if link is None:
+        return None
+    PlanLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return link.plan
+
+
+# Step-down and step-up ---------------------------------------------------------------------------
+
+MAX_TAPER_WEEKS = 12
+
+
+def taper_start(
+    *,
+    actor: User,
+    participant: Participant,
+    starts_on: date,
+    weekly_hours: list[float],
+    series=None,
+    reason: str = "",
+) -> TaperPlan:
+    """Begin a step-down: weekly floors for the coming weeks while the person stays in a continuing group."""
+    episode = active_episode(participant)
+    if episode is None:
+        raise ValidationError({"starts_on": "A step-down needs an active episode of care."})
+    if starts_on.weekday() != 0:
+        raise ValidationError({"starts_on": "A taper week starts on a Monday."})
+    if starts_on < episode.admitted_on:
+        raise ValidationError({"starts_on": "The taper cannot start before admission."})
+    if not weekly_hours or len(weekly_hours) > MAX_TAPER_WEEKS:
+        raise ValidationError({"weekly_hours": f"Give between 1 and {MAX_TAPER_WEEKS} weekly floors."})
+    if any(h <= 0 or h > 20 for h in weekly_hours):
+        raise ValidationError({"weekly_hours": "Each weekly floor is more than 0 and at most 20 hours."})
+    if any(b > a for a, b in pairwise(weekly_hours)):
+        raise ValidationError(
+            {"weekly_hours": "A taper lowers the hours: each week at most the week before."}
+        )
+    if (
+        series is not None
+        and not SeriesMembership.objects.filter(
+            series=series, participant=participant, status=SeriesMembership.Status.ACTIVE
+        ).exists()
+    ):
+        raise ValidationError({"series": "Choose a group the participant is a member of."})
+    if TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).exists():
+        raise ValidationError({"starts_on": "A taper is already under way; end it first."})
+    with transaction.atomic():
+        taper = TaperPlan(
+            participant=participant,
+            episode=episode,
+            series=series,
+            starts_on=starts_on,
+            weekly_minutes=[round(h * 60) for h in weekly_hours],
+            reason=reason.strip(),
+            created_by=actor,
+        )
+        taper.full_clean()
+        taper.save()
+        participant.status = S.STEP_DOWN
+        participant.save(update_fields=["status", "updated_at"])
+        _audit(
+            Action.STEP_DOWN,
+            actor=actor,
+            participant=participant,
+            obj=taper,
+            detail={"starts_on": starts_on, "weekly_minutes": taper.weekly_minutes},
+        )
+    return taper
+
+
+def taper_end(*, actor: User, taper: TaperPlan, ended_on: date) -> TaperPlan:
+    if taper.ended_on is not None:
+        raise ValidationError("This taper has already ended.")
+    if ended_on < taper.starts_on:
+        raise ValidationError({"ended_on": "A taper ends after it starts."})
+    with transaction.atomic():
+        taper.ended_on = ended_on
+        taper.save(update_fields=["ended_on"])
+        _audit(
+            Action.UPDATE,
+            actor=actor,
+            participant=taper.participant,
+            obj=taper,
+            detail={"ended_on": ended_on},
+        )
+    return taper
+
+
+def step_up(
+    *, actor: User, participant: Participant, level_of_care: str, effective_on: date, reason: str
+) -> EpisodeOfCare:
+    """Move to a more intensive level within the active episode; the level history stays whole.
+
+    A taper under way ends the day before. Someone already discharged comes back through intake
+    (a new screening re-runs the placement assessment and opens a new episode: a re-admission).
+    """
+    episode = active_episode(participant)
+    if episode is None:
+        raise ValidationError(
+            {"level_of_care": "There is no active episode: re-admission starts with an intake screening."}
+        )
+    if level_of_care not in INTENSITY:
+        raise ValidationError({"level_of_care": "Choose a level of care."})
+    current = episode.level_on(effective_on)
+    taper = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
+    if INTENSITY[level_of_care] < INTENSITY[current] or (
+        INTENSITY[level_of_care] == INTENSITY[current] and taper is None
+    ):
+        raise ValidationError({"level_of_care": f"A step-up goes above the current level ({current})."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why (check-ins, screens or measures that show trouble)."})
+    with transaction.atomic():
+        if level_of_care != current:
+            participant_services.episode_change_level(
+                actor=actor,
+                episode=episode,
+                level_of_care=level_of_care,
+                effective_on=effective_on,
+                reason=reason,
+            )
+        if taper is not None:
+            taper.ended_on = max(taper.starts_on, effective_on - timedelta(days=1))
+            taper.save(update_fields=["ended_on"])
+        participant.status = S.ACTIVE
+        participant.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.STEP_UP,
+            actor=actor,
+            participant=participant,
+            object_type="episodeofcare",
+            object_id=str(episode.pk),
+            detail={"from": current, "to": level_of_care, "effective_on": effective_on},
+        )
+    return episode

@@ -1,0 +1,73 @@
+"""Discharge: each type ends the episode, updates the status, schedules check-ins and drafts a summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from bridge.aftercare import services
+from bridge.aftercare.models import CheckIn, Discharge, DischargeSummary
+from bridge.audit.models import AuditEvent
+from bridge.participants.models import EpisodeOfCare, Participant
+
+
+def _discharge(world, type_, day, **extra):
+    return services.discharge_record(
+        actor=world.therapist_a,
+        participant=world.alex,
+        type=type_,
+        discharged_on=day,
+        reason="Reason for the record",
+        destination="Weekly outpatient counseling at Eastside Clinic",
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("type_", [t for t in Discharge.Type.values if t != Discharge.Type.TRANSFERRED_UP])
+def test_each_discharge_type_ends_the_episode(admitted, monday, type_):
+    day = monday - timedelta(days=1)
+    discharge = _discharge(admitted, type_, day)
+    episode = EpisodeOfCare.objects.get(pk=discharge.episode_id)
+    assert episode.status == EpisodeOfCare.Status.FINISHED and episode.discharged_on == day
+    admitted.alex.refresh_from_db()
+    assert admitted.alex.status == Participant.Status.DISCHARGED
+    assert AuditEvent.objects.filter(action="discharge", object_id=str(discharge.pk)).count() == 1
+    assert DischargeSummary.objects.filter(discharge=discharge, signed_at__isnull=True).exists()
+
+
+def test_transfer_up_needs_a_more_intensive_level(admitted, monday):
+    with pytest.raises(ValidationError) as err:
+        _discharge(admitted, Discharge.Type.TRANSFERRED_UP, monday, next_level="1")
+    assert "next_level" in err.value.message_dict
+    discharge = _discharge(admitted, Discharge.Type.TRANSFERRED_UP, monday, next_level="3.5")
+    assert discharge.next_level == "3.5"
+
+
+def test_discharge_schedules_checkins_from_the_discharge_date(admitted, monday):
+    day = monday - timedelta(days=2)
+    discharge = _discharge(admitted, Discharge.Type.COMPLETED, day)
+    due = list(CheckIn.objects.filter(discharge=discharge).values_list("day_offset", "due_on"))
+    assert due == [(d, day + timedelta(days=d)) for d in (7, 30, 60, 90, 180, 365)]
+
+
+def test_discharge_refuses_bad_dates_and_a_second_discharge(admitted, monday):
+    with pytest.raises(ValidationError) as err:
+        _discharge(admitted, Discharge.Type.COMPLETED, monday + timedelta(days=8))
+    assert "discharged_on" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        _discharge(admitted, Discharge.Type.COMPLETED, monday - timedelta(days=40))
+    assert "discharged_on" in err.value.message_dict
+    _discharge(admitted, Discharge.Type.COMPLETED, monday)
+    with pytest.raises(ValidationError):
+        _discharge(admitted, Discharge.Type.COMPLETED, monday)
+
+
+def test_discharge_summaries_are_never_deleted_on_postgresql(admitted, monday):
+    discharge = _discharge(admitted, Discharge.Type.COMPLETED, monday)
+    if connection.vendor != "postgresql":
+        pytest.skip("DELETE triggers are PostgreSQL-only (see migrations/0002)")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM aftercare_dischargesummary WHERE discharge_id = %s", [discharge.pk.hex])

@@ -1,0 +1,176 @@
+"""Aftercare pages: the discharge form, the summary (edit, sign, print, PDF), the plan and its private
+link, check-ins by phone and by link, outreach, the outcomes report; outsiders get 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bridge.aftercare import followup, services
+from bridge.aftercare.models import AftercarePlan, CheckIn, Discharge, PlanLink
+from bridge.audit.models import AuditEvent
+
+
+@pytest.fixture
+def discharged(admitted, monday):
+    return services.discharge_record(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        type=Discharge.Type.COMPLETED,
+        discharged_on=monday - timedelta(days=1),
+        reason="Completed",
+        destination="Weekly outpatient",
+    )
+
+
+def test_discharge_form_names_the_bad_field(admitted, login):
+    client = login(admitted.therapist_a)
+    url = reverse("aftercare:discharge", args=[admitted.alex.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"type": "completed", "discharged_on": "2001-01-01", "reason": "x", "destination": "y"}
+    )
+    assert response.status_code == 400
+    assert "The episode began on" in response.content.decode()
+    day = timezone.localdate().isoformat()
+    response = client.post(
+        url,
+        {"type": "left_early", "discharged_on": day, "reason": "Stopped coming", "destination": "Unknown"},
+    )
+    assert response.status_code == 302
+    assert Discharge.objects.get(participant=admitted.alex).type == "left_early"
+
+
+def test_outsiders_get_404_on_every_aftercare_page(discharged, admitted, login):
+    summary = discharged.summary
+    urls = [
+        reverse("aftercare:hub", args=[admitted.alex.pk]),
+        reverse("aftercare:summary", args=[admitted.alex.pk, summary.pk]),
+        reverse("aftercare:summary_pdf", args=[admitted.alex.pk, summary.pk]),
+        reverse("aftercare:plan", args=[admitted.alex.pk]),
+    ]
+    for persona in ("outsider", "therapist_b"):
+        client = login(admitted.staff[persona])
+        for url in urls:
+            assert client.get(url).status_code == 404, (persona, url)
+
+
+def test_summary_edit_sign_print_and_pdf(discharged, admitted, login):
+    client = login(admitted.therapist_a)
+    summary = discharged.summary
+    url = reverse("aftercare:summary", args=[admitted.alex.pk, summary.pk])
+    assert "Hours attended" in client.get(url).content.decode()
+    data = {
+        "course": "Engaged well",
+        "condition": "Stable",
+        "aftercare": "Alumni group",
+        "recommendations": "OP",
+    }
+    assert client.post(url, data).status_code == 302
+    client.post(reverse("aftercare:summary_sign", args=[admitted.alex.pk, summary.pk]))
+    summary.refresh_from_db()
+    assert summary.signed_at is not None
+    assert AuditEvent.objects.filter(action="sign", object_id=str(summary.pk)).exists()
+    printable = client.get(reverse("aftercare:summary_print", args=[admitted.alex.pk, summary.pk]))
+    assert "Engaged well" in printable.content.decode()
+    pdf = client.get(reverse("aftercare:summary_pdf", args=[admitted.alex.pk, summary.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_plan_is_printable_and_has_a_revocable_private_page(admitted, login, client):
+    staff = login(admitted.therapist_a)
+    edit = reverse("aftercare:plan_edit", args=[admitted.alex.pk])
+    bad = staff.post(edit, {"meetings": "Bingo | Tuesday night"})
+    assert bad.status_code == 400 and "Line 1 of meetings" in bad.content.decode()
+    response = staff.post(
+        edit,
+        {
+            "triggers": "Payday Fridays",
+            "contacts": "Maria | (510) 555-0134 | sponsor",
+            "meetings": "SMART | Lakeside SMART | Monday | 19:00 | 12 Grand Ave",
+        },
+    )
+    assert response.status_code == 302
+    plan = AftercarePlan.objects.get(participant=admitted.alex)
+    assert plan.contacts[0]["phone"] == "(510) 555-0134"
+    assert plan.crisis_lines[0]["phone"] == "988"
+    printable = staff.get(reverse("aftercare:plan_print", args=[admitted.alex.pk])).content.decode()
+    assert "Payday Fridays" in printable and "988" in printable and "Lakeside SMART" in printable
+    made = staff.post(reverse("aftercare:plan_link_create", args=[admitted.alex.pk])).content.decode()
+    url = made.split("/my-plan/")[1].split("/")[0]
+    token = url
+    assert token not in str(list(PlanLink.objects.values_list("token_hash", flat=True)))
+    staff.logout()
+    public = client.get(reverse("aftercare:public_plan", args=[token]))
+    assert public.status_code == 200 and "My recovery plan" in public.content.decode()
+    login(admitted.therapist_a).post(reverse("aftercare:plan_link_revoke", args=[admitted.alex.pk]))
+    client.logout()
+    assert client.get(reverse("aftercare:public_plan", args=[token])).status_code == 404
+
+
+def test_peer_records_a_checkin_by_phone_and_warning_signs_raise_outreach(discharged, admitted, login):
+    followup.alumni_enroll(
+        actor=admitted.peer,
+        participant=admitted.alex,
+        enrolled_on=timezone.localdate(),
+        contact_consent=True,
+        channel="phone",
+    )
+    checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    client = login(admitted.peer)
+    url = reverse("aftercare:checkin", args=[admitted.alex.pk, checkin.pk])
+    answers = {
+        "any_use": "yes",
+        "cravings": "8",
+        "meetings_attended": "1",
+        "housing": "stable",
+        "work": "working",
+        "phq2_interest": "1",
+        "phq2_mood": "1",
+    }
+    assert client.post(url, {**answers, "cravings": "11"}).status_code == 400
+    assert client.post(url, answers).status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.status == "completed" and checkin.recorded_by == admitted.peer
+    from bridge.worklist.models import WorkItem
+
+    item = WorkItem.objects.get(participant=admitted.alex, kind="outreach")
+    assert item.assigned_to == admitted.peer and "Reported use" in item.detail
+    response = client.post(
+        reverse("aftercare:outreach", args=[admitted.alex.pk, item.pk]),
+        {"outcome": "reached_support", "note": "Sponsor meeting set"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "done" and "needs support" in item.resolution
+
+
+def test_alumnus_answers_through_a_one_time_link(discharged, admitted, client):
+    checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    token = followup.checkin_link_create(checkin=checkin)
+    url = reverse("aftercare:public_checkin", args=[token])
+    assert client.get(url).status_code == 200
+    answers = {
+        "any_use": "no",
+        "cravings": "2",
+        "meetings_attended": "3",
+        "housing": "sober_living",
+        "work": "working",
+        "phq2_interest": "0",
+        "phq2_mood": "1",
+    }
+    assert client.post(url, answers).status_code == 200
+    checkin.refresh_from_db()
+    assert checkin.status == "completed" and checkin.method == "link" and checkin.recorded_by is None
+    assert client.get(url).status_code == 404  # used once
+
+
+def test_outcomes_report_and_csv_for_directors_only(discharged, admitted, login):
+    client = login(admitted.director)
+    assert "Aftercare outcomes" in client.get(reverse("aftercare:outcomes")).content.decode()
+    csv = client.get(reverse("aftercare:outcomes_csv")).content.decode()
+    assert csv.splitlines()[0].startswith("days_after_discharge,discharged")
+    assert login(admitted.therapist_a).get(reverse("aftercare:outcomes")).status_code == 403

@@ -1,0 +1,541 @@
+"""Aftercare pages. Views validate and call one service; every participant page goes through
+`participant_view` (reads audited there, writes audited by the services).
+
+Capabilities: discharge, summary writing, taper and step-up need DOCUMENT; the summary is read with
+CHART; the aftercare plan, alumni enrollment, check-ins and outreach are peer work and need VIEW
+(peer support specialists hold VIEW on the participants they support).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bridge.accounts.models import Role
+from bridge.aftercare import followup, outcomes, queries, services
+from bridge.aftercare.forms import (
+    AddendumForm,
+    AlumniForm,
+    CheckInForm,
+    DischargeForm,
+    OptOutForm,
+    OutreachForm,
+    PlanForm,
+    StepUpForm,
+    SummaryForm,
+    TaperForm,
+)
+from bridge.aftercare.models import AftercarePlan, CheckIn, DischargeSummary, Outreach, PlanLink, TaperPlan
+from bridge.aftercare.pdf import summary_pdf
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
+from bridge.clinical.views.common import apply_errors, caps_of
+from bridge.participants.access import Cap, participant_view
+from bridge.participants.models import Participant
+from bridge.scheduling.models import Attendance, GroupSeries, SessionKind
+from bridge.worklist.models import WorkItem
+
+
+def _ctx(request, participant, **extra) -> dict:
+    return {"participant": participant, "caps": caps_of(request), **extra}
+
+
+# The participant's aftercare page ----------------------------------------------------------------
+
+
+def _hub(request, participant, status=200, **forms):
+    caps = request.participant_caps
+    episode = services.active_episode(participant)
+    enrollment = followup.active_enrollment(participant)
+    outreach_items = list(
+        WorkItem.objects.filter(participant=participant, kind=followup.OUTREACH, status=WorkItem.Status.OPEN)
+    )
+    context = _ctx(
+        request,
+        participant,
+        episode=episode,
+        discharges=queries.discharges_for(participant) if Cap.CHART in caps else [],
+        plan=AftercarePlan.objects.filter(participant=participant).first(),
+        taper=TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first(),
+        enrollment=enrollment,
+        checkins=queries.checkins_for(participant),
+        outreach_items=outreach_items,
+        outreach_done=Outreach.objects.filter(participant=participant).select_related("recorded_by")[:10],
+        alumni_events=Attendance.objects.filter(participant=participant, session__kind=SessionKind.ALUMNI)
+        .select_related("session")
+        .order_by("-session__starts_at")[:10],
+        alumni_form=forms.get("alumni_form")
+        or AlumniForm(initial={"enrolled_on": timezone.localdate(), "contact_consent": True}),
+        opt_out_form=forms.get("opt_out_form") or OptOutForm(),
+        outreach_form=forms.get("outreach_form") or OutreachForm(),
+        today=timezone.localdate(),
+    )
+    return render(request, "aftercare/hub.html", context, status=status)
+
+
+@participant_view(Cap.VIEW)
+def hub(request: HttpRequest, participant: Participant) -> HttpResponse:
+    return _hub(request, participant)
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def discharge_new(request: HttpRequest, participant: Participant) -> HttpResponse:
+    episode = services.active_episode(participant)
+    form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            discharge = services.discharge_record(
+                actor=request.user, participant=participant, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "Discharged. The summary is drafted from the record: review and sign it."
+            )
+            return redirect("aftercare:summary", participant.pk, discharge.summary.pk)
+    return render(
+        request,
+        "aftercare/discharge.html",
+        _ctx(request, participant, form=form, episode=episode),
+        status=400 if form.errors else 200,
+    )
+
+
+# Discharge summary -------------------------------------------------------------------------------
+
+
+def _summary(participant, summary_id) -> DischargeSummary:
+    summary = (
+        DischargeSummary.objects.filter(participant=participant, pk=summary_id)
+        .select_related("discharge__episode", "discharge__recorded_by", "author", "signed_by")
+        .first()
+    )
+    if summary is None:
+        raise Http404("No such summary.")
+    return summary
+
+
+def _render_summary(request, participant, summary, status=200, **bound):
+    editing = summary.signed_at is None and Cap.DOCUMENT in request.participant_caps
+    form = bound.get("form") or (
+        SummaryForm(initial={f: getattr(summary, f) for f in services.SUMMARY_TEXT}, goals=summary.goals)
+        if editing
+        else None
+    )
+    context = _ctx(
+        request,
+        participant,
+        summary=summary,
+        discharge=summary.discharge,
+        f=summary.figures,
+        goal_labels=services.GOAL_OUTCOMES,
+        addenda=list(summary.addenda.select_related("author")),
+        editing=editing,
+        form=form,
+        sign_problems=services.summary_problems(summary) if editing else [],
+        addendum_form=bound.get("addendum_form") or AddendumForm(),
+    )
+    return render(request, "aftercare/summary.html", context, status=status)
+
+
+@participant_view(Cap.CHART, post=Cap.DOCUMENT)
+def summary_detail(request: HttpRequest, participant: Participant, summary_id: uuid.UUID) -> HttpResponse:
+    summary = _summary(participant, summary_id)
+    if request.method != "POST":
+        return _render_summary(request, participant, summary)
+    form = SummaryForm(request.POST, goals=summary.goals)
+    if form.is_valid():
+        text = {f: form.cleaned_data[f] for f in services.SUMMARY_TEXT}
+        try:
+            services.summary_update(
+                actor=request.user, summary=summary, goal_outcomes=form.goal_outcomes(), **text
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("aftercare:summary", participant.pk, summary.pk)
+    return _render_summary(request, participant, summary, status=400, form=form)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def summary_sign(request, participant, summary_id):
+    summary = _summary(participant, summary_id)
+    try:
+        services.summary_sign(actor=request.user, summary=summary)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Signed and locked. Later additions are addenda.")
+    return redirect("aftercare:summary", participant.pk, summary.pk)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def summary_refresh(request, participant, summary_id):
+    summary = _summary(participant, summary_id)
+    try:
+        services.summary_refresh(actor=request.user, summary=summary)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Figures recomputed from the record.")
+    return redirect("aftercare:summary", participant.pk, summary.pk)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def summary_addendum(request, participant, summary_id):
+    summary = _summary(participant, summary_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.summary_addendum_add(actor=request.user, summary=summary, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Addendum added.")
+            return redirect("aftercare:summary", participant.pk, summary.pk)
+    return _render_summary(request, participant, summary, status=400, addendum_form=form)
+
+
+@participant_view(Cap.CHART)
+def summary_print(request, participant, summary_id):
+    summary = _summary(participant, summary_id)
+    context = _ctx(
+        request,
+        participant,
+        summary=summary,
+        discharge=summary.discharge,
+        f=summary.figures,
+        goal_labels=services.GOAL_OUTCOMES,
+        addenda=list(summary.addenda.select_related("author")),
+    )
+    return render(request, "aftercare/summary_print.html", context)
+
+
+@participant_view(Cap.CHART)
+def summary_download(request, participant, summary_id):
+    summary = _summary(participant, summary_id)
+    body = summary_pdf(summary, list(summary.addenda.select_related("author")))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="discharge-summary-{summary.discharge.discharged_on}.pdf"'
+    )
+    return response
+
+
+# Aftercare plan ----------------------------------------------------------------------------------
+
+
+@participant_view(Cap.VIEW)
+def plan_detail(request, participant):
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    link = PlanLink.objects.filter(plan=plan, revoked_at__isnull=True).first() if plan else None
+    return render(request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link))
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def plan_edit(request, participant):
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    initial = PlanForm.initial_for(plan) if plan else {}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.aftercare_plan_save(actor=request.user, participant=participant, **form.cleaned_data)
+        messages.success(request, "Aftercare plan saved.")
+        return redirect("aftercare:plan", participant.pk)
+    return render(
+        request,
+        "aftercare/plan_edit.html",
+        _ctx(request, participant, form=form, plan=plan),
+        status=400 if form.errors else 200,
+    )
+
+
+@participant_view(Cap.VIEW)
+def plan_print(request, participant):
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    if plan is None:
+        raise Http404("No aftercare plan yet.")
+    return render(
+        request, "aftercare/plan_print.html", {"plan": plan, "participant": participant, "public": False}
+    )
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def plan_link_create(request, participant):
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    if plan is None:
+        raise Http404("No aftercare plan yet.")
+    link, token = services.plan_link_create(actor=request.user, plan=plan)
+    # Rendered, not redirected: the link exists only in this response (only its hash is kept).
+    url = request.build_absolute_uri(reverse("aftercare:public_plan", args=[token]))
+    return render(
+        request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link, new_url=url)
+    )
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def plan_link_revoke(request, participant):
+    for link in PlanLink.objects.filter(plan__participant=participant, revoked_at__isnull=True):
+        services.plan_link_revoke(actor=request.user, link=link)
+        messages.success(request, "The private link is revoked; it stops working at once.")
+    return redirect("aftercare:plan", participant.pk)
+
+
+def _token_denied(token: str, view: str, label: str) -> None:
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=None,
+        actor_label=label,
+        object_type=view,
+        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
+        outcome=Outcome.DENIED,
+        detail={"view": f"aftercare:{view}"},
+    )
+
+
+@login_not_required
+@require_GET
+def public_plan(request, token: str):
+    """The participant's own plan in plain language, through their private link. Every read is audited."""
+    plan = services.plan_for_token(token)
+    if plan is None:
+        _token_denied(token, "public_plan", "aftercare plan link")
+        raise Http404("This link does not work any more. Ask your counselor for a new one.")
+    audit_record(
+        action=Action.READ,
+        actor=None,
+        actor_label="aftercare plan link",
+        participant=plan.participant,
+        object_type="aftercareplan",
+        object_id=str(plan.pk),
+        detail={"view": "aftercare:public_plan"},
+    )
+    response = render(
+        request, "aftercare/plan_print.html", {"plan": plan, "participant": plan.participant, "public": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# Step-down and step-up ---------------------------------------------------------------------------
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def taper_new(request, participant):
+    series = GroupSeries.objects.filter(
+        memberships__participant=participant, memberships__status="active", is_active=True
+    ).distinct()
+    form = TaperForm(request.POST or None, series_choices=series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.taper_start(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "Step-down taper started; the hours ledger treats its weeks as planned."
+            )
+            return redirect("aftercare:hub", participant.pk)
+    return render(
+        request,
+        "aftercare/form.html",
+        _ctx(request, participant, form=form, title="Start a step-down taper", button="Start the taper"),
+        status=400 if form.errors else 200,
+    )
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def step_up(request, participant):
+    form = StepUpForm(
+        request.POST or None, initial={"effective_on": timezone.localdate(), "level_of_care": "2.1"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_up(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Moved to a more intensive level; the level history is kept.")
+            return redirect("aftercare:hub", participant.pk)
+    episode = services.active_episode(participant)
+    return render(
+        request,
+        "aftercare/form.html",
+        _ctx(
+            request,
+            participant,
+            form=form,
+            title="Step up to a more intensive level",
+            button="Step up",
+            episode=episode,
+            readmit=episode is None,
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+# Alumni, check-ins, outreach ---------------------------------------------------------------------
+
+
+@participant_view(post=Cap.VIEW, get=False)
+def alumni_enroll(request, participant):
+    form = AlumniForm(request.POST)
+    if form.is_valid():
+        try:
+            followup.alumni_enroll(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Enrolled in the alumni program.")
+            return redirect("aftercare:hub", participant.pk)
+    return _hub(request, participant, status=400, alumni_form=form)
+
+
+@participant_view(post=Cap.VIEW, get=False)
+def alumni_opt_out(request, participant):
+    enrollment = followup.active_enrollment(participant)
+    form = OptOutForm(request.POST)
+    if enrollment is None or not form.is_valid():
+        return _hub(request, participant, status=400, opt_out_form=form)
+    followup.alumni_opt_out(actor=request.user, enrollment=enrollment, **form.cleaned_data)
+    messages.success(request, "Opted out: no more check-ins or outreach.")
+    return redirect("aftercare:hub", participant.pk)
+
+
+@participant_view(Cap.VIEW, post=Cap.VIEW)
+def checkin_record(request, participant, checkin_id):
+    checkin = CheckIn.objects.filter(participant=participant, pk=checkin_id).first()
+    if checkin is None:
+        raise Http404("No such check-in.")
+    if checkin.status not in (CheckIn.Status.PENDING, CheckIn.Status.MISSED):
+        return render(request, "aftercare/checkin_done.html", _ctx(request, participant, checkin=checkin))
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        followup.checkin_record(
+            actor=request.user, checkin=checkin, method=CheckIn.Method.PHONE, **form.cleaned_data
+        )
+        messages.success(request, "Check-in recorded.")
+        return redirect("aftercare:hub", participant.pk)
+    return render(
+        request,
+        "aftercare/checkin.html",
+        _ctx(request, participant, form=form, checkin=checkin, public=False),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+def public_checkin(request, token: str):
+    """The alumnus answers their own check-in through a private one-time link."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    checkin = followup.checkin_for_token(token)
+    if checkin is None:
+        _token_denied(token, "public_checkin", "check-in link")
+        raise Http404("This check-in link has been used or does not work any more.")
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        followup.checkin_record(
+            actor=None,
+            checkin=checkin,
+            method=CheckIn.Method.LINK,
+            label="check-in link",
+            **form.cleaned_data,
+        )
+        return render(request, "aftercare/checkin_thanks.html", {"program": checkin.participant.program})
+    response = render(
+        request,
+        "aftercare/checkin.html",
+        {"form": form, "checkin": checkin, "public": True, "program": checkin.participant.program},
+        status=400 if form.errors else 200,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@participant_view(post=Cap.VIEW, get=False)
+def outreach_record(request, participant, item_id):
+    item = WorkItem.objects.filter(participant=participant, pk=item_id, kind=followup.OUTREACH).first()
+    if item is None:
+        raise Http404("No such outreach item.")
+    form = OutreachForm(request.POST)
+    if form.is_valid():
+        followup.outreach_record(
+            actor=request.user, participant=participant, work_item=item, **form.cleaned_data
+        )
+        messages.success(request, "Outreach outcome recorded.")
+        return redirect("aftercare:hub", participant.pk)
+    return _hub(request, participant, status=400, outreach_form=form)
+
+
+# Director's outcomes -----------------------------------------------------------------------------
+
+
+def _director_programs(request) -> list:
+    programs = list(request.user.programs_with_role(Role.DIRECTOR))
+    if not programs:
+        raise PermissionDenied("Outcomes are for program directors.")
+    return programs
+
+
+@require_GET
+def outcomes_report(request):
+    programs = _director_programs(request)
+    today = timezone.localdate()
+    rows = outcomes.outcomes(programs, today)
+    audit_record(
+        action=Action.READ,
+        actor=request.user,
+        object_type="aftercare_outcomes",
+        detail={"view": "aftercare:outcomes"},
+    )
+    return render(request, "aftercare/outcomes.html", {"rows": rows, "today": today})
+
+
+@require_GET
+def outcomes_csv(request):
+    programs = _director_programs(request)
+    today = timezone.localdate()
+    rows = outcomes.outcomes(programs, today)
+    audit_record(
+        action=Action.EXPORT, actor=request.user, object_type="aftercare_outcomes", detail={"format": "csv"}
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="aftercare-outcomes-{today}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "days_after_discharge",
+            "discharged",
+            "reached",
+            "in_recovery",
+            "pct_of_discharged",
+            "pct_of_reached",
+            "readmitted",
+        ]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.days,
+                r.discharged,
+                r.reached,
+                r.in_recovery,
+                r.percent_of_discharged,
+                r.percent_of_reached,
+                r.readmitted,
+            ]
+        )
+    return response
