@@ -13,9 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: bool, queue_name: str, **options):
         # Reminders keep themselves going once one sweep is queued; make sure there is one.
+        from bridge.aftercare.tasks import ensure_sweep as ensure_aftercare_sweep
         from bridge.notify.tasks import ensure_sweep
 
         ensure_sweep()
+        ensure_aftercare_sweep()  # the daily check-in sweep (bridge/aftercare/tasks.py)
         call_command(
             "db_worker", batch=batch, queue_name=queue_name, interval=1, startup_delay=not batch, reload=False
         )

@@ -1,0 +1,156 @@
+"""Check-ins after discharge, the daily sweep (time travel), outreach, alumni opt-out, outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from bridge.aftercare import followup, outcomes, services
+from bridge.aftercare.models import AftercareSettings, CheckIn, Discharge
+from bridge.notify import sms
+from bridge.participants.models import EpisodeOfCare
+from bridge.participants.services import episode_open
+from bridge.worklist.models import WorkItem
+
+
+def _at(day):
+    return timezone.make_aware(datetime.combine(day, time(9)))
+
+
+@pytest.fixture
+def discharged(admitted, monday):
+    return services.discharge_record(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        type=Discharge.Type.COMPLETED,
+        discharged_on=monday - timedelta(days=1),
+        reason="Completed",
+        destination="Alumni group",
+    )
+
+
+def _enroll(world, channel="phone", consent=True):
+    return followup.alumni_enroll(
+        actor=world.peer,
+        participant=world.alex,
+        enrolled_on=timezone.localdate(),
+        contact_consent=consent,
+        channel=channel,
+    )
+
+
+def _outreach(world):
+    return list(WorkItem.objects.filter(participant=world.alex, kind="outreach").order_by("created_at"))
+
+
+def test_the_schedule_is_configurable_per_program(admitted, monday):
+    AftercareSettings.objects.create(program=admitted.program, checkin_days=[3, 14, 28])
+    discharge = services.discharge_record(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        type=Discharge.Type.STEPPED_DOWN,
+        discharged_on=monday,
+        reason="Stepped down",
+        destination="Outpatient",
+    )
+    assert [c.due_on for c in discharge.checkins.order_by("due_on")] == [
+        monday + timedelta(days=d) for d in (3, 14, 28)
+    ]
+
+
+def test_missed_checkin_becomes_an_outreach_task_after_the_grace_days(discharged, admitted):
+    _enroll(admitted)
+    seven = CheckIn.objects.get(discharge=discharged, day_offset=7)
+    with time_machine.travel(_at(seven.due_on + timedelta(days=3)), tick=False):
+        assert followup.checkins_sweep()["missed"] == 0
+        assert _outreach(admitted) == []
+    with time_machine.travel(_at(seven.due_on + timedelta(days=4)), tick=False):
+        counts = followup.checkins_sweep()
+        followup.checkins_sweep()  # the daily job may run twice: still one task
+    assert counts["missed"] == 1
+    seven.refresh_from_db()
+    assert seven.status == CheckIn.Status.MISSED
+    [item] = _outreach(admitted)
+    assert item.assigned_to == admitted.peer and item.title == "Missed day-7 check-in"
+    # A missed check-in can still be completed late, and the outcome of outreach is recorded.
+    followup.outreach_record(
+        actor=admitted.peer, participant=admitted.alex, outcome="no_answer", work_item=item
+    )
+    item.refresh_from_db()
+    assert item.status == WorkItem.Status.DONE
+
+
+def test_text_message_links_go_out_when_checkins_fall_due(discharged, admitted, settings):
+    settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
+    sms.outbox.clear()
+    _enroll(admitted, channel="sms")
+    thirty = CheckIn.objects.get(discharge=discharged, day_offset=30)
+    with time_machine.travel(_at(thirty.due_on), tick=False):
+        counts = followup.checkins_sweep()
+        followup.checkins_sweep()
+    # The day-7 check-in is past its grace days by then: missed, not sent. Day 30's link goes once.
+    assert counts == {"links_sent": 1, "missed": 1, "outreach": 1}
+    [(to, body)] = sms.outbox
+    assert to == admitted.alex.phone and "/check-in/" in body
+
+
+def test_opt_out_stops_contact(discharged, admitted, settings):
+    settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
+    sms.outbox.clear()
+    enrollment = _enroll(admitted, channel="sms")
+    followup.alumni_opt_out(actor=admitted.peer, enrollment=enrollment, reason="Wants no calls")
+    assert not CheckIn.objects.filter(participant=admitted.alex, status=CheckIn.Status.PENDING).exists()
+    with time_machine.travel(_at(timezone.localdate() + timedelta(days=400)), tick=False):
+        counts = followup.checkins_sweep()
+    assert counts == {"links_sent": 0, "missed": 0, "outreach": 0}
+    assert sms.outbox == [] and _outreach(admitted) == []
+
+
+def test_without_consent_to_contact_nobody_is_chased(discharged, admitted):
+    _enroll(admitted, consent=False)
+    with time_machine.travel(_at(timezone.localdate() + timedelta(days=30)), tick=False):
+        counts = followup.checkins_sweep()
+    assert counts["missed"] >= 1 and counts["outreach"] == 0
+
+
+def test_the_daily_command_runs_the_sweep(discharged, admitted):
+    _enroll(admitted)
+    with time_machine.travel(_at(timezone.localdate() + timedelta(days=20)), tick=False):
+        call_command("aftercare_sweep")
+    assert len(_outreach(admitted)) == 1
+
+
+def test_outcomes_count_recovery_and_readmissions(discharged, admitted, monday):
+    _enroll(admitted)
+    day = discharged.discharged_on
+    for offset, used in ((7, False), (30, False)):
+        checkin = CheckIn.objects.get(discharge=discharged, day_offset=offset)
+        followup.checkin_record(
+            actor=admitted.peer,
+            checkin=checkin,
+            method="phone",
+            any_use=used,
+            cravings=2,
+            meetings_attended=3,
+            housing="stable",
+            work="working",
+            phq2_interest=0,
+            phq2_mood=0,
+        )
+    rows = {r.days: r for r in outcomes.outcomes([admitted.program.pk], day + timedelta(days=95))}
+    assert (rows[30].discharged, rows[30].reached, rows[30].in_recovery) == (1, 1, 1)
+    assert rows[180].discharged == 0
+    # Re-admitted on day 60: counted at 90 days, and no longer "in recovery" there.
+    episode_open(
+        actor=admitted.intake,
+        participant=admitted.alex,
+        level_of_care="2.1",
+        admitted_on=day + timedelta(days=60),
+    )
+    rows = {r.days: r for r in outcomes.outcomes([admitted.program.pk], day + timedelta(days=95))}
+    assert rows[90].readmitted == 1 and rows[90].in_recovery == 0 and rows[30].in_recovery == 1
+    assert EpisodeOfCare.objects.filter(participant=admitted.alex).count() == 2

@@ -1,0 +1,104 @@
+"""Step-down tapers as planned floors for the hours ledger; step-up with the level history intact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bridge.aftercare import services
+from bridge.aftercare.hours_plans import planned_floors
+from bridge.audit.models import AuditEvent
+from bridge.participants.models import LevelOfCareChange, Participant
+from bridge.scheduling.models import GroupSeries, SeriesMembership, SessionType
+
+
+@pytest.fixture
+def continuing_group(admitted):
+    kind = SessionType.objects.create(
+        program=admitted.program, name="Continuing care group", category="group_therapy", default_minutes=90
+    )
+    series = GroupSeries.objects.create(
+        program=admitted.program,
+        track=admitted.program.tracks.first(),
+        name="Continuing care",
+        session_type=kind,
+        facilitator=admitted.therapist_a,
+        starts_on=admitted.alex.created_at.date() - timedelta(days=60),
+    )
+    SeriesMembership.objects.create(series=series, participant=admitted.alex, joined_on=series.starts_on)
+    return series
+
+
+def _taper(world, starts_on, hours, **extra):
+    return services.taper_start(
+        actor=world.therapist_a, participant=world.alex, starts_on=starts_on, weekly_hours=hours, **extra
+    )
+
+
+def test_taper_weeks_are_planned_floors_for_the_ledger(admitted, monday, continuing_group):
+    taper = _taper(admitted, monday, [6, 3], series=continuing_group)
+    ids = [admitted.alex.pk, admitted.blair.pk]
+    assert planned_floors(ids, monday - timedelta(days=7)) == {}
+    this_week = planned_floors(ids, monday)
+    assert list(this_week) == [admitted.alex.pk]
+    assert this_week[admitted.alex.pk].minutes == 360
+    assert this_week[admitted.alex.pk].label == "Step-down week 1 of 2: 6 h planned"
+    assert planned_floors(ids, monday + timedelta(days=7))[admitted.alex.pk].minutes == 180
+    assert planned_floors(ids, monday + timedelta(days=14)) == {}
+    admitted.alex.refresh_from_db()
+    assert admitted.alex.status == Participant.Status.STEP_DOWN
+    assert AuditEvent.objects.filter(action="step_down", object_id=str(taper.pk)).exists()
+
+
+def test_a_taper_lowers_hours_from_a_monday_in_a_group_they_belong_to(admitted, monday, continuing_group):
+    with pytest.raises(ValidationError) as err:
+        _taper(admitted, monday + timedelta(days=1), [6])
+    assert "starts_on" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        _taper(admitted, monday, [3, 6])
+    assert "weekly_hours" in err.value.message_dict
+    SeriesMembership.objects.filter(series=continuing_group).update(status="left", left_on=monday)
+    with pytest.raises(ValidationError) as err:
+        _taper(admitted, monday, [6], series=continuing_group)
+    assert "series" in err.value.message_dict
+
+
+def test_step_up_keeps_the_level_history_and_ends_the_taper(admitted, monday):
+    taper = _taper(admitted, monday, [6, 3])
+    with pytest.raises(ValidationError):
+        services.step_up(
+            actor=admitted.therapist_a,
+            participant=admitted.alex,
+            level_of_care="1",
+            effective_on=monday,
+            reason="x",
+        )
+    episode = services.step_up(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        level_of_care="2.5",
+        effective_on=monday + timedelta(days=2),
+        reason="Two positive screens and missed groups",
+    )
+    levels = list(LevelOfCareChange.objects.filter(episode=episode).values_list("level_of_care", flat=True))
+    assert levels == ["2.1", "2.5"]
+    taper.refresh_from_db()
+    admitted.alex.refresh_from_db()
+    assert taper.ended_on == monday + timedelta(days=1)
+    assert admitted.alex.status == Participant.Status.ACTIVE
+    assert planned_floors([admitted.alex.pk], monday + timedelta(days=7)) == {}
+
+
+def test_back_to_full_hours_from_a_taper_is_a_step_up_at_the_same_level(admitted, monday):
+    _taper(admitted, monday, [6])
+    services.step_up(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        level_of_care="2.1",
+        effective_on=monday,
+        reason="Cravings",
+    )
+    admitted.alex.refresh_from_db()
+    assert admitted.alex.status == Participant.Status.ACTIVE
