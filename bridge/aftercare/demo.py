@@ -1,0 +1,354 @@
+"""Demo aftercare: discharges with summaries, aftercare plans, tapers, alumni, check-ins and outreach.
+
+Deterministic (ctx.rng). The builder has already finished the episodes of discharged and alumni
+participants; here each gets its Discharge row (written directly, like the builder's own inserts),
+a summary drafted from the record (most signed, one left as a draft), a check-in history up to today
+and the outreach a missed check-in or a warning sign raised (through the services).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from bridge.aftercare import followup, queries
+from bridge.aftercare.models import (
+    DEFAULT_CHECKIN_DAYS,
+    AftercarePlan,
+    AftercareSettings,
+    AlumniEnrollment,
+    CheckIn,
+    Discharge,
+    DischargeSummary,
+    TaperPlan,
+)
+from bridge.aftercare.services import CRISIS_LINES
+from bridge.participants.models import EpisodeOfCare, Participant
+from bridge.scheduling.models import Attendance, SeriesMembership, Session, SessionKind
+
+S = Participant.Status
+TYPES = [
+    Discharge.Type.COMPLETED,
+    Discharge.Type.COMPLETED,
+    Discharge.Type.STEPPED_DOWN,
+    Discharge.Type.COMPLETED,
+    Discharge.Type.LEFT_EARLY,
+    Discharge.Type.TRANSFERRED_UP,
+    Discharge.Type.ADMINISTRATIVE,
+]
+REASONS = {
+    Discharge.Type.COMPLETED: (
+        "Completed all phases; goals met.",
+        "Alumni group and weekly outpatient counseling",
+    ),
+    Discharge.Type.STEPPED_DOWN: (
+        "Stable after taper; ready for weekly care.",
+        "Level 1 outpatient at Eastside Clinic",
+    ),
+    Discharge.Type.LEFT_EARLY: (
+        "Stopped attending after a new job; outreach made.",
+        "No program; given resources",
+    ),
+    Discharge.Type.TRANSFERRED_UP: (
+        "Return to daily use; needs 24-hour structure.",
+        "Residential program (3.5)",
+    ),
+    Discharge.Type.ADMINISTRATIVE: ("Moved out of state.", "IOP near new home in Sacramento"),
+}
+TRIGGERS = [
+    "Payday Fridays; driving past the old bar on 14th St",
+    "Arguments at home; being alone on Sunday evenings",
+    "Back pain flare-ups; old friends texting",
+]
+WARNING_SIGNS = [
+    "Skipping meetings; not answering my sponsor; sleeping badly",
+    "Thinking 'just one won't hurt'; isolating; irritability",
+]
+COPING = [
+    "Call my sponsor before payday; HALT check; 10-minute walk; urge surfing",
+    "Play guitar; go to the gym after work; text the group chat",
+]
+MEETINGS = [
+    {
+        "fellowship": "AA",
+        "name": "Lakeshore Serenity",
+        "day": "Monday",
+        "time": "19:00",
+        "place": "St. Paul's hall, Grand Ave",
+    },
+    {
+        "fellowship": "SMART",
+        "name": "SMART Recovery Oakland",
+        "day": "Wednesday",
+        "time": "18:30",
+        "place": "Library, 14th St",
+    },
+    {
+        "fellowship": "NA",
+        "name": "Clean and Free",
+        "day": "Saturday",
+        "time": "10:00",
+        "place": "Community center, Fruitvale",
+    },
+    {
+        "fellowship": "Refuge",
+        "name": "Refuge Recovery sitting",
+        "day": "Thursday",
+        "time": "20:00",
+        "place": "East Bay Meditation Center",
+    },
+]
+
+
+def _at(tz, day, hour=18):
+    return timezone.make_aware(datetime.combine(day, time(hour)), tz)
+
+
+def build(ctx) -> None:
+    rng, program = ctx.rng, ctx.program
+    staff = ctx.staff
+    peer = staff["peer"]
+    AftercareSettings.objects.create(program=program, checkin_days=list(DEFAULT_CHECKIN_DAYS))
+
+    finished = list(
+        EpisodeOfCare.objects.filter(program=program, status=EpisodeOfCare.Status.FINISHED)
+        .select_related("participant")
+        .prefetch_related("level_changes")
+        .order_by("discharged_on", "participant__last_name")
+    )
+    alumni: list[tuple[Participant, object]] = []
+    for k, episode in enumerate(finished):
+        p = episode.participant
+        clinician = ctx.primary_of(p) or staff["therapist1"]
+        kind = TYPES[k % len(TYPES)]
+        if p.status == S.ALUMNI and kind in (Discharge.Type.TRANSFERRED_UP, Discharge.Type.ADMINISTRATIVE):
+            kind = Discharge.Type.COMPLETED
+        reason, destination = REASONS[kind]
+        discharge = Discharge.objects.create(
+            episode=episode,
+            participant=p,
+            type=kind,
+            discharged_on=episode.discharged_on,
+            reason=reason,
+            destination=destination,
+            next_level="3.5"
+            if kind == Discharge.Type.TRANSFERRED_UP
+            else "1"
+            if kind == Discharge.Type.STEPPED_DOWN
+            else "",
+            recorded_by=clinician,
+        )
+        plan = _plan(ctx, p, clinician, k)
+        figures = queries.summary_figures(discharge)
+        goals = queries._goals(episode) or [
+            {"statement": "Stay sober one day at a time", "outcome": ""},
+            {"statement": "Rebuild trust with my family", "outcome": ""},
+        ]
+        signed = k % 6 != 1  # one in six left as a draft for the clinician to finish
+        for g in goals:
+            g["outcome"] = rng.choice(["met", "met", "partly", "not_met"]) if signed else ""
+        signed_at = timezone.make_aware(datetime.combine(episode.discharged_on, time(17))) + timedelta(days=1)
+        DischargeSummary.objects.create(
+            discharge=discharge,
+            participant=p,
+            figures=figures,
+            goals=goals,
+            course="Attended evening groups three times a week and weekly individual therapy; engaged in "
+            "relapse-prevention work and family sessions."
+            if signed
+            else "",
+            condition="Stable mood; no use reported in the last month; cravings low." if signed else "",
+            aftercare=(
+                f"Meetings: {', '.join(m['name'] for m in plan.meetings)}. Alumni night monthly. "
+                f"Check-ins at {', '.join(str(d) for d in DEFAULT_CHECKIN_DAYS)} days."
+            ),
+            recommendations="Continue outpatient counseling; keep MAT appointments." if signed else "",
+            author=clinician,
+            signed_at=min(signed_at, timezone.now()) if signed else None,
+            signed_by=clinician if signed else None,
+            signature=(clinician.get_full_name() or clinician.username) if signed else "",
+        )
+        consent = p.status == S.ALUMNI
+        if consent:
+            alumni.append((p, episode.discharged_on))
+            AlumniEnrollment.objects.create(
+                participant=p,
+                enrolled_on=episode.discharged_on,
+                contact_consent=True,
+                channel=rng.choice([AlumniEnrollment.Channel.PHONE, AlumniEnrollment.Channel.SMS]),
+                recorded_by=peer,
+            )
+        elif k % 4 == 0:
+            # Opted in at discharge, then asked for no more contact.
+            AlumniEnrollment.objects.create(
+                participant=p,
+                enrolled_on=episode.discharged_on,
+                contact_consent=True,
+                recorded_by=peer,
+                opted_out_at=timezone.make_aware(
+                    datetime.combine(episode.discharged_on + timedelta(days=9), time(10))
+                ),
+                opt_out_reason="Wants to move on; no calls please",
+            )
+        _checkins(ctx, discharge, consented=consent, k=k)
+
+    _tapers(ctx)
+    _alumni_nights(ctx, alumni)
+
+
+def _plan(ctx, p, clinician, k) -> AftercarePlan:
+    rng = ctx.rng
+    return AftercarePlan.objects.create(
+        participant=p,
+        triggers=TRIGGERS[k % len(TRIGGERS)],
+        warning_signs=WARNING_SIGNS[k % len(WARNING_SIGNS)],
+        coping=COPING[k % len(COPING)],
+        contacts=[
+            {
+                "name": ctx.faker.first_name(),
+                "phone": f"(510) 555-{rng.randint(1000, 9999)}",
+                "relationship": "sponsor",
+            },
+            {
+                "name": p.emergency_contact_name,
+                "phone": p.emergency_contact_phone,
+                "relationship": p.emergency_contact_relationship.lower(),
+            },
+        ],
+        meetings=rng.sample(MEETINGS, 2),
+        mat_prescriber="Dr. Amara Okafor, Harbor Light MAT clinic" if k % 3 == 0 else "",
+        mat_next_appointment=_at(ctx.program.tz, ctx.today + timedelta(days=rng.randint(3, 20)), 10)
+        if k % 3 == 0
+        else None,
+        housing="Oak Street sober living house (house manager: Ray, (510) 555-0188)"
+        if k % 2
+        else "Lives with partner; stable",
+        crisis_lines=list(CRISIS_LINES),
+        updated_by=clinician,
+    )
+
+
+def _checkins(ctx, discharge, *, consented: bool, k: int) -> None:
+    rng, today = ctx.rng, ctx.today
+    peer = ctx.staff["peer"]
+    opted_out = not consented and AlumniEnrollment.objects.filter(participant=discharge.participant).exists()
+    rows = []
+    for days in DEFAULT_CHECKIN_DAYS:
+        due = discharge.discharged_on + timedelta(days=days)
+        c = CheckIn(discharge=discharge, participant=discharge.participant, day_offset=days, due_on=due)
+        if opted_out and due > discharge.discharged_on + timedelta(days=9):
+            c.status = CheckIn.Status.CANCELLED
+        elif due + timedelta(days=3) < today:
+            if rng.random() < 0.75 and consented:
+                c.status = CheckIn.Status.COMPLETED
+                c.method = rng.choice([CheckIn.Method.PHONE, CheckIn.Method.LINK])
+                c.completed_at = _at(ctx.program.tz, due + timedelta(days=rng.randint(0, 2)), 11)
+                c.recorded_by = peer if c.method == CheckIn.Method.PHONE else None
+                c.any_use = rng.random() < 0.12
+                c.cravings = rng.choice([0, 1, 2, 2, 3, 4, 5])
+                c.meetings_attended = rng.randint(0, 5)
+                c.housing = rng.choice(["stable", "stable", "sober_living"])
+                c.work = rng.choice(["working", "working", "looking", "school"])
+                c.phq2_interest, c.phq2_mood = rng.randint(0, 1), rng.randint(0, 2)
+            else:
+                c.status = CheckIn.Status.MISSED
+        rows.append(c)
+    CheckIn.objects.bulk_create(rows)
+    if not consented:
+        return
+    # The latest missed check-in raises outreach (the sweep's job, done here once for the demo).
+    missed = [c for c in rows if c.status == CheckIn.Status.MISSED]
+    if missed:
+        c = missed[-1]
+        followup._outreach_open(
+            c,
+            title=f"Missed day-{c.day_offset} check-in",
+            detail=f"The check-in due {c.due_on:%b %-d, %Y} was not completed. Reach out.",
+            source_type="checkin",
+        )
+    # One alumnus's check-in is due now and answered with warning signs through the service.
+    pending = [c for c in rows if c.status == CheckIn.Status.PENDING and c.due_on <= today]
+    if pending and k % 2 == 0:
+        followup.checkin_record(
+            actor=peer,
+            checkin=pending[0],
+            method=CheckIn.Method.PHONE,
+            any_use=True,
+            cravings=8,
+            meetings_attended=0,
+            housing=CheckIn.Housing.UNSTABLE,
+            work=CheckIn.Work.LOOKING,
+            phq2_interest=2,
+            phq2_mood=2,
+            notes="Lost his job two weeks ago; drank at a party last weekend.",
+        )
+
+
+def _tapers(ctx) -> None:
+    monday = ctx.today - timedelta(days=ctx.today.weekday())
+    stepping = EpisodeOfCare.objects.filter(
+        program=ctx.program, status=EpisodeOfCare.Status.ACTIVE, participant__status=S.STEP_DOWN
+    ).select_related("participant")
+    for i, episode in enumerate(stepping):
+        p = episode.participant
+        membership = SeriesMembership.objects.filter(
+            participant=p, status=SeriesMembership.Status.ACTIVE
+        ).first()
+        starts = max(
+            monday - timedelta(days=7 * (i % 2)),
+            episode.admitted_on + timedelta(days=7 - episode.admitted_on.weekday()),
+        )
+        TaperPlan.objects.create(
+            participant=p,
+            episode=episode,
+            series=membership.series if membership else None,
+            starts_on=starts,
+            weekly_minutes=[360, 180] if i % 2 else [540, 360, 180],
+            reason="Goals met at full intensity; taper while keeping the evening group.",
+            created_by=ctx.primary_of(p) or ctx.staff["therapist1"],
+        )
+        _plan(ctx, p, ctx.primary_of(p) or ctx.staff["therapist1"], i)
+
+
+def _alumni_nights(ctx, alumni: list) -> None:
+    """Monthly alumni night (first Wednesday), the last three and the next one, with attendance."""
+    tz, today = ctx.program.tz, ctx.today
+    peer = ctx.staff["peer"]
+    first = today.replace(day=1)
+    months = []
+    for back in (3, 2, 1, 0, -1):
+        month = (first.month - back - 1) % 12 + 1
+        year = first.year + (first.month - back - 1) // 12
+        day = first.replace(year=year, month=month, day=1)
+        months.append(day + timedelta(days=(2 - day.weekday()) % 7))
+    for day in months:
+        start = _at(tz, day, 19)
+        session = Session.objects.create(
+            program=ctx.program,
+            kind=SessionKind.ALUMNI,
+            title="Alumni night",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            staff=peer,
+            status=Session.Status.COMPLETED if day < today else Session.Status.SCHEDULED,
+        )
+        rows = []
+        for p, discharged_on in alumni:
+            if discharged_on >= day:
+                continue
+            if day < today:
+                came = ctx.rng.random() < 0.6
+                rows.append(
+                    Attendance(
+                        session=session,
+                        participant=p,
+                        status=Attendance.Status.PRESENT if came else Attendance.Status.EXCUSED,
+                        minutes=90 if came else None,
+                        recorded_by=peer,
+                        recorded_at=start + timedelta(minutes=95),
+                    )
+                )
+            else:
+                rows.append(Attendance(session=session, participant=p))
+        Attendance.objects.bulk_create(rows)
