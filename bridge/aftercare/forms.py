@@ -235,3 +235,23 @@ class CheckInForm(forms.Form):
 class OutreachForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outreach.Outcome.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SettingsForm(forms.Form):
+    checkin_days = forms.CharField(
+        label="Check-in days after discharge",
+        help_text="Comma-separated, e.g. “7, 30, 60, 90, 180, 365”. Applies to discharges from now on.",
+        max_length=120,
+    )
+    grace_days = forms.IntegerField(
+        label="Days after a check-in falls due before it counts as missed", min_value=0, max_value=30
+    )
+
+    def clean_checkin_days(self) -> list[int]:
+        try:
+            days = sorted({int(d) for d in self.cleaned_data["checkin_days"].split(",") if d.strip()})
+        except ValueError as exc:
+            raise forms.ValidationError("Give whole numbers of days separated by commas.") from exc
+        if not days or days[0] < 1 or days[-1] > 730 or len(days) > 12:
+            raise forms.ValidationError("Give 1 to 12 days between 1 and 730.")
+        return days

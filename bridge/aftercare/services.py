@@ -517,3 +517,24 @@ def step_up(
             detail={"from": current, "to": level_of_care, "effective_on": effective_on},
         )
     return episode
+
+
+def aftercare_settings_update(
+    *, actor: User, program, checkin_days: list[int], grace_days: int
+) -> AftercareSettings:
+    with transaction.atomic():
+        settings, _ = AftercareSettings.objects.get_or_create(
+            program=program, defaults={"checkin_days": checkin_days}
+        )
+        settings.checkin_days = checkin_days
+        settings.grace_days = grace_days
+        settings.full_clean()
+        settings.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            object_type="aftercaresettings",
+            object_id=str(settings.pk),
+            detail={"checkin_days": checkin_days, "grace_days": grace_days},
+        )
+    return settings

@@ -27,6 +27,7 @@ urlpatterns = [
     path(P + "outreach/<uuid:item_id>/", views.outreach_record, name="outreach"),
     path("aftercare/outcomes/", views.outcomes_report, name="outcomes"),
     path("aftercare/outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
+    path("aftercare/settings/", views.aftercare_settings, name="settings"),
     # Public, authenticated by the private token in the URL (only its hash is stored).
     path("my-plan/<str:token>/", views.public_plan, name="public_plan"),
     path("check-in/<str:token>/", views.public_checkin, name="public_checkin"),

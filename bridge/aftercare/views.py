@@ -31,17 +31,27 @@ from bridge.aftercare.forms import (
     OptOutForm,
     OutreachForm,
     PlanForm,
+    SettingsForm,
     StepUpForm,
     SummaryForm,
     TaperForm,
 )
-from bridge.aftercare.models import AftercarePlan, CheckIn, DischargeSummary, Outreach, PlanLink, TaperPlan
+from bridge.aftercare.models import (
+    AftercarePlan,
+    AftercareSettings,
+    CheckIn,
+    DischargeSummary,
+    Outreach,
+    PlanLink,
+    TaperPlan,
+)
 from bridge.aftercare.pdf import summary_pdf
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
+from bridge.programs.models import Program
 from bridge.scheduling.models import Attendance, GroupSeries, SessionKind
 from bridge.worklist.models import WorkItem
 
@@ -539,3 +549,27 @@ def outcomes_csv(request):
             ]
         )
     return response
+
+
+def aftercare_settings(request):
+    """The director's check-in schedule for their program (the first program they direct)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    programs = _director_programs(request)
+    program = Program.objects.filter(pk__in=programs).order_by("name").first()
+    current = AftercareSettings.for_program(program)
+    initial = {
+        "checkin_days": ", ".join(str(d) for d in current.checkin_days),
+        "grace_days": current.grace_days,
+    }
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.aftercare_settings_update(actor=request.user, program=program, **form.cleaned_data)
+        messages.success(request, "Check-in schedule saved; it applies to discharges from now on.")
+        return redirect("aftercare:settings")
+    return render(
+        request,
+        "aftercare/settings.html",
+        {"form": form, "program": program},
+        status=400 if form.errors else 200,
+    )

@@ -174,3 +174,16 @@ def test_outcomes_report_and_csv_for_directors_only(discharged, admitted, login)
     csv = client.get(reverse("aftercare:outcomes_csv")).content.decode()
     assert csv.splitlines()[0].startswith("days_after_discharge,discharged")
     assert login(admitted.therapist_a).get(reverse("aftercare:outcomes")).status_code == 403
+
+
+def test_director_sets_the_checkin_days(admitted, login):
+    client = login(admitted.director)
+    url = reverse("aftercare:settings")
+    assert "7, 30, 60, 90, 180, 365" in client.get(url).content.decode()
+    bad = client.post(url, {"checkin_days": "7, soon", "grace_days": "3"})
+    assert bad.status_code == 400 and "whole numbers" in bad.content.decode()
+    assert client.post(url, {"checkin_days": "14, 7, 28", "grace_days": "2"}).status_code == 302
+    from bridge.aftercare.models import AftercareSettings
+
+    assert AftercareSettings.objects.get(program=admitted.program).checkin_days == [7, 14, 28]
+    assert login(admitted.therapist_a).get(url).status_code == 403
