@@ -141,7 +141,7 @@ def build(ctx) -> None:
         )
         plan = _plan(ctx, p, clinician, k)
         figures = queries.summary_figures(discharge)
-        goals = queries._goals(episode) or [
+        goals = queries.goals_for(episode) or [
             {"statement": "Stay sober one day at a time", "outcome": ""},
             {"statement": "Rebuild trust with my family", "outcome": ""},
         ]

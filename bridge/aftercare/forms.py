@@ -180,11 +180,29 @@ class TaperForm(forms.Form):
 
 
 class StepUpForm(forms.Form):
+    """The six dimensions rated now (the placement re-run), then the level decided."""
+
     level_of_care = forms.ChoiceField(label="Move to level", choices=LevelOfCare.choices)
     effective_on = forms.DateField(widget=DATE)
     reason = forms.CharField(
         help_text="What shows trouble: check-ins, screens, measures", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs):
+        from bridge.placement.levels import DIMENSIONS
+
+        super().__init__(*args, **kwargs)
+        for d, name in DIMENSIONS.items():
+            self.fields[f"d{d}"] = forms.IntegerField(
+                label=f"{d}. {name} (0 to 4)",
+                min_value=0,
+                max_value=4,
+                widget=forms.NumberInput(attrs={"size": 2}),
+            )
+        self.order_fields([f"d{d}" for d in DIMENSIONS])
+
+    def ratings(self) -> dict[int, int]:
+        return {d: self.cleaned_data[f"d{d}"] for d in range(1, 7)}
 
 
 class AlumniForm(forms.Form):

@@ -438,3 +438,28 @@ class Outreach(models.Model):
 
     def __str__(self) -> str:
         return f"Outreach {self.get_outcome_display()} for {self.participant_id}"
+
+
+class Reassessment(models.Model):
+    """The placement assessment re-run for a step-up: the six ratings now, the rules' recommendation
+    with its reasons (kept whole, with the rules version), and the level the clinician decided."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="reassessments"
+    )
+    episode = models.ForeignKey("participants.EpisodeOfCare", on_delete=models.PROTECT, related_name="+")
+    ratings = models.JSONField()  # {"1": 0-4, ..., "6": 0-4}
+    recommended_level = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    recommendation = models.JSONField()
+    rules_version = models.CharField(max_length=40)
+    level = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Reassessment of {self.participant_id}: {self.recommended_level} → {self.level}"

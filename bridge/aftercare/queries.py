@@ -136,7 +136,7 @@ def _meds(participant: Participant, day: date) -> list[str]:
     ]
 
 
-def _goals(episode: EpisodeOfCare) -> list[dict]:
+def goals_for(episode: EpisodeOfCare) -> list[dict]:
     from bridge.clinical.models import Goal, TreatmentPlan
 
     plan = TreatmentPlan.objects.filter(episode=episode).first()

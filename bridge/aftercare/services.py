@@ -1,14 +1,14 @@
 """Every aftercare write around the end of an episode: discharge, its summary, the aftercare plan and
-its private link, the step-down taper and step-up. Each in one transaction with its audit event.
+its private link, the program's settings. Each in one transaction with its audit event.
 
-Follow-up after discharge (alumni, check-ins, outreach) is in followup.py.
+Step-down and step-up are in stepping.py; follow-up after discharge (alumni, check-ins, outreach)
+in followup.py.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
-from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +30,6 @@ from bridge.aftercare.models import (
 )
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants import services as participant_services
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
 from bridge.scheduling.models import Attendance, SeriesMembership
 
@@ -197,7 +196,7 @@ def summary_draft(*, actor: User, discharge: Discharge) -> DischargeSummary:
             discharge=discharge,
             participant=discharge.participant,
             figures=queries.summary_figures(discharge),
-            goals=queries._goals(discharge.episode),
+            goals=queries.goals_for(discharge.episode),
             aftercare=_plan_text(discharge.participant),
             author=actor,
         )
@@ -388,135 +387,6 @@ def plan_for_token(token: str) -> AftercarePlan | None:
         return None
     PlanLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link.plan
-
-
-# Step-down and step-up ---------------------------------------------------------------------------
-
-MAX_TAPER_WEEKS = 12
-
-
-def taper_start(
-    *,
-    actor: User,
-    participant: Participant,
-    starts_on: date,
-    weekly_hours: list[float],
-    series=None,
-    reason: str = "",
-) -> TaperPlan:
-    """Begin a step-down: weekly floors for the coming weeks while the person stays in a continuing group."""
-    episode = active_episode(participant)
-    if episode is None:
-        raise ValidationError({"starts_on": "A step-down needs an active episode of care."})
-    if starts_on.weekday() != 0:
-        raise ValidationError({"starts_on": "A taper week starts on a Monday."})
-    if starts_on < episode.admitted_on:
-        raise ValidationError({"starts_on": "The taper cannot start before admission."})
-    if not weekly_hours or len(weekly_hours) > MAX_TAPER_WEEKS:
-        raise ValidationError({"weekly_hours": f"Give between 1 and {MAX_TAPER_WEEKS} weekly floors."})
-    if any(h <= 0 or h > 20 for h in weekly_hours):
-        raise ValidationError({"weekly_hours": "Each weekly floor is more than 0 and at most 20 hours."})
-    if any(b > a for a, b in pairwise(weekly_hours)):
-        raise ValidationError(
-            {"weekly_hours": "A taper lowers the hours: each week at most the week before."}
-        )
-    if (
-        series is not None
-        and not SeriesMembership.objects.filter(
-            series=series, participant=participant, status=SeriesMembership.Status.ACTIVE
-        ).exists()
-    ):
-        raise ValidationError({"series": "Choose a group the participant is a member of."})
-    if TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).exists():
-        raise ValidationError({"starts_on": "A taper is already under way; end it first."})
-    with transaction.atomic():
-        taper = TaperPlan(
-            participant=participant,
-            episode=episode,
-            series=series,
-            starts_on=starts_on,
-            weekly_minutes=[round(h * 60) for h in weekly_hours],
-            reason=reason.strip(),
-            created_by=actor,
-        )
-        taper.full_clean()
-        taper.save()
-        participant.status = S.STEP_DOWN
-        participant.save(update_fields=["status", "updated_at"])
-        _audit(
-            Action.STEP_DOWN,
-            actor=actor,
-            participant=participant,
-            obj=taper,
-            detail={"starts_on": starts_on, "weekly_minutes": taper.weekly_minutes},
-        )
-    return taper
-
-
-def taper_end(*, actor: User, taper: TaperPlan, ended_on: date) -> TaperPlan:
-    if taper.ended_on is not None:
-        raise ValidationError("This taper has already ended.")
-    if ended_on < taper.starts_on:
-        raise ValidationError({"ended_on": "A taper ends after it starts."})
-    with transaction.atomic():
-        taper.ended_on = ended_on
-        taper.save(update_fields=["ended_on"])
-        _audit(
-            Action.UPDATE,
-            actor=actor,
-            participant=taper.participant,
-            obj=taper,
-            detail={"ended_on": ended_on},
-        )
-    return taper
-
-
-def step_up(
-    *, actor: User, participant: Participant, level_of_care: str, effective_on: date, reason: str
-) -> EpisodeOfCare:
-    """Move to a more intensive level within the active episode; the level history stays whole.
-
-    A taper under way ends the day before. Someone already discharged comes back through intake
-    (a new screening re-runs the placement assessment and opens a new episode: a re-admission).
-    """
-    episode = active_episode(participant)
-    if episode is None:
-        raise ValidationError(
-            {"level_of_care": "There is no active episode: re-admission starts with an intake screening."}
-        )
-    if level_of_care not in INTENSITY:
-        raise ValidationError({"level_of_care": "Choose a level of care."})
-    current = episode.level_on(effective_on)
-    taper = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
-    if INTENSITY[level_of_care] < INTENSITY[current] or (
-        INTENSITY[level_of_care] == INTENSITY[current] and taper is None
-    ):
-        raise ValidationError({"level_of_care": f"A step-up goes above the current level ({current})."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why (check-ins, screens or measures that show trouble)."})
-    with transaction.atomic():
-        if level_of_care != current:
-            participant_services.episode_change_level(
-                actor=actor,
-                episode=episode,
-                level_of_care=level_of_care,
-                effective_on=effective_on,
-                reason=reason,
-            )
-        if taper is not None:
-            taper.ended_on = max(taper.starts_on, effective_on - timedelta(days=1))
-            taper.save(update_fields=["ended_on"])
-        participant.status = S.ACTIVE
-        participant.save(update_fields=["status", "updated_at"])
-        audit_record(
-            action=Action.STEP_UP,
-            actor=actor,
-            participant=participant,
-            object_type="episodeofcare",
-            object_id=str(episode.pk),
-            detail={"from": current, "to": level_of_care, "effective_on": effective_on},
-        )
-    return episode
 
 
 def aftercare_settings_update(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.aftercare import views
+from bridge.aftercare import public_views, views
 
 app_name = "aftercare"
 P = "participants/<uuid:participant_id>/aftercare/"
@@ -29,6 +29,6 @@ urlpatterns = [
     path("aftercare/outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
     path("aftercare/settings/", views.aftercare_settings, name="settings"),
     # Public, authenticated by the private token in the URL (only its hash is stored).
-    path("my-plan/<str:token>/", views.public_plan, name="public_plan"),
-    path("check-in/<str:token>/", views.public_checkin, name="public_checkin"),
+    path("my-plan/<str:token>/", public_views.public_plan, name="public_plan"),
+    path("check-in/<str:token>/", public_views.public_checkin, name="public_checkin"),
 ]

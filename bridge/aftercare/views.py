@@ -9,11 +9,9 @@ CHART; the aftercare plan, alumni enrollment, check-ins and outreach are peer wo
 from __future__ import annotations
 
 import csv
-import hashlib
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bridge.accounts.models import Role
-from bridge.aftercare import followup, outcomes, queries, services
+from bridge.aftercare import followup, outcomes, queries, services, stepping
 from bridge.aftercare.forms import (
     AddendumForm,
     AlumniForm,
@@ -46,7 +44,7 @@ from bridge.aftercare.models import (
     TaperPlan,
 )
 from bridge.aftercare.pdf import summary_pdf
-from bridge.audit.actions import Action, Outcome
+from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
@@ -303,42 +301,6 @@ def plan_link_revoke(request, participant):
     return redirect("aftercare:plan", participant.pk)
 
 
-def _token_denied(token: str, view: str, label: str) -> None:
-    audit_record(
-        action=Action.ACCESS_DENIED,
-        actor=None,
-        actor_label=label,
-        object_type=view,
-        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
-        outcome=Outcome.DENIED,
-        detail={"view": f"aftercare:{view}"},
-    )
-
-
-@login_not_required
-@require_GET
-def public_plan(request, token: str):
-    """The participant's own plan in plain language, through their private link. Every read is audited."""
-    plan = services.plan_for_token(token)
-    if plan is None:
-        _token_denied(token, "public_plan", "aftercare plan link")
-        raise Http404("This link does not work any more. Ask your counselor for a new one.")
-    audit_record(
-        action=Action.READ,
-        actor=None,
-        actor_label="aftercare plan link",
-        participant=plan.participant,
-        object_type="aftercareplan",
-        object_id=str(plan.pk),
-        detail={"view": "aftercare:public_plan"},
-    )
-    response = render(
-        request, "aftercare/plan_print.html", {"plan": plan, "participant": plan.participant, "public": True}
-    )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 # Step-down and step-up ---------------------------------------------------------------------------
 
 
@@ -350,7 +312,7 @@ def taper_new(request, participant):
     form = TaperForm(request.POST or None, series_choices=series)
     if request.method == "POST" and form.is_valid():
         try:
-            services.taper_start(actor=request.user, participant=participant, **form.cleaned_data)
+            stepping.taper_start(actor=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -368,30 +330,27 @@ def taper_new(request, participant):
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
 def step_up(request, participant):
-    form = StepUpForm(
-        request.POST or None, initial={"effective_on": timezone.localdate(), "level_of_care": "2.1"}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_up(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Moved to a more intensive level; the level history is kept.")
-            return redirect("aftercare:hub", participant.pk)
+    """Re-run the placement assessment (six ratings → the rules' level with reasons), then decide."""
     episode = services.active_episode(participant)
+    initial = {"effective_on": timezone.localdate(), "level_of_care": "2.1"}
+    initial |= {f"d{d}": r for d, r in stepping.latest_ratings(participant).items()}
+    form = StepUpForm(request.POST or None, initial=initial)
+    recommendation = None
+    if request.method == "POST" and form.is_valid():
+        recommendation = stepping.reassessment_recommend(participant, form.ratings())
+        if request.POST.get("action") == "decide":
+            data = {k: form.cleaned_data[k] for k in ("level_of_care", "effective_on", "reason")}
+            try:
+                stepping.step_up(actor=request.user, participant=participant, ratings=form.ratings(), **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Moved to a more intensive level; the level history is kept.")
+                return redirect("aftercare:hub", participant.pk)
     return render(
         request,
-        "aftercare/form.html",
-        _ctx(
-            request,
-            participant,
-            form=form,
-            title="Step up to a more intensive level",
-            button="Step up",
-            episode=episode,
-            readmit=episode is None,
-        ),
+        "aftercare/step_up.html",
+        _ctx(request, participant, form=form, episode=episode, recommendation=recommendation),
         status=400 if form.errors else 200,
     )
 
@@ -444,35 +403,6 @@ def checkin_record(request, participant, checkin_id):
         _ctx(request, participant, form=form, checkin=checkin, public=False),
         status=400 if form.errors else 200,
     )
-
-
-@login_not_required
-def public_checkin(request, token: str):
-    """The alumnus answers their own check-in through a private one-time link."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponse(status=405)
-    checkin = followup.checkin_for_token(token)
-    if checkin is None:
-        _token_denied(token, "public_checkin", "check-in link")
-        raise Http404("This check-in link has been used or does not work any more.")
-    form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        followup.checkin_record(
-            actor=None,
-            checkin=checkin,
-            method=CheckIn.Method.LINK,
-            label="check-in link",
-            **form.cleaned_data,
-        )
-        return render(request, "aftercare/checkin_thanks.html", {"program": checkin.participant.program})
-    response = render(
-        request,
-        "aftercare/checkin.html",
-        {"form": form, "checkin": checkin, "public": True, "program": checkin.participant.program},
-        status=400 if form.errors else 200,
-    )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @participant_view(post=Cap.VIEW, get=False)

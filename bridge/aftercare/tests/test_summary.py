@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from bridge import instruments
-from bridge.aftercare import services
+from bridge.aftercare import services, stepping
 from bridge.aftercare.models import Discharge, DischargeSummary, SummaryAddendum
 from bridge.intake.models import InstrumentAdministration
 from bridge.scheduling.models import Attendance, Session, SessionKind
@@ -94,7 +94,7 @@ def test_summary_figures_come_from_the_record(discharged):
 
 
 def test_taper_weeks_lower_the_hours_required(admitted, monday):
-    services.taper_start(
+    stepping.taper_start(
         actor=admitted.therapist_a,
         participant=admitted.alex,
         starts_on=monday - timedelta(days=14),

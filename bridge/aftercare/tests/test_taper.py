@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from bridge.aftercare import services
+from bridge.aftercare import stepping
 from bridge.aftercare.hours_plans import planned_floors
 from bridge.audit.models import AuditEvent
 from bridge.participants.models import LevelOfCareChange, Participant
@@ -32,7 +32,7 @@ def continuing_group(admitted):
 
 
 def _taper(world, starts_on, hours, **extra):
-    return services.taper_start(
+    return stepping.taper_start(
         actor=world.therapist_a, participant=world.alex, starts_on=starts_on, weekly_hours=hours, **extra
     )
 
@@ -68,14 +68,14 @@ def test_a_taper_lowers_hours_from_a_monday_in_a_group_they_belong_to(admitted, 
 def test_step_up_keeps_the_level_history_and_ends_the_taper(admitted, monday):
     taper = _taper(admitted, monday, [6, 3])
     with pytest.raises(ValidationError):
-        services.step_up(
+        stepping.step_up(
             actor=admitted.therapist_a,
             participant=admitted.alex,
             level_of_care="1",
             effective_on=monday,
             reason="x",
         )
-    episode = services.step_up(
+    episode = stepping.step_up(
         actor=admitted.therapist_a,
         participant=admitted.alex,
         level_of_care="2.5",
@@ -93,7 +93,7 @@ def test_step_up_keeps_the_level_history_and_ends_the_taper(admitted, monday):
 
 def test_back_to_full_hours_from_a_taper_is_a_step_up_at_the_same_level(admitted, monday):
     _taper(admitted, monday, [6])
-    services.step_up(
+    stepping.step_up(
         actor=admitted.therapist_a,
         participant=admitted.alex,
         level_of_care="2.1",
@@ -102,3 +102,35 @@ def test_back_to_full_hours_from_a_taper_is_a_step_up_at_the_same_level(admitted
     )
     admitted.alex.refresh_from_db()
     assert admitted.alex.status == Participant.Status.ACTIVE
+
+
+def test_step_up_reruns_the_placement_assessment_and_keeps_it(admitted, monday, login):
+    from django.urls import reverse
+
+    from bridge.aftercare.models import Reassessment
+
+    client = login(admitted.therapist_a)
+    url = reverse("aftercare:step_up", args=[admitted.alex.pk])
+    assert client.get(url).status_code == 200
+    ratings = {"d1": 0, "d2": 0, "d3": 1, "d4": 2, "d5": 3, "d6": 2}
+    data = {
+        **ratings,
+        "level_of_care": "2.5",
+        "effective_on": monday.isoformat(),
+        "reason": "Daily use again",
+    }
+    preview = client.post(url, {**data, "action": "preview"})
+    assert preview.status_code == 200 and "The rules suggest 2.5" in preview.content.decode()
+    assert not Reassessment.objects.exists()
+    assert client.post(url, {**data, "d5": 7, "action": "decide"}).status_code == 400
+    assert client.post(url, {**data, "action": "decide"}).status_code == 302
+    reassessment = Reassessment.objects.get()
+    assert reassessment.recommended_level == "2.5" and reassessment.level == "2.5"
+    assert reassessment.ratings == {"1": 0, "2": 0, "3": 1, "4": 2, "5": 3, "6": 2}
+    assert AuditEvent.objects.filter(action="placement_decided", object_id=str(reassessment.pk)).exists()
+    levels = list(
+        LevelOfCareChange.objects.filter(episode__participant=admitted.alex).values_list(
+            "level_of_care", flat=True
+        )
+    )
+    assert levels == ["2.1", "2.5"]

@@ -1,0 +1,82 @@
+"""The pages a participant opens without signing in, through a private link (only its hash is kept):
+their aftercare plan in plain language and their check-in. Every use and every bad token is audited."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bridge.aftercare import followup, services
+from bridge.aftercare.forms import CheckInForm
+from bridge.aftercare.models import CheckIn
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
+
+
+def _token_denied(token: str, view: str, label: str) -> None:
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=None,
+        actor_label=label,
+        object_type=view,
+        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
+        outcome=Outcome.DENIED,
+        detail={"view": f"aftercare:{view}"},
+    )
+
+
+@login_not_required
+@require_GET
+def public_plan(request, token: str):
+    """The participant's own plan in plain language, through their private link. Every read is audited."""
+    plan = services.plan_for_token(token)
+    if plan is None:
+        _token_denied(token, "public_plan", "aftercare plan link")
+        raise Http404("This link does not work any more. Ask your counselor for a new one.")
+    audit_record(
+        action=Action.READ,
+        actor=None,
+        actor_label="aftercare plan link",
+        participant=plan.participant,
+        object_type="aftercareplan",
+        object_id=str(plan.pk),
+        detail={"view": "aftercare:public_plan"},
+    )
+    response = render(
+        request, "aftercare/plan_print.html", {"plan": plan, "participant": plan.participant, "public": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_not_required
+def public_checkin(request, token: str):
+    """The alumnus answers their own check-in through a private one-time link."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    checkin = followup.checkin_for_token(token)
+    if checkin is None:
+        _token_denied(token, "public_checkin", "check-in link")
+        raise Http404("This check-in link has been used or does not work any more.")
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        followup.checkin_record(
+            actor=None,
+            checkin=checkin,
+            method=CheckIn.Method.LINK,
+            label="check-in link",
+            **form.cleaned_data,
+        )
+        return render(request, "aftercare/checkin_thanks.html", {"program": checkin.participant.program})
+    response = render(
+        request,
+        "aftercare/checkin.html",
+        {"form": form, "checkin": checkin, "public": True, "program": checkin.participant.program},
+        status=400 if form.errors else 200,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
