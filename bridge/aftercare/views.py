@@ -66,7 +66,9 @@ def _hub(request, participant, status=200, **forms):
     episode = services.active_episode(participant)
     enrollment = followup.active_enrollment(participant)
     outreach_items = list(
-        WorkItem.objects.filter(participant=participant, kind=followup.OUTREACH, status=WorkItem.Status.OPEN)
+        WorkItem.objects.filter(
+            participant=participant, kind=followup.OUTREACH, status=WorkItem.Status.OPEN
+        ).select_related("assigned_to")
     )
     context = _ctx(
         request,

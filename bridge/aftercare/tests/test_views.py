@@ -187,3 +187,43 @@ def test_director_sets_the_checkin_days(admitted, login):
 
     assert AftercareSettings.objects.get(program=admitted.program).checkin_days == [7, 14, 28]
     assert login(admitted.therapist_a).get(url).status_code == 403
+
+
+def test_the_aftercare_page_stays_constant_in_queries_as_history_grows(discharged, admitted, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bridge.aftercare.models import Outreach
+
+    followup.alumni_enroll(
+        actor=admitted.peer,
+        participant=admitted.alex,
+        enrolled_on=timezone.localdate(),
+        contact_consent=True,
+        channel="phone",
+    )
+    client = login(admitted.peer)
+    url = reverse("aftercare:hub", args=[admitted.alex.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the first request of a session does one-off work
+    before = count()
+    for c in CheckIn.objects.filter(discharge=discharged)[:3]:
+        followup.checkin_record(
+            actor=admitted.peer,
+            checkin=c,
+            method="phone",
+            any_use=True,
+            cravings=9,
+            meetings_attended=0,
+            housing="stable",
+            work="working",
+            phq2_interest=0,
+            phq2_mood=0,
+        )
+        Outreach.objects.create(participant=admitted.alex, outcome="no_answer", recorded_by=admitted.peer)
+    assert count() == before
