@@ -15,19 +15,23 @@ IN_AFTERCARE = {S.ACTIVE, S.STEP_DOWN, S.DISCHARGED, S.ALUMNI}
 
 
 def participant_sections(request, participant) -> list[Panel]:
+    """Step-down: the taper. After discharge: the next check-in and open outreach. In care: nothing
+    here (the Aftercare link is enough), so the chart stays within its query budget."""
     caps = getattr(request, "participant_caps", frozenset())
-    if Cap.VIEW not in caps or participant.status not in IN_AFTERCARE:
+    if Cap.VIEW not in caps or participant.status not in (S.STEP_DOWN, S.DISCHARGED, S.ALUMNI):
         return []
-    context = {
-        "participant": participant,
-        "taper": TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first(),
-        "next_checkin": CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING)
-        .order_by("due_on")
-        .first(),
-        "open_outreach": WorkItem.objects.filter(
+    context: dict = {"participant": participant}
+    if participant.status == S.STEP_DOWN:
+        context["taper"] = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
+    else:
+        context["next_checkin"] = (
+            CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING)
+            .order_by("due_on")
+            .first()
+        )
+        context["open_outreach"] = WorkItem.objects.filter(
             participant=participant, kind="outreach", status=WorkItem.Status.OPEN
-        ).count(),
-    }
+        ).count()
     return [Panel("aftercare/sections/aftercare.html", context, order=40)]
 
 

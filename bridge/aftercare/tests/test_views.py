@@ -227,3 +227,9 @@ def test_the_aftercare_page_stays_constant_in_queries_as_history_grows(discharge
         )
         Outreach.objects.create(participant=admitted.alex, outcome="no_answer", recorded_by=admitted.peer)
     assert count() == before
+
+
+def test_participant_page_shows_the_next_checkin_after_discharge(discharged, admitted, login):
+    html = login(admitted.peer).get(reverse("participants:detail", args=[admitted.alex.pk])).content.decode()
+    assert "Next check-in: day 7" in html
+    assert reverse("aftercare:hub", args=[admitted.alex.pk]) in html
