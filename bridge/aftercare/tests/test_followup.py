@@ -154,3 +154,17 @@ def test_outcomes_count_recovery_and_readmissions(discharged, admitted, monday):
     rows = {r.days: r for r in outcomes.outcomes([admitted.program.pk], day + timedelta(days=95))}
     assert rows[90].readmitted == 1 and rows[90].in_recovery == 0 and rows[30].in_recovery == 1
     assert EpisodeOfCare.objects.filter(participant=admitted.alex).count() == 2
+
+
+def test_peer_home_lists_checkins_to_make_by_phone(discharged, admitted, login):
+    from django.urls import reverse
+
+    _enroll(admitted)
+    seven = CheckIn.objects.get(discharge=discharged, day_offset=7)
+    CheckIn.objects.filter(pk=seven.pk).update(due_on=timezone.localdate())  # due today
+    client = login(admitted.peer)
+    html = client.get("/").content.decode()
+    assert "Check-ins to make by phone (1)" in html
+    assert reverse("aftercare:checkin", args=[admitted.alex.pk, seven.pk]) in html
+    # Another program's peer sees nothing of it.
+    assert "Check-ins to make" not in login(admitted.outsider).get("/").content.decode()
