@@ -117,6 +117,7 @@ def build(ctx) -> None:
         .prefetch_related("level_changes")
         .order_by("discharged_on", "participant__last_name")
     )
+    _history(ctx, finished)
     alumni: list[tuple[Participant, object]] = []
     for k, episode in enumerate(finished):
         p = episode.participant
@@ -195,6 +196,89 @@ def build(ctx) -> None:
 
     _tapers(ctx)
     _alumni_nights(ctx, alumni)
+
+
+def _history(ctx, finished: list[EpisodeOfCare]) -> None:
+    """What the summaries are drafted from for people already discharged: evening groups attended
+    (Mon/Tue/Thu 18:00 to 21:00, older than two weeks so no group note is due), screens and MAT.
+
+    Only discharged people are on these rosters; the schedule's own demo covers people in care."""
+    from decimal import Decimal
+
+    from bridge.clinical.models import DrugScreen, DrugScreenResult, MedicationOrder
+
+    if not finished:
+        return
+    rng, tz = ctx.rng, ctx.program.tz
+    cutoff = ctx.today - timedelta(days=15)
+    lead = ctx.staff["therapist1"]
+    first = min(e.admitted_on for e in finished)
+    sessions = {}
+    day = first
+    while day <= cutoff:
+        if day.weekday() in (0, 1, 3):
+            start = _at(tz, day, 18)
+            sessions[day] = Session(
+                program=ctx.program,
+                kind=SessionKind.GROUP,
+                title="Evening group",
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                staff=lead,
+                status=Session.Status.COMPLETED,
+            )
+        day += timedelta(days=1)
+    Session.objects.bulk_create(sessions.values(), batch_size=500)
+    rows, screens, results = [], [], []
+    for k, episode in enumerate(finished):
+        p = episode.participant
+        engaged = 0.6 if k % 7 == 4 else 0.9  # the one who left early came less
+        for day, session in sessions.items():
+            if not episode.admitted_on <= day <= episode.discharged_on:
+                continue
+            roll = rng.random()
+            status = (
+                Attendance.Status.PRESENT
+                if roll < engaged - 0.1
+                else Attendance.Status.LATE
+                if roll < engaged
+                else Attendance.Status.EXCUSED
+                if roll < engaged + 0.05
+                else Attendance.Status.NO_SHOW
+            )
+            minutes = {Attendance.Status.PRESENT: 180, Attendance.Status.LATE: 150}.get(status)
+            rows.append(Attendance(session=session, participant=p, status=status, minutes=minutes))
+        for week in range(0, (episode.discharged_on - episode.admitted_on).days, 14):
+            collected = episode.admitted_on + timedelta(days=week + 1)
+            screen = DrugScreen(
+                participant=p,
+                collected_on=collected,
+                panel="10",
+                recorded_by=ctx.staff["nurse"],
+                recorded_at=_at(tz, collected, 12),
+            )
+            screens.append(screen)
+            for substance in ("AMP", "COC", "OPI", "THC"):
+                positive = substance == "THC" and week == 0 and k % 3 == 1
+                results.append(
+                    DrugScreenResult(
+                        screen=screen, substance=substance, result="positive" if positive else "negative"
+                    )
+                )
+        if k % 3 == 0 and ctx.prescribers:
+            MedicationOrder.objects.create(
+                participant=p,
+                drug="naltrexone",
+                dose=Decimal("50"),
+                route="oral",
+                frequency=MedicationOrder.Frequency.DAILY,
+                reason="Alcohol use disorder",
+                prescriber=ctx.prescribers[0],
+                start_on=episode.admitted_on + timedelta(days=7),
+            )
+    Attendance.objects.bulk_create(rows, batch_size=1000)
+    DrugScreen.objects.bulk_create(screens, batch_size=500)
+    DrugScreenResult.objects.bulk_create(results, batch_size=2000)
 
 
 def _plan(ctx, p, clinician, k) -> AftercarePlan:

@@ -114,8 +114,9 @@ def alumni_opt_out(*, actor: User, enrollment: AlumniEnrollment, reason: str = "
             work_item_resolve(
                 actor=actor, item=item, resolution="Opted out of contact", status=WorkItem.Status.CANCELLED
             )
-        participant.status = S.DISCHARGED
-        participant.save(update_fields=["status", "updated_at"])
+        if participant.status == S.ALUMNI:  # someone re-admitted since stays active
+            participant.status = S.DISCHARGED
+            participant.save(update_fields=["status", "updated_at"])
         _audit(
             Action.OPT_OUT,
             actor=actor,

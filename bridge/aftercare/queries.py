@@ -129,7 +129,8 @@ def _meds(participant: Participant, day: date) -> list[str]:
         "prescriber"
     )
     return [
-        f"{o.get_drug_display()} {o.dose.normalize()} {o.unit} {o.get_frequency_display().lower()} "
+        f"{o.get_drug_display()} {format(o.dose.normalize(), 'f')} {o.unit} "
+        f"{o.get_frequency_display().lower()} "
         f"(prescriber {o.prescriber.get_full_name() or o.prescriber.username})"
         for o in orders
         if o.stop_on is None or o.stop_on > day
@@ -150,8 +151,10 @@ def goals_for(episode: EpisodeOfCare) -> list[dict]:
 
 def summary_figures(discharge: Discharge) -> dict:
     """What the record says about the episode that `discharge` ended (JSON-ready; stored on the draft)."""
-    episode = discharge.episode
+    # The level history once, for the levels list and every week's floor.
+    episode = EpisodeOfCare.objects.prefetch_related("level_changes").get(pk=discharge.episode_id)
     participant = discharge.participant
+    episode.participant = participant
     start, end = episode.admitted_on, discharge.discharged_on
     levels = [
         {

@@ -153,3 +153,38 @@ def test_goal_outcomes_must_be_marked_before_signing(discharged, admitted):
     services.summary_sign(actor=admitted.therapist_a, summary=summary)
     summary.refresh_from_db()
     assert summary.goals[0]["outcome"] == "met" and summary.signature
+
+
+def test_medications_at_discharge_are_the_orders_active_that_day(admitted, monday):
+    from decimal import Decimal
+
+    from bridge.clinical.models import MedicationOrder
+
+    common = {
+        "participant": admitted.alex,
+        "route": "oral",
+        "frequency": "daily",
+        "prescriber": admitted.prescriber,
+    }
+    MedicationOrder.objects.create(
+        drug="naltrexone", dose=Decimal("50.00"), reason="AUD", start_on=monday - timedelta(days=20), **common
+    )
+    MedicationOrder.objects.create(
+        drug="acamprosate",
+        dose=Decimal("666"),
+        reason="AUD",
+        start_on=monday - timedelta(days=20),
+        stop_on=monday - timedelta(days=10),
+        stop_reason="Side effects",
+        **common,
+    )
+    discharge = services.discharge_record(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        type=Discharge.Type.COMPLETED,
+        discharged_on=monday - timedelta(days=1),
+        reason="Done",
+        destination="Outpatient",
+    )
+    [med] = discharge.summary.figures["medications"]
+    assert med.startswith("Naltrexone (oral) 50 mg once a day")
