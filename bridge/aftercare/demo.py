@@ -21,6 +21,7 @@ from bridge.aftercare.models import (
     CheckIn,
     Discharge,
     DischargeSummary,
+    Outreach,
     TaperPlan,
 )
 from bridge.aftercare.services import CRISIS_LINES
@@ -141,6 +142,8 @@ def build(ctx) -> None:
             recorded_by=clinician,
         )
         plan = _plan(ctx, p, clinician, k)
+        planned = timezone.make_aware(datetime.combine(episode.discharged_on, time(15)))
+        AftercarePlan.objects.filter(pk=plan.pk).update(created_at=planned, updated_at=planned)
         figures = queries.summary_figures(discharge)
         goals = queries.goals_for(episode) or [
             {"statement": "Stay sober one day at a time", "outcome": ""},
@@ -148,7 +151,7 @@ def build(ctx) -> None:
         ]
         signed = k % 6 != 1  # one in six left as a draft for the clinician to finish
         for g in goals:
-            g["outcome"] = rng.choice(["met", "met", "partly", "not_met"]) if signed else ""
+            g["outcome"] = rng.choice(["met", "met", "partly"]) if signed else ""
         signed_at = timezone.make_aware(datetime.combine(episode.discharged_on, time(17))) + timedelta(days=1)
         DischargeSummary.objects.create(
             discharge=discharge,
@@ -170,14 +173,20 @@ def build(ctx) -> None:
             signed_by=clinician if signed else None,
             signature=(clinician.get_full_name() or clinician.username) if signed else "",
         )
-        consent = p.status == S.ALUMNI
+        # Recently discharged people opted in at discharge, by phone: the peer's first calls are due.
+        recent = p.status == S.DISCHARGED and episode.discharged_on >= ctx.today - timedelta(days=35)
+        consent = p.status == S.ALUMNI or recent
         if consent:
+            if recent:
+                Participant.objects.filter(pk=p.pk).update(status=S.ALUMNI)
             alumni.append((p, episode.discharged_on))
             AlumniEnrollment.objects.create(
                 participant=p,
                 enrolled_on=episode.discharged_on,
                 contact_consent=True,
-                channel=rng.choice([AlumniEnrollment.Channel.PHONE, AlumniEnrollment.Channel.SMS]),
+                channel=AlumniEnrollment.Channel.PHONE
+                if recent
+                else rng.choice([AlumniEnrollment.Channel.PHONE, AlumniEnrollment.Channel.SMS]),
                 recorded_by=peer,
             )
         elif k % 4 == 0:
@@ -194,6 +203,7 @@ def build(ctx) -> None:
             )
         _checkins(ctx, discharge, consented=consent, k=k)
 
+    _open_outreach(ctx, [p for p, _ in sorted(alumni, key=lambda pair: pair[1], reverse=True)])
     _tapers(ctx)
     _alumni_nights(ctx, alumni)
 
@@ -276,9 +286,40 @@ def _history(ctx, finished: list[EpisodeOfCare]) -> None:
                 prescriber=ctx.prescribers[0],
                 start_on=episode.admitted_on + timedelta(days=7),
             )
+        _last_measures(ctx, episode)
     Attendance.objects.bulk_create(rows, batch_size=1000)
     DrugScreen.objects.bulk_create(screens, batch_size=500)
     DrugScreenResult.objects.bulk_create(results, batch_size=2000)
+
+
+def _last_measures(ctx, episode) -> None:
+    """PHQ-9 and GAD-7 again in the last week, each item a little lower than at intake, so the
+    summary shows a first and a last score."""
+    from bridge import instruments
+    from bridge.intake.models import InstrumentAdministration
+
+    clinician = ctx.primary_of(episode.participant) or ctx.staff["therapist1"]
+    when = _at(ctx.program.tz, episode.discharged_on - timedelta(days=3), 17)
+    for code in ("PHQ-9", "GAD-7"):
+        first = (
+            InstrumentAdministration.objects.filter(participant=episode.participant, instrument=code)
+            .order_by("administered_at")
+            .first()
+        )
+        if first is None:
+            continue
+        responses = [max(0, int(r) - ctx.rng.randint(0, 1)) for r in first.responses]
+        result = instruments.score(code, responses)
+        InstrumentAdministration.objects.create(
+            participant=episode.participant,
+            instrument=code,
+            responses=responses,
+            total=result.total,
+            band=result.band,
+            alerts=list(result.alerts),
+            administered_by=clinician,
+            administered_at=when,
+        )
 
 
 def _plan(ctx, p, clinician, k) -> AftercarePlan:
@@ -334,23 +375,41 @@ def _checkins(ctx, discharge, *, consented: bool, k: int) -> None:
                 c.meetings_attended = rng.randint(0, 5)
                 c.housing = rng.choice(["stable", "stable", "sober_living"])
                 c.work = rng.choice(["working", "working", "looking", "school"])
-                c.phq2_interest, c.phq2_mood = rng.randint(0, 1), rng.randint(0, 2)
+                c.phq2_interest, c.phq2_mood = rng.randint(0, 1), rng.choice([0, 0, 1, 2])
             else:
                 c.status = CheckIn.Status.MISSED
         rows.append(c)
     CheckIn.objects.bulk_create(rows)
     if not consented:
         return
-    # The latest missed check-in raises outreach (the sweep's job, done here once for the demo).
-    missed = [c for c in rows if c.status == CheckIn.Status.MISSED]
-    if missed:
-        c = missed[-1]
-        followup._outreach_open(
-            c,
-            title=f"Missed day-{c.day_offset} check-in",
-            detail=f"The check-in due {c.due_on:%b %-d, %Y} was not completed. Reach out.",
-            source_type="checkin",
-        )
+    # Outreach after past warnings and misses is recorded; a miss in the last month is still open.
+    for c in rows:
+        warned = c.status == CheckIn.Status.COMPLETED and c.warnings()
+        if c.status == CheckIn.Status.MISSED and c.due_on >= today - timedelta(days=30):
+            followup._outreach_open(
+                c,
+                title=f"Missed day-{c.day_offset} check-in",
+                detail=f"The check-in due {c.due_on:%b %-d, %Y} was not completed. Reach out.",
+                source_type="checkin",
+            )
+        elif warned or c.status == CheckIn.Status.MISSED:
+            outcome = rng.choice(
+                [Outreach.Outcome.REACHED_SUPPORT, Outreach.Outcome.REACHED_WELL]
+                if warned
+                else [
+                    Outreach.Outcome.REACHED_WELL,
+                    Outreach.Outcome.LEFT_MESSAGE,
+                    Outreach.Outcome.NO_ANSWER,
+                ]
+            )
+            Outreach.objects.create(
+                participant=c.participant,
+                checkin=c,
+                outcome=outcome,
+                note="Talked through the plan; sponsor meeting set." if warned else "",
+                recorded_by=peer,
+                recorded_at=_at(ctx.program.tz, c.due_on + timedelta(days=4), 12),
+            )
     # One alumnus's check-in is due now and answered with warning signs through the service.
     pending = [c for c in rows if c.status == CheckIn.Status.PENDING and c.due_on <= today]
     if pending and k % 2 == 0:
@@ -367,6 +426,41 @@ def _checkins(ctx, discharge, *, consented: bool, k: int) -> None:
             phq2_mood=2,
             notes="Lost his job two weeks ago; drank at a party last weekend.",
         )
+
+
+def _open_outreach(ctx, recent_alumni: list[Participant]) -> None:
+    """Work for the peer today: the latest alumnus missed a check-in; the next one reported warning signs."""
+    today, peer = ctx.today, ctx.staff["peer"]
+    past_due = CheckIn.objects.filter(due_on__lt=today - timedelta(days=3)).order_by("-due_on")
+    if recent_alumni:
+        c = past_due.filter(participant=recent_alumni[0]).first()
+        if c is not None:
+            c.status, c.method, c.completed_at, c.recorded_by = CheckIn.Status.MISSED, "", None, None
+            c.save()
+            followup._outreach_open(
+                c,
+                title=f"Missed day-{c.day_offset} check-in",
+                detail=f"The check-in due {c.due_on:%b %-d, %Y} was not completed. Reach out.",
+                source_type="checkin",
+            )
+    if len(recent_alumni) > 1:
+        c = past_due.filter(participant=recent_alumni[1]).first()
+        if c is not None:
+            CheckIn.objects.filter(pk=c.pk).update(status=CheckIn.Status.MISSED)
+            c.refresh_from_db()
+            followup.checkin_record(
+                actor=peer,
+                checkin=c,
+                method=CheckIn.Method.PHONE,
+                any_use=True,
+                cravings=8,
+                meetings_attended=0,
+                housing=CheckIn.Housing.UNSTABLE,
+                work=CheckIn.Work.LOOKING,
+                phq2_interest=2,
+                phq2_mood=2,
+                notes="Lost his job two weeks ago; drank at a party last weekend. Called back late.",
+            )
 
 
 def _tapers(ctx) -> None:

@@ -164,10 +164,14 @@ def checkin_record(
             _outreach_open(
                 checkin,
                 title=f"Check-in day {checkin.day_offset}: warning signs",
-                detail="; ".join(warnings).capitalize() + ".",
+                detail=_sentence("; ".join(warnings)),
                 source_type="checkin_warning",
             )
     return checkin
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def checkin_link_create(*, checkin: CheckIn) -> str:

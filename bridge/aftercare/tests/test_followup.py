@@ -168,3 +168,22 @@ def test_peer_home_lists_checkins_to_make_by_phone(discharged, admitted, login):
     assert reverse("aftercare:checkin", args=[admitted.alex.pk, seven.pk]) in html
     # Another program's peer sees nothing of it.
     assert "Check-ins to make" not in login(admitted.outsider).get("/").content.decode()
+
+
+def test_warning_signs_are_named_in_the_outreach_task(discharged, admitted):
+    _enroll(admitted)
+    checkin = CheckIn.objects.get(discharge=discharged, day_offset=7)
+    followup.checkin_record(
+        actor=admitted.peer,
+        checkin=checkin,
+        method="phone",
+        any_use=False,
+        cravings=3,
+        meetings_attended=2,
+        housing="homeless",
+        work="looking",
+        phq2_interest=2,
+        phq2_mood=2,
+    )
+    [item] = _outreach(admitted)
+    assert item.detail == "PHQ-2 4 (positive screen); housing: without housing."

@@ -138,7 +138,8 @@ def test_peer_records_a_checkin_by_phone_and_warning_signs_raise_outreach(discha
     from bridge.worklist.models import WorkItem
 
     item = WorkItem.objects.get(participant=admitted.alex, kind="outreach")
-    assert item.assigned_to == admitted.peer and "Reported use" in item.detail
+    assert item.assigned_to == admitted.peer
+    assert item.detail == "Reported use since the last check-in; cravings 8/10."
     response = client.post(
         reverse("aftercare:outreach", args=[admitted.alex.pk, item.pk]),
         {"outcome": "reached_support", "note": "Sponsor meeting set"},
