@@ -200,3 +200,40 @@ def checkins_for(participant: Participant) -> list[CheckIn]:
     return list(
         CheckIn.objects.filter(participant=participant).select_related("recorded_by").order_by("due_on")
     )
+
+
+def trouble_signs(participant: Participant, today: date, days: int = 60) -> dict:
+    """What a step-up decision looks at: recent check-in warnings, unexpected screens, latest measures."""
+    from bridge.clinical.models import DrugScreenResult
+    from bridge.intake.models import InstrumentAdministration
+
+    since = today - timedelta(days=days)
+    warned = [
+        c
+        for c in CheckIn.objects.filter(
+            participant=participant, status=CheckIn.Status.COMPLETED, completed_at__date__gte=since
+        ).order_by("-completed_at")
+        if c.warnings()
+    ]
+    unexpected = list(
+        DrugScreenResult.objects.filter(
+            screen__participant=participant,
+            screen__error_at__isnull=True,
+            screen__collected_on__gte=since,
+            result="positive",
+            expected=False,
+        )
+        .exclude(confirmation="confirmed_negative")
+        .select_related("screen")
+        .order_by("-screen__collected_on")
+    )
+    latest: dict[str, InstrumentAdministration] = {}
+    for a in InstrumentAdministration.objects.filter(
+        participant=participant, entered_in_error_at__isnull=True
+    ).order_by("administered_at"):
+        latest[a.instrument] = a
+    return {
+        "checkins": warned,
+        "screens": unexpected,
+        "measures": sorted(latest.values(), key=lambda a: a.instrument),
+    }

@@ -352,7 +352,14 @@ def step_up(request, participant):
     return render(
         request,
         "aftercare/step_up.html",
-        _ctx(request, participant, form=form, episode=episode, recommendation=recommendation),
+        _ctx(
+            request,
+            participant,
+            form=form,
+            episode=episode,
+            recommendation=recommendation,
+            signs=queries.trouble_signs(participant, timezone.localdate()),
+        ),
         status=400 if form.errors else 200,
     )
 

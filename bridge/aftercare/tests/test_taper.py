@@ -134,3 +134,20 @@ def test_step_up_reruns_the_placement_assessment_and_keeps_it(admitted, monday, 
         )
     )
     assert levels == ["2.1", "2.5"]
+
+
+def test_step_up_page_shows_the_trouble_in_the_record(admitted, monday, login):
+    from django.urls import reverse
+
+    from bridge.clinical.models import DrugScreen, DrugScreenResult
+
+    screen = DrugScreen.objects.create(
+        participant=admitted.alex, collected_on=monday, panel="10", recorded_by=admitted.nurse
+    )
+    DrugScreenResult.objects.create(screen=screen, substance="COC", result="positive")
+    html = (
+        login(admitted.therapist_a)
+        .get(reverse("aftercare:step_up", args=[admitted.alex.pk]))
+        .content.decode()
+    )
+    assert "Unexpected positive drug screen" in html and "Cocaine" in html
