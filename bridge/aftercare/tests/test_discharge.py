@@ -71,3 +71,42 @@ def test_discharge_summaries_are_never_deleted_on_postgresql(admitted, monday):
         pytest.skip("DELETE triggers are PostgreSQL-only (see migrations/0002)")
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM aftercare_dischargesummary WHERE discharge_id = %s", [discharge.pk.hex])
+
+
+def test_discharge_ends_memberships_and_later_rosters_only(admitted, monday):
+    from django.utils import timezone
+
+    from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session, SessionType
+
+    kind = SessionType.objects.create(
+        program=admitted.program, name="Evening group", category="group_therapy", default_minutes=180
+    )
+    series = GroupSeries.objects.create(
+        program=admitted.program,
+        track=admitted.program.tracks.first(),
+        name="Evening",
+        session_type=kind,
+        facilitator=admitted.therapist_a,
+        starts_on=monday - timedelta(days=30),
+    )
+    membership = SeriesMembership.objects.create(
+        series=series, participant=admitted.alex, joined_on=monday - timedelta(days=21)
+    )
+    rows = {}
+    for label, days in (("past", -2), ("future", 3)):
+        start = timezone.now() + timedelta(days=days)
+        session = Session.objects.create(
+            program=admitted.program,
+            kind="group",
+            series=series,
+            staff=admitted.therapist_a,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+        )
+        rows[label] = Attendance.objects.create(session=session, participant=admitted.alex)
+    _discharge(admitted, Discharge.Type.COMPLETED, timezone.localdate())
+    membership.refresh_from_db()
+    assert membership.status == SeriesMembership.Status.DISCHARGED
+    assert membership.left_on == timezone.localdate()
+    assert Attendance.objects.filter(pk=rows["past"].pk).exists()
+    assert not Attendance.objects.filter(pk=rows["future"].pk).exists()
