@@ -22,6 +22,7 @@ from bridge.aftercare.models import AftercareSettings, AlumniEnrollment, CheckIn
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants.models import CareTeamMember, Participant
+from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.worklist.models import WorkItem
 from bridge.worklist.services import work_item_open, work_item_resolve
 
@@ -326,3 +327,47 @@ def outreach_record(
             work_item_resolve(actor=actor, item=work_item, resolution=f"{label}. {note.strip()}".strip())
         _audit(Action.OUTREACH, actor=actor, participant=participant, obj=record, detail={"outcome": outcome})
     return record
+
+
+# Alumni events -----------------------------------------------------------------------------------
+
+
+def alumni_event_create(*, actor: User, program, title: str, starts_at, minutes: int) -> Session:
+    """Put an alumni group or event on the calendar, with every current alumnus on its roster.
+
+    Attendance is then recorded on the session like any other (the roster rows are the expected ones);
+    alumni who opted out are not invited.
+    """
+    if not title.strip():
+        raise ValidationError({"title": "Name the event."})
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "An event is planned for a time still to come."})
+    if not 15 <= minutes <= 480:
+        raise ValidationError({"minutes": "Between 15 minutes and 8 hours."})
+    with transaction.atomic():
+        session = Session(
+            program=program,
+            kind=SessionKind.ALUMNI,
+            title=title.strip(),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            staff=actor,
+        )
+        session.full_clean()
+        session.save()
+        invited = list(
+            Participant.objects.filter(
+                program=program,
+                alumni_enrollments__opted_out_at__isnull=True,
+                alumni_enrollments__isnull=False,
+            ).distinct()
+        )
+        Attendance.objects.bulk_create(Attendance(session=session, participant=p) for p in invited)
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            object_type="session",
+            object_id=str(session.pk),
+            detail={"kind": SessionKind.ALUMNI, "invited": len(invited)},
+        )
+    return session

@@ -273,3 +273,12 @@ class SettingsForm(forms.Form):
         if not days or days[0] < 1 or days[-1] > 730 or len(days) > 12:
             raise forms.ValidationError("Give 1 to 12 days between 1 and 730.")
         return days
+
+
+class AlumniEventForm(forms.Form):
+    title = forms.CharField(max_length=160, initial="Alumni night")
+    day = forms.DateField(widget=DATE)
+    start = forms.TimeField(
+        label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00"
+    )
+    minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=90)

@@ -1,4 +1,4 @@
-"""Main navigation: the aftercare outcomes report for directors."""
+"""Main navigation: alumni events for peer support and directors; the outcomes report for directors."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from bridge.core.panels import Link
 
 
 def nav_items(request) -> list:
-    if Role.DIRECTOR in request.user.role_names():
-        return [Link("Outcomes", reverse("aftercare:outcomes"), order=70)]
-    return []
+    roles = request.user.role_names()
+    items = []
+    if roles & {Role.PEER, Role.DIRECTOR}:
+        items.append(Link("Alumni events", reverse("aftercare:alumni_events"), order=65))
+    if Role.DIRECTOR in roles:
+        items.append(Link("Outcomes", reverse("aftercare:outcomes"), order=70))
+    return items

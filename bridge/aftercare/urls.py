@@ -28,6 +28,7 @@ urlpatterns = [
     path("aftercare/outcomes/", views.outcomes_report, name="outcomes"),
     path("aftercare/outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
     path("aftercare/settings/", views.aftercare_settings, name="settings"),
+    path("aftercare/alumni-events/", views.alumni_events, name="alumni_events"),
     # Public, authenticated by the private token in the URL (only its hash is stored).
     path("my-plan/<str:token>/", public_views.public_plan, name="public_plan"),
     path("check-in/<str:token>/", public_views.public_checkin, name="public_checkin"),

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import uuid
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +25,7 @@ from bridge.accounts.models import Role
 from bridge.aftercare import followup, outcomes, queries, services, stepping
 from bridge.aftercare.forms import (
     AddendumForm,
+    AlumniEventForm,
     AlumniForm,
     CheckInForm,
     DischargeForm,
@@ -50,7 +53,7 @@ from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
-from bridge.scheduling.models import Attendance, GroupSeries, SessionKind
+from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind
 from bridge.worklist.models import WorkItem
 
 
@@ -510,5 +513,52 @@ def aftercare_settings(request):
         request,
         "aftercare/settings.html",
         {"form": form, "program": program},
+        status=400 if form.errors else 200,
+    )
+
+
+def _peer_programs(request) -> list:
+    programs = list(request.user.programs_with_role(Role.PEER, Role.DIRECTOR))
+    if not programs:
+        raise PermissionDenied("Alumni events are run by peer support and directors.")
+    return programs
+
+
+def alumni_events(request):
+    """Alumni groups and events of the programs the user runs as peer or director: plan one, see turnout."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    programs = _peer_programs(request)
+    program = Program.objects.filter(pk__in=programs).order_by("name").first()
+    form = AlumniEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = timezone.make_aware(datetime.combine(data["day"], data["start"]), program.tz)
+        try:
+            followup.alumni_event_create(
+                actor=request.user,
+                program=program,
+                title=data["title"],
+                starts_at=starts_at,
+                minutes=data["minutes"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Event on the calendar; current alumni are invited.")
+            return redirect("aftercare:alumni_events")
+    events = (
+        Session.objects.filter(program_id__in=programs, kind=SessionKind.ALUMNI)
+        .annotate(
+            invited=Count("attendance"),
+            came=Count("attendance", filter=Q(attendance__status__in=Attendance.ATTENDED)),
+        )
+        .select_related("staff")
+        .order_by("-starts_at")[:24]
+    )
+    return render(
+        request,
+        "aftercare/alumni_events.html",
+        {"form": form, "events": events, "program": program, "now": timezone.now()},
         status=400 if form.errors else 200,
     )

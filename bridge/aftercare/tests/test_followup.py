@@ -187,3 +187,29 @@ def test_warning_signs_are_named_in_the_outreach_task(discharged, admitted):
     )
     [item] = _outreach(admitted)
     assert item.detail == "PHQ-2 4 (positive screen); housing: without housing."
+
+
+def test_peer_plans_an_alumni_event_and_current_alumni_are_invited(discharged, admitted, login):
+    from django.urls import reverse
+
+    from bridge.scheduling.models import Attendance, Session
+
+    enrollment = _enroll(admitted)
+    client = login(admitted.peer)
+    url = reverse("aftercare:alumni_events")
+    assert client.get(url).status_code == 200
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    past = client.post(url, {"title": "Alumni night", "day": "2020-01-01", "start": "19:00", "minutes": "90"})
+    assert past.status_code == 400 and "still to come" in past.content.decode()
+    assert (
+        client.post(url, {"title": "Alumni night", "day": day, "start": "19:00", "minutes": "90"}).status_code
+        == 302
+    )
+    session = Session.objects.get(kind="alumni")
+    assert list(Attendance.objects.filter(session=session).values_list("participant", flat=True)) == [
+        admitted.alex.pk
+    ]
+    followup.alumni_opt_out(actor=admitted.peer, enrollment=enrollment)
+    client.post(url, {"title": "Picnic", "day": day, "start": "12:00", "minutes": "120"})
+    assert not Attendance.objects.filter(session__title="Picnic").exists()
+    assert login(admitted.therapist_a).get(url).status_code == 403
