@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.aftercare import public_views, views
+from bridge.aftercare import program_views, public_views, views
 
 app_name = "aftercare"
 P = "participants/<uuid:participant_id>/aftercare/"
@@ -25,10 +25,10 @@ urlpatterns = [
     path(P + "alumni/opt-out/", views.alumni_opt_out, name="alumni_opt_out"),
     path(P + "check-ins/<uuid:checkin_id>/", views.checkin_record, name="checkin"),
     path(P + "outreach/<uuid:item_id>/", views.outreach_record, name="outreach"),
-    path("aftercare/outcomes/", views.outcomes_report, name="outcomes"),
-    path("aftercare/outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
-    path("aftercare/settings/", views.aftercare_settings, name="settings"),
-    path("aftercare/alumni-events/", views.alumni_events, name="alumni_events"),
+    path("aftercare/outcomes/", program_views.outcomes_report, name="outcomes"),
+    path("aftercare/outcomes.csv", program_views.outcomes_csv, name="outcomes_csv"),
+    path("aftercare/settings/", program_views.aftercare_settings, name="settings"),
+    path("aftercare/alumni-events/", program_views.alumni_events, name="alumni_events"),
     # Public, authenticated by the private token in the URL (only its hash is stored).
     path("my-plan/<str:token>/", public_views.public_plan, name="public_plan"),
     path("check-in/<str:token>/", public_views.public_checkin, name="public_checkin"),
