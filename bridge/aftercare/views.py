@@ -2,8 +2,9 @@
 `participant_view` (reads audited there, writes audited by the services).
 
 Capabilities: discharge, summary writing, taper and step-up need DOCUMENT; the summary is read with
-CHART; the aftercare plan, alumni enrollment, check-ins and outreach are peer work and need VIEW
-(peer support specialists hold VIEW on the participants they support).
+CHART; the aftercare plan and alumni enrollment need VIEW (peer support specialists hold VIEW on
+the participants they support). Check-in answers and outreach also need the peer support role or
+CHART: front desk sees that a check-in happened, never what was said (`_require_follow_up`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bridge.accounts.models import Role
 from bridge.aftercare import followup, queries, services, stepping
 from bridge.aftercare.forms import (
     AddendumForm,
@@ -39,6 +41,8 @@ from bridge.aftercare.models import (
     TaperPlan,
 )
 from bridge.aftercare.pdf import summary_pdf
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
@@ -48,6 +52,26 @@ from bridge.worklist.models import WorkItem
 
 def _ctx(request, participant, **extra) -> dict:
     return {"participant": participant, "caps": caps_of(request), **extra}
+
+
+def _follows_up(request, participant) -> bool:
+    """Check-in answers and outreach are for peer support and those who read the chart, not front desk."""
+    return Cap.CHART in request.participant_caps or request.user.has_role(Role.PEER, participant.program_id)
+
+
+def _require_follow_up(request, participant) -> None:
+    if _follows_up(request, participant):
+        return
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=request.user,
+        participant=participant,
+        object_type="checkin",
+        object_id=str(participant.pk),
+        outcome=Outcome.DENIED,
+        detail={"view": request.resolver_match.view_name, "needed": "peer support or chart"},
+    )
+    raise PermissionDenied("Check-ins and outreach are for peer support and clinicians.")
 
 
 # The participant's aftercare page ----------------------------------------------------------------
@@ -80,6 +104,7 @@ def _hub(request, participant, status=200, **forms):
         or AlumniForm(initial={"enrolled_on": timezone.localdate(), "contact_consent": True}),
         opt_out_form=forms.get("opt_out_form") or OptOutForm(),
         outreach_form=forms.get("outreach_form") or OutreachForm(),
+        follows_up=_follows_up(request, participant),
         today=timezone.localdate(),
     )
     return render(request, "aftercare/hub.html", context, status=status)
@@ -389,6 +414,7 @@ def checkin_record(request, participant, checkin_id):
     checkin = CheckIn.objects.filter(participant=participant, pk=checkin_id).first()
     if checkin is None:
         raise Http404("No such check-in.")
+    _require_follow_up(request, participant)
     if checkin.status not in (CheckIn.Status.PENDING, CheckIn.Status.MISSED):
         return render(request, "aftercare/checkin_done.html", _ctx(request, participant, checkin=checkin))
     form = CheckInForm(request.POST or None)
@@ -411,6 +437,7 @@ def outreach_record(request, participant, item_id):
     item = WorkItem.objects.filter(participant=participant, pk=item_id, kind=followup.OUTREACH).first()
     if item is None:
         raise Http404("No such outreach item.")
+    _require_follow_up(request, participant)
     form = OutreachForm(request.POST)
     if form.is_valid():
         followup.outreach_record(

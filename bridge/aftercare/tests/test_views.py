@@ -234,3 +234,28 @@ def test_participant_page_shows_the_next_checkin_after_discharge(discharged, adm
     html = login(admitted.peer).get(reverse("participants:detail", args=[admitted.alex.pk])).content.decode()
     assert "Next check-in: day 7" in html
     assert reverse("aftercare:hub", args=[admitted.alex.pk]) in html
+
+
+def test_front_desk_sees_checkin_dates_not_answers_and_cannot_record_them(discharged, admitted, login):
+    checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    followup.checkin_record(
+        actor=admitted.peer,
+        checkin=checkin,
+        method="phone",
+        any_use=True,
+        cravings=9,
+        meetings_attended=0,
+        housing="stable",
+        work="working",
+        phq2_interest=0,
+        phq2_mood=0,
+    )
+    client = login(admitted.frontdesk)
+    html = client.get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
+    assert "Completed" in html and "cravings 9/10" not in html
+    later = CheckIn.objects.filter(discharge=discharged, status="pending").first()
+    response = client.get(reverse("aftercare:checkin", args=[admitted.alex.pk, later.pk]))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access_denied", actor=admitted.frontdesk).exists()
+    peer_html = login(admitted.peer).get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
+    assert "cravings 9/10" in peer_html
