@@ -159,12 +159,12 @@ def test_weekly_hours_say_when_attendance_is_not_recorded_or_too_few_people(worl
     assert _signals(world.program)["weekly_hours"].status == m.Status.SUPPRESSED
 
 
-def test_signals_without_a_source_yet_say_so(world):
-    signals = _signals(world.program)
-    for key in ("followup_7d",):
-        assert signals[key].status == m.Status.NOT_MEASURED and signals[key].detail.startswith(
-            "Not measured yet"
-        )
+def test_placeholders_say_their_source_is_not_recorded_yet(world):
+    ctx = quality.MeasureContext(world.program, TODAY)
+    for measure in quality.measures():
+        if measure.key in ("moud_180", "followup_7d"):
+            figure = measure.compute(ctx)
+            assert figure.status == m.Status.NOT_MEASURED and figure.detail.startswith("Not measured yet")
 
 
 def test_another_app_plugs_in_its_own_figure(world, monkeypatch):
@@ -195,7 +195,8 @@ def test_the_program_page_explains_each_measure_and_hides_small_groups(client, l
     html = client.get(f"/find/{listed.program.pk}/").content.decode()
     assert "How it is measured" in html and quality.RETENTION_METHOD.format(days=30)[:60] in html
     assert "Not shown" in html and "Fewer than 11 people" in html
-    assert "Not measured yet" in html
+    # Every signal now has a source in Bridge; with no one to count, the page says so.
+    assert "Not measured yet" not in html and "No one to count in this period." in html
 
 
 def test_the_level_floor_table_follows_the_product_rules():
