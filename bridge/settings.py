@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bridge.notify",
     "bridge.measures",
     "bridge.aftercare",
+    "bridge.fhir",
     "bridge.api",
     "bridge.demo",
 ]
@@ -267,6 +268,8 @@ BRIDGE_REMINDER_HOURS = env_int("BRIDGE_REMINDER_HOURS", 24)
 BRIDGE_SMS_SENDER = env_str("BRIDGE_SMS_SENDER", "bridge.notify.sms.ConsoleSmsSender")
 BRIDGE_DEMO = env_bool("BRIDGE_DEMO", not PRODUCTION)
 BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
+# FHIR Bulk Data export: where the worker writes NDJSON files (served only to the token that asked).
+BRIDGE_EXPORT_DIR = env_str("BRIDGE_EXPORT_DIR", str(VAR_DIR / "exports"))
 # Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,
 # per client address ("count/period", period s, min, hour or day), on the Django cache.
 BRIDGE_PUBLIC_API_RATE = env_str("BRIDGE_PUBLIC_API_RATE", "60/min")

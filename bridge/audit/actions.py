@@ -47,6 +47,10 @@ class Action(enum.StrEnum):
     OUTREACH = "outreach"  # the outcome of outreach after a missed check-in or a warning sign
     OPT_OUT = "opt_out"  # an alumnus stops contact
     LINK_REVOKE = "link_revoke"  # a private link (aftercare plan, check-in) stops working
+    # API tokens and the FHIR API
+    TOKEN_CREATED = "token_created"  # noqa: S105 (an action name)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    EXPORT_CANCELLED = "export_cancelled"
 
 
 class Outcome(enum.StrEnum):

@@ -155,13 +155,17 @@ def capabilities(
     return frozenset(caps)
 
 
-def visible(qs: QuerySet[Participant], user) -> QuerySet[Participant]:
-    """Filter `qs` to the participants `user` may see (the list form of `capabilities`)."""
+def visible(qs: QuerySet[Participant], user, cap: Cap = Cap.VIEW) -> QuerySet[Participant]:
+    """Filter `qs` to the participants `user` may see and holds `cap` on (the list form of `capabilities`).
+
+    `cap=Cap.CHART` gives the participants whose clinical record the user may read (the FHIR API's
+    clinical resources use it); the default is the ordinary "may see" rule.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     rule = Q(pk__in=[])
     for role, (statuses, granted) in PROGRAM_WIDE.items():
-        if Cap.VIEW not in granted:
+        if Cap.VIEW not in granted or cap not in granted:
             continue
         programs = user.programs_with_role(role)
         if programs:
@@ -169,11 +173,13 @@ def visible(qs: QuerySet[Participant], user) -> QuerySet[Participant]:
             if statuses is not None:
                 clause &= Q(status__in=statuses)
             rule |= clause
-    team_programs = user.programs_with_role(*[r for r, caps in CARE_TEAM.items() if Cap.VIEW in caps])
+    team_programs = user.programs_with_role(
+        *[r for r, caps in CARE_TEAM.items() if Cap.VIEW in caps and cap in caps]
+    )
     if team_programs:
         on_team = _active_membership(user).filter(participant=OuterRef("pk"))
         rule |= Q(program_id__in=team_programs) & Q(Exists(on_team))
-    emergency_programs = user.programs_with_role(*BREAK_GLASS_ROLES)
+    emergency_programs = user.programs_with_role(*BREAK_GLASS_ROLES) if cap in BREAK_GLASS_CAPS else set()
     if emergency_programs:
         granted = _active_grants(user).filter(participant=OuterRef("pk"))
         rule |= Q(program_id__in=emergency_programs) & Q(Exists(granted))

@@ -121,3 +121,39 @@ def decide(
         },
     )
     return decision
+
+
+def permitted_participants(
+    *, recipient: Recipient, purpose: str, data_class: str, program_id, on: date
+) -> dict[str, str]:
+    """Which participants of a program may have `data_class` released to `recipient` for `purpose`.
+
+    The list form of `decide()` for machine clients (the FHIR API and Bulk Data export): the same pure
+    rules, weighed over every consent of the program at once, answering {participant id: consent id}.
+    It writes nothing; the caller audits each release it makes. A recipient of another program is
+    never covered, exactly as in `decide()`.
+    """
+    if recipient.program_id != program_id:
+        return {}
+    by_participant: dict[str, list[rules.ConsentTerms]] = {}
+    consents = (
+        Consent.objects.filter(program_id=program_id, status=Consent.Status.ACTIVE)
+        .prefetch_related("recipients")
+        .order_by("participant_id")
+    )
+    for consent in consents:
+        by_participant.setdefault(str(consent.participant_id), []).append(consent.terms())
+    ask = rules.Ask(
+        recipient_id=str(recipient.pk),
+        recipient_kind=recipient.kind,
+        recipient_name=recipient.name,
+        purpose=purpose,
+        data_classes=frozenset({data_class}),
+        on=on,
+    )
+    permitted: dict[str, str] = {}
+    for participant_id, terms in by_participant.items():
+        evaluation = rules.evaluate(terms, ask)
+        if evaluation.permit and evaluation.consent_id is not None:
+            permitted[participant_id] = evaluation.consent_id
+    return permitted

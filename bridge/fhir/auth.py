@@ -1,0 +1,119 @@
+"""Who is calling the FHIR API: a bearer token, and what it may see.
+
+A `user/` token acts with exactly its staff member's access (participants/access.py: `visible` with
+the capability the resource needs), so the API shows what the screens show. A `system/` token is an
+outside client of its program: it sees a participant's data of a given kind only while a consent
+permits releasing that kind to the token's recipient for the token's purpose (privacy/policy.py).
+Both rules run on every read, search and export; denied and missing look alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
+from bridge.fhir import scopes as scope_rules
+from bridge.fhir.models import ApiToken
+from bridge.fhir.outcome import FhirError
+from bridge.fhir.services import hash_token, token_touch
+from bridge.participants.access import Cap, visible
+from bridge.participants.models import Participant
+
+
+@dataclass
+class Principal:
+    token: ApiToken
+    scopes: list[scope_rules.Scope]
+    _consents: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def is_system(self) -> bool:
+        return self.token.kind == ApiToken.Kind.SYSTEM
+
+    @property
+    def user(self):
+        return self.token.user
+
+    def audit_actor(self) -> dict[str, Any]:
+        if self.is_system:
+            return {"actor": None, "actor_label": f"token:{self.token.prefix}"}
+        return {"actor": self.token.user}
+
+    def program_ids(self) -> set:
+        if self.is_system:
+            return {self.token.program_id}
+        return self.token.user.program_ids()
+
+    def require(self, resource: str, *, search: bool) -> None:
+        if not scope_rules.allows(self.scopes, resource, search=search):
+            raise FhirError(403, f"This token's scopes ({self.token.scopes}) do not cover {resource}.")
+
+    def consents_for(self, data_class: str) -> dict[str, str]:
+        """System tokens: {participant id: consent id} for those whose consent releases `data_class`."""
+        from bridge.privacy.policy import permitted_participants
+
+        if data_class not in self._consents:
+            program = self.token.program
+            self._consents[data_class] = permitted_participants(
+                recipient=self.token.recipient,
+                purpose=self.token.purpose,
+                data_class=data_class,
+                program_id=program.pk,
+                on=timezone.localdate(timezone=program.tz),
+            )
+        return self._consents[data_class]
+
+    def participant_ids(self, data_class: str, cap: Cap) -> set:
+        if self.is_system:
+            return set(self.consents_for(data_class))
+        return set(visible(Participant.objects.all(), self.token.user, cap).values_list("pk", flat=True))
+
+    def consent_ids(self) -> set[str]:
+        """System tokens: the consents that release some kind of information to this client today."""
+        from bridge.privacy.vocab import GENERAL_CLASSES
+
+        return {cid for dc in GENERAL_CLASSES for cid in self.consents_for(dc).values()}
+
+    def participant_filter(self, data_class: str, cap: Cap):
+        """For `participant_id__in`: the participants whose data of this kind this caller may see."""
+        if self.is_system:
+            return list(self.consents_for(data_class))
+        return visible(Participant.objects.all(), self.token.user, cap).values("pk")
+
+
+def _deny(reason: str, token: ApiToken | None = None) -> FhirError:
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=None,
+        actor_label=f"token:{token.prefix}" if token else "anonymous",
+        object_type="api_token",
+        object_id=str(token.pk) if token else "",
+        outcome=Outcome.DENIED,
+        detail={"reason": reason},
+    )
+    return FhirError(401, "Send a valid, unrevoked API token: Authorization: Bearer <token>.")
+
+
+def authenticate(request: HttpRequest) -> Principal:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise FhirError(401, "Send an API token: Authorization: Bearer <token>.")
+    token = (
+        ApiToken.objects.select_related("user", "program", "recipient")
+        .filter(token_hash=hash_token(secret.strip()))
+        .first()
+    )
+    if token is None:
+        raise _deny("unknown token")
+    if not token.is_usable_at(timezone.now()):
+        raise _deny(token.status, token)
+    if token.user is not None and not token.user.is_active:
+        raise _deny("user deactivated", token)
+    token_touch(token=token)
+    return Principal(token, scope_rules.parse(token.scopes))

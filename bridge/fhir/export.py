@@ -1,0 +1,120 @@
+"""Bulk Data export: what the worker does for one `$export` job. Streams rows to NDJSON files.
+
+Rows are read with `iterator()` in batches and written line by line, so memory stays flat however many
+resources there are (bench/export.py measures it). Access is exactly the API's (access.py), evaluated
+for the token that asked, when the worker runs. Each participant whose data went into the files gets
+one audit event per resource type (a disclosure, naming the consent, for a system client).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.fhir import scopes as scope_rules
+from bridge.fhir.access import rows_for
+from bridge.fhir.auth import Principal
+from bridge.fhir.models import ExportFile, ExportJob
+from bridge.fhir.registry import TYPES
+from bridge.participants.models import Participant
+
+BATCH = 500
+
+
+def export_dir(job: ExportJob) -> Path:
+    return Path(settings.BRIDGE_EXPORT_DIR) / str(job.pk)
+
+
+def _cancelled(job: ExportJob) -> bool:
+    return ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.CANCELLED).exists()
+
+
+def run(job_id: str) -> str:
+    from bridge.fhir.views import resource_of
+
+    job = ExportJob.objects.select_related("token__user", "token__program", "token__recipient").get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return job.status
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    principal = Principal(job.token, scope_rules.parse(job.token.scopes))
+    members: set | None = None
+    if job.level == ExportJob.Level.GROUP:
+        from bridge.scheduling.models import SeriesMembership
+
+        members = set(
+            SeriesMembership.objects.filter(series_id=job.group_id)
+            .exclude(status="waitlisted")
+            .values_list("participant_id", flat=True)
+        )
+    folder = export_dir(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        for name in job.types:
+            rtype = TYPES[name]
+            path = folder / f"{name}.ndjson"
+            count = 0
+            disclosed: dict[str, int] = {}
+            with path.open("w", encoding="utf-8") as out:
+                for source in rtype.sources:
+                    qs = rows_for(principal, rtype, source)
+                    if members is not None and source.participant is not None:
+                        qs = qs.filter(fhir_participant__in=members)
+                    if job.since is not None:
+                        qs = qs.filter(fhir_updated__gte=job.since)
+                    for row in qs.iterator(chunk_size=BATCH):
+                        out.write(
+                            json.dumps(resource_of(row, rtype, source, principal), separators=(",", ":"))
+                        )
+                        out.write("\n")
+                        count += 1
+                        if row.fhir_participant is not None:
+                            key = str(row.fhir_participant)
+                            disclosed[key] = disclosed.get(key, 0) + 1
+                        if count % BATCH == 0:
+                            if _cancelled(job):
+                                return ExportJob.Status.CANCELLED
+                            ExportJob.objects.filter(pk=job.pk).update(
+                                progress=f"{name}: {count} resources written"
+                            )
+            if count:
+                ExportFile.objects.create(job=job, resource_type=name, path=str(path), count=count)
+            else:
+                path.unlink(missing_ok=True)
+            written += count
+            for participant_id, n in disclosed.items():
+                detail = {"token": str(job.token_id), "export": str(job.pk), "count": n}
+                if principal.is_system:
+                    detail |= {
+                        "recipient": str(job.token.recipient_id),
+                        "purpose": job.token.purpose,
+                        "consent": principal.consents_for(rtype.data_class or "").get(participant_id),
+                    }
+                audit_record(
+                    action=Action.DISCLOSE if principal.is_system else Action.EXPORT,
+                    participant=Participant(pk=participant_id),
+                    object_type=f"fhir:{name}",
+                    object_id=str(job.pk),
+                    detail=detail,
+                    **principal.audit_actor(),
+                )
+            if _cancelled(job):
+                return ExportJob.Status.CANCELLED
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+        status=ExportJob.Status.DONE, progress=f"{written} resources", finished_at=timezone.now()
+    )
+    return ExportJob.Status.DONE

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import forms
+
+from bridge.accounts.models import User
+from bridge.privacy.models import Recipient
+from bridge.privacy.vocab import Purpose
+
+
+class TokenForm(forms.Form):
+    """Issue a token: for a staff member (user/ scopes) or for a recipient's system (system/ scopes)."""
+
+    name = forms.CharField(max_length=120, help_text="What it is for, e.g. 'County HIE nightly export'.")
+    scopes = forms.CharField(
+        max_length=500,
+        initial="system/*.read",
+        help_text="Space-separated, e.g. system/*.read, system/Patient.read, user/*.read (read-only).",
+    )
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, help_text="For user/ scopes: who the token acts as."
+    )
+    recipient = forms.ModelChoiceField(
+        queryset=Recipient.objects.none(),
+        required=False,
+        help_text="For system/ scopes: the client; it receives only what consents release to it.",
+    )
+    purpose = forms.ChoiceField(
+        choices=[("", "—"), *Purpose.choices], required=False, help_text="For system/ scopes."
+    )
+
+    def __init__(self, *args, programs: set, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            roles__program_id__in=programs, is_active=True
+        ).distinct()
+        self.fields["recipient"].queryset = Recipient.objects.filter(program_id__in=programs, is_active=True)

@@ -1,0 +1,139 @@
+"""API tokens for machines, and Bulk Data export jobs with their NDJSON files."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ApiToken(models.Model):
+    """A bearer token a program issued to a machine: for one staff member, or for an outside client.
+
+    Only a SHA-256 hash of the secret is kept (the secret is shown once, at creation). A `user` token
+    acts with exactly its staff member's access; a `system` token acts for its program as the
+    `recipient` it was issued to, for `purpose`, so every release through it passes that program's
+    consent gate. Revoked, never deleted: the audit log keeps pointing at it.
+    """
+
+    class Kind(models.TextChoices):
+        USER = "user", "Staff member"
+        SYSTEM = "system", "System client"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120, help_text="What it is for, e.g. 'County HIE nightly export'")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    recipient = models.ForeignKey(
+        "privacy.Recipient", null=True, blank=True, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    purpose = models.CharField(max_length=20, blank=True)
+    scopes = models.CharField(max_length=500)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it in lists")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="user") & Q(user__isnull=False) & Q(recipient__isnull=True))
+                | (
+                    Q(kind="system")
+                    & Q(user__isnull=True)
+                    & Q(program__isnull=False)
+                    & Q(recipient__isnull=False)
+                    & ~Q(purpose="")
+                ),
+                name="api_token_kind_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | Q(revoked_by__isnull=False)
+                | Q(created_by__isnull=True),
+                name="api_token_revocation_says_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable_at(self, moment) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class ExportJob(models.Model):
+    """One Bulk Data `$export` request: what was asked, by which token, and how far the worker got."""
+
+    class Level(models.TextChoices):
+        SYSTEM = "system", "System"
+        PATIENT = "patient", "All patients"
+        GROUP = "group", "One group"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="exports")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    group_id = models.CharField(max_length=64, blank=True)
+    types = models.JSONField(default=list)
+    since = models.DateTimeField(null=True, blank=True)
+    request_url = models.CharField(max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    transaction_time = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.status})"
+
+
+class ExportFile(models.Model):
+    """One NDJSON file of an export: a resource type's lines, written to disk by the worker."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.ForeignKey(ExportJob, on_delete=models.PROTECT, related_name="files")
+    resource_type = models.CharField(max_length=40)
+    path = models.CharField(max_length=500)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["resource_type"]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}: {self.count}"

@@ -1,0 +1,371 @@
+"""The resource types this server offers, each written once: rows, access, search parameters, mapping.
+
+A type has one or more sources (Observation has drug-screen results and instrument totals). Every
+source is a queryset annotated with `fhir_participant` (whose data it is; None for a program's own
+resources such as Organization), `fhir_program` and `fhir_updated` (meta.lastUpdated), so the views
+and the export task treat every type alike. The CapabilityStatement is generated from this table,
+so it lists exactly what is implemented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.fields import UUIDField
+
+from bridge.fhir import mapping
+from bridge.participants.access import Cap
+from bridge.privacy.vocab import DataClass
+
+COMMON_PARAMS = ("_id", "_lastUpdated", "_count")
+
+
+@dataclass(frozen=True)
+class Source:
+    rows: Callable[[], QuerySet]
+    to_fhir: Callable[[Any, Any], dict[str, Any]]  # (row, principal) -> resource
+    participant: str | None  # path to the participant's id; None for the program's own resources
+    program: str  # path to the program's id
+    updated: str  # path to when the row last changed
+    date: str | None = None
+    date_is_datetime: bool = False
+    code: str | None = None
+    status: dict[str, Q] = field(default_factory=dict)  # FHIR status -> filter
+    order: tuple[str, ...] = ("pk",)
+
+    def queryset(self) -> QuerySet:
+        qs = self.rows()
+        if self.participant is None:
+            # A program's own resource; `program` may cross a many-valued relation (staff roles), so it
+            # is only filtered on, never annotated (that would repeat the row once per program).
+            return qs.annotate(
+                fhir_participant=Value(None, output_field=UUIDField()),
+                fhir_program=Value(None, output_field=UUIDField()),
+                fhir_updated=F(self.updated),
+            ).order_by(*self.order)
+        return qs.annotate(
+            fhir_participant=F(self.participant), fhir_program=F(self.program), fhir_updated=F(self.updated)
+        ).order_by(*self.order)
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str
+    sources: tuple[Source, ...]
+    data_class: str | None  # the Part 2 data class it releases; None: not participant data
+    cap: Cap = Cap.CHART
+    params: tuple[str, ...] = ()  # search parameters beyond COMMON_PARAMS
+    description: str = ""
+
+    @property
+    def is_participant_data(self) -> bool:
+        return self.data_class is not None
+
+
+def _patient_rows():
+    from bridge.participants.models import Participant
+
+    return Participant.objects.all()
+
+
+def _episode_rows():
+    from bridge.participants.models import EpisodeOfCare
+
+    return EpisodeOfCare.objects.prefetch_related("level_changes")
+
+
+def _condition_rows():
+    from bridge.clinical.models import Problem
+
+    # The problems of each plan's version in force, once it is signed: drafts are not the record yet.
+    return Problem.objects.filter(
+        version__signed_at__isnull=False, version__plan__current_version=F("version")
+    ).select_related("version__plan")
+
+
+def _medication_request_rows():
+    from bridge.clinical.models import MedicationOrder
+
+    return MedicationOrder.objects.prefetch_related("dose_changes")
+
+
+def _administration_rows():
+    from bridge.clinical.models.meds import Administration
+
+    return Administration.objects.select_related("order")
+
+
+def _screen_result_rows():
+    from bridge.clinical.models.screens import DrugScreenResult
+
+    return DrugScreenResult.objects.select_related("screen")
+
+
+def _instrument_rows():
+    from bridge.intake.models import InstrumentAdministration
+
+    return InstrumentAdministration.objects.all()
+
+
+def _instrument_observation(admin, principal) -> dict[str, Any]:
+    from bridge import instruments
+
+    return mapping.instrument_observation(admin, instruments.get(admin.instrument))
+
+
+def _consent_rows():
+    from bridge.privacy.models import Consent
+
+    return Consent.objects.select_related("program").prefetch_related("recipients")
+
+
+def _organization_rows():
+    from bridge.programs.models import Program
+
+    return Program.objects.select_related("organization")
+
+
+def _practitioner_rows():
+    from bridge.accounts.models import User
+
+    # One row per staff member and program they work in; `_id` reads a staff member whatever the program.
+    return User.objects.filter(roles__isnull=False).distinct()
+
+
+def _group_rows():
+    from bridge.scheduling.models import GroupSeries, SeriesMembership
+
+    return GroupSeries.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=SeriesMembership.objects.exclude(status="waitlisted").order_by("requested_at"),
+            to_attr="fhir_members",
+        )
+    )
+
+
+def _group(series, principal) -> dict[str, Any]:
+    # Membership of a group at an SUD program is itself Part 2 data: list only the members this caller
+    # may see attendance data of.
+    allowed = {str(p) for p in principal.participant_ids(DataClass.ATTENDANCE, Cap.VIEW)}
+    return mapping.group(series, [m for m in series.fhir_members if str(m.participant_id) in allowed])
+
+
+PATIENT_PARAMS = ("patient", "subject")
+
+TYPES: dict[str, ResourceType] = {
+    t.name: t
+    for t in (
+        ResourceType(
+            "Patient",
+            (
+                Source(
+                    _patient_rows,
+                    lambda p, _: mapping.patient(p),
+                    participant="pk",
+                    program="program_id",
+                    updated="updated_at",
+                    status={
+                        "active": Q(status__in=["prospect", "screening", "active", "step_down"]),
+                        "inactive": Q(status__in=["discharged", "alumni", "referred"]),
+                    },
+                    order=("last_name", "first_name", "pk"),
+                ),
+            ),
+            DataClass.DEMOGRAPHICS,
+            cap=Cap.VIEW,
+            params=("status",),
+            description="Participants. `status` is active (in care or being screened) or inactive.",
+        ),
+        ResourceType(
+            "EpisodeOfCare",
+            (
+                Source(
+                    _episode_rows,
+                    lambda e, _: mapping.episode_of_care(e),
+                    participant="participant_id",
+                    program="program_id",
+                    updated="created_at",
+                    date="admitted_on",
+                    status={"active": Q(status="active"), "finished": Q(status="finished")},
+                    order=("admitted_on", "pk"),
+                ),
+            ),
+            DataClass.EPISODES,
+            cap=Cap.VIEW,
+            params=("patient", "date", "status"),
+        ),
+        ResourceType(
+            "Condition",
+            (
+                Source(
+                    _condition_rows,
+                    lambda c, _: mapping.condition(c),
+                    participant="version__plan__participant_id",
+                    program="version__plan__participant__program_id",
+                    updated="version__signed_at",
+                    date="version__signed_at",
+                    date_is_datetime=True,
+                    code="code",
+                    order=("version__signed_at", "position", "pk"),
+                ),
+            ),
+            DataClass.DIAGNOSES,
+            params=(*PATIENT_PARAMS, "date", "code"),
+            description="Problems (ICD-10-CM) of the signed treatment plan in force.",
+        ),
+        ResourceType(
+            "MedicationRequest",
+            (
+                Source(
+                    _medication_request_rows,
+                    lambda o, _: mapping.medication_request(o),
+                    participant="participant_id",
+                    program="participant__program_id",
+                    updated="created_at",
+                    date="start_on",
+                    code="drug",
+                    status={"active": Q(stop_on__isnull=True), "stopped": Q(stop_on__isnull=False)},
+                    order=("start_on", "pk"),
+                ),
+            ),
+            DataClass.MEDICATIONS,
+            params=(*PATIENT_PARAMS, "date", "code", "status"),
+            description="Medication orders (MOUD/MAT).",
+        ),
+        ResourceType(
+            "MedicationAdministration",
+            (
+                Source(
+                    _administration_rows,
+                    lambda a, _: mapping.medication_administration(a),
+                    participant="participant_id",
+                    program="participant__program_id",
+                    updated="recorded_at",
+                    date="given_at",
+                    date_is_datetime=True,
+                    code="order__drug",
+                    status={
+                        "completed": Q(error_at__isnull=True),
+                        "entered-in-error": Q(error_at__isnull=False),
+                    },
+                    order=("given_at", "pk"),
+                ),
+            ),
+            DataClass.MEDICATIONS,
+            params=(*PATIENT_PARAMS, "date", "code", "status"),
+            description="Doses given in clinic (injections).",
+        ),
+        ResourceType(
+            "Observation",
+            (
+                Source(
+                    _screen_result_rows,
+                    lambda r, _: mapping.drug_screen_observation(r),
+                    participant="screen__participant_id",
+                    program="screen__participant__program_id",
+                    updated="screen__recorded_at",
+                    date="screen__collected_on",
+                    code="substance",
+                    status={
+                        "final": Q(screen__error_at__isnull=True),
+                        "entered-in-error": Q(screen__error_at__isnull=False),
+                    },
+                    order=("screen__collected_on", "substance", "pk"),
+                ),
+                Source(
+                    _instrument_rows,
+                    _instrument_observation,
+                    participant="participant_id",
+                    program="participant__program_id",
+                    updated="administered_at",
+                    date="administered_at",
+                    date_is_datetime=True,
+                    code="instrument",
+                    status={"final": Q()},
+                    order=("administered_at", "pk"),
+                ),
+            ),
+            DataClass.DRUG_SCREENS,
+            params=(*PATIENT_PARAMS, "date", "code", "status"),
+            description=(
+                "Drug-screen results (one per substance) and instrument total scores (LOINC where the "
+                "instrument has a total code). Instrument totals are released under the assessments class."
+            ),
+        ),
+        ResourceType(
+            "Consent",
+            (
+                Source(
+                    _consent_rows,
+                    lambda c, _: mapping.consent(c),
+                    participant="participant_id",
+                    program="program_id",
+                    updated="recorded_at",
+                    date="signed_on",
+                    status={
+                        "active": Q(status="active"),
+                        "inactive": ~Q(status="active"),
+                    },
+                    order=("signed_on", "pk"),
+                ),
+            ),
+            # A client sees the consents that name it (below); staff see the consents on the chart.
+            DataClass.DEMOGRAPHICS,
+            cap=Cap.VIEW,
+            params=("patient", "date", "status"),
+            description="Part 2 consents. A system client sees only the consents that release to it.",
+        ),
+        ResourceType(
+            "Organization",
+            (Source(_organization_rows, lambda p, _: mapping.organization(p), None, "pk", "created_at"),),
+            None,
+            description="Programs (sites).",
+        ),
+        ResourceType(
+            "Practitioner",
+            (
+                Source(
+                    _practitioner_rows,
+                    lambda u, _: mapping.practitioner(u),
+                    None,
+                    "roles__program_id",
+                    "date_joined",
+                    order=("last_name", "first_name", "pk"),
+                ),
+            ),
+            None,
+            description="Staff members.",
+        ),
+        ResourceType(
+            "Group",
+            (Source(_group_rows, _group, None, "program_id", "program__created_at", order=("name", "pk")),),
+            None,
+            description="Group series with the members the caller may see.",
+        ),
+    )
+}
+
+# Which data class each Observation source releases (the drug screens' and the instruments').
+SOURCE_DATA_CLASS: dict[int, str] = {id(TYPES["Observation"].sources[1]): DataClass.ASSESSMENTS}
+
+
+def source_data_class(rtype: ResourceType, source: Source) -> str | None:
+    return SOURCE_DATA_CLASS.get(id(source), rtype.data_class)
+
+
+NOT_YET = (
+    "PractitionerRole",
+    "Location",
+    "HealthcareService",
+    "CarePlan",
+    "Goal",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "Appointment",
+    "Encounter",
+    "AuditEvent",
+)

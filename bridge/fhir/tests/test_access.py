@@ -1,0 +1,109 @@
+"""Who sees what through the FHIR API: the screens' rule for user tokens, consent for system tokens."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from bridge.audit.models import AuditEvent
+from bridge.privacy import services as privacy_services
+from bridge.privacy.notice import REDISCLOSURE_NOTICE
+
+
+def ids(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {e["resource"]["id"] for e in response.json().get("entry", []) if e["search"]["mode"] == "match"}
+
+
+@pytest.mark.parametrize(
+    ("persona", "patients", "conditions"),
+    [
+        ("director", {"alex", "blair", "casey"}, {"alex", "blair"}),
+        ("therapist_a", {"alex"}, {"alex"}),  # alex's primary clinician only
+        ("therapist_b", {"blair"}, {"blair"}),
+        ("frontdesk", {"alex", "blair", "casey"}, set()),  # sees details, never the chart
+        ("peer", {"alex"}, set()),  # on the team, but not the chart
+        ("intake", {"casey"}, set()),  # prospects only
+        ("auditor", set(), set()),  # the audit log, never a participant
+        ("outsider", {"eli"}, set()),  # another program's director: their own participant only
+    ],
+)
+def test_user_tokens_see_what_the_screens_show(world, chart, fhir, token_for, persona, patients, conditions):
+    secret = token_for(user=world.staff[persona])
+    people = {
+        "alex": world.alex,
+        "blair": world.blair,
+        "casey": world.casey,
+        "eli": world.elsewhere_participant,
+    }
+    assert ids(fhir(secret, "Patient")) == {str(people[n].pk) for n in patients}
+    assert ids(fhir(secret, "Condition")) == {str(chart[n]["problem"].pk) for n in conditions}
+
+
+def test_outsider_reading_a_participant_gets_404_like_a_missing_one(world, chart, fhir, token_for):
+    secret = token_for(user=world.outsider)
+    denied = fhir(secret, f"Patient/{world.alex.pk}")
+    missing = fhir(secret, "Patient/00000000-0000-0000-0000-000000000000")
+    assert denied.status_code == missing.status_code == 404
+    assert denied.json()["issue"][0]["code"] == missing.json()["issue"][0]["code"] == "not-found"
+    assert AuditEvent.objects.filter(action="access_denied", object_type="fhir:Patient").count() == 2
+    screen = chart["alex"]["screen"].results.first()
+    assert fhir(secret, f"Observation/{screen.pk}").status_code == 404
+
+
+def test_system_token_without_any_consent_receives_nothing(world, chart, fhir, token_for, clinic):
+    secret = token_for(recipient=clinic)
+    for name in ("Patient", "Condition", "Observation", "MedicationRequest", "Consent", "EpisodeOfCare"):
+        assert ids(fhir(secret, name)) == set(), name
+    assert fhir(secret, f"Patient/{world.alex.pk}").status_code == 404
+
+
+def test_system_token_receives_what_the_consent_releases_with_the_notice(
+    world, chart, fhir, token_for, clinic, alex_tpo_consent
+):
+    secret = token_for(recipient=clinic)
+    assert ids(fhir(secret, "Patient")) == {str(world.alex.pk)}  # not blair: no consent
+    response = fhir(secret, "Observation")
+    assert ids(response) == {str(r.pk) for r in chart["alex"]["screen"].results.all()}
+    notices = [e for e in response.json()["entry"] if e["search"]["mode"] == "outcome"]
+    assert notices[0]["resource"]["issue"][0]["details"]["text"] == REDISCLOSURE_NOTICE
+    assert ids(fhir(secret, "Consent")) == {str(alex_tpo_consent.pk)}
+    disclosed = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation").get()
+    assert disclosed.participant_id == world.alex.pk
+    assert disclosed.detail["consent"] == str(alex_tpo_consent.pk)
+    assert disclosed.detail["recipient"] == str(clinic.pk)
+
+
+def test_a_recipient_the_consent_does_not_cover_receives_nothing(
+    world, chart, fhir, token_for, employer, alex_tpo_consent
+):
+    secret = token_for(recipient=employer, purpose="employment")
+    assert ids(fhir(secret, "Patient")) == set()
+    assert ids(fhir(secret, "Observation")) == set()
+
+
+def test_the_wrong_purpose_receives_nothing(world, chart, fhir, token_for, clinic, alex_tpo_consent):
+    secret = token_for(recipient=clinic, purpose="HLEGAL")
+    assert ids(fhir(secret, "Patient")) == set()
+
+
+def test_a_revoked_consent_stops_the_release(world, chart, fhir, token_for, clinic, alex_tpo_consent):
+    secret = token_for(recipient=clinic)
+    assert ids(fhir(secret, "Patient")) == {str(world.alex.pk)}
+    privacy_services.consent_revoke(
+        actor=world.director,
+        consent=alex_tpo_consent,
+        received_on=timezone.localdate(timezone=world.program.tz),
+        received_how="letter",
+        note="",
+    )
+    assert ids(fhir(secret, "Patient")) == set()
+
+
+def test_group_lists_only_members_the_caller_may_see(world, chart, fhir, token_for, clinic, alex_tpo_consent):
+    group = chart["group"]
+    members = fhir(token_for(user=world.therapist_a), f"Group/{group.pk}").json()["member"]
+    assert [m["entity"]["reference"] for m in members] == [f"Patient/{world.alex.pk}"]
+    members = fhir(token_for(recipient=clinic), f"Group/{group.pk}").json()["member"]
+    assert [m["entity"]["reference"] for m in members] == [f"Patient/{world.alex.pk}"]
+    assert fhir(token_for(user=world.outsider), f"Group/{group.pk}").status_code == 404

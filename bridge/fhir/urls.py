@@ -1,0 +1,19 @@
+from django.urls import path
+
+from bridge.fhir import export_views, token_views, views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("fhir/metadata", views.metadata, name="metadata"),
+    path("fhir/$export", export_views.export_system, name="export"),
+    path("fhir/Patient/$export", export_views.export_patients, name="export_patients"),
+    path("fhir/Group/<str:group_id>/$export", export_views.export_group, name="export_group"),
+    path("fhir/$export-status/<uuid:job_id>", export_views.export_status, name="export_status"),
+    path("fhir/$export-file/<uuid:file_id>", export_views.export_file, name="export_file"),
+    path("fhir/<str:resource_type>", views.search_type, name="search"),
+    path("fhir/<str:resource_type>/<str:resource_id>", views.read, name="read"),
+    # The director's page for issuing and revoking tokens.
+    path("settings/api-tokens/", token_views.token_list, name="token_list"),
+    path("settings/api-tokens/<uuid:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
+]

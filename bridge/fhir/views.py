@@ -1,0 +1,219 @@
+"""The FHIR R4 REST API at /fhir/: CapabilityStatement, read and search (JSON only).
+
+Every request authenticates with a bearer token (auth.py), is checked against the token's scopes,
+filters rows through access.py (care team or consent) and writes audit events: one per participant
+whose data is returned (read, or disclosure under a consent for system clients) and one for the
+search itself. Errors are OperationOutcomes (outcome.py).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.fhir import search
+from bridge.fhir.access import rows_for
+from bridge.fhir.auth import Principal, authenticate
+from bridge.fhir.capability import capability_statement
+from bridge.fhir.mapping import instant
+from bridge.fhir.outcome import FhirError, error_response, fhir_response
+from bridge.fhir.registry import TYPES, ResourceType
+from bridge.participants.models import Participant
+from bridge.privacy import fhir as privacy_fhir
+from bridge.privacy import labels
+
+
+def fhir_endpoint(*methods: str):
+    """Answer OperationOutcomes for every failure; public to the login middleware (tokens authenticate)."""
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(FhirError(405, f"{request.method} is not supported here."))
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, *args, **kwargs)
+            except FhirError as exc:
+                return error_response(exc)
+
+        wrapper.login_required = False  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/fhir").rstrip("/")
+
+
+def resource_of(row, rtype: ResourceType, source, principal: Principal) -> dict[str, Any]:
+    resource = source.to_fhir(row, principal)
+    meta = resource.setdefault("meta", {})
+    updated = row.fhir_updated
+    meta["lastUpdated"] = instant(updated) if updated else instant(timezone.now())
+    if rtype.is_participant_data:
+        # Part 2: everything about a participant of an SUD program carries the labels and its origin.
+        resource = labels.label_resource(resource, program_id=row.fhir_program)
+    return resource
+
+
+def _type(name: str) -> ResourceType:
+    rtype = TYPES.get(name)
+    if rtype is None:
+        raise FhirError(404, f"This server does not offer {name}; see /fhir/metadata.")
+    return rtype
+
+
+def _audit_disclosed(
+    principal: Principal, rtype: ResourceType, rows: list, action: str, detail: dict
+) -> None:
+    """One event per participant whose data left, naming the consent for a system client."""
+    seen: dict[str, list[str]] = {}
+    for row in rows:
+        if row.fhir_participant is not None:
+            seen.setdefault(str(row.fhir_participant), []).append(str(row.pk))
+    for participant_id, ids in seen.items():
+        extra: dict[str, Any] = {"token": str(principal.token.pk), "ids": ids[:50], **detail}
+        if principal.is_system:
+            extra |= {
+                "recipient": str(principal.token.recipient_id),
+                "purpose": principal.token.purpose,
+                "consent": principal.consents_for(rtype.data_class or "").get(participant_id),
+            }
+        audit_record(
+            action=Action.DISCLOSE if principal.is_system else action,
+            participant=Participant(pk=participant_id),
+            object_type=f"fhir:{rtype.name}",
+            object_id=ids[0] if len(ids) == 1 else "",
+            detail=extra,
+            **principal.audit_actor(),
+        )
+
+
+@fhir_endpoint("GET")
+def metadata(request: HttpRequest) -> HttpResponse:
+    return fhir_response(capability_statement(base_url(request)))
+
+
+@fhir_endpoint("GET")
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    rtype = _type(resource_type)
+    principal = authenticate(request)
+    principal.require(rtype.name, search=False)
+    found = None
+    for source in rtype.sources:
+        qs = rows_for(principal, rtype, source)
+        row = qs.filter(search.source_filter(rtype, source, search.Query(ids=[resource_id])) or []).first()
+        if row is not None:
+            found = (row, source)
+            break
+    if found is None:
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            object_type=f"fhir:{rtype.name}",
+            object_id=resource_id[:80],
+            outcome="denied",
+            detail={"token": str(principal.token.pk), "found": False},
+            **principal.audit_actor(),
+        )
+        raise FhirError(404, f"{rtype.name}/{resource_id} is not here.")
+    row, source = found
+    resource = resource_of(row, rtype, source, principal)
+    if rtype.is_participant_data:
+        _audit_disclosed(principal, rtype, [row], Action.READ, {})
+    else:
+        audit_record(
+            action=Action.READ,
+            object_type=f"fhir:{rtype.name}",
+            object_id=str(row.pk),
+            detail={"token": str(principal.token.pk)},
+            **principal.audit_actor(),
+        )
+    return fhir_response(resource)
+
+
+def page(principal: Principal, rtype: ResourceType, q: search.Query) -> tuple[int, list[tuple[Any, Any]]]:
+    """The total and this page's (row, source) pairs, sources in order (drug screens, then instruments)."""
+    querysets = []
+    for source in rtype.sources:
+        where = search.source_filter(rtype, source, q)
+        if where is None:
+            continue
+        querysets.append((source, rows_for(principal, rtype, source).filter(where)))
+    counts = [(source, qs, qs.count()) for source, qs in querysets]
+    total = sum(c for *_, c in counts)
+    out: list[tuple[Any, Any]] = []
+    skip, want = q.offset, q.count
+    for source, qs, count in counts:
+        if skip >= count:
+            skip -= count
+            continue
+        for row in qs[skip : skip + want - len(out)]:
+            out.append((row, source))
+        skip = 0
+        if len(out) >= want:
+            break
+    return total, out
+
+
+@fhir_endpoint("GET")
+def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
+    rtype = _type(resource_type)
+    principal = authenticate(request)
+    principal.require(rtype.name, search=True)
+    q = search.parse(rtype, request.GET)
+    total, found = page(principal, rtype, q)
+    base = base_url(request)
+
+    def link(offset: int) -> str:
+        params = [(k, v) for k, v in request.GET.lists() if k not in ("_offset", "_count") for v in v]
+        params += [("_count", str(q.count)), ("_offset", str(offset))]
+        return f"{base}/{rtype.name}?{urlencode(params)}"
+
+    links = [{"relation": "self", "url": link(q.offset)}]
+    if q.offset + q.count < total:
+        links.append({"relation": "next", "url": link(q.offset + q.count)})
+    if q.offset > 0:
+        links.append({"relation": "previous", "url": link(max(0, q.offset - q.count))})
+    entries = [
+        {
+            "fullUrl": f"{base}/{rtype.name}/{row.pk}",
+            "resource": resource_of(row, rtype, source, principal),
+            "search": {"mode": "match"},
+        }
+        for row, source in found
+    ]
+    if principal.is_system and rtype.is_participant_data and entries:
+        # 42 CFR 2.32: a disclosure under consent carries the redisclosure notice.
+        entries.append(
+            {"resource": privacy_fhir.notice("redisclosure-notice"), "search": {"mode": "outcome"}}
+        )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "meta": {"lastUpdated": instant(timezone.now())},
+        "total": total,
+        "link": links,
+        "entry": entries,
+    }
+    rows = [row for row, _ in found]
+    query = request.GET.urlencode()[:500]
+    audit_record(
+        action=Action.SEARCH,
+        object_type=f"fhir:{rtype.name}",
+        detail={"token": str(principal.token.pk), "query": query, "total": total, "returned": len(rows)},
+        **principal.audit_actor(),
+    )
+    if rtype.is_participant_data:
+        _audit_disclosed(principal, rtype, rows, Action.READ, {"query": query})
+    return fhir_response(bundle)
