@@ -18,7 +18,30 @@ from ninja.errors import Throttled as NinjaThrottled
 
 from bridge.api.errors import ApiError, error_body, field_path
 
-api = NinjaAPI(
+
+class BridgeAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also declares the answers the framework itself gives.
+
+    Every operation that needs a signed-in session may answer 401 (and 403 when the CSRF check
+    fails); declaring them here, once, keeps the document true for every app's router without each
+    endpoint repeating them (schemathesis checks it: bridge/api/tests/test_schemathesis.py).
+    """
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("security"):
+                    responses = operation["responses"]
+                    responses.setdefault(401, {"description": "Not signed in", **error})
+                    responses.setdefault(403, {"description": "Not allowed", **error})
+        return schema
+
+
+api = BridgeAPI(
     title="Bridge API",
     version="1",
     description=(
