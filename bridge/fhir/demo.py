@@ -1,0 +1,64 @@
+"""Demo API tokens with well-known secrets, so the README's curl examples work against `make run`.
+
+Only the demo has fixed secrets (like its fixed password): a real token is random and shown once.
+  * the director's user token sees what the director sees on the screens;
+  * East Bay Family Medicine's system token receives what the TPO consents release for treatment;
+  * the employer's system token receives only what its named consent releases (one participant);
+  * a revoked token shows in the list and is refused.
+"""
+
+from __future__ import annotations
+
+from bridge.fhir import services
+from bridge.fhir.models import ApiToken
+from bridge.privacy.models import Recipient
+from bridge.privacy.vocab import Purpose, RecipientKind
+
+DIRECTOR_TOKEN = "brg_demo-director-2026"  # noqa: S105 (demo only, documented in the README)
+CLINIC_TOKEN = "brg_demo-eastbay-clinic-2026"  # noqa: S105
+EMPLOYER_TOKEN = "brg_demo-employer-2026"  # noqa: S105
+
+
+def _with_secret(issued: services.IssuedToken, secret: str) -> ApiToken:
+    token = issued.token
+    ApiToken.objects.filter(pk=token.pk).update(token_hash=services.hash_token(secret), prefix=secret[:10])
+    return token
+
+
+def build(ctx) -> None:
+    director = ctx.staff["director"]
+    recipients = Recipient.objects.filter(program=ctx.program)
+    _with_secret(
+        services.token_create(
+            actor=director, name="Director's reporting scripts", scopes="user/*.read", user=director
+        ),
+        DIRECTOR_TOKEN,
+    )
+    clinic = recipients.filter(kind=RecipientKind.TREATING_PROVIDER).first()
+    if clinic is not None:
+        _with_secret(
+            services.token_create(
+                actor=director,
+                name="East Bay Family Medicine EHR",
+                scopes="system/*.read",
+                recipient=clinic,
+                purpose=Purpose.TREATMENT,
+            ),
+            CLINIC_TOKEN,
+        )
+    employer = recipients.filter(kind=RecipientKind.EMPLOYER).first()
+    if employer is not None:
+        _with_secret(
+            services.token_create(
+                actor=director,
+                name="Bayside Logistics return-to-work portal",
+                scopes="system/EpisodeOfCare.read system/Patient.read",
+                recipient=employer,
+                purpose=Purpose.EMPLOYMENT,
+            ),
+            EMPLOYER_TOKEN,
+        )
+    old = services.token_create(
+        actor=director, name="Old analytics export (replaced)", scopes="user/*.read", user=director
+    )
+    services.token_revoke(actor=director, token=old.token)
