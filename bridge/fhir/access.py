@@ -17,7 +17,8 @@ from bridge.fhir.registry import ResourceType, Source, source_data_class
 def rows_for(principal: Principal, rtype: ResourceType, source: Source) -> QuerySet:
     qs = source.queryset()
     if source.participant is None:
-        return qs.filter(**{f"{source.program}__in": principal.program_ids()})
+        qs = qs.filter(**{f"{source.program}__in": principal.program_ids()})
+        return source.restrict(qs, principal) if source.restrict is not None else qs
     data_class = source_data_class(rtype, source)
     assert data_class is not None
     qs = qs.filter(

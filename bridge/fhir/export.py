@@ -63,6 +63,12 @@ def run(job_id: str) -> str:
             count = 0
             disclosed: dict[str, int] = {}
             with path.open("w", encoding="utf-8") as out:
+                if rtype.static is not None:
+                    from bridge.fhir.views import static_resources
+
+                    for resource in static_resources(rtype):
+                        out.write(json.dumps(resource, separators=(",", ":")) + "\n")
+                        count += 1
                 for source in rtype.sources:
                     qs = rows_for(principal, rtype, source)
                     if members is not None and source.participant is not None:

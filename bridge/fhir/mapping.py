@@ -340,3 +340,276 @@ def as_date(value: date | datetime | None) -> str | None:
     if isinstance(value, datetime):
         return instant(value)
     return value.isoformat() if value else None
+
+
+QUESTIONNAIRE_URL = "urn:bridge:questionnaire:"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _answer_coding(option) -> dict[str, Any]:
+    if option.loinc:
+        return {"system": LOINC, "code": option.loinc, "display": option.label}
+    return {"system": f"{LOCAL}:answer", "code": str(option.value), "display": option.label}
+
+
+def questionnaire(inst) -> dict[str, Any]:
+    """An instrument definition as a Questionnaire: our item summaries, the options and their LOINC."""
+    items = []
+    for item in inst.items:
+        entry: dict[str, Any] = {"linkId": item.key, "prefix": item.number, "text": item.text}
+        if item.loinc:
+            entry["code"] = [{"system": LOINC, "code": item.loinc}]
+        if item.options:
+            entry["type"] = "choice"
+            entry["answerOption"] = [{"valueCoding": _answer_coding(o)} for o in item.options]
+        else:
+            entry["type"] = "integer"
+        items.append(entry)
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": inst.code,
+        "url": QUESTIONNAIRE_URL + inst.code,
+        "name": "".join(ch for ch in inst.code if ch.isalnum()),
+        "title": inst.name,
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": inst.summary,
+        "item": items,
+    }
+    if inst.loinc_panel:
+        resource["code"] = [{"system": LOINC, "code": inst.loinc_panel, "display": inst.name}]
+    return resource
+
+
+def _answer(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"valueBoolean": value}
+    if isinstance(value, int):
+        return {"valueInteger": value}
+    return {"valueString": str(value)}
+
+
+def questionnaire_response(admin, inst) -> dict[str, Any]:
+    items = []
+    responses = admin.responses
+    if isinstance(responses, dict):
+        pairs = [(str(k), v) for k, v in responses.items()]
+    else:
+        keys = [i.key for i in inst.items]
+        pairs = [(keys[n] if n < len(keys) else f"item-{n + 1}", v) for n, v in enumerate(responses or [])]
+    for link_id, value in pairs:
+        entry: dict[str, Any] = {"linkId": link_id}
+        if value is not None:
+            entry["answer"] = [_answer(value)]
+        items.append(entry)
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": str(admin.pk),
+        "questionnaire": QUESTIONNAIRE_URL + admin.instrument,
+        "status": "entered-in-error" if admin.entered_in_error_at else "completed",
+        "subject": ref("Patient", admin.participant_id),
+        "authored": instant(admin.administered_at),
+        "item": items,
+    }
+    if admin.administered_by_id:
+        resource["author"] = ref("Practitioner", admin.administered_by_id)
+    elif admin.source == "self_report":
+        resource["source"] = ref("Patient", admin.participant_id)
+    return resource
+
+
+def care_plan(version) -> dict[str, Any]:
+    plan = version.plan
+    current = plan.current_version_id == version.pk
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": str(version.pk),
+        "status": "active" if current else "revoked",
+        "intent": "plan",
+        "title": f"Treatment plan version {version.number}",
+        "subject": ref("Patient", plan.participant_id),
+        "period": {"start": as_date(version.signed_at)},
+        "created": instant(version.signed_at),
+        "goal": [ref("Goal", g.pk) for g in version.goals.all()] if current else [],
+        "activity": [
+            {
+                "detail": {
+                    "status": "in-progress" if current else "stopped",
+                    "description": f"{i.get_modality_display()}: {i.frequency}"
+                    + (f". {i.description}" if i.description else ""),
+                }
+            }
+            for i in version.interventions.all()
+        ],
+    }
+    if version.signed_by_id:
+        resource["author"] = ref("Practitioner", version.signed_by_id)
+    if current:
+        resource["addresses"] = [ref("Condition", p.pk) for p in version.problems.all()]
+    if version.change_summary:
+        resource["description"] = version.change_summary
+    return {k: v for k, v in resource.items() if v != []}
+
+
+def goal(g) -> dict[str, Any]:
+    version = g.version
+    resource: dict[str, Any] = {
+        "resourceType": "Goal",
+        "id": str(g.pk),
+        "lifecycleStatus": "active",
+        "description": {"text": g.statement},
+        "subject": ref("Patient", version.plan.participant_id),
+        "startDate": as_date(version.signed_at)[:10] if version.signed_at else None,
+        "addresses": [ref("Condition", g.problem_id)],
+        "target": [{"detailString": o.text, "dueDate": o.target_on.isoformat()} for o in g.objectives.all()],
+    }
+    return {k: v for k, v in resource.items() if v not in (None, [])}
+
+
+def appointment(att) -> dict[str, Any]:
+    session = att.session
+    status = (
+        "cancelled"
+        if session.status == "cancelled"
+        else privacy_fhir.APPOINTMENT_STATUS.get(att.status, "booked")
+    )
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": str(att.pk),
+        "status": status,
+        "serviceType": [{"text": session.get_kind_display()}],
+        "description": session.title or session.get_kind_display(),
+        "start": instant(session.starts_at),
+        "end": instant(session.ends_at),
+        "minutesDuration": max(1, session.scheduled_minutes),
+        "participant": [
+            {"actor": ref("Patient", att.participant_id), "status": "accepted"},
+            {"actor": ref("Practitioner", session.staff_id), "status": "accepted"},
+        ],
+        "comment": att.get_status_display() + (f", {att.minutes} minutes attended" if att.minutes else ""),
+    }
+    if session.status == "cancelled":
+        resource["cancelationReason"] = {"text": session.cancel_reason}
+    return resource
+
+
+def _encounter_class(modality: str) -> dict[str, str]:
+    if modality == "telehealth":
+        return {
+            "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+            "code": "VR",
+            "display": "virtual",
+        }
+    return {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "code": "AMB",
+        "display": "ambulatory",
+    }
+
+
+SESSION_ENCOUNTER_STATUS = {"scheduled": "planned", "completed": "finished", "cancelled": "cancelled"}
+
+
+def session_encounter(session) -> dict[str, Any]:
+    """The session itself (a group meets once, many attend): the encounter each participant's is part of."""
+    return {
+        "resourceType": "Encounter",
+        "id": str(session.pk),
+        "status": SESSION_ENCOUNTER_STATUS.get(session.status, "planned"),
+        "class": _encounter_class(session.modality),
+        "type": [
+            {
+                "coding": [{"system": f"{LOCAL}:session-kind", "code": session.kind}],
+                "text": session.get_kind_display(),
+            }
+        ],
+        "period": {"start": instant(session.starts_at), "end": instant(session.ends_at)},
+        "participant": [{"individual": ref("Practitioner", session.staff_id)}],
+        "serviceProvider": ref("Organization", session.program_id),
+        **({"reasonCode": [{"text": session.title}]} if session.title else {}),
+    }
+
+
+ATTENDED = ("present", "late", "left_early")
+
+
+def participant_encounter(att) -> dict[str, Any]:
+    session = att.session
+    resource: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "id": str(att.pk),
+        "status": "finished",
+        "class": _encounter_class(session.modality),
+        "type": [{"text": session.get_kind_display()}],
+        "subject": ref("Patient", att.participant_id),
+        "partOf": ref("Encounter", session.pk),
+        "period": {
+            "start": instant(att.arrived_at or session.starts_at),
+            "end": instant(att.departed_at or session.ends_at),
+        },
+        "serviceProvider": ref("Organization", session.program_id),
+    }
+    if att.minutes is not None:
+        resource["length"] = {
+            "value": att.minutes,
+            "unit": "min",
+            "system": "http://unitsofmeasure.org",
+            "code": "min",
+        }
+    return resource
+
+
+def practitioner_role(role) -> dict[str, Any]:
+    return {
+        "resourceType": "PractitionerRole",
+        "id": str(role.pk),
+        "active": role.user.is_active,
+        "practitioner": ref("Practitioner", role.user_id),
+        "organization": ref("Organization", role.program_id),
+        "code": [
+            {
+                "coding": [
+                    {"system": f"{LOCAL}:role", "code": role.role, "display": role.get_role_display()}
+                ],
+                "text": role.get_role_display(),
+            }
+        ],
+    }
+
+
+def location(room) -> dict[str, Any]:
+    return {
+        "resourceType": "Location",
+        "id": str(room.pk),
+        "status": "active" if room.is_active else "inactive",
+        "name": room.name,
+        "mode": "instance",
+        "description": f"Seats {room.capacity}",
+        "physicalType": {
+            "coding": [
+                {"system": "http://terminology.hl7.org/CodeSystem/location-physical-type", "code": "ro"}
+            ]
+        },
+        "managingOrganization": ref("Organization", room.program_id),
+    }
+
+
+def healthcare_service(track) -> dict[str, Any]:
+    return {
+        "resourceType": "HealthcareService",
+        "id": str(track.pk),
+        "active": track.is_active,
+        "providedBy": ref("Organization", track.program_id),
+        "name": track.name,
+        "comment": (
+            f"{track.get_modality_display()} intensive outpatient track for "
+            f"{track.get_age_group_display().lower()}, {track.target_hours_per_week} hours a week"
+        ),
+        "availableTime": [
+            {
+                "daysOfWeek": [WEEKDAYS[d] for d in track.weekdays if 0 <= d < 7],
+                "availableStartTime": track.start_time.strftime("%H:%M:%S"),
+                "availableEndTime": track.end_time.strftime("%H:%M:%S"),
+            }
+        ],
+    }

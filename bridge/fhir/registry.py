@@ -35,6 +35,10 @@ class Source:
     code: str | None = None
     status: dict[str, Q] = field(default_factory=dict)  # FHIR status -> filter
     order: tuple[str, ...] = ("pk",)
+    # Narrows a program-level source further for a caller: (queryset, principal) -> queryset.
+    restrict: Callable[[QuerySet, Any], QuerySet] | None = None
+    # Other codes a client may search by (a LOINC code) -> the value stored in `code`.
+    code_aliases: Callable[[], dict[str, str]] | None = None
 
     def queryset(self) -> QuerySet:
         qs = self.rows()
@@ -59,6 +63,8 @@ class ResourceType:
     cap: Cap = Cap.CHART
     params: tuple[str, ...] = ()  # search parameters beyond COMMON_PARAMS
     description: str = ""
+    # Resources that are definitions, not rows (Questionnaire): every program's caller may read them.
+    static: Callable[[], list[dict[str, Any]]] | None = None
 
     @property
     def is_participant_data(self) -> bool:
@@ -110,6 +116,12 @@ def _instrument_rows():
     return InstrumentAdministration.objects.all()
 
 
+def _instrument_loinc() -> dict[str, str]:
+    from bridge import instruments
+
+    return {i.loinc_total: i.code for i in instruments.INSTRUMENTS.values() if i.loinc_total}
+
+
 def _instrument_observation(admin, principal) -> dict[str, Any]:
     from bridge import instruments
 
@@ -131,7 +143,7 @@ def _organization_rows():
 def _practitioner_rows():
     from bridge.accounts.models import User
 
-    # One row per staff member and program they work in; `_id` reads a staff member whatever the program.
+    # Staff who hold a role; the program filter (roles__program_id) keeps those of the caller's programs.
     return User.objects.filter(roles__isnull=False).distinct()
 
 
@@ -152,6 +164,81 @@ def _group(series, principal) -> dict[str, Any]:
     # may see attendance data of.
     allowed = {str(p) for p in principal.participant_ids(DataClass.ATTENDANCE, Cap.VIEW)}
     return mapping.group(series, [m for m in series.fhir_members if str(m.participant_id) in allowed])
+
+
+def _questionnaires() -> list[dict[str, Any]]:
+    from bridge import instruments
+
+    return [mapping.questionnaire(instruments.get(code)) for code in instruments.CODES]
+
+
+def _questionnaire_response(admin, principal) -> dict[str, Any]:
+    from bridge import instruments
+
+    return mapping.questionnaire_response(admin, instruments.get(admin.instrument))
+
+
+def _plan_version_rows():
+    from bridge.clinical.models import PlanVersion
+
+    return (
+        PlanVersion.objects.filter(signed_at__isnull=False)
+        .select_related("plan")
+        .prefetch_related("goals", "interventions", "problems")
+    )
+
+
+def _goal_rows():
+    from bridge.clinical.models import Goal
+
+    return (
+        Goal.objects.filter(version__signed_at__isnull=False, version__plan__current_version=F("version"))
+        .select_related("version__plan")
+        .prefetch_related("objectives")
+    )
+
+
+def _attendance_rows():
+    from bridge.scheduling.models import Attendance
+
+    return Attendance.objects.select_related("session")
+
+
+def _attended_rows():
+    return _attendance_rows().filter(status__in=mapping.ATTENDED)
+
+
+def _session_rows():
+    from bridge.scheduling.models import Session
+
+    return Session.objects.all()
+
+
+def _sessions_of_visible_attendees(qs, principal):
+    """A system client sees a session only when it may see the attendance of someone who was there."""
+    if not principal.is_system:
+        return qs
+    return qs.filter(
+        attendance__participant_id__in=principal.participant_filter(DataClass.ATTENDANCE, Cap.VIEW)
+    ).distinct()
+
+
+def _staff_role_rows():
+    from bridge.accounts.models import StaffRole
+
+    return StaffRole.objects.select_related("user")
+
+
+def _room_rows():
+    from bridge.scheduling.models import Room
+
+    return Room.objects.all()
+
+
+def _track_rows():
+    from bridge.programs.models import Track
+
+    return Track.objects.all()
 
 
 PATIENT_PARAMS = ("patient", "subject")
@@ -285,8 +372,12 @@ TYPES: dict[str, ResourceType] = {
                     date="administered_at",
                     date_is_datetime=True,
                     code="instrument",
-                    status={"final": Q()},
+                    status={
+                        "final": Q(entered_in_error_at__isnull=True),
+                        "entered-in-error": Q(entered_in_error_at__isnull=False),
+                    },
                     order=("administered_at", "pk"),
+                    code_aliases=_instrument_loinc,
                 ),
             ),
             DataClass.DRUG_SCREENS,
@@ -346,6 +437,177 @@ TYPES: dict[str, ResourceType] = {
             None,
             description="Group series with the members the caller may see.",
         ),
+        ResourceType(
+            "CarePlan",
+            (
+                Source(
+                    _plan_version_rows,
+                    lambda v, _: mapping.care_plan(v),
+                    participant="plan__participant_id",
+                    program="plan__participant__program_id",
+                    updated="signed_at",
+                    date="signed_at",
+                    date_is_datetime=True,
+                    status={
+                        "active": Q(plan__current_version=F("pk")),
+                        "revoked": ~Q(plan__current_version=F("pk")),
+                    },
+                    order=("signed_at", "pk"),
+                ),
+            ),
+            DataClass.TREATMENT_PLAN,
+            params=(*PATIENT_PARAMS, "date", "status"),
+            description="Signed treatment-plan versions; the one in force is active, earlier ones revoked.",
+        ),
+        ResourceType(
+            "Goal",
+            (
+                Source(
+                    _goal_rows,
+                    lambda g, _: mapping.goal(g),
+                    participant="version__plan__participant_id",
+                    program="version__plan__participant__program_id",
+                    updated="version__signed_at",
+                    status={"active": Q()},
+                    order=("version__signed_at", "position", "pk"),
+                ),
+            ),
+            DataClass.TREATMENT_PLAN,
+            params=(*PATIENT_PARAMS, "status"),
+            description="Goals (in the participant's words) of the plan in force, objectives as targets.",
+        ),
+        ResourceType(
+            "QuestionnaireResponse",
+            (
+                Source(
+                    _instrument_rows,
+                    _questionnaire_response,
+                    participant="participant_id",
+                    program="participant__program_id",
+                    updated="administered_at",
+                    date="administered_at",
+                    date_is_datetime=True,
+                    status={
+                        "completed": Q(entered_in_error_at__isnull=True),
+                        "entered-in-error": Q(entered_in_error_at__isnull=False),
+                    },
+                    order=("administered_at", "pk"),
+                ),
+            ),
+            DataClass.ASSESSMENTS,
+            params=(*PATIENT_PARAMS, "date", "status"),
+            description="Instrument answers, against the Questionnaire of the instrument.",
+        ),
+        ResourceType(
+            "Appointment",
+            (
+                Source(
+                    _attendance_rows,
+                    lambda a, _: mapping.appointment(a),
+                    participant="participant_id",
+                    program="session__program_id",
+                    updated="session__created_at",
+                    date="session__starts_at",
+                    date_is_datetime=True,
+                    status={
+                        "booked": Q(status="expected") & ~Q(session__status="cancelled"),
+                        "fulfilled": Q(status__in=["present", "late", "left_early"]),
+                        "noshow": Q(status__in=["unexcused", "no_show"]),
+                        "cancelled": Q(status="excused") | Q(session__status="cancelled"),
+                    },
+                    order=("session__starts_at", "pk"),
+                ),
+            ),
+            DataClass.ATTENDANCE,
+            cap=Cap.VIEW,
+            params=("patient", "date", "status"),
+            description="Each participant's place at a session (one per participant and session).",
+        ),
+        ResourceType(
+            "Encounter",
+            (
+                Source(
+                    _session_rows,
+                    lambda s, _: mapping.session_encounter(s),
+                    None,
+                    "program_id",
+                    "created_at",
+                    date="starts_at",
+                    date_is_datetime=True,
+                    status={
+                        "planned": Q(status="scheduled"),
+                        "finished": Q(status="completed"),
+                        "cancelled": Q(status="cancelled"),
+                    },
+                    order=("starts_at", "pk"),
+                    restrict=_sessions_of_visible_attendees,
+                ),
+                Source(
+                    _attended_rows,
+                    lambda a, _: mapping.participant_encounter(a),
+                    participant="participant_id",
+                    program="session__program_id",
+                    updated="session__created_at",
+                    date="session__starts_at",
+                    date_is_datetime=True,
+                    status={"finished": Q()},
+                    order=("session__starts_at", "pk"),
+                ),
+            ),
+            DataClass.ATTENDANCE,
+            cap=Cap.VIEW,
+            params=(*PATIENT_PARAMS, "date", "status"),
+            description=(
+                "Sessions (the shared encounter) and each participant's attendance at one, partOf it, "
+                "with the minutes attended."
+            ),
+        ),
+        ResourceType(
+            "Questionnaire",
+            (),
+            None,
+            params=("code", "status"),
+            description="The validated instruments, generated from their definitions (code: PHQ-9, ...).",
+            static=_questionnaires,
+        ),
+        ResourceType(
+            "PractitionerRole",
+            (
+                Source(
+                    _staff_role_rows,
+                    lambda r, _: mapping.practitioner_role(r),
+                    None,
+                    "program_id",
+                    "granted_at",
+                ),
+            ),
+            None,
+            description="Each role a staff member holds in a program.",
+        ),
+        ResourceType(
+            "Location",
+            (
+                Source(
+                    _room_rows, lambda r, _: mapping.location(r), None, "program_id", "program__created_at"
+                ),
+            ),
+            None,
+            description="Rooms of a program.",
+        ),
+        ResourceType(
+            "HealthcareService",
+            (
+                Source(
+                    _track_rows,
+                    lambda t, _: mapping.healthcare_service(t),
+                    None,
+                    "program_id",
+                    "program__created_at",
+                ),
+            ),
+            None,
+            description="A program's tracks (weekly timetables).",
+        ),
     )
 }
 
@@ -355,17 +617,3 @@ SOURCE_DATA_CLASS: dict[int, str] = {id(TYPES["Observation"].sources[1]): DataCl
 
 def source_data_class(rtype: ResourceType, source: Source) -> str | None:
     return SOURCE_DATA_CLASS.get(id(source), rtype.data_class)
-
-
-NOT_YET = (
-    "PractitionerRole",
-    "Location",
-    "HealthcareService",
-    "CarePlan",
-    "Goal",
-    "Questionnaire",
-    "QuestionnaireResponse",
-    "Appointment",
-    "Encounter",
-    "AuditEvent",
-)

@@ -107,7 +107,7 @@ def _valid_uuids(values: list[str]) -> list[uuid.UUID]:
     return out
 
 
-def _bound(prefix: str, value: str, is_datetime: bool):
+def bounds(prefix: str, value: str, is_datetime: bool):
     """The lookup and the value for one `date`-style comparison on a date or a dateTime column."""
     moment = parse_datetime(value)
     day = parse_date(value) if moment is None else None
@@ -147,15 +147,16 @@ def source_filter(rtype: ResourceType, source: Source, q: Query) -> Q | None:
     for _, prefix, value in q.dates:
         if source.date is None:
             return None
-        for lookup, bound in _bound(prefix, value, source.date_is_datetime):
+        for lookup, bound in bounds(prefix, value, source.date_is_datetime):
             where &= Q(**{f"{source.date}__{lookup}": bound})
     for _, prefix, value in q.updated:
-        for lookup, bound in _bound(prefix, value, True):
+        for lookup, bound in bounds(prefix, value, True):
             where &= Q(**{f"fhir_updated__{lookup}": bound})
     if q.codes is not None:
         if source.code is None:
             return None
-        where &= Q(**{f"{source.code}__in": q.codes})
+        aliases = source.code_aliases() if source.code_aliases is not None else {}
+        where &= Q(**{f"{source.code}__in": [aliases.get(c, c) for c in q.codes]})
     if q.statuses is not None:
         unknown = [s for s in q.statuses if s not in rtype_statuses(rtype)]
         if unknown:

@@ -8,6 +8,7 @@ search itself. Errors are OperationOutcomes (outcome.py).
 
 from __future__ import annotations
 
+import operator
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -105,11 +106,60 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return fhir_response(capability_statement(base_url(request)))
 
 
+# Definitions (Questionnaire) change only with a release: their lastUpdated is when this server loaded them.
+DEFINITIONS_LOADED = timezone.now()
+
+
+def static_resources(rtype: ResourceType) -> list[dict[str, Any]]:
+    assert rtype.static is not None
+    out = []
+    for resource in rtype.static():
+        resource.setdefault("meta", {})["lastUpdated"] = instant(DEFINITIONS_LOADED)
+        out.append(resource)
+    return out
+
+
+def _static_matches(rtype: ResourceType, q: search.Query) -> list[dict[str, Any]]:
+    found = static_resources(rtype)
+    if q.ids is not None:
+        found = [r for r in found if r["id"] in q.ids]
+    if q.codes is not None:
+        found = [r for r in found if r["id"] in q.codes]
+    if q.statuses is not None:
+        unknown = [s for s in q.statuses if s != "active"]
+        if unknown:
+            raise FhirError(400, f"status={unknown[0]!r}: {rtype.name} is only active.", expression="status")
+    compare = {
+        "gte": operator.ge,
+        "gt": operator.gt,
+        "lt": operator.lt,
+        "lte": operator.le,
+        "exact": operator.eq,
+    }
+    for _, prefix, value in q.updated:
+        for lookup, bound in search.bounds(prefix, value, True):
+            if not compare[lookup](DEFINITIONS_LOADED, bound):
+                return []
+    return found
+
+
 @fhir_endpoint("GET")
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
     rtype = _type(resource_type)
     principal = authenticate(request)
     principal.require(rtype.name, search=False)
+    if rtype.static is not None:
+        resource = next((r for r in static_resources(rtype) if r["id"] == resource_id), None)
+        if resource is None:
+            raise FhirError(404, f"{rtype.name}/{resource_id} is not here.")
+        audit_record(
+            action=Action.READ,
+            object_type=f"fhir:{rtype.name}",
+            object_id=resource_id,
+            detail={"token": str(principal.token.pk)},
+            **principal.audit_actor(),
+        )
+        return fhir_response(resource)
     found = None
     for source in rtype.sources:
         qs = rows_for(principal, rtype, source)
@@ -172,8 +222,12 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     principal = authenticate(request)
     principal.require(rtype.name, search=True)
     q = search.parse(rtype, request.GET)
-    total, found = page(principal, rtype, q)
     base = base_url(request)
+    if rtype.static is not None:
+        matches = _static_matches(rtype, q)
+        total, found = len(matches), [(r, None) for r in matches[q.offset : q.offset + q.count]]
+    else:
+        total, found = page(principal, rtype, q)
 
     def link(offset: int) -> str:
         params = [(k, v) for k, v in request.GET.lists() if k not in ("_offset", "_count") for v in v]
@@ -187,8 +241,8 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         links.append({"relation": "previous", "url": link(max(0, q.offset - q.count))})
     entries = [
         {
-            "fullUrl": f"{base}/{rtype.name}/{row.pk}",
-            "resource": resource_of(row, rtype, source, principal),
+            "fullUrl": f"{base}/{rtype.name}/{row['id'] if source is None else row.pk}",
+            "resource": row if source is None else resource_of(row, rtype, source, principal),
             "search": {"mode": "match"},
         }
         for row, source in found
@@ -206,7 +260,7 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         "link": links,
         "entry": entries,
     }
-    rows = [row for row, _ in found]
+    rows = [row for row, source in found if source is not None]
     query = request.GET.urlencode()[:500]
     audit_record(
         action=Action.SEARCH,

@@ -8,15 +8,25 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bridge.clinical.models import DrugScreen, MedicationOrder, PlanVersion, Problem, TreatmentPlan
+from bridge.clinical.models import (
+    DrugScreen,
+    Goal,
+    Intervention,
+    MedicationOrder,
+    Objective,
+    PlanVersion,
+    Problem,
+    TreatmentPlan,
+)
 from bridge.clinical.models.meds import Administration
 from bridge.clinical.models.screens import DrugScreenResult
 from bridge.fhir import services
+from bridge.intake.models import InstrumentAdministration
 from bridge.participants.models import EpisodeOfCare
 from bridge.privacy import services as privacy_services
 from bridge.privacy.models import Recipient
 from bridge.privacy.vocab import GENERAL_CLASSES, ConsentType, Purpose, RecipientKind
-from bridge.scheduling.models import GroupSeries, SeriesMembership, SessionType
+from bridge.scheduling.models import Attendance, GroupSeries, Room, SeriesMembership, Session, SessionType
 
 
 @pytest.fixture
@@ -69,6 +79,16 @@ def chart(world):
         plan = TreatmentPlan.objects.create(participant=who, episode=episode, created_by=clinician)
         version = PlanVersion.objects.create(plan=plan, number=1, created_by=clinician)
         problem = Problem.objects.create(version=version, code="F11.20", description="Opioid use disorder")
+        goal = Goal.objects.create(version=version, problem=problem, statement="I want to stay off pills")
+        Objective.objects.create(
+            version=version,
+            goal=goal,
+            text="Negative screens for 8 weeks",
+            target_on=today + timedelta(days=56),
+        )
+        Intervention.objects.create(
+            version=version, goal=goal, modality="cbt", responsible=clinician, frequency="3 groups a week"
+        )
         PlanVersion.objects.filter(pk=version.pk).update(
             signed_at=timezone.now() - timedelta(days=20), signed_by=clinician, clinician_signature="x"
         )
@@ -128,6 +148,35 @@ def chart(world):
     for who in (world.alex, world.blair):
         SeriesMembership.objects.create(series=series, participant=who, joined_on=today - timedelta(days=20))
     rows["group"] = series
+    room = Room.objects.create(program=world.program, name="Room A", capacity=12)
+    start = timezone.now() - timedelta(days=2)
+    session = Session.objects.create(
+        program=world.program,
+        kind="group",
+        session_type=session_type,
+        series=series,
+        title="Relapse prevention",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        room=room,
+        staff=world.therapist_a,
+        status="completed",
+    )
+    rows["session"] = session
+    rows["attendance"] = {
+        "alex": Attendance.objects.create(
+            session=session, participant=world.alex, status="present", minutes=180
+        ),
+        "blair": Attendance.objects.create(session=session, participant=world.blair, status="no_show"),
+    }
+    rows["phq9"] = InstrumentAdministration.objects.create(
+        participant=world.alex,
+        instrument="PHQ-9",
+        responses=[1, 1, 1, 1, 1, 1, 1, 1, 1],
+        total=9,
+        band="mild",
+        administered_by=world.therapist_a,
+    )
     return rows
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
 from bridge.privacy import services as privacy_services
+from bridge.privacy.models import Recipient
 from bridge.privacy.notice import REDISCLOSURE_NOTICE
 
 
@@ -64,7 +65,8 @@ def test_system_token_receives_what_the_consent_releases_with_the_notice(
     secret = token_for(recipient=clinic)
     assert ids(fhir(secret, "Patient")) == {str(world.alex.pk)}  # not blair: no consent
     response = fhir(secret, "Observation")
-    assert ids(response) == {str(r.pk) for r in chart["alex"]["screen"].results.all()}
+    screens = {str(r.pk) for r in chart["alex"]["screen"].results.all()}
+    assert ids(response) == screens | {str(chart["phq9"].pk)}
     notices = [e for e in response.json()["entry"] if e["search"]["mode"] == "outcome"]
     assert notices[0]["resource"]["issue"][0]["details"]["text"] == REDISCLOSURE_NOTICE
     assert ids(fhir(secret, "Consent")) == {str(alex_tpo_consent.pk)}
@@ -107,3 +109,35 @@ def test_group_lists_only_members_the_caller_may_see(world, chart, fhir, token_f
     members = fhir(token_for(recipient=clinic), f"Group/{group.pk}").json()["member"]
     assert [m["entity"]["reference"] for m in members] == [f"Patient/{world.alex.pk}"]
     assert fhir(token_for(user=world.outsider), f"Group/{group.pk}").status_code == 404
+
+
+def test_encounters_are_part_of_the_session_and_a_client_sees_only_consented_attendance(
+    world, chart, fhir, token_for, clinic, alex_tpo_consent
+):
+    session = chart["session"]
+    attendance = chart["attendance"]
+    director = token_for(user=world.director)
+    mine = fhir(director, "Encounter", patient=str(world.alex.pk)).json()["entry"][0]["resource"]
+    assert mine["partOf"] == {"reference": f"Encounter/{session.pk}"}
+    assert mine["length"]["value"] == 180
+    assert ids(fhir(director, "Encounter", patient=str(world.blair.pk))) == set()  # a no-show: no encounter
+    noshow = fhir(director, f"Appointment/{attendance['blair'].pk}").json()
+    assert noshow["status"] == "noshow"
+    client = token_for(recipient=clinic)
+    assert ids(fhir(client, "Encounter")) == {str(session.pk), str(attendance["alex"].pk)}
+    assert ids(fhir(client, "Appointment")) == {str(attendance["alex"].pk)}
+    stranger = token_for(
+        recipient=Recipient.objects.create(
+            program=world.program, name="Other clinic", kind="treating_provider", address="x"
+        ),
+        purpose="HPAYMT",
+    )
+    assert ids(fhir(stranger, "Encounter")) == set()  # no consent for payment: not even the session
+
+
+def test_questionnaires_are_generated_from_the_instruments(world, fhir, token_for):
+    secret = token_for(user=world.therapist_a)
+    phq9 = fhir(secret, "Questionnaire/PHQ-9").json()
+    assert phq9["code"][0]["code"] == "44249-1"
+    assert len(phq9["item"]) == 9
+    assert ids(fhir(secret, "Questionnaire", code="AUDIT-C")) == {"AUDIT-C"}

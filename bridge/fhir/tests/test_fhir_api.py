@@ -78,23 +78,30 @@ def test_search_by_patient_code_status_and_date(world, chart, fhir, director_tok
     assert entries(fhir(director_token, "MedicationRequest", status="stopped").json()) == []
     assert len(entries(fhir(director_token, "MedicationRequest", status="active").json())) == 3
     day = chart["alex"]["screen"].collected_on
-    assert len(entries(fhir(director_token, "Observation", date=f"ge{day}", patient=str(alex)).json())) == 2
+    since = entries(fhir(director_token, "Observation", date=f"ge{day}", patient=str(alex)).json())
+    assert len(since) == 3  # the screen's two results and today's PHQ-9 total
+    phq9 = entries(fhir(director_token, "Observation", code="http://loinc.org|44261-6").json())
+    assert [(o["id"], o["valueInteger"]) for o in phq9] == [(str(chart["phq9"].pk), 9)]
     after = day.replace(year=day.year + 1)
     assert entries(fhir(director_token, "Observation", date=f"ge{after}").json()) == []
-    assert len(entries(fhir(director_token, "Observation", _lastUpdated="ge2000-01-01").json())) == 4
+    recent = entries(fhir(director_token, "Observation", _lastUpdated="ge2000-01-01").json())
+    assert len(recent) == 5  # four drug-screen results and alex's PHQ-9 total
     ids = entries(fhir(director_token, "Patient", _id=str(alex)).json())
     assert [p["id"] for p in ids] == [str(alex)]
 
 
 def test_paging_follows_next_links_to_the_end(world, chart, fhir, director_token, client):
-    first = fhir(director_token, "Observation", _count="3").json()
-    assert first["total"] == 4
+    first = fhir(director_token, "Observation", _count="2").json()
+    assert first["total"] == 5
     seen = [r["id"] for r in entries(first)]
     nxt = next(link["url"] for link in first["link"] if link["relation"] == "next")
     second = client.get(nxt, HTTP_AUTHORIZATION=f"Bearer {director_token}").json()
     seen += [r["id"] for r in entries(second)]
-    assert len(seen) == len(set(seen)) == 4
-    assert not [link for link in second["link"] if link["relation"] == "next"]
+    third_url = next(link["url"] for link in second["link"] if link["relation"] == "next")
+    third = client.get(third_url, HTTP_AUTHORIZATION=f"Bearer {director_token}").json()
+    seen += [r["id"] for r in entries(third)]
+    assert len(seen) == len(set(seen)) == 5  # across both sources (drug screens, then instrument totals)
+    assert not [link for link in third["link"] if link["relation"] == "next"]
 
 
 @pytest.mark.parametrize(

@@ -36,4 +36,4 @@ def test_fhirclient_reads_and_searches(smart, world, chart):
 def test_fhirclient_follows_next_links(smart, world, chart):
     search = Observation.where(struct={"_count": "1"})
     seen = [o.id for o in search.perform_resources_iter(smart.server)]
-    assert len(seen) == len(set(seen)) == 4
+    assert len(seen) == len(set(seen)) == 5
