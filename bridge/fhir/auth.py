@@ -30,6 +30,7 @@ class Principal:
     token: ApiToken
     scopes: list[scope_rules.Scope]
     _consents: dict[str, dict[str, str]] = field(default_factory=dict)
+    _visible: dict[tuple[str, str], set] = field(default_factory=dict)
 
     @property
     def is_system(self) -> bool:
@@ -69,9 +70,15 @@ class Principal:
         return self._consents[data_class]
 
     def participant_ids(self, data_class: str, cap: Cap) -> set:
-        if self.is_system:
-            return set(self.consents_for(data_class))
-        return set(visible(Participant.objects.all(), self.token.user, cap).values_list("pk", flat=True))
+        """The ids `participant_filter` stands for, as a set, kept for the request (Groups ask per row)."""
+        key = (data_class, str(cap))
+        if key not in self._visible:
+            if self.is_system:
+                self._visible[key] = set(self.consents_for(data_class))
+            else:
+                qs = visible(Participant.objects.all(), self.token.user, cap)
+                self._visible[key] = {str(pk) for pk in qs.values_list("pk", flat=True)}
+        return self._visible[key]
 
     def consent_ids(self) -> set[str]:
         """System tokens: the consents that release some kind of information to this client today."""

@@ -23,7 +23,7 @@ from bridge.fhir import scopes as scope_rules
 from bridge.fhir.access import rows_for
 from bridge.fhir.auth import Principal
 from bridge.fhir.models import ExportFile, ExportJob
-from bridge.fhir.registry import TYPES
+from bridge.fhir.registry import TYPES, source_data_class
 from bridge.participants.models import Participant
 
 BATCH = 200
@@ -64,6 +64,7 @@ def run(job_id: str) -> str:
             path = folder / f"{name}.ndjson"
             count = 0
             disclosed: dict[str, int] = {}
+            released: dict[str, str] = {}  # participant -> the data class released (for the consent named)
             with path.open("w", encoding="utf-8") as out:
                 if rtype.static is not None:
                     from bridge.fhir.views import static_resources
@@ -90,6 +91,7 @@ def run(job_id: str) -> str:
                         if row.fhir_participant is not None:
                             key = str(row.fhir_participant)
                             disclosed[key] = disclosed.get(key, 0) + 1
+                            released.setdefault(key, source_data_class(rtype, source) or "")
                         if count % BATCH == 0:
                             gc.collect(1)
                             if _cancelled(job):
@@ -108,7 +110,7 @@ def run(job_id: str) -> str:
                     detail |= {
                         "recipient": str(job.token.recipient_id),
                         "purpose": job.token.purpose,
-                        "consent": principal.consents_for(rtype.data_class or "").get(participant_id),
+                        "consent": principal.consents_for(released[participant_id]).get(participant_id),
                     }
                 audit_record(
                     action=Action.DISCLOSE if principal.is_system else Action.EXPORT,

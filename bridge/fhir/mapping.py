@@ -613,3 +613,45 @@ def healthcare_service(track) -> dict[str, Any]:
             }
         ],
     }
+
+
+AUDIT_ACTION_CODE = {"read": "R", "search": "E", "create": "C", "update": "U", "export": "R", "disclose": "R"}
+AUDIT_OUTCOME = {"success": "0", "denied": "4", "failure": "8"}
+
+
+def audit_event(e) -> dict[str, Any]:
+    """One audit-log row in the shape of IHE BALP's AuditEvent (who, what, when, from where, outcome)."""
+    agent: dict[str, Any] = {"requestor": True, "type": {"text": e.channel}}
+    if e.actor_id:
+        agent["who"] = ref("Practitioner", e.actor_id, e.actor_label)
+    else:
+        agent["who"] = {"display": e.actor_label}
+    if e.client_ip:
+        agent["network"] = {"address": e.client_ip, "type": "2"}
+    entities: list[dict[str, Any]] = []
+    if e.participant_id:
+        entities.append(
+            {"what": ref("Patient", e.participant_id), "role": {"code": "1", "display": "Patient"}}
+        )
+    if e.object_type:
+        entities.append({"what": {"display": f"{e.object_type}/{e.object_id}".rstrip("/")}})
+    resource: dict[str, Any] = {
+        "resourceType": "AuditEvent",
+        "id": str(e.pk),
+        "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-event-type", "code": "rest"},
+        "subtype": [{"system": f"{LOCAL}:audit-action", "code": e.action}],
+        "action": AUDIT_ACTION_CODE.get(e.action, "E"),
+        "recorded": instant(e.occurred_at),
+        "outcome": AUDIT_OUTCOME.get(e.outcome, "8"),
+        "agent": [agent],
+        "source": {"observer": {"display": "Bridge"}, "site": e.request_id or None},
+    }
+    if not resource["source"]["site"]:
+        del resource["source"]["site"]
+    if entities:
+        resource["entity"] = entities
+    if e.detail.get("purpose") == "BTG":
+        resource["purposeOfEvent"] = [
+            {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "BTG"}]}
+        ]
+    return resource

@@ -39,14 +39,18 @@ class Source:
     restrict: Callable[[QuerySet, Any], QuerySet] | None = None
     # Other codes a client may search by (a LOINC code) -> the value stored in `code`.
     code_aliases: Callable[[], dict[str, str]] | None = None
+    # Rows with their own access rule (the audit log's): principal -> queryset, used instead of `rows`.
+    scoped_rows: Callable[[Any], QuerySet] | None = None
 
-    def queryset(self) -> QuerySet:
-        qs = self.rows()
-        if self.participant is None:
+    def queryset(self, principal: Any = None) -> QuerySet:
+        qs = self.scoped_rows(principal) if self.scoped_rows is not None else self.rows()
+        if self.participant is None or self.scoped_rows is not None:
             # A program's own resource; `program` may cross a many-valued relation (staff roles), so it
             # is only filtered on, never annotated (that would repeat the row once per program).
             return qs.annotate(
-                fhir_participant=Value(None, output_field=UUIDField()),
+                fhir_participant=F(self.participant)
+                if self.participant
+                else Value(None, output_field=UUIDField()),
                 fhir_program=Value(None, output_field=UUIDField()),
                 fhir_updated=F(self.updated),
             ).order_by(*self.order)
@@ -239,6 +243,16 @@ def _track_rows():
     from bridge.programs.models import Track
 
     return Track.objects.all()
+
+
+def _audit_rows(principal):
+    """The audit log through the API: what the token's auditor may review on the screens; nothing else."""
+    from bridge.audit.models import AuditEvent
+    from bridge.audit.queries import audit_events_visible_to
+
+    if principal.is_system:
+        return AuditEvent.objects.none()
+    return audit_events_visible_to(principal.user)
 
 
 PATIENT_PARAMS = ("patient", "subject")
@@ -569,6 +583,29 @@ TYPES: dict[str, ResourceType] = {
             params=("code", "status"),
             description="The validated instruments, generated from their definitions (code: PHQ-9, ...).",
             static=_questionnaires,
+        ),
+        ResourceType(
+            "AuditEvent",
+            (
+                Source(
+                    lambda: None,  # type: ignore[arg-type,return-value]
+                    lambda e, _: mapping.audit_event(e),
+                    participant="participant_id",
+                    program="participant__program_id",
+                    updated="occurred_at",
+                    date="occurred_at",
+                    date_is_datetime=True,
+                    code="action",
+                    order=("seq",),
+                    scoped_rows=_audit_rows,
+                ),
+            ),
+            None,
+            params=("patient", "date", "code"),
+            description=(
+                "The tamper-evident audit log, for auditors (user tokens of staff with the auditor role); "
+                "code is the action (read, search, disclose, ...)."
+            ),
         ),
         ResourceType(
             "PractitionerRole",

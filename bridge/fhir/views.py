@@ -25,7 +25,7 @@ from bridge.fhir.auth import Principal, authenticate
 from bridge.fhir.capability import capability_statement
 from bridge.fhir.mapping import instant
 from bridge.fhir.outcome import FhirError, error_response, fhir_response
-from bridge.fhir.registry import TYPES, ResourceType
+from bridge.fhir.registry import TYPES, ResourceType, source_data_class
 from bridge.participants.models import Participant
 from bridge.privacy import fhir as privacy_fhir
 from bridge.privacy import labels
@@ -76,20 +76,27 @@ def _type(name: str) -> ResourceType:
 
 
 def _audit_disclosed(
-    principal: Principal, rtype: ResourceType, rows: list, action: str, detail: dict
+    principal: Principal, rtype: ResourceType, found: list, action: str, detail: dict
 ) -> None:
-    """One event per participant whose data left, naming the consent for a system client."""
+    """One event per participant whose data left, naming the consent for a system client.
+
+    `found` is (row, source) pairs: a type's sources may release different data classes (Observation:
+    drug screens and assessments), and the consent named is the one that released that class.
+    """
     seen: dict[str, list[str]] = {}
-    for row in rows:
+    classes: dict[str, str] = {}
+    for row, source in found:
         if row.fhir_participant is not None:
-            seen.setdefault(str(row.fhir_participant), []).append(str(row.pk))
+            key = str(row.fhir_participant)
+            seen.setdefault(key, []).append(str(row.pk))
+            classes.setdefault(key, source_data_class(rtype, source) or "")
     for participant_id, ids in seen.items():
         extra: dict[str, Any] = {"token": str(principal.token.pk), "ids": ids[:50], **detail}
         if principal.is_system:
             extra |= {
                 "recipient": str(principal.token.recipient_id),
                 "purpose": principal.token.purpose,
-                "consent": principal.consents_for(rtype.data_class or "").get(participant_id),
+                "consent": principal.consents_for(classes[participant_id]).get(participant_id),
             }
         audit_record(
             action=Action.DISCLOSE if principal.is_system else action,
@@ -180,7 +187,7 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
     row, source = found
     resource = resource_of(row, rtype, source, principal)
     if rtype.is_participant_data:
-        _audit_disclosed(principal, rtype, [row], Action.READ, {})
+        _audit_disclosed(principal, rtype, [(row, source)], Action.READ, {})
     else:
         audit_record(
             action=Action.READ,
@@ -260,7 +267,7 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         "link": links,
         "entry": entries,
     }
-    rows = [row for row, source in found if source is not None]
+    rows = [(row, source) for row, source in found if source is not None]
     query = request.GET.urlencode()[:500]
     audit_record(
         action=Action.SEARCH,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -141,3 +143,39 @@ def test_questionnaires_are_generated_from_the_instruments(world, fhir, token_fo
     assert phq9["code"][0]["code"] == "44249-1"
     assert len(phq9["item"]) == 9
     assert ids(fhir(secret, "Questionnaire", code="AUDIT-C")) == {"AUDIT-C"}
+
+
+def test_a_consent_for_assessments_releases_instrument_totals_but_not_drug_screens(
+    world, chart, fhir, token_for, employer
+):
+    today = timezone.localdate(timezone=world.program.tz)
+    consent = privacy_services.consent_record(
+        actor=world.director,
+        participant=world.alex,
+        consent_type="named",
+        patient_name=world.alex.legal_name,
+        discloser="Harbor",
+        data_classes=["assessments"],
+        recipients=[employer],
+        purposes=["employment"],
+        expires_on=today + timedelta(days=90),
+        signature_name=world.alex.legal_name,
+        signed_on=today - timedelta(days=1),
+    )
+    secret = token_for(recipient=employer, purpose="employment")
+    assert ids(fhir(secret, "Observation")) == {str(chart["phq9"].pk)}
+    assert ids(fhir(secret, "QuestionnaireResponse")) == {str(chart["phq9"].pk)}
+    event = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation").get()
+    assert event.detail["consent"] == str(consent.pk)
+
+
+def test_the_audit_log_is_for_auditors_only(world, chart, fhir, token_for, clinic, alex_tpo_consent):
+    director = token_for(user=world.director)
+    fhir(director, f"Patient/{world.alex.pk}")
+    auditor = token_for(user=world.auditor)
+    reads = fhir(auditor, "AuditEvent", patient=str(world.alex.pk), code="read").json()
+    assert reads["total"] >= 1
+    assert reads["entry"][0]["resource"]["entity"][0]["what"]["reference"] == f"Patient/{world.alex.pk}"
+    assert ids(fhir(director, "AuditEvent")) == set()  # directors review on the screens, not here
+    assert ids(fhir(token_for(recipient=clinic), "AuditEvent")) == set()
+    assert ids(fhir(token_for(user=world.outsider), "AuditEvent", patient=str(world.alex.pk))) == set()

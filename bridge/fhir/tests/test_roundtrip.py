@@ -8,13 +8,19 @@ from fhirclient.models.condition import Condition
 from fhirclient.models.observation import Observation
 from fhirclient.models.patient import Patient
 
+# The live server runs in its own thread: give it committed data, as the browser tests do.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def smart(live_server, world, token_for):
     secret = token_for(user=world.director)
     smart = fhir_client.FHIRClient(settings={"app_id": "bridge-test", "api_base": f"{live_server.url}/fhir/"})
     smart.server.session.headers["Authorization"] = f"Bearer {secret}"
-    return smart
+    yield smart
+    # Close the kept-alive connection now: a live-server request thread still waiting on it when the
+    # server stops at the end of the session would close a database connection it no longer shares.
+    smart.server.session.close()
 
 
 def test_fhirclient_reads_the_capability_statement(smart):
