@@ -155,6 +155,7 @@ def test_outsider_cannot_export_a_harbor_group(world, chart, fhir, token_for):
     assert response.status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens database connections
 def test_the_worker_runs_the_export(
     world, chart, fhir, client, token_for, django_capture_on_commit_callbacks
 ):
