@@ -20,6 +20,7 @@ from django.utils import timezone
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.fhir import scopes as scope_rules
+from bridge.fhir import services
 from bridge.fhir.access import rows_for
 from bridge.fhir.auth import Principal
 from bridge.fhir.models import ExportFile, ExportJob
@@ -64,6 +65,7 @@ def run(job_id: str) -> str:
             path = folder / f"{name}.ndjson"
             count = 0
             disclosed: dict[str, int] = {}
+            refs: dict[str, list[dict[str, str]]] = {}  # system clients: what each participant's release held
             released: dict[str, str] = {}  # participant -> the data class released (for the consent named)
             with path.open("w", encoding="utf-8") as out:
                 if rtype.static is not None:
@@ -92,6 +94,10 @@ def run(job_id: str) -> str:
                             key = str(row.fhir_participant)
                             disclosed[key] = disclosed.get(key, 0) + 1
                             released.setdefault(key, source_data_class(rtype, source) or "")
+                            if principal.is_system and len(refs.setdefault(key, [])) < 500:
+                                refs[key].append(
+                                    {"data_class": released[key], "type": name, "id": str(row.pk)}
+                                )
                         if count % BATCH == 0:
                             gc.collect(1)
                             if _cancelled(job):
@@ -107,10 +113,19 @@ def run(job_id: str) -> str:
             for participant_id, n in disclosed.items():
                 detail = {"token": str(job.token_id), "export": str(job.pk), "count": n}
                 if principal.is_system:
+                    consent_id = principal.consents_for(released[participant_id])[participant_id]
+                    disclosure = services.disclosure_record(
+                        token=job.token,
+                        participant_id=participant_id,
+                        consent_id=consent_id,
+                        data_class=released[participant_id],
+                        refs=refs[participant_id],
+                    )
                     detail |= {
                         "recipient": str(job.token.recipient_id),
                         "purpose": job.token.purpose,
-                        "consent": principal.consents_for(released[participant_id]).get(participant_id),
+                        "consent": consent_id,
+                        "disclosure": str(disclosure.pk),
                     }
                 audit_record(
                     action=Action.DISCLOSE if principal.is_system else Action.EXPORT,

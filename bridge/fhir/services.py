@@ -74,6 +74,9 @@ def token_create(
             errors["purpose"] = "Choose the purpose the client receives records for."
         if recipient is not None:
             program = recipient.program
+        if actor is None:
+            # Releases through a system token are disclosures; their accounting names who authorized them.
+            errors["program"] = "A system token is issued by a director of the recipient's program."
         user = None
     if actor is not None and program is not None and not actor.has_role(Role.DIRECTOR, program.pk):
         errors["program"] = "Only the program's director issues tokens for it."
@@ -110,6 +113,48 @@ def token_create(
             detail={"kind": kind, "scopes": token.scopes, "user": str(user.pk) if user else None},
         )
     return IssuedToken(token, secret)
+
+
+def disclosure_record(
+    *, token: ApiToken, participant_id: str, consent_id: str, data_class: str, refs: list[dict[str, str]]
+):
+    """Account for a release to a system client (42 CFR 2.25): one Disclosure row, as a disclosure made
+    from the screens writes, with the consent it relied on, the notice it carried and what left.
+
+    `requested_by` is the director who issued the token: the person who authorized the client.
+    """
+    from bridge.privacy import packages
+    from bridge.privacy.models import Consent, Disclosure
+    from bridge.privacy.notice import NOTICE_VERSION, REDISCLOSURE_NOTICE
+    from bridge.privacy.vocab import Channel, DataClass
+
+    consent = Consent.objects.prefetch_related("recipients").get(pk=consent_id)
+    recipient = token.recipient
+    today = timezone.localdate(timezone=token.program.tz)
+    label = DataClass(data_class).label
+    disclosure = Disclosure(
+        participant_id=participant_id,
+        program_id=token.program_id,
+        outcome=Disclosure.Outcome.RELEASED,
+        recipient=recipient,
+        recipient_name=recipient.name,
+        recipient_address=recipient.address,
+        purpose=token.purpose,
+        data_classes=[data_class],
+        date_from=today,
+        date_to=today,
+        description=f"{label}: {len(refs)} record(s) through the FHIR API ({token.name})",
+        channel=Channel.ELECTRONIC,
+        consent=consent,
+        consent_summary=packages.consent_summary(consent),
+        notice_text=REDISCLOSURE_NOTICE,
+        notice_version=NOTICE_VERSION,
+        records=refs[:500],
+        requested_by=token.created_by,
+    )
+    disclosure.full_clean()
+    disclosure.save()
+    return disclosure
 
 
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:

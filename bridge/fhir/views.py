@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.fhir import search
+from bridge.fhir import search, services
 from bridge.fhir.access import rows_for
 from bridge.fhir.auth import Principal, authenticate
 from bridge.fhir.capability import capability_statement
@@ -93,10 +93,20 @@ def _audit_disclosed(
     for participant_id, ids in seen.items():
         extra: dict[str, Any] = {"token": str(principal.token.pk), "ids": ids[:50], **detail}
         if principal.is_system:
+            data_class = classes[participant_id]
+            consent_id = principal.consents_for(data_class)[participant_id]
+            disclosure = services.disclosure_record(
+                token=principal.token,
+                participant_id=participant_id,
+                consent_id=consent_id,
+                data_class=data_class,
+                refs=[{"data_class": data_class, "type": rtype.name, "id": i} for i in ids],
+            )
             extra |= {
                 "recipient": str(principal.token.recipient_id),
                 "purpose": principal.token.purpose,
-                "consent": principal.consents_for(classes[participant_id]).get(participant_id),
+                "consent": consent_id,
+                "disclosure": str(disclosure.pk),
             }
         audit_record(
             action=Action.DISCLOSE if principal.is_system else action,

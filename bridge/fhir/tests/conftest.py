@@ -188,7 +188,12 @@ def token_for(world):
         if scopes is None:
             scopes = "user/*.read" if user is not None else "system/*.read"
         return services.token_create(
-            actor=None, name="test", scopes=scopes, user=user, recipient=recipient, purpose=purpose
+            actor=world.director if recipient is not None else None,
+            name="test",
+            scopes=scopes,
+            user=user,
+            recipient=recipient,
+            purpose=purpose,
         ).secret
 
     return make

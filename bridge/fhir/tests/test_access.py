@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
 from bridge.privacy import services as privacy_services
-from bridge.privacy.models import Recipient
+from bridge.privacy.models import Disclosure, Recipient
 from bridge.privacy.notice import REDISCLOSURE_NOTICE
 
 
@@ -72,10 +72,17 @@ def test_system_token_receives_what_the_consent_releases_with_the_notice(
     notices = [e for e in response.json()["entry"] if e["search"]["mode"] == "outcome"]
     assert notices[0]["resource"]["issue"][0]["details"]["text"] == REDISCLOSURE_NOTICE
     assert ids(fhir(secret, "Consent")) == {str(alex_tpo_consent.pk)}
-    disclosed = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation").get()
+    disclosed = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation").first()
     assert disclosed.participant_id == world.alex.pk
     assert disclosed.detail["consent"] == str(alex_tpo_consent.pk)
     assert disclosed.detail["recipient"] == str(clinic.pk)
+    # Each release is an entry of alex's accounting of disclosures (42 CFR 2.25), never blair's.
+    entry = Disclosure.objects.get(pk=disclosed.detail["disclosure"])
+    assert (entry.participant, entry.recipient, entry.consent) == (world.alex, clinic, alex_tpo_consent)
+    assert entry.outcome == "released" and entry.channel == "electronic"
+    assert entry.notice_text == REDISCLOSURE_NOTICE and entry.consent_summary
+    assert {r["type"] for r in entry.records} == {"Observation"}
+    assert not Disclosure.objects.filter(participant=world.blair).exists()
 
 
 def test_a_recipient_the_consent_does_not_cover_receives_nothing(

@@ -85,6 +85,11 @@ def test_export_without_consent_discloses_nothing_about_that_participant(
     assert {p["id"] for p in got["Patient"]} == {str(world.alex.pk)}
     disclosures = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation")
     assert [e.detail["consent"] for e in disclosures] == [str(alex_tpo_consent.pk)]
+    from bridge.privacy.models import Disclosure
+
+    accounting = Disclosure.objects.filter(participant=world.alex, recipient=clinic)
+    assert accounting.count() == len(got)  # one entry per resource type released
+    assert not Disclosure.objects.filter(participant=world.blair).exists()
 
 
 def test_group_export_covers_only_its_members(world, chart, fhir, client, token_for):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bridge.audit.models import AuditEvent
@@ -127,3 +127,19 @@ def test_outsider_cannot_revoke_harbor_tokens(world, login, token_for):
     token = ApiToken.objects.get()
     response = login(world.outsider).post(reverse("fhir:token_revoke", args=[token.pk]))
     assert response.status_code == 404
+
+
+def test_console_system_token_needs_the_issuing_director(world, capsys):
+    from bridge.privacy.models import Recipient
+
+    Recipient.objects.create(program=world.program, name="Lakeside", kind="treating_provider", address="x")
+    with pytest.raises(CommandError):
+        call_command("token", "create", "--recipient", "Lakeside", "--scopes", "system/*.read")
+    call_command(
+        "token", "create", "--recipient", "Lakeside", "--scopes", "system/*.read", "--by", "director"
+    )
+    assert ApiToken.objects.get().created_by == world.director
+    with pytest.raises(CommandError):
+        call_command(
+            "token", "create", "--recipient", "Lakeside", "--scopes", "system/*.read", "--by", "frontdesk"
+        )

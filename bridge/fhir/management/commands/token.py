@@ -22,6 +22,9 @@ class Command(BaseCommand):
             "--purpose", default="TREAT", help="Purpose of use for system/ scopes (TREAT, ...)"
         )
         create.add_argument("--name", default="", help="What the token is for")
+        create.add_argument(
+            "--by", help="USERNAME of the director issuing a system token (its accounting names them)"
+        )
         revoke = sub.add_parser("revoke", help="Revoke a token by id or prefix.")
         revoke.add_argument("token")
         sub.add_parser("list", help="List tokens (never their secrets).")
@@ -36,7 +39,17 @@ class Command(BaseCommand):
                 who = t.user.username if t.user else f"{t.recipient} ({t.purpose})"
                 self.stdout.write(f"{t.pk}  {t.prefix}…  {t.status:8}  {who}  {t.scopes}  {t.name}")
 
-    def _create(self, *, scopes: str, user: str | None, recipient: str | None, purpose: str, name: str, **_):
+    def _create(
+        self,
+        *,
+        scopes: str,
+        user: str | None,
+        recipient: str | None,
+        purpose: str,
+        name: str,
+        by: str | None,
+        **_,
+    ):
         from bridge.accounts.models import User
         from bridge.privacy.models import Recipient
 
@@ -54,10 +67,15 @@ class Command(BaseCommand):
             )
             if client is None:
                 raise CommandError(f"No recipient {recipient!r}.")
+        director = None
+        if by:
+            director = User.objects.filter(username=by).first()
+            if director is None:
+                raise CommandError(f"No user {by!r}.")
         label = name or (f"{user} (console)" if user else f"{recipient} (console)")
         try:
             issued = services.token_create(
-                actor=None, name=label, scopes=scopes, user=account, recipient=client, purpose=purpose
+                actor=director, name=label, scopes=scopes, user=account, recipient=client, purpose=purpose
             )
         except ValidationError as exc:
             raise CommandError(
