@@ -186,3 +186,17 @@ def test_the_audit_log_is_for_auditors_only(world, chart, fhir, token_for, clini
     assert ids(fhir(director, "AuditEvent")) == set()  # directors review on the screens, not here
     assert ids(fhir(token_for(recipient=clinic), "AuditEvent")) == set()
     assert ids(fhir(token_for(user=world.outsider), "AuditEvent", patient=str(world.alex.pk))) == set()
+
+
+def test_a_fhir_release_shows_in_the_participants_accounting(
+    world, chart, fhir, token_for, clinic, alex_tpo_consent, login
+):
+    from django.urls import reverse
+
+    fhir(token_for(recipient=clinic), "Condition")
+    entry = Disclosure.objects.get(participant=world.alex)
+    page = login(world.director)
+    accounting = page.get(reverse("privacy:accounting", args=[world.alex.pk]))
+    assert accounting.status_code == 200 and "Lakeside Clinic" in accounting.content.decode()
+    detail = page.get(reverse("privacy:disclosure_detail", args=[world.alex.pk, entry.pk])).content.decode()
+    assert "through the FHIR API" in detail and f"Condition/{chart['alex']['problem'].pk}" in detail
