@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -292,3 +293,123 @@ class Attendance(models.Model):
     @property
     def attended(self) -> bool:
         return self.status in self.ATTENDED
+
+
+class AttendanceChange(models.Model):
+    """One correction of an attendance record after it was first taken: who, when, from what to what.
+
+    The attendance row holds the current values; these rows keep every earlier version, so an
+    edit after the fact never hides what was recorded before. Never edited or deleted.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=12, choices=Attendance.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Attendance.Status.choices)
+    from_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    from_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id}: {self.from_status} -> {self.to_status}"
+
+
+class PayerRule(models.Model):
+    """A payer's day rule for IOP billing, as data (e.g. H0015: at least 3 h on at least 3 days a week)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="payer_rules")
+    name = models.CharField(max_length=120)  # e.g. "Medi-Cal DMC-ODS"
+    code = models.CharField(max_length=20)  # e.g. "H0015"
+    min_minutes_per_day = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    min_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="payer_rule_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(min_days__gte=1, min_days__lte=7), name="payer_rule_days_in_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_minutes_per_day__gte=1, min_minutes_per_day__lte=24 * 60),
+                name="payer_rule_minutes_in_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class EpisodePayer(models.Model):
+    """Which payer rule an episode of care is billed under (one per episode; changed, never deleted)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    episode = models.OneToOneField(
+        "participants.EpisodeOfCare", on_delete=models.PROTECT, related_name="payer"
+    )
+    rule = models.ForeignKey(PayerRule, on_delete=models.PROTECT, related_name="episodes")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} billed under {self.rule_id}"
+
+
+class StepDownException(models.Model):
+    """A time-limited allowance of fewer weekly hours for one participant during step-down.
+
+    Covers `weeks` ISO weeks (1 or 2, enforced by the database) from the Monday `first_week`;
+    in those weeks the ledger uses `floor_minutes` and marks the row as excepted. It expires by
+    itself: later weeks use the level's floor again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="step_down_exceptions"
+    )
+    first_week = models.DateField(help_text="The Monday of the first week it covers")
+    weeks = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    floor_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(40 * 60)])
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_week"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weeks__gte=1, weeks__lte=2), name="step_down_at_most_two_weeks"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="step_down_has_reason"),
+        ]
+        indexes = [models.Index(fields=["participant", "first_week"], name="step_down_participant_week")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.floor_minutes} min from {self.first_week} for {self.weeks} wk"
+
+    @property
+    def last_week(self):
+        return self.first_week + timedelta(weeks=self.weeks - 1)
+
+    def covers(self, week_start) -> bool:
+        return self.first_week <= week_start <= self.last_week
+
+    def clean(self) -> None:
+        if self.first_week and self.first_week.weekday() != 0:
+            raise ValidationError({"first_week": "A week starts on a Monday."})

@@ -1,0 +1,279 @@
+"""The weekly hours ledger: attended minutes per participant per ISO week against their floor.
+
+The floor for a participant-week comes from, in this order:
+  1. a step-down exception the director granted for that week (marked "excepted");
+  2. a planned floor from another app — any app may define `hours_plans.py` with
+     `planned_floors(participant_ids: list, week_start: date) -> dict[participant_id, PlannedFloor]`
+     (aftercare's step-down taper does); the ledger shows its label, a plan rather than a shortfall;
+  3. the level of care in effect on the week's Monday (2.1: 9 h adults, 6 h adolescents).
+A participant is an adolescent when under 18 on the week's Monday or a member of a series on an
+adolescent track that week. The payer's day rule (e.g. H0015: ≥ 3 h on ≥ 3 days) is checked
+separately and shown beside the floor.
+
+`hours_for(participant, week_start)` is the one-participant form other apps use (the chart, the
+discharge summary); `week_ledger(program, week_start)` is the program page's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from bridge.core.panels import _providers
+from bridge.participants.models import EpisodeOfCare, LevelOfCareChange, Participant
+from bridge.programs.models import Track
+from bridge.scheduling import hours
+from bridge.scheduling.models import (
+    Attendance,
+    PayerRule,
+    SeriesMembership,
+    Session,
+    StepDownException,
+)
+
+
+@dataclass(frozen=True)
+class PlannedFloor:
+    """A floor another app plans for one participant-week, e.g. a step-down taper.
+
+    `minutes` replaces the level's floor for that week; `label` says why, on screens and in
+    exports (e.g. "Step-down taper week 2: 6 h").
+    """
+
+    minutes: int
+    label: str
+
+
+class FloorSource:
+    LEVEL = "level"
+    EXCEPTION = "exception"
+    PLANNED = "planned"
+    NONE = "none"
+
+
+@dataclass
+class HoursLine:
+    """One participant's week: attended minutes, the floor that applies and why, the payer's rule."""
+
+    participant_id: uuid.UUID
+    week_start: date
+    attended_minutes: int
+    floor_minutes: int | None
+    label: str
+    source: str = FloorSource.LEVEL
+    minutes_by_day: dict[date, int] = field(default_factory=dict)
+    adolescent: bool = False
+    level: str = ""
+    partial_week: bool = False  # admitted or discharged during the week: the floor is shown, not enforced
+    payer: PayerRule | None = None
+    participant: Participant | None = None
+    exception: StepDownException | None = None
+
+    @property
+    def shortfall_minutes(self) -> int:
+        return hours.shortfall(self.attended_minutes, self.floor_minutes)
+
+    @property
+    def below_floor(self) -> bool:
+        return self.shortfall_minutes > 0 and not self.partial_week
+
+    @property
+    def excepted(self) -> bool:
+        return self.source == FloorSource.EXCEPTION
+
+    @property
+    def planned(self) -> bool:
+        return self.source == FloorSource.PLANNED
+
+    @property
+    def qualifying_days(self) -> int | None:
+        if self.payer is None:
+            return None
+        return hours.qualifying_days(self.minutes_by_day, self.payer.min_minutes_per_day)
+
+    @property
+    def payer_rule_met(self) -> bool | None:
+        if self.payer is None:
+            return None
+        return hours.day_rule_met(
+            self.minutes_by_day, hours.DayRule(self.payer.min_minutes_per_day, self.payer.min_days)
+        )
+
+    @property
+    def attended_label(self) -> str:
+        return hours.format_minutes(self.attended_minutes)
+
+    @property
+    def floor_label(self) -> str:
+        return hours.format_minutes(self.floor_minutes)
+
+    @property
+    def shortfall_label(self) -> str:
+        return hours.format_minutes(self.shortfall_minutes)
+
+
+def plan_providers() -> tuple[Callable[[list, date], dict], ...]:
+    """Every app's `hours_plans.planned_floors` (tests replace this to register a fake provider)."""
+    return _providers("hours_plans", "planned_floors")
+
+
+def planned_floors(participant_ids: list, week_start: date) -> dict:
+    """The planned floors all providers return for these participants and week (later apps win)."""
+    merged: dict = {}
+    if not participant_ids:
+        return merged
+    for provider in plan_providers():
+        for pid, planned in (provider(list(participant_ids), week_start) or {}).items():
+            if not isinstance(planned, PlannedFloor):
+                raise TypeError(f"{provider.__module__}.planned_floors must return PlannedFloor values")
+            merged[pid] = planned
+    return merged
+
+
+def week_range(week_start: date, tz) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(week_start, time(0), tzinfo=tz),
+        datetime.combine(week_start + timedelta(days=7), time(0), tzinfo=tz),
+    )
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _attended_by_participant(program, participant_ids: Iterable, week_start: date) -> dict:
+    """participant id -> {local day: attended minutes} for non-cancelled sessions that week."""
+    tz = program.tz
+    start, end = week_range(week_start, tz)
+    rows = Attendance.objects.filter(
+        participant_id__in=list(participant_ids),
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        status__in=Attendance.ATTENDED,
+        minutes__isnull=False,
+    ).exclude(session__status=Session.Status.CANCELLED)
+    found: dict = {}
+    for pid, starts_at, minutes in rows.values_list("participant_id", "session__starts_at", "minutes"):
+        day = timezone.localtime(starts_at, tz).date()
+        per_day = found.setdefault(pid, {})
+        per_day[day] = per_day.get(day, 0) + minutes
+    return found
+
+
+def _adolescent_track_members(participant_ids: Iterable, week_start: date) -> set:
+    week_end = week_start + timedelta(days=6)
+    return set(
+        SeriesMembership.objects.filter(
+            participant_id__in=list(participant_ids),
+            series__track__age_group=Track.AgeGroup.ADOLESCENT,
+            joined_on__isnull=False,
+            joined_on__lte=week_end,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=week_start))
+        .values_list("participant_id", flat=True)
+    )
+
+
+def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[HoursLine]:
+    ids = [e.participant_id for e in episodes]
+    week_end = week_start + timedelta(days=6)
+    attended = _attended_by_participant(program, ids, week_start)
+    adolescent_track = _adolescent_track_members(ids, week_start)
+    exceptions = {}
+    for exc in StepDownException.objects.filter(
+        participant_id__in=ids, first_week__lte=week_start, first_week__gte=week_start - timedelta(weeks=1)
+    ).order_by("granted_at"):
+        if exc.covers(week_start):
+            exceptions[exc.participant_id] = exc  # the latest grant wins
+    planned = planned_floors(ids, week_start)
+    lines = []
+    for episode in episodes:
+        p = episode.participant
+        level = episode.level_on(week_start)
+        adolescent = p.age_on(week_start) < hours.ADOLESCENT_BELOW_AGE or p.pk in adolescent_track
+        per_day = attended.get(p.pk, {})
+        line = HoursLine(
+            participant_id=p.pk,
+            week_start=week_start,
+            attended_minutes=sum(per_day.values()),
+            floor_minutes=None,
+            label="",
+            minutes_by_day=per_day,
+            adolescent=adolescent,
+            level=level,
+            partial_week=episode.admitted_on > week_start
+            or (episode.discharged_on is not None and episode.discharged_on < week_end),
+            payer=getattr(getattr(episode, "payer", None), "rule", None),
+            participant=p,
+        )
+        if p.pk in exceptions:
+            exc = exceptions[p.pk]
+            line.floor_minutes, line.source, line.exception = exc.floor_minutes, FloorSource.EXCEPTION, exc
+            line.label = f"Step-down exception until {exc.last_week + timedelta(days=6):%b %-d}: " + (
+                hours.format_minutes(exc.floor_minutes)
+            )
+        elif p.pk in planned:
+            line.floor_minutes, line.source = planned[p.pk].minutes, FloorSource.PLANNED
+            line.label = planned[p.pk].label
+        else:
+            floor = hours.level_floor(level, adolescent=adolescent)
+            line.floor_minutes = floor
+            if floor is None:
+                line.source, line.label = FloorSource.NONE, f"Level {level}: no weekly floor"
+            else:
+                who = "adolescent" if adolescent else "adult"
+                line.label = f"Level {level} {who}: {hours.format_minutes(floor)}"
+        lines.append(line)
+    return lines
+
+
+def _episodes(program, week_start: date):
+    week_end = week_start + timedelta(days=6)
+    return (
+        EpisodeOfCare.objects.filter(program=program, admitted_on__lte=week_end)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=week_start))
+        .select_related("participant", "payer__rule")
+        .prefetch_related(Prefetch("level_changes", queryset=LevelOfCareChange.objects.all()))
+    )
+
+
+def week_ledger(program, week_start: date, participants=None) -> list[HoursLine]:
+    """Every participant in care during the week (optionally limited to `participants`), by name."""
+    episodes = _episodes(program, week_start)
+    if participants is not None:
+        episodes = episodes.filter(participant__in=participants)
+    chosen: dict = {}
+    for episode in episodes.order_by("participant_id", "-admitted_on"):
+        chosen.setdefault(episode.participant_id, episode)  # the latest stay that touches the week
+    lines = _lines(program, list(chosen.values()), week_start)
+    return sorted(lines, key=lambda line: (line.participant.last_name, line.participant.first_name))
+
+
+def hours_for(participant: Participant, week_start: date) -> HoursLine:
+    """One participant's week, for other apps (the chart, the discharge summary).
+
+    Has `attended_minutes`, `floor_minutes` (None when no floor applies or the participant was
+    not in care that week) and `label`.
+    """
+    week_start = monday_of(week_start)
+    lines = week_ledger(participant.program, week_start, participants=[participant])
+    if lines:
+        return lines[0]
+    per_day = _attended_by_participant(participant.program, [participant.pk], week_start).get(
+        participant.pk, {}
+    )
+    return HoursLine(
+        participant_id=participant.pk,
+        week_start=week_start,
+        attended_minutes=sum(per_day.values()),
+        floor_minutes=None,
+        label="Not in care this week",
+        source=FloorSource.NONE,
+        minutes_by_day=per_day,
+        participant=participant,
+    )
