@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("bridge.directory.urls")),
     path("", include("bridge.intake.urls")),
     path("", include("bridge.planner.urls")),
+    path("", include("bridge.scheduling.urls")),
     path("", include("bridge.notify.urls")),
     path("", include("bridge.measures.urls")),
     path("", include("bridge.aftercare.urls")),

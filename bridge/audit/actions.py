@@ -34,6 +34,12 @@ class Action(enum.StrEnum):
     SCHEDULE_COMMIT = "schedule_commit"
     FEED_REVOKE = "feed_revoke"
     REMINDER_SENT = "reminder_sent"
+    ATTENDANCE_RECORD = "attendance_record"  # attendance taken or corrected for one participant
+    ROSTER_JOIN = "roster_join"  # a participant joins a group series (future sessions only)
+    ROSTER_LEAVE = "roster_leave"  # a participant leaves a group series (future sessions only)
+    SESSION_CANCEL = "session_cancel"
+    SESSION_RESCHEDULE = "session_reschedule"
+    STEP_DOWN_EXCEPTION = "step_down_exception"  # fewer weekly hours allowed for 1-2 weeks
     SIGN = "sign"  # a clinician signs (and so locks) a note or a plan version
     COSIGN = "cosign"  # a licensed supervisor co-signs a note
     ADDENDUM = "addendum"  # a later addition to a signed note

@@ -232,6 +232,15 @@ class Session(models.Model):
         return f"{self.title or self.get_kind_display()} at {self.starts_at:%Y-%m-%d %H:%M}"
 
     @property
+    def display_title(self) -> str:
+        """What the session is called on schedule screens (staff-facing; feeds say less)."""
+        if self.title:
+            return self.title
+        if self.session_type_id is not None:
+            return self.session_type.name
+        return self.get_kind_display()
+
+    @property
     def scheduled_minutes(self) -> int:
         return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
 

@@ -1,0 +1,1 @@
+"""Every write to the schedule, in one transaction with its audit event."""

@@ -1,0 +1,159 @@
+"""Taking attendance: one Save for a whole roster; corrections keep who recorded what, and when.
+
+Two unexcused absences in a row raise a follow-up work item for the participant's primary
+clinician (or a director when there is none).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.participants.models import Participant
+from bridge.scheduling.models import Attendance, AttendanceChange, Session
+
+S = Attendance.Status
+ABSENT = (S.EXCUSED, S.UNEXCUSED, S.NO_SHOW)
+ABSENCE_FOLLOWUP = "absence_followup"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the screen says about one roster row."""
+
+    participant_id: uuid.UUID
+    status: str
+    arrived_at: datetime | None = None
+    departed_at: datetime | None = None
+
+
+def attended_minutes(session: Session, arrived: datetime, departed: datetime) -> int:
+    """Minutes of the session the person was there for: the overlap of their stay with the session."""
+    start = max(arrived, session.starts_at)
+    end = min(departed, session.ends_at)
+    return max(0, int((end - start) / timedelta(minutes=1)))
+
+
+def _check(session: Session, mark: Mark, name: str) -> tuple[datetime | None, datetime | None, int | None]:
+    if mark.status not in S.values or mark.status == S.EXPECTED:
+        raise ValidationError({"status": f"{name}: choose present, late, left early or an absence."})
+    if mark.status in ABSENT:
+        return None, None, None
+    arrived = mark.arrived_at or session.starts_at
+    departed = mark.departed_at or session.ends_at
+    if departed < arrived:
+        raise ValidationError({"departed_at": f"{name}: departure is before arrival."})
+    return arrived, departed, attended_minutes(session, arrived, departed)
+
+
+def attendance_record(*, actor, session: Session, marks: list[Mark]) -> list[Attendance]:
+    """Record (or correct) attendance for the session's roster rows named in `marks`.
+
+    A row recorded before keeps its earlier values in an AttendanceChange. Each changed row is
+    audited. Returns the rows that changed.
+    """
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError({"session": "This session was cancelled; there is no attendance to take."})
+    now = timezone.now()
+    changed: list[Attendance] = []
+    with transaction.atomic():
+        rows = {
+            a.participant_id: a
+            for a in Attendance.objects.select_for_update(of=("self",))
+            .filter(session=session, participant_id__in=[m.participant_id for m in marks])
+            .select_related("participant")
+        }
+        for mark in marks:
+            row = rows.get(mark.participant_id)
+            if row is None:
+                raise ValidationError({"participant": "Someone in the list is not on this session's roster."})
+            arrived, departed, minutes = _check(session, mark, row.participant.display_name)
+            same = (row.status, row.arrived_at, row.departed_at, row.minutes) == (
+                mark.status,
+                arrived,
+                departed,
+                minutes,
+            )
+            if same and row.recorded_at is not None:
+                continue
+            correction = row.recorded_at is not None
+            if correction:
+                AttendanceChange.objects.create(
+                    attendance=row,
+                    changed_by=actor,
+                    changed_at=now,
+                    from_status=row.status,
+                    to_status=mark.status,
+                    from_minutes=row.minutes,
+                    to_minutes=minutes,
+                    from_recorded_by=row.recorded_by,
+                    from_recorded_at=row.recorded_at,
+                )
+            row.status, row.arrived_at, row.departed_at, row.minutes = mark.status, arrived, departed, minutes
+            row.recorded_by, row.recorded_at = actor, now
+            row.full_clean()
+            row.save(
+                update_fields=["status", "arrived_at", "departed_at", "minutes", "recorded_by", "recorded_at"]
+            )
+            audit_record(
+                action=Action.ATTENDANCE_RECORD,
+                actor=actor,
+                participant=row.participant,
+                object_type="attendance",
+                object_id=str(row.pk),
+                detail={
+                    "session": str(session.pk),
+                    "status": row.status,
+                    "minutes": minutes,
+                    "correction": correction,
+                },
+            )
+            changed.append(row)
+        if session.status == Session.Status.SCHEDULED and session.starts_at <= now:
+            session.status = Session.Status.COMPLETED
+            session.save(update_fields=["status"])
+        for row in changed:
+            if row.status == S.UNEXCUSED:
+                _absence_followup(actor=actor, row=row, session=session)
+    return changed
+
+
+def _absence_followup(*, actor, row: Attendance, session: Session) -> None:
+    """Raise a follow-up when this unexcused absence follows another one at the previous session."""
+    from bridge.clinical.services.common import review_owner
+    from bridge.worklist.services import work_item_open
+
+    previous = (
+        Attendance.objects.filter(participant_id=row.participant_id, session__starts_at__lt=session.starts_at)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .exclude(status=S.EXPECTED)
+        .order_by("-session__starts_at")
+        .first()
+    )
+    if previous is None or previous.status != S.UNEXCUSED:
+        return
+    participant: Participant = row.participant
+    owner = review_owner(participant)
+    if owner is None:
+        return
+    tz = session.program.tz
+    days = [timezone.localtime(a.session.starts_at, tz) for a in (previous, row)]
+    work_item_open(
+        participant=participant,
+        assigned_to=owner,
+        kind=ABSENCE_FOLLOWUP,
+        title=f"Two unexcused absences in a row: {participant.display_name}",
+        detail="Missed without notice on " + " and ".join(f"{d:%a %b %-d}" for d in days) + ". Reach out.",
+        due_on=timezone.localdate() + timedelta(days=1),
+        # One open follow-up per participant: a third absence adds to the same conversation.
+        source_type="absence_streak",
+        source_id=str(participant.pk),
+        actor=actor,
+    )

@@ -1,0 +1,105 @@
+"""The attendance screen: a whole roster on one page, one Save."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.scheduling.access import session_for
+from bridge.scheduling.forms import AttendanceRowForm
+from bridge.scheduling.models import Attendance
+from bridge.scheduling.services.attendance import Mark, attendance_record
+
+
+def _prefix(participant_id: uuid.UUID) -> str:
+    return f"a{participant_id.hex[:12]}"
+
+
+def _forms(session, roster, data=None) -> list[AttendanceRowForm]:
+    tz = session.program.tz
+    start, end = (
+        timezone.localtime(session.starts_at, tz).time(),
+        timezone.localtime(session.ends_at, tz).time(),
+    )
+    forms = []
+    for row in roster:
+        recorded = row.status != Attendance.Status.EXPECTED
+        initial = {
+            "status": row.status if recorded else Attendance.Status.PRESENT,
+            "arrived": timezone.localtime(row.arrived_at, tz).time() if row.arrived_at else start,
+            "departed": timezone.localtime(row.departed_at, tz).time() if row.departed_at else end,
+        }
+        forms.append(
+            AttendanceRowForm(
+                data,
+                initial=initial,
+                session=session,
+                name=row.participant.display_name,
+                prefix=_prefix(row.participant_id),
+            )
+        )
+    return forms
+
+
+def _roster(session):
+    return list(
+        Attendance.objects.filter(session=session)
+        .select_related("participant", "recorded_by")
+        .annotate(corrections=Count("changes"))
+        .order_by("participant__last_name", "participant__first_name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = session_for(request, session_id)
+    roster = _roster(session)
+    forms = _forms(session, roster, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if all(f.is_valid() for f in forms):
+            marks = [
+                Mark(
+                    participant_id=row.participant_id,
+                    status=f.cleaned_data["status"],
+                    arrived_at=f.cleaned_data["arrived_at"],
+                    departed_at=f.cleaned_data["departed_at"],
+                )
+                for row, f in zip(roster, forms, strict=True)
+            ]
+            try:
+                changed = attendance_record(actor=request.user, session=session, marks=marks)
+            except ValidationError as exc:
+                forms[0].add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Attendance saved ({len(changed)} changed).")
+                return redirect("scheduling:attendance", session.pk)
+        status = 400
+    else:
+        for row in roster:
+            audit_record(
+                action=Action.READ,
+                actor=request.user,
+                participant=row.participant,
+                object_type="attendance",
+                object_id=str(row.pk),
+                detail={"view": "scheduling:attendance", "session": str(session.pk)},
+            )
+    errors = [e for f in forms for e in f.non_field_errors()]
+    context = {
+        "session": session,
+        "rows": list(zip(roster, forms, strict=True)),
+        "errors": errors,
+        "has_errors": status == 400,
+        "tz": session.program.tz,
+    }
+    return render(request, "scheduling/attendance.html", context, status=status)
