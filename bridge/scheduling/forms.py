@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django import forms
 
-from bridge.scheduling.models import Attendance
+from bridge.planner.weeks import parse_iso_week
+from bridge.scheduling.models import Attendance, PayerRule
 
 S = Attendance.Status
 MARK_CHOICES = [(s.value, s.label) for s in S if s != S.EXPECTED]
@@ -45,3 +46,47 @@ class AttendanceRowForm(forms.Form):
         else:
             data["arrived_at"] = data["departed_at"] = None
         return data
+
+
+class WeekField(forms.CharField):
+    """An ISO week written like 2026-W48 (what <input type="week"> sends); cleans to its Monday."""
+
+    widget = forms.TextInput(attrs={"type": "week", "pattern": r"\d{4}-W\d{2}", "placeholder": "2026-W48"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_iso_week(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class WeekPickerForm(forms.Form):
+    week = WeekField(label="Week", required=False)
+
+
+class StepDownForm(forms.Form):
+    first_week = WeekField(label="First week")
+    weeks = forms.TypedChoiceField(
+        label="For", choices=[(1, "1 week"), (2, "2 weeks")], coerce=int, initial=1, widget=forms.RadioSelect
+    )
+    floor_hours = forms.DecimalField(
+        label="Hours a week allowed", min_value=0, max_value=40, decimal_places=2, max_digits=4
+    )
+    reason = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_floor_hours(self):
+        value = self.cleaned_data["floor_hours"]
+        return round(value * 60)
+
+
+class EpisodePayerForm(forms.Form):
+    rule = forms.ModelChoiceField(
+        label="Payer", queryset=PayerRule.objects.none(), required=False, empty_label="No payer day rule"
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = PayerRule.objects.filter(program=program, is_active=True)
