@@ -1,0 +1,163 @@
+"""One-off sessions, cancelling and rescheduling. Each says which participants it affects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.participants.models import Participant
+from bridge.scheduling.models import Attendance, Room, Session, SessionKind, SessionType
+
+
+@dataclass(frozen=True)
+class Change:
+    session: Session  # the session as it now stands (the new one after a reschedule)
+    affected: list[Participant]
+
+
+def _roster(session: Session) -> list[Participant]:
+    return [
+        a.participant
+        for a in Attendance.objects.filter(session=session)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name")
+    ]
+
+
+def session_create(
+    *,
+    actor,
+    program,
+    kind: str,
+    staff,
+    starts_at: datetime,
+    ends_at: datetime,
+    participants: list[Participant],
+    session_type: SessionType | None = None,
+    room: Room | None = None,
+    modality: str = Session.Modality.IN_PERSON,
+    title: str = "",
+) -> Session:
+    """A one-off session (individual, family, medication, drug screen, or an extra group)."""
+    if kind not in SessionKind.values:
+        raise ValidationError({"kind": "Choose a kind of session."})
+    if not participants:
+        raise ValidationError({"participants": "Choose at least one participant."})
+    if any(p.program_id != program.id for p in participants):
+        raise ValidationError({"participants": "Everyone must belong to this program."})
+    if room is not None and room.program_id != program.id:
+        raise ValidationError({"room": "That room belongs to another program."})
+    if modality == Session.Modality.TELEHEALTH:
+        room = None
+    session = Session(
+        program=program,
+        kind=kind,
+        session_type=session_type,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        modality=modality,
+        room=room,
+        staff=staff,
+    )
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        Attendance.objects.bulk_create([Attendance(session=session, participant=p) for p in participants])
+        for p in participants:
+            audit_record(
+                action=Action.CREATE,
+                actor=actor,
+                participant=p,
+                object_type="session",
+                object_id=str(session.pk),
+                detail={"kind": kind, "starts_at": starts_at.isoformat()},
+            )
+    return session
+
+
+def session_cancel(*, actor, session: Session, reason: str) -> Change:
+    """Cancel a session with a reason. Its roster and any attendance stay as they were."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session is cancelled."})
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status == Session.Status.CANCELLED:
+            raise ValidationError({"session": "This session is already cancelled."})
+        if Attendance.objects.filter(session=session).exclude(status=Attendance.Status.EXPECTED).exists():
+            raise ValidationError(
+                {"session": "Attendance was taken for this session; it cannot be cancelled."}
+            )
+        session.status, session.cancel_reason = Session.Status.CANCELLED, reason[:200]
+        session.full_clean()
+        session.save(update_fields=["status", "cancel_reason"])
+        affected = _roster(session)
+        audit_record(
+            action=Action.SESSION_CANCEL,
+            actor=actor,
+            object_type="session",
+            object_id=str(session.pk),
+            detail={"reason": reason[:200], "affected": [str(p.pk) for p in affected]},
+        )
+    return Change(session, affected)
+
+
+def session_reschedule(
+    *, actor, session: Session, starts_at: datetime, ends_at: datetime, reason: str, room: Room | None = None
+) -> Change:
+    """Move a session: the old one is cancelled with the reason, a new one takes its roster."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session moves."})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The session must end after it starts."})
+    with transaction.atomic():
+        old = Session.objects.select_for_update().get(pk=session.pk)
+        if old.status != Session.Status.SCHEDULED:
+            raise ValidationError({"session": "Only a scheduled session can be moved."})
+        if Attendance.objects.filter(session=old).exclude(status=Attendance.Status.EXPECTED).exists():
+            raise ValidationError({"session": "Attendance was taken for this session; it cannot be moved."})
+        affected = _roster(old)
+        old.status, old.cancel_reason = Session.Status.CANCELLED, f"Rescheduled: {reason}"[:200]
+        old.save(update_fields=["status", "cancel_reason"])
+        new = Session(
+            program=old.program,
+            kind=old.kind,
+            session_type=old.session_type,
+            series=old.series,
+            track=old.track,
+            title=old.title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            modality=old.modality,
+            room=room if room is not None else old.room,
+            telehealth_url=old.telehealth_url,
+            staff=old.staff,
+            rescheduled_from=old,
+        )
+        new.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                new.save()
+        except IntegrityError:
+            raise ValidationError({"starts_at": "The group already has a session at that time."}) from None
+        Attendance.objects.bulk_create([Attendance(session=new, participant=p) for p in affected])
+        audit_record(
+            action=Action.SESSION_RESCHEDULE,
+            actor=actor,
+            object_type="session",
+            object_id=str(new.pk),
+            detail={
+                "from": str(old.pk),
+                "reason": reason[:200],
+                "starts_at": starts_at.isoformat(),
+                "affected": [str(p.pk) for p in affected],
+            },
+        )
+    return Change(new, affected)
