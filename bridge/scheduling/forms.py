@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 
+from bridge.accounts.models import Role, User
+from bridge.participants.models import Participant
 from bridge.planner.weeks import parse_iso_week
-from bridge.scheduling.models import Attendance, PayerRule
+from bridge.scheduling.models import (
+    Attendance,
+    PayerRule,
+    Room,
+    SeriesMembership,
+    Session,
+    SessionKind,
+    SessionType,
+)
+from bridge.scheduling.recurrence import local_span
 
 S = Attendance.Status
+M = SeriesMembership.Status
 MARK_CHOICES = [(s.value, s.label) for s in S if s != S.EXPECTED]
 ATTENDED = {s.value for s in Attendance.ATTENDED}
 
@@ -90,3 +102,102 @@ class EpisodePayerForm(forms.Form):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = PayerRule.objects.filter(program=program, is_active=True)
+
+
+class GenerateForm(forms.Form):
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class JoinForm(forms.Form):
+    participant = forms.ModelChoiceField(label="Participant", queryset=Participant.objects.none())
+    on = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Today if empty.",
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants
+
+
+class LeaveForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Why",
+        choices=[(s.value, s.label) for s in (M.ON_HOLD, M.TRANSFERRED, M.DISCHARGED, M.LEFT)],
+    )
+    reason = forms.CharField(label="Note", max_length=200, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Reason for cancelling", max_length=200)
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    reason = forms.CharField(label="Reason for moving it", max_length=180)
+
+    def __init__(self, *args, tz, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start") and data.get("end"):
+            data["starts_at"], data["ends_at"] = local_span(data["day"], data["start"], data["end"], self.tz)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end", "The session must end after it starts.")
+        return data
+
+
+class OneOffForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=SessionKind.choices)
+    session_type = forms.ModelChoiceField(
+        label="Session type", queryset=SessionType.objects.none(), required=False
+    )
+    title = forms.CharField(label="Title", max_length=160, required=False)
+    staff = forms.ModelChoiceField(label="Led by", queryset=User.objects.none())
+    participants = forms.ModelMultipleChoiceField(
+        label="Participants",
+        queryset=Participant.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=480, initial=50)
+    modality = forms.ChoiceField(label="How", choices=Session.Modality.choices)
+    room = forms.ModelChoiceField(
+        label="Room", queryset=Room.objects.none(), required=False, empty_label="No room"
+    )
+
+    def __init__(self, *args, program, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["session_type"].queryset = SessionType.objects.filter(program=program, is_active=True)
+        self.fields["staff"].queryset = (
+            User.objects.filter(is_active=True, roles__program=program)
+            .exclude(roles__role=Role.AUDITOR)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["participants"].queryset = participants
+        self.fields["room"].queryset = Room.objects.filter(program=program, is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start") and data.get("minutes"):
+            starts, _ = local_span(data["day"], data["start"], data["start"], self.program.tz)
+            data["starts_at"], data["ends_at"] = starts, starts + timedelta(minutes=data["minutes"])
+        if data.get("modality") == Session.Modality.IN_PERSON and not data.get("room"):
+            self.add_error("room", "Choose a room for an in-person session (telehealth needs none).")
+        return data

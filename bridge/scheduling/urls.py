@@ -1,14 +1,32 @@
 from django.urls import path
 
-from bridge.scheduling.views import attendance, hours
+from bridge.scheduling.views import attendance, hours, series, setup, week
 
 app_name = "scheduling"
 P = "participants/<uuid:participant_id>/"
+S = "schedule/sessions/<uuid:session_id>/"
+G = "schedule/series/<uuid:series_id>/"
 urlpatterns = [
-    path("schedule/sessions/<uuid:session_id>/attendance/", attendance.attendance, name="attendance"),
+    path("schedule/week/", week.week, name="week"),
+    # Attendance and sessions
+    path(S + "attendance/", attendance.attendance, name="attendance"),
+    path(S, series.session_detail, name="session"),
+    path(S + "cancel/", series.session_cancel, name="session_cancel"),
+    path(S + "move/", series.session_move, name="session_move"),
+    path("schedule/sessions/new/", series.session_new, name="session_new"),
+    # Group series: roster, waitlist, generated sessions
+    path(G, series.series_detail, name="series"),
+    path(G + "join/", series.series_join, name="series_join"),
+    path(G + "members/<uuid:membership_id>/leave/", series.series_leave, name="series_leave"),
+    path(G + "generate/", series.series_generate, name="series_generate"),
+    # Hours ledger
     path("schedule/hours/", hours.hours_week, name="hours"),
     path("schedule/hours/ledger.csv", hours.hours_csv, name="hours_csv"),
     path("schedule/hours/attendance.csv", hours.attendance_csv, name="attendance_csv"),
     path(P + "hours/", hours.participant_hours, name="participant_hours"),
     path(P + "hours/exception/", hours.step_down_exception, name="step_down_exception"),
+    # Program set-up (directors)
+    path("schedule/setup/", setup.setup_home, name="setup"),
+    path("schedule/setup/<slug:kind>/new/", setup.setup_create, name="setup_create"),
+    path("schedule/setup/<slug:kind>/<uuid:object_id>/", setup.setup_edit, name="setup_edit"),
 ]
