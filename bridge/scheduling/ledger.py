@@ -70,13 +70,16 @@ class HoursLine:
     adolescent: bool = False
     level: str = ""
     partial_week: bool = False  # admitted or discharged during the week: the floor is shown, not enforced
+    in_progress: bool = False  # the week has not ended: still-scheduled minutes count towards the projection
+    scheduled_minutes: int = 0  # minutes of sessions still ahead this week with the participant on the roster
     payer: PayerRule | None = None
     participant: Participant | None = None
     exception: StepDownException | None = None
 
     @property
     def shortfall_minutes(self) -> int:
-        return hours.shortfall(self.attended_minutes, self.floor_minutes)
+        """Minutes missing to the floor; during the week, counting the sessions still scheduled."""
+        return hours.shortfall(self.attended_minutes + self.scheduled_minutes, self.floor_minutes)
 
     @property
     def below_floor(self) -> bool:
@@ -107,6 +110,10 @@ class HoursLine:
     @property
     def attended_label(self) -> str:
         return hours.format_minutes(self.attended_minutes)
+
+    @property
+    def scheduled_label(self) -> str:
+        return hours.format_minutes(self.scheduled_minutes)
 
     @property
     def floor_label(self) -> str:
@@ -165,6 +172,28 @@ def _attended_by_participant(program, participant_ids: Iterable, week_start: dat
     return found
 
 
+def _scheduled_ahead(program, participant_ids: Iterable, week_start: date) -> dict:
+    """participant id -> minutes of this week's sessions that have not started, with them on the roster."""
+    _, end = week_range(week_start, program.tz)
+    now = timezone.now()
+    if now >= end:
+        return {}
+    rows = (
+        Attendance.objects.filter(
+            participant_id__in=list(participant_ids),
+            session__starts_at__gte=now,
+            session__starts_at__lt=end,
+            status=Attendance.Status.EXPECTED,
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values_list("participant_id", "session__starts_at", "session__ends_at")
+    )
+    ahead: dict = {}
+    for pid, starts, ends in rows:
+        ahead[pid] = ahead.get(pid, 0) + int((ends - starts) / timedelta(minutes=1))
+    return ahead
+
+
 def _adolescent_track_members(participant_ids: Iterable, week_start: date) -> set:
     week_end = week_start + timedelta(days=6)
     return set(
@@ -191,6 +220,9 @@ def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[Hou
         if exc.covers(week_start):
             exceptions[exc.participant_id] = exc  # the latest grant wins
     planned = planned_floors(ids, week_start)
+    start, end = week_range(week_start, program.tz)
+    in_progress = start <= timezone.now() < end
+    ahead = _scheduled_ahead(program, ids, week_start) if in_progress else {}
     lines = []
     for episode in episodes:
         p = episode.participant
@@ -210,6 +242,8 @@ def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[Hou
             or (episode.discharged_on is not None and episode.discharged_on < week_end),
             payer=getattr(getattr(episode, "payer", None), "rule", None),
             participant=p,
+            in_progress=in_progress,
+            scheduled_minutes=ahead.get(p.pk, 0),
         )
         if p.pk in exceptions:
             exc = exceptions[p.pk]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -330,3 +330,22 @@ def test_front_desk_sets_the_payer(world, login):
     assert episode.payer.rule == rule
     bad = client.post(reverse("scheduling:participant_hours", args=[world.alex.pk]), {"rule": "nonsense"})
     assert bad.status_code == 400
+
+
+def test_during_the_week_sessions_still_scheduled_count_towards_the_floor(world):
+    import time_machine
+
+    from bridge.scheduling.models import Attendance
+
+    admit(world.alex)
+    give(world, world.alex, [(0, 180), (1, 180)])
+    thursday = session_at(world.program, WEEK + timedelta(days=3), time(18), 180, world.therapist_a)
+    Attendance.objects.create(session=thursday, participant=world.alex)
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=world.program.tz), tick=False):
+        line = hours_for(world.alex, WEEK)
+        assert line.in_progress and line.scheduled_minutes == 180 and not line.below_floor
+        Session.objects.filter(pk=thursday.pk).update(status="cancelled", cancel_reason="Snow")
+        line = hours_for(world.alex, WEEK)
+        assert line.below_floor and line.shortfall_minutes == 180
+    with time_machine.travel(datetime(2026, 11, 23, 12, tzinfo=world.program.tz), tick=False):
+        assert not hours_for(world.alex, WEEK).in_progress
