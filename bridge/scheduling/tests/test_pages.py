@@ -299,3 +299,10 @@ def test_a_participants_week_goes_through_participant_access(world, login, upcom
 def test_a_bad_week_is_a_clear_error(world, login):
     response = login(world.director).get(reverse("scheduling:week"), {"view": "program", "week": "2026-W99"})
     assert response.status_code == 400 and "has no week 99" in response.content.decode()
+
+
+def test_the_home_page_lists_todays_sessions_to_take_attendance(world, login, upcoming):
+    html = login(world.therapist_a).get("/").content.decode()
+    assert "Sessions today" in html and "Take attendance" in html
+    assert "Sessions today" not in login(world.therapist_b).get("/").content.decode()
+    assert "Sessions today" in login(world.frontdesk).get("/").content.decode()
