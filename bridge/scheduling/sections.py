@@ -1,15 +1,17 @@
-"""The participant page: this week's hours against the floor, and a link to the weekly history."""
+"""The participant page: a link to their weekly hours.
+
+No panel on the page itself: the chart keeps a fixed query budget (clinical's test_chart), and the
+ledger costs about six queries; the hours page is one click away and `ledger.hours_for` is there
+for the chart to call if it wants the figure inline.
+"""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
-from bridge.core.panels import Link, Panel
+from bridge.core.panels import Link
 from bridge.participants.access import Cap
 from bridge.participants.models import Participant
-from bridge.planner.weeks import monday_of
-from bridge.scheduling.ledger import hours_for
 
 IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
 
@@ -18,16 +20,3 @@ def participant_links(request, participant) -> list[Link]:
     if Cap.VIEW not in request.participant_caps or participant.status not in IN_CARE:
         return []
     return [Link("Weekly hours", reverse("scheduling:participant_hours", args=[participant.pk]), order=42)]
-
-
-def participant_sections(request, participant) -> list[Panel]:
-    if Cap.VIEW not in request.participant_caps or participant.status not in IN_CARE:
-        return []
-    week = monday_of(timezone.localtime(timezone.now(), participant.program.tz).date())
-    return [
-        Panel(
-            "scheduling/panels/hours.html",
-            {"participant": participant, "line": hours_for(participant, week)},
-            order=41,
-        )
-    ]
