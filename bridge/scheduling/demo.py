@@ -106,7 +106,7 @@ def build(ctx) -> None:
     episodes = list(
         EpisodeOfCare.objects.filter(program=program, status=EpisodeOfCare.Status.ACTIVE)
         .select_related("participant")
-        .order_by("admitted_on", "participant__last_name")
+        .order_by("admitted_on", "participant__last_name", "participant__first_name")
     )
     EpisodePayer.objects.bulk_create(
         [
@@ -184,7 +184,9 @@ def build(ctx) -> None:
         series_generate(actor=staff["director"], series=series, date_from=start_day, date_to=end_day)
 
     # Topics on the group sessions, so the calendar and group notes read like a real curriculum.
-    sessions = list(Session.objects.filter(program=program, series__isnull=False).order_by("starts_at"))
+    sessions = list(
+        Session.objects.filter(program=program, series__isnull=False).order_by("starts_at", "series__name")
+    )
     for k, s in enumerate(sessions):
         s.title = TOPICS[k % len(TOPICS)]
     Session.objects.bulk_update(sessions, ["title"], batch_size=500)
@@ -195,7 +197,12 @@ def build(ctx) -> None:
     tapering = {e.participant_id for e in step_down[:1]}
     past = [s for s in sessions if s.starts_at < now]
     rows = list(
-        Attendance.objects.filter(session__in=past).select_related("session").order_by("session__starts_at")
+        Attendance.objects.filter(session__in=past)
+        .select_related("session")
+        # A total order that does not depend on random ids or the database: the demo is deterministic.
+        .order_by(
+            "session__starts_at", "session__series__name", "participant__last_name", "participant__first_name"
+        )
     )
     A = Attendance.Status
     completed = []
@@ -203,17 +210,17 @@ def build(ctx) -> None:
         s = row.session
         p = row.participant_id
         roll = rng.random()
-        chance_absent = 0.45 if p in struggling else 0.35 if p in tapering else 0.04
+        chance_absent = 0.45 if p in struggling else 0.35 if p in tapering else 0.03
         if roll < chance_absent:
             row.status = rng.choice([A.EXCUSED, A.EXCUSED, A.UNEXCUSED, A.NO_SHOW])
             row.minutes = row.arrived_at = row.departed_at = None
         else:
             row.arrived_at, row.departed_at = s.starts_at, s.ends_at
             extra = rng.random()
-            if extra < 0.05:
+            if extra < 0.03:
                 row.status = A.LATE
                 row.arrived_at = s.starts_at + timedelta(minutes=rng.choice([10, 15, 20, 35]))
-            elif extra < 0.08:
+            elif extra < 0.05:
                 row.status = A.LEFT_EARLY
                 row.departed_at = s.ends_at - timedelta(minutes=rng.choice([30, 45, 60]))
             else:

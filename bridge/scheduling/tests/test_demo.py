@@ -40,7 +40,7 @@ def test_demo_schedule_makes_the_ledger_interesting(client):
     last_week = monday_of(timezone.localdate()) - timedelta(weeks=1)
     lines = week_ledger(program, last_week)
     below = [line for line in lines if line.below_floor]
-    assert 2 <= len(below) < len(lines) // 2
+    assert 2 <= len(below) <= len(lines) * 0.6  # some, not everyone
     assert any(line.excepted for line in lines) and any(line.adolescent for line in lines)
     assert any(line.payer_rule_met for line in lines) and any(line.payer_rule_met is False for line in lines)
 
