@@ -1,4 +1,4 @@
-"""The participant page: a link to their weekly hours.
+"""The participant page: links to their week on the calendar and their weekly hours.
 
 No panel on the page itself: the chart keeps a fixed query budget (clinical's test_chart), and the
 ledger costs about six queries; the hours page is one click away and `ledger.hours_for` is there
@@ -19,4 +19,10 @@ IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
 def participant_links(request, participant) -> list[Link]:
     if Cap.VIEW not in request.participant_caps or participant.status not in IN_CARE:
         return []
-    return [Link("Weekly hours", reverse("scheduling:participant_hours", args=[participant.pk]), order=42)]
+    week = (
+        reverse("scheduling:week") + f"?view=participant&id={participant.pk}&program={participant.program_id}"
+    )
+    return [
+        Link("Schedule this week", week, order=41),
+        Link("Weekly hours", reverse("scheduling:participant_hours", args=[participant.pk]), order=42),
+    ]

@@ -306,3 +306,42 @@ def test_the_home_page_lists_todays_sessions_to_take_attendance(world, login, up
     assert "Sessions today" in html and "Take attendance" in html
     assert "Sessions today" not in login(world.therapist_b).get("/").content.decode()
     assert "Sessions today" in login(world.frontdesk).get("/").content.decode()
+
+
+def test_the_week_and_hours_pages_stay_constant_in_queries(
+    world, login, series, django_assert_max_num_queries
+):
+    from bridge.scheduling.tests.conftest import admit
+    from bridge.testing.personas import make_participant
+
+    series_generate(
+        actor=world.director, series=series, date_from=date(2026, 11, 16), date_to=date(2026, 11, 22)
+    )
+    admit(world.alex)
+    series_join(actor=world.frontdesk, series=series, participant=world.alex)
+    client = login(world.director)
+    urls = [
+        reverse("scheduling:week") + "?view=program&week=2026-W47",
+        reverse("scheduling:hours") + "?week=2026-W47",
+        reverse("scheduling:series", args=[series.pk]),
+    ]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(40) as q:
+            assert client.get(url).status_code == 200
+        counts.append(len(q.captured_queries))
+    for k in range(6):
+        p = make_participant(world.program, f"More{k}")
+        admit(p)
+        series_join(actor=world.frontdesk, series=series, participant=p)
+    # The series page writes one audit event per member shown (four statements each); nothing else grows.
+    with django_assert_max_num_queries(counts[2] + 6 * 4):
+        assert client.get(urls[2]).status_code == 200
+    for url, count in zip(urls[:2], counts[:2], strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
+
+
+def test_the_participant_page_links_to_their_week_and_hours(world, login):
+    html = login(world.therapist_a).get(reverse("participants:detail", args=[world.alex.pk])).content.decode()
+    assert "Schedule this week" in html and "Weekly hours" in html
