@@ -345,3 +345,11 @@ def test_the_week_and_hours_pages_stay_constant_in_queries(
 def test_the_participant_page_links_to_their_week_and_hours(world, login):
     html = login(world.therapist_a).get(reverse("participants:detail", args=[world.alex.pk])).content.decode()
     assert "Schedule this week" in html and "Weekly hours" in html
+
+
+def test_the_week_page_has_a_week_picker_that_keeps_the_view(world, login, upcoming):
+    client = login(world.frontdesk)
+    params = {"view": "participant", "id": str(world.alex.pk), "week": "2026-W48"}
+    html = client.get(reverse("scheduling:week"), params).content.decode()
+    assert 'type="week"' in html and 'value="2026-W48"' in html
+    assert f'name="id" value="{world.alex.pk}"' in html
