@@ -45,3 +45,21 @@ def test_facilitator_takes_attendance_for_a_group_of_twelve(world, page):
     rows = {a.participant_id: a for a in Attendance.objects.filter(session=session)}
     assert rows[world.blair.pk].status == "unexcused"
     assert sum(1 for a in rows.values() if a.status == "present") == 9
+
+
+def test_the_attendance_screen_fits_a_phone(world, page):
+    session = session_at(world.program, WEEK, time(18), 180, world.therapist_a, title="Relapse prevention")
+    for p in [world.alex, world.blair] + [
+        make_participant(world.program, f"Member{k:02d}") for k in range(4)
+    ]:
+        Attendance.objects.create(session=session, participant=p)
+    page.set_viewport_size({"width": 375, "height": 740})
+    browser_login(page, "therapist_a", PASSWORD)
+    page.goto(f"/schedule/sessions/{session.pk}/attendance/")
+    page.get_by_role("button", name="Save attendance").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"page scrolls sideways at phone width ({width}px)"
+    page.locator(f"#row-{world.alex.pk}").get_by_label("No-show").check()
+    page.get_by_role("button", name="Save attendance").click()
+    page.get_by_text("Attendance saved (6 changed).").wait_for()
+    assert Attendance.objects.get(session=session, participant=world.alex).status == "no_show"
