@@ -23,6 +23,6 @@ def participant_links(request, participant) -> list[Link]:
         reverse("scheduling:week") + f"?view=participant&id={participant.pk}&program={participant.program_id}"
     )
     return [
-        Link("Schedule this week", week, order=41),
+        Link("Sessions this week", week, order=41),
         Link("Weekly hours", reverse("scheduling:participant_hours", args=[participant.pk]), order=42),
     ]

@@ -344,7 +344,7 @@ def test_the_week_and_hours_pages_stay_constant_in_queries(
 
 def test_the_participant_page_links_to_their_week_and_hours(world, login):
     html = login(world.therapist_a).get(reverse("participants:detail", args=[world.alex.pk])).content.decode()
-    assert "Schedule this week" in html and "Weekly hours" in html
+    assert "Sessions this week" in html and "Weekly hours" in html
 
 
 def test_the_week_page_has_a_week_picker_that_keeps_the_view(world, login, upcoming):
