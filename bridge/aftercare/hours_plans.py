@@ -6,33 +6,16 @@ uses the returned floor instead of the level's for those participants that week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
 
 from bridge.aftercare.models import TaperPlan
+from bridge.scheduling.ledger import PlannedFloor
 
 
-def _floor_class():
-    try:  # the ledger's own dataclass once it is on main
-        from bridge.scheduling.ledger import PlannedFloor  # type: ignore[attr-defined]
-    except ImportError:
-        return _PlannedFloor
-    return PlannedFloor
-
-
-@dataclass(frozen=True)
-class _PlannedFloor:
-    """Compatible stand-in for bridge.scheduling.ledger.PlannedFloor until the ledger lands."""
-
-    minutes: int
-    label: str
-
-
-def planned_floors(participant_ids: list, week_start: date) -> dict:
+def planned_floors(participant_ids: list, week_start: date) -> dict[object, PlannedFloor]:
     """{participant_id: PlannedFloor} for those of `participant_ids` in a taper week starting `week_start`."""
-    floor_class = _floor_class()
     found = {}
     tapers = TaperPlan.objects.filter(
         participant_id__in=list(participant_ids), starts_on__lte=week_start
@@ -43,5 +26,5 @@ def planned_floors(participant_ids: list, week_start: date) -> dict:
             continue
         week = (week_start - taper.starts_on).days // 7 + 1
         label = f"Step-down week {week} of {len(taper.weekly_minutes)}: {minutes / 60:g} h planned"
-        found[taper.participant_id] = floor_class(minutes=minutes, label=label)
+        found[taper.participant_id] = PlannedFloor(minutes=minutes, label=label)
     return found

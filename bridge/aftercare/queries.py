@@ -1,8 +1,8 @@
 """Reads used by more than one view: the figures a discharge summary is drafted from, and outcomes.
 
-Hours are computed from Attendance (minutes of attended statuses) until the hours ledger
-(bridge/scheduling/ledger.py) is on main; the weekly floor is the level's floor (adults 9 h,
-adolescents 6 h at 2.1; 20 h at 2.5; none below 2.1), or the taper's floor in a taper week.
+Hours attended are the minutes of attended statuses; the floor of each week is the hours ledger's
+(bridge/scheduling/ledger.py `hours_for`: the level's floor, a step-down exception, or a planned
+taper week), pro rata for the first and last, partial weeks of the stay.
 """
 
 from __future__ import annotations
@@ -16,19 +16,9 @@ from bridge.aftercare.models import CheckIn, Discharge, TaperPlan
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
 from bridge.scheduling.models import Attendance
 
-FLOOR_MINUTES = {
-    LevelOfCare.INTENSIVE_OUTPATIENT: (9 * 60, 6 * 60),  # (adult, adolescent)
-    LevelOfCare.PARTIAL_HOSPITALIZATION: (20 * 60, 20 * 60),
-}
-
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def level_floor(level: str, adolescent: bool) -> int:
-    adult, young = FLOOR_MINUTES.get(level, (0, 0))
-    return young if adolescent else adult
 
 
 def attended_minutes(participant: Participant, start: date, end: date) -> int:
@@ -42,21 +32,18 @@ def attended_minutes(participant: Participant, start: date, end: date) -> int:
     return int(total or 0)
 
 
-def required_minutes(episode: EpisodeOfCare, end: date, tapers: list[TaperPlan] | None = None) -> int:
-    """The floors of every week of the episode up to `end`, pro rata for partial weeks."""
+def required_minutes(episode: EpisodeOfCare, end: date) -> int:
+    """The ledger's floors of every week of the episode up to `end`, pro rata for partial weeks."""
+    from bridge.scheduling.ledger import hours_for
+
     participant = episode.participant
-    tapers = tapers if tapers is not None else list(TaperPlan.objects.filter(episode=episode))
-    adolescent = participant.age_on(episode.admitted_on) < 18
     total = 0.0
     monday = week_start(episode.admitted_on)
     while monday <= end:
         first = max(monday, episode.admitted_on)
         last = min(monday + timedelta(days=6), end)
-        days = (last - first).days + 1
-        floor = next((f for t in tapers if (f := t.floor_for(monday)) is not None), None)
-        if floor is None:
-            floor = level_floor(episode.level_on(first), adolescent)
-        total += floor * days / 7
+        floor = hours_for(participant, monday).floor_minutes or 0
+        total += floor * ((last - first).days + 1) / 7
         monday += timedelta(days=7)
     return round(total)
 
@@ -166,7 +153,7 @@ def summary_figures(discharge: Discharge) -> dict:
     ]
     tapers = list(TaperPlan.objects.filter(episode=episode))
     attended = attended_minutes(participant, start, end)
-    required = required_minutes(episode, end, tapers)
+    required = required_minutes(episode, end)
     return {
         "admitted_on": start.isoformat(),
         "discharged_on": end.isoformat(),

@@ -52,6 +52,18 @@ def test_taper_weeks_are_planned_floors_for_the_ledger(admitted, monday, continu
     assert AuditEvent.objects.filter(action="step_down", object_id=str(taper.pk)).exists()
 
 
+def test_the_hours_ledger_shows_taper_weeks_as_planned_not_as_shortfalls(admitted, monday, continuing_group):
+    from bridge.scheduling.ledger import hours_for, week_ledger
+
+    _taper(admitted, monday, [6, 3], series=continuing_group)
+    line = hours_for(admitted.alex, monday + timedelta(days=7))
+    assert (line.floor_minutes, line.planned, line.label) == (180, True, "Step-down week 2 of 2: 3 h planned")
+    # Blair, not tapering, keeps the level's floor in the same program ledger.
+    lines = {x.participant_id: x for x in week_ledger(admitted.program, monday)}
+    assert lines[admitted.alex.pk].floor_minutes == 360 and lines[admitted.alex.pk].planned
+    assert lines[admitted.blair.pk].floor_minutes == 540 and not lines[admitted.blair.pk].planned
+
+
 def test_a_taper_lowers_hours_from_a_monday_in_a_group_they_belong_to(admitted, monday, continuing_group):
     with pytest.raises(ValidationError) as err:
         _taper(admitted, monday + timedelta(days=1), [6])
