@@ -22,6 +22,7 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors
 from bridge.programs.models import Program
+from bridge.scheduling.access import may_take_attendance
 from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # Director's outcomes -----------------------------------------------------------------------------
@@ -145,9 +146,13 @@ def alumni_events(request):
             invited=Count("attendance"),
             came=Count("attendance", filter=Q(attendance__status__in=Attendance.ATTENDED)),
         )
-        .select_related("staff")
+        .select_related("staff", "program")
         .order_by("-starts_at")[:24]
     )
+    # The attendance screen (bridge/scheduling) is where turnout is recorded, by the event's leader
+    # or the program's directors and front desk.
+    for event in events:
+        event.attendance_open = may_take_attendance(request.user, event)
     return render(
         request,
         "aftercare/alumni_events.html",

@@ -213,3 +213,33 @@ def test_peer_plans_an_alumni_event_and_current_alumni_are_invited(discharged, a
     client.post(url, {"title": "Picnic", "day": day, "start": "12:00", "minutes": "120"})
     assert not Attendance.objects.filter(session__title="Picnic").exists()
     assert login(admitted.therapist_a).get(url).status_code == 403
+
+
+def test_alumni_event_turnout_is_taken_on_the_attendance_screen(discharged, admitted, login):
+    from django.urls import reverse
+
+    from bridge.scheduling.models import Attendance, Session, SessionKind
+    from bridge.scheduling.services.attendance import Mark, attendance_record
+
+    _enroll(admitted)
+    start = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    event = Session.objects.create(
+        program=admitted.program,
+        kind=SessionKind.ALUMNI,
+        title="Alumni night",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        staff=admitted.peer,
+    )
+    Attendance.objects.create(session=event, participant=admitted.alex)
+    client = login(admitted.peer)
+    attendance_url = reverse("scheduling:attendance", args=[event.pk])
+    assert attendance_url in client.get(reverse("aftercare:alumni_events")).content.decode()
+    assert client.get(attendance_url).status_code == 200
+    attendance_record(
+        actor=admitted.peer,
+        session=event,
+        marks=[Mark(participant_id=admitted.alex.pk, status="present", arrived_at=start, departed_at=None)],
+    )
+    page = client.get(reverse("aftercare:alumni_events")).content.decode()
+    assert "<td>1</td><td>1</td>" in page.replace("\n", "")
