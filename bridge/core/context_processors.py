@@ -11,8 +11,9 @@ def bridge(request: HttpRequest) -> dict:
         roles = user.role_names()
     from bridge.core.panels import nav_items
 
+    items = nav_items(request) if user is not None and user.is_authenticated else []
     return {
-        "nav_items": nav_items(request) if user is not None and user.is_authenticated else [],
+        "nav_items": _mark_current(items, request.path),
         "BRIDGE_DEMO": settings.BRIDGE_DEMO,
         "BRIDGE_REQUIRE_MFA": settings.BRIDGE_REQUIRE_MFA,
         "user_roles": roles,
@@ -21,3 +22,13 @@ def bridge(request: HttpRequest) -> dict:
         "is_auditor": Role.AUDITOR in roles,
         "sees_participants": bool(roles - {Role.AUDITOR}),
     }
+
+
+def _mark_current(items: list, path: str) -> list:
+    """The one entry for this page: the longest link that starts the path (/schedule/week/ is Week,
+    not also Schedule at /schedule/)."""
+    from dataclasses import replace
+
+    matching = [i for i in items if i.url != "/" and path.startswith(i.url)]
+    best = max(matching, key=lambda i: len(i.url), default=None)
+    return [replace(i, current=i is best) for i in items]
