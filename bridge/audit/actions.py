@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     # API tokens and the FHIR API
     TOKEN_CREATED = "token_created"  # noqa: S105 (an action name)
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    TOKEN_USED = "token_used"  # noqa: S105 (a user token called the JSON API)
     EXPORT_CANCELLED = "export_cancelled"
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
-from bridge.api.auth import staff_session
+from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
 from bridge.participants.access import Cap, participant_for
 from bridge.privacy import policy, services
@@ -22,7 +22,7 @@ from bridge.privacy.models import Disclosure, Recipient
 from bridge.privacy.vocab import Channel, DataClass, Purpose
 
 API_PREFIX = "/privacy/"
-router = Router(tags=["privacy"], auth=staff_session)
+router = Router(tags=["privacy"], auth=staff_auth)
 
 
 class DecisionIn(Schema):

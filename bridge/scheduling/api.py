@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from bridge.api.auth import staff_session
+from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -25,7 +25,7 @@ from bridge.scheduling.models import Attendance, Session
 from bridge.scheduling.services.attendance import Mark, attendance_record
 
 API_PREFIX = "/schedule/"
-router = Router(tags=["schedule and attendance"], auth=staff_session)
+router = Router(tags=["schedule and attendance"], auth=staff_auth)
 
 AttendanceStatus = Attendance.Status
 
