@@ -29,6 +29,7 @@ from bridge.fhir.registry import TYPES, ResourceType, source_data_class
 from bridge.participants.models import Participant
 from bridge.privacy import fhir as privacy_fhir
 from bridge.privacy import labels
+from bridge.privacy.notice import REDISCLOSURE_NOTICE
 
 
 def fhir_endpoint(*methods: str):
@@ -65,6 +66,10 @@ def resource_of(row, rtype: ResourceType, source, principal: Principal) -> dict[
     if rtype.is_participant_data:
         # Part 2: everything about a participant of an SUD program carries the labels and its origin.
         resource = labels.label_resource(resource, program_id=row.fhir_program)
+        if principal.is_system:
+            # 42 CFR 2.32: what leaves under consent carries the redisclosure notice — on every
+            # resource, so a single read and each NDJSON line carry it as a search Bundle does.
+            resource = labels.with_must_display(resource, REDISCLOSURE_NOTICE)
     return resource
 
 

@@ -65,3 +65,16 @@ def carries_labels(resource: dict[str, Any]) -> bool:
     """True when `resource` has all three required labels (used by tests and by the package guard)."""
     have = {(c.get("system"), c.get("code")) for c in resource.get("meta", {}).get("security", [])}
     return have >= REQUIRED
+
+
+# DS4P: text a receiving system must show whenever it renders the resource (reference section 1.3).
+MUST_DISPLAY = "http://hl7.org/fhir/uv/security-label-ds4p/StructureDefinition/extension-must-display"
+
+
+def with_must_display(resource: dict[str, Any], text: str) -> dict[str, Any]:
+    """`resource` with `text` in a DS4P must-display extension on its meta (once)."""
+    meta = resource.setdefault("meta", {})
+    extensions = meta.setdefault("extension", [])
+    if not any(e.get("url") == MUST_DISPLAY and e.get("valueString") == text for e in extensions):
+        extensions.append({"url": MUST_DISPLAY, "valueString": text})
+    return resource

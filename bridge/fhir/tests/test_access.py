@@ -85,6 +85,20 @@ def test_system_token_receives_what_the_consent_releases_with_the_notice(
     assert not Disclosure.objects.filter(participant=world.blair).exists()
 
 
+def test_a_single_read_under_consent_carries_the_notice_to_display(
+    world, chart, fhir, token_for, clinic, alex_tpo_consent
+):
+    from bridge.privacy.labels import MUST_DISPLAY
+
+    def shown(resource):
+        return [e["valueString"] for e in resource["meta"].get("extension", []) if e["url"] == MUST_DISPLAY]
+
+    patient = fhir(token_for(recipient=clinic), f"Patient/{world.alex.pk}").json()
+    assert shown(patient) == [REDISCLOSURE_NOTICE]
+    # Staff reading with their own access are inside the program: nothing is disclosed to them.
+    assert shown(fhir(token_for(user=world.therapist_a), f"Patient/{world.alex.pk}").json()) == []
+
+
 def test_a_recipient_the_consent_does_not_cover_receives_nothing(
     world, chart, fhir, token_for, employer, alex_tpo_consent
 ):
