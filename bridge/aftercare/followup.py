@@ -259,12 +259,14 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
     Idempotent: a link is sent once per check-in, a check-in is marked missed once, and
     work_item_open never raises a twin for the same check-in.
     """
-    today = today or timezone.localdate()
     base_url = base_url or getattr(settings, "BRIDGE_BASE_URL", "") or "http://127.0.0.1:8000"
     counts = {"links_sent": 0, "missed": 0, "outreach": 0}
     grace: dict = {}
+    local_today: dict = {}
+    # Without a given day, each program's own date counts (a day ahead of UTC at most, UTC+14).
+    latest = today or (timezone.now() + timedelta(days=1)).date()
     pending = (
-        CheckIn.objects.filter(status=CheckIn.Status.PENDING, due_on__lte=today)
+        CheckIn.objects.filter(status=CheckIn.Status.PENDING, due_on__lte=latest)
         .select_related("participant__program")
         .order_by("due_on")
     )
@@ -272,10 +274,14 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
         participant = checkin.participant
         if participant.program_id not in grace:
             grace[participant.program_id] = AftercareSettings.for_program(participant.program).grace_days
+            local_today[participant.program_id] = today or timezone.localdate(timezone=participant.program.tz)
+        today_here = local_today[participant.program_id]
+        if checkin.due_on > today_here:
+            continue
         enrollment = active_enrollment(participant)
         allowed = enrollment is not None and enrollment.contact_consent
         with transaction.atomic():
-            if checkin.due_on + timedelta(days=grace[participant.program_id]) < today:
+            if checkin.due_on + timedelta(days=grace[participant.program_id]) < today_here:
                 checkin.status = CheckIn.Status.MISSED
                 checkin.save(update_fields=["status"])
                 counts["missed"] += 1

@@ -98,6 +98,22 @@ def test_text_message_links_go_out_when_checkins_fall_due(discharged, admitted, 
     assert to == admitted.alex.phone and "/check-in/" in body
 
 
+def test_the_sweep_goes_by_each_programs_own_date(discharged, admitted, settings):
+    """05:00 UTC on the day a check-in falls due is still the evening before in Oakland: not yet,
+    even on a server whose own time zone is UTC."""
+    from datetime import UTC
+
+    settings.TIME_ZONE = "UTC"
+    settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
+    sms.outbox.clear()
+    _enroll(admitted, channel="sms")
+    seven = CheckIn.objects.get(discharge=discharged, day_offset=7)
+    with time_machine.travel(datetime.combine(seven.due_on, time(5), tzinfo=UTC), tick=False):
+        assert followup.checkins_sweep()["links_sent"] == 0
+    with time_machine.travel(datetime.combine(seven.due_on, time(9), tzinfo=UTC), tick=False):
+        assert followup.checkins_sweep()["links_sent"] == 1
+
+
 def test_opt_out_stops_contact(discharged, admitted, settings):
     settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
     sms.outbox.clear()
