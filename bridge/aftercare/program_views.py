@@ -9,8 +9,9 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -18,7 +19,7 @@ from bridge.accounts.models import Role
 from bridge.aftercare import followup, outcomes, services
 from bridge.aftercare.forms import AlumniEventForm, SettingsForm
 from bridge.aftercare.models import AftercareSettings
-from bridge.audit.actions import Action
+from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors
 from bridge.programs.models import Program
@@ -86,12 +87,31 @@ def outcomes_csv(request):
     return response
 
 
+def _chosen_program(request, program_ids: list) -> tuple[Program, list[Program]]:
+    """The program named by `?program=` (or the form's `program`) among the user's, else the first."""
+    programs = list(Program.objects.filter(pk__in=program_ids).order_by("name"))
+    wanted = request.POST.get("program") or request.GET.get("program")
+    if not wanted:
+        return programs[0], programs
+    for program in programs:
+        if str(program.pk) == wanted:
+            return program, programs
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=request.user,
+        object_type="program",
+        object_id=wanted[:80],
+        outcome=Outcome.DENIED,
+        detail={"view": request.resolver_match.view_name if request.resolver_match else request.path},
+    )
+    raise Http404("Not found.")
+
+
 def aftercare_settings(request):
-    """The director's check-in schedule for their program (the first program they direct)."""
+    """The director's check-in schedule for one of their programs (`?program=`; the first by name)."""
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
-    programs = _director_programs(request)
-    program = Program.objects.filter(pk__in=programs).order_by("name").first()
+    program, programs = _chosen_program(request, _director_programs(request))
     current = AftercareSettings.for_program(program)
     initial = {
         "checkin_days": ", ".join(str(d) for d in current.checkin_days),
@@ -101,11 +121,11 @@ def aftercare_settings(request):
     if request.method == "POST" and form.is_valid():
         services.aftercare_settings_update(actor=request.user, program=program, **form.cleaned_data)
         messages.success(request, "Check-in schedule saved; it applies to discharges from now on.")
-        return redirect("aftercare:settings")
+        return redirect(f"{reverse('aftercare:settings')}?program={program.pk}")
     return render(
         request,
         "aftercare/settings.html",
-        {"form": form, "program": program},
+        {"form": form, "program": program, "programs": programs},
         status=400 if form.errors else 200,
     )
 

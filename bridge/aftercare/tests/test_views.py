@@ -190,6 +190,30 @@ def test_director_sets_the_checkin_days(admitted, login):
     assert login(admitted.therapist_a).get(url).status_code == 403
 
 
+def test_a_director_of_two_programs_chooses_which_to_set(admitted, login):
+    from bridge.accounts.models import Role, StaffRole
+    from bridge.aftercare.models import AftercareSettings
+    from bridge.programs.models import Organization, Program
+
+    org = Organization.objects.create(name="Second Org")
+    second = Program.objects.create(organization=org, name="Zeta site", time_zone="America/Denver")
+    StaffRole.objects.create(user=admitted.director, program=second, role=Role.DIRECTOR)
+    client = login(admitted.director)
+    url = reverse("aftercare:settings")
+    page = client.get(url, {"program": second.pk}).content.decode()
+    assert "Zeta site" in page and 'name="program"' in page
+    response = client.post(url, {"program": str(second.pk), "checkin_days": "10, 20", "grace_days": "1"})
+    assert response.status_code == 302 and str(second.pk) in response["Location"]
+    assert AftercareSettings.objects.get(program=second).checkin_days == [10, 20]
+    assert not AftercareSettings.objects.filter(program=admitted.program).exists()
+    # A program they do not direct looks missing.
+    assert client.get(url, {"program": admitted.other_program.pk}).status_code == 404
+    from bridge.audit.models import AuditEvent
+
+    denied = AuditEvent.objects.filter(action="access_denied", object_id=str(admitted.other_program.pk))
+    assert denied.exists()
+
+
 def test_the_aftercare_page_stays_constant_in_queries_as_history_grows(discharged, admitted, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
