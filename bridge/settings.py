@@ -270,6 +270,8 @@ BRIDGE_DEMO = env_bool("BRIDGE_DEMO", not PRODUCTION)
 BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
 # FHIR Bulk Data export: where the worker writes NDJSON files (served only to the token that asked).
 BRIDGE_EXPORT_DIR = env_str("BRIDGE_EXPORT_DIR", str(VAR_DIR / "exports"))
+# ... and deletes them this many hours after the export finished (Part 2 data does not linger on disk).
+BRIDGE_EXPORT_KEEP_HOURS = env_int("BRIDGE_EXPORT_KEEP_HOURS", 24)
 # Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,
 # per client address ("count/period", period s, min, hour or day), on the Django cache.
 BRIDGE_PUBLIC_API_RATE = env_str("BRIDGE_PUBLIC_API_RATE", "60/min")

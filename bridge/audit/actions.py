@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
     TOKEN_USED = "token_used"  # noqa: S105 (a user token called the JSON API)
     EXPORT_CANCELLED = "export_cancelled"
+    EXPORT_EXPIRED = "export_expired"  # an export's files deleted after the retention period
 
 
 class Outcome(enum.StrEnum):

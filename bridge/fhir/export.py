@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 import json
+import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -148,3 +150,28 @@ def run(job_id: str) -> str:
         status=ExportJob.Status.DONE, progress=f"{written} resources", finished_at=timezone.now()
     )
     return ExportJob.Status.DONE
+
+
+def exports_expire(*, now=None) -> int:
+    """Delete the files of exports finished more than BRIDGE_EXPORT_KEEP_HOURS ago; mark them expired.
+
+    Done, failed and cancelled exports alike (a cancelled one may have left partial files). Each
+    expiry is audited. Returns how many exports expired.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.BRIDGE_EXPORT_KEEP_HOURS)
+    finished = (ExportJob.Status.DONE, ExportJob.Status.FAILED, ExportJob.Status.CANCELLED)
+    expired = 0
+    for job in ExportJob.objects.filter(status__in=finished, finished_at__lt=cutoff).order_by("finished_at"):
+        shutil.rmtree(export_dir(job), ignore_errors=True)
+        with transaction.atomic():
+            if ExportJob.objects.filter(pk=job.pk, status=job.status).update(status=ExportJob.Status.EXPIRED):
+                audit_record(
+                    action=Action.EXPORT_EXPIRED,
+                    actor_label="export retention",
+                    object_type="fhir_export",
+                    object_id=str(job.pk),
+                    detail={"token": str(job.token_id), "was": job.status},
+                )
+                expired += 1
+    return expired

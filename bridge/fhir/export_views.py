@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -124,6 +125,12 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         return fhir_response(outcome("Export cancelled.", code="informational", severity="information"), 202)
     if job.status == ExportJob.Status.CANCELLED:
         raise FhirError(404, "This export was cancelled.")
+    if job.status == ExportJob.Status.EXPIRED:
+        raise FhirError(
+            404,
+            f"This export's files were deleted {settings.BRIDGE_EXPORT_KEEP_HOURS} hours after it finished; "
+            "start a new one.",
+        )
     if job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
         response = HttpResponse(status=202)
         response["X-Progress"] = job.progress or job.get_status_display()

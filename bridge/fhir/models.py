@@ -101,6 +101,7 @@ class ExportJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired (files deleted)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="exports")

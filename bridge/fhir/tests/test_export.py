@@ -169,3 +169,36 @@ def test_the_worker_runs_the_export(
         status_url = kickoff(fhir, secret, "Patient/$export", _type="Patient")
     call_command("worker", batch=True)
     assert poll(client, secret, status_url).status_code == 200
+
+
+def test_files_are_deleted_after_the_retention_period(world, chart, fhir, client, token_for, settings):
+    settings.BRIDGE_EXPORT_KEEP_HOURS = 24
+    secret = token_for(user=world.director)
+    status_url = kickoff(fhir, secret)
+    run_all()
+    manifest = poll(client, secret, status_url).json()
+    job = ExportJob.objects.get()
+    folder = export.export_dir(job)
+    assert any(folder.iterdir())
+    assert export.exports_expire(now=job.finished_at + timedelta(hours=23)) == 0
+    assert poll(client, secret, status_url).status_code == 200
+    assert export.exports_expire(now=job.finished_at + timedelta(hours=25)) == 1
+    assert not folder.exists()
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.EXPIRED
+    gone = poll(client, secret, status_url)
+    assert gone.status_code == 404 and "24 hours" in gone.json()["issue"][0]["diagnostics"]
+    assert client.get(manifest["output"][0]["url"], HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+    assert AuditEvent.objects.filter(action="export_expired", object_id=str(job.pk)).count() == 1
+    assert export.exports_expire(now=job.finished_at + timedelta(hours=48)) == 0  # once
+
+
+def test_a_cancelled_exports_partial_files_expire_too(world, chart, fhir, client, token_for):
+    secret = token_for(user=world.director)
+    status_url = kickoff(fhir, secret)
+    assert poll(client, secret, status_url, "delete").status_code == 202
+    job = ExportJob.objects.get()
+    export.export_dir(job).mkdir(parents=True)
+    (export.export_dir(job) / "Patient.ndjson").write_text("{}\n")
+    assert export.exports_expire(now=timezone.now() + timedelta(days=2)) == 1
+    assert not export.export_dir(job).exists()

@@ -14,10 +14,12 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool, queue_name: str, **options):
         # Reminders keep themselves going once one sweep is queued; make sure there is one.
         from bridge.aftercare.tasks import ensure_sweep as ensure_aftercare_sweep
+        from bridge.fhir.tasks import ensure_expiry
         from bridge.notify.tasks import ensure_sweep
 
         ensure_sweep()
         ensure_aftercare_sweep()  # the daily check-in sweep (bridge/aftercare/tasks.py)
+        ensure_expiry()  # hourly: delete FHIR export files past BRIDGE_EXPORT_KEEP_HOURS
         call_command(
             "db_worker", batch=batch, queue_name=queue_name, interval=1, startup_delay=not batch, reload=False
         )
