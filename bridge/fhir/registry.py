@@ -165,9 +165,50 @@ def _group_rows():
 
 def _group(series, principal) -> dict[str, Any]:
     # Membership of a group at an SUD program is itself Part 2 data: list only the members this caller
-    # may see attendance data of.
+    # may see attendance data of, account for each one listed (a disclosure for a system client, a
+    # read for staff), and label the resource as Part 2 data when it names anyone.
     allowed = {str(p) for p in principal.participant_ids(DataClass.ATTENDANCE, Cap.VIEW)}
-    return mapping.group(series, [m for m in series.fhir_members if str(m.participant_id) in allowed])
+    members = [m for m in series.fhir_members if str(m.participant_id) in allowed]
+    resource = mapping.group(series, members)
+    if not members:
+        return resource
+    _account_for_members(series, members, principal)
+    from bridge.privacy import labels
+    from bridge.privacy.notice import REDISCLOSURE_NOTICE
+
+    resource = labels.label_resource(resource, program_id=series.program_id)
+    if principal.is_system:
+        resource = labels.with_must_display(resource, REDISCLOSURE_NOTICE)
+    return resource
+
+
+def _account_for_members(series, members: list[Any], principal) -> None:
+    from bridge.audit.actions import Action
+    from bridge.audit.services import audit_record
+    from bridge.fhir import services
+    from bridge.participants.models import Participant
+
+    for m in members:
+        pid = str(m.participant_id)
+        detail = {"token": str(principal.token.pk), "group": str(series.pk)}
+        if principal.is_system:
+            consent_id = principal.consents_for(DataClass.ATTENDANCE)[pid]
+            disclosure = services.disclosure_record(
+                token=principal.token,
+                participant_id=pid,
+                consent_id=consent_id,
+                data_class=DataClass.ATTENDANCE,
+                refs=[{"data_class": DataClass.ATTENDANCE, "type": "Group", "id": str(series.pk)}],
+            )
+            detail |= {"consent": consent_id, "disclosure": str(disclosure.pk)}
+        audit_record(
+            action=Action.DISCLOSE if principal.is_system else Action.READ,
+            participant=Participant(pk=m.participant_id),
+            object_type="fhir:Group",
+            object_id=str(series.pk),
+            detail=detail,
+            **principal.audit_actor(),
+        )
 
 
 def _questionnaires() -> list[dict[str, Any]]:

@@ -80,12 +80,16 @@ def token_create(
         user = None
     if actor is not None and program is not None and not actor.has_role(Role.DIRECTOR, program.pk):
         errors["program"] = "Only the program's director issues tokens for it."
-    if (
-        actor is not None
-        and user is not None
-        and not (user.program_ids() & actor.programs_with_role(Role.DIRECTOR))
-    ):
-        errors["user"] = "Only a director of the staff member's program issues tokens for them."
+    if actor is not None and user is not None and user != actor:
+        # A token acts with all of its staff member's access: a director may issue one only for
+        # someone whose every program they direct, and never an auditor's (the audit log).
+        if user.program_ids() - actor.programs_with_role(Role.DIRECTOR):
+            errors["user"] = (
+                "This staff member works in a program you do not direct; they can issue their own "
+                "token, or an operator can at the console."
+            )
+        elif user.has_role(Role.AUDITOR):
+            errors["user"] = "An auditor's token is issued by the auditor or by an operator at the console."
     if errors:
         raise ValidationError(errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

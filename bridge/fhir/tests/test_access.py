@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
+from bridge.privacy import labels
 from bridge.privacy import services as privacy_services
 from bridge.privacy.models import Disclosure, Recipient
 from bridge.privacy.notice import REDISCLOSURE_NOTICE
@@ -129,8 +130,15 @@ def test_group_lists_only_members_the_caller_may_see(world, chart, fhir, token_f
     group = chart["group"]
     members = fhir(token_for(user=world.therapist_a), f"Group/{group.pk}").json()["member"]
     assert [m["entity"]["reference"] for m in members] == [f"Patient/{world.alex.pk}"]
-    members = fhir(token_for(recipient=clinic), f"Group/{group.pk}").json()["member"]
-    assert [m["entity"]["reference"] for m in members] == [f"Patient/{world.alex.pk}"]
+    released = fhir(token_for(recipient=clinic), f"Group/{group.pk}").json()
+    assert [m["entity"]["reference"] for m in released["member"]] == [f"Patient/{world.alex.pk}"]
+    # Naming alex as a member is a release under consent: labelled, with the notice, accounted for.
+    assert labels.carries_labels(released)
+    assert any(e["valueString"] == REDISCLOSURE_NOTICE for e in released["meta"]["extension"])
+    entry = Disclosure.objects.get(participant=world.alex, records__0__type="Group")
+    assert entry.consent == alex_tpo_consent
+    assert not Disclosure.objects.filter(participant=world.blair).exists()
+    assert AuditEvent.objects.filter(action="read", object_type="fhir:Group", participant=world.alex).exists()
     assert fhir(token_for(user=world.outsider), f"Group/{group.pk}").status_code == 404
 
 

@@ -44,6 +44,23 @@ def test_a_director_issues_tokens_only_for_their_own_program(world):
     assert "user" in exc.value.message_dict
 
 
+def test_a_director_cannot_issue_a_token_reaching_beyond_their_programs_or_an_auditors(world):
+    from bridge.accounts.models import Role, StaffRole
+
+    # therapist_a also works in a program the director does not direct: the token would carry that.
+    StaffRole.objects.create(user=world.therapist_a, program=world.other_program, role=Role.THERAPIST)
+    with pytest.raises(ValidationError) as exc:
+        services.token_create(actor=world.director, name="x", scopes="user/*.read", user=world.therapist_a)
+    assert "program you do not direct" in exc.value.message_dict["user"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.token_create(actor=world.director, name="x", scopes="user/*.read", user=world.auditor)
+    assert "auditor" in exc.value.message_dict["user"][0]
+    # Their own token, and one for staff wholly inside their program, are fine; so is the console.
+    services.token_create(actor=world.director, name="mine", scopes="user/*.read", user=world.director)
+    services.token_create(actor=world.director, name="b", scopes="user/*.read", user=world.therapist_b)
+    services.token_create(actor=None, name="console", scopes="user/*.read", user=world.auditor)
+
+
 def test_missing_unknown_and_revoked_tokens_get_401(world, fhir, token_for):
     assert fhir(None, "Patient").status_code == 401
     response = fhir("brg_not-a-token", "Patient")
