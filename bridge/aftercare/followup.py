@@ -109,6 +109,8 @@ def alumni_opt_out(*, actor: User, enrollment: AlumniEnrollment, reason: str = "
         cancelled = CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING).update(
             status=CheckIn.Status.CANCELLED, token_hash=None
         )
+        # A missed check-in stays missed in the history, but its link stops working too.
+        CheckIn.objects.filter(participant=participant, status=CheckIn.Status.MISSED).update(token_hash=None)
         for item in WorkItem.objects.filter(
             participant=participant, kind=OUTREACH, status=WorkItem.Status.OPEN
         ):
@@ -184,12 +186,18 @@ def checkin_link_create(*, checkin: CheckIn) -> str:
     return token
 
 
+CHECKIN_LINK_DAYS = 30  # days after a check-in falls due that its link still takes answers
+
+
 def checkin_for_token(token: str) -> CheckIn | None:
     if not token or len(token) > 100:
         return None
     return (
         CheckIn.objects.filter(
-            token_hash=token_hash(token), status__in=[CheckIn.Status.PENDING, CheckIn.Status.MISSED]
+            token_hash=token_hash(token),
+            status__in=[CheckIn.Status.PENDING, CheckIn.Status.MISSED],
+            # A late answer is welcome for a while; after that the link stops working.
+            due_on__gte=timezone.localdate() - timedelta(days=CHECKIN_LINK_DAYS),
         )
         .select_related("participant__program")
         .first()

@@ -8,6 +8,7 @@ import hashlib
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bridge.aftercare import followup, services
@@ -30,6 +31,7 @@ def _token_denied(token: str, view: str, label: str) -> None:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def public_plan(request, token: str):
     """The participant's own plan in plain language, through their private link. Every read is audited."""
@@ -54,6 +56,7 @@ def public_plan(request, token: str):
 
 
 @login_not_required
+@never_cache
 def public_checkin(request, token: str):
     """The alumnus answers their own check-in through a private one-time link."""
     if request.method not in ("GET", "POST"):

@@ -375,11 +375,19 @@ def plan_link_revoke(*, actor: User, link: PlanLink) -> PlanLink:
     return link
 
 
+# A participant's private plan link works for a year; staff make a new one when it runs out.
+PLAN_LINK_DAYS = 365
+
+
 def plan_for_token(token: str) -> AftercarePlan | None:
     if not token or len(token) > 100:
         return None
     link = (
-        PlanLink.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        PlanLink.objects.filter(
+            token_hash=token_hash(token),
+            revoked_at__isnull=True,
+            created_at__gte=timezone.now() - timedelta(days=PLAN_LINK_DAYS),
+        )
         .select_related("plan__participant__program")
         .first()
     )

@@ -106,6 +106,13 @@ def test_plan_is_printable_and_has_a_revocable_private_page(admitted, login, cli
     staff.logout()
     public = client.get(reverse("aftercare:public_plan", args=[token]))
     assert public.status_code == 200 and "My recovery plan" in public.content.decode()
+    # Not cached anywhere, and the page names neither the person nor the (SUD) program.
+    assert "no-store" in public["Cache-Control"]
+    assert admitted.alex.first_name not in public.content.decode()
+    assert admitted.program.name not in public.content.decode()
+    PlanLink.objects.update(created_at=timezone.now() - timedelta(days=366))
+    assert client.get(reverse("aftercare:public_plan", args=[token])).status_code == 404  # a year on
+    PlanLink.objects.update(created_at=timezone.now())
     login(admitted.therapist_a).post(reverse("aftercare:plan_link_revoke", args=[admitted.alex.pk]))
     client.logout()
     assert client.get(reverse("aftercare:public_plan", args=[token])).status_code == 404
@@ -283,3 +290,29 @@ def test_front_desk_sees_checkin_dates_not_answers_and_cannot_record_them(discha
     assert AuditEvent.objects.filter(action="access_denied", actor=admitted.frontdesk).exists()
     peer_html = login(admitted.peer).get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
     assert "cravings 9/10" in peer_html
+
+
+def test_checkin_links_stop_a_month_after_they_fall_due_and_at_opt_out(discharged, admitted, client):
+    import time_machine
+
+    checkins = list(CheckIn.objects.filter(discharge=discharged).order_by("due_on"))
+    token = followup.checkin_link_create(checkin=checkins[0])
+    url = reverse("aftercare:public_checkin", args=[token])
+    response = client.get(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    later = timezone.now() + (checkins[0].due_on - timezone.localdate()) + timedelta(days=31)
+    with time_machine.travel(later, tick=False):
+        assert client.get(url).status_code == 404
+    # A missed check-in's link stops working when the alumnus opts out (the history stays).
+    CheckIn.objects.filter(pk=checkins[1].pk).update(status=CheckIn.Status.MISSED)
+    missed = followup.checkin_link_create(checkin=CheckIn.objects.get(pk=checkins[1].pk))
+    enrollment = followup.alumni_enroll(
+        actor=admitted.peer,
+        participant=admitted.alex,
+        enrolled_on=timezone.localdate(),
+        contact_consent=True,
+        channel="phone",
+    )
+    followup.alumni_opt_out(actor=admitted.peer, enrollment=enrollment)
+    assert client.get(reverse("aftercare:public_checkin", args=[missed])).status_code == 404
+    assert CheckIn.objects.get(pk=checkins[1].pk).status == CheckIn.Status.MISSED
