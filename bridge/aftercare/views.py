@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.accounts.models import Role
 from bridge.aftercare import followup, queries, services, stepping
 from bridge.aftercare.forms import (
     AddendumForm,
@@ -56,7 +55,7 @@ def _ctx(request, participant, **extra) -> dict:
 
 def _follows_up(request, participant) -> bool:
     """Check-in answers and outreach are for peer support and those who read the chart, not front desk."""
-    return Cap.CHART in request.participant_caps or request.user.has_role(Role.PEER, participant.program_id)
+    return Cap.FOLLOW_UP in request.participant_caps
 
 
 def _require_follow_up(request, participant) -> None:
@@ -71,7 +70,7 @@ def _require_follow_up(request, participant) -> None:
         outcome=Outcome.DENIED,
         detail={"view": request.resolver_match.view_name, "needed": "peer support or chart"},
     )
-    raise PermissionDenied("Check-ins and outreach are for peer support and clinicians.")
+    raise PermissionDenied("The aftercare plan, check-ins and outreach are for peer support and clinicians.")
 
 
 # The participant's aftercare page ----------------------------------------------------------------
@@ -265,7 +264,7 @@ def summary_download(request, participant, summary_id):
 # Aftercare plan ----------------------------------------------------------------------------------
 
 
-@participant_view(Cap.VIEW)
+@participant_view(Cap.FOLLOW_UP)  # triggers and warning signs: peers and clinicians, not front desk
 def plan_detail(request, participant):
     plan = AftercarePlan.objects.filter(participant=participant).first()
     link = PlanLink.objects.filter(plan=plan, revoked_at__isnull=True).first() if plan else None
@@ -289,7 +288,7 @@ def plan_edit(request, participant):
     )
 
 
-@participant_view(Cap.VIEW)
+@participant_view(Cap.FOLLOW_UP)
 def plan_print(request, participant):
     plan = AftercarePlan.objects.filter(participant=participant).first()
     if plan is None:

@@ -43,9 +43,10 @@ class Cap(enum.StrEnum):
     DOCUMENT = "document"  # write to the clinical record
     PRESCRIBE = "prescribe"  # medication orders
     MANAGE_TEAM = "manage_team"  # assign and end care-team members
+    FOLLOW_UP = "follow_up"  # recovery support: aftercare plan, check-ins, outreach (peers, clinicians)
 
 
-_ALL_CLINICAL = frozenset({Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT})
+_ALL_CLINICAL = frozenset({Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP})
 
 # Role -> (statuses covered, or None for every status; capabilities), for the role's whole program.
 PROGRAM_WIDE: dict[str, tuple[frozenset[str] | None, frozenset[Cap]]] = {
@@ -59,9 +60,9 @@ CARE_TEAM: dict[str, frozenset[Cap]] = {
     Role.DIRECTOR: _ALL_CLINICAL | {Cap.MANAGE_TEAM},
     Role.INTAKE: _ALL_CLINICAL,
     Role.THERAPIST: _ALL_CLINICAL,
-    Role.PRESCRIBER: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE}),
-    Role.NURSE: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT}),
-    Role.PEER: frozenset({Cap.VIEW}),
+    Role.PRESCRIBER: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE, Cap.FOLLOW_UP}),
+    Role.NURSE: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}),
+    Role.PEER: frozenset({Cap.VIEW, Cap.FOLLOW_UP}),
     Role.FRONT_DESK: frozenset({Cap.VIEW, Cap.EDIT}),
     # Role.AUDITOR: deliberately absent.
 }

@@ -288,8 +288,20 @@ def test_front_desk_sees_checkin_dates_not_answers_and_cannot_record_them(discha
     response = client.get(reverse("aftercare:checkin", args=[admitted.alex.pk, later.pk]))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access_denied", actor=admitted.frontdesk).exists()
-    peer_html = login(admitted.peer).get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
+    # The relapse-prevention plan (triggers, warning signs) is not for front desk either.
+    services.aftercare_plan_save(
+        actor=admitted.therapist_a, participant=admitted.alex, triggers="Payday Fridays"
+    )
+    for name in ("aftercare:plan", "aftercare:plan_print"):
+        assert client.get(reverse(name, args=[admitted.alex.pk])).status_code == 403
+    assert (
+        reverse("aftercare:plan", args=[admitted.alex.pk])
+        not in client.get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
+    )
+    peer = login(admitted.peer)
+    peer_html = peer.get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
     assert "cravings 9/10" in peer_html
+    assert "Payday Fridays" in peer.get(reverse("aftercare:plan", args=[admitted.alex.pk])).content.decode()
 
 
 def test_checkin_links_stop_a_month_after_they_fall_due_and_at_opt_out(discharged, admitted, client):

@@ -28,7 +28,7 @@ from bridge.participants.access import Cap
 from bridge.privacy.models import EmergencyAccess
 from bridge.testing.urls import participant_routes
 
-ALL = {Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT}
+ALL = {Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}
 
 # persona -> {participant: capabilities}. Absent participant = not visible (404).
 EXPECTED: dict[str, dict[str, set[Cap]]] = {
@@ -40,10 +40,10 @@ EXPECTED: dict[str, dict[str, set[Cap]]] = {
     "intake": {"casey": ALL},
     "therapist_a": {"alex": ALL | {Cap.MANAGE_TEAM}},
     "therapist_b": {"blair": ALL | {Cap.MANAGE_TEAM}},
-    "prescriber": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE}},
-    "nurse": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT}},
+    "prescriber": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE, Cap.FOLLOW_UP}},
+    "nurse": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}},
     "frontdesk": {"alex": {Cap.VIEW, Cap.EDIT}, "blair": {Cap.VIEW, Cap.EDIT}, "casey": {Cap.VIEW, Cap.EDIT}},
-    "peer": {"alex": {Cap.VIEW}},
+    "peer": {"alex": {Cap.VIEW, Cap.FOLLOW_UP}},
     "auditor": {},
     "outsider": {"elsewhere_participant": ALL | {Cap.MANAGE_TEAM}},
     "therapist_b_emergency": {"alex": {Cap.VIEW, Cap.CHART}, "blair": ALL | {Cap.MANAGE_TEAM}},
