@@ -40,7 +40,10 @@ def _kickoff(request: HttpRequest, level: str, group_id: str = "") -> HttpRespon
         raise FhirError(400, "Only NDJSON output is supported (_outputFormat=application/fhir+ndjson).")
     since = None
     if "_since" in request.GET:
-        since = parse_datetime(request.GET["_since"])
+        try:
+            since = parse_datetime(request.GET["_since"])
+        except ValueError:  # well formed but impossible, e.g. month 13
+            since = None
         if since is None or since.tzinfo is None:
             raise FhirError(400, "_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z.")
     patient_level = level != ExportJob.Level.SYSTEM
@@ -161,6 +164,10 @@ def export_file(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
     export = ExportFile.objects.select_related("job").filter(pk=file_id, job__token=principal.token).first()
     if export is None or export.job.status != ExportJob.Status.DONE:
         raise FhirError(404, "No such file.")
+    try:
+        handle = open(export.path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError:  # deleted since (expiry racing this request)
+        raise FhirError(404, "No such file.") from None
     audit_record(
         action=Action.EXPORT,
         object_type="fhir_export_file",
@@ -168,4 +175,4 @@ def export_file(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
         detail={"token": str(principal.token.pk), "export": str(export.job_id), "type": export.resource_type},
         **principal.audit_actor(),
     )
-    return FileResponse(open(export.path, "rb"), content_type="application/fhir+ndjson")
+    return FileResponse(handle, content_type="application/fhir+ndjson")

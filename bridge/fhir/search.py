@@ -52,7 +52,11 @@ def _int(params: QueryDict, name: str, default: int, low: int, high: int) -> int
 
 def _split_prefix(name: str, raw: str) -> tuple[str, str]:
     prefix, value = (raw[:2], raw[2:]) if raw[:2] in PREFIXES else ("eq", raw)
-    if parse_date(value) is None and parse_datetime(value) is None:
+    try:  # well formed but impossible (2026-02-30) raises rather than returning None
+        valid = parse_date(value) is not None or parse_datetime(value) is not None
+    except ValueError:
+        valid = False
+    if not valid:
         raise FhirError(
             400,
             f"{name}={raw!r}: use a date (2026-03-01) or a dateTime, optionally after ge/le/gt/lt.",

@@ -17,6 +17,8 @@ def parse_iso_week(text: str) -> date:
     if not match:
         raise ValueError("Write the week like 2026-W49 (year, W, week number).")
     year, week = int(match.group(1)), int(match.group(2))
+    if not 1900 <= year <= 2999:
+        raise ValueError(f"Choose a week between 1900 and 2999, not {year}.")
     try:
         return date.fromisocalendar(year, week, 1)
     except ValueError:

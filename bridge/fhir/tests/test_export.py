@@ -202,3 +202,16 @@ def test_a_cancelled_exports_partial_files_expire_too(world, chart, fhir, client
     (export.export_dir(job) / "Patient.ndjson").write_text("{}\n")
     assert export.exports_expire(now=timezone.now() + timedelta(days=2)) == 1
     assert not export.export_dir(job).exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("Observation", {"date": "2026-02-30"}),
+        ("Observation", {"_lastUpdated": "ge2026-13-01T00:00:00Z"}),
+        ("$export", {"_since": "2026-13-01T00:00:00Z"}),
+    ],
+)
+def test_impossible_dates_are_400_not_500(world, fhir, token_for, path, params):
+    response = fhir(token_for(user=world.director), path, **params)
+    assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"

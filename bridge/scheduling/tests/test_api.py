@@ -122,3 +122,14 @@ def test_the_schedule_is_in_the_openapi_document(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/schedule/sessions/{session_id}/attendance" in paths
     assert "/api/v1/schedule/hours" in paths
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01"])
+def test_weeks_out_of_range_are_refused_not_500(world, login, week):
+    client = login(world.director)
+    response = client.get(BASE + "sessions", {"week": week})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "week"
+    page = client.get("/schedule/week/", {"week": week})
+    assert page.status_code == 400 and "between 1900 and 2999" in page.content.decode()
+    assert client.get("/schedule/week/", {"date": "9999-12-31"}, follow=True).status_code == 400
+    assert client.get("/schedule/hours/", {"week": week}).status_code in (200, 400)

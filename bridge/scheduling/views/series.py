@@ -72,7 +72,7 @@ def _series_page(request, series, status=200, **forms) -> HttpResponse:
         Session.objects.filter(series=series, starts_at__lt=timezone.now()).order_by("-starts_at")[:6]
     )
     today = timezone.localtime(timezone.now(), series.program.tz).date()
-    for m in active + waitlist:
+    for m in active + waitlist + past:  # every name the page shows
         audit_record(
             action=Action.READ,
             actor=request.user,

@@ -81,6 +81,8 @@ def week(request: HttpRequest) -> HttpResponse:
             start = parse_iso_week(request.GET["week"])
         elif request.GET.get("date"):
             start = monday_of(date.fromisoformat(request.GET["date"]))
+            if not 1900 <= start.year <= 2999:
+                raise ValueError("Write the date like 2026-11-16.")
         else:
             start = monday_of(today)
     except ValueError as exc:
@@ -120,6 +122,8 @@ def week(request: HttpRequest) -> HttpResponse:
         sessions = Session.objects.filter(program=participant.program, attendance__participant=participant)
         title = participant.display_name
         program, tz = participant.program, participant.program.tz
+        # Whether co-attendees' names show depends on the participant's program, not the one picked.
+        schedules = program.pk in user.programs_with_role(*SCHEDULE_ROLES)
 
     first, last = week_range(start, tz)
     sessions = list(
