@@ -221,6 +221,7 @@ class ScheduleRun(models.Model):
         PROPOSED = "proposed", "Proposed"
         COMMITTED = "committed", "Committed"
         DISCARDED = "discarded", "Discarded"
+        ADDED = "added", "Added to the committed week"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="schedule_runs")
@@ -243,6 +244,9 @@ class ScheduleRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     committed_at = models.DateTimeField(null=True, blank=True)
+    # A top-up: made after the week was committed, it places only what is still due (new admissions,
+    # changed needs) around everything already on the calendar.
+    is_top_up = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -253,7 +257,7 @@ class ScheduleRun(models.Model):
                 name="one_committed_run_per_week",
             ),
             models.CheckConstraint(
-                condition=~Q(status="committed") | Q(committed_at__isnull=False),
+                condition=~Q(status__in=["committed", "added"]) | Q(committed_at__isnull=False),
                 name="committed_run_has_time",
             ),
         ]

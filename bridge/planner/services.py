@@ -230,12 +230,22 @@ def schedule_run_create(
     time_limit: float | None = None,
     use_greedy: bool = False,
     actor_label: str | None = None,
+    top_up: bool = False,
 ) -> ScheduleRun:
-    """Solve the week and store the proposal: every placement and every unplaced reason."""
+    """Solve the week and store the proposal: every placement and every unplaced reason.
+
+    `top_up` is for a week already committed: the proposal places only what is still due (the
+    adapter counts every session already on the calendar as done and as busy time).
+    """
     if week_start.weekday() != 0:
         raise ValidationError({"week": "A week starts on a Monday."})
-    if committed_run(program, week_start) is not None:
+    committed = committed_run(program, week_start) is not None
+    if committed and not top_up:
         raise ValidationError({"week": f"{iso_week(week_start)} is already committed."})
+    if top_up and not committed:
+        raise ValidationError(
+            {"week": f"{iso_week(week_start)} is not committed yet: preview the whole week."}
+        )
     plan = build_plan(program, week_start)
     limit = float(time_limit if time_limit is not None else settings.BRIDGE_SCHEDULE_TIME_LIMIT)
     solution = greedy(plan.problem) if use_greedy else solve(plan.problem, time_limit=limit)
@@ -256,6 +266,7 @@ def schedule_run_create(
             notes=solution.notes,
             loads=_loads(plan, solution),
             created_by=actor,
+            is_top_up=top_up,
         )
         run.full_clean()
         run.save()
@@ -306,6 +317,7 @@ def schedule_run_create(
                 "placed": run.placed,
                 "solver": run.solver,
                 "status": run.solver_status,
+                "top_up": top_up,
             },
         )
     return run
@@ -330,16 +342,17 @@ def schedule_run_commit(
 ) -> tuple[ScheduleRun, int]:
     """Create the run's sessions and roster rows. Returns (the committed run, sessions created).
 
-    Idempotent: a run already committed, or a week that another run committed, creates nothing.
+    Idempotent: a run already committed (or added), or a week that another run committed, creates
+    nothing — except a top-up, which adds its placements to the committed week (status "added").
     A placement whose time was taken since the preview is not created; it is kept as unplaced
     with that reason.
     """
     with transaction.atomic():
         run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
-        if run.status == ScheduleRun.Status.COMMITTED:
+        if run.status in (ScheduleRun.Status.COMMITTED, ScheduleRun.Status.ADDED):
             return run, 0
         existing = committed_run(run.program, run.week_start)
-        if existing is not None:
+        if existing is not None and not run.is_top_up:
             return existing, 0
         if run.status != ScheduleRun.Status.PROPOSED:
             raise ValidationError({"run": "This proposal was discarded; make a new one."})
@@ -382,7 +395,7 @@ def schedule_run_commit(
                 object_id=str(session.pk),
                 detail={"kind": session.kind, "schedule_run": str(run.pk)},
             )
-        run.status = ScheduleRun.Status.COMMITTED
+        run.status = ScheduleRun.Status.ADDED if run.is_top_up else ScheduleRun.Status.COMMITTED
         run.committed_by = actor if getattr(actor, "is_authenticated", False) else None
         run.committed_at = timezone.now()
         run.placed = created
@@ -397,7 +410,7 @@ def schedule_run_commit(
             actor_label=actor_label,
             object_type="schedule_run",
             object_id=str(run.pk),
-            detail={"week": run.iso_week, "sessions": created},
+            detail={"week": run.iso_week, "sessions": created, "top_up": run.is_top_up},
         )
     return run, created
 

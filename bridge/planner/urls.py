@@ -9,6 +9,7 @@ urlpatterns = [
     path("schedule/runs/<uuid:run_id>/", views.run_detail, name="run"),
     path("schedule/runs/<uuid:run_id>/commit/", views.run_commit, name="run_commit"),
     path("schedule/runs/<uuid:run_id>/discard/", views.run_discard, name="run_discard"),
+    path("schedule/runs/<uuid:run_id>/top-up/", views.run_top_up, name="run_top_up"),
     path("schedule/rules/", views.rules_list, name="rules"),
     path("schedule/rules/new/", views.rule_create, name="rule_create"),
     path("schedule/rules/<uuid:rule_id>/", views.rule_edit, name="rule_edit"),

@@ -131,12 +131,29 @@ def run_commit(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("planner:run", run_id=run.pk)
     if run.status == ScheduleRun.Status.PROPOSED and committed.pk == run.pk:
-        messages.success(
-            request, f"Committed {committed.iso_week}: {created} appointments are on the calendar."
-        )
+        if committed.is_top_up:
+            messages.success(request, f"Added {created} appointments to {committed.iso_week}.")
+        else:
+            messages.success(
+                request, f"Committed {committed.iso_week}: {created} appointments are on the calendar."
+            )
     else:
         messages.info(request, f"{committed.iso_week} was already committed; nothing new was created.")
     return redirect("planner:run", run_id=committed.pk)
+
+
+@require_POST
+def run_top_up(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """From a committed week: propose what is still due (people admitted since, changed needs)."""
+    run = run_for(request, run_id)
+    try:
+        proposal = services.schedule_run_create(
+            actor=request.user, program=run.program, week_start=run.week_start, top_up=True
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planner:run", run_id=run.pk)
+    return redirect("planner:run", run_id=proposal.pk)
 
 
 @require_POST

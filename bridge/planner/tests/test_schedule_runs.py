@@ -262,3 +262,47 @@ def test_iso_weeks_and_local_minutes_across_the_daylight_saving_change():
     assert minute_of_week(sunday, week, LA) == 6 * DAY + 18 * 60
     elapsed = sunday.astimezone(zoneinfo.ZoneInfo("UTC")) - monday.astimezone(zoneinfo.ZoneInfo("UTC"))
     assert elapsed == timedelta(days=6, hours=1), "the week has one extra hour"
+
+
+def test_a_top_up_places_only_what_became_due_after_the_week_was_committed(harbor, client):
+    individual = AppointmentRule.objects.get(program=harbor.program, kind="individual")
+    waived = ParticipantRequirement.objects.create(participant=harbor.blair, rule=individual, status="waived")
+    run = services.schedule_run_create(actor=harbor.director, program=harbor.program, week_start=WEEK)
+    services.schedule_run_commit(actor=harbor.director, run=run)
+    assert Session.objects.count() == 2  # Alex's individual and medication visits
+    with pytest.raises(ValidationError):
+        services.schedule_run_create(
+            actor=harbor.director, program=harbor.program, week_start=WEEK + timedelta(days=7), top_up=True
+        )
+
+    # Blair's needs change after the commit: a top-up places just that, around what is booked.
+    waived.status = "required"
+    waived.save()
+    client.force_login(harbor.director)
+    response = client.post(f"/schedule/runs/{run.pk}/top-up/")
+    top_up = ScheduleRun.objects.get(is_top_up=True)
+    assert response.status_code == 302 and response["Location"].endswith(f"/schedule/runs/{top_up.pk}/")
+    assert [(a.participant_id, a.kind) for a in placed(top_up)] == [(harbor.blair.pk, "individual")]
+    assert "adds to the week already committed" in client.get(response["Location"]).content.decode()
+    added, created = services.schedule_run_commit(actor=harbor.director, run=top_up)
+    assert (added.status, created, Session.objects.count()) == (ScheduleRun.Status.ADDED, 1, 3)
+    for a in Session.objects.all():
+        others = Session.objects.exclude(pk=a.pk).filter(
+            staff=a.staff, starts_at__lt=a.ends_at, ends_at__gt=a.starts_at
+        )
+        assert not others.exists(), "a top-up never double-books"
+    # Nothing more is due: another top-up places nothing; the first commit still stands.
+    again = services.schedule_run_create(
+        actor=harbor.director, program=harbor.program, week_start=WEEK, top_up=True
+    )
+    assert again.requested == 0 and services.committed_run(harbor.program, WEEK).pk == run.pk
+
+
+def test_bridge_schedule_top_up(harbor):
+    out = StringIO()
+    args = ["--week", "2026-W49", "--program", "Harbor"]
+    call_command("schedule", *args, stdout=out)
+    call_command("schedule", *args, stdout=out)
+    assert "--top-up places what is still due" in out.getvalue()
+    call_command("schedule", *args, "--top-up", stdout=out)
+    assert "Added to 2026-W49: 0 sessions created." in out.getvalue() and Session.objects.count() == 3

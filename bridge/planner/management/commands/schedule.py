@@ -1,4 +1,5 @@
-"""`bridge schedule --week 2026-W49 [--program NAME] [--dry-run]`: place a week's required appointments."""
+"""`bridge schedule --week 2026-W49 [--program NAME] [--dry-run] [--top-up]`: place a week's required
+appointments; `--top-up` adds what is still due to a week already committed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show the proposal; create nothing.")
         parser.add_argument("--time-limit", type=float, default=None, help="Seconds for the solver.")
         parser.add_argument("--greedy", action="store_true", help="Use the simple greedy placement.")
+        parser.add_argument(
+            "--top-up",
+            action="store_true",
+            help="For a committed week: place only what is still due (new admissions, changed needs).",
+        )
 
     def _program(self, wanted: str | None) -> Program:
         programs = Program.objects.all()
@@ -33,7 +39,15 @@ class Command(BaseCommand):
         return programs.get()
 
     def handle(
-        self, *args, week: str, program: str | None, dry_run: bool, time_limit, greedy: bool, **options
+        self,
+        *args,
+        week: str,
+        program: str | None,
+        dry_run: bool,
+        time_limit,
+        greedy: bool,
+        top_up: bool,
+        **options,
     ):
         try:
             week_start = parse_iso_week(week)
@@ -41,10 +55,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         chosen = self._program(program)
         done = services.committed_run(chosen, week_start)
-        if done is not None:
+        if done is not None and not top_up:
             self.stdout.write(
                 f"{week} is already committed for {chosen.name} "
-                f"({done.placed} appointments, {done.committed_at:%Y-%m-%d %H:%M} UTC); nothing to do."
+                f"({done.placed} appointments, {done.committed_at:%Y-%m-%d %H:%M} UTC); nothing to do "
+                "(--top-up places what is still due)."
             )
             return
         try:
@@ -55,6 +70,7 @@ class Command(BaseCommand):
                 time_limit=time_limit,
                 use_greedy=greedy,
                 actor_label="bridge schedule",
+                top_up=top_up,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
@@ -64,7 +80,8 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was created.")
             return
         run, created = services.schedule_run_commit(actor=None, run=run, actor_label="bridge schedule")
-        self.stdout.write(self.style.SUCCESS(f"Committed {week}: {created} sessions created."))
+        verb = "Added to" if run.is_top_up else "Committed"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {week}: {created} sessions created."))
 
     def _report(self, run) -> None:
         tz = run.program.tz
