@@ -360,3 +360,37 @@ def test_the_week_page_has_a_week_picker_that_keeps_the_view(world, login, upcom
     html = client.get(reverse("scheduling:week"), params).content.decode()
     assert 'type="week"' in html and 'value="2026-W48"' in html
     assert f'name="id" value="{world.alex.pk}"' in html
+
+
+def test_a_participants_week_names_co_attendees_only_by_their_own_programs_rule(world, login):
+    """Director of Harbor, therapist on an Elsewhere participant's team: picking ?program=Harbor must
+    not show Elsewhere's co-attendees' names (names show only to those who schedule that program)."""
+    from datetime import time as clock
+
+    from bridge.accounts.models import Role, StaffRole
+    from bridge.participants.models import CareTeamMember
+    from bridge.scheduling.models import Attendance
+    from bridge.scheduling.tests.conftest import WEEK, session_at
+    from bridge.testing.personas import make_participant
+
+    elsewhere = world.other_program
+    StaffRole.objects.create(user=world.director, program=elsewhere, role=Role.THERAPIST)
+    CareTeamMember.objects.create(
+        participant=world.elsewhere_participant, staff=world.director, team_role="primary_clinician"
+    )
+    group = session_at(elsewhere, WEEK, clock(18), 90, world.outsider, title="Evening group")
+    other = make_participant(elsewhere, "Zebulon")
+    for p in (world.elsewhere_participant, other):
+        Attendance.objects.create(session=group, participant=p)
+    page = login(world.director).get(
+        "/schedule/week/",
+        {
+            "program": world.program.pk,
+            "view": "participant",
+            "id": world.elsewhere_participant.pk,
+            "week": "2026-W47",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "Evening group" in html
+    assert "Zebulon" not in html
