@@ -27,6 +27,13 @@ class TokenForm(forms.Form):
     purpose = forms.ChoiceField(
         choices=[("", "—"), *Purpose.choices], required=False, help_text="For system/ scopes."
     )
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=730,
+        initial=365,
+        help_text="A token stops working after this many days (at most two years); issue a new one then.",
+    )
 
     def __init__(self, *args, programs: set, **kwargs) -> None:
         super().__init__(*args, **kwargs)

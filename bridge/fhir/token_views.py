@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bridge.accounts.models import Role
@@ -57,6 +59,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 user=data["user"],
                 recipient=data["recipient"],
                 purpose=data["purpose"],
+                expires_at=timezone.now() + timedelta(days=data["expires_in_days"]),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

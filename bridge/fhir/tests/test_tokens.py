@@ -114,10 +114,17 @@ def test_director_issues_and_revokes_a_token_in_the_ui(world, login, client):
     page = login(world.director)
     response = page.post(
         reverse("fhir:token_list"),
-        {"name": "Lakeside EHR", "scopes": "user/*.read", "user": world.therapist_a.pk, "purpose": ""},
+        {
+            "name": "Lakeside EHR",
+            "scopes": "user/*.read",
+            "user": world.therapist_a.pk,
+            "purpose": "",
+            "expires_in_days": "90",
+        },
     )
     assert response.status_code == 201
     token = ApiToken.objects.get()
+    assert 89 <= (token.expires_at - token.created_at).days <= 90  # UI tokens always expire
     secret = response.context["issued"].secret
     assert secret in response.content.decode()
     assert secret not in page.get(reverse("fhir:token_list")).content.decode()  # shown once
@@ -128,7 +135,8 @@ def test_director_issues_and_revokes_a_token_in_the_ui(world, login, client):
 
 def test_token_form_errors_name_the_field(world, login):
     response = login(world.director).post(
-        reverse("fhir:token_list"), {"name": "x", "scopes": "system/*.read", "purpose": ""}
+        reverse("fhir:token_list"),
+        {"name": "x", "scopes": "system/*.read", "purpose": "", "expires_in_days": "365"},
     )
     assert response.status_code == 400
     assert "recipient" in response.context["form"].errors
