@@ -20,7 +20,7 @@ def participant_sections(request, participant) -> list[Panel]:
     caps = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps or participant.status not in (S.STEP_DOWN, S.DISCHARGED, S.ALUMNI):
         return []
-    context: dict = {"participant": participant}
+    context: dict = {"participant": participant, "follows_up": Cap.FOLLOW_UP in caps}
     if participant.status == S.STEP_DOWN:
         context["taper"] = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
     else:

@@ -328,3 +328,10 @@ def test_checkin_links_stop_a_month_after_they_fall_due_and_at_opt_out(discharge
     followup.alumni_opt_out(actor=admitted.peer, enrollment=enrollment)
     assert client.get(reverse("aftercare:public_checkin", args=[missed])).status_code == 404
     assert CheckIn.objects.get(pk=checkins[1].pk).status == CheckIn.Status.MISSED
+
+
+def test_the_chart_section_offers_the_plan_only_to_those_who_may_open_it(discharged, admitted, login):
+    plan_url = reverse("aftercare:plan", args=[admitted.alex.pk])
+    page = reverse("participants:detail", args=[admitted.alex.pk])
+    assert plan_url not in login(admitted.frontdesk).get(page).content.decode()
+    assert plan_url in login(admitted.peer).get(page).content.decode()
