@@ -16,6 +16,7 @@ from bridge.aftercare import followup, queries
 from bridge.aftercare.models import (
     DEFAULT_CHECKIN_DAYS,
     AftercarePlan,
+    AftercarePlanVersion,
     AftercareSettings,
     AlumniEnrollment,
     CheckIn,
@@ -24,7 +25,7 @@ from bridge.aftercare.models import (
     Outreach,
     TaperPlan,
 )
-from bridge.aftercare.services import CRISIS_LINES
+from bridge.aftercare.services import CRISIS_LINES, plan_content
 from bridge.participants.models import EpisodeOfCare, Participant
 from bridge.scheduling.models import Attendance, SeriesMembership, Session, SessionKind
 
@@ -144,6 +145,9 @@ def build(ctx) -> None:
         plan = _plan(ctx, p, clinician, k)
         planned = timezone.make_aware(datetime.combine(episode.discharged_on, time(15)))
         AftercarePlan.objects.filter(pk=plan.pk).update(created_at=planned, updated_at=planned)
+        AftercarePlanVersion.objects.create(
+            plan=plan, number=1, content=plan_content(plan), saved_by=clinician, saved_at=planned
+        )
         figures = queries.summary_figures(discharge)
         goals = queries.goals_for(episode) or [
             {"statement": "Stay sober one day at a time", "outcome": ""},

@@ -190,6 +190,27 @@ class AftercarePlan(models.Model):
         return f"Aftercare plan of {self.participant_id}"
 
 
+class AftercarePlanVersion(models.Model):
+    """The plan as it stood after each save: the plan is edited in place, its history is kept here.
+
+    `content` holds the plan's fields (dates as ISO text). Never changed once written.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(AftercarePlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="aftercare_plan_version_once")]
+
+    def __str__(self) -> str:
+        return f"Aftercare plan version {self.number}"
+
+
 class PlanLink(models.Model):
     """A private link that shows the participant their own plan in plain language. Only its hash is kept."""
 

@@ -13,12 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from bridge.accounts.models import User
 from bridge.aftercare import queries
 from bridge.aftercare.models import (
     AftercarePlan,
+    AftercarePlanVersion,
     AftercareSettings,
     CheckIn,
     Discharge,
@@ -337,14 +339,29 @@ def aftercare_plan_save(*, actor: User, participant: Participant, **fields: Any)
         plan.updated_at = timezone.now()
         plan.full_clean()
         plan.save()
+        version = AftercarePlanVersion.objects.create(
+            plan=plan,
+            number=(plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
+            content=plan_content(plan),
+            saved_by=actor,
+            saved_at=plan.updated_at,
+        )
         _audit(
             Action.CREATE if created else Action.UPDATE,
             actor=actor,
             participant=participant,
             obj=plan,
-            detail={"fields": sorted(fields)},
+            detail={"fields": sorted(fields), "version": version.number},
         )
     return plan
+
+
+def plan_content(plan: AftercarePlan) -> dict:
+    """The plan's fields as JSON (the datetime as ISO text), for its version history."""
+    content = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    when = content.get("mat_next_appointment")
+    content["mat_next_appointment"] = when.isoformat() if when else None
+    return content
 
 
 def plan_link_create(*, actor: User, plan: AftercarePlan) -> tuple[PlanLink, str]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path(P + "plan/", views.plan_detail, name="plan"),
     path(P + "plan/edit/", views.plan_edit, name="plan_edit"),
     path(P + "plan/print/", views.plan_print, name="plan_print"),
+    path(P + "plan/versions/<int:number>/", views.plan_version, name="plan_version"),
     path(P + "plan/link/", views.plan_link_create, name="plan_link_create"),
     path(P + "plan/link/revoke/", views.plan_link_revoke, name="plan_link_revoke"),
     path(P + "taper/", views.taper_new, name="taper"),

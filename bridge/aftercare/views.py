@@ -10,6 +10,8 @@ CHART: front desk sees that a check-in happened, never what was said (`_require_
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,7 @@ from bridge.aftercare.forms import (
 )
 from bridge.aftercare.models import (
     AftercarePlan,
+    AftercarePlanVersion,
     CheckIn,
     DischargeSummary,
     Outreach,
@@ -268,7 +271,30 @@ def summary_download(request, participant, summary_id):
 def plan_detail(request, participant):
     plan = AftercarePlan.objects.filter(participant=participant).first()
     link = PlanLink.objects.filter(plan=plan, revoked_at__isnull=True).first() if plan else None
-    return render(request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link))
+    versions = list(plan.versions.select_related("saved_by")) if plan else []
+    return render(
+        request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link, versions=versions)
+    )
+
+
+@participant_view(Cap.FOLLOW_UP)
+def plan_version(request, participant, number: int):
+    """The plan as it stood after one earlier save (read-only)."""
+    version = (
+        AftercarePlanVersion.objects.filter(plan__participant=participant, number=number)
+        .select_related("saved_by")
+        .first()
+    )
+    if version is None:
+        raise Http404("No such version of the plan.")
+    content = dict(version.content)
+    when = content.get("mat_next_appointment")
+    content["mat_next_appointment"] = datetime.fromisoformat(when) if when else None
+    return render(
+        request,
+        "aftercare/plan_version.html",
+        _ctx(request, participant, plan=SimpleNamespace(**content), version=version),
+    )
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)

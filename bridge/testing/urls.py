@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import IntConverter
 
 
 @dataclass(frozen=True)
@@ -14,12 +15,14 @@ class Route:
     pattern: str
     callback: object
     kwargs: tuple[str, ...]
+    int_kwargs: frozenset[str] = frozenset()  # path converters of type int (e.g. a version number)
 
     def __str__(self) -> str:
         return self.name
 
     def fill(self, **known) -> dict:
-        return {k: known.get(k, uuid.uuid4()) for k in self.kwargs}
+        """Values for the route's arguments: those known, else a made-up id (or 1 for an int)."""
+        return {k: known.get(k, 1 if k in self.int_kwargs else uuid.uuid4()) for k in self.kwargs}
 
 
 def all_routes() -> list[Route]:
@@ -33,8 +36,9 @@ def all_routes() -> list[Route]:
             elif isinstance(p, URLPattern) and p.name:
                 full = prefix + str(p.pattern)
                 name = f"{namespace}:{p.name}" if namespace else p.name
-                kwargs = tuple(p.pattern.converters.keys()) if hasattr(p.pattern, "converters") else ()
-                found.append(Route(name, full, p.callback, kwargs))
+                converters = getattr(p.pattern, "converters", {})
+                ints = frozenset(k for k, c in converters.items() if isinstance(c, IntConverter))
+                found.append(Route(name, full, p.callback, tuple(converters), ints))
 
     walk(get_resolver().url_patterns, "", "")
     return found

@@ -335,3 +335,28 @@ def test_the_chart_section_offers_the_plan_only_to_those_who_may_open_it(dischar
     page = reverse("participants:detail", args=[admitted.alex.pk])
     assert plan_url not in login(admitted.frontdesk).get(page).content.decode()
     assert plan_url in login(admitted.peer).get(page).content.decode()
+
+
+def test_every_save_of_the_plan_is_kept_and_readable(discharged, admitted, login):
+    from bridge.aftercare.models import AftercarePlanVersion
+
+    services.aftercare_plan_save(actor=admitted.therapist_a, participant=admitted.alex, triggers="Payday")
+    services.aftercare_plan_save(
+        actor=admitted.therapist_a, participant=admitted.alex, triggers="Old friends"
+    )
+    assert list(AftercarePlanVersion.objects.values_list("number", "content__triggers")) == [
+        (2, "Old friends"),
+        (1, "Payday"),
+    ]
+    client = login(admitted.peer)
+    page = client.get(reverse("aftercare:plan", args=[admitted.alex.pk])).content.decode()
+    first = reverse("aftercare:plan_version", args=[admitted.alex.pk, 1])
+    assert "Old friends" in page and first in page
+    old = client.get(first)
+    assert (
+        old.status_code == 200
+        and "Payday" in old.content.decode()
+        and "Old friends" not in old.content.decode()
+    )
+    assert client.get(reverse("aftercare:plan_version", args=[admitted.alex.pk, 9])).status_code == 404
+    assert login(admitted.frontdesk).get(first).status_code == 403
