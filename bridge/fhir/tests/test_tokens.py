@@ -108,6 +108,19 @@ def test_console_prints_the_token_once(world, capsys):
     secret = capsys.readouterr().out.strip()
     assert secret.startswith("brg_")
     assert ApiToken.objects.get().token_hash == services.hash_token(secret)
+    assert ApiToken.objects.get().expires_at is None  # console tokens last until revoked…
+
+
+def test_console_tokens_may_expire(world, capsys):
+    call_command(
+        "token", "create", "--user", "therapist_a", "--scopes", "user/*.read", "--expires-days", "30"
+    )
+    token = ApiToken.objects.get()
+    assert (token.expires_at - token.created_at).days in (29, 30)  # …unless given an expiry
+    with pytest.raises(CommandError):
+        call_command(
+            "token", "create", "--user", "therapist_a", "--scopes", "user/*.read", "--expires-days", "0"
+        )
 
 
 def test_director_issues_and_revokes_a_token_in_the_ui(world, login, client):

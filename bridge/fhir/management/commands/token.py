@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from bridge.fhir import services
 from bridge.fhir.models import ApiToken
@@ -22,6 +25,12 @@ class Command(BaseCommand):
             "--purpose", default="TREAT", help="Purpose of use for system/ scopes (TREAT, ...)"
         )
         create.add_argument("--name", default="", help="What the token is for")
+        create.add_argument(
+            "--expires-days",
+            type=int,
+            default=None,
+            help="Stop working after this many days (default: never)",
+        )
         create.add_argument(
             "--by", help="USERNAME of the director issuing a system token (its accounting names them)"
         )
@@ -48,6 +57,7 @@ class Command(BaseCommand):
         purpose: str,
         name: str,
         by: str | None,
+        expires_days: int | None = None,
         **_,
     ):
         from bridge.accounts.models import User
@@ -73,9 +83,18 @@ class Command(BaseCommand):
             if director is None:
                 raise CommandError(f"No user {by!r}.")
         label = name or (f"{user} (console)" if user else f"{recipient} (console)")
+        if expires_days is not None and not 1 <= expires_days <= 3650:
+            raise CommandError("--expires-days must be between 1 and 3650.")
+        expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
         try:
             issued = services.token_create(
-                actor=director, name=label, scopes=scopes, user=account, recipient=client, purpose=purpose
+                actor=director,
+                name=label,
+                scopes=scopes,
+                user=account,
+                recipient=client,
+                purpose=purpose,
+                expires_at=expires_at,
             )
         except ValidationError as exc:
             raise CommandError(
