@@ -21,6 +21,7 @@ from bridge.accounts import services
 from bridge.accounts.access import require_director, staff_for, staff_visible_to
 from bridge.accounts.forms import CredentialForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
 from bridge.accounts.models import Role, StaffRole
+from bridge.core.forms import apply_errors
 from bridge.programs.models import Program
 
 LOCKED_MESSAGE = (
@@ -154,8 +155,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, program=program, **form.cleaned_data
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, exc)
             else:
                 # Shown once, never stored in clear; the first sign-in replaces it.
                 return render(request, "accounts/staff_created.html", {"staff": user, "password": password})

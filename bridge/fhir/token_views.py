@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.fhir import services
 from bridge.fhir.forms import TokenForm
 from bridge.fhir.models import ApiToken
@@ -62,8 +63,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 expires_at=timezone.now() + timedelta(days=data["expires_in_days"]),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
     if request.method == "GET":
         audit_record(action=Action.READ, actor=request.user, object_type="api_token_list")
     return render(

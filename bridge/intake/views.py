@@ -20,6 +20,7 @@ from bridge import instruments
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.intake import queries, services
 from bridge.intake.access import INTAKE_ROLES, settings_program_for
 from bridge.intake.forms import (
@@ -52,14 +53,6 @@ INTAKE_SET = (
     "COWS",
     "PCL-5",
 )
-
-
-def _form_errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _screening(participant: Participant, screening_id: uuid.UUID) -> Screening:
@@ -116,7 +109,7 @@ def caller_new(request: HttpRequest) -> HttpResponse:
                     details={k: details.cleaned_data[k] for k in Screening.DETAIL_FIELDS},
                 )
             except ValidationError as exc:
-                _form_errors_into(caller, exc)
+                apply_errors(caller, exc)
             else:
                 messages.success(request, f"{screening.participant.display_name} is on the intake list.")
                 return redirect("intake:screening", participant_id=screening.participant_id)
@@ -358,7 +351,7 @@ def screening_placement(
                 actor=request.user, screening=screening, ratings=form.ratings(), notes=form.notes()
             )
         except ValidationError as exc:
-            _form_errors_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Ratings saved. The recommendation below uses them.")
             return redirect("intake:placement", participant_id=participant.pk, screening_id=screening.pk)
@@ -381,7 +374,7 @@ def screening_decide(request: HttpRequest, participant: Participant, screening_i
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
-            _form_errors_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("intake:screening", participant_id=participant.pk)
@@ -400,7 +393,7 @@ def screening_admit(request: HttpRequest, participant: Participant, screening_id
         try:
             services.screening_admit(actor=request.user, screening=screening, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_into(form, exc)
+            apply_errors(form, exc)
         else:
             clinician = form.cleaned_data["primary_clinician"]
             messages.success(
@@ -443,7 +436,7 @@ def screening_refer(request: HttpRequest, participant: Participant, screening_id
         try:
             services.screening_refer(actor=request.user, screening=screening, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Referral to {form.cleaned_data['to_name']} recorded.")
             if Cap.VIEW in _caps_now(request, participant):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.core.panels import participant_links, participant_sections
 from bridge.participants import queries, services
 from bridge.participants.access import Cap, participant_view
@@ -145,8 +146,7 @@ def care_team_add(request: HttpRequest, participant: Participant) -> HttpRespons
         try:
             services.care_team_add(actor=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['staff']} joined the care team.")
             return redirect("participants:care_team", participant_id=participant.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.planner import services
@@ -35,12 +36,6 @@ from bridge.planner.models import (
     ScheduleRun,
 )
 from bridge.planner.weeks import iso_week, monday_of
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 # --- The director's schedule page -------------------------------------------------------------------
 
@@ -74,7 +69,7 @@ def schedule_preview(request: HttpRequest) -> HttpResponse:
         try:
             run = services.schedule_run_create(actor=request.user, program=program, week_start=week_start)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("planner:run", run_id=run.pk)
     return _schedule_page(request, programs, form, status=400)
@@ -187,7 +182,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         try:
             services.rule_create(actor=request.user, program=form.cleaned_data["program"], **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Added. The next schedule run uses it.")
             return redirect("planner:rules")
@@ -203,7 +198,7 @@ def rule_edit(request: HttpRequest, rule_id: uuid.UUID) -> HttpResponse:
         try:
             services.rule_update(actor=request.user, rule=fresh, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Saved. The next schedule run uses it.")
             return redirect("planner:rules")
@@ -272,7 +267,7 @@ def availability_add(request: HttpRequest, participant: Participant) -> HttpResp
         try:
             services.time_block_add(actor=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Added.")
             return redirect("planner:availability", participant_id=participant.pk)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.accounts.models import Role
+from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.worklist import services
@@ -32,8 +33,7 @@ def work_item_resolve(request: HttpRequest, participant: Participant, item_id: u
         try:
             services.work_item_resolve(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Marked as resolved.")
             return redirect("core:home")

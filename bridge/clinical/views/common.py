@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
-
+from bridge.core.forms import apply_errors  # noqa: F401 (the clinical views import it from here)
 from bridge.participants.access import Cap
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: named fields where the form has them, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def caps_of(request) -> dict[str, bool]:

@@ -1,17 +1,9 @@
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-
-def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: on the named field when the form has it."""
-    aliases = aliases or {}
-    for field, errors in exc.message_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
+from bridge.core.forms import apply_errors  # noqa: F401 (the privacy views import it from here)
 
 
 def file_response(body: bytes, content_type: str, filename: str) -> HttpResponse:

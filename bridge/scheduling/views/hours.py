@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import EpisodeOfCare
 from bridge.planner.weeks import iso_week, monday_of
@@ -268,9 +269,7 @@ def step_down_exception(request: HttpRequest, participant) -> HttpResponse:
                     reason=data["reason"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    name = {"floor_minutes": "floor_hours"}.get(field, field)
-                    form.add_error(name if name in form.fields else None, errors)
+                apply_errors(form, exc, aliases={"floor_minutes": "floor_hours"})
             else:
                 messages.success(
                     request,

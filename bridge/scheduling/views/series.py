@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import apply_errors
 from bridge.participants.models import Participant
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, require_schedule_program, session_for
 from bridge.scheduling.forms import CancelForm, GenerateForm, JoinForm, LeaveForm, OneOffForm, RescheduleForm
@@ -27,14 +28,6 @@ from bridge.scheduling.services import roster, sessions
 M = SeriesMembership.Status
 IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
 UPCOMING = 12
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _series_for(request: HttpRequest, series_id: uuid.UUID) -> GroupSeries:
@@ -116,7 +109,7 @@ def series_join(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
                 on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             name = membership.participant.display_name
             if membership.status == M.WAITLISTED:
@@ -142,7 +135,7 @@ def series_leave(request: HttpRequest, series_id: uuid.UUID, membership_id: uuid
         try:
             roster.series_leave(actor=request.user, membership=membership, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, f"{membership.participant.display_name} is off the group's future sessions."
@@ -159,7 +152,7 @@ def series_generate(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
         try:
             created = roster.series_generate(actor=request.user, series=series, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{len(created)} sessions added to the calendar.")
             return redirect("scheduling:series", series.pk)
@@ -237,7 +230,7 @@ def session_cancel(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             _affected_message(request, "cancelled", change)
             return redirect("scheduling:session", session.pk)
@@ -259,7 +252,7 @@ def session_move(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             _affected_message(request, "moved", change)
             return redirect("scheduling:session", change.session.pk)
@@ -291,7 +284,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Session added to the calendar.")
                 return redirect("scheduling:session", session.pk)
