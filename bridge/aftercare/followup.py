@@ -7,7 +7,6 @@ check-ins still due and the outreach still open, at once.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts.models import Role, User
-from bridge.aftercare.models import AftercareSettings, AlumniEnrollment, CheckIn, Outreach, token_hash
+from bridge.aftercare.models import AftercareSettings, AlumniEnrollment, CheckIn, Outreach
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.tokens import new_token, token_hash
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.worklist.models import WorkItem
@@ -179,7 +179,7 @@ def _sentence(text: str) -> str:
 
 def checkin_link_create(*, checkin: CheckIn) -> str:
     """A private one-time link for the alumnus to answer a check-in; only its hash is kept."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     checkin.token_hash = token_hash(token)
     checkin.link_sent_at = timezone.now()
     checkin.save(update_fields=["token_hash", "link_sent_at"])

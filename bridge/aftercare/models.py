@@ -7,7 +7,6 @@ in the database by triggers, migrations/0002) and changes only by addenda, like 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date, timedelta
 
@@ -20,11 +19,6 @@ from django.utils import timezone
 from bridge.participants.models import LevelOfCare
 
 DEFAULT_CHECKIN_DAYS = [7, 30, 60, 90, 180, 365]
-
-
-def token_hash(token: str) -> str:
-    """Private links are found by the SHA-256 of their token; the token itself is never stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class AftercareSettings(models.Model):

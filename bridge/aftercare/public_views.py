@@ -3,8 +3,6 @@ their aftercare plan in plain language and their check-in. Every use and every b
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -16,6 +14,7 @@ from bridge.aftercare.forms import CheckInForm
 from bridge.aftercare.models import CheckIn
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.tokens import fingerprint
 
 
 def _token_denied(token: str, view: str, label: str) -> None:
@@ -24,7 +23,7 @@ def _token_denied(token: str, view: str, label: str) -> None:
         actor=None,
         actor_label=label,
         object_type=view,
-        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
+        object_id=fingerprint(token),  # a fingerprint, never the token
         outcome=Outcome.DENIED,
         detail={"view": f"aftercare:{view}"},
     )

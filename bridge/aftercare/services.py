@@ -7,7 +7,6 @@ in followup.py.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,10 +27,10 @@ from bridge.aftercare.models import (
     PlanLink,
     SummaryAddendum,
     TaperPlan,
-    token_hash,
 )
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.tokens import new_token, token_hash
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
 from bridge.scheduling.models import Attendance, SeriesMembership
 
@@ -366,7 +365,7 @@ def plan_content(plan: AftercarePlan) -> dict:
 
 def plan_link_create(*, actor: User, plan: AftercarePlan) -> tuple[PlanLink, str]:
     """A new private link to the plan (revoking any live one). The token is shown once."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with transaction.atomic():
         for live in PlanLink.objects.select_for_update().filter(plan=plan, revoked_at__isnull=True):
             _link_revoke(actor=actor, link=live)

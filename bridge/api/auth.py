@@ -35,11 +35,12 @@ class StaffToken(HttpBearer):
     """A staff member's API token: GET operations only, as that staff member."""
 
     def authenticate(self, request: HttpRequest, token: str):
+        from bridge.core.tokens import token_hash
         from bridge.fhir import scopes
         from bridge.fhir.models import ApiToken
-        from bridge.fhir.services import hash_token, token_touch
+        from bridge.fhir.services import token_touch
 
-        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token.strip())).first()
+        found = ApiToken.objects.select_related("user").filter(token_hash=token_hash(token.strip())).first()
         refusal = None
         if found is None:
             refusal = "unknown token"

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.tokens import token_hash
 from bridge.fhir import scopes as scope_rules
 from bridge.fhir.models import ApiToken
 from bridge.fhir.outcome import FhirError
-from bridge.fhir.services import hash_token, token_touch
+from bridge.fhir.services import token_touch
 from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
 
@@ -113,7 +114,7 @@ def authenticate(request: HttpRequest) -> Principal:
         raise FhirError(401, "Send an API token: Authorization: Bearer <token>.")
     token = (
         ApiToken.objects.select_related("user", "program", "recipient")
-        .filter(token_hash=hash_token(secret.strip()))
+        .filter(token_hash=token_hash(secret.strip()))
         .first()
     )
     if token is None:

@@ -9,6 +9,7 @@ Only the demo has fixed secrets (like its fixed password): a real token is rando
 
 from __future__ import annotations
 
+from bridge.core.tokens import token_hash
 from bridge.fhir import services
 from bridge.fhir.models import ApiToken
 from bridge.privacy.models import Recipient
@@ -21,7 +22,7 @@ EMPLOYER_TOKEN = "brg_demo-employer-2026"  # noqa: S105
 
 def _with_secret(issued: services.IssuedToken, secret: str) -> ApiToken:
     token = issued.token
-    ApiToken.objects.filter(pk=token.pk).update(token_hash=services.hash_token(secret), prefix=secret[:10])
+    ApiToken.objects.filter(pk=token.pk).update(token_hash=token_hash(secret), prefix=secret[:10])
     return token
 
 

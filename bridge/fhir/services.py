@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,16 +12,12 @@ from django.utils import timezone
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.tokens import new_token, token_hash
 from bridge.fhir import scopes as scope_rules
 from bridge.fhir.models import ApiToken, ExportJob
 from bridge.privacy.vocab import Purpose
 
 TOKEN_PREFIX = "brg_"  # noqa: S105 (a marker that makes leaked tokens recognisable, not a secret)
-
-
-def hash_token(secret: str) -> str:
-    """Tokens are 256 random bits, so a plain SHA-256 is enough (no slow hash needed to resist guessing)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ def token_create(
             errors["user"] = "An auditor's token is issued by the auditor or by an operator at the console."
     if errors:
         raise ValidationError(errors)
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = TOKEN_PREFIX + new_token()
     with transaction.atomic():
         token = ApiToken(
             name=name.strip(),
@@ -103,7 +97,7 @@ def token_create(
             purpose=purpose if kind == ApiToken.Kind.SYSTEM else "",
             scopes=" ".join(str(s) for s in parsed),
             prefix=secret[:10],
-            token_hash=hash_token(secret),
+            token_hash=token_hash(secret),
             created_by=actor,
             expires_at=expires_at,
         )

@@ -14,8 +14,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from bridge import instruments
+from bridge.core.tokens import token_hash
 from bridge.intake.models import InstrumentAdministration
-from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule, token_hash
+from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule
 from bridge.measures.services import safety_alerts
 from bridge.participants.models import EpisodeOfCare
 

@@ -5,7 +5,6 @@ disclosed one way."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -16,11 +15,6 @@ from django.utils import timezone
 from bridge.measures.schedule import EVERY_CHOICES, MAX_EVERY_DAYS, MIN_EVERY_DAYS, SCHEDULABLE
 
 INSTRUMENT_CHOICES = [(c, c) for c in SCHEDULABLE]
-
-
-def token_hash(token: str) -> str:
-    """Links are found by the SHA-256 of their token; the token itself is never stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class MeasureSchedule(models.Model):

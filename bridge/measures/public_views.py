@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from bridge import instruments
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.tokens import fingerprint
 from bridge.intake.models import IntakeSettings
 from bridge.measures import services
 from bridge.measures.forms import InstrumentForm
@@ -34,7 +33,7 @@ def _refuse(request: HttpRequest, token: str) -> HttpResponse:
         actor=None,
         actor_label="measure link",
         object_type="measure_link",
-        object_id=hashlib.sha256(token.encode()).hexdigest()[:16],  # a fingerprint, never the token
+        object_id=fingerprint(token),  # a fingerprint, never the token
         outcome=Outcome.DENIED,
         detail={"view": "measures:respond"},
     )

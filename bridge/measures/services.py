@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -14,8 +13,9 @@ from bridge import instruments
 from bridge.accounts.models import User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.tokens import new_token, token_hash
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
-from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule, token_hash
+from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule
 from bridge.measures.schedule import EVERY_CHOICES, SCHEDULABLE
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
@@ -109,7 +109,7 @@ def measure_link_create(
 ) -> tuple[MeasureLink, str]:
     """A private link for the participant to answer `instrument`. Returns it and its token, shown once."""
     _check_instrument(instrument)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     now = timezone.now()
     with transaction.atomic():
         link = MeasureLink(

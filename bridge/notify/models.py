@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-
-
-def token_hash(token: str) -> str:
-    """Feeds are found by the SHA-256 of their token; the token itself is never stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):

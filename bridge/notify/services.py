@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -11,14 +9,15 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.notify.models import CalendarFeed, ReminderPreference, token_hash
+from bridge.core.tokens import new_token, token_hash
+from bridge.notify.models import CalendarFeed, ReminderPreference
 
 
 def feed_create(*, actor, participant=None, staff=None) -> tuple[CalendarFeed, str]:
     """Make a new feed link (revoking any live one). Returns the feed and its token, shown once."""
     if (participant is None) == (staff is None):
         raise ValidationError("A feed belongs to one participant or one staff member.")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with transaction.atomic():
         live = CalendarFeed.objects.select_for_update().filter(
             participant=participant, staff=staff, revoked_at__isnull=True

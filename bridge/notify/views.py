@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.tokens import fingerprint
 from bridge.notify import services
 from bridge.notify.forms import ReminderPreferenceForm
 from bridge.notify.ics import calendar_text
@@ -33,7 +32,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
             actor_label="calendar feed",
             object_type="calendar_feed",
             # A fingerprint of what was tried, never the token itself.
-            object_id=hashlib.sha256(token.encode()).hexdigest()[:16],
+            object_id=fingerprint(token),
             outcome=Outcome.DENIED,
             detail={"view": "notify:feed"},
         )

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
+from bridge.core.tokens import token_hash
 from bridge.intake.models import InstrumentAdministration
 from bridge.measures import services
-from bridge.measures.models import MeasureLink, token_hash
+from bridge.measures.models import MeasureLink
 from bridge.measures.tests.conftest import PHQ9_CALM, PHQ9_ITEM9, phq9_post
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bridge.audit.models import AuditEvent
+from bridge.core.tokens import token_hash
 from bridge.notify import services
-from bridge.notify.models import CalendarFeed, token_hash
+from bridge.notify.models import CalendarFeed
 from bridge.scheduling.models import Attendance, Room, Session
 
 
