@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -31,47 +30,48 @@ class StaffSession(SessionAuth):
         return user
 
 
+def _forbidden(token, method: str) -> str:
+    """Why a usable token may not call this JSON API operation ("" when it may)."""
+    from bridge.fhir import scopes
+    from bridge.fhir.models import ApiToken
+
+    if token.kind != ApiToken.Kind.USER or token.user is None:
+        return "system tokens are for the FHIR API"
+    if not scopes.allows(scopes.parse(token.scopes), "*", search=True):
+        return "needs user/*.read"
+    if method not in ("GET", "HEAD"):
+        return "tokens are read-only"
+    return ""
+
+
 class StaffToken(HttpBearer):
     """A staff member's API token: GET operations only, as that staff member."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        from bridge.core.tokens import token_hash
-        from bridge.fhir import scopes
-        from bridge.fhir.models import ApiToken
-        from bridge.fhir.services import token_touch
+        from bridge.fhir.services import token_find, token_touch
 
-        found = ApiToken.objects.select_related("user").filter(token_hash=token_hash(token.strip())).first()
-        refusal = None
-        if found is None:
-            refusal = "unknown token"
-        elif not found.is_usable_at(timezone.now()):
-            refusal = found.status
-        elif found.kind != ApiToken.Kind.USER or found.user is None:
-            refusal = "system tokens are for the FHIR API"
-        elif not found.user.is_active:
-            refusal = "user deactivated"
-        elif not scopes.allows(scopes.parse(found.scopes), "*", search=True):
-            refusal = "needs user/*.read"
-        elif request.method not in ("GET", "HEAD"):
-            refusal = "tokens are read-only"
+        found, refusal = token_find(token)
+        # A valid token that may not do this is a 403; an unusable one a 401, like no token.
+        forbidden = "" if refusal else _forbidden(found, request.method)
+        refusal = refusal or forbidden
         detail = {"method": request.method, "path": request.path}
         if refusal:
             detail["reason"] = refusal
         audit_record(
-            action=Action.TOKEN_USED if refusal is None else Action.ACCESS_DENIED,
-            actor=found.user if found is not None and found.user is not None and refusal is None else None,
+            action=Action.ACCESS_DENIED if refusal else Action.TOKEN_USED,
+            actor=None if refusal else found.user,
             actor_label=f"token:{found.prefix}" if found is not None else "anonymous",
             object_type="api_token",
             object_id=str(found.pk) if found is not None else "",
-            outcome=Outcome.SUCCESS if refusal is None else Outcome.DENIED,
+            outcome=Outcome.DENIED if refusal else Outcome.SUCCESS,
             detail=detail,
         )
-        if refusal is None:
+        if not refusal:
             token_touch(token=found)
             request.user = found.user
             return found.user
-        if refusal in ("needs user/*.read", "tokens are read-only", "system tokens are for the FHIR API"):
-            raise HttpError(403, f"This token may not do this: {refusal}.")
+        if forbidden:
+            raise HttpError(403, f"This token may not do this: {forbidden}.")
         return None
 
 

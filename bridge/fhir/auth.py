@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
-from bridge.core.tokens import token_hash
 from bridge.fhir import scopes as scope_rules
 from bridge.fhir.models import ApiToken
 from bridge.fhir.outcome import FhirError
-from bridge.fhir.services import token_touch
+from bridge.fhir.services import token_find, token_touch
 from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
 
@@ -112,16 +111,8 @@ def authenticate(request: HttpRequest) -> Principal:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise FhirError(401, "Send an API token: Authorization: Bearer <token>.")
-    token = (
-        ApiToken.objects.select_related("user", "program", "recipient")
-        .filter(token_hash=token_hash(secret.strip()))
-        .first()
-    )
-    if token is None:
-        raise _deny("unknown token")
-    if not token.is_usable_at(timezone.now()):
-        raise _deny(token.status, token)
-    if token.user is not None and not token.user.is_active:
-        raise _deny("user deactivated", token)
+    token, refusal = token_find(secret)
+    if refusal:
+        raise _deny(refusal, token)
     token_touch(token=token)
     return Principal(token, scope_rules.parse(token.scopes))

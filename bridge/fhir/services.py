@@ -168,6 +168,23 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
+def token_find(secret: str) -> tuple[ApiToken | None, str]:
+    """The token a caller sent, and why it may not be used ("" when it may): unknown, revoked or
+    expired, or its staff member deactivated. The one check for the FHIR API and the JSON API."""
+    token = (
+        ApiToken.objects.select_related("user", "program", "recipient")
+        .filter(token_hash=token_hash(secret.strip()))
+        .first()
+    )
+    if token is None:
+        return None, "unknown token"
+    if not token.is_usable_at(timezone.now()):
+        return token, token.status
+    if token.user is not None and not token.user.is_active:
+        return token, "user deactivated"
+    return token, ""
+
+
 def token_touch(*, token: ApiToken) -> None:
     """Record a use (the request's own audit events say what it read)."""
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
