@@ -54,11 +54,6 @@ class SummaryForm(forms.Form):
         return [self.cleaned_data[n] for n in self.goal_names]
 
 
-class AddendumForm(forms.Form):
-    reason = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-
 def _lines(value: str, field: str, parts: int, required: int) -> list[list[str]]:
     rows = []
     for n, line in enumerate(value.splitlines(), start=1):

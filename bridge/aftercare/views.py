@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from bridge.aftercare import followup, queries, services, stepping
 from bridge.aftercare.forms import (
-    AddendumForm,
     AlumniForm,
     CheckInForm,
     DischargeForm,
@@ -45,6 +44,7 @@ from bridge.aftercare.models import (
 from bridge.aftercare.pdf import summary_pdf
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.clinical.forms import AddendumForm  # the same addendum as a clinical note's
 from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
