@@ -3,8 +3,9 @@
 
 Capabilities: discharge, summary writing, taper and step-up need DOCUMENT; the summary is read with
 CHART; the aftercare plan and alumni enrollment need VIEW (peer support specialists hold VIEW on
-the participants they support). Check-in answers and outreach also need the peer support role or
-CHART: front desk sees that a check-in happened, never what was said (`_require_follow_up`).
+the participants they support). The relapse-prevention plan, check-in answers and outreach need
+FOLLOW_UP (peers on the team and clinicians): front desk sees that a check-in happened, never what
+was said.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,8 +43,6 @@ from bridge.aftercare.models import (
     TaperPlan,
 )
 from bridge.aftercare.pdf import summary_pdf
-from bridge.audit.actions import Action, Outcome
-from bridge.audit.services import audit_record
 from bridge.clinical.forms import AddendumForm  # the same addendum as a clinical note's
 from bridge.clinical.views.common import apply_errors, caps_of
 from bridge.participants.access import Cap, participant_view
@@ -54,26 +53,6 @@ from bridge.worklist.models import WorkItem
 
 def _ctx(request, participant, **extra) -> dict:
     return {"participant": participant, "caps": caps_of(request), **extra}
-
-
-def _follows_up(request, participant) -> bool:
-    """Check-in answers and outreach are for peer support and those who read the chart, not front desk."""
-    return Cap.FOLLOW_UP in request.participant_caps
-
-
-def _require_follow_up(request, participant) -> None:
-    if _follows_up(request, participant):
-        return
-    audit_record(
-        action=Action.ACCESS_DENIED,
-        actor=request.user,
-        participant=participant,
-        object_type="checkin",
-        object_id=str(participant.pk),
-        outcome=Outcome.DENIED,
-        detail={"view": request.resolver_match.view_name, "needed": "peer support or chart"},
-    )
-    raise PermissionDenied("The aftercare plan, check-ins and outreach are for peer support and clinicians.")
 
 
 # The participant's aftercare page ----------------------------------------------------------------
@@ -106,7 +85,7 @@ def _hub(request, participant, status=200, **forms):
         or AlumniForm(initial={"enrolled_on": timezone.localdate(), "contact_consent": True}),
         opt_out_form=forms.get("opt_out_form") or OptOutForm(),
         outreach_form=forms.get("outreach_form") or OutreachForm(),
-        follows_up=_follows_up(request, participant),
+        follows_up=Cap.FOLLOW_UP in request.participant_caps,
         today=timezone.localdate(),
     )
     return render(request, "aftercare/hub.html", context, status=status)
@@ -434,12 +413,11 @@ def alumni_opt_out(request, participant):
     return redirect("aftercare:hub", participant.pk)
 
 
-@participant_view(Cap.VIEW, post=Cap.VIEW)
+@participant_view(Cap.FOLLOW_UP, post=Cap.FOLLOW_UP)
 def checkin_record(request, participant, checkin_id):
     checkin = CheckIn.objects.filter(participant=participant, pk=checkin_id).first()
     if checkin is None:
         raise Http404("No such check-in.")
-    _require_follow_up(request, participant)
     if checkin.status not in (CheckIn.Status.PENDING, CheckIn.Status.MISSED):
         return render(request, "aftercare/checkin_done.html", _ctx(request, participant, checkin=checkin))
     form = CheckInForm(request.POST or None)
@@ -457,12 +435,11 @@ def checkin_record(request, participant, checkin_id):
     )
 
 
-@participant_view(post=Cap.VIEW, get=False)
+@participant_view(post=Cap.FOLLOW_UP, get=False)
 def outreach_record(request, participant, item_id):
     item = WorkItem.objects.filter(participant=participant, pk=item_id, kind=followup.OUTREACH).first()
     if item is None:
         raise Http404("No such outreach item.")
-    _require_follow_up(request, participant)
     form = OutreachForm(request.POST)
     if form.is_valid():
         followup.outreach_record(
