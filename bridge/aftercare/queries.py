@@ -14,11 +14,8 @@ from django.db.models import Sum
 
 from bridge.aftercare.models import CheckIn, Discharge, TaperPlan
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
+from bridge.planner.weeks import monday_of
 from bridge.scheduling.models import Attendance
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def attended_minutes(participant: Participant, start: date, end: date) -> int:
@@ -38,7 +35,7 @@ def required_minutes(episode: EpisodeOfCare, end: date) -> int:
 
     participant = episode.participant
     total = 0.0
-    monday = week_start(episode.admitted_on)
+    monday = monday_of(episode.admitted_on)
     while monday <= end:
         first = max(monday, episode.admitted_on)
         last = min(monday + timedelta(days=6), end)

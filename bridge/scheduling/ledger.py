@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from bridge.core.panels import _providers
 from bridge.participants.models import EpisodeOfCare, LevelOfCareChange, Participant
+from bridge.planner.weeks import monday_of
 from bridge.programs.models import Track
 from bridge.scheduling import hours
 from bridge.scheduling.models import (
@@ -147,10 +148,6 @@ def week_range(week_start: date, tz) -> tuple[datetime, datetime]:
         datetime.combine(week_start, time(0), tzinfo=tz),
         datetime.combine(week_start + timedelta(days=7), time(0), tzinfo=tz),
     )
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _attended_by_participant(program, participant_ids: Iterable, week_start: date) -> dict:
