@@ -12,21 +12,12 @@ from django.views.decorators.http import require_GET
 from bridge.aftercare import followup, services
 from bridge.aftercare.forms import CheckInForm
 from bridge.aftercare.models import CheckIn
-from bridge.audit.actions import Action, Outcome
-from bridge.audit.services import audit_record
-from bridge.core.tokens import fingerprint
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record, audit_token_refused
 
 
 def _token_denied(token: str, view: str, label: str) -> None:
-    audit_record(
-        action=Action.ACCESS_DENIED,
-        actor=None,
-        actor_label=label,
-        object_type=view,
-        object_id=fingerprint(token),  # a fingerprint, never the token
-        outcome=Outcome.DENIED,
-        detail={"view": f"aftercare:{view}"},
-    )
+    audit_token_refused(token=token, label=label, object_type=view, view=f"aftercare:{view}")
 
 
 @login_not_required

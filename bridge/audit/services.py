@@ -72,6 +72,20 @@ def audit_record(
     return event
 
 
+def audit_token_refused(*, token: str, label: str, object_type: str, view: str) -> AuditEvent:
+    """A private link or feed token that does not work: recorded by its fingerprint, never itself."""
+    from bridge.core.tokens import fingerprint
+
+    return audit_record(
+        action=Action.ACCESS_DENIED,
+        actor_label=label,
+        object_type=object_type,
+        object_id=fingerprint(token),
+        outcome=Outcome.DENIED,
+        detail={"view": view},
+    )
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

@@ -10,9 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bridge import instruments
-from bridge.audit.actions import Action, Outcome
-from bridge.audit.services import audit_record
-from bridge.core.tokens import fingerprint
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record, audit_token_refused
 from bridge.intake.models import IntakeSettings
 from bridge.measures import services
 from bridge.measures.forms import InstrumentForm
@@ -28,14 +27,8 @@ LEAD_IN = {
 
 
 def _refuse(request: HttpRequest, token: str) -> HttpResponse:
-    audit_record(
-        action=Action.ACCESS_DENIED,
-        actor=None,
-        actor_label="measure link",
-        object_type="measure_link",
-        object_id=fingerprint(token),  # a fingerprint, never the token
-        outcome=Outcome.DENIED,
-        detail={"view": "measures:respond"},
+    audit_token_refused(
+        token=token, label="measure link", object_type="measure_link", view="measures:respond"
     )
     return render(request, "measures/public/gone.html", status=404)
 

@@ -7,9 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bridge.audit.actions import Action, Outcome
-from bridge.audit.services import audit_record
-from bridge.core.tokens import fingerprint
+from bridge.audit.services import audit_token_refused
 from bridge.notify import services
 from bridge.notify.forms import ReminderPreferenceForm
 from bridge.notify.ics import calendar_text
@@ -26,15 +24,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The public, token-authenticated iCalendar feed. Every fetch is audited."""
     found = services.feed_for_token(token)
     if found is None:
-        audit_record(
-            action=Action.ACCESS_DENIED,
-            actor=None,
-            actor_label="calendar feed",
-            object_type="calendar_feed",
-            # A fingerprint of what was tried, never the token itself.
-            object_id=fingerprint(token),
-            outcome=Outcome.DENIED,
-            detail={"view": "notify:feed"},
+        audit_token_refused(
+            token=token, label="calendar feed", object_type="calendar_feed", view="notify:feed"
         )
         raise Http404("No such calendar.")
     sessions = list(feed_sessions(found))
