@@ -20,6 +20,7 @@ from bridge.instruments.model import Instrument
 from bridge.intake.throttle import public_api_throttle
 from bridge.placement import ContextError, recommend, score_instruments
 from bridge.placement.context import parse_context
+from bridge.placement.engine import dsm5_substance_of
 
 API_PREFIX = "/"
 router = Router(tags=["instruments and placement (public)"], throttle=[public_api_throttle()])
@@ -239,6 +240,11 @@ class ContextIn(Schema):
 
 class PlacementIn(Schema):
     age: StrictInt = Field(ge=12, le=120)
+    edition: Literal["3", "4"] = Field(
+        "3",
+        description='Criteria edition: "3" (3rd edition, the default) or "4" (4th edition: levels 1.0-4 with '
+        "withdrawal management inside the medically managed levels). The answer names it.",
+    )
     instruments: dict[str, Any] = Field(
         default_factory=dict,
         description='{"<code>": responses} or {"<code>": {"responses": …, "sex": …}} (AUDIT-C needs sex)',
@@ -254,10 +260,15 @@ class DimensionOut(Schema):
 class AlertOut(Schema):
     code: str
     message: str
-    imminent: bool
+    imminent: bool = Field(description='True exactly when urgency is "now"')
+    urgency: Literal["now", "same_day", "routine"] = Field(
+        description='"now": act before anything else (see route); "same_day": a task for today; "routine"'
+    )
+    route: str | None = Field(None, description="Where to go or what to do (911, emergency department, 988)")
 
 
 class PlacementOut(Schema):
+    edition: Literal["3", "4"]
     level: str
     withdrawal_management: str | None
     dimensions: dict[str, DimensionOut]
@@ -277,4 +288,10 @@ def placement(request: HttpRequest, payload: PlacementIn):
         context = parse_context(payload.context.model_dump(exclude_none=True))
     except ContextError as exc:
         raise ApiError(400, exc.message, field=exc.field) from None
-    return recommend(age=payload.age, results=results, context=context).as_dict()
+    return recommend(
+        age=payload.age,
+        results=results,
+        context=context,
+        edition=payload.edition,
+        dsm5_substance=dsm5_substance_of(payload.instruments),
+    ).as_dict()

@@ -21,6 +21,7 @@ class Facts:
     age: int
     results: dict[str, ScoreResult]
     context: Context
+    dsm5_substance: str | None = None  # the DSM-5-SUD substance class, when DSM-5 criteria were given
 
 
 # --- Conditions -------------------------------------------------------------------------------
@@ -105,6 +106,29 @@ class AnyOf(Condition):
         return any(p.holds(facts) for p in self.parts)
 
 
+@dataclass(frozen=True)
+class Not(Condition):
+    part: Condition
+
+    def holds(self, facts: Facts) -> bool:
+        return not self.part.holds(facts)
+
+
+@dataclass(frozen=True)
+class UseDisorder(Condition):
+    """DSM-5 criteria were given for `substance_class` and meet at least a mild use disorder."""
+
+    substance_class: str
+
+    def holds(self, facts: Facts) -> bool:
+        result = facts.results.get("DSM-5-SUD")
+        return (
+            result is not None
+            and facts.dsm5_substance == self.substance_class
+            and result.band in ("mild", "moderate", "severe")
+        )
+
+
 def band(instrument: str, *bands: str, subscale: str | None = None) -> Band:
     return Band(instrument, bands, subscale)
 
@@ -119,6 +143,10 @@ def all_of(*parts: Condition) -> AllOf:
 
 def any_of(*parts: Condition) -> AnyOf:
     return AnyOf(parts)
+
+
+def not_(part: Condition) -> Not:
+    return Not(part)
 
 
 # --- A rule ----------------------------------------------------------------------------------

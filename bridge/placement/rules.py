@@ -11,13 +11,31 @@ Change a rule → bump RULES_VERSION; the version is stored with every placement
 
 from __future__ import annotations
 
-from bridge.placement.conditions import Alert, Rule, TotalAtLeast, TotalAtMost, all_of, answer, any_of, band
+from dataclasses import dataclass
 
-RULES_VERSION = "bridge-placement-2026.1"
+from bridge.placement.conditions import (
+    Alert,
+    Condition,
+    Rule,
+    TotalAtLeast,
+    TotalAtMost,
+    UseDisorder,
+    all_of,
+    answer,
+    any_of,
+    band,
+    not_,
+)
+from bridge.placement.editions import THIRD_EDITION
+
+RULES_VERSION = "bridge-placement-2026.2"
 
 CIWA, COWS = "CIWA-Ar", "COWS"
 COWS_MODERATE_OR_WORSE = band(COWS, "moderate", "moderately_severe", "severe")
 CIWA_MODERATE_OR_WORSE = band(CIWA, "moderate", "severe")
+OUD = UseDisorder("opioid")
+# Severe withdrawal for the "medically unstable" rule and alert.
+SEVERE_WITHDRAWAL = any_of(band(COWS, "moderately_severe", "severe"), band(CIWA, "severe"))
 
 RULES: tuple[Rule, ...] = (
     # D1 — intoxication and withdrawal: sets withdrawal management (default by rating, see engine).
@@ -83,7 +101,7 @@ RULES: tuple[Rule, ...] = (
         "D1.cows.moderate",
         1,
         2,
-        band(COWS, "moderate"),
+        all_of(band(COWS, "moderate"), not_(OUD)),
         "COWS {total:COWS}, moderate opioid withdrawal → withdrawal management with all-day monitoring "
         "before IOP",
     ),
@@ -91,16 +109,30 @@ RULES: tuple[Rule, ...] = (
         "D1.cows.moderately_severe",
         1,
         3,
-        band(COWS, "moderately_severe"),
+        all_of(band(COWS, "moderately_severe"), not_(OUD)),
         "COWS {total:COWS}, moderately severe withdrawal → withdrawal management before IOP",
     ),
     Rule(
         "D1.cows.severe",
         1,
         3,
-        band(COWS, "severe"),
+        all_of(band(COWS, "severe"), not_(OUD)),
         "COWS {total:COWS}, severe opioid withdrawal → medically monitored withdrawal management before IOP",
         withdrawal_management="3.7-WM",
+    ),
+    # Opioid withdrawal in someone with an opioid use disorder is the moment to start medication:
+    # buprenorphine is started once withdrawal is at least moderate (ASAM National Practice Guideline
+    # for the Treatment of OUD, 2020 focused update), alongside the program rather than instead of it.
+    Rule(
+        "D1.cows.induction",
+        1,
+        2,
+        all_of(COWS_MODERATE_OR_WORSE, OUD),
+        "COWS {total:COWS}, {band:COWS} opioid withdrawal with an opioid use disorder → medically managed "
+        "withdrawal with buprenorphine induction offered now, alongside IOP (withdrawal is when "
+        "buprenorphine can be started; national OUD practice guideline, 2020 update)",
+        withdrawal_management="2-WM",
+        tags=("buprenorphine_induction",),
     ),
     Rule(
         "D1.history_severe",
@@ -122,10 +154,7 @@ RULES: tuple[Rule, ...] = (
         "D1.unstable_medical_in_withdrawal",
         1,
         4,
-        all_of(
-            answer("medical_condition", "unstable"),
-            any_of(band(COWS, "moderately_severe", "severe"), band(CIWA, "severe")),
-        ),
+        all_of(answer("medical_condition", "unstable"), SEVERE_WITHDRAWAL),
         "severe withdrawal with an unstable medical condition → hospital withdrawal management",
     ),
     # D2 — biomedical.
@@ -419,16 +448,9 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-# The least intensive level that can address each dimension at each rating (not averaged: the
-# highest of these across dimensions is the recommendation). Missing entries place no demand.
-LEVEL_FOR_RATING: dict[int, dict[int, str]] = {
-    1: {},  # withdrawal sets withdrawal management, not the level of care
-    2: {2: "2.5", 3: "3.7", 4: "4"},
-    3: {2: "2.1", 3: "2.5", 4: "4"},
-    4: {2: "2.1", 3: "2.5", 4: "3.5"},
-    5: {0: "0.5", 1: "1", 2: "2.1", 3: "2.5", 4: "3.5"},
-    6: {2: "2.1", 3: "3.1", 4: "3.1"},
-}
+# The least intensive level that can address each dimension at each rating, per edition: see
+# editions.py (the 3rd edition's table is the one these rules were written against).
+LEVEL_FOR_RATING: dict[int, dict[int, str]] = THIRD_EDITION.level_for_rating
 
 # Withdrawal management for a dimension-1 rating, unless a firing rule names a more specific level.
 WM_FOR_RATING: dict[int, str | None] = {0: None, 1: "1-WM", 2: "2-WM", 3: "3.2-WM", 4: "4-WM"}
@@ -449,21 +471,125 @@ DIMENSION_INPUTS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
-# Alerts the recommendation raises, by instrument alert code. Imminent ones come first, with 988.
+# --- Alerts ------------------------------------------------------------------------------------
+#
+# Every alert has an urgency: "now" (act before anything else: the route says where to), "same_day"
+# (a task for today) or "routine". The public API marks "imminent" exactly when urgency is "now".
+
+NOW, SAME_DAY, ROUTINE = "now", "same_day", "routine"
+URGENCIES = (NOW, SAME_DAY, ROUTINE)
+
 CRISIS_LINE = "In a crisis call or text 988 (Suicide & Crisis Lifeline); in an emergency call 911."
-IMMINENT_ALERTS: dict[str, str] = {
-    "cssrs_q4_intent": "C-SSRS: intent to act on suicidal thoughts in the past month.",
-    "cssrs_q5_plan": "C-SSRS: a suicide plan with intent in the past month.",
-    "cssrs_q6_behavior_past_3_months": "C-SSRS: suicidal behaviour in the past 3 months.",
-    "phq9_item9_positive": "PHQ-9 item 9: thoughts of being better off dead or of self-harm. Screen with the "
-    "C-SSRS today.",
+ROUTE_SUICIDE = (
+    "Stay with the person; a licensed clinician evaluates them within the hour. If they cannot keep "
+    "themselves safe: 988 and the county mobile crisis team, or 911 / the nearest emergency department "
+    "if danger is immediate."
+)
+ROUTE_WITHDRAWAL = (
+    "Emergency department now (call 911 for a seizure, confusion, hallucinations or if they cannot be "
+    "moved safely); do not send them home to withdraw alone."
+)
+ROUTE_UNSTABLE = "Call 911 or take them to the emergency department now; medically managed care first."
+ROUTE_SAME_DAY_SCREEN = "Give the C-SSRS screener today; its result decides the urgency."
+
+
+@dataclass(frozen=True)
+class AlertSpec:
+    urgency: str
+    message: str
+    route: str = ""
+
+
+# Alerts read from an instrument's own alert codes.
+INSTRUMENT_ALERTS: dict[str, AlertSpec] = {
+    "cssrs_q4_intent": AlertSpec(
+        NOW, "C-SSRS high risk: intent to act on suicidal thoughts in the past month.", ROUTE_SUICIDE
+    ),
+    "cssrs_q5_plan": AlertSpec(
+        NOW, "C-SSRS high risk: a suicide plan with intent in the past month.", ROUTE_SUICIDE
+    ),
+    "cssrs_q6_behavior_past_3_months": AlertSpec(
+        NOW, "C-SSRS high risk: suicidal behaviour in the past 3 months.", ROUTE_SUICIDE
+    ),
+    "phq9_item9_positive": AlertSpec(
+        SAME_DAY,
+        "PHQ-9 item 9: thoughts of being better off dead or of self-harm. Screen with the C-SSRS today.",
+        ROUTE_SAME_DAY_SCREEN,
+    ),
+    "audit_dependence_item_ge2": AlertSpec(
+        ROUTINE, "AUDIT: a dependence item (4, 5 or 6) at 2 or more → next level of care."
+    ),
+    "audit_harm_item_eq4": AlertSpec(ROUTINE, "AUDIT: alcohol-related injury or concern in the last year."),
+    "auditc_points_from_q1_only": AlertSpec(
+        ROUTINE, "AUDIT-C: all points from frequency alone; likely within limits."
+    ),
+    "auditc_score_ge8": AlertSpec(ROUTINE, "AUDIT-C 8 or more: high-risk drinking."),
+    "pcl5_dsm5_provisional_ptsd": AlertSpec(
+        ROUTINE, "PCL-5: the DSM-5 symptom-cluster rule for provisional PTSD is met."
+    ),
+    "dsm5_tolerance_withdrawal_excluded_medical_supervision": AlertSpec(
+        ROUTINE, "DSM-5: tolerance or withdrawal under medical supervision was not counted."
+    ),
 }
-OTHER_ALERTS: dict[str, str] = {
-    "audit_dependence_item_ge2": "AUDIT: a dependence item (4, 5 or 6) at 2 or more → next level of care.",
-    "audit_harm_item_eq4": "AUDIT: alcohol-related injury or concern in the last year.",
-    "auditc_points_from_q1_only": "AUDIT-C: all points from frequency alone; likely within limits.",
-    "auditc_score_ge8": "AUDIT-C 8 or more: high-risk drinking.",
-    "pcl5_dsm5_provisional_ptsd": "PCL-5: the DSM-5 symptom-cluster rule for provisional PTSD is met.",
-    "dsm5_tolerance_withdrawal_excluded_medical_supervision": "DSM-5: tolerance or withdrawal under medical "
-    "supervision was not counted.",
-}
+
+
+@dataclass(frozen=True)
+class DerivedAlert:
+    """An alert the rules derive from several facts (not from one instrument's alert codes)."""
+
+    code: str
+    when: Condition
+    spec: AlertSpec
+
+
+DERIVED_ALERTS: tuple[DerivedAlert, ...] = (
+    DerivedAlert(
+        "withdrawal_severe_complicated",
+        any_of(
+            band(CIWA, "severe"), all_of(band(CIWA, "moderate"), answer("withdrawal_history_severe", True))
+        ),
+        AlertSpec(
+            NOW,
+            "Severe or complicated alcohol withdrawal: CIWA-Ar {total:CIWA-Ar} ({band:CIWA-Ar}), or moderate "
+            "withdrawal with past seizures or delirium tremens. Withdrawal can turn to seizures or delirium "
+            "within hours.",
+            ROUTE_WITHDRAWAL,
+        ),
+    ),
+    DerivedAlert(
+        "withdrawal_severe_medically_unstable",
+        all_of(answer("medical_condition", "unstable"), SEVERE_WITHDRAWAL),
+        AlertSpec(NOW, "Severe withdrawal with an unstable medical condition.", ROUTE_UNSTABLE),
+    ),
+    DerivedAlert(
+        "domestic_violence",
+        answer("domestic_violence", True),
+        AlertSpec(
+            SAME_DAY,
+            "Domestic violence reported: ask about safety now. National Domestic Violence Hotline: "
+            "1-800-799-7233.",
+            "Make a safety plan with the person before they leave today.",
+        ),
+    ),
+)
+
+ALERT_CODES: tuple[str, ...] = (*INSTRUMENT_ALERTS, *(d.code for d in DERIVED_ALERTS))
+NOW_CODES: frozenset[str] = frozenset(
+    [c for c, a in INSTRUMENT_ALERTS.items() if a.urgency == NOW]
+    + [d.code for d in DERIVED_ALERTS if d.spec.urgency == NOW]
+)
+
+
+def alert_spec(code: str) -> AlertSpec:
+    """The urgency, message and route of any alert code (unknown codes are routine)."""
+    if code in INSTRUMENT_ALERTS:
+        return INSTRUMENT_ALERTS[code]
+    for derived in DERIVED_ALERTS:
+        if derived.code == code:
+            return derived.spec
+    return AlertSpec(ROUTINE, code.replace("_", " "))
+
+
+# Kept for callers of the earlier names.
+IMMINENT_ALERTS: dict[str, str] = {c: a.message for c, a in INSTRUMENT_ALERTS.items() if a.urgency == NOW}
+OTHER_ALERTS: dict[str, str] = {c: a.message for c, a in INSTRUMENT_ALERTS.items() if a.urgency != NOW}

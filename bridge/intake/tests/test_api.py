@@ -152,15 +152,49 @@ def test_placement_answers_with_level_dimensions_alerts_and_explanation(client):
     response = post(client, "placement", body)
     assert response.status_code == 200
     result = response.json()
-    assert (result["level"], result["withdrawal_management"]) == ("2.1", "3.2-WM")
-    assert result["dimensions"]["1"] == {
-        "rating": 3,
-        "reasons": ["COWS 27, moderately severe withdrawal → withdrawal management before IOP"],
-    }
+    assert (result["edition"], result["level"], result["withdrawal_management"]) == ("3", "2.1", "2-WM")
+    assert result["dimensions"]["1"]["rating"] == 2
+    assert "buprenorphine induction offered now, alongside IOP" in result["dimensions"]["1"]["reasons"][0]
     assert list(result["dimensions"]) == ["1", "2", "3", "4", "5", "6"]
     assert any("supportive relationships" in line for line in result["explanation"])
     assert result["alerts"] == [
-        {"code": "auditc_points_from_q1_only", "imminent": False, "message": result["alerts"][0]["message"]}
+        {
+            "code": "auditc_points_from_q1_only",
+            "imminent": False,
+            "urgency": "routine",
+            "route": None,
+            "message": result["alerts"][0]["message"],
+        }
+    ]
+
+
+def test_placement_in_the_fourth_edition_names_it_and_integrates_withdrawal_management(client):
+    body = {
+        "age": 29,
+        "edition": "4",
+        "instruments": {"COWS": [4, 4, 5, 5, 4, 2, 3, 0, 0, 0, 0], "DSM-5-SUD": dsm(5, "opioid")},
+    }
+    result = post(client, "placement", body).json()
+    assert (result["edition"], result["level"], result["withdrawal_management"]) == ("4", "2.7", None)
+
+
+def test_severe_alcohol_withdrawal_with_seizures_is_an_imminent_alert_with_a_route(client):
+    body = {
+        "age": 52,
+        "instruments": {"CIWA-Ar": [7, 7, 7, 7, 7, 7, 7, 4, 2, 0]},
+        "context": {"withdrawal_history_severe": True, "medical_condition": "unstable"},
+    }
+    result = post(client, "placement", body).json()
+    now = {a["code"]: a for a in result["alerts"] if a["urgency"] == "now"}
+    assert set(now) == {"withdrawal_severe_complicated", "withdrawal_severe_medically_unstable"}
+    assert all(a["imminent"] and "911" in a["route"] for a in now.values())
+    assert result["withdrawal_management"] == "4-WM"
+
+
+def test_phq9_item9_is_a_same_day_task_not_imminent(client):
+    result = post(client, "placement", {"age": 30, "instruments": {"PHQ-9": [0] * 8 + [1]}}).json()
+    assert [(a["code"], a["urgency"], a["imminent"]) for a in result["alerts"]] == [
+        ("phq9_item9_positive", "same_day", False)
     ]
 
 
@@ -190,6 +224,8 @@ def test_placement_leads_with_imminent_risk_and_988(client):
         ({"age": 40, "instruments": {"AUDIT-C": [1, 1, 1]}}, "instruments.AUDIT-C.sex"),
         ({"age": 40, "instruments": {"XYZ": [1]}}, "instruments.XYZ"),
         ({"age": 40, "instruments": []}, "instruments"),
+        ({"age": 40, "edition": "5"}, "edition"),
+        ({"age": 40, "edition": 4}, "edition"),
     ],
 )
 def test_placement_400s_name_the_field(client, body, field):

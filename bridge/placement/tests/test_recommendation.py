@@ -33,10 +33,10 @@ def test_a_typical_iop_candidate_gets_2_1_and_no_withdrawal_management():
     assert not [line for line in result.explanation if "unknown" in line.lower()]
 
 
-def test_moderately_severe_opioid_withdrawal_means_withdrawal_management_before_iop():
+def test_moderately_severe_opioid_withdrawal_without_opioid_use_disorder_means_withdrawal_management_first():
     result = recommend_from_input(
         age=29,
-        instruments={"COWS": COWS["moderately_severe"], "DSM-5-SUD": dsm(5, "opioid")},
+        instruments={"COWS": COWS["moderately_severe"], "DSM-5-SUD": dsm(5, "alcohol")},
         context=IOP_FIT,
     )
     assert result.level == "2.1" and result.withdrawal_management == "3.2-WM"
@@ -47,6 +47,25 @@ def test_moderately_severe_opioid_withdrawal_means_withdrawal_management_before_
         line.startswith("Withdrawal management first: 3.2-WM") and reason in line
         for line in result.explanation
     )
+
+
+def test_opioid_withdrawal_with_an_opioid_use_disorder_offers_buprenorphine_induction_alongside_iop():
+    result = recommend_from_input(
+        age=29,
+        instruments={"COWS": COWS["moderately_severe"], "DSM-5-SUD": dsm(5, "opioid")},
+        context=IOP_FIT,
+    )
+    assert (result.level, result.withdrawal_management) == ("2.1", "2-WM")
+    assert result.tags == ("buprenorphine_induction",)
+    assert "buprenorphine induction offered now, alongside IOP" in result.dimensions[1].reasons[0]
+    assert "2020 update" in result.dimensions[1].reasons[0]
+    fourth = recommend_from_input(
+        age=29,
+        instruments={"COWS": COWS["moderately_severe"], "DSM-5-SUD": dsm(5, "opioid")},
+        context=IOP_FIT,
+        edition="4",
+    )
+    assert (fourth.level, fourth.withdrawal_management, fourth.edition) == ("2.7", None, "4")
 
 
 def test_active_use_at_home_and_domestic_violence_means_residential():
@@ -74,11 +93,13 @@ def test_imminent_risk_alerts_come_first_with_the_crisis_line():
     )
     codes = [a.code for a in result.alerts]
     imminent = [a.code for a in result.alerts if a.imminent]
-    assert set(imminent) == {"phq9_item9_positive", "cssrs_q5_plan", "cssrs_q6_behavior_past_3_months"}
+    assert set(imminent) == {"cssrs_q5_plan", "cssrs_q6_behavior_past_3_months"}
+    assert [a.urgency for a in result.alerts if a.code == "phq9_item9_positive"] == ["same_day"]
     assert codes[: len(imminent)] == imminent, "imminent alerts lead"
     assert {"audit_dependence_item_ge2", "audit_harm_item_eq4"} <= set(codes[len(imminent) :])
     assert all("988" in a.message for a in result.alerts if a.imminent)
-    assert all(line.startswith("Act now") and "988" in line for line in result.explanation[:3])
+    assert all(line.startswith("Act now") and "988" in line for line in result.explanation[:2])
+    assert not result.explanation[2].startswith("Act now")
     assert result.level == "4" and result.level_set_by == (3,)
 
 
@@ -141,6 +162,7 @@ def test_adolescents_are_told_the_six_hour_floor():
 def test_the_api_shape():
     body = recommend_from_input(age=30, instruments={"DSM-5-SUD": dsm(4)}, context=IOP_FIT).as_dict()
     assert set(body) == {
+        "edition",
         "level",
         "withdrawal_management",
         "dimensions",

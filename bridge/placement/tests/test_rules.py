@@ -74,6 +74,7 @@ ROWS: dict[str, tuple[dict, dict, int]] = {
     "D1.cows.moderate": ({"COWS": COWS["moderate"]}, {}, 2),
     "D1.cows.moderately_severe": ({"COWS": COWS["moderately_severe"]}, {}, 3),
     "D1.cows.severe": ({"COWS": COWS["severe"]}, {}, 3),
+    "D1.cows.induction": ({"COWS": COWS["moderate"], "DSM-5-SUD": dsm(4, "opioid")}, {}, 2),
     "D1.history_severe": ({}, {"withdrawal_history_severe": True}, 2),
     "D1.pregnant_in_withdrawal": ({"COWS": COWS["moderate"]}, {"pregnant": True}, 3),
     "D1.unstable_medical_in_withdrawal": ({"CIWA-Ar": CIWA["severe"]}, {"medical_condition": "unstable"}, 4),
