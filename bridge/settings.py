@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bridge.notify",
     "bridge.measures",
     "bridge.aftercare",
+    "bridge.safety",
     "bridge.fhir",
     "bridge.api",
     "bridge.demo",

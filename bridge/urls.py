@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("bridge.notify.urls")),
     path("", include("bridge.measures.urls")),
     path("", include("bridge.aftercare.urls")),
+    path("", include("bridge.safety.urls")),
     path("", include("bridge.fhir.urls")),
     path("api/v1/", api_urls()),
 ]

@@ -170,7 +170,33 @@ def checkin_record(
                 detail=_sentence("; ".join(warnings)),
                 source_type="checkin_warning",
             )
+            _clinician_told(checkin, warnings, actor)
     return checkin
+
+
+def _clinician_told(checkin: CheckIn, warnings: list[str], actor) -> None:
+    """Warning signs go to the primary clinician as well as the peer (one safety signal, one way).
+
+    Reported use after discharge is a same-day task (overdose risk is highest after a period of
+    abstinence); the other warning signs are routine follow-up on the clinician's work list.
+    """
+    from bridge.safety.models import Source
+    from bridge.safety.services import primary_clinician, safety_signal_raise
+
+    clinician = primary_clinician(checkin.participant)
+    safety_signal_raise(
+        participant=checkin.participant,
+        source=Source.CHECKIN,
+        code="checkin_warning_signs",
+        urgency="same_day" if checkin.any_use else "routine",
+        title=f"Check-in day {checkin.day_offset}: warning signs",
+        detail=_sentence("; ".join(warnings)),
+        route="Call them; consider a step-up (Aftercare → Step up) and a naloxone kit if they use opioids.",
+        dedup_key=f"checkin:{checkin.pk}",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label="check-in",
+        assign_to=[clinician] if clinician else [],
+    )
 
 
 def _sentence(text: str) -> str:

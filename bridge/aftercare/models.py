@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bridge.participants.models import LevelOfCare
+from bridge.participants.models import CriteriaEdition, LevelOfCare
 
 DEFAULT_CHECKIN_DAYS = [7, 30, 60, 90, 180, 365]
 
@@ -68,6 +68,9 @@ class Discharge(models.Model):
     destination = models.CharField("Where they go next", max_length=200)
     # For a transfer to a higher level (or a step-down to outpatient): the level they go to.
     next_level = models.CharField(max_length=5, choices=LevelOfCare.choices, blank=True)
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -468,6 +471,9 @@ class Reassessment(models.Model):
     recommended_level = models.CharField(max_length=5, choices=LevelOfCare.choices)
     recommendation = models.JSONField()
     rules_version = models.CharField(max_length=40)
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
     level = models.CharField(max_length=5, choices=LevelOfCare.choices)
     reason = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -111,7 +111,7 @@ def latest_ratings(participant: Participant) -> dict[int, int]:
     return found
 
 
-def reassessment_recommend(participant: Participant, ratings: dict[int, int]):
+def reassessment_recommend(participant: Participant, ratings: dict[int, int], edition: str | None = None):
     """Re-run the placement rules with today's six ratings, the latest instrument scores and the
     intake's situation answers (bridge/placement: the same rules that placed the person at intake)."""
     from bridge.intake.models import InstrumentAdministration, Screening
@@ -124,11 +124,26 @@ def reassessment_recommend(participant: Participant, ratings: dict[int, int]):
     ).order_by("administered_at"):
         results[a.instrument] = a.result()
     screening = Screening.objects.filter(participant=participant).order_by("-started_at").first()
+    if edition is None:
+        episode = active_episode(participant)
+        edition = episode.edition if episode is not None else "3"
+    dsm5 = next(
+        (
+            a.responses.get("substance_class")
+            for a in InstrumentAdministration.objects.filter(
+                participant=participant, instrument="DSM-5-SUD", entered_in_error_at__isnull=True
+            ).order_by("-administered_at")[:1]
+            if isinstance(a.responses, dict)
+        ),
+        None,
+    )
     return recommend(
         age=participant.age_on(timezone.localdate()),
         results=results,
         context=screening.context() if screening else Context(),
         clinician_ratings=ratings,
+        edition=edition,
+        dsm5_substance=dsm5,
     )
 
 
@@ -168,8 +183,9 @@ def step_up(
         raise ValidationError({"ratings": "Rate each of the six dimensions 0 to 4."})
     with transaction.atomic():
         if ratings is not None:
-            recommendation = reassessment_recommend(participant, ratings)
+            recommendation = reassessment_recommend(participant, ratings, episode.edition)
             reassessment = Reassessment(
+                edition=episode.edition,
                 participant=participant,
                 episode=episode,
                 ratings={str(k): int(v) for k, v in sorted(ratings.items())},

@@ -45,6 +45,9 @@ class Action(enum.StrEnum):
     ADDENDUM = "addendum"  # a later addition to a signed note
     # Measurement-based care
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # a clinician acknowledged a PHQ-9 item 9 or C-SSRS alert
+    # Clinical safety
+    SAFETY_SIGNAL = "safety_signal"  # a sign of risk was raised (any channel) and escalated
+    SAFETY_DISPOSITION = "safety_disposition"  # who did what about a safety signal, and when
     # Aftercare
     DISCHARGE = "discharge"  # an episode of care ends (type, date, reason, destination)
     STEP_DOWN = "step_down"  # a taper of weekly hours begins

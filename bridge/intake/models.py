@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge import instruments
-from bridge.participants.models import LevelOfCare
+from bridge.participants.models import CriteriaEdition, LevelOfCare
 from bridge.placement import DIMENSIONS, WM_LEVELS, Context
 
 
@@ -174,6 +174,7 @@ class Screening(models.Model):
         DECIDED = "decided", "Decided"
         ADMITTED = "admitted", "Admitted"
         REFERRED = "referred", "Referred elsewhere"
+        REASSESSED = "reassessed", "Withdrawal management done; reassessed in a new screening"
 
     OPEN_STATUSES = (Status.IN_PROGRESS, Status.DECIDED)
 
@@ -200,6 +201,16 @@ class Screening(models.Model):
     )
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="screenings")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    # The criteria edition this screening is rated and decided in (the program's, when it started).
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
+    # The screening this one reassesses (after withdrawal management was completed).
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
+    )
+    # What the person chose to share on the public self-check (answers, outcome), kept as they gave it.
+    self_check = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -460,6 +471,9 @@ class PlacementDecision(models.Model):
     )
     recommendation = models.JSONField()
     rules_version = models.CharField(max_length=40)
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices)
     level = models.CharField(max_length=5, choices=LevelOfCare.choices)
     withdrawal_management = models.CharField(max_length=8, choices=WithdrawalManagement.choices, blank=True)
@@ -499,6 +513,9 @@ class Referral(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="referrals_out"
     )
     level = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
     withdrawal_management = models.CharField(max_length=8, choices=WithdrawalManagement.choices, blank=True)
     to_name = models.CharField("Referred to", max_length=200)
     to_contact = models.CharField("Their phone or address", max_length=200, blank=True)
@@ -512,3 +529,65 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral to {self.to_name} ({self.level})"
+
+
+class CriteriaEditionSetting(models.Model):
+    """The placement-criteria edition a program uses from a date, for all its payers or for one payer.
+
+    The edition in force on a day is the latest row on or before it for the payer, else for the
+    program (payer empty), else the 3rd edition. Rows are added, never edited, so history stays.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="criteria_editions"
+    )
+    payer_rule = models.ForeignKey(
+        "scheduling.PayerRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    edition = models.CharField(max_length=1, choices=CriteriaEdition.choices)
+    effective_on = models.DateField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "effective_on"],
+                condition=Q(payer_rule__isnull=True),
+                name="one_program_edition_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "payer_rule", "effective_on"],
+                condition=Q(payer_rule__isnull=False),
+                name="one_payer_edition_per_day",
+            ),
+            models.CheckConstraint(condition=Q(edition__in=["3", "4"]), name="criteria_edition_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Edition {self.edition} from {self.effective_on}"
+
+
+class WithdrawalManagementCompletion(models.Model):
+    """A prescriber's record that the withdrawal management a decision called for is complete.
+
+    It closes the decided screening (status "reassessed") and opens a new one that follows it, so a
+    new placement decision is made on how the person is now.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    screening = models.OneToOneField(Screening, on_delete=models.PROTECT, related_name="wm_completion")
+    withdrawal_management = models.CharField(max_length=8, choices=WithdrawalManagement.choices)
+    completed_on = models.DateField()
+    where = models.CharField("Where (or how) it was done", max_length=200)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(where=""), name="wm_completion_says_where")]
+
+    def __str__(self) -> str:
+        return f"{self.withdrawal_management} complete on {self.completed_on}"

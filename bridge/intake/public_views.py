@@ -92,6 +92,7 @@ def callback(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
         phone=data["phone"],
         best_time=data["best_time"],
         answers=form.answers() if data["share_answers"] else None,
+        urgent_answers=form.answers(),
     )
     return render(
         request, "intake/public/callback_done.html", {"program": program, "first_name": data["first_name"]}

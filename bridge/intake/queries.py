@@ -23,15 +23,19 @@ def current_administrations(screening: Screening) -> list[InstrumentAdministrati
 
 
 def recommendation_for(screening: Screening, *, with_clinician_ratings: bool = True) -> Recommendation:
-    results: dict[str, ScoreResult] = {a.instrument: a.result() for a in current_administrations(screening)}
+    current = current_administrations(screening)
+    results: dict[str, ScoreResult] = {a.instrument: a.result() for a in current}
     ratings = (
         {r.dimension: r.rating for r in screening.dimension_ratings.all()} if with_clinician_ratings else {}
     )
+    dsm5 = next((a.responses for a in current if a.instrument == "DSM-5-SUD"), None)
     return recommend(
         age=screening.participant.age_on(timezone.localdate()),
         results=results,
         context=screening.context(),
         clinician_ratings=ratings,
+        edition=screening.edition,
+        dsm5_substance=dsm5.get("substance_class") if isinstance(dsm5, dict) else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,19 +13,24 @@ from bridge import instruments
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.intake.editions import edition_for
 from bridge.intake.models import (
+    CriteriaEditionSetting,
     DimensionRating,
     InstrumentAdministration,
     IntakeSettings,
     PlacementDecision,
     Referral,
     Screening,
+    WithdrawalManagementCompletion,
 )
 from bridge.intake.queries import recommendation_for
+from bridge.intake.safety import admission_gate, screening_alerts_raise
 from bridge.participants import services as participant_services
 from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCare, Participant
 from bridge.placement import DIMENSIONS, IOP_LEVEL
 from bridge.programs.models import Program
+from bridge.safety.services import same_day_screens_done
 
 S = Participant.Status
 # A screening can start for anyone not in an episode of care right now.
@@ -60,7 +65,11 @@ def screening_start(*, actor: User | None, participant: Participant, **details: 
         if participant.screenings.filter(status__in=Screening.OPEN_STATUSES).exists():
             raise ValidationError("This participant already has a screening in progress.")
         screening = Screening(
-            participant=participant, program=participant.program, started_by=actor, **details
+            participant=participant,
+            program=participant.program,
+            started_by=actor,
+            edition=edition_for(participant.program),
+            **details,
         )
         screening.full_clean()
         screening.save()
@@ -98,6 +107,8 @@ def screening_update(*, actor: User, screening: Screening, **changes: Any) -> li
         screening.full_clean()
         screening.save(update_fields=[*changed, "updated_at"])
         _audit(Action.UPDATE, actor, screening, "screening", screening.pk, {"fields": sorted(changed)})
+        if set(changed) & set(Screening.CONTEXT_FIELDS):
+            screening_alerts_raise(actor=actor, screening=screening)
     return changed
 
 
@@ -137,6 +148,9 @@ def administration_record(
             administration.pk,
             {"instrument": definition.code},
         )
+        fresh = Screening.objects.select_related("participant__program").get(pk=screening.pk)
+        screening_alerts_raise(actor=actor, screening=fresh)
+        same_day_screens_done(actor=actor, administration=administration)
     return administration
 
 
@@ -237,6 +251,7 @@ def placement_decide(
             recommended_withdrawal_management=recommended_wm,
             recommendation=recommendation.as_dict(),
             rules_version=recommendation.rules_version,
+            edition=screening.edition,
             decision=decision,
             level=level,
             withdrawal_management=withdrawal_management,
@@ -258,6 +273,7 @@ def placement_decide(
                 "level": level,
                 "recommended_level": recommendation.level,
                 "rules_version": recommendation.rules_version,
+                "edition": screening.edition,
             },
         )
     return record
@@ -278,12 +294,16 @@ def screening_admit(
     admitted_on: date,
     consent_to_treatment_signed_on: date,
 ) -> EpisodeOfCare:
-    """Admit to this program's IOP: an episode at level 2.1, the primary clinician, the consent date."""
+    """Admit to this program's IOP: an episode at level 2.1, the primary clinician, the consent date.
+
+    Refused, with every reason, while the admission gate (bridge/placement/gate.py) says no: the level
+    is not 2.1, withdrawal management of 3.2-WM or more comes first, an act-now alert has no
+    disposition, or the minimum assessment set is missing.
+    """
     decision = _decided(screening)
-    if decision.level != IOP_LEVEL:
-        raise ValidationError(
-            f"The decided level is {decision.level}; admission here is to IOP (2.1). Refer out."
-        )
+    problems = admission_gate(screening, decision)
+    if problems:
+        raise ValidationError(problems)
     if not primary_clinician.has_role(Role.THERAPIST, screening.program_id):
         raise ValidationError({"primary_clinician": "Choose a therapist of this program."})
     if consent_to_treatment_signed_on > timezone.localdate():
@@ -300,6 +320,7 @@ def screening_admit(
             admitted_on=admitted_on,
             reason="Admission after intake screening",
             consent_to_treatment_signed_on=consent_to_treatment_signed_on,
+            edition=decision.edition,
         )
         participant_services.care_team_add(
             actor=actor,
@@ -346,6 +367,7 @@ def screening_refer(
             screening=screening,
             participant=screening.participant,
             level=level or decision.level,
+            edition=decision.edition,
             withdrawal_management=decision.withdrawal_management
             if withdrawal_management is None
             else withdrawal_management,
@@ -369,9 +391,113 @@ def screening_refer(
             screening,
             "referral",
             referral.pk,
-            {"level": referral.level, "withdrawal_management": referral.withdrawal_management},
+            {
+                "level": referral.level,
+                "withdrawal_management": referral.withdrawal_management,
+                "edition": referral.edition,
+            },
         )
     return referral
+
+
+def withdrawal_management_complete(
+    *, actor: User, screening: Screening, completed_on: date, where: str, note: str = ""
+) -> Screening:
+    """A prescriber records that the decided withdrawal management is complete.
+
+    The decided screening closes as "reassessed" and a new screening opens that follows it, with the
+    caller's details and situation answers carried over, so a new placement decision is made on how
+    the person is now (instruments are given again; the DSM-5 diagnosis made before still stands).
+    Returns the new screening.
+    """
+    from bridge.clinical.services.common import can_prescribe
+
+    decision = _decided(screening)
+    if not can_prescribe(actor, screening.program_id):
+        raise ValidationError(
+            "A prescriber with a current license records that withdrawal management is complete."
+        )
+    if not decision.withdrawal_management:
+        raise ValidationError("The decision called for no withdrawal management.")
+    errors = {}
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = "The completion date cannot be in the future."
+    elif completed_on < decision.decided_at.date() - timedelta(days=1):
+        errors["completed_on"] = "Withdrawal management is completed after the decision that called for it."
+    if not where.strip():
+        errors["where"] = "Say where (or how) withdrawal management was done."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = WithdrawalManagementCompletion(
+            screening=screening,
+            withdrawal_management=decision.withdrawal_management,
+            completed_on=completed_on,
+            where=where.strip(),
+            note=note.strip(),
+            recorded_by=actor,
+        )
+        record.full_clean()
+        record.save()
+        screening.status = Screening.Status.REASSESSED
+        screening.closed_at = timezone.now()
+        screening.save(update_fields=["status", "closed_at", "updated_at"])
+        _audit(
+            Action.UPDATE,
+            actor,
+            screening,
+            "withdrawal_management_completion",
+            record.pk,
+            {"withdrawal_management": decision.withdrawal_management},
+        )
+        carried = {
+            name: getattr(screening, name) for name in (*Screening.DETAIL_FIELDS, *Screening.CONTEXT_FIELDS)
+        }
+        follow_up = Screening(
+            participant=screening.participant,
+            program=screening.program,
+            started_by=actor,
+            edition=edition_for(screening.program),
+            follows=screening,
+            **carried,
+        )
+        follow_up.notes = (
+            f"{screening.notes}\n" if screening.notes else ""
+        ) + f"Reassessment after {decision.withdrawal_management} completed on {completed_on:%Y-%m-%d}."
+        follow_up.full_clean()
+        follow_up.save()
+        _audit(Action.CREATE, actor, follow_up, "screening", follow_up.pk, {"follows": str(screening.pk)})
+    return follow_up
+
+
+def criteria_edition_set(
+    *, actor: User, program: Program, edition: str, effective_on: date, payer_rule=None
+) -> CriteriaEditionSetting:
+    """From `effective_on`, `program` (or, with `payer_rule`, that payer) uses `edition`."""
+    if edition not in ("3", "4"):
+        raise ValidationError({"edition": "Choose the 3rd or the 4th edition."})
+    if payer_rule is not None and payer_rule.program_id != program.pk:
+        raise ValidationError({"payer_rule": "That payer belongs to another program."})
+    with transaction.atomic():
+        row = CriteriaEditionSetting.objects.filter(
+            program=program, payer_rule=payer_rule, effective_on=effective_on
+        ).first() or CriteriaEditionSetting(program=program, payer_rule=payer_rule, effective_on=effective_on)
+        row.edition, row.set_by, row.set_at = edition, actor, timezone.now()
+        row.full_clean()
+        row.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            object_type="criteria_edition",
+            object_id=str(row.pk),
+            detail={
+                "program": str(program.pk),
+                "payer_rule": str(payer_rule.pk) if payer_rule else None,
+                "edition": edition,
+                "effective_on": effective_on,
+            },
+        )
+    return row
 
 
 def intake_settings_update(*, actor: User, program: Program, **values: Any) -> IntakeSettings:

@@ -15,7 +15,7 @@ class AcknowledgeForm(forms.Form):
     note = forms.CharField(
         label="What was done (for example: safety plan reviewed, C-SSRS given)",
         max_length=2000,
-        required=False,
+        error_messages={"required": "Say what was done (who was reached, what was decided)."},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

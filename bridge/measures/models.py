@@ -134,7 +134,12 @@ class AlertAcknowledgement(models.Model):
     )
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField("What was done", blank=True)
+    note = models.TextField("What was done")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="acknowledgement_says_what_was_done")
+        ]
 
     def __str__(self) -> str:
         return f"Alert on {self.administration_id} acknowledged"

@@ -18,7 +18,14 @@ from bridge.intake.models import InstrumentAdministration, IntakeSettings
 from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule
 from bridge.measures.schedule import EVERY_CHOICES, SCHEDULABLE
 from bridge.participants.models import Participant
+from bridge.placement.rules import alert_spec
 from bridge.programs.models import Program
+from bridge.safety.models import Source
+from bridge.safety.services import (
+    safety_signal_raise,
+    same_day_screens_done,
+    signals_close_for_administration,
+)
 
 LINK_DAYS = 7  # a link not used within a week stops working; staff can make a new one
 
@@ -42,6 +49,29 @@ def is_safety_alert(code: str) -> bool:
 
 def safety_alerts(administration: InstrumentAdministration) -> list[str]:
     return [a for a in administration.alerts or [] if is_safety_alert(a)]
+
+
+def signals_raise(*, row: InstrumentAdministration, source: str, actor: User | None = None) -> None:
+    """Each safety alert of a result becomes a safety signal: a work item and a notification at once.
+
+    PHQ-9 item 9 is a same-day task (give the C-SSRS today); C-SSRS high risk is act-now.
+    """
+    for code in safety_alerts(row):
+        spec = alert_spec(code)
+        safety_signal_raise(
+            participant=row.participant,
+            source=source,
+            code=code,
+            urgency=spec.urgency,
+            title=f"{row.instrument}: {alert_label(code)}",
+            detail=spec.message,
+            route=spec.route,
+            administration=row,
+            dedup_key=f"administration:{row.pk}",
+            actor=actor,
+            actor_label="" if actor else "measure link",
+        )
+    same_day_screens_done(actor=actor, administration=row)
 
 
 def _check_instrument(instrument: str) -> str:
@@ -101,6 +131,7 @@ def measure_record(
             object_id=str(row.pk),
             detail={"instrument": row.instrument, "via": "measures", "alerts": row.alerts},
         )
+        signals_raise(row=row, source=Source.STAFF_ENTRY, actor=actor)
     return row
 
 
@@ -183,6 +214,7 @@ def measure_link_complete(
                 "alerts": row.alerts,
             },
         )
+        signals_raise(row=row, source=Source.MEASURE_LINK)
     link.completed_at, link.administration = locked.completed_at, row
     return row
 
@@ -214,7 +246,10 @@ def measure_link_revoke(*, actor: User, link: MeasureLink) -> MeasureLink:
 def alert_acknowledge(
     *, actor: User, administration: InstrumentAdministration, note: str = ""
 ) -> AlertAcknowledgement:
-    """A clinician records that they saw the safety alert and what they did; it leaves the chart's top."""
+    """A clinician records that they saw the safety alert and what they did (required); it leaves the
+    chart's top, and the safety signals the result raised are closed with the same words."""
+    if not note.strip():
+        raise ValidationError({"note": "Say what was done (who was reached, what was decided)."})
     if not safety_alerts(administration):
         raise ValidationError("This result has no safety alert to acknowledge.")
     if administration.is_entered_in_error:
@@ -237,6 +272,9 @@ def alert_acknowledge(
             object_type="instrument_administration",
             object_id=str(administration.pk),
             detail={"alerts": safety_alerts(administration), "acknowledgement": str(ack.pk)},
+        )
+        signals_close_for_administration(
+            actor=actor, administration=administration, action_taken=note.strip()
         )
     return ack
 

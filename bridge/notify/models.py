@@ -133,3 +133,65 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} reminder for {self.session_id}: {self.status}"
+
+
+class StaffAlertContact(models.Model):
+    """How a staff member is told about urgent work (a safety escalation): their mobile number for
+    text messages and the channels they want. Without a row they are emailed at their account address.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        BOTH = "both", "Email and text message"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    staff = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alert_contact"
+    )
+    mobile_phone = models.CharField(max_length=30, blank=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.BOTH)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Alert contact of {self.staff_id}: {self.channel}"
+
+
+class StaffNotification(models.Model):
+    """One message to one staff member on one channel about something that needs them (e.g. a safety
+    escalation), through the same pluggable senders as reminders. The message itself names no
+    participant and nothing clinical: it says there is work and where to look.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent (no address on file)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_notifications"
+    )
+    channel = models.CharField(max_length=8, choices=[("email", "Email"), ("sms", "Text message")])
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["about_type", "about_id"], name="staff_notification_about")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_staff_notification_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.recipient_id}: {self.status}"

@@ -112,3 +112,22 @@ def reminder_preference_set(*, actor, participant, channel: str, opted_out: bool
             detail={"channel": channel, "opted_out": opted_out},
         )
     return pref
+
+
+def staff_alert_contact_set(*, actor, mobile_phone: str, channel: str):
+    """How the signed-in staff member is told about urgent safety items (their own choice)."""
+    from bridge.notify.models import StaffAlertContact
+
+    with transaction.atomic():
+        row = StaffAlertContact.objects.filter(staff=actor).first() or StaffAlertContact(staff=actor)
+        row.mobile_phone, row.channel, row.updated_at = mobile_phone.strip(), channel, timezone.now()
+        row.full_clean()
+        row.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            object_type="staff_alert_contact",
+            object_id=str(row.pk),
+            detail={"channel": channel},
+        )
+    return row

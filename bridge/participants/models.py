@@ -134,16 +134,38 @@ class CareTeamMember(models.Model):
 
 
 class LevelOfCare(models.TextChoices):
-    """Levels of care by their public numbers (3rd-edition numbering; see reference/instruments.md §13)."""
+    """Levels of care by their public numbers, of both criteria editions (reference/instruments.md §13).
 
-    EARLY_INTERVENTION = "0.5", "0.5 Early intervention"
-    OUTPATIENT = "1", "1 Outpatient"
+    A code means what its edition says ("2.5" is partial hospitalization in the 3rd edition and
+    high-intensity outpatient in the 4th), so every row that stores a level stores its edition too;
+    `bridge.placement.editions` has the names per edition and the crosswalk.
+    """
+
+    EARLY_INTERVENTION = "0.5", "0.5 Early intervention (3rd ed.)"
+    REMISSION_MONITORING = "1.0", "1.0 Long-term remission monitoring (4th ed.)"
+    OUTPATIENT = "1", "1 Outpatient (3rd ed.)"
+    OUTPATIENT_THERAPY = "1.5", "1.5 Outpatient therapy (4th ed.)"
+    OUTPATIENT_MEDICAL = "1.7", "1.7 Medically managed outpatient (4th ed.)"
     INTENSIVE_OUTPATIENT = "2.1", "2.1 Intensive outpatient"
-    PARTIAL_HOSPITALIZATION = "2.5", "2.5 Partial hospitalization"
+    PARTIAL_HOSPITALIZATION = (
+        "2.5",
+        "2.5 Partial hospitalization (3rd ed.) / high-intensity outpatient (4th ed.)",
+    )
+    INTENSIVE_OUTPATIENT_MEDICAL = "2.7", "2.7 Medically managed intensive outpatient (4th ed.)"
     RESIDENTIAL_LOW = "3.1", "3.1 Clinically managed low-intensity residential"
     RESIDENTIAL_HIGH = "3.5", "3.5 Clinically managed high-intensity residential"
-    INPATIENT_MONITORED = "3.7", "3.7 Medically monitored intensive inpatient"
+    INPATIENT_MONITORED = (
+        "3.7",
+        "3.7 Medically monitored inpatient (3rd ed.) / medically managed residential (4th ed.)",
+    )
     INPATIENT_MANAGED = "4", "4 Medically managed intensive inpatient"
+
+
+class CriteriaEdition(models.TextChoices):
+    """The edition of the placement criteria a level, rating or decision was made in."""
+
+    THIRD = "3", "3rd edition (2013)"
+    FOURTH = "4", "4th edition (2023)"
 
 
 class EpisodeOfCare(models.Model):
@@ -159,6 +181,9 @@ class EpisodeOfCare(models.Model):
     # The latest level recorded; `level_on(day)` reads the history for a given day.
     level_of_care = models.CharField(
         max_length=5, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+    )
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     admitted_on = models.DateField()
@@ -202,6 +227,9 @@ class LevelOfCareChange(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     episode = models.ForeignKey(EpisodeOfCare, on_delete=models.PROTECT, related_name="level_changes")
     level_of_care = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    edition = models.CharField(
+        "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
+    )
     effective_on = models.DateField()
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(

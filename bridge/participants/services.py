@@ -139,6 +139,7 @@ def episode_open(
     admitted_on,
     reason: str = "Admission",
     consent_to_treatment_signed_on=None,
+    edition: str = "3",
 ) -> EpisodeOfCare:
     """Admit: open an episode of care at `level_of_care` and make the participant active."""
     with transaction.atomic():
@@ -148,6 +149,7 @@ def episode_open(
             participant=participant,
             program=participant.program,
             level_of_care=level_of_care,
+            edition=edition,
             admitted_on=admitted_on,
             created_by=actor,
             consent_to_treatment_signed_on=consent_to_treatment_signed_on,
@@ -157,6 +159,7 @@ def episode_open(
         LevelOfCareChange.objects.create(
             episode=episode,
             level_of_care=level_of_care,
+            edition=edition,
             effective_on=admitted_on,
             reason=reason,
             changed_by=actor,
@@ -170,35 +173,44 @@ def episode_open(
             participant=participant,
             object_type="episode_of_care",
             object_id=str(episode.pk),
-            detail={"level_of_care": level_of_care},
+            detail={"level_of_care": level_of_care, "edition": edition},
         )
     return episode
 
 
 def episode_change_level(
-    *, actor: User | None, episode: EpisodeOfCare, level_of_care: str, effective_on, reason: str
+    *,
+    actor: User | None,
+    episode: EpisodeOfCare,
+    level_of_care: str,
+    effective_on,
+    reason: str,
+    edition: str | None = None,
 ) -> LevelOfCareChange:
     """Step down or up within an episode; the history of levels is kept."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the level changes."})
     if episode.status != EpisodeOfCare.Status.ACTIVE:
         raise ValidationError({"episode": "This episode of care has ended."})
+    edition = edition or episode.edition
     with transaction.atomic():
         change = LevelOfCareChange.objects.create(
             episode=episode,
             level_of_care=level_of_care,
+            edition=edition,
             effective_on=effective_on,
             reason=reason,
             changed_by=actor,
         )
         episode.level_of_care = level_of_care
-        episode.save(update_fields=["level_of_care"])
+        episode.edition = edition
+        episode.save(update_fields=["level_of_care", "edition"])
         audit_record(
             action=Action.UPDATE,
             actor=actor,
             participant=episode.participant,
             object_type="episode_of_care",
             object_id=str(episode.pk),
-            detail={"level_of_care": level_of_care, "effective_on": effective_on},
+            detail={"level_of_care": level_of_care, "effective_on": effective_on, "edition": edition},
         )
     return change

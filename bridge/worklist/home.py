@@ -10,7 +10,7 @@ def panels(request) -> list[Panel]:
     items = list(
         WorkItem.objects.filter(assigned_to=request.user, status=WorkItem.Status.OPEN)
         .select_related("participant")
-        .order_by("due_on", "created_at")[:50]
+        .order_by("-urgent", "due_on", "created_at")[:50]
     )
     if not items:
         return []

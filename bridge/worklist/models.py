@@ -34,6 +34,8 @@ class WorkItem(models.Model):
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
     due_on = models.DateField(null=True, blank=True)
+    # Safety escalations that cannot wait: listed first, with a red flag.
+    urgent = models.BooleanField(default=False)
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

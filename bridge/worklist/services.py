@@ -24,6 +24,7 @@ def work_item_open(
     source_type: str = "",
     source_id: str = "",
     actor=None,
+    urgent: bool = False,
 ) -> WorkItem:
     """Raise a work item; if one is already open for the same cause, return it instead of a twin."""
     with transaction.atomic():
@@ -41,6 +42,7 @@ def work_item_open(
             title=title,
             detail=detail,
             due_on=due_on,
+            urgent=urgent,
             source_type=source_type,
             source_id=str(source_id),
         )

@@ -22,6 +22,11 @@ def work_item_resolve(request: HttpRequest, participant: Participant, item_id: u
     item = WorkItem.objects.filter(pk=item_id, participant=participant).first()
     if item is None:
         raise Http404("No such work item.")
+    if item.source_type == "safety_signal":
+        # A safety item is closed by recording the signal's disposition (who, when, what was done).
+        return redirect(
+            "safety:signal", participant_id=participant.pk, signal_id=item.source_id.split("/")[0]
+        )
     if (
         request.method == "POST"
         and item.assigned_to != request.user
