@@ -53,5 +53,12 @@ def iop_ready(world, screening):
     services.administration_record(
         actor=world.intake, screening=screening, instrument="PHQ-9", responses=[1, 1, 1, 1, 0, 0, 0, 0, 0]
     )
+    # The minimum assessment set for admission: a suicide-risk screen and, for alcohol, the CIWA-Ar.
+    services.administration_record(
+        actor=world.intake, screening=screening, instrument="C-SSRS-Screener", responses=[0] * 7
+    )
+    services.administration_record(
+        actor=world.intake, screening=screening, instrument="CIWA-Ar", responses=[0] * 10
+    )
     services.screening_update(actor=world.intake, screening=screening, **GOOD_HOME)
     return screening

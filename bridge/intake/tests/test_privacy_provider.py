@@ -31,12 +31,14 @@ def test_assessments_are_provided_as_records_with_valid_observations(world, iop_
     kinds = [(r.object_type, r.title.split(" ", 1)[1]) for r in records]
     assert kinds == [
         ("instrument_administration", "DSM-5-SUD"),
+        ("instrument_administration", "C-SSRS-Screener"),
+        ("instrument_administration", "CIWA-Ar"),
         ("instrument_administration", "BAM"),
         ("placement_decision", "Level-of-care placement"),
     ], "entered-in-error results are never disclosed"
     for record in records:
         Observation.model_validate(record.resource)
-    dsm, bam, placement = records
+    dsm, _cssrs, _ciwa, bam, placement = records
     assert dict(dsm.lines)["Result"] == "Moderate (4-5)" and dsm.resource["valueInteger"] == 4
     assert [c["valueInteger"] for c in bam.resource["component"]] == [0, 0, 0]
     assert dict(placement.lines)["Reason for overriding"] == "Needs daily structure"

@@ -229,7 +229,7 @@ def test_referral_out_closes_the_screening_and_marks_the_participant_referred(wo
     assert world.casey.status == Participant.Status.REFERRED
     assert Screening.objects.get(pk=iop_ready.pk).status == Screening.Status.REFERRED
     [event] = events(world.casey, action="refer_out")
-    assert event.detail == {"level": "3.1", "withdrawal_management": ""}
+    assert event.detail == {"level": "3.1", "withdrawal_management": "", "edition": "3"}
 
 
 def test_finished_screenings_cannot_change(world, iop_ready):

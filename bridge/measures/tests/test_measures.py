@@ -70,7 +70,8 @@ def test_item9_alert_tops_the_chart_until_a_clinician_acknowledges_it(admitted, 
     history = client.get(reverse("measures:overview", args=[w.alex.pk])).content.decode()
     assert "acknowledged by Therapist_a Test" in history and "Safety plan reviewed; C-SSRS low." in history
     again = client.post(reverse("measures:acknowledge", args=[w.alex.pk, row.pk]), {"note": ""})
-    assert again.status_code == 302 and AlertAcknowledgement.objects.count() == 1
+    assert again.status_code == 400 and AlertAcknowledgement.objects.count() == 1
+    assert "Say what was done" in again.content.decode()
 
 
 def test_a_cssrs_high_risk_alert_is_also_a_chart_alert(admitted, login):
@@ -86,7 +87,17 @@ def test_acknowledging_a_result_without_a_safety_alert_is_refused(admitted):
     w = admitted
     row = services.measure_record(actor=w.nurse, participant=w.alex, instrument="PHQ-9", responses=PHQ9_CALM)
     with pytest.raises(Exception, match="no safety alert"):
-        services.alert_acknowledge(actor=w.therapist_a, administration=row)
+        services.alert_acknowledge(actor=w.therapist_a, administration=row, note="Checked.")
+
+
+def test_acknowledging_a_safety_alert_requires_saying_what_was_done(admitted):
+    w = admitted
+    row = services.measure_record(
+        actor=w.therapist_a, participant=w.alex, instrument="PHQ-9", responses=[0] * 8 + [1]
+    )
+    with pytest.raises(Exception, match="Say what was done"):
+        services.alert_acknowledge(actor=w.therapist_a, administration=row, note="  ")
+    assert not AlertAcknowledgement.objects.filter(administration=row).exists()
 
 
 def test_chart_shows_baseline_latest_change_and_says_no_reliable_change_threshold(admitted, login):
