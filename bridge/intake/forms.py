@@ -385,3 +385,19 @@ class IntakeSettingsForm(forms.ModelForm):
             except ValueError as exc:
                 raise forms.ValidationError(str(exc)) from None
         return data
+
+
+class WithdrawalCompleteForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Withdrawal management completed on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    where = forms.CharField(label="Where (or how) it was done", max_length=200)
+    note = forms.CharField(
+        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_completed_on(self):
+        day = self.cleaned_data["completed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The completion date cannot be in the future.")
+        return day

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bridge.instruments import ScoreResult
@@ -72,12 +72,22 @@ def intake_queue(user) -> QuerySet[Participant]:
             )
         )
     )
+    from bridge.safety.models import SafetySignal
+
+    urgent = SafetySignal.objects.filter(participant=OuterRef("pk"), status="open", urgency="now")
     return (
         Participant.objects.visible_to(user)
         .filter(status__in=WAITING_STATUSES)
         .select_related("program")
         .prefetch_related(Prefetch("screenings", queryset=open_screenings, to_attr="open_screenings"))
-        .order_by("created_at", "id")
+        # An open act-now safety signal (e.g. a self-check suicide answer) puts the lead on top,
+        # with the time the call-back is due.
+        .annotate(
+            urgent=Exists(urgent),
+            urgent_due_by=Subquery(urgent.order_by("due_by").values("due_by")[:1]),
+            urgent_title=Subquery(urgent.order_by("due_by").values("title")[:1]),
+        )
+        .order_by("-urgent", "urgent_due_by", "created_at", "id")
     )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path(S + "decision/", views.screening_decide, name="decide"),
     path(S + "admit/", views.screening_admit, name="admit"),
     path(S + "refer/", views.screening_refer, name="refer"),
+    path(S + "withdrawal-complete/", views.withdrawal_management_complete, name="wm_complete"),
     # Public, no login.
     path("self-check/", public_views.self_check_choose, name="self_check_choose"),
     path("self-check/<uuid:program_id>/", public_views.self_check, name="self_check"),

@@ -34,8 +34,10 @@ from bridge.intake.forms import (
     MarkErrorForm,
     ReferralForm,
     SituationForm,
+    WithdrawalCompleteForm,
 )
 from bridge.intake.models import InstrumentAdministration, IntakeSettings, Screening
+from bridge.intake.safety import admission_gate
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.placement import IOP_LEVEL, LEVELS, WM_LEVELS
@@ -159,6 +161,16 @@ def screening_hub(request: HttpRequest, participant: Participant) -> HttpRespons
         s.is_open for s in screenings
     )
     context["can_write"] = Cap.DOCUMENT in request.participant_caps
+    if current is not None and current.status == Screening.Status.DECIDED:
+        decision = getattr(current, "decision", None)
+        if decision is not None:
+            context["gate_problems"] = (
+                admission_gate(current, decision) if decision.level == IOP_LEVEL else []
+            )
+            if decision.withdrawal_management and Cap.PRESCRIBE in request.participant_caps:
+                context["wm_form"] = WithdrawalCompleteForm()
+    if current is not None:
+        context["safety_signals"] = list(current.safety_signals.filter(status="open").order_by("raised_at"))
     return render(request, "intake/screening.html", context)
 
 
@@ -388,6 +400,7 @@ def screening_admit(request: HttpRequest, participant: Participant, screening_id
     if decision is None or decision.level != IOP_LEVEL:
         messages.error(request, "Admission to IOP needs a decision for level 2.1 first.")
         return redirect("intake:screening", participant_id=participant.pk)
+    problems = admission_gate(screening, decision)
     form = AdmitForm(request.POST or None, program_id=screening.program_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -407,9 +420,38 @@ def screening_admit(request: HttpRequest, participant: Participant, screening_id
     return render(
         request,
         "intake/admit.html",
-        {"participant": participant, "screening": screening, "decision": decision, "form": form},
+        {
+            "participant": participant,
+            "screening": screening,
+            "decision": decision,
+            "form": form,
+            "problems": problems,
+        },
         status=400 if form.errors else 200,
     )
+
+
+@participant_view(post=Cap.PRESCRIBE, get=False)
+def withdrawal_management_complete(
+    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+) -> HttpResponse:
+    """A prescriber records that the decided withdrawal management is complete: a new screening opens."""
+    screening = _open_screening(participant, screening_id)
+    form = WithdrawalCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdrawal_management_complete(
+                actor=request.user, screening=screening, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "Withdrawal management recorded as complete. Reassess now: a new screening is open."
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("intake:screening", participant_id=participant.pk)
 
 
 def _caps_now(request: HttpRequest, participant: Participant):

@@ -82,14 +82,31 @@ def test_an_expired_or_made_up_link_is_404(admitted, client):
     assert denied.count() == 2 and token not in str(list(denied.values_list("object_id", flat=True)))
 
 
-def test_item9_through_the_link_shows_crisis_help_and_raises_the_chart_alert(admitted, client, login):
+def test_item9_through_the_link_shows_crisis_help_and_raises_the_chart_alert(
+    admitted, client, login, django_capture_on_commit_callbacks, mailoutbox
+):
     _, token = services.measure_link_create(
         actor=admitted.nurse, participant=admitted.alex, instrument="PHQ-9"
     )
-    done = client.post(reverse("measures:respond", args=[token]), phq9_post(PHQ9_ITEM9)).content.decode()
-    assert "thoughts of death or of hurting yourself" in done and "988" in done
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("measures:respond", args=[token]), phq9_post(PHQ9_ITEM9)).content.decode()
+    assert done.index("988") < done.index("Your answers were sent"), "crisis help comes first"
     chart = login(admitted.therapist_a).get(reverse("participants:detail", args=[admitted.alex.pk]))
     assert "(answered by the participant)" in chart.content.decode()
+    # At once: a same-day work item on the primary clinician's list, and they are told.
+    from bridge.notify.models import StaffNotification
+    from bridge.safety.models import SafetySignal
+    from bridge.worklist.models import WorkItem
+
+    signal = SafetySignal.objects.get(participant=admitted.alex, code="phq9_item9_positive")
+    assert (signal.urgency, signal.source, signal.status) == ("same_day", "measure_link", "open")
+    item = WorkItem.objects.get(kind="safety_signal", assigned_to=admitted.therapist_a)
+    assert item.title.startswith("Today: PHQ-9") and item.status == "open"
+    sent = StaffNotification.objects.filter(recipient=admitted.therapist_a, about_id=str(signal.pk))
+    assert [(n.channel, n.status) for n in sent] == [("email", "sent")]
+    # No working hours are recorded for the clinician, so the director is told too (off shift or unknown).
+    assert {m.to[0] for m in mailoutbox} == {admitted.therapist_a.email, admitted.director.email}
+    assert all("Alex" not in m.body and "PHQ" not in m.body for m in mailoutbox), "no PHI in messages"
 
 
 def test_staff_can_revoke_an_unused_link_and_it_stops_working(admitted, client, login):
