@@ -14,6 +14,7 @@ from bridge.clinical.models import (
     Goal,
     Intervention,
     MedicationOrder,
+    NaloxoneOffer,
     Note,
     ReviewPolicy,
 )
@@ -274,12 +275,21 @@ class ConfirmForm(forms.Form):
     confirmation = forms.ChoiceField(choices=DrugScreenResult.Confirmation.choices)
 
 
+UNUSUAL_HELP = "Needed only for a dose outside the usual range (the order says when)."
+
+
 class OrderForm(forms.Form):
     drug = forms.ChoiceField(label="Medication", choices=medication.DRUG_CHOICES)
-    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams")
+    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams per dose")
     route = forms.ChoiceField(choices=medication.ROUTE_CHOICES)
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     reason = forms.CharField(label="Reason (indication)", max_length=200)
+    unusual_dose_reason = forms.CharField(
+        label="Reason for a dose outside the usual range",
+        max_length=300,
+        required=False,
+        help_text=UNUSUAL_HELP,
+    )
     start_on = forms.DateField(widget=DATE, initial=timezone.localdate)
     pdmp_checked_on = forms.DateField(
         label="Prescription-monitoring (PDMP) check date",
@@ -294,6 +304,12 @@ class DoseChangeForm(forms.Form):
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     effective_on = forms.DateField(widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label="Why the dose changes", max_length=200)
+    unusual_dose_reason = forms.CharField(
+        label="Reason for a dose outside the usual range",
+        max_length=300,
+        required=False,
+        help_text=UNUSUAL_HELP,
+    )
 
 
 class StopForm(forms.Form):
@@ -309,6 +325,35 @@ class AdministrationForm(forms.Form):
     lot_number = forms.CharField(label="Lot number", max_length=40)
     site = forms.ChoiceField(label="Injection site", choices=Administration.Site.choices)
     comment = forms.CharField(required=False, max_length=300)
+    warning_reason = forms.CharField(
+        label="Reason to go ahead despite a warning",
+        required=False,
+        max_length=300,
+        help_text="Needed only when the dose is early or the site is not one the drug is given in.",
+    )
+
+
+class NaloxoneOfferForm(forms.Form):
+    offered_on = forms.DateField(label="Offered on", widget=DATE, initial=timezone.localdate)
+    outcome = forms.ChoiceField(label="Answer", choices=NaloxoneOffer.Outcome.choices)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class PdmpSettingForm(forms.Form):
+    state = forms.CharField(max_length=2, min_length=2, help_text="Two-letter state code, e.g. CA")
+    system_name = forms.CharField(label="PDMP", max_length=60, initial="CURES")
+    window_hours = forms.IntegerField(
+        label="Check within (hours) before the first controlled-substance prescription",
+        min_value=1,
+        max_value=24 * 30,
+        initial=medication.PDMP_WINDOW_HOURS,
+    )
+    recheck_days = forms.IntegerField(
+        label="Check again at least every (days) while it continues",
+        min_value=1,
+        max_value=366,
+        initial=medication.PDMP_RECHECK_DAYS,
+    )
 
 
 class OtpForm(forms.Form):

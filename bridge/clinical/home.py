@@ -94,6 +94,12 @@ def panels(request) -> list[Panel]:
             found.append(
                 Panel("clinical/panels/supervision.html", {"awaiting": awaiting, "overdue": overdue}, order=6)
             )
+    if Role.PRESCRIBER in roles:
+        caseload = medication_caseload(user)
+        if caseload:
+            found.append(
+                Panel("clinical/panels/medication_caseload.html", {"rows": caseload, "today": today}, order=6)
+            )
     if roles & INJECTION_ROLES:
         due = injections_due(user, today)
         if due:
@@ -126,3 +132,56 @@ def injections_due(user, today, within: int = 7):
         if next_on is None or next_on <= today + timedelta(days=within):
             due.append((next_on, o))
     return sorted(due, key=lambda pair: (pair[0] or today, pair[1].participant.last_name))[:LIMIT]
+
+
+def medication_caseload(user, limit: int = LIMIT) -> list:
+    """The prescriber's caseload at a glance: each participant in care on their team with active
+    orders, next injection due, last PDMP check, last drug screen and whether naloxone was offered.
+
+    Three queries whatever the caseload's size (participants with annotations, their active orders
+    with the next injection due, nothing else): the home page stays fast.
+    """
+    from django.db.models import Exists, Max, OuterRef, Subquery
+
+    from bridge.clinical.models import DrugScreen, NaloxoneOffer
+    from bridge.participants.models import Participant
+
+    last_screen = DrugScreen.objects.filter(participant=OuterRef("pk"), error_at__isnull=True).order_by(
+        "-collected_on", "-recorded_at"
+    )
+    participants = list(
+        Participant.objects.filter(
+            care_team__staff=user,
+            care_team__ended_at__isnull=True,
+            status__in=[Participant.Status.ACTIVE, Participant.Status.STEP_DOWN],
+        )
+        .annotate(
+            last_pdmp=Max("medication_orders__pdmp_checked_on"),
+            last_screen_on=Subquery(last_screen.values("collected_on")[:1]),
+            last_screen_unexpected=Subquery(last_screen.values("unexpected_positive")[:1]),
+            last_screen_negative=Subquery(last_screen.values("unexpected_negative")[:1]),
+            naloxone_offered=Exists(NaloxoneOffer.objects.filter(participant=OuterRef("pk"))),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")[:limit]
+    )
+    next_due = (
+        Administration.objects.filter(order=OuterRef("pk"), error_at__isnull=True)
+        .order_by("-given_at")
+        .values("next_due_on")[:1]
+    )
+    orders: dict = {}
+    for order in (
+        MedicationOrder.objects.filter(participant__in=participants, stop_on__isnull=True)
+        .annotate(next_due_on=Subquery(next_due))
+        .order_by("drug")
+    ):
+        orders.setdefault(order.participant_id, []).append(order)
+    rows = []
+    for p in participants:
+        active = orders.get(p.pk, [])
+        injections = [o.next_due_on or o.start_on for o in active if o.spec.injectable]
+        rows.append(
+            {"participant": p, "orders": active, "next_injection": min(injections) if injections else None}
+        )
+    return rows

@@ -5,14 +5,30 @@ Plain Python, no Django, so the rules are testable on their own and readable in 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 # A naltrexone order needs the person opioid-free: no opioid in a screen this recent.
 NALTREXONE_OPIOID_FREE_DAYS = 14
-# A buprenorphine order needs a prescription-monitoring (PDMP) check this recent.
-PDMP_MAX_AGE_DAYS = 7
+# The prescription-monitoring (PDMP) check window when a program sets none: California's CURES rule
+# (a check within 24 hours before the first controlled-substance prescription, then at least every
+# 6 months while it continues). Programs set their own state's rule (clinical.PdmpSetting).
+PDMP_WINDOW_HOURS = 24
+PDMP_RECHECK_DAYS = 180
+PDMP_MAX_AGE_DAYS = 1  # kept for callers of the earlier name: the default window, in days
+
+CATALOGUE_PATH = Path(__file__).parent / "data" / "drugs.json"
+
+
+@dataclass(frozen=True)
+class DoseRange:
+    usual_low: Decimal
+    usual_high: Decimal
+    maximum: Decimal
 
 
 @dataclass(frozen=True)
@@ -20,55 +36,77 @@ class Drug:
     code: str
     label: str
     routes: tuple[str, ...]
+    rxnorm: str | None = None
+    rxnorm_name: str = ""
+    purpose: str = ""
+    controlled: str = ""  # DEA schedule ("CII", "CIII"), "" when not controlled
     opioid_agonist: bool = False  # buprenorphine, methadone: blocks naltrexone
     naltrexone: bool = False
-    needs_pdmp: bool = False
+    naloxone_kit: bool = False
+    record_only: bool = False  # methadone for OUD: dispensed by an OTP, recorded, never ordered here
     injectable: bool = False
     dose_interval_days: int | None = None  # in-clinic injections: days until the next dose is due
+    min_interval_days: int | None = None  # an earlier injection warns and needs a reason
+    sites: tuple[str, ...] = ()  # valid injection sites
     detected_as: str = ""  # the drug-screen analyte it shows up as (an expected positive)
+    forms: tuple[str, ...] = ()
+    doses: dict[tuple[str, str], DoseRange] = field(default_factory=dict)  # (route, frequency) -> range
+    verify: bool = False
+
+    @property
+    def needs_pdmp(self) -> bool:
+        return bool(self.controlled)
+
+    def frequencies(self, route: str) -> tuple[str, ...]:
+        return tuple(f for (r, f) in self.doses if r == route)
 
 
-DRUGS: dict[str, Drug] = {
-    d.code: d
-    for d in (
-        Drug(
-            "buprenorphine",
-            "Buprenorphine or buprenorphine/naloxone (sublingual)",
-            ("sublingual", "buccal"),
-            opioid_agonist=True,
-            needs_pdmp=True,
-            detected_as="BUP",
-        ),
-        Drug(
-            "buprenorphine_er",
-            "Buprenorphine extended-release injection",
-            ("subcutaneous",),
-            opioid_agonist=True,
-            needs_pdmp=True,
-            injectable=True,
-            dose_interval_days=28,
-            detected_as="BUP",
-        ),
-        Drug("naltrexone", "Naltrexone (oral)", ("oral",), naltrexone=True),
-        Drug(
-            "naltrexone_xr",
-            "Naltrexone extended-release injection",
-            ("intramuscular",),
-            naltrexone=True,
-            injectable=True,
-            dose_interval_days=28,
-        ),
-        Drug("acamprosate", "Acamprosate", ("oral",)),
-        Drug("disulfiram", "Disulfiram", ("oral",)),
-    )
-}
+def _load() -> tuple[dict[str, Drug], dict[str, str]]:
+    data = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    drugs: dict[str, Drug] = {}
+    for row in data["drugs"]:
+        doses = {
+            (route, freq): DoseRange(
+                Decimal(str(r["usual"][0])), Decimal(str(r["usual"][1])), Decimal(str(r["max"]))
+            )
+            for route, by_freq in row["routes"].items()
+            for freq, r in by_freq.items()
+        }
+        injection = row.get("injection") or {}
+        drugs[row["code"]] = Drug(
+            code=row["code"],
+            label=row["label"],
+            routes=tuple(row["routes"]),
+            rxnorm=row.get("rxnorm"),
+            rxnorm_name=row.get("rxnorm_name", ""),
+            purpose=row.get("purpose", ""),
+            controlled=row.get("controlled", ""),
+            opioid_agonist=row.get("opioid_agonist", False),
+            naltrexone=row.get("naltrexone", False),
+            naloxone_kit=row.get("naloxone_kit", False),
+            record_only=row.get("record_only", False),
+            injectable=bool(injection),
+            dose_interval_days=injection.get("interval_days"),
+            min_interval_days=injection.get("min_interval_days"),
+            sites=tuple(injection.get("sites", ())),
+            detected_as=row.get("detected_as", ""),
+            forms=tuple(row.get("forms", ())),
+            doses=doses,
+            verify=row.get("verify", False),
+        )
+    return drugs, data["frequencies"]
+
+
+DRUGS, FREQUENCIES = _load()
 DRUG_CHOICES = [(d.code, d.label) for d in DRUGS.values()]
+FREQUENCY_CHOICES = list(FREQUENCIES.items())
 ROUTE_CHOICES = [
     ("sublingual", "Sublingual"),
     ("buccal", "Buccal"),
     ("oral", "By mouth"),
     ("subcutaneous", "Subcutaneous injection"),
     ("intramuscular", "Intramuscular injection"),
+    ("intranasal", "Nasal spray"),
 ]
 METHADONE_ANALYTE = "MTD"
 
@@ -82,22 +120,45 @@ class OrderFacts:
     on_methadone: bool = False  # an active enrolment at an opioid treatment program
     # (collected_on, analyte) of positive, not-disproved results in recent screens
     opioid_positives: tuple[tuple[date, str], ...] = ()
+    # The program's PDMP rule (by state), and whether a controlled substance was prescribed before.
+    pdmp_window_hours: int = PDMP_WINDOW_HOURS
+    pdmp_recheck_days: int = PDMP_RECHECK_DAYS
+    controlled_before: bool = False
 
 
 def order_problems(
-    drug_code: str, route: str, pdmp_checked_on: date | None, facts: OrderFacts, start_on: date | None = None
+    drug_code: str,
+    route: str,
+    pdmp_checked_on: date | None,
+    facts: OrderFacts,
+    start_on: date | None = None,
+    *,
+    dose: Decimal | None = None,
+    frequency: str | None = None,
+    unusual_dose_reason: str = "",
 ) -> dict[str, str]:
     """Field -> reason for every rule the order breaks; empty when it may be placed.
 
-    The PDMP check must fall within PDMP_MAX_AGE_DAYS before the order starts (today by default).
+    A dose above the catalogue's maximum is refused; outside the usual range it needs a reason
+    (`unusual_dose_reason`); a route or frequency the drug is not given by is refused. The PDMP check
+    must fall within the program's window before the first controlled-substance prescription
+    (default 24 hours, California's CURES rule), and within its recheck interval after that.
     """
     start_on = start_on or facts.today
     problems: dict[str, str] = {}
     drug = DRUGS.get(drug_code)
     if drug is None:
         return {"drug": "Choose a medication from the list."}
+    if drug.record_only:
+        return {
+            "drug": f"{drug.label}: methadone for opioid use disorder is dispensed only by an opioid "
+            "treatment program. Record the program under Medications → Opioid treatment program instead."
+        }
     if route not in drug.routes:
-        problems["route"] = f"{drug.label} is given by {' or '.join(drug.routes)}."
+        ways = " or ".join(dict(ROUTE_CHOICES).get(r, r).lower() for r in drug.routes)
+        problems["route"] = f"{drug.label} is not given that way: it is given {ways}. The order is refused."
+    elif frequency is not None or dose is not None:
+        problems.update(dose_problems(drug, route, frequency or "", dose, unusual_dose_reason))
     if drug.code in facts.active_drugs:
         problems["drug"] = f"There is already an active {drug.label} order; change its dose instead."
     if drug.naltrexone:
@@ -119,17 +180,95 @@ def order_problems(
                     f"({analyte}) within the last {NALTREXONE_OPIOID_FREE_DAYS} days."
                 )
     if drug.needs_pdmp:
-        if pdmp_checked_on is None:
-            problems["pdmp_checked_on"] = (
-                "Check the prescription-monitoring program (PDMP) first and give the date."
-            )
-        elif pdmp_checked_on > facts.today:
-            problems["pdmp_checked_on"] = "The PDMP check date cannot be in the future."
-        elif (start_on - pdmp_checked_on).days > PDMP_MAX_AGE_DAYS:
-            problems["pdmp_checked_on"] = (
-                f"The PDMP check is more than {PDMP_MAX_AGE_DAYS} days before the order starts; check again."
-            )
+        pdmp = pdmp_problem(pdmp_checked_on, facts, start_on)
+        if pdmp:
+            problems["pdmp_checked_on"] = pdmp
     return problems
+
+
+def pdmp_problem(pdmp_checked_on: date | None, facts: OrderFacts, start_on: date) -> str:
+    """Why the PDMP check does not cover a controlled-substance order starting `start_on` ("" if it does)."""
+    if pdmp_checked_on is None:
+        return "Check the prescription-monitoring program (PDMP) first and give the date."
+    if pdmp_checked_on > facts.today:
+        return "The PDMP check date cannot be in the future."
+    if pdmp_checked_on > start_on:
+        return "The PDMP check comes before the prescription starts."
+    age = (start_on - pdmp_checked_on).days
+    if facts.controlled_before:
+        if age > facts.pdmp_recheck_days:
+            return (
+                f"The PDMP check is more than {facts.pdmp_recheck_days} days before the order starts; "
+                "check again (the program's rule for continuing controlled-substance treatment)."
+            )
+        return ""
+    window_days = max(0, -(-facts.pdmp_window_hours // 24))  # hours rounded up to whole days
+    if age > window_days:
+        return (
+            f"This is the first controlled-substance prescription: the PDMP must be checked within "
+            f"{facts.pdmp_window_hours} hours before it (the program's rule). Check again."
+        )
+    return ""
+
+
+def dose_problems(
+    drug: Drug, route: str, frequency: str, dose: Decimal | None, unusual_dose_reason: str = ""
+) -> dict[str, str]:
+    """The dose rails: frequency valid for the route, at most the maximum, a reason outside the usual."""
+    freqs = drug.frequencies(route)
+    if frequency not in freqs:
+        allowed = ", ".join(FREQUENCIES[f].lower() for f in freqs)
+        return {"frequency": f"{drug.label} by this route is given {allowed}. The order is refused."}
+    if dose is None:
+        return {}
+    rng = drug.doses[(route, frequency)]
+    what = f"{drug.label}, {FREQUENCIES[frequency].lower()}"
+    if dose > rng.maximum:
+        return {
+            "dose": f"{_mg(dose)} mg is above the maximum of {_mg(rng.maximum)} mg per dose for {what}. "
+            "The order is refused."
+        }
+    if not rng.usual_low <= dose <= rng.usual_high and not unusual_dose_reason.strip():
+        return {
+            "unusual_dose_reason": f"{_mg(dose)} mg is outside the usual "
+            f"{_mg(rng.usual_low)}-{_mg(rng.usual_high)} mg per dose for {what}. "
+            "Confirm with the reason to go ahead."
+        }
+    return {}
+
+
+def dose_is_unusual(drug_code: str, route: str, frequency: str, dose: Decimal) -> bool:
+    drug = DRUGS.get(drug_code)
+    rng = drug.doses.get((route, frequency)) if drug else None
+    return rng is not None and not rng.usual_low <= dose <= rng.usual_high
+
+
+def _mg(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def injection_warnings(
+    drug_code: str, site: str, given_on: date, last_given_on: date | None
+) -> dict[str, str]:
+    """Field -> warning for an injection given earlier than the minimum interval or at an invalid site.
+
+    These need a reason to go ahead (a clinical judgement), unlike the order rails, which refuse.
+    """
+    drug = DRUGS.get(drug_code)
+    if drug is None or not drug.injectable:
+        return {}
+    warnings: dict[str, str] = {}
+    if last_given_on is not None and drug.min_interval_days is not None:
+        days = (given_on - last_given_on).days
+        if days < drug.min_interval_days:
+            warnings["given_at"] = (
+                f"Only {days} days since the last dose ({last_given_on:%Y-%m-%d}); {drug.label} needs at "
+                f"least {drug.min_interval_days} days between doses. Give the reason to go ahead."
+            )
+    if drug.sites and site not in drug.sites:
+        allowed = ", ".join(s.replace("_", " ") for s in drug.sites)
+        warnings["site"] = f"{drug.label} is injected in: {allowed}. Give the reason for another site."
+    return warnings
 
 
 def expected_analytes(active_drugs: Iterable[str], on_methadone: bool) -> set[str]:

@@ -220,3 +220,24 @@ def chart_summary(participant: Participant) -> ChartSummary:
                 f"{o.get_drug_display()} injection overdue since {o.last_dose.next_due_on:%b %d}."
             )
     return summary
+
+
+def has_opioid_use_disorder(participant: Participant) -> bool:
+    """DSM-5 criteria met for an opioid use disorder, or medication for one (buprenorphine, methadone)."""
+    from bridge.clinical.medication import DRUGS
+    from bridge.clinical.models import MedicationOrder, OtpEnrollment
+    from bridge.intake.models import InstrumentAdministration
+
+    if InstrumentAdministration.objects.filter(
+        participant=participant,
+        instrument="DSM-5-SUD",
+        entered_in_error_at__isnull=True,
+        responses__substance_class="opioid",
+        band__in=["mild", "moderate", "severe"],
+    ).exists():
+        return True
+    agonists = [c for c, d in DRUGS.items() if d.opioid_agonist]
+    return (
+        MedicationOrder.objects.filter(participant=participant, drug__in=agonists).exists()
+        or OtpEnrollment.objects.filter(participant=participant).exists()
+    )

@@ -76,3 +76,17 @@ def classify(substance: str, result: str, expected: dict[str, str], confirmation
     if result != "positive" or confirmation == "confirmed_negative":
         return "negative"
     return "expected" if substance in expected else "unexpected"
+
+
+def unexpected_negatives(results: Iterable[tuple[str, str, str]], prescribed: dict[str, str]) -> list[str]:
+    """Analytes a prescribed medication should show as but the screen found negative.
+
+    `results` are (substance, result, confirmation). Only a tested negative counts (not "invalid",
+    not an untested analyte); a lab confirmation that the drug was present clears it. A negative for a
+    prescribed medication may mean it is not being taken, or is being diverted: a clinician reviews.
+    """
+    return sorted(
+        substance
+        for substance, result, confirmation in results
+        if substance in prescribed and result == "negative" and confirmation != "confirmed_positive"
+    )

@@ -45,6 +45,8 @@ urlpatterns = [
     path(P + "medications/<uuid:order_id>/stop/", meds.order_stop, name="order_stop"),
     path(P + "medications/<uuid:order_id>/administer/", meds.order_administer, name="order_administer"),
     path(P + "medications/otp/", meds.otp_record, name="otp_record"),
+    path(P + "medications/naloxone/", meds.naloxone_offer, name="naloxone_offer"),
+    path("medications/pdmp/", policies.pdmp_setting, name="pdmp_setting"),
     path(P + "medications/otp/<uuid:enrollment_id>/note/", meds.otp_note, name="otp_note"),
     path(P + "medications/otp/<uuid:enrollment_id>/end/", meds.otp_end, name="otp_end"),
     # Group notes (not a participant resource: clinical/access.py)

@@ -4,8 +4,10 @@ from bridge.clinical.models.meds import (
     Administration,
     DoseChange,
     MedicationOrder,
+    NaloxoneOffer,
     OtpCoordinationNote,
     OtpEnrollment,
+    PdmpSetting,
 )
 from bridge.clinical.models.notes import Addendum, GroupNoteEntry, Note
 from bridge.clinical.models.plans import (
@@ -30,10 +32,12 @@ __all__ = [
     "GroupNoteEntry",
     "Intervention",
     "MedicationOrder",
+    "NaloxoneOffer",
     "Note",
     "Objective",
     "OtpCoordinationNote",
     "OtpEnrollment",
+    "PdmpSetting",
     "PlanReview",
     "PlanVersion",
     "Problem",

@@ -21,14 +21,17 @@ class MedicationOrder(models.Model):
         DAILY = "daily", "Once a day"
         BID = "bid", "Twice a day"
         TID = "tid", "Three times a day"
+        QID = "qid", "Four times a day"
+        QHS = "qhs", "At bedtime"
         WEEKLY = "weekly", "Once a week"
         MONTHLY = "monthly", "Once a month (every 28 days or more)"
+        PRN = "prn", "As needed (overdose: one dose, repeat if no response)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="medication_orders"
     )
-    drug = models.CharField(max_length=20, choices=medication.DRUG_CHOICES)
+    drug = models.CharField(max_length=30, choices=medication.DRUG_CHOICES)
     dose = models.DecimalField(
         max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -36,6 +39,8 @@ class MedicationOrder(models.Model):
     route = models.CharField(max_length=15, choices=medication.ROUTE_CHOICES)
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     reason = models.CharField(max_length=200, help_text="Indication, e.g. opioid use disorder")
+    # Why a dose outside the catalogue's usual range was confirmed (empty when it is within it).
+    unusual_dose_reason = models.CharField(max_length=300, blank=True)
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     pdmp_checked_on = models.DateField(null=True, blank=True)
     start_on = models.DateField()
@@ -85,6 +90,7 @@ class DoseChange(models.Model):
     frequency = models.CharField(max_length=10, choices=MedicationOrder.Frequency.choices)
     effective_on = models.DateField()
     reason = models.CharField(max_length=200)
+    unusual_dose_reason = models.CharField(max_length=300, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -122,6 +128,10 @@ class Administration(models.Model):
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     next_due_on = models.DateField(null=True, blank=True)
     comment = models.CharField(max_length=300, blank=True)
+    # Early (before the drug's minimum interval) or at a site the drug is not given in: the warnings
+    # shown and the reason the nurse gave to go ahead.
+    warnings = models.JSONField(default=list, blank=True)
+    warning_reason = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     error_at = models.DateTimeField(null=True, blank=True)
     error_reason = models.CharField(max_length=300, blank=True)
@@ -134,6 +144,9 @@ class Administration(models.Model):
             models.CheckConstraint(
                 condition=Q(error_at__isnull=True) | ~Q(error_reason=""),
                 name="administration_error_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(warnings=[]) | ~Q(warning_reason=""), name="injection_warning_has_reason"
             ),
         ]
 
@@ -194,3 +207,67 @@ class OtpCoordinationNote(models.Model):
 
     def __str__(self) -> str:
         return f"Coordination note {self.created_at:%Y-%m-%d}"
+
+
+class NaloxoneOffer(models.Model):
+    """A naloxone overdose-reversal kit offered to a participant with opioid use disorder, and the answer."""
+
+    class Outcome(models.TextChoices):
+        GIVEN = "given", "Accepted: kit given in the clinic"
+        PRESCRIBED = "prescribed", "Accepted: prescribed (pharmacy)"
+        HAS_ONE = "has_one", "Already has a kit"
+        DECLINED = "declined", "Declined"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="naloxone_offers"
+    )
+    offered_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    note = models.CharField(max_length=300, blank=True)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-offered_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Naloxone offered {self.offered_on}: {self.outcome}"
+
+
+class PdmpSetting(models.Model):
+    """A program's prescription-monitoring (PDMP) rule, by its state: how recent a check must be
+    before the first controlled-substance prescription, and how often it is repeated after.
+
+    Without a row the California CURES rule applies: within 24 hours before, then every 6 months.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.OneToOneField("programs.Program", on_delete=models.PROTECT, related_name="pdmp_setting")
+    state = models.CharField(max_length=2, help_text="Two-letter state code")
+    system_name = models.CharField(max_length=60, default="CURES", help_text="e.g. CURES (California)")
+    window_hours = models.PositiveSmallIntegerField(
+        "Check within (hours) before the first controlled-substance prescription",
+        default=medication.PDMP_WINDOW_HOURS,
+        validators=[MinValueValidator(1)],
+    )
+    recheck_days = models.PositiveSmallIntegerField(
+        "Check again at least every (days) while it continues",
+        default=medication.PDMP_RECHECK_DAYS,
+        validators=[MinValueValidator(1)],
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    window_hours__gte=1, window_hours__lte=24 * 30, recheck_days__gte=1, recheck_days__lte=366
+                ),
+                name="pdmp_setting_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDMP rule of {self.program_id}: {self.window_hours} h, every {self.recheck_days} days"

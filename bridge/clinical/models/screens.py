@@ -29,6 +29,8 @@ class DrugScreen(models.Model):
     observed = models.BooleanField(default=False, help_text="Collection was observed")
     comment = models.CharField(max_length=300, blank=True)
     unexpected_positive = models.BooleanField(default=False)
+    # Negative for a medication the participant is prescribed (possible non-adherence or diversion).
+    unexpected_negative = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     error_at = models.DateTimeField(null=True, blank=True)

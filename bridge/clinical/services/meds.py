@@ -17,8 +17,10 @@ from bridge.clinical.models import (
     DoseChange,
     DrugScreenResult,
     MedicationOrder,
+    NaloxoneOffer,
     OtpCoordinationNote,
     OtpEnrollment,
+    PdmpSetting,
 )
 from bridge.clinical.services.common import audit, can_prescribe
 from bridge.participants.models import Participant
@@ -35,6 +37,7 @@ def order_facts(participant: Participant, today: date | None = None) -> medicati
         substance__in=uds.OPIOIDS,
         result=DrugScreenResult.Result.POSITIVE,
     ).exclude(confirmation=DrugScreenResult.Confirmation.CONFIRMED_NEGATIVE)
+    rule = PdmpSetting.objects.filter(program_id=participant.program_id).first()
     return medication.OrderFacts(
         today=today,
         active_drugs=tuple(
@@ -44,6 +47,11 @@ def order_facts(participant: Participant, today: date | None = None) -> medicati
         ),
         on_methadone=OtpEnrollment.objects.filter(participant=participant, ended_on__isnull=True).exists(),
         opioid_positives=tuple(positives.values_list("screen__collected_on", "substance")),
+        pdmp_window_hours=rule.window_hours if rule else medication.PDMP_WINDOW_HOURS,
+        pdmp_recheck_days=rule.recheck_days if rule else medication.PDMP_RECHECK_DAYS,
+        controlled_before=MedicationOrder.objects.filter(
+            participant=participant, drug__in=[c for c, d in medication.DRUGS.items() if d.needs_pdmp]
+        ).exists(),
     )
 
 
@@ -59,13 +67,26 @@ def medication_order_create(
     start_on: date,
     pdmp_checked_on: date | None = None,
     unit: str = "mg",
+    unusual_dose_reason: str = "",
 ) -> MedicationOrder:
-    """Place an order after the safety checks (naltrexone vs opioids; PDMP before buprenorphine)."""
+    """Place an order after the safety checks: the catalogue's rails (route, frequency, maximum dose;
+    a reason outside the usual range), naltrexone vs opioids, the PDMP rule before a controlled
+    substance, methadone only from an OTP."""
     if not can_prescribe(actor, participant.program_id):
         raise PermissionDenied("Ordering needs a prescriber with a current license in this program.")
-    problems = medication.order_problems(drug, route, pdmp_checked_on, order_facts(participant), start_on)
+    problems = medication.order_problems(
+        drug,
+        route,
+        pdmp_checked_on,
+        order_facts(participant),
+        start_on,
+        dose=dose,
+        frequency=frequency,
+        unusual_dose_reason=unusual_dose_reason,
+    )
     if problems:
         raise ValidationError(problems)
+    unusual = medication.dose_is_unusual(drug, route, frequency, dose)
     with transaction.atomic():
         order = MedicationOrder(
             participant=participant,
@@ -75,6 +96,7 @@ def medication_order_create(
             route=route,
             frequency=frequency,
             reason=reason.strip(),
+            unusual_dose_reason=unusual_dose_reason.strip() if unusual else "",
             prescriber=actor,
             pdmp_checked_on=pdmp_checked_on,
             start_on=start_on,
@@ -87,14 +109,28 @@ def medication_order_create(
             frequency=frequency,
             effective_on=start_on,
             reason="First dose",
+            unusual_dose_reason=order.unusual_dose_reason,
             changed_by=actor,
         )
-        audit(Action.CREATE, actor=actor, participant=participant, obj=order, detail={"drug": drug})
+        audit(
+            Action.CREATE,
+            actor=actor,
+            participant=participant,
+            obj=order,
+            detail={"drug": drug, "unusual_dose_confirmed": bool(order.unusual_dose_reason)},
+        )
     return order
 
 
 def medication_dose_change(
-    *, actor: User, order: MedicationOrder, dose: Decimal, frequency: str, effective_on: date, reason: str
+    *,
+    actor: User,
+    order: MedicationOrder,
+    dose: Decimal,
+    frequency: str,
+    effective_on: date,
+    reason: str,
+    unusual_dose_reason: str = "",
 ) -> DoseChange:
     if not can_prescribe(actor, order.participant.program_id):
         raise PermissionDenied("Dose changes need a prescriber with a current license in this program.")
@@ -105,8 +141,10 @@ def medication_dose_change(
         errors["effective_on"] = "A dose change takes effect on or after the order's start."
     if not reason.strip():
         errors["reason"] = "Say why the dose changes."
+    errors.update(medication.dose_problems(order.spec, order.route, frequency, dose, unusual_dose_reason))
     if errors:
         raise ValidationError(errors)
+    unusual = medication.dose_is_unusual(order.drug, order.route, frequency, dose)
     with transaction.atomic():
         change = DoseChange(
             order=order,
@@ -114,6 +152,7 @@ def medication_dose_change(
             frequency=frequency,
             effective_on=effective_on,
             reason=reason.strip(),
+            unusual_dose_reason=unusual_dose_reason.strip() if unusual else "",
             changed_by=actor,
         )
         change.full_clean()
@@ -163,8 +202,13 @@ def administration_record(
     lot_number: str,
     site: str,
     comment: str = "",
+    warning_reason: str = "",
 ) -> Administration:
-    """A nurse (or prescriber) records an in-clinic injection; the next dose's due date follows the drug."""
+    """A nurse (or prescriber) records an in-clinic injection; the next dose's due date follows the drug.
+
+    An injection earlier than the drug's minimum interval, or at a site it is not given in, warns and
+    needs `warning_reason` to go ahead; the warnings and the reason are kept with the dose.
+    """
     program_id = order.participant.program_id
     if not (actor.has_role(Role.NURSE, program_id) or actor.has_role(Role.PRESCRIBER, program_id)):
         raise PermissionDenied("Doses are given by the program's nurses or prescribers.")
@@ -181,6 +225,20 @@ def administration_record(
         errors["lot_number"] = "Give the lot number."
     if errors:
         raise ValidationError(errors)
+    last = (
+        Administration.objects.filter(
+            order__participant=order.participant, order__drug=order.drug, error_at__isnull=True
+        )
+        .order_by("-given_at")
+        .first()
+    )
+    warnings = medication.injection_warnings(
+        order.drug, site, timezone.localdate(given_at), timezone.localdate(last.given_at) if last else None
+    )
+    if warnings and not warning_reason.strip():
+        raise ValidationError(
+            {**warnings, "warning_reason": "Give the reason to go ahead despite the warning."}
+        )
     with transaction.atomic():
         item = Administration(
             order=order,
@@ -191,6 +249,8 @@ def administration_record(
             site=site,
             given_by=actor,
             comment=comment.strip(),
+            warnings=list(warnings.values()),
+            warning_reason=warning_reason.strip() if warnings else "",
             next_due_on=medication.next_dose_due(order.drug, timezone.localdate(given_at)),
         )
         item.full_clean()
@@ -266,3 +326,46 @@ def otp_note_add(*, actor: User, enrollment: OtpEnrollment, text: str) -> OtpCoo
         note.save()
         audit(Action.CREATE, actor=actor, participant=enrollment.participant, obj=note)
     return note
+
+
+def naloxone_offer_record(
+    *, actor: User, participant: Participant, offered_on: date, outcome: str, note: str = ""
+) -> NaloxoneOffer:
+    """A naloxone kit offered (every participant with opioid use disorder is offered one) and the answer."""
+    if offered_on > timezone.localdate():
+        raise ValidationError({"offered_on": "The date cannot be in the future."})
+    with transaction.atomic():
+        offer = NaloxoneOffer(
+            participant=participant,
+            offered_on=offered_on,
+            outcome=outcome,
+            note=note.strip(),
+            offered_by=actor,
+        )
+        offer.full_clean()
+        offer.save()
+        audit(Action.CREATE, actor=actor, participant=participant, obj=offer, detail={"outcome": outcome})
+    return offer
+
+
+def pdmp_setting_update(
+    *, actor: User, program, state: str, system_name: str, window_hours: int, recheck_days: int
+) -> PdmpSetting:
+    """The program's PDMP rule (its state's): check window before the first controlled prescription."""
+    with transaction.atomic():
+        row = PdmpSetting.objects.filter(program=program).first() or PdmpSetting(
+            program=program, updated_by=actor
+        )
+        row.state, row.system_name = state.strip().upper(), system_name.strip()
+        row.window_hours, row.recheck_days = window_hours, recheck_days
+        row.updated_by, row.updated_at = actor, timezone.now()
+        row.full_clean()
+        row.save()
+        audit(
+            Action.UPDATE,
+            actor=actor,
+            participant=None,
+            obj=row,
+            detail={"state": row.state, "window_hours": window_hours, "recheck_days": recheck_days},
+        )
+    return row

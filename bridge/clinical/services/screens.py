@@ -92,7 +92,40 @@ def drug_screen_record(
         DrugScreenResult.objects.bulk_create(rows)
         audit(Action.CREATE, actor=actor, participant=participant, obj=screen, detail={"panel": panel})
         _refresh_unexpected(actor, screen, rows)
+        _refresh_unexpected_negative(actor, screen, rows, expected)
     return screen
+
+
+UDS_NEGATIVE_REVIEW = "uds_negative_review"
+
+
+def _refresh_unexpected_negative(actor: User, screen: DrugScreen, rows, expected: dict[str, str]) -> None:
+    """A negative for a prescribed medication (e.g. buprenorphine) goes to the primary clinician."""
+    missing = uds.unexpected_negatives(((r.substance, r.result, r.confirmation) for r in rows), expected)
+    if bool(missing) != screen.unexpected_negative:
+        screen.unexpected_negative = bool(missing)
+        screen.save(update_fields=["unexpected_negative"])
+    if not missing:
+        return
+    owner = review_owner(screen.participant)
+    if owner is None:
+        return
+    labels = ", ".join(uds.SUBSTANCES[s] for s in missing)
+    why = "; ".join(expected[s] for s in missing)
+    work_item_open(
+        participant=screen.participant,
+        assigned_to=owner,
+        kind=UDS_NEGATIVE_REVIEW,
+        title="Review a drug screen negative for a prescribed medication",
+        detail=(
+            f"Collected {screen.collected_on:%b %d, %Y}: negative for {labels} although prescribed ({why}). "
+            "Possible non-adherence or diversion: talk with the participant and the prescriber."
+        ),
+        due_on=timezone.localdate() + timedelta(days=2),
+        source_type="drug_screen",
+        source_id=str(screen.pk),
+        actor=actor,
+    )
 
 
 def _refresh_unexpected(actor: User, screen: DrugScreen, rows: list[DrugScreenResult]) -> None:
@@ -137,7 +170,11 @@ def drug_screen_confirm(*, actor: User, result: DrugScreenResult, confirmation: 
             obj=screen,
             detail={"substance": result.substance, "confirmation": confirmation},
         )
-        _refresh_unexpected(actor, screen, list(screen.results.all()))
+        rows = list(screen.results.all())
+        _refresh_unexpected(actor, screen, rows)
+        _refresh_unexpected_negative(
+            actor, screen, rows, expected_on(screen.participant, screen.collected_on)
+        )
     return result
 
 

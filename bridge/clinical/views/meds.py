@@ -13,13 +13,15 @@ from django.utils import timezone
 from bridge.clinical.forms import (
     AdministrationForm,
     DoseChangeForm,
+    NaloxoneOfferForm,
     OrderForm,
     OtpEndForm,
     OtpForm,
     OtpNoteForm,
     StopForm,
 )
-from bridge.clinical.models import Administration, MedicationOrder, OtpEnrollment
+from bridge.clinical.models import Administration, MedicationOrder, NaloxoneOffer, OtpEnrollment, PdmpSetting
+from bridge.clinical.queries import has_opioid_use_disorder
 from bridge.clinical.services import meds as services
 from bridge.clinical.views.common import apply_errors, chart_context
 from bridge.participants.access import Cap, participant_view
@@ -53,6 +55,11 @@ def _render_overview(request, participant, status=200, **bound):
         otp_form=bound.get("otp_form", OtpForm()),
         otp_note_form=bound.get("otp_note_form", OtpNoteForm()),
         otp_end_form=bound.get("otp_end_form", OtpEndForm()),
+        naloxone_form=bound.get("naloxone_form", NaloxoneOfferForm()),
+        naloxone_offers=list(
+            NaloxoneOffer.objects.filter(participant=participant).select_related("offered_by")[:5]
+        ),
+        has_oud=has_opioid_use_disorder(participant),
         today=timezone.localdate(),
     )
     return render(request, "clinical/meds.html", context, status=status)
@@ -76,10 +83,16 @@ def order_create(request: HttpRequest, participant: Participant) -> HttpResponse
         else:
             messages.success(request, f"{order.get_drug_display()} ordered.")
             return redirect("clinical:order", participant.pk, order.pk)
+    rule = PdmpSetting.objects.filter(program_id=participant.program_id).first()
+    pdmp_rule = (
+        f"{rule.system_name}, {rule.state}: within {rule.window_hours} hours"
+        if rule
+        else "California CURES by default: within 24 hours"
+    )
     return render(
         request,
         "clinical/order_new.html",
-        chart_context(request, participant, form=form),
+        chart_context(request, participant, form=form, pdmp_rule=pdmp_rule),
         status=400 if form.errors else 200,
     )
 
@@ -219,3 +232,17 @@ def otp_end(request, participant, enrollment_id: uuid.UUID):
             messages.success(request, "Enrolment ended.")
             return redirect("clinical:meds", participant.pk)
     return _render_overview(request, participant, status=400, otp_end_form=form)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def naloxone_offer(request, participant):
+    form = NaloxoneOfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.naloxone_offer_record(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Naloxone offer recorded.")
+            return redirect("clinical:meds", participant.pk)
+    return _render_overview(request, participant, status=400, naloxone_form=form)

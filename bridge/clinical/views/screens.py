@@ -74,7 +74,13 @@ def screen_create(request: HttpRequest, participant: Participant) -> HttpRespons
                     request,
                     "Recorded. An unexpected positive: a review is on the primary clinician's work list.",
                 )
-            else:
+            if screen.unexpected_negative:
+                messages.warning(
+                    request,
+                    "Recorded. Negative for a prescribed medication (possible non-adherence or diversion): "
+                    "a review is on the primary clinician's work list.",
+                )
+            if not (screen.unexpected_positive or screen.unexpected_negative):
                 messages.success(request, "Drug screen recorded.")
             return redirect("clinical:screens", participant.pk)
     template = (
