@@ -108,8 +108,19 @@ def test_screen_recommend_override_with_reason_and_admit(world, page):
         "Override it: level 2.1" in page.get_by_role("heading", name="5. Decision").locator("..").inner_text()
     )
 
-    # Admit to IOP with a primary clinician and the consent date.
+    # Admission needs the minimum assessment set: without a suicide-risk screen it is refused.
     page.get_by_role("link", name="Admit to IOP").click()
+    page.get_by_text("No suicide-risk screen yet: give the C-SSRS screener.").wait_for()
+    from bridge.intake import services
+
+    services.administration_record(
+        actor=world.intake,
+        screening=Screening.objects.get(participant=jamie),
+        instrument="C-SSRS-Screener",
+        responses=[0] * 7,
+    )
+    # Admit to IOP with a primary clinician and the consent date.
+    page.reload()
     page.get_by_label("Primary clinician").select_option(label="Therapist_a Test")
     page.get_by_role("button", name="Admit to IOP").click()
     page.get_by_text(
@@ -137,6 +148,7 @@ def test_screen_recommend_override_with_reason_and_admit(world, page):
         ("create", "instrument_administration"),
         ("update", "screening"),
         ("placement_decided", "placement_decision"),
+        ("create", "instrument_administration"),
         ("create", "episode_of_care"),
         ("create", "care_team_member"),
         ("admit", "screening"),
