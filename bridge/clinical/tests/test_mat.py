@@ -20,13 +20,14 @@ TODAY = timezone.localdate
 
 def order(w, drug, **extra):
     spec = medication.DRUGS[drug]
+    (route, frequency), rng = next(iter(spec.doses.items()))
     values = dict(
         actor=w.prescriber,
         participant=w.alex,
         drug=drug,
-        dose=Decimal("380") if drug == "naltrexone_xr" else Decimal("8"),
-        route=spec.routes[0],
-        frequency="monthly" if spec.injectable else "daily",
+        dose=Decimal("8") if rng.usual_low <= 8 <= rng.usual_high else rng.usual_low,
+        route=route,
+        frequency=frequency,
         reason="Use disorder",
         start_on=TODAY(),
     )
@@ -81,8 +82,9 @@ def test_buprenorphine_needs_a_recent_pdmp_check(admitted):
     with pytest.raises(ValidationError) as exc:
         order(w, "buprenorphine_er")
     assert "pdmp_checked_on" in exc.value.message_dict
-    with pytest.raises(ValidationError, match="more than"):
-        order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=medication.PDMP_MAX_AGE_DAYS + 1))
+    # The first controlled-substance prescription: within 24 hours (California CURES by default).
+    with pytest.raises(ValidationError, match="within 24 hours"):
+        order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=2))
     placed = order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=1))
     assert placed.pdmp_checked_on
     with pytest.raises(IntegrityError), transaction.atomic():  # and the database agrees

@@ -73,7 +73,7 @@ def test_a_self_check_suicide_answer_is_urgent_on_the_intake_list(world, page):
         "How often do you have a drink with alcohol in it?": "2-3 times a week",
         "On a day when you drink, how many drinks do you usually have?": "5 or 6",
         "How often do you have six or more drinks at one time?": "Weekly",
-        "How often have you had little interest or enjoyment in the things you do?": "More than half the days",
+        "How often have you had little interest or enjoyment in the things you do?": "Several days",
         "How often have you felt down, low or hopeless?": "Nearly every day",
         "Are you keeping up with work, school or looking after your home?": "Mostly",
         "Does anyone you live with drink heavily or use drugs?": "No",
