@@ -89,10 +89,7 @@ def build(ctx) -> None:
         intake_services.placement_decide(
             actor=intake,
             screening=Screening.objects.get(pk=screening.pk),
-            decision="override",
-            level="2.1",
-            withdrawal_management="4-WM",
-            reason="Wants the evening IOP after detox; hospital withdrawal management first.",
+            decision="accept",  # the rules: 2.1, with 4-WM (hospital withdrawal management) first
         )
         # The open item-9 answers given by private link: a same-day task on the clinician's list.
         for row in InstrumentAdministration.objects.filter(

@@ -39,11 +39,10 @@ def test_a_decision_with_4_wm_first_cannot_be_admitted(world, page):
     intake_services.placement_decide(
         actor=world.intake,
         screening=Screening.objects.get(pk=screening.pk),
-        decision="override",
-        level="2.1",
-        withdrawal_management="4-WM",
-        reason="Wants the evening group after detox.",
+        decision="accept",  # the rules: 2.1, with 4-WM (hospital withdrawal management) first
     )
+    decision = Screening.objects.get(pk=screening.pk).decision
+    assert (decision.level, decision.withdrawal_management) == ("2.1", "4-WM")
 
     browser_login(page, "intake", PASSWORD)
     page.goto(f"/participants/{world.casey.pk}/intake/")
