@@ -86,7 +86,8 @@ def test_the_dose_and_route_rails(drug, route, frequency, dose, why, refused):
 def test_the_5000_mg_naltrexone_message_says_why():
     problems = order_problems("naltrexone", "oral", None, CLEAN, dose=Decimal("5000"), frequency="daily")
     assert problems["dose"] == (
-        "5000 mg is above the maximum of 100 mg per dose for Naltrexone (oral), once a day. The order is refused."
+        "5000 mg is above the maximum of 100 mg per dose for Naltrexone (oral), once a day. "
+        "The order is refused."
     )
 
 

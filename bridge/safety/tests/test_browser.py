@@ -131,9 +131,8 @@ def test_an_item9_answer_by_link_is_on_the_clinicians_work_list_with_a_notificat
     page.goto(f"/m/{token}/")
     for group in page.get_by_role("group").all():
         legend = group.locator("legend").inner_text()
-        group.get_by_label(
-            "Several days" if "better off dead" in legend else "Not at all", exact=True
-        ).check()
+        # First option "not at all"; the second, "several days", for item 9 (better off dead or self-harm).
+        group.get_by_role("radio").nth(1 if "better off dead" in legend else 0).check()
     page.get_by_role("button", name="Send my answers").click()
     crisis = page.get_by_role(
         "region", name="If you are thinking about ending your life, you do not have to wait"
@@ -147,7 +146,7 @@ def test_an_item9_answer_by_link_is_on_the_clinicians_work_list_with_a_notificat
     browser_login(page, "therapist_a", PASSWORD)
     work = page.get_by_role("region", name="My work list")
     work.get_by_role("link", name="Today: PHQ-9").click()
-    page.get_by_text("Email: sent").wait_for()
+    page.get_by_text("Email: sent").first.wait_for()
     page.get_by_role("button", name="Record what was done").click()
     page.get_by_text("Say what was done").first.wait_for()  # required
     page.get_by_label("What was done (who was reached, what was decided)").fill(
