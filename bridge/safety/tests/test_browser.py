@@ -163,7 +163,7 @@ def test_a_5000_mg_naltrexone_order_is_refused_with_the_reason(world, page):
     browser_login(page, "prescriber", PASSWORD)
     page.goto(f"/participants/{world.alex.pk}/medications/new/")
     page.get_by_label("Medication").select_option("naltrexone")
-    page.get_by_label("Dose").fill("5000")
+    page.get_by_label("Dose", exact=True).fill("5000")
     page.get_by_label("Route").select_option("oral")
     page.get_by_label("Frequency").select_option("daily")
     page.get_by_label("Reason (indication)").fill("Alcohol use disorder")
