@@ -162,10 +162,10 @@ def test_an_item9_answer_by_link_is_on_the_clinicians_work_list_with_a_notificat
 def test_a_5000_mg_naltrexone_order_is_refused_with_the_reason(world, page):
     browser_login(page, "prescriber", PASSWORD)
     page.goto(f"/participants/{world.alex.pk}/medications/new/")
-    page.get_by_label("Medication").select_option("naltrexone")
-    page.get_by_label("Dose", exact=True).fill("5000")
-    page.get_by_label("Route").select_option("oral")
-    page.get_by_label("Frequency").select_option("daily")
+    page.locator("#id_drug").select_option("naltrexone")
+    page.locator("#id_dose").fill("5000")
+    page.locator("#id_route").select_option("oral")
+    page.locator("#id_frequency").select_option("daily")
     page.get_by_label("Reason (indication)").fill("Alcohol use disorder")
     page.get_by_role("button", name="Place the order").click()
     page.get_by_text(
