@@ -132,6 +132,7 @@ def _grow_history(w, rounds: int):
                 dose=Decimal("380"),
                 lot_number=f"L{i}",
                 site="gluteal_left",
+                warning_reason="History for the query-count test: doses closer than the interval",
             )
 
 

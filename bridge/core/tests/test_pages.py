@@ -28,6 +28,8 @@ PUBLIC = {
     # (bridge/aftercare/tests/test_views.py).
     "aftercare:public_plan",
     "aftercare:public_checkin",
+    # The participant's safety plan link: authenticated by the token in the URL (bridge/safety/tests).
+    "safety:public_plan",
 }
 
 

@@ -32,14 +32,14 @@ LOGINS = {
 def test_demo_loads_once_and_keeps_data_on_rerun(settings):
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "Demo loaded: 40 participants" in out.getvalue()
+    assert "Demo loaded: 42 participants" in out.getvalue()
     assert settings.BRIDGE_DEMO_PASSWORD in out.getvalue()
-    Participant.objects.filter(status="prospect").update(phone="(000) 000-0000")
+    changed = Participant.objects.filter(status="prospect").update(phone="(000) 000-0000")
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "already loaded" in again.getvalue()
-    assert Organization.objects.count() == 1 and Participant.objects.count() == 40
-    assert Participant.objects.filter(phone="(000) 000-0000").count() == 4
+    assert Organization.objects.count() == 1 and Participant.objects.count() == 42
+    assert changed == 5 and Participant.objects.filter(phone="(000) 000-0000").count() == changed
     assert audit_verify().ok
 
 
@@ -84,5 +84,6 @@ def test_demo_is_deterministic():
 @pytest.mark.django_db
 def test_scale_multiplies_participants_and_staff():
     ctx = builder.build(scale=3)
-    assert Participant.objects.count() == 120
+    # 40 per scale step, plus the two fixed safety examples (bridge/safety/demo.py).
+    assert Participant.objects.count() == 122
     assert len(ctx.therapists) == 6

@@ -88,8 +88,10 @@ def test_screen_recommend_override_with_reason_and_admit(world, page):
     assert recommendation.locator(".rec-level").inner_text().startswith("Level 3.1")
     text = recommendation.inner_text()
     assert "lives with someone actively using, and domestic violence → residential" in text
-    assert "COWS 27, moderately severe withdrawal → withdrawal management before IOP" in text
-    assert "3.2-WM" in text
+    # Opioid withdrawal with an opioid use disorder: start buprenorphine alongside IOP (2-WM).
+    assert "COWS 27, moderately severe opioid withdrawal with an opioid use disorder" in text
+    assert "buprenorphine induction offered now, alongside IOP" in text
+    assert "2-WM" in text
 
     # Override with a reason: the clinician's call, recorded.
     decision = page.get_by_role("region", name="Decision")
@@ -147,6 +149,9 @@ def test_screen_recommend_override_with_reason_and_admit(world, page):
         ("create", "instrument_administration"),
         ("create", "instrument_administration"),
         ("update", "screening"),
+        # Domestic violence at home is a same-day safety signal: a work item for the clinician.
+        ("create", "work_item"),
+        ("safety_signal", "safety_signal"),
         ("placement_decided", "placement_decision"),
         ("create", "instrument_administration"),
         ("create", "episode_of_care"),

@@ -56,7 +56,7 @@ def test_staff_and_participant_complete_measures_and_see_them_on_the_chart(admit
     chart = page.locator("figure.measure-chart svg[aria-labelledby^='chart-gad-7']")
     assert chart.count() == 1 and "GAD-7 over time" in chart.inner_html()
     assert "Latest 14" in page.locator("section:has(> #trend-gad-7)").inner_text().replace("\n", " ")
-    alert.get_by_label("What was done (optional)").fill("Safety plan reviewed together.")
+    alert.get_by_label("What was done (required)").fill("Safety plan reviewed together.")
     alert.get_by_role("button", name="Acknowledge alert").click()
     page.get_by_text("PHQ-9 alert acknowledged.").wait_for()
     assert page.get_by_role("region", name=re.compile("Safety alert")).count() == 0

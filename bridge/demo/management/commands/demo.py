@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bridge.demo import builder
+from bridge.participants.models import Participant
 
 
 class Command(BaseCommand):
@@ -24,10 +25,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Loading the demo program (scale {scale}) …")
             ctx = builder.build(scale=scale, stdout=self.stdout)
+            loaded = Participant.objects.count()
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo loaded: {len(ctx.participants)} participants, {len(ctx.staff)} staff accounts."
-                )
+                self.style.SUCCESS(f"Demo loaded: {loaded} participants, {len(ctx.staff)} staff accounts.")
             )
         self.stdout.write(
             "Logins: director, intake, therapist1, therapist2, prescriber, nurse, frontdesk, peer, auditor\n"
