@@ -165,10 +165,13 @@ def build(ctx) -> None:
         clinician = ctx.primary_of(p) or staff["therapist1"]
         for j in range(2):
             days_ago = 2 + 7 * j + k % 5
-            while today - timedelta(days=days_ago) in closed:
+            while True:
+                day = today - timedelta(days=days_ago)
+                free = [h for h in (17, 16, 15, 14, 13) if (clinician.pk, day, h) not in taken]
+                if day not in closed and free:
+                    break
                 days_ago += 1
-            day = today - timedelta(days=days_ago)
-            hour = next(h for h in (17, 16, 15, 14, 13, 21) if (clinician.pk, day, h) not in taken)
+            hour = free[0]
             taken.add((clinician.pk, day, hour))
             start = datetime.combine(day, time(hour, 0), tzinfo=tz)
             session = Session.objects.create(
