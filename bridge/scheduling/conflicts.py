@@ -419,7 +419,10 @@ def accept(
     rows = []
     seen = set()
     for c in conflicts:
-        key = (c.kind, c.participant_id, c.session_id if session is None else session.pk)
+        # One row per kind and person: for a membership it covers every session of the series.
+        key = (
+            (c.kind, c.participant_id) if membership is not None else (c.kind, c.participant_id, c.session_id)
+        )
         if c.hard or key in seen:
             continue
         seen.add(key)

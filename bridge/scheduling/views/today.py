@@ -117,7 +117,7 @@ def _board(request, program: Program) -> dict:
         s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
         s.visible_rows = [a for a in s.rows if a.participant_id in seen]
         for a in s.visible_rows:
-            a.calls = calls.get(a.pk, [])
+            a.call_notes = calls.get(a.pk, [])
         if s.ends_at <= now or not s.visible_rows:
             continue
         (now_list if s.starts_at <= now else next_list).append(s)
