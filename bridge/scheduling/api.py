@@ -13,6 +13,14 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+try:
+    from ninja import Status
+except ImportError:  # older django-ninja: a (status, body) tuple says the same
+
+    def Status(status_code, value):
+        return status_code, value
+
+
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
 from bridge.audit.actions import Action
@@ -381,10 +389,10 @@ def participant_hours(request: HttpRequest, participant: uuid.UUID, week: str | 
 
 
 def _conflicts_409(exc: BookingConflict):
-    return 409, {
-        "conflicts": [c.as_dict() for c in exc.conflicts],
-        "needs_confirmation": exc.needs_confirmation,
-    }
+    return Status(
+        409,
+        {"conflicts": [c.as_dict() for c in exc.conflicts], "needs_confirmation": exc.needs_confirmation},
+    )
 
 
 def _validation_400(exc: ValidationError, prefix: str = ""):
@@ -472,7 +480,7 @@ def session_book(request: HttpRequest, payload: OneOffIn):
     except ValidationError as exc:
         _validation_400(exc)
     roster = _roster(session)
-    return 201, {**_session_out(session, len(roster)), "roster": roster}
+    return Status(201, {**_session_out(session, len(roster)), "roster": roster})
 
 
 @router.post(
@@ -512,7 +520,7 @@ def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn):
     except ValidationError as exc:
         _validation_400(exc)
     roster = _roster(change.session)
-    return 200, {**_session_out(change.session, len(roster)), "roster": roster}
+    return Status(200, {**_session_out(change.session, len(roster)), "roster": roster})
 
 
 @router.post(
@@ -552,10 +560,15 @@ def roster_join(request: HttpRequest, series_id: uuid.UUID, payload: RosterJoinI
         return _conflicts_409(exc)
     except ValidationError as exc:
         _validation_400(exc)
-    return 200, {
-        "id": membership.pk,
-        "series": series.pk,
-        "participant": person.pk,
-        "status": membership.status,
-        "joined_on": membership.joined_on if membership.status == SeriesMembership.Status.ACTIVE else None,
-    }
+    return Status(
+        200,
+        {
+            "id": membership.pk,
+            "series": series.pk,
+            "participant": person.pk,
+            "status": membership.status,
+            "joined_on": membership.joined_on
+            if membership.status == SeriesMembership.Status.ACTIVE
+            else None,
+        },
+    )
