@@ -21,6 +21,7 @@ however many sessions are involved. Cancelled sessions never conflict.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,9 @@ WORK_HOURS, STAFF_HOURS = "work_hours", "staff_hours"
 HARD = frozenset({PARTICIPANT, STAFF, ROOM, CLOSURE})
 SOFT = frozenset({WORK_HOURS, STAFF_HOURS})
 KINDS = (PARTICIPANT, STAFF, ROOM, CLOSURE, WORK_HOURS, STAFF_HOURS)
+# No session lasts longer (the curriculum allows 8 hours): bounds the search on both sides, so the
+# start-time index does the work.
+LONGEST = timedelta(hours=24)
 KIND_LABELS = {
     PARTICIPANT: "Participant double-booked",
     STAFF: "Staff double-booked",
@@ -155,12 +159,33 @@ class _Context:
     closed: dict = field(default_factory=dict)  # local date -> name
 
     def index(self) -> None:
-        for busy in self.sessions:
+        for busy in sorted(self.sessions, key=lambda b: b.starts_at):
             self.by_staff[busy.staff_id].append(busy)
             if busy.room_id:
                 self.by_room[busy.room_id].append(busy)
             for pid in busy.participant_ids:
                 self.by_participant[pid].append(busy)
+        # Each list is in start order; its start times let a lookup bisect instead of scanning.
+        self.starts = {
+            id(lst): [b.starts_at for b in lst]
+            for table in (self.by_staff, self.by_room, self.by_participant)
+            for lst in table.values()
+        }
+
+    def overlapping(self, busy_list: list, starts_at: datetime, ends_at: datetime) -> list:
+        """The sessions of a start-ordered list that overlap [starts_at, ends_at)."""
+        if not busy_list:
+            return []
+        k = bisect.bisect_left(self.starts[id(busy_list)], ends_at)
+        found = []
+        while k > 0:
+            k -= 1
+            b = busy_list[k]
+            if b.starts_at <= starts_at - LONGEST:
+                break
+            if b.ends_at > starts_at:
+                found.append(b)
+        return found[::-1]
 
 
 def _local(moment: datetime, tz) -> datetime:
@@ -197,11 +222,12 @@ def _load(
                 pk__in=Attendance.objects.filter(
                     participant_id__in=participant_ids,
                     session__starts_at__lt=last,
+                    session__starts_at__gt=first - LONGEST,
                     session__ends_at__gt=first,
                 ).values("session_id")
             )
         rows = list(
-            Session.objects.filter(who, starts_at__lt=last, ends_at__gt=first)
+            Session.objects.filter(who, starts_at__lt=last, starts_at__gt=first - LONGEST, ends_at__gt=first)
             .exclude(status=Session.Status.CANCELLED)
             .exclude(pk__in=ignore)
             .select_related("session_type", "series")
@@ -238,22 +264,26 @@ def _load(
     ctx.index()
     staff_all = set(staff_ids) | {b.staff_id for b in sessions}
     ctx.staff_names = {
-        u.pk: (u.get_full_name() or u.username)
-        for u in User.objects.filter(pk__in=staff_all).only("id", "first_name", "last_name", "username")
+        pk: (f"{first} {last}".strip() or username)
+        for pk, first, last, username in User.objects.filter(pk__in=staff_all).values_list(
+            "id", "first_name", "last_name", "username"
+        )
     }
     ctx.participant_names = {
-        p.pk: p.display_name
-        for p in Participant.objects.filter(pk__in=participant_ids).only(
+        pk: f"{preferred or first} {last}"
+        for pk, first, last, preferred in Participant.objects.filter(pk__in=participant_ids).values_list(
             "id", "first_name", "last_name", "preferred_name"
         )
     }
     ctx.rooms = {r.pk: r for r in Room.objects.filter(pk__in=room_ids)}
-    for block in ParticipantTimeBlock.objects.filter(
+    for pid, weekday, start, end, kind in ParticipantTimeBlock.objects.filter(
         participant_id__in=participant_ids, kind__in=ParticipantTimeBlock.BUSY
-    ):
-        ctx.blocks[block.participant_id].append((block.weekday, block.start_time, block.end_time, block.kind))
-    for row in ClinicianHours.objects.filter(program=program, staff_id__in=staff_ids):
-        ctx.hours[row.staff_id].append((row.weekday, row.start_time, row.end_time))
+    ).values_list("participant_id", "weekday", "start_time", "end_time", "kind"):
+        ctx.blocks[pid].append((weekday, start, end, kind))
+    for staff_id, weekday, start, end in ClinicianHours.objects.filter(
+        program=program, staff_id__in=staff_ids
+    ).values_list("staff_id", "weekday", "start_time", "end_time"):
+        ctx.hours[staff_id].append((weekday, start, end))
     ctx.closed = closed_days(program, _local(first, tz).date(), _local(last, tz).date())
     return ctx
 
@@ -293,9 +323,8 @@ def _slot_conflicts(slot: Slot, ctx: _Context) -> list[Conflict]:
     def others(busy_list):
         return [
             b
-            for b in busy_list
+            for b in ctx.overlapping(busy_list, slot.starts_at, slot.ends_at)
             if b.session_id != slot.session_id
-            and _overlaps(slot.starts_at, slot.ends_at, b.starts_at, b.ends_at)
         ]
 
     if day in ctx.closed:
@@ -468,13 +497,36 @@ def week_conflicts(program, week_start: date, *, day: date | None = None) -> lis
     first = datetime.combine(first_day, time(0), tzinfo=tz)
     last = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=tz)
     rows = list(
-        Session.objects.filter(program=program, starts_at__lt=last, ends_at__gt=first)
+        Session.objects.filter(
+            program=program, starts_at__lt=last, starts_at__gt=first - LONGEST, ends_at__gt=first
+        )
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("session_type", "series", "staff", "room")
+        .select_related("session_type", "series")
+        .only(
+            "id",
+            "program_id",
+            "kind",
+            "title",
+            "status",
+            "modality",
+            "starts_at",
+            "ends_at",
+            "staff_id",
+            "room_id",
+            "series_id",
+            "session_type_id",
+            "session_type__name",
+            "series__name",
+        )
         .order_by("starts_at", "pk")
     )
     roster: dict = defaultdict(set)
-    for sid, pid in Attendance.objects.filter(session__in=rows).values_list("session_id", "participant_id"):
+    for sid, pid in Attendance.objects.filter(
+        session__program=program,
+        session__starts_at__lt=last,
+        session__starts_at__gt=first - LONGEST,
+        session__ends_at__gt=first,
+    ).values_list("session_id", "participant_id"):
         roster[sid].add(pid)
     busy = [
         _Busy(
@@ -502,7 +554,8 @@ def week_conflicts(program, week_start: date, *, day: date | None = None) -> lis
     accepted: dict = {}
     series_of = {s.pk: s.series_id for s in rows}
     for a in ConflictAcceptance.objects.filter(
-        Q(session__in=rows) | Q(membership__series_id__in={s.series_id for s in rows if s.series_id})
+        Q(session__program=program, session__starts_at__lt=last, session__starts_at__gt=first - LONGEST)
+        | Q(membership__series_id__in={s.series_id for s in rows if s.series_id})
     ).select_related("membership", "accepted_by"):
         if a.session_id:
             accepted[(a.session_id, a.kind, a.participant_id)] = a

@@ -84,8 +84,10 @@ def build(ctx) -> None:
     wanted += [("Family room", 8)]
     wanted += [(f"Counseling room {k}", 3) for k in range(3, 1 + ctx.scale)]
     wanted += [(f"Family room {k}", 6) for k in range(2, 1 + ctx.scale // 3)]
+    # Bigger demos run many groups on a track at once: one group room each (no room booked twice).
+    wanted += [(f"Group room {k}", 12) for k in range(3, 2 + math.ceil(ctx.scale * 22 * 0.7 / GROUP_SIZE))]
     rooms = {n: Room.objects.create(program=program, name=n, capacity=c) for n, c in wanted}
-    group_rooms = [rooms["Group room 1"], rooms["Group room 2"]]
+    group_rooms = [r for n, r in rooms.items() if n.startswith("Group room")]
 
     types = {
         name: SessionType.objects.create(
@@ -177,6 +179,7 @@ def build(ctx) -> None:
     for key, members in by_track.items():
         track = tracks[key]
         groups = max(1, math.ceil(len(members) / GROUP_SIZE))
+        first = count  # a track's groups run at the same time: each its own facilitator and room
         for g in range(groups):
             label = {"evening": "Evening", "daytime": "Daytime", "weekend": "Weekend"}[key]
             series = GroupSeries.objects.create(
@@ -184,8 +187,10 @@ def build(ctx) -> None:
                 track=track,
                 name=f"{label} recovery group {chr(65 + g % 26)}{g // 26 or ''}",
                 session_type=types["Relapse prevention group"],
-                facilitator=facilitators[count % len(facilitators)],
-                room=None if track.modality == track.Modality.TELEHEALTH else group_rooms[count % 2],
+                facilitator=facilitators[(first + g) % len(facilitators)],
+                room=None
+                if track.modality == track.Modality.TELEHEALTH
+                else group_rooms[g % len(group_rooms)],
                 size_cap=12,
                 starts_on=start_day - timedelta(weeks=20),
             )

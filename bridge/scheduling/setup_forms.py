@@ -164,8 +164,12 @@ class PayerRuleForm(ProgramForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # "Other" unless said
         if not self.instance._state.adding:
             self.initial["min_hours_per_day"] = self.instance.min_minutes_per_day / 60
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or PayerRule.Kind.OTHER
 
     def clean(self):
         data = super().clean()
