@@ -44,11 +44,12 @@ def public_holidays(program, first: date, last: date) -> dict[date, str]:
 def closed_days(program, first: date, last: date) -> dict[date, str]:
     """Every day from `first` to `last` on which the program is closed, with the closure's name."""
     closed = public_holidays(program, first, last)
-    for row in ProgramClosure.objects.filter(program=program, day__gte=first, day__lte=last):
-        if row.closed:
-            closed[row.day] = row.name
+    rows = ProgramClosure.objects.filter(program=program, day__gte=first, day__lte=last).order_by()
+    for day, name, is_closed in rows.values_list("day", "name", "closed"):
+        if is_closed:
+            closed[day] = name
         else:
-            closed.pop(row.day, None)
+            closed.pop(day, None)
     return dict(sorted(closed.items()))
 
 

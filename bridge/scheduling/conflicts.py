@@ -149,8 +149,10 @@ class _Context:
     by_staff: dict = field(default_factory=lambda: defaultdict(list))
     by_room: dict = field(default_factory=lambda: defaultdict(list))
     by_participant: dict = field(default_factory=lambda: defaultdict(list))
-    staff_names: dict = field(default_factory=dict)
-    participant_names: dict = field(default_factory=dict)
+    staff_ids: set = field(default_factory=set)
+    participant_ids: set = field(default_factory=set)
+    _staff_names: dict | None = None
+    _participant_names: dict | None = None
     rooms: dict = field(default_factory=dict)
     blocks: dict = field(
         default_factory=lambda: defaultdict(list)
@@ -171,6 +173,27 @@ class _Context:
             for table in (self.by_staff, self.by_room, self.by_participant)
             for lst in table.values()
         }
+
+    # Names are read only when there is a conflict to word (most checks find none).
+    def staff_name(self, pk) -> str:
+        if self._staff_names is None:
+            self._staff_names = {
+                uid: (f"{first} {last}".strip() or username)
+                for uid, first, last, username in User.objects.filter(pk__in=self.staff_ids)
+                .order_by()
+                .values_list("id", "first_name", "last_name", "username")
+            }
+        return self._staff_names.get(pk, "The staff member")
+
+    def participant_name(self, pk) -> str:
+        if self._participant_names is None:
+            self._participant_names = {
+                pid: f"{preferred or first} {last}"
+                for pid, first, last, preferred in Participant.objects.filter(pk__in=self.participant_ids)
+                .order_by()
+                .values_list("id", "first_name", "last_name", "preferred_name")
+            }
+        return self._participant_names.get(pk, "A participant")
 
     def overlapping(self, busy_list: list, starts_at: datetime, ends_at: datetime) -> list:
         """The sessions of a start-ordered list that overlap [starts_at, ends_at)."""
@@ -242,6 +265,7 @@ def _load(
                 "session_type__name",
                 "series__name",
             )
+            .order_by()
         )
         sessions = [
             _Busy(
@@ -256,34 +280,36 @@ def _load(
         ]
         by_id = {b.session_id: b for b in sessions}
         if participant_ids and by_id:
-            for sid, pid in Attendance.objects.filter(
-                session_id__in=list(by_id), participant_id__in=participant_ids
-            ).values_list("session_id", "participant_id"):
+            for sid, pid in (
+                Attendance.objects.filter(session_id__in=list(by_id), participant_id__in=participant_ids)
+                .order_by()
+                .values_list("session_id", "participant_id")
+            ):
                 by_id[sid].participant_ids.add(pid)
     ctx = _Context(program=program, sessions=sessions)
     ctx.index()
-    staff_all = set(staff_ids) | {b.staff_id for b in sessions}
-    ctx.staff_names = {
-        pk: (f"{first} {last}".strip() or username)
-        for pk, first, last, username in User.objects.filter(pk__in=staff_all).values_list(
-            "id", "first_name", "last_name", "username"
-        )
-    }
-    ctx.participant_names = {
-        pk: f"{preferred or first} {last}"
-        for pk, first, last, preferred in Participant.objects.filter(pk__in=participant_ids).values_list(
-            "id", "first_name", "last_name", "preferred_name"
-        )
-    }
-    ctx.rooms = {r.pk: r for r in Room.objects.filter(pk__in=room_ids)}
-    for pid, weekday, start, end, kind in ParticipantTimeBlock.objects.filter(
-        participant_id__in=participant_ids, kind__in=ParticipantTimeBlock.BUSY
-    ).values_list("participant_id", "weekday", "start_time", "end_time", "kind"):
-        ctx.blocks[pid].append((weekday, start, end, kind))
-    for staff_id, weekday, start, end in ClinicianHours.objects.filter(
-        program=program, staff_id__in=staff_ids
-    ).values_list("staff_id", "weekday", "start_time", "end_time"):
-        ctx.hours[staff_id].append((weekday, start, end))
+    ctx.staff_ids = set(staff_ids) | {b.staff_id for b in sessions}
+    ctx.participant_ids = set(participant_ids)
+    if room_ids:
+        ctx.rooms = {
+            r.pk: r for r in Room.objects.filter(pk__in=room_ids).order_by().only("id", "name", "capacity")
+        }
+    if participant_ids:
+        for pid, weekday, start, end, kind in (
+            ParticipantTimeBlock.objects.filter(
+                participant_id__in=participant_ids, kind__in=ParticipantTimeBlock.BUSY
+            )
+            .order_by()
+            .values_list("participant_id", "weekday", "start_time", "end_time", "kind")
+        ):
+            ctx.blocks[pid].append((weekday, start, end, kind))
+    if staff_ids:
+        for staff_id, weekday, start, end in (
+            ClinicianHours.objects.filter(program=program, staff_id__in=staff_ids)
+            .order_by()
+            .values_list("staff_id", "weekday", "start_time", "end_time")
+        ):
+            ctx.hours[staff_id].append((weekday, start, end))
     ctx.closed = closed_days(program, _local(first, tz).date(), _local(last, tz).date())
     return ctx
 
@@ -332,8 +358,8 @@ def _slot_conflicts(slot: Slot, ctx: _Context) -> list[Conflict]:
             Conflict(CLOSURE, f"The program is closed on {day:%a %b %-d} ({ctx.closed[day]}).", None)
         )
     if slot.staff_id:
-        name = ctx.staff_names.get(slot.staff_id, "The staff member")
         for b in others(ctx.by_staff[slot.staff_id]):
+            name = ctx.staff_name(slot.staff_id)
             found.append(
                 Conflict(
                     STAFF,
@@ -351,6 +377,7 @@ def _slot_conflicts(slot: Slot, ctx: _Context) -> list[Conflict]:
                     if spans
                     else f"does not work at the program on {WEEKDAY_NAMES[day.weekday()]}s"
                 )
+                name = ctx.staff_name(slot.staff_id)
                 found.append(Conflict(STAFF_HOURS, f"{name} {detail}; this is {when}.", None))
     if slot.room_id:
         room = ctx.rooms.get(slot.room_id)
@@ -369,8 +396,8 @@ def _slot_conflicts(slot: Slot, ctx: _Context) -> list[Conflict]:
                 Conflict(ROOM, f"{room_name} has {room.capacity} seats; {slot.seats} people would be in it.")
             )
     for pid in slot.participant_ids:
-        name = ctx.participant_names.get(pid, "A participant")
         for b in others(ctx.by_participant[pid]):
+            name = ctx.participant_name(pid)
             found.append(
                 Conflict(
                     PARTICIPANT,
@@ -381,6 +408,7 @@ def _slot_conflicts(slot: Slot, ctx: _Context) -> list[Conflict]:
             )
         for weekday, s, e, kind in ctx.blocks.get(pid, ()):
             if weekday == day.weekday() and start < e and s < end:
+                name = ctx.participant_name(pid)
                 found.append(
                     Conflict(
                         WORK_HOURS,
