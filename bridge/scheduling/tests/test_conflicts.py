@@ -363,6 +363,8 @@ def test_the_week_view_marks_conflicts_and_the_conflicts_page_lists_them(world, 
     page = client.get("/schedule/conflicts/?week=2026-W47").content.decode()
     assert "Therapist_a Test already leads Individual therapy (Mon Nov 16 20:00-20:50)." in page
     assert f"/schedule/sessions/{clash.pk}/" in page
+    page = client.get(f"/schedule/sessions/{clash.pk}/").content.decode()
+    assert "This session has a conflict" in page and "already leads Individual therapy" in page
     login(world.therapist_a)  # sees the mark on their own week, not what it is about
     page = client.get("/schedule/week/?view=staff&week=2026-W47").content.decode()
     assert "has-conflict" in page and "already leads" not in page
