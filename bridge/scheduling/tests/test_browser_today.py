@@ -12,7 +12,7 @@ from bridge.scheduling.models import Attendance
 from bridge.scheduling.tests.conftest import session_at
 from bridge.scheduling.tests.test_today import DAY
 from bridge.testing.browser import browser_login
-from bridge.testing.personas import PASSWORD
+from bridge.testing.personas import PASSWORD, make_participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,5 +34,16 @@ def test_the_desk_checks_a_participant_in_and_keeps_a_note_being_typed(world, pa
         page.get_by_role("button", name="Check in Blair Sample").click()
         page.get_by_text("Checked in 17:5").wait_for()
         assert note.input_value() == "Left a voicemail at 17:45"
+        # The minute's refresh waits while something is typed, and runs once the field is empty.
+        newcomer = make_participant(world.program, "Nia")
+        Attendance.objects.create(session=evening, participant=newcomer)
+        page.evaluate("window.bridgeTodayRefresh()")
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("Nia Sample").count() == 0
+        assert note.input_value() == "Left a voicemail at 17:45"
+        note.fill("")
+        page.locator("h1").click()
+        page.evaluate("window.bridgeTodayRefresh()")
+        page.get_by_text("Nia Sample").wait_for()
     row = Attendance.objects.get(session=evening, participant=world.blair)
     assert row.status == "present" and row.arrived_at is not None and row.minutes == 180

@@ -17,6 +17,7 @@
     }
     window.htmx.ajax("GET", board.dataset.refreshUrl, { target: "#today-board", select: "#today-board", swap: "outerHTML" });
   }
+  window.bridgeTodayRefresh = refresh; // for the browser test: the minute's tick on demand
   document.addEventListener("DOMContentLoaded", function () {
     var board = document.getElementById("today-board");
     if (!board) {
