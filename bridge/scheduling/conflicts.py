@@ -167,12 +167,7 @@ class _Context:
                 self.by_room[busy.room_id].append(busy)
             for pid in busy.participant_ids:
                 self.by_participant[pid].append(busy)
-        # Each list is in start order; its start times let a lookup bisect instead of scanning.
-        self.starts = {
-            id(lst): [b.starts_at for b in lst]
-            for table in (self.by_staff, self.by_room, self.by_participant)
-            for lst in table.values()
-        }
+        # Each list is in start order, so a lookup bisects instead of scanning.
 
     # Names are read only when there is a conflict to word (most checks find none).
     def staff_name(self, pk) -> str:
@@ -199,7 +194,7 @@ class _Context:
         """The sessions of a start-ordered list that overlap [starts_at, ends_at)."""
         if not busy_list:
             return []
-        k = bisect.bisect_left(self.starts[id(busy_list)], ends_at)
+        k = bisect.bisect_left(busy_list, ends_at, key=_start)
         found = []
         while k > 0:
             k -= 1
@@ -209,6 +204,10 @@ class _Context:
             if b.ends_at > starts_at:
                 found.append(b)
         return found[::-1]
+
+
+def _start(busy: _Busy) -> datetime:
+    return busy.starts_at
 
 
 def _local(moment: datetime, tz) -> datetime:

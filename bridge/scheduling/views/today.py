@@ -28,7 +28,7 @@ from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
 from bridge.planner.weeks import monday_of
 from bridge.programs.models import Program
-from bridge.scheduling.access import deny
+from bridge.scheduling.access import SCHEDULE_ROLES, deny
 from bridge.scheduling.conflicts import week_conflicts
 from bridge.scheduling.forms import CallNoteForm
 from bridge.scheduling.models import ArrivalCall, Attendance, Session, SessionKind
@@ -81,21 +81,42 @@ def _board(request, program: Program) -> dict:
     week = monday_of(today)
     day_start = datetime.combine(today, time(0), tzinfo=tz)
     week_end = datetime.combine(week + timedelta(days=7), time(0), tzinfo=tz)
-    sessions = list(
-        Session.objects.filter(program=program, starts_at__gte=day_start, starts_at__lt=week_end)
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("staff", "room", "session_type", "series")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                queryset=Attendance.objects.select_related("participant").order_by(
-                    "participant__last_name", "participant__first_name"
-                ),
-                to_attr="rows",
-            )
+    rosters = Prefetch(
+        "attendance",
+        queryset=Attendance.objects.select_related("participant")
+        .only(
+            "id",
+            "session_id",
+            "participant_id",
+            "status",
+            "arrived_at",
+            "participant__id",
+            "participant__first_name",
+            "participant__last_name",
+            "participant__preferred_name",
+            "participant__phone",
+            "participant__program_id",
         )
+        .order_by("participant__last_name", "participant__first_name"),
+        to_attr="rows",
+    )
+    live = Session.objects.filter(program=program).exclude(status=Session.Status.CANCELLED)
+    # Today's sessions with their rosters; for the rest of the week only the drug-screen visits.
+    todays = list(
+        live.filter(starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1))
+        .select_related("staff", "room", "session_type", "series")
+        .prefetch_related(rosters)
         .order_by("starts_at")
     )
+    later_screens = list(
+        live.filter(
+            starts_at__gte=day_start + timedelta(days=1), starts_at__lt=week_end, kind=SessionKind.DRUG_SCREEN
+        )
+        .select_related("staff", "session_type")
+        .prefetch_related(rosters)
+        .order_by("starts_at")
+    )
+    sessions = todays + later_screens
     ids = {a.participant_id for s in sessions for a in s.rows}
     seen = set(visible(Participant.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
     may_see_injections = bool(user.roles_in(program.pk) & {Role.NURSE, Role.DIRECTOR})
@@ -109,20 +130,26 @@ def _board(request, program: Program) -> dict:
         else set()
     )
     calls: dict = {}
-    for call in ArrivalCall.objects.filter(attendance__session__in=sessions).select_related("called_by"):
+    for call in ArrivalCall.objects.filter(attendance__session__in=todays).select_related("called_by"):
         calls.setdefault(call.attendance_id, []).append(call)
-    todays = [s for s in sessions if timezone.localtime(s.starts_at, tz).date() == today]
+    base = reverse("scheduling:today")
     now_list, next_list, late = [], [], []
     for s in todays:
         s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
         s.visible_rows = [a for a in s.rows if a.participant_id in seen]
         for a in s.visible_rows:
             a.call_notes = calls.get(a.pk, [])
+            a.checkin_url = f"{base}{a.pk}/check-in/"
+            a.call_url = f"{base}{a.pk}/called/"
         if s.ends_at <= now or not s.visible_rows:
             continue
         (now_list if s.starts_at <= now else next_list).append(s)
         if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
-            late += [(s, a) for a in s.visible_rows if a.status == Attendance.Status.EXPECTED]
+            missing = [a for a in s.visible_rows if a.status == Attendance.Status.EXPECTED]
+            late += [(s, a) for a in missing]
+            # Those not arrived are listed once, below, with their phone numbers.
+            s.visible_rows = [a for a in s.visible_rows if a.status != Attendance.Status.EXPECTED]
+            s.not_arrived = len(missing)
     screens = [
         (s, a)
         for s in sessions
@@ -176,6 +203,7 @@ def _board(request, program: Program) -> dict:
         "conflicts": conflicts,
         "call_form": CallNoteForm(),
         "refresh_seconds": REFRESH_SECONDS,
+        "schedules": bool(user.roles_in(program.pk) & set(SCHEDULE_ROLES)),
         "programs": today_programs(user),
     }
 
