@@ -1,6 +1,15 @@
-"""Scheduling solver at 50, 150, 300 and 600 participants, against the greedy baseline.
+"""Scheduling solver at 50, 150, 300 and 600 participants, against the greedy baseline; the conflict
+check; the Today board.
 
     .venv/bin/python -m bench.schedule [--sizes 50,150,300,600] [--time-limit 10]
+    .venv/bin/python -m bench.schedule --conflicts [--repeat 200]   # a 600-participant week
+    .venv/bin/python -m bench.schedule --today [--repeat 40]        # the Today board at demo --scale 50
+
+`--conflicts` loads `demo --scale 28` (about 600 participants in care, their groups, every appointment
+placed for next week by the greedy solver), then times one proposed booking (a random participant,
+clinician, room and time next week) and the list of next week's conflicts, with their query counts.
+`--today` loads `demo --scale 50` and times the front desk's Today board during Monday's evening
+groups next week (time moved there with time_machine), with its query count.
 
 Each size runs in its own process on a fresh SQLite database loaded with `bridge demo --scale S`
 (S = participants / 22 rounded up: the demo has 22 active participants and 2 therapists per
@@ -72,12 +81,135 @@ def one(participants: int, time_limit: float) -> None:
         print(f"#   unplaced by reason: {dict(reasons.most_common())}")
 
 
+def conflicts(repeat: int) -> None:
+    from bench.common import setup_django, summary, timed
+
+    setup_django(None, 28)
+
+    import random
+    from datetime import datetime, time, timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from bridge.participants.models import Participant
+    from bridge.planner import services
+    from bridge.planner.weeks import iso_week, monday_of
+    from bridge.programs.models import Program
+    from bridge.scheduling import conflicts as cc
+    from bridge.scheduling.models import GroupSeries, Room, Session
+
+    program = Program.objects.get()
+    week = monday_of(timezone.localdate()) + timedelta(days=7)
+    run = services.schedule_run_create(actor=None, program=program, week_start=week, use_greedy=True)
+    services.schedule_run_commit(actor=None, run=run)
+    first, last = (
+        datetime.combine(week, time(0), tzinfo=program.tz),
+        datetime.combine(week + timedelta(days=7), time(0), tzinfo=program.tz),
+    )
+    sessions = Session.objects.filter(program=program, starts_at__gte=first, starts_at__lt=last)
+    people = list(
+        Participant.objects.filter(program=program, status__in=["active", "step_down"]).values_list(
+            "pk", flat=True
+        )
+    )
+    staff = list(sessions.values_list("staff_id", flat=True).distinct())
+    rooms = list(Room.objects.filter(program=program).values_list("pk", flat=True))
+    print(
+        f"# {len(people)} participants in care, {GroupSeries.objects.filter(program=program).count()} "
+        f"groups, {sessions.count()} sessions in {iso_week(week)}"
+    )
+    rng = random.Random(16)
+
+    def proposal(n_people: int = 1) -> list[cc.Slot]:
+        start = first + timedelta(days=rng.randrange(7), hours=rng.randrange(8, 21))
+        return [
+            cc.Slot(
+                start,
+                start + timedelta(minutes=50),
+                "Individual therapy",
+                staff_id=rng.choice(staff),
+                room_id=rng.choice(rooms),
+                participant_ids=tuple(rng.sample(people, n_people)),
+                seats=n_people + 1,
+            )
+        ]
+
+    samples = timed(lambda: cc.booking_conflicts(program, proposal()), repeat)
+    print(f"RESULT one booking check ({repeat} proposals): {summary(samples)}")
+    with CaptureQueriesContext(connection) as one:
+        cc.booking_conflicts(program, proposal(1))
+    with CaptureQueriesContext(connection) as ten:
+        cc.booking_conflicts(program, proposal(10))
+    print(
+        f"RESULT queries: one participant {len(one.captured_queries)}, "
+        f"ten participants {len(ten.captured_queries)}"
+    )
+    found = []
+    week_samples = timed(lambda: found.append(cc.week_conflicts(program, week)), 10)
+    with CaptureQueriesContext(connection) as listed:
+        cc.week_conflicts(program, week)
+    print(
+        f"RESULT week's conflict list (10 runs, {len(found[-1])} conflicts): {summary(week_samples)}; "
+        f"{len(listed.captured_queries)} queries"
+    )
+
+
+def today(repeat: int) -> None:
+    from bench.common import setup_django, summary, timed
+
+    setup_django(None, 50)
+
+    from datetime import datetime, time, timedelta
+
+    import time_machine
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.utils import timezone
+
+    from bridge.accounts.models import User
+    from bridge.participants.models import Participant
+    from bridge.planner.weeks import monday_of
+    from bridge.programs.models import Program
+
+    setup_test_environment()
+    program = Program.objects.get()
+    monday = monday_of(timezone.localdate()) + timedelta(days=7)
+    moment = datetime.combine(monday, time(18, 12), tzinfo=program.tz)
+    with time_machine.travel(moment, tick=True):
+        client = Client()
+        client.force_login(User.objects.get(username="frontdesk"))
+        client.get("/schedule/today/")  # warm up
+        samples = timed(lambda: client.get("/schedule/today/"), repeat)
+        with CaptureQueriesContext(connection) as q:
+            page = client.get("/schedule/today/").content.decode()
+    active = Participant.objects.filter(program=program, status__in=["active", "step_down"]).count()
+    print(
+        f"RESULT Today board at scale 50 ({active} participants in care, "
+        f"{page.count('Check in ')} check-in buttons, Monday {moment:%H:%M}): {summary(samples)}; "
+        f"{len(q.captured_queries)} queries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="50,150,300,600")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--conflicts", action="store_true", help="the conflict check on a 600-participant week"
+    )
+    parser.add_argument("--today", action="store_true", help="the Today board at demo --scale 50")
+    parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
+    if args.conflicts:
+        conflicts(args.repeat)
+        return
+    if args.today:
+        today(min(args.repeat, 100))
+        return
     if args.one:
         one(args.one, args.time_limit)
         return

@@ -223,22 +223,43 @@ def _history(ctx, finished: list[EpisodeOfCare]) -> None:
 
     if not finished:
         return
+    from bridge.scheduling.closures import closed_days
+
     rng, tz = ctx.rng, ctx.program.tz
     cutoff = ctx.today - timedelta(days=15)
-    lead = ctx.staff["therapist1"]
     first = min(e.admitted_on for e in finished)
+    # Led by whichever therapist is free that evening; none on days the program is closed (the
+    # demo has no double bookings).
+    closed = closed_days(ctx.program, first, cutoff)
+    leads = [ctx.staff["therapist1"], *[t for t in ctx.therapists if t != ctx.staff["therapist1"]]]
+    busy: dict = {}
+    for sid, a, b in (
+        Session.objects.filter(
+            staff__in=leads,
+            starts_at__lt=_at(tz, cutoff, 21) + timedelta(days=1),
+            ends_at__gt=_at(tz, first, 0),
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .values_list("staff_id", "starts_at", "ends_at")
+    ):
+        busy.setdefault((sid, timezone.localtime(a, tz).date()), []).append((a, b))
     sessions = {}
     day = first
     while day <= cutoff:
-        if day.weekday() in (0, 1, 3):
-            start = _at(tz, day, 18)
+        start = _at(tz, day, 18)
+        free = [
+            t
+            for t in leads
+            if not any(a < start + timedelta(hours=3) and start < b for a, b in busy.get((t.pk, day), ()))
+        ]
+        if day.weekday() in (0, 1, 3) and day not in closed and free:
             sessions[day] = Session(
                 program=ctx.program,
                 kind=SessionKind.GROUP,
                 title="Evening group",
                 starts_at=start,
                 ends_at=start + timedelta(hours=3),
-                staff=lead,
+                staff=free[0],
                 status=Session.Status.COMPLETED,
             )
         day += timedelta(days=1)
@@ -504,7 +525,12 @@ def _alumni_nights(ctx, alumni: list) -> None:
         year = first.year + (first.month - back - 1) // 12
         day = first.replace(year=year, month=month, day=1)
         months.append(day + timedelta(days=(2 - day.weekday()) % 7))
+    from bridge.scheduling.closures import closed_days
+
+    closed = closed_days(ctx.program, months[0], months[-1] + timedelta(days=14))
     for day in months:
+        while day in closed:  # a holiday moves the night a week on
+            day += timedelta(days=7)
         start = _at(tz, day, 19)
         session = Session.objects.create(
             program=ctx.program,

@@ -155,11 +155,25 @@ def build(ctx) -> None:
 
     # --- Individual sessions and notes --------------------------------------------------------------
     therapist2 = staff.get("therapist2")
+    # Each clinician sees one person an hour in the afternoon, never two at once, and not on
+    # days the program is closed (the demo has no double bookings).
+    from bridge.scheduling.closures import closed_days
+
+    closed = closed_days(program, today - timedelta(days=40), today)
+    taken: set = set()
     for k, p in enumerate(active):
         clinician = ctx.primary_of(p) or staff["therapist1"]
         for j in range(2):
             days_ago = 2 + 7 * j + k % 5
-            start = datetime.combine(today - timedelta(days=days_ago), time(16, 0), tzinfo=tz)
+            while True:
+                day = today - timedelta(days=days_ago)
+                free = [h for h in (17, 16, 15, 14, 13) if (clinician.pk, day, h) not in taken]
+                if day not in closed and free:
+                    break
+                days_ago += 1
+            hour = free[0]
+            taken.add((clinician.pk, day, hour))
+            start = datetime.combine(day, time(hour, 0), tzinfo=tz)
             session = Session.objects.create(
                 program=program,
                 kind=SessionKind.INDIVIDUAL,
@@ -168,6 +182,8 @@ def build(ctx) -> None:
                 ends_at=start + timedelta(minutes=50),
                 status=Session.Status.COMPLETED,
                 title="Individual therapy",
+                # Some by video: the ledger shows payers that count in-person services only.
+                modality=Session.Modality.TELEHEALTH if k % 3 == 0 else Session.Modality.IN_PERSON,
             )
             Attendance.objects.create(
                 session=session,

@@ -307,6 +307,31 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
     if not people:
         return []
     ids = [p.pk for p in people]
+    due_of = measures_due_for(people, today)
+    alert_count: dict = {}
+    for r in InstrumentAdministration.objects.filter(
+        participant_id__in=ids,
+        entered_in_error_at__isnull=True,
+        instrument__in=["PHQ-9", "C-SSRS-Screener"],
+        acknowledgement__isnull=True,
+    ).only("participant_id", "alerts"):
+        if safety_alerts(r):
+            alert_count[r.participant_id] = alert_count.get(r.participant_id, 0) + 1
+    found = []
+    for p in people:
+        due = due_of.get(p.pk, [])
+        if due or alert_count.get(p.pk):
+            found.append(CaseloadRow(p, due, alert_count.get(p.pk, 0)))
+    found.sort(key=lambda r: (-r.alerts, -max((d.days_late for d in r.due), default=0)))
+    return found[:limit]
+
+
+def measures_due_for(people: list[Participant], today: date) -> dict:
+    """participant id -> measures due or overdue today, for participants annotated with
+    `admitted_on` (their active episode's admission) and with `program` loaded. Three queries."""
+    ids = [p.pk for p in people]
+    if not ids:
+        return {}
     last: dict = {}
     for row in (
         InstrumentAdministration.objects.filter(
@@ -325,16 +350,7 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
             own_rows.setdefault(s.participant_id, {})[s.instrument] = s.every_days
         else:
             program_rows.setdefault(s.program_id, {})[s.instrument] = s.every_days
-    alert_count: dict = {}
-    for r in InstrumentAdministration.objects.filter(
-        participant_id__in=ids,
-        entered_in_error_at__isnull=True,
-        instrument__in=["PHQ-9", "C-SSRS-Screener"],
-        acknowledgement__isnull=True,
-    ).only("participant_id", "alerts"):
-        if safety_alerts(r):
-            alert_count[r.participant_id] = alert_count.get(r.participant_id, 0) + 1
-    found = []
+    found = {}
     for p in people:
         every = effective_every_days(program_rows.get(p.program_id, {}), own_rows.get(p.pk))
         given = {}
@@ -343,7 +359,6 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
             if day >= p.admitted_on:  # only this episode's results count (see summary_for)
                 given[code] = day
         due = [d for d in due_measures(every, given, p.admitted_on, today) if d.state != "upcoming"]
-        if due or alert_count.get(p.pk):
-            found.append(CaseloadRow(p, due, alert_count.get(p.pk, 0)))
-    found.sort(key=lambda r: (-r.alerts, -max((d.days_late for d in r.due), default=0)))
-    return found[:limit]
+        if due:
+            found[p.pk] = due
+    return found

@@ -181,6 +181,14 @@ def build_plan(
         if series.room_id:
             room_busy[str(series.room_id)].extend(windows)
 
+    # Closed days (public holidays, the program's own closures): nobody is booked.
+    from bridge.scheduling.closures import closed_days
+
+    for day in closed_days(program, week_start, week_end):
+        whole_day = pm.Window((day - week_start).days * pm.DAY, ((day - week_start).days + 1) * pm.DAY)
+        for sid in staff:
+            staff_busy[sid].append(whole_day)
+
     clinicians = {
         sid: pm.Clinician(
             sid,

@@ -7,7 +7,10 @@ mornings; the prescriber has two clinic afternoons and Saturday morning.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import time
+
+from django.utils import timezone
 
 from bridge.participants.models import Participant
 from bridge.planner.models import (
@@ -19,7 +22,7 @@ from bridge.planner.models import (
     ParticipantTimeBlock,
 )
 from bridge.planner.weeks import monday_of
-from bridge.scheduling.models import RequiredCredential, Room
+from bridge.scheduling.models import Attendance, RequiredCredential, Room, Session
 
 K = ParticipantTimeBlock.Kind
 WEEKDAYS = [0, 1, 2, 3, 4]
@@ -44,8 +47,57 @@ THERAPIST_HOURS = [
 ]
 
 
+def _session_times(program):
+    """Local (weekday, start, end) of every live session, per staff member and per participant.
+
+    Declared hours are chosen around the sessions the other demos already booked, so the demo
+    has no conflicts: staff work when they lead, nobody is booked during their work hours.
+    """
+    tz = program.tz
+    staff: dict = defaultdict(list)
+    people: dict = defaultdict(list)
+    spans = {}
+    for sid, lead, starts, ends in (
+        Session.objects.filter(program=program)
+        .exclude(status=Session.Status.CANCELLED)
+        .values_list("pk", "staff_id", "starts_at", "ends_at")
+    ):
+        a, b = timezone.localtime(starts, tz), timezone.localtime(ends, tz)
+        span = (a.weekday(), a.time(), b.time() if b.date() == a.date() else time(23, 59))
+        spans[sid] = span
+        staff[lead].append(span)
+    for sid, pid in Attendance.objects.filter(session_id__in=list(spans)).values_list(
+        "session_id", "participant_id"
+    ):
+        people[pid].append(spans[sid])
+    return staff, people
+
+
+def _clashes(blocks, spans) -> bool:
+    return any(
+        d == weekday and start < e and s < end
+        for _, days, start, end in blocks
+        for d in days
+        for weekday, s, e in spans
+    )
+
+
+def _covering(hours: list[tuple[list[int], time, time]], spans) -> list[tuple[int, time, time]]:
+    """One span per weekday: the pattern's hours stretched to cover every session they lead."""
+    by_day: dict = {}
+    for weekdays, start, end in hours:
+        for d in weekdays:
+            a, b = by_day.get(d, (start, end))
+            by_day[d] = (min(a, start), max(b, end))
+    for weekday, start, end in spans:
+        a, b = by_day.get(weekday, (start, end))
+        by_day[weekday] = (min(a, start), max(b, end))
+    return [(d, a, b) for d, (a, b) in sorted(by_day.items())]
+
+
 def build(ctx) -> None:
     program = ctx.program
+    staff_times, people_times = _session_times(program)
     rooms = list(Room.objects.filter(program=program, is_active=True))
     if not rooms:
         wanted = [("Counseling room A", 3), ("Counseling room B", 3), ("Family room", 8)]
@@ -96,11 +148,11 @@ def build(ctx) -> None:
     hours: list[ClinicianHours] = []
     schedules: list[ClinicianSchedule] = []
     for k, therapist in enumerate(ctx.therapists):
-        for weekdays, start, end in THERAPIST_HOURS[k % len(THERAPIST_HOURS)]:
-            hours += [
-                ClinicianHours(staff=therapist, program=program, weekday=d, start_time=start, end_time=end)
-                for d in weekdays
-            ]
+        pattern = THERAPIST_HOURS[k % len(THERAPIST_HOURS)]
+        hours += [
+            ClinicianHours(staff=therapist, program=program, weekday=d, start_time=start, end_time=end)
+            for d, start, end in _covering(pattern, staff_times.get(therapist.pk, []))
+        ]
         schedules.append(
             ClinicianSchedule(
                 staff=therapist,
@@ -111,17 +163,11 @@ def build(ctx) -> None:
         )
     for k, prescriber in enumerate(ctx.prescribers):
         days = [1, 3] if k % 2 == 0 else [0, 2]
+        pattern = [(days, time(14), time(20)), ([5], time(9), time(12))]
         hours += [
-            ClinicianHours(
-                staff=prescriber, program=program, weekday=d, start_time=time(14), end_time=time(20)
-            )
-            for d in days
+            ClinicianHours(staff=prescriber, program=program, weekday=d, start_time=start, end_time=end)
+            for d, start, end in _covering(pattern, staff_times.get(prescriber.pk, []))
         ]
-        hours.append(
-            ClinicianHours(
-                staff=prescriber, program=program, weekday=5, start_time=time(9), end_time=time(12)
-            )
-        )
         schedules.append(
             ClinicianSchedule(
                 staff=prescriber,
@@ -132,7 +178,8 @@ def build(ctx) -> None:
         )
     director = ctx.staff["director"]
     hours += [
-        ClinicianHours(staff=director, program=program, weekday=2, start_time=time(13), end_time=time(17))
+        ClinicianHours(staff=director, program=program, weekday=d, start_time=start, end_time=end)
+        for d, start, end in _covering([([2], time(13), time(17))], staff_times.get(director.pk, []))
     ]
     schedules.append(ClinicianSchedule(staff=director, program=program, weekly_capacity_minutes=4 * 60))
     ClinicianHours.objects.bulk_create(hours, batch_size=1000)
@@ -142,6 +189,11 @@ def build(ctx) -> None:
     scheduled = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
     for i, participant in enumerate(p for p in ctx.participants if p.status in scheduled):
         busy, preferred = PATTERNS[ctx.rng.randrange(len(PATTERNS)) if i >= 4 else i]
+        times = people_times.get(participant.pk, [])
+        if _clashes(busy, times):
+            # Someone whose groups and visits fall in that pattern's hours lives another one.
+            fitting = [pair for pair in PATTERNS if not _clashes(pair[0], times)]
+            busy, preferred = fitting[ctx.rng.randrange(len(fitting))] if fitting else ([], [])
         for kind, weekdays, start, end in busy:
             blocks += [
                 ParticipantTimeBlock(
@@ -156,7 +208,7 @@ def build(ctx) -> None:
                 )
                 for d in weekdays
             ]
-        if ctx.rng.random() < 0.25:
+        if ctx.rng.random() < 0.25 and not _clashes([(K.FAMILY, [6], time(10), time(14))], times):
             blocks.append(
                 ParticipantTimeBlock(
                     participant=participant, kind=K.FAMILY, weekday=6, start_time=time(10), end_time=time(14)

@@ -324,17 +324,26 @@ def schedule_run_create(
 
 
 def _conflict(appointment: PlannedAppointment) -> str:
-    """What, if anything, took this time since the proposal was made."""
-    overlapping = Session.objects.filter(
-        starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at
-    ).exclude(status=Session.Status.CANCELLED)
-    if overlapping.filter(staff_id=appointment.staff_id).exists():
-        return "the clinician was booked since the preview"
-    if overlapping.filter(attendance__participant_id=appointment.participant_id).exists():
-        return "the participant was booked since the preview"
-    if appointment.room_id and overlapping.filter(room_id=appointment.room_id).exists():
-        return "the room was booked since the preview"
-    return ""
+    """What, if anything, took this time since the proposal was made (the one conflict check)."""
+    from bridge.scheduling import conflicts as cc
+
+    telehealth = appointment.modality == Modality.TELEHEALTH
+    found = cc.booking_conflicts(
+        appointment.run.program,
+        [
+            cc.Slot(
+                appointment.starts_at,
+                appointment.ends_at,
+                appointment.get_kind_display(),
+                staff_id=appointment.staff_id,
+                room_id=None if telehealth else appointment.room_id,
+                participant_ids=(appointment.participant_id,),
+                seats=0,  # the solver sized the room
+            )
+        ],
+    )
+    # The solver placed around every busy time; anything found now was booked since the preview.
+    return "; ".join(c.message for c in found)[:300]
 
 
 def schedule_run_commit(
@@ -359,7 +368,7 @@ def schedule_run_commit(
         urls = {str(s.staff_id): s.telehealth_url for s in run.program.clinician_schedules.all()}
         created = 0
         for appointment in run.appointments.filter(starts_at__isnull=False).select_related(
-            "rule", "participant"
+            "rule", "participant", "run__program"
         ):
             problem = _conflict(appointment)
             if problem:

@@ -39,6 +39,8 @@ class Program(models.Model):
     street = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True, help_text="Two-letter state code")
+    # Public holidays (program closures) come from the `holidays` package for this country and state.
+    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code")
     zip_code = models.CharField("ZIP code", max_length=10, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     time_zone = models.CharField(

@@ -11,7 +11,7 @@ work item is real). Runs before the clinical demo, which writes its group notes 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -22,9 +22,11 @@ from bridge.scheduling.models import (
     EpisodePayer,
     GroupSeries,
     PayerRule,
+    ProgramClosure,
     RequiredCredential,
     Room,
     SeriesMembership,
+    ServiceRule,
     Session,
     SessionKind,
     SessionType,
@@ -82,8 +84,10 @@ def build(ctx) -> None:
     wanted += [("Family room", 8)]
     wanted += [(f"Counseling room {k}", 3) for k in range(3, 1 + ctx.scale)]
     wanted += [(f"Family room {k}", 6) for k in range(2, 1 + ctx.scale // 3)]
+    # Bigger demos run many groups on a track at once: one group room each (no room booked twice).
+    wanted += [(f"Group room {k}", 12) for k in range(3, 2 + math.ceil(ctx.scale * 22 * 0.7 / GROUP_SIZE))]
     rooms = {n: Room.objects.create(program=program, name=n, capacity=c) for n, c in wanted}
-    group_rooms = [rooms["Group room 1"], rooms["Group room 2"]]
+    group_rooms = [r for n, r in rooms.items() if n.startswith("Group room")]
 
     types = {
         name: SessionType.objects.create(
@@ -96,11 +100,45 @@ def build(ctx) -> None:
         )
         for name, category, kind, minutes, credential in CURRICULUM
     }
+    K = PayerRule.Kind
     medi_cal = PayerRule.objects.create(
-        program=program, name="Medi-Cal DMC-ODS", code="H0015", min_minutes_per_day=180, min_days=3
+        program=program,
+        name="Medi-Cal DMC-ODS",
+        kind=K.MEDICAID,
+        code="H0015",
+        min_minutes_per_day=180,
+        min_days=3,
     )
     commercial = PayerRule.objects.create(
-        program=program, name="Blue Shield PPO", code="S9480", min_minutes_per_day=180, min_days=3
+        program=program,
+        name="Blue Shield PPO",
+        kind=K.COMMERCIAL,
+        code="S9480",
+        min_minutes_per_day=180,
+        min_days=3,
+    )
+    medicare = PayerRule.objects.create(
+        program=program, name="Medicare", kind=K.MEDICARE, code="CC92", min_minutes_per_day=180, min_days=3
+    )
+    # Medi-Cal also counts individual therapy by telephone (audio only); the defaults do not.
+    ServiceRule.objects.create(
+        program=program, session_type=types["Individual therapy"], payer=medi_cal, audio_only=True
+    )
+
+    # Closures: public holidays come from the `holidays` package; the program stays open on
+    # Veterans Day and closes for a staff training day (a daytime-track Wednesday) next week.
+    ProgramClosure.objects.create(
+        program=program,
+        day=date(today.year, 11, 11),
+        name="Veterans Day",
+        closed=False,
+        source=ProgramClosure.Source.HOLIDAY,
+    )
+    ProgramClosure.objects.create(
+        program=program,
+        day=monday_of(today) + timedelta(weeks=1, days=2),
+        name="Staff training day",
+        source=ProgramClosure.Source.PROGRAM,
     )
 
     episodes = list(
@@ -110,7 +148,11 @@ def build(ctx) -> None:
     )
     EpisodePayer.objects.bulk_create(
         [
-            EpisodePayer(episode=e, rule=medi_cal if k % 3 else commercial, set_by=staff["frontdesk"])
+            EpisodePayer(
+                episode=e,
+                rule=medicare if k % 7 == 3 else medi_cal if k % 3 else commercial,
+                set_by=staff["frontdesk"],
+            )
             for k, e in enumerate(episodes)
             if k % 7 != 6  # a few self-pay: no day rule
         ]
@@ -137,6 +179,7 @@ def build(ctx) -> None:
     for key, members in by_track.items():
         track = tracks[key]
         groups = max(1, math.ceil(len(members) / GROUP_SIZE))
+        first = count  # a track's groups run at the same time: each its own facilitator and room
         for g in range(groups):
             label = {"evening": "Evening", "daytime": "Daytime", "weekend": "Weekend"}[key]
             series = GroupSeries.objects.create(
@@ -144,8 +187,10 @@ def build(ctx) -> None:
                 track=track,
                 name=f"{label} recovery group {chr(65 + g % 26)}{g // 26 or ''}",
                 session_type=types["Relapse prevention group"],
-                facilitator=facilitators[count % len(facilitators)],
-                room=None if track.modality == track.Modality.TELEHEALTH else group_rooms[count % 2],
+                facilitator=facilitators[(first + g) % len(facilitators)],
+                room=None
+                if track.modality == track.Modality.TELEHEALTH
+                else group_rooms[g % len(group_rooms)],
                 size_cap=12,
                 starts_on=start_day - timedelta(weeks=20),
             )
@@ -294,6 +339,8 @@ def build(ctx) -> None:
                 marks=[Mark(participant_id=absent.pk, status=A.UNEXCUSED)],
             )
 
+    _visits(ctx, episodes, types, start_day, now)
+
     # Step-down: a taper exception for last week and this week.
     for e in step_down[:1]:
         StepDownException.objects.create(
@@ -304,4 +351,56 @@ def build(ctx) -> None:
             reason="Stepping down: back at work full time, two evenings a week for two weeks",
             granted_by=ctx.primary_of(e.participant) or staff["director"],
             granted_at=now - timedelta(days=8),
+        )
+
+
+def _visits(ctx, episodes, types, start_day, now) -> None:
+    """Past drug-screen visits (15 min after a group, with the nurse): minutes the ledger shows
+    as attended but not counted toward hours."""
+    program, staff = ctx.program, ctx.staff
+    nurse = staff.get("nurse") or staff["director"]
+    A = Attendance.Status
+    group_rows = (
+        Attendance.objects.filter(
+            session__program=program,
+            session__series__isnull=False,
+            session__starts_at__gte=datetime.combine(start_day, datetime.min.time(), tzinfo=program.tz),
+            session__starts_at__lt=now - timedelta(days=1),
+            status__in=Attendance.ATTENDED,
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("session")
+        .order_by("session__starts_at", "participant__last_name", "participant__first_name")
+    )
+    screened = {e.participant_id for e in episodes[::4]}
+    done: set = set()
+    nurse_busy: set = set()
+    for row in group_rows:
+        group = row.session
+        week = monday_of(timezone.localtime(group.starts_at, program.tz).date())
+        if row.participant_id not in screened or (row.participant_id, week) in done:
+            continue
+        starts = group.ends_at
+        while starts in nurse_busy:  # one person at a time, right after the group
+            starts += timedelta(minutes=20)
+        nurse_busy.add(starts)
+        done.add((row.participant_id, week))
+        visit = Session.objects.create(
+            program=program,
+            kind=SessionKind.DRUG_SCREEN,
+            session_type=types["Drug-screen visit"],
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=15),
+            staff=nurse,
+            status=Session.Status.COMPLETED,
+        )
+        Attendance.objects.create(
+            session=visit,
+            participant_id=row.participant_id,
+            status=A.PRESENT,
+            arrived_at=visit.starts_at,
+            departed_at=visit.ends_at,
+            minutes=15,
+            recorded_by=nurse,
+            recorded_at=visit.ends_at,
         )

@@ -14,6 +14,7 @@ from bridge.scheduling.models import (
     PayerRule,
     Room,
     SeriesMembership,
+    ServiceRule,
     Session,
     SessionKind,
     SessionType,
@@ -201,3 +202,61 @@ class OneOffForm(forms.Form):
         if data.get("modality") == Session.Modality.IN_PERSON and not data.get("room"):
             self.add_error("room", "Choose a room for an in-person session (telehealth needs none).")
         return data
+
+
+def confirm_field() -> forms.CharField:
+    """The reason to book in spite of soft conflicts (work hours, working hours): recorded."""
+    return forms.CharField(
+        label="Reason to book it anyway",
+        max_length=300,
+        required=False,
+        help_text="Only when Bridge warns about someone's work, family or working hours; it is recorded.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+for _form in (OneOffForm, RescheduleForm, JoinForm, GenerateForm):
+    _form.base_fields["confirm_reason"] = confirm_field()
+
+
+class ClosureForm(forms.Form):
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(
+        label="What it is", max_length=120, required=False, help_text="e.g. Staff training day"
+    )
+    closed = forms.TypedChoiceField(
+        label="The program is",
+        choices=[("1", "Closed"), ("0", "Open")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+
+
+class ServiceRuleForm(forms.ModelForm):
+    """What counts for one session type and payer (payer empty: the program's default)."""
+
+    class Meta:
+        model = ServiceRule
+        fields = [
+            "session_type",
+            "payer",
+            "counts_toward_hours",
+            "billable_service",
+            "in_person",
+            "video",
+            "audio_only",
+        ]
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = SessionType.objects.filter(program=program, is_active=True)
+        self.fields["payer"].queryset = PayerRule.objects.filter(program=program, is_active=True)
+        self.fields["payer"].empty_label = "Program default (every payer without its own rule)"
+
+    def validate_unique(self):
+        pass  # the service updates the existing row for this session type and payer
+
+
+class CallNoteForm(forms.Form):
+    note = forms.CharField(label="Called: what happened", max_length=300)

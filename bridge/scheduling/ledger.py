@@ -7,8 +7,14 @@ The floor for a participant-week comes from, in this order:
      (aftercare's step-down taper does); the ledger shows its label, a plan rather than a shortfall;
   3. the level of care in effect on the week's Monday (2.1: 9 h adults, 6 h adolescents).
 A participant is an adolescent when under 18 on the week's Monday or a member of a series on an
-adolescent track that week. The payer's day rule (e.g. H0015: ≥ 3 h on ≥ 3 days) is checked
-separately and shown beside the floor.
+adolescent track that week. A program closure in the week (a holiday) lowers a level's floor by the
+group hours it took from the participant: a planned shortfall, not a failure.
+
+Only qualifying minutes count (bridge/scheduling/qualifying.py: per session type, payer and
+modality): `qualifying_minutes` against the floor, `total_minutes` all attended, `not_counted` the
+services that did not count with the reason. The payer's day rule (e.g. H0015: ≥ 3 h on ≥ 3 days)
+uses billable IOP minutes only; for Medicare the ledger also counts services a day. A 2.1
+participant at 20 h or more in a week is flagged (`over_intensity`).
 
 `hours_for(participant, week_start)` is the one-participant form other apps use (the chart, the
 discharge summary); `week_ledger(program, week_start)` is the program page's.
@@ -28,7 +34,8 @@ from bridge.core.panels import _providers
 from bridge.participants.models import EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.planner.weeks import monday_of
 from bridge.programs.models import Track
-from bridge.scheduling import hours
+from bridge.scheduling import hours, qualifying
+from bridge.scheduling.closures import closed_days
 from bridge.scheduling.models import (
     Attendance,
     PayerRule,
@@ -54,6 +61,7 @@ class FloorSource:
     LEVEL = "level"
     EXCEPTION = "exception"
     PLANNED = "planned"
+    CLOSURE = "closure"  # the level's floor, less the group hours a program closure took
     NONE = "none"
 
 
@@ -63,7 +71,7 @@ class HoursLine:
 
     participant_id: uuid.UUID
     week_start: date
-    attended_minutes: int
+    attended_minutes: int  # the qualifying minutes (what counts toward the floor)
     floor_minutes: int | None
     label: str
     source: str = FloorSource.LEVEL
@@ -76,6 +84,37 @@ class HoursLine:
     payer: PayerRule | None = None
     participant: Participant | None = None
     exception: StepDownException | None = None
+    total_minutes: int = 0  # every attended minute, qualifying or not
+    not_counted: list = field(default_factory=list)  # qualifying.Service rows, each with its reason
+    billable_by_day: dict[date, int] = field(default_factory=dict)
+    services_per_day: dict[date, int] = field(default_factory=dict)
+    closures: dict[date, str] = field(default_factory=dict)  # closed days of the week
+
+    @property
+    def qualifying_minutes(self) -> int:
+        return self.attended_minutes
+
+    @property
+    def qualifying_label(self) -> str:
+        return hours.format_minutes(self.attended_minutes)
+
+    @property
+    def total_label(self) -> str:
+        return hours.format_minutes(self.total_minutes)
+
+    @property
+    def medicare(self) -> bool:
+        return self.payer is not None and self.payer.kind == PayerRule.Kind.MEDICARE
+
+    @property
+    def medicare_days(self) -> list[tuple[date, int, str]]:
+        """(day, billable services, per-diem tier) for each day with any service."""
+        return [(day, n, qualifying.medicare_tier(n)) for day, n in sorted(self.services_per_day.items())]
+
+    @property
+    def over_intensity(self) -> bool:
+        """A level 2.1 week at 20 h or more (counting what is still scheduled): that is level 2.5."""
+        return self.level == "2.1" and self.attended_minutes + self.scheduled_minutes >= hours.PHP_FLOOR
 
     @property
     def shortfall_minutes(self) -> int:
@@ -92,20 +131,20 @@ class HoursLine:
 
     @property
     def planned(self) -> bool:
-        return self.source == FloorSource.PLANNED
+        return self.source in (FloorSource.PLANNED, FloorSource.CLOSURE)
 
     @property
     def qualifying_days(self) -> int | None:
         if self.payer is None:
             return None
-        return hours.qualifying_days(self.minutes_by_day, self.payer.min_minutes_per_day)
+        return hours.qualifying_days(self.billable_by_day, self.payer.min_minutes_per_day)
 
     @property
     def payer_rule_met(self) -> bool | None:
         if self.payer is None:
             return None
         return hours.day_rule_met(
-            self.minutes_by_day, hours.DayRule(self.payer.min_minutes_per_day, self.payer.min_days)
+            self.billable_by_day, hours.DayRule(self.payer.min_minutes_per_day, self.payer.min_days)
         )
 
     @property
@@ -150,45 +189,55 @@ def week_range(week_start: date, tz) -> tuple[datetime, datetime]:
     )
 
 
-def _attended_by_participant(program, participant_ids: Iterable, week_start: date) -> dict:
-    """participant id -> {local day: attended minutes} for non-cancelled sessions that week."""
-    tz = program.tz
-    start, end = week_range(week_start, tz)
-    rows = Attendance.objects.filter(
-        participant_id__in=list(participant_ids),
-        session__starts_at__gte=start,
-        session__starts_at__lt=end,
-        status__in=Attendance.ATTENDED,
-        minutes__isnull=False,
-    ).exclude(session__status=Session.Status.CANCELLED)
-    found: dict = {}
-    for pid, starts_at, minutes in rows.values_list("participant_id", "session__starts_at", "minutes"):
-        day = timezone.localtime(starts_at, tz).date()
-        per_day = found.setdefault(pid, {})
-        per_day[day] = per_day.get(day, 0) + minutes
-    return found
+def _qualifying(program, payers: dict, week_start: date) -> dict:
+    """participant id -> qualifying.Qualifying for the week's attended, non-cancelled sessions."""
+    start, end = week_range(week_start, program.tz)
+    return qualifying.evaluate(program, qualifying.attended_rows(list(payers), start, end), payers)
 
 
-def _scheduled_ahead(program, participant_ids: Iterable, week_start: date) -> dict:
-    """participant id -> minutes of this week's sessions that have not started, with them on the roster."""
+def _scheduled_ahead(program, payers: dict, week_start: date) -> dict:
+    """participant id -> qualifying minutes of this week's sessions that have not started, with
+    them on the roster (as if attended in full)."""
     _, end = week_range(week_start, program.tz)
     now = timezone.now()
     if now >= end:
         return {}
-    rows = (
+    rows = []
+    for row in (
         Attendance.objects.filter(
-            participant_id__in=list(participant_ids),
+            participant_id__in=list(payers),
             session__starts_at__gte=now,
             session__starts_at__lt=end,
             status=Attendance.Status.EXPECTED,
         )
         .exclude(session__status=Session.Status.CANCELLED)
-        .values_list("participant_id", "session__starts_at", "session__ends_at")
-    )
-    ahead: dict = {}
-    for pid, starts, ends in rows:
-        ahead[pid] = ahead.get(pid, 0) + int((ends - starts) / timedelta(minutes=1))
-    return ahead
+        .values(*qualifying.ROW_FIELDS, "session__ends_at")
+    ):
+        row["minutes"] = int((row["session__ends_at"] - row["session__starts_at"]) / timedelta(minutes=1))
+        rows.append(row)
+    return {pid: q.qualifying_minutes for pid, q in qualifying.evaluate(program, rows, payers).items()}
+
+
+def _closure_minutes(program, participant_ids: Iterable, week_start: date, closed: dict) -> dict:
+    """participant id -> minutes of their groups' track times that fell on closed days this week."""
+    if not closed:
+        return {}
+    lost: dict = {}
+    for m in SeriesMembership.objects.filter(
+        participant_id__in=list(participant_ids), joined_on__isnull=False
+    ).select_related("series__track"):
+        track = m.series.track
+        for day in closed:
+            if (
+                day.weekday() in track.weekdays
+                and m.joined_on <= day
+                and (m.left_on is None or day < m.left_on)
+                and m.series.starts_on <= day
+                and (m.series.ends_on is None or day <= m.series.ends_on)
+            ):
+                span = datetime.combine(day, track.end_time) - datetime.combine(day, track.start_time)
+                lost[m.participant_id] = lost.get(m.participant_id, 0) + int(span / timedelta(minutes=1))
+    return lost
 
 
 def _adolescent_track_members(participant_ids: Iterable, week_start: date) -> set:
@@ -208,7 +257,10 @@ def _adolescent_track_members(participant_ids: Iterable, week_start: date) -> se
 def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[HoursLine]:
     ids = [e.participant_id for e in episodes]
     week_end = week_start + timedelta(days=6)
-    attended = _attended_by_participant(program, ids, week_start)
+    payers = {e.participant_id: getattr(getattr(e, "payer", None), "rule", None) for e in episodes}
+    attended = _qualifying(program, payers, week_start)
+    closed = closed_days(program, week_start, week_end)
+    lost = _closure_minutes(program, ids, week_start, closed)
     adolescent_track = _adolescent_track_members(ids, week_start)
     exceptions = {}
     for exc in StepDownException.objects.filter(
@@ -219,20 +271,25 @@ def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[Hou
     planned = planned_floors(ids, week_start)
     start, end = week_range(week_start, program.tz)
     in_progress = start <= timezone.now() < end
-    ahead = _scheduled_ahead(program, ids, week_start) if in_progress else {}
+    ahead = _scheduled_ahead(program, payers, week_start) if in_progress else {}
     lines = []
     for episode in episodes:
         p = episode.participant
         level = episode.level_on(week_start)
         adolescent = p.age_on(week_start) < hours.ADOLESCENT_BELOW_AGE or p.pk in adolescent_track
-        per_day = attended.get(p.pk, {})
+        q = attended.get(p.pk) or qualifying.Qualifying()
         line = HoursLine(
             participant_id=p.pk,
             week_start=week_start,
-            attended_minutes=sum(per_day.values()),
+            attended_minutes=q.qualifying_minutes,
+            total_minutes=q.total_minutes,
+            not_counted=q.not_counted,
+            billable_by_day=q.billable_by_day,
+            services_per_day=q.services_per_day,
+            closures=closed,
             floor_minutes=None,
             label="",
-            minutes_by_day=per_day,
+            minutes_by_day=q.qualifying_by_day,
             adolescent=adolescent,
             level=level,
             partial_week=episode.admitted_on > week_start
@@ -259,6 +316,14 @@ def _lines(program, episodes: list[EpisodeOfCare], week_start: date) -> list[Hou
             else:
                 who = "adolescent" if adolescent else "adult"
                 line.label = f"Level {level} {who}: {hours.format_minutes(floor)}"
+                if lost.get(p.pk):
+                    line.floor_minutes = max(0, floor - lost[p.pk])
+                    line.source = FloorSource.CLOSURE
+                    days = ", ".join(f"{d:%a %b %-d} ({name})" for d, name in closed.items())
+                    line.label += (
+                        f", less {hours.format_minutes(lost[p.pk])} closed {days}: "
+                        f"{hours.format_minutes(line.floor_minutes)} planned"
+                    )
         lines.append(line)
     return lines
 
@@ -295,16 +360,21 @@ def hours_for(participant: Participant, week_start: date) -> HoursLine:
     lines = week_ledger(participant.program, week_start, participants=[participant])
     if lines:
         return lines[0]
-    per_day = _attended_by_participant(participant.program, [participant.pk], week_start).get(
-        participant.pk, {}
+    q = (
+        _qualifying(participant.program, {participant.pk: None}, week_start).get(participant.pk)
+        or qualifying.Qualifying()
     )
     return HoursLine(
         participant_id=participant.pk,
         week_start=week_start,
-        attended_minutes=sum(per_day.values()),
+        attended_minutes=q.qualifying_minutes,
+        total_minutes=q.total_minutes,
+        not_counted=q.not_counted,
+        billable_by_day=q.billable_by_day,
+        services_per_day=q.services_per_day,
         floor_minutes=None,
         label="Not in care this week",
         source=FloorSource.NONE,
-        minutes_by_day=per_day,
+        minutes_by_day=q.qualifying_by_day,
         participant=participant,
     )

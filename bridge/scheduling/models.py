@@ -181,7 +181,10 @@ class Session(models.Model):
 
     class Modality(models.TextChoices):
         IN_PERSON = "in_person", "In person"
-        TELEHEALTH = "telehealth", "Telehealth"
+        TELEHEALTH = "telehealth", "Telehealth (video)"
+        AUDIO_ONLY = "audio_only", "Telephone (audio only)"
+
+    REMOTE = (Modality.TELEHEALTH, Modality.AUDIO_ONLY)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="sessions")
@@ -221,10 +224,12 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
             ),
+            # A cancelled session (e.g. the original of a moved one) does not hold its time: the
+            # session can move back to it.
             models.UniqueConstraint(
                 fields=["series", "starts_at"],
-                condition=Q(series__isnull=False),
-                name="one_series_session_per_start",
+                condition=Q(series__isnull=False) & ~Q(status="cancelled"),
+                name="one_live_series_session_per_start",
             ),
         ]
 
@@ -332,11 +337,22 @@ class AttendanceChange(models.Model):
 
 
 class PayerRule(models.Model):
-    """A payer's day rule for IOP billing, as data (e.g. H0015: at least 3 h on at least 3 days a week)."""
+    """A payer's day rule for IOP billing, as data (e.g. H0015: at least 3 h on at least 3 days a week).
+
+    `kind` says what sort of payer it is: Medicare's IOP benefit counts in-person therapeutic
+    services only and is paid per diem by services a day (3, or 4 and more).
+    """
+
+    class Kind(models.TextChoices):
+        MEDICARE = "medicare", "Medicare"
+        MEDICAID = "medicaid", "Medicaid"
+        COMMERCIAL = "commercial", "Commercial insurance"
+        OTHER = "other", "Other"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="payer_rules")
     name = models.CharField(max_length=120)  # e.g. "Medi-Cal DMC-ODS"
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
     code = models.CharField(max_length=20)  # e.g. "H0015"
     min_minutes_per_day = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
@@ -422,3 +438,136 @@ class StepDownException(models.Model):
     def clean(self) -> None:
         if self.first_week and self.first_week.weekday() != 0:
             raise ValidationError({"first_week": "A week starts on a Monday."})
+
+
+class ServiceRule(models.Model):
+    """Whether a session type counts, for one payer or (payer empty) as the program's default.
+
+    `counts_toward_hours`: its minutes count toward the level of care's weekly hours;
+    `billable_service`: it is a billable IOP service (the payer's day rule and Medicare's services a
+    day count only these); the modalities say which ways of attending count. A session type
+    without a row uses the built-in defaults (bridge/scheduling/qualifying.py).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="service_rules")
+    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="service_rules")
+    payer = models.ForeignKey(
+        PayerRule, null=True, blank=True, on_delete=models.PROTECT, related_name="service_rules"
+    )
+    counts_toward_hours = models.BooleanField("Counts toward level-of-care hours", default=True)
+    billable_service = models.BooleanField("Billable IOP service", default=True)
+    in_person = models.BooleanField("In person counts", default=True)
+    video = models.BooleanField("Video counts", default=True)
+    audio_only = models.BooleanField("Audio-only counts", default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session_type", "payer"],
+                condition=Q(payer__isnull=False),
+                name="one_rule_per_type_payer",
+            ),
+            models.UniqueConstraint(
+                fields=["session_type"], condition=Q(payer__isnull=True), name="one_default_rule_per_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_type_id} for {self.payer_id or 'program default'}"
+
+
+class ProgramClosure(models.Model):
+    """A day the program is closed, or (closed=False) a public holiday on which it stays open.
+
+    Public holidays for the program's country and state come from the `holidays` package and
+    are closed unless a row says otherwise; a row with closed=True adds a one-off closure (a
+    staff training day). Rows are edited, never deleted.
+    """
+
+    class Source(models.TextChoices):
+        HOLIDAY = "holiday", "Public holiday"
+        PROGRAM = "program", "Program closure"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="closures")
+    day = models.DateField()
+    name = models.CharField(max_length=120)
+    closed = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PROGRAM)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "day"], name="one_closure_row_per_day"),
+            models.CheckConstraint(condition=~Q(name=""), name="closure_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.name} ({'closed' if self.closed else 'open'})"
+
+
+class ConflictAcceptance(models.Model):
+    """A soft conflict someone confirmed with a reason (outside a participant's work or family
+    hours, outside the clinician's working hours): for one session, or for a participant's whole
+    membership of a group series (every session it covers)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="accepted_conflicts"
+    )
+    membership = models.ForeignKey(
+        SeriesMembership, null=True, blank=True, on_delete=models.PROTECT, related_name="accepted_conflicts"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=12)
+    message = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["accepted_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="accepted_conflict_has_reason"),
+            models.CheckConstraint(
+                condition=Q(session__isnull=False) | Q(membership__isnull=False),
+                name="accepted_conflict_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["work_hours", "staff_hours"]), name="only_soft_conflicts_accepted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} accepted: {self.reason}"
+
+
+class ArrivalCall(models.Model):
+    """The desk called someone who had not arrived: what they said (a note on one roster row)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="calls")
+    note = models.CharField(max_length=300)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    called_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["called_at"]
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="arrival_call_has_note")]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id} called at {self.called_at:%H:%M}"

@@ -15,6 +15,10 @@ def nav_items(request) -> list[Link]:
     if user.is_auditor_only or not user.program_ids():
         return []
     items = [Link("Week", reverse("scheduling:week"), order=31)]
+    from bridge.scheduling.views.today import TODAY_ROLES
+
+    if user.programs_with_role(*TODAY_ROLES):
+        items.append(Link("Today", reverse("scheduling:today"), order=30))
     if user.programs_with_role(*SCHEDULE_ROLES):
         items.append(Link("Hours", reverse("scheduling:hours"), order=32))
     if user.programs_with_role(Role.DIRECTOR):

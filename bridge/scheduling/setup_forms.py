@@ -155,13 +155,21 @@ class PayerRuleForm(ProgramForm):
 
     class Meta:
         model = PayerRule
-        fields = ["name", "code", "min_hours_per_day", "min_days", "is_active"]
-        labels = {"min_days": "On at least this many days a week", "code": "Billing code (e.g. H0015)"}
+        fields = ["name", "kind", "code", "min_hours_per_day", "min_days", "is_active"]
+        labels = {
+            "min_days": "On at least this many days a week",
+            "code": "Billing code (e.g. H0015)",
+            "kind": "Kind of payer (Medicare counts in-person services only)",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # "Other" unless said
         if not self.instance._state.adding:
             self.initial["min_hours_per_day"] = self.instance.min_minutes_per_day / 60
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or PayerRule.Kind.OTHER
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.scheduling.views import attendance, hours, series, setup, week
+from bridge.scheduling.views import attendance, calendar, conflicts, hours, series, setup, today, week
 
 app_name = "scheduling"
 P = "participants/<uuid:participant_id>/"
@@ -8,6 +8,12 @@ S = "schedule/sessions/<uuid:session_id>/"
 G = "schedule/series/<uuid:series_id>/"
 urlpatterns = [
     path("schedule/week/", week.week, name="week"),
+    path("schedule/today/", today.today, name="today"),
+    path("schedule/today/<uuid:attendance_id>/check-in/", today.check_in, name="today_checkin"),
+    path("schedule/today/<uuid:attendance_id>/called/", today.call_note, name="today_call"),
+    path("schedule/conflicts/", conflicts.conflicts_week, name="conflicts"),
+    path("schedule/closures/", calendar.closures, name="closures"),
+    path("schedule/setup/counting/", calendar.counting, name="counting"),
     # Attendance and sessions
     path(S + "attendance/", attendance.attendance, name="attendance"),
     path(S, series.session_detail, name="session"),

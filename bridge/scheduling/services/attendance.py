@@ -17,7 +17,7 @@ from django.utils import timezone
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants.models import Participant
-from bridge.scheduling.models import Attendance, AttendanceChange, Session
+from bridge.scheduling.models import ArrivalCall, Attendance, AttendanceChange, Session
 
 S = Attendance.Status
 ABSENT = (S.EXCUSED, S.UNEXCUSED, S.NO_SHOW)
@@ -157,3 +157,90 @@ def _absence_followup(*, actor, row: Attendance, session: Session) -> None:
         source_id=str(participant.pk),
         actor=actor,
     )
+
+
+# How late an arrival may be and still count as on time.
+LATE_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What a check-in did: the roster row, and whether it had already been checked in."""
+
+    attendance: Attendance
+    already: bool
+
+
+def attendance_check_in(
+    *, actor, session: Session, participant_id: uuid.UUID, at: datetime | None = None, channel: str = "desk"
+) -> CheckIn:
+    """Check a participant in for a session: their attendance starts (present, or late after
+    five minutes), arriving now, staying to the end unless attendance is taken otherwise later.
+
+    The front desk's Today page uses it; a participant's own app may too (`channel`). Checking in
+    twice changes nothing. Only a roster row still "expected" is checked in; a session that ended,
+    was cancelled, or starts more than an hour from now is refused.
+    """
+    at = at or timezone.now()
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError({"session": "This session was cancelled."})
+    if at > session.ends_at:
+        raise ValidationError({"session": "This session has ended: take attendance instead."})
+    if at < session.starts_at - timedelta(hours=1):
+        raise ValidationError({"session": "Check-in opens an hour before the session starts."})
+    with transaction.atomic():
+        row = (
+            Attendance.objects.select_for_update(of=("self",))
+            .select_related("participant")
+            .filter(session=session, participant_id=participant_id)
+            .first()
+        )
+        if row is None:
+            raise ValidationError({"participant": "This participant is not on the session's roster."})
+        if row.status != S.EXPECTED:
+            return CheckIn(row, already=True)
+        late = at > session.starts_at + LATE_AFTER
+        row.status = S.LATE if late else S.PRESENT
+        row.arrived_at = at
+        row.departed_at = session.ends_at
+        row.minutes = attended_minutes(session, at, session.ends_at)
+        row.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.recorded_at = at
+        row.full_clean()
+        row.save(
+            update_fields=["status", "arrived_at", "departed_at", "minutes", "recorded_by", "recorded_at"]
+        )
+        audit_record(
+            action=Action.ATTENDANCE_RECORD,
+            actor=actor,
+            participant=row.participant,
+            object_type="attendance",
+            object_id=str(row.pk),
+            detail={
+                "session": str(session.pk),
+                "status": row.status,
+                "check_in": channel,
+                "arrived_at": at.isoformat(),
+            },
+        )
+    return CheckIn(row, already=False)
+
+
+def arrival_call_note(*, actor, attendance: Attendance, note: str) -> ArrivalCall:
+    """Record that the desk called someone who had not arrived, and what they said."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Write what happened on the call (e.g. 'no answer, left a message')."})
+    with transaction.atomic():
+        call = ArrivalCall(attendance=attendance, note=note[:300], called_by=actor)
+        call.full_clean()
+        call.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            participant=attendance.participant,
+            object_type="arrival_call",
+            object_id=str(call.pk),
+            detail={"session": str(attendance.session_id)},
+        )
+    return call

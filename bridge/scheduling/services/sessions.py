@@ -1,4 +1,9 @@
-"""One-off sessions, cancelling and rescheduling. Each says which participants it affects."""
+"""One-off sessions, cancelling and rescheduling. Each says which participants it affects.
+
+Booking and moving run the one conflict check (bridge/scheduling/conflicts.py): a hard conflict
+raises BookingConflict naming who and what; soft ones need `confirm_reason`, which is recorded
+with the session and in its audit event.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,43 @@ from django.db import IntegrityError, transaction
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants.models import Participant
+from bridge.scheduling import conflicts as cc
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind, SessionType
+
+
+def lock_people(*, staff_ids, participant_ids) -> None:
+    """Serialise bookings of the same people (PostgreSQL row locks; SQLite writes are serial anyway)."""
+    from bridge.accounts.models import User
+
+    list(User.objects.select_for_update().filter(pk__in=list(staff_ids)).values_list("pk", flat=True))
+    list(
+        Participant.objects.select_for_update()
+        .filter(pk__in=list(participant_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def session_slot(session: Session, participant_ids, *, starts_at=None, ends_at=None, room=None) -> cc.Slot:
+    """The conflict-check slot of a session (optionally at another time or room)."""
+    in_person = session.modality == Session.Modality.IN_PERSON
+    room_id = (room.pk if room is not None else session.room_id) if in_person else None
+    return cc.Slot(
+        starts_at or session.starts_at,
+        ends_at or session.ends_at,
+        session.display_title,
+        staff_id=session.staff_id,
+        room_id=room_id,
+        participant_ids=tuple(participant_ids),
+        seats=len(participant_ids) + 1,
+        session_id=session.pk if session.pk and not session._state.adding else None,
+        series_id=session.series_id,
+    )
+
+
+def _audit_conflicts(accepted: list[cc.Conflict], reason: str) -> dict:
+    if not accepted:
+        return {}
+    return {"conflicts_confirmed": [c.as_dict() for c in accepted], "confirm_reason": reason.strip()[:300]}
 
 
 @dataclass(frozen=True)
@@ -42,8 +83,12 @@ def session_create(
     room: Room | None = None,
     modality: str = Session.Modality.IN_PERSON,
     title: str = "",
+    confirm_reason: str = "",
 ) -> Session:
-    """A one-off session (individual, family, medication, drug screen, or an extra group)."""
+    """A one-off session (individual, family, medication, drug screen, or an extra group).
+
+    Raises BookingConflict when it clashes (see the module docstring).
+    """
     if kind not in SessionKind.values:
         raise ValidationError({"kind": "Choose a kind of session."})
     if not participants:
@@ -52,7 +97,7 @@ def session_create(
         raise ValidationError({"participants": "Everyone must belong to this program."})
     if room is not None and room.program_id != program.id:
         raise ValidationError({"room": "That room belongs to another program."})
-    if modality == Session.Modality.TELEHEALTH:
+    if modality != Session.Modality.IN_PERSON:
         room = None
     session = Session(
         program=program,
@@ -67,8 +112,12 @@ def session_create(
     )
     session.full_clean()
     with transaction.atomic():
+        lock_people(staff_ids=[staff.pk], participant_ids=[p.pk for p in participants])
+        found = cc.booking_conflicts(program, [session_slot(session, [p.pk for p in participants])])
+        accepted = cc.require_clear(found, confirm_reason)
         session.save()
         Attendance.objects.bulk_create([Attendance(session=session, participant=p) for p in participants])
+        cc.accept(actor=actor, conflicts=accepted, reason=confirm_reason, session=session)
         for p in participants:
             audit_record(
                 action=Action.CREATE,
@@ -76,7 +125,11 @@ def session_create(
                 participant=p,
                 object_type="session",
                 object_id=str(session.pk),
-                detail={"kind": kind, "starts_at": starts_at.isoformat()},
+                detail={
+                    "kind": kind,
+                    "starts_at": starts_at.isoformat(),
+                    **_audit_conflicts(accepted, confirm_reason),
+                },
             )
     return session
 
@@ -109,9 +162,20 @@ def session_cancel(*, actor, session: Session, reason: str) -> Change:
 
 
 def session_reschedule(
-    *, actor, session: Session, starts_at: datetime, ends_at: datetime, reason: str, room: Room | None = None
+    *,
+    actor,
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    room: Room | None = None,
+    confirm_reason: str = "",
 ) -> Change:
-    """Move a session: the old one is cancelled with the reason, a new one takes its roster."""
+    """Move a session: the old one is cancelled with the reason, a new one takes its roster.
+
+    The new time goes through the conflict check; the session's own old time never blocks it, so
+    a moved session can move back. Raises BookingConflict.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the session moves."})
@@ -124,6 +188,16 @@ def session_reschedule(
         if Attendance.objects.filter(session=old).exclude(status=Attendance.Status.EXPECTED).exists():
             raise ValidationError({"session": "Attendance was taken for this session; it cannot be moved."})
         affected = _roster(old)
+        if room is not None and room.program_id != old.program_id:
+            raise ValidationError({"room": "That room belongs to another program."})
+        lock_people(staff_ids=[old.staff_id], participant_ids=[p.pk for p in affected])
+        found = cc.booking_conflicts(
+            old.program,
+            [session_slot(old, [p.pk for p in affected], starts_at=starts_at, ends_at=ends_at, room=room)],
+            ignore=[old.pk],
+        )
+        found = [cc.Conflict(c.kind, c.message, c.with_session, c.participant_id) for c in found]
+        accepted = cc.require_clear(found, confirm_reason)
         old.status, old.cancel_reason = Session.Status.CANCELLED, f"Rescheduled: {reason}"[:200]
         old.save(update_fields=["status", "cancel_reason"])
         new = Session(
@@ -148,6 +222,7 @@ def session_reschedule(
         except IntegrityError:
             raise ValidationError({"starts_at": "The group already has a session at that time."}) from None
         Attendance.objects.bulk_create([Attendance(session=new, participant=p) for p in affected])
+        cc.accept(actor=actor, conflicts=accepted, reason=confirm_reason, session=new)
         audit_record(
             action=Action.SESSION_RESCHEDULE,
             actor=actor,
@@ -158,6 +233,7 @@ def session_reschedule(
                 "reason": reason[:200],
                 "starts_at": starts_at.isoformat(),
                 "affected": [str(p.pk) for p in affected],
+                **_audit_conflicts(accepted, confirm_reason),
             },
         )
     return Change(new, affected)

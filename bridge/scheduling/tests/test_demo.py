@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from bridge.demo import builder
 from bridge.planner.weeks import monday_of
 from bridge.programs.models import Program, Track
+from bridge.scheduling.conflicts import week_conflicts
 from bridge.scheduling.ledger import week_ledger
 from bridge.scheduling.models import (
     AttendanceChange,
@@ -24,6 +26,8 @@ from bridge.worklist.models import WorkItem
 
 
 @pytest.mark.django_db
+# A date with no public holiday in the weeks the ledger assertions read (closures are planned gaps).
+@time_machine.travel("2026-10-14 12:00 -07:00", tick=True)
 def test_demo_schedule_makes_the_ledger_interesting(client):
     builder.build(scale=1)
     program = Program.objects.get()
@@ -54,3 +58,21 @@ def test_demo_schedule_makes_the_ledger_interesting(client):
         assert client.get(url, follow=True).status_code == 200, url
     session = Session.objects.filter(status="completed", kind="group").first()
     assert client.get(reverse("scheduling:attendance", args=[session.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("today", ["2026-12-02 09:00 -08:00", "2027-03-10 09:00 -08:00"])
+def test_the_demo_books_nobody_twice_in_any_week(today):
+    """Around Thanksgiving and Christmas and across the spring daylight-saving change."""
+    with time_machine.travel(today, tick=True):
+        builder.build(scale=1)
+        program = Program.objects.get()
+        first = Session.objects.order_by("starts_at").first().starts_at.date()
+        last = Session.objects.order_by("-starts_at").first().starts_at.date()
+        found = []
+        week = monday_of(first)
+        while week <= last:
+            found += [f"{week}: {wc.conflict.message}" for wc in week_conflicts(program, week)]
+            week += timedelta(weeks=1)
+        assert found == []
+        assert Session.objects.filter(rescheduled_from__isnull=False).exists()

@@ -106,6 +106,11 @@ def hours_csv(request: HttpRequest) -> HttpResponse:
             "payer_code",
             "payer_qualifying_days",
             "payer_rule_met",
+            "qualifying_minutes",
+            "total_minutes",
+            "not_counted",
+            "over_intensity",
+            "services_per_day",
         ]
         + [d.isoformat() for d in days]
     )
@@ -127,6 +132,12 @@ def hours_csv(request: HttpRequest) -> HttpResponse:
                 line.payer.code if line.payer else "",
                 "" if line.payer is None else line.qualifying_days,
                 "" if line.payer is None else ("yes" if line.payer_rule_met else "no"),
+                line.qualifying_minutes,
+                line.total_minutes,
+                # Each service that did not count: session id, minutes, reason (one per "; ").
+                "; ".join(f"{s.session_id} {s.minutes} min: {s.reason}" for s in line.not_counted),
+                "yes" if line.over_intensity else "no",
+                " ".join(f"{d.isoformat()}={n}" for d, n in sorted(line.services_per_day.items())),
             ]
             + [line.minutes_by_day.get(d, 0) for d in days]
         )

@@ -21,9 +21,11 @@ from bridge.audit.services import audit_record
 from bridge.core.forms import apply_errors
 from bridge.participants.models import Participant
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, require_schedule_program, session_for
+from bridge.scheduling.conflicts import BookingConflict, week_conflicts
 from bridge.scheduling.forms import CancelForm, GenerateForm, JoinForm, LeaveForm, OneOffForm, RescheduleForm
 from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session
 from bridge.scheduling.services import roster, sessions
+from bridge.scheduling.views.conflicts import show_conflicts
 
 M = SeriesMembership.Status
 IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
@@ -107,7 +109,10 @@ def series_join(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
                 series=series,
                 participant=form.cleaned_data["participant"],
                 on=form.cleaned_data["on"],
+                confirm_reason=form.cleaned_data["confirm_reason"],
             )
+        except BookingConflict as exc:
+            show_conflicts(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -150,11 +155,17 @@ def series_generate(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
     form = GenerateForm(request.POST)
     if form.is_valid():
         try:
-            created = roster.series_generate(actor=request.user, series=series, **form.cleaned_data)
+            done = roster.series_generate_report(actor=request.user, series=series, **form.cleaned_data)
+        except BookingConflict as exc:
+            show_conflicts(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{len(created)} sessions added to the calendar.")
+            messages.success(request, f"{len(done.created)} sessions added to the calendar.")
+            for day, why in done.skipped:
+                messages.warning(request, f"Skipped {day:%a %b %-d}: {why}")
+            for day, why in done.left_off:
+                messages.warning(request, f"{day:%a %b %-d}: left off the roster — {why}")
             return redirect("scheduling:series", series.pk)
     return _series_page(request, series, status=400, generate_form=form)
 
@@ -184,7 +195,15 @@ def _session_page(request, session, status=200, **forms) -> HttpResponse:
                 detail={"view": "scheduling:session"},
             )
     local = timezone.localtime(session.starts_at, tz)
+    conflicts = []
+    if _may_manage(request.user, session) and session.status != Session.Status.CANCELLED:
+        conflicts = [
+            wc
+            for wc in week_conflicts(session.program, local.date(), day=local.date())
+            if session.pk in (wc.session.pk, wc.conflict.with_session)
+        ]
     context = {
+        "conflicts": conflicts,
         "session": session,
         "rows": rows,
         "may_manage": _may_manage(request.user, session) and session.status == Session.Status.SCHEDULED,
@@ -250,7 +269,10 @@ def session_move(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 reason=data["reason"],
+                confirm_reason=data["confirm_reason"],
             )
+        except BookingConflict as exc:
+            show_conflicts(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -282,7 +304,10 @@ def session_new(request: HttpRequest) -> HttpResponse:
                     room=data["room"],
                     modality=data["modality"],
                     title=data["title"],
+                    confirm_reason=data["confirm_reason"],
                 )
+            except BookingConflict as exc:
+                show_conflicts(form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

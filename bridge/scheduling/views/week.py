@@ -25,6 +25,7 @@ from bridge.participants.access import participant_for
 from bridge.planner.weeks import iso_week, monday_of, parse_iso_week
 from bridge.programs.models import Program
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, may_take_attendance
+from bridge.scheduling.conflicts import open_conflict_sessions, week_conflicts
 from bridge.scheduling.ledger import week_range
 from bridge.scheduling.models import Attendance, Room, Session
 
@@ -139,6 +140,9 @@ def week(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
         .distinct()
     )
+    # Conflicts are found program-wide (the same rules as every booking) and marked on this view.
+    # Only those who schedule read what the conflict is (it may name participants); others see the mark.
+    marked = open_conflict_sessions(week_conflicts(program, start))
     days = []
     for k in range(7):
         day = start + timedelta(days=k)
@@ -149,6 +153,8 @@ def week(request: HttpRequest) -> HttpResponse:
         s.linkable = may_take_attendance(user, s)
         # Names show only to those who see everyone's schedule, or on the participant's own week.
         s.names = [a.participant.display_name for a in s.roster] if schedules and len(s.roster) <= 3 else []
+        s.has_conflict = s.pk in marked
+        s.conflicts = [c.message for c in marked.get(s.pk, [])] if schedules else []
         days[(local.date() - start).days]["sessions"].append(s)
 
     filters = {"view": view, "program": str(program.pk)}
@@ -185,5 +191,6 @@ def week(request: HttpRequest) -> HttpResponse:
         "error": error,
         "participant": participant,
         "count": len(sessions),
+        "conflict_count": sum(1 for s in sessions if s.has_conflict),
     }
     return render(request, "scheduling/week.html", context, status=400 if error else 200)

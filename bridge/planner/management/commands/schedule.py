@@ -1,5 +1,8 @@
 """`bridge schedule --week 2026-W49 [--program NAME] [--dry-run] [--top-up]`: place a week's required
-appointments; `--top-up` adds what is still due to a week already committed."""
+appointments; `--top-up` adds what is still due to a week already committed.
+
+`bridge schedule conflicts --week 2026-W49 [--program NAME]`: print every conflict of the week, one a
+line (the same check every booking runs), and exit 1 when there is any not confirmed with a reason."""
 
 from __future__ import annotations
 
@@ -15,6 +18,12 @@ class Command(BaseCommand):
     help = "Propose (and unless --dry-run, commit) a week's individual, family and medication appointments."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "action",
+            nargs="?",
+            choices=["conflicts"],
+            help="conflicts: list the week's conflicts (exit 1 when there is any) instead of scheduling",
+        )
         parser.add_argument("--week", required=True, help="ISO week, e.g. 2026-W49")
         parser.add_argument("--program", help="Program name or id (needed when there is more than one)")
         parser.add_argument("--dry-run", action="store_true", help="Show the proposal; create nothing.")
@@ -41,6 +50,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args,
+        action: str | None = None,
         week: str,
         program: str | None,
         dry_run: bool,
@@ -54,6 +64,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         chosen = self._program(program)
+        if action == "conflicts":
+            self._conflicts(chosen, week_start, week)
+            return
         done = services.committed_run(chosen, week_start)
         if done is not None and not top_up:
             self.stdout.write(
@@ -82,6 +95,26 @@ class Command(BaseCommand):
         run, created = services.schedule_run_commit(actor=None, run=run, actor_label="bridge schedule")
         verb = "Added to" if run.is_top_up else "Committed"
         self.stdout.write(self.style.SUCCESS(f"{verb} {week}: {created} sessions created."))
+
+    def _conflicts(self, program: Program, week_start, week: str) -> None:
+        from django.utils import timezone
+
+        from bridge.scheduling.conflicts import week_conflicts
+
+        found = week_conflicts(program, week_start)
+        tz = program.tz
+        for wc in found:
+            s = wc.session
+            start, end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
+            when = f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M}"
+            state = f" (confirmed: {wc.accepted.reason})" if wc.accepted else ""
+            self.stdout.write(
+                f"{when}  {wc.conflict.kind:11}  {s.display_title} [{s.pk}]: {wc.conflict.message}{state}"
+            )
+        still_open = sum(1 for wc in found if wc.open)
+        if still_open:
+            raise CommandError(f"{week}: {still_open} conflict(s) at {program.name}.", returncode=1)
+        self.stdout.write(f"{week}: no conflicts at {program.name}.")
 
     def _report(self, run) -> None:
         tz = run.program.tz
