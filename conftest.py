@@ -1,9 +1,28 @@
-"""Test-wide plugins: personas per role and the browser fixture."""
+"""Test-wide plugins: personas per role, the demo built once per session, the browser, the triggers."""
 
 import pytest
 from django.db import connection
 
-pytest_plugins = ["bridge.testing.personas", "bridge.testing.browser"]
+pytest_plugins = [
+    "bridge.testing.personas",
+    "bridge.testing.demo",
+    "bridge.testing.browser",
+    "bridge.testing.triggers",
+]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Exit code 5 fails `make test` and .ci/run like any failure; say why, so it is never mistaken
+    # for a quiet pass.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "No tests were collected (exit code 5): a wrong path, -k or -m, or a file that no longer "
+                "collects. This is a failure.",
+                red=True,
+                bold=True,
+            )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.demo import builder
 from bridge.planner.weeks import monday_of
 from bridge.programs.models import Program, Track
 from bridge.scheduling.ledger import week_ledger
@@ -23,9 +21,7 @@ from bridge.scheduling.models import (
 from bridge.worklist.models import WorkItem
 
 
-@pytest.mark.django_db
-def test_demo_schedule_makes_the_ledger_interesting(client):
-    builder.build(scale=1)
+def test_demo_schedule_makes_the_ledger_interesting(demo, client):
     program = Program.objects.get()
     assert set(GroupSeries.objects.values_list("track", flat=True)) == set(
         Track.objects.values_list("pk", flat=True)
@@ -44,7 +40,7 @@ def test_demo_schedule_makes_the_ledger_interesting(client):
     assert any(line.excepted for line in lines) and any(line.adolescent for line in lines)
     assert any(line.payer_rule_met for line in lines) and any(line.payer_rule_met is False for line in lines)
 
-    client.force_login(builder.User.objects.get(username="director"))
+    client.force_login(demo.staff["director"])
     for url in (
         reverse("scheduling:hours"),
         reverse("scheduling:week"),
