@@ -1,5 +1,7 @@
 """Test-wide plugins: personas per role, the demo built once per session, the browser, the triggers."""
 
+import signal
+
 import pytest
 from django.db import connection
 
@@ -7,7 +9,7 @@ pytest_plugins = [
     "bridge.testing.personas",
     "bridge.testing.demo",
     "bridge.testing.browser",
-    "bridge.testing.triggers",
+    "bridge.testing.database",
 ]
 
 
@@ -37,3 +39,15 @@ def _postgres_only(request):
         request.getfixturevalue("db")
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL-only; .ci/run runs it against PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    # `db_worker` (run by tests of the background worker) installs its own SIGINT/SIGTERM handlers
+    # and leaves them; in a pytest-xdist worker they would then swallow the signals that stop it.
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {sig: signal.getsignal(sig) for sig in signals}
+    yield
+    for sig, handler in saved.items():
+        if handler is not None and signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)

@@ -1,7 +1,7 @@
 """On SQLite too, discharges, discharge summaries and their addenda are never deleted.
 
 0002 gave SQLite only the UPDATE locks, because Django's test flush empties tables with DELETE; the
-tests' flush now keeps the triggers (bridge/testing/triggers.py), so the embedded default refuses
+tests' flush now keeps the triggers (bridge/testing/database.py), so the embedded default refuses
 DELETE as PostgreSQL does. Django rebuilds a SQLite table for some schema changes, which drops its
 triggers: a migration that alters one of these tables must create them again
 (bridge/aftercare/tests/test_discharge.py checks they exist).

@@ -1,7 +1,7 @@
 """On SQLite too, refuse UPDATE and DELETE on audit events at the database itself.
 
 PostgreSQL has had its trigger since 0002. SQLite (the embedded default) now gets the same guarantee;
-the tests' flush keeps the triggers (bridge/testing/triggers.py). Django rebuilds a SQLite table
+the tests' flush keeps the triggers (bridge/testing/database.py). Django rebuilds a SQLite table
 for some schema changes, which drops its triggers: a migration that alters this table must create
 them again (bridge/audit/tests/test_chain.py checks they exist).
 """

@@ -13,7 +13,7 @@ from bridge.audit.actions import Action
 from bridge.audit.models import AuditEvent
 from bridge.audit.services import audit_record, audit_verify
 from bridge.core import context
-from bridge.testing.triggers import triggers_off
+from bridge.testing.database import triggers_off
 
 
 @pytest.fixture

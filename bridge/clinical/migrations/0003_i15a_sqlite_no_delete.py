@@ -1,7 +1,7 @@
 """On SQLite too, clinical records are never deleted: the database refuses, as on PostgreSQL.
 
 0002 gave SQLite only the UPDATE/INSERT locks, because Django's test flush empties tables with
-DELETE; the tests' flush now keeps the triggers (bridge/testing/triggers.py), so the embedded
+DELETE; the tests' flush now keeps the triggers (bridge/testing/database.py), so the embedded
 default gets PostgreSQL's guarantees:
   * no DELETE on the clinical records (notes, group-note parts, addenda, plans and their versions
     and reviews, drug screens and results, medication orders, dose changes, administrations, OTP

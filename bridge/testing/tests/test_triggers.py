@@ -8,7 +8,7 @@ from django.core.management import call_command
 from bridge.audit.actions import Action
 from bridge.audit.models import AuditEvent
 from bridge.audit.services import audit_record
-from bridge.testing.triggers import trigger_names
+from bridge.testing.database import trigger_names
 
 GUARDED = ["audit_auditevent", "clinical_note", "clinical_drugscreen", "aftercare_dischargesummary"]
 
