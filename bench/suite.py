@@ -1,7 +1,7 @@
 """The test suite itself: wall time, CPU time and the machine's load while it runs.
 
     .venv/bin/python -m bench.suite [--workers auto] [--database-url URL] [--durations 15]
-    .venv/bin/python -m bench.suite --ci          # time the whole of .ci/run instead
+    .venv/bin/python -m bench.suite --ci [--database-url URL]   # time the whole of .ci/run instead
 
 Runs what `make test` runs (ruff check, then `pytest -n WORKERS`), or `.ci/run` with `--ci`, and
 prints one Markdown table row for docs/benchmarks.md: wall time, the CPU time the run used (all
@@ -46,6 +46,8 @@ def main() -> None:
         env["DATABASE_URL"] = args.database_url
     if args.ci:
         env["WORKERS"] = args.workers
+        if args.database_url:
+            env["CI_DATABASE_URL"] = env.pop("DATABASE_URL")
         steps = [["bash", str(ROOT / ".ci" / "run")]]
     else:
         pytest = [str(BIN / "pytest"), "-q", "-n", args.workers, f"--durations={args.durations}"]
@@ -77,16 +79,21 @@ def main() -> None:
     summary = re.findall(r"^=* ?(\d+ (?:passed|failed).*?) in [\d.]+s", text, re.MULTILINE)
     slowest = re.findall(r"^([\d.]+)s (call|setup|teardown)\s+(\S+)", text, re.MULTILINE)
 
+    steps_seen = re.findall(r"^== (.+) \((\d+) s\) ==$", text, re.MULTILINE)
     database = "PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite"
     what = ".ci/run" if args.ci else f"make test ({database})"
     print(f"# {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, workers {args.workers}, exit {code}")
     print("| run | tests | wall | CPU (user + sys) | load average during the run (min / mean / max) |")
     print("|---|---|---|---|---|")
     print(
-        f"| {what} | {summary[-1] if summary else '?'} | {wall / 60:.1f} min ({wall:.0f} s) "
+        f"| {what} | {' / '.join(summary) or '?'} | {wall / 60:.1f} min ({wall:.0f} s) "
         f"| {(cpu.ru_utime + cpu.ru_stime) / 60:.1f} min "
         f"| {min(samples):.1f} / {statistics.mean(samples):.1f} / {max(samples):.1f} |"
     )
+    if steps_seen:
+        print("\nSteps of .ci/run (seconds from its start):\n")
+        for name, at in steps_seen:
+            print(f"- {at} s: {name}")
     if slowest:
         print("\nSlowest tests (wall, on a shared machine):\n")
         for seconds, phase, test in slowest[: args.durations]:
