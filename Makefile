@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers (pytest-xdist): one per core by default; each has its own test database.
+WORKERS ?= auto
 
 .PHONY: run test install browser lint check-deploy clean
 
@@ -15,7 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check bridge bench conftest.py
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 install: $(STAMP)
 
@@ -35,7 +37,7 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check bridge bench conftest.py
-	$(BIN)/ruff format --check bridge bench
+	$(BIN)/ruff format --check bridge bench conftest.py
 
 check-deploy: $(STAMP)
 	BRIDGE_PROFILE=production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \

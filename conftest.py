@@ -1,9 +1,30 @@
-"""Test-wide plugins: personas per role and the browser fixture."""
+"""Test-wide plugins: personas per role, the demo built once per session, the browser, the triggers."""
+
+import signal
 
 import pytest
 from django.db import connection
 
-pytest_plugins = ["bridge.testing.personas", "bridge.testing.browser"]
+pytest_plugins = [
+    "bridge.testing.personas",
+    "bridge.testing.demo",
+    "bridge.testing.browser",
+    "bridge.testing.database",
+]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Exit code 5 fails `make test` and .ci/run like any failure; say why, so it is never mistaken
+    # for a quiet pass.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "No tests were collected (exit code 5): a wrong path, -k or -m, or a file that no longer "
+                "collects. This is a failure.",
+                red=True,
+                bold=True,
+            )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -18,3 +39,15 @@ def _postgres_only(request):
         request.getfixturevalue("db")
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL-only; .ci/run runs it against PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    # `db_worker` (run by tests of the background worker) installs its own SIGINT/SIGTERM handlers
+    # and leaves them; in a pytest-xdist worker they would then swallow the signals that stop it.
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {sig: signal.getsignal(sig) for sig in signals}
+    yield
+    for sig, handler in saved.items():
+        if handler is not None and signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)

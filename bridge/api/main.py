@@ -2,6 +2,11 @@
 
 Each app contributes endpoints by defining `api.py` with `router = ninja.Router(...)` and
 `API_PREFIX = "..."`; they are mounted here in INSTALLED_APPS order.
+
+Closed by default: an operation that says nothing about authentication needs a signed-in staff
+member or a staff member's API token (`bridge.api.auth.staff_auth`). A public operation must say
+`auth=None` on its decorator, and be added to the short public list in
+bridge/api/tests/test_security.py, which checks every operation in the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as NinjaThrottled
 
+from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, error_body, field_path
 
 
@@ -50,6 +56,7 @@ api = BridgeAPI(
         "Clinical data over FHIR lives at /fhir/."
     ),
     urls_namespace="api",
+    auth=staff_auth,  # closed by default; public operations say auth=None
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

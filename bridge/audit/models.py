@@ -18,7 +18,7 @@ class AuditEvent(models.Model):
 
     Events form a hash chain: each stores the hash of the one before it (by `seq`), and its own
     hash covers every field below, so changing, removing or reordering a row breaks the chain.
-    On PostgreSQL a trigger also rejects UPDATE and DELETE on this table.
+    A trigger also rejects UPDATE and DELETE on this table (PostgreSQL and SQLite).
     """
 
     id = models.BigAutoField(primary_key=True)

@@ -72,6 +72,30 @@ def demo_loaded() -> bool:
     return Organization.objects.filter(name=DEMO_ORGANIZATION).exists()
 
 
+def other_data() -> dict[str, int]:
+    """What the database holds that is not the demo, e.g. {"staff accounts": 3} (empty when none).
+
+    Ask it when the demo is not loaded (`demo_loaded()`): then every such record is someone else's.
+    The demo creates logins with a published password and API tokens with published secrets, so it
+    loads only into a database with none of a real program's records. Counted: organizations, staff
+    accounts, participants, API tokens, audit events and imported directory facilities (the records
+    everything else hangs from; migrations create none of them).
+    """
+    from bridge.audit.models import AuditEvent
+    from bridge.directory.models import Facility
+    from bridge.fhir.models import ApiToken
+
+    counts = {
+        ("organization", "organizations"): Organization.objects.count(),
+        ("staff account", "staff accounts"): User.objects.count(),
+        ("participant", "participants"): Participant.objects.count(),
+        ("API token", "API tokens"): ApiToken.objects.count(),
+        ("audit event", "audit events"): AuditEvent.objects.count(),
+        ("directory facility", "directory facilities"): Facility.objects.count(),
+    }
+    return {(one if n == 1 else many): n for (one, many), n in counts.items() if n}
+
+
 def _staff_spec(scale: int) -> list[tuple[str, str, str, list[str], list[tuple[str, int]]]]:
     """(username, first, last, roles, [(credential kind, days until expiry)])."""
     spec = [

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
@@ -123,7 +123,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn):
         raise ApiError(400, messages[0], field=field) from exc
     if d.outcome != Disclosure.Outcome.RELEASED:
         raise _refused(d.refusal_reasons)
-    return 201, DisclosureOut(
+    created = DisclosureOut(
         id=d.pk,
         outcome=d.outcome,
         recipient=d.recipient_name,
@@ -136,6 +136,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn):
         consent_summary=d.consent_summary,
         bundle_url=f"/api/v1/privacy/disclosures/{d.pk}/bundle",
     )
+    return Status(201, created)
 
 
 @router.get("/disclosures/{disclosure_id}/bundle", response={200: dict, 403: Error, 404: Error})

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from bridge.accounts.models import User
 from bridge.aftercare.models import AlumniEnrollment, CheckIn, Discharge, DischargeSummary, TaperPlan
 from bridge.participants.models import EpisodeOfCare, Participant
 from bridge.scheduling.models import Session, SessionKind
 from bridge.worklist.models import WorkItem
 
 
-@pytest.mark.django_db
-def test_demo_has_aftercare_data_and_its_pages_render(client):
-    call_command("demo", stdout=io.StringIO())
+def test_demo_has_aftercare_data_and_its_pages_render(demo, client):
     finished = EpisodeOfCare.objects.filter(status="finished").count()
     assert Discharge.objects.count() == finished > 0
     assert DischargeSummary.objects.filter(signed_at__isnull=False).exists()
@@ -30,7 +23,7 @@ def test_demo_has_aftercare_data_and_its_pages_render(client):
     assert TaperPlan.objects.filter(participant__status="step_down").exists()
     assert Session.objects.filter(kind=SessionKind.ALUMNI, attendance__status="present").exists()
 
-    client.force_login(User.objects.get(username="director"))
+    client.force_login(demo.staff["director"])
     alumnus = Participant.objects.filter(status="alumni").first()
     assert client.get(reverse("aftercare:hub", args=[alumnus.pk])).status_code == 200
     summary = DischargeSummary.objects.filter(participant=alumnus).first()

@@ -65,12 +65,12 @@ def test_discharge_refuses_bad_dates_and_a_second_discharge(admitted, monday):
         _discharge(admitted, Discharge.Type.COMPLETED, monday)
 
 
-def test_discharge_summaries_are_never_deleted_on_postgresql(admitted, monday):
+def test_discharges_and_their_summaries_are_never_deleted(admitted, monday):
     discharge = _discharge(admitted, Discharge.Type.COMPLETED, monday)
-    if connection.vendor != "postgresql":
-        pytest.skip("DELETE triggers are PostgreSQL-only (see migrations/0002)")
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM aftercare_dischargesummary WHERE discharge_id = %s", [discharge.pk.hex])
+    for table, column in (("aftercare_dischargesummary", "discharge_id"), ("aftercare_discharge", "id")):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [discharge.pk.hex])  # noqa: S608
+    assert Discharge.objects.filter(pk=discharge.pk).exists()
 
 
 def test_discharge_ends_memberships_and_later_rosters_only(admitted, monday):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from bridge.clinical.models import (
@@ -13,14 +12,11 @@ from bridge.clinical.models import (
     Note,
     TreatmentPlan,
 )
-from bridge.demo import builder
 from bridge.participants.models import EpisodeOfCare
 from bridge.worklist.models import WorkItem
 
 
-@pytest.mark.django_db
-def test_demo_has_every_kind_of_clinical_record(client):
-    builder.build(scale=1)
+def test_demo_has_every_kind_of_clinical_record(demo, client):
     assert TreatmentPlan.objects.filter(current_version__isnull=False).count() >= 10
     assert TreatmentPlan.objects.filter(current_version__isnull=True).exists()  # a draft
     signed = Note.objects.filter(signed_at__isnull=False)
@@ -58,7 +54,7 @@ def test_demo_has_every_kind_of_clinical_record(client):
         assert client.get(reverse(name, args=[p.pk])).status_code == 200, name
     for note in Note.objects.filter(participant=p)[:2]:
         assert client.get(reverse("clinical:note", args=[p.pk, note.pk])).status_code == 200
-    client.force_login(builder.User.objects.get(username="director"))
+    client.force_login(demo.staff["director"])
     assert client.get("/").status_code == 200
     group = Note.objects.filter(kind="group").first()
     assert client.get(reverse("clinical:group", args=[group.session_id])).status_code == 200

@@ -10,11 +10,9 @@ from __future__ import annotations
 import collections
 import re
 
-import pytest
 from django.test import Client
 
 from bridge.accounts.models import User
-from bridge.demo import builder
 
 HREF = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"(logout|/static/|\.csv|/pdf|\.pdf|download|/export|\.ics|/fhir/|/api/v1/docs)")
@@ -61,9 +59,7 @@ def _crawl(username: str) -> tuple[set[str], list[tuple[int, str]]]:
     return seen, broken
 
 
-@pytest.mark.django_db
-def test_every_linked_page_works_for_each_login():
-    builder.build()  # one demo for all logins (rolled back with the test)
+def test_every_linked_page_works_for_each_login(demo):
     failures = {}
     for username in LOGINS:
         seen, broken = _crawl(username)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from bridge import instruments
-from bridge.demo import builder
 from bridge.intake.models import InstrumentAdministration, PlacementDecision, Referral, Screening
 from bridge.participants.models import EpisodeOfCare, Participant
 
 
-@pytest.mark.django_db
-def test_demo_intake_covers_every_step_and_rescores_exactly():
-    builder.build(scale=1)
+def test_demo_intake_covers_every_step_and_rescores_exactly(demo):
     statuses = Counter(Screening.objects.values_list("status", flat=True))
     # "reassessed" (withdrawal management completed, then a new screening) is not in the demo yet.
     assert set(statuses) == set(Screening.Status.values) - {"reassessed"}

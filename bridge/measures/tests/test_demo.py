@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
-from bridge.demo import builder
 from bridge.intake.models import InstrumentAdministration
 from bridge.measures.models import AlertAcknowledgement, MeasureLink
 from bridge.measures.queries import summary_for
 from bridge.participants.models import EpisodeOfCare
 
 
-@pytest.mark.django_db
-def test_demo_has_series_an_open_alert_and_renders(client):
-    builder.build(scale=1)
+def test_demo_has_series_an_open_alert_and_renders(demo, client):
     measures = InstrumentAdministration.objects.filter(screening__isnull=True)
     assert measures.filter(instrument="PHQ-9").count() >= 30 and measures.filter(instrument="BAM").exists()
     assert MeasureLink.objects.filter(completed_at__isnull=False).exists()

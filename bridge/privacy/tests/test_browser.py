@@ -3,7 +3,10 @@ download the package; and ask for emergency access from the not-found page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from bridge.privacy.models import Consent, Disclosure, EmergencyAccess, Recipient
 from bridge.privacy.notice import REDISCLOSURE_NOTICE
@@ -34,12 +37,14 @@ def test_consent_form_then_a_disclosure_in_the_browser(world, page):
     assert not Consent.objects.exists()
 
     page.get_by_label("Employment (return to work, fitness for duty)").check()
-    page.get_by_label("Expires on (date)").fill("2027-06-30")
+    expires = timezone.localdate() + timedelta(days=365)  # always in the future, whenever this runs
+    page.get_by_label("Expires on (date)").fill(expires.isoformat())
     page.get_by_role("button", name="Save consent").click()
     page.get_by_role("heading", name="Named recipient consent").wait_for()
     assert page.get_by_text("Active", exact=True).first.is_visible()
     consent = Consent.objects.get()
     assert consent.purposes == ["employment"] and consent.data_classes == ["attendance"]
+    assert consent.expires_on == expires
 
     page.goto(f"/participants/{world.alex.pk}/disclosures/")
     page.get_by_role("link", name="Prepare a disclosure").click()

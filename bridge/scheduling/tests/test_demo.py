@@ -29,7 +29,7 @@ from bridge.worklist.models import WorkItem
 # A date with no public holiday in the weeks the ledger assertions read (closures are planned gaps).
 @time_machine.travel("2026-10-14 12:00 -07:00", tick=True)
 def test_demo_schedule_makes_the_ledger_interesting(client):
-    builder.build(scale=1)
+    demo = builder.build(scale=1)
     program = Program.objects.get()
     assert set(GroupSeries.objects.values_list("track", flat=True)) == set(
         Track.objects.values_list("pk", flat=True)
@@ -48,7 +48,7 @@ def test_demo_schedule_makes_the_ledger_interesting(client):
     assert any(line.excepted for line in lines) and any(line.adolescent for line in lines)
     assert any(line.payer_rule_met for line in lines) and any(line.payer_rule_met is False for line in lines)
 
-    client.force_login(builder.User.objects.get(username="director"))
+    client.force_login(demo.staff["director"])
     for url in (
         reverse("scheduling:hours"),
         reverse("scheduling:week"),
