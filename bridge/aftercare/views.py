@@ -152,6 +152,7 @@ def _render_summary(request, participant, summary, status=200, **bound):
         editing=editing,
         form=form,
         sign_problems=services.summary_problems(summary) if editing else [],
+        sign_refused=bound.get("sign_refused", ""),
         addendum_form=bound.get("addendum_form") or AddendumForm(),
     )
     return render(request, "aftercare/summary.html", context, status=status)
@@ -179,14 +180,39 @@ def summary_detail(request: HttpRequest, participant: Participant, summary_id: u
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def summary_sign(request, participant, summary_id):
+    """Save the text on the page and sign it in one POST; a refusal keeps everything typed."""
     summary = _summary(participant, summary_id)
+    form = None
+    if any(name in request.POST for name in services.SUMMARY_TEXT):
+        form = SummaryForm(request.POST, goals=summary.goals)
+        if not form.is_valid():
+            return _render_summary(request, participant, summary, status=400, form=form)
+        text = {f: form.cleaned_data[f] for f in services.SUMMARY_TEXT}
+        try:
+            services.summary_update(
+                actor=request.user, summary=summary, goal_outcomes=form.goal_outcomes(), **text
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return _render_summary(request, participant, summary, status=400, form=form)
     try:
         services.summary_sign(actor=request.user, summary=summary)
     except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("aftercare:summary", participant.pk, summary.pk)
         for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Signed and locked. Later additions are addenda.")
+            form.add_error(None, message)
+        return _render_summary(
+            request,
+            participant,
+            summary,
+            status=400,
+            form=form,
+            sign_refused="Draft saved, but not signed yet.",
+        )
+    messages.success(request, "Signed and locked. Later additions are addenda.")
     return redirect("aftercare:summary", participant.pk, summary.pk)
 
 

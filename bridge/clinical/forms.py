@@ -187,8 +187,10 @@ class ErrorForm(forms.Form):
 
 
 class GroupSharedForm(forms.Form):
-    topic = forms.CharField(max_length=200)
+    # Not required here: a draft may be saved half-written; signing asks for both (group_note_problems).
+    topic = forms.CharField(max_length=200, required=False)
     shared_text = forms.CharField(
+        required=False,
         label="Shared content (what the whole group did)",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,

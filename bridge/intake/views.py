@@ -36,7 +36,7 @@ from bridge.intake.forms import (
     SituationForm,
     WithdrawalCompleteForm,
 )
-from bridge.intake.models import InstrumentAdministration, IntakeSettings, Screening
+from bridge.intake.models import InstrumentAdministration, IntakeSettings, PlacementDecision, Screening
 from bridge.intake.safety import admission_gate
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
@@ -372,9 +372,47 @@ def screening_placement(
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def screening_decide(request: HttpRequest, participant: Participant, screening_id: uuid.UUID) -> HttpResponse:
+    """Record the decision; the ratings and notes on the page are saved with it (one POST)."""
     screening = _open_screening(participant, screening_id)
+    dimensions = None
+    if any(key.startswith(("rating_", "notes_")) for key in request.POST):
+        rules_only = queries.recommendation_for(screening, with_clinician_ratings=False)
+        saved = {r.dimension: r for r in screening.dimension_ratings.all()}
+        dimensions = DimensionsForm(request.POST, recommendation=rules_only, saved=saved)
+        if not dimensions.is_valid():
+            decision = DecisionForm(request.POST, recommendation=queries.recommendation_for(screening))
+            return _placement_page(
+                request, participant, screening, dimensions=dimensions, decision=decision, status=400
+            )
+    before = queries.recommendation_for(screening)
+    if dimensions is not None and (dimensions.has_changed() or not saved):
+        try:
+            services.dimensions_rate(
+                actor=request.user,
+                screening=screening,
+                ratings=dimensions.ratings(),
+                notes=dimensions.notes(),
+            )
+        except ValidationError as exc:
+            apply_errors(dimensions, exc)
+            decision = DecisionForm(request.POST, recommendation=before)
+            return _placement_page(
+                request, participant, screening, dimensions=dimensions, decision=decision, status=400
+            )
+        screening = _open_screening(participant, screening_id)  # read the ratings just saved
     recommendation = queries.recommendation_for(screening)
     form = DecisionForm(request.POST, recommendation=recommendation)
+    changed = (recommendation.level, recommendation.withdrawal_management) != (
+        before.level,
+        before.withdrawal_management,
+    )
+    if form.is_valid() and changed and form.cleaned_data["decision"] == PlacementDecision.Decision.ACCEPT:
+        # The ratings just saved changed what "accept" means: the clinician reviews it first.
+        form.add_error(
+            None,
+            f"Your ratings are saved and change the recommendation to level {recommendation.level}; "
+            "review it and record the decision again.",
+        )
     if form.is_valid():
         try:
             services.placement_decide(
@@ -390,7 +428,7 @@ def screening_decide(request: HttpRequest, participant: Participant, screening_i
         else:
             messages.success(request, "Decision recorded.")
             return redirect("intake:screening", participant_id=participant.pk)
-    return _placement_page(request, participant, screening, decision=form, status=400)
+    return _placement_page(request, participant, screening, dimensions=dimensions, decision=form, status=400)
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)

@@ -55,47 +55,64 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clinical/groups.html", {"sessions": sessions})
 
 
+def _goals_by_participant(participant_ids) -> dict:
+    goals: dict = {}
+    for goal in Goal.objects.filter(
+        version__plan__participant_id__in=participant_ids,
+        version__plan__episode__status=EpisodeOfCare.Status.ACTIVE,
+        version__plan__current_version_id=F("version_id"),
+    ).select_related("version__plan"):
+        goals.setdefault(goal.version.plan.participant_id, []).append(goal.pk)
+    return goals
+
+
+def _prefix(participant_id) -> str:
+    return f"p{participant_id.hex[:8]}"
+
+
+def _entry_form(participant_id, goal_ids, data=None, entry=None) -> GroupEntryForm:
+    initial = {"participation": "", "response": "", "progress": "", "goals": []}
+    if entry is not None:
+        initial = {
+            "participation": entry.participation,
+            "response": entry.response,
+            "progress": entry.progress,
+            "goals": [g.pk for g in entry.goals.all()],
+        }
+    return GroupEntryForm(
+        data,
+        initial=initial,
+        goals=Goal.objects.filter(pk__in=goal_ids),
+        prefix=_prefix(participant_id),
+    )
+
+
+def _roster(session: Session) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(session=session)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+
+
 def _page(request, session: Session, status=200, **bound):
     note = (
         Note.objects.filter(session=session, kind=Note.Kind.GROUP, error_at__isnull=True)
         .select_related("author", "cosigned_by")
         .first()
     )
-    roster = list(
-        Attendance.objects.filter(session=session)
-        .select_related("participant")
-        .order_by("participant__last_name", "participant__first_name")
-    )
+    roster = _roster(session)
     entries = {}
-    goals_by_participant: dict = {}
     if note is not None:
         entries = {e.participant_id: e for e in note.entries.prefetch_related("goals")}
-    participant_ids = [a.participant_id for a in roster]
-    for goal in Goal.objects.filter(
-        version__plan__participant_id__in=participant_ids,
-        version__plan__episode__status=EpisodeOfCare.Status.ACTIVE,
-        version__plan__current_version_id=F("version_id"),
-    ).select_related("version__plan"):
-        goals_by_participant.setdefault(goal.version.plan.participant_id, []).append(goal.pk)
+    goals_by_participant = _goals_by_participant([a.participant_id for a in roster])
     editing = note is not None and note.status == "draft" and note.author_id == request.user.pk
     rows = []
     for a in roster:
         entry = entries.get(a.participant_id)
         form = bound.get(f"entry_{a.participant_id}")
         if form is None and editing:
-            initial = {"participation": "", "response": "", "progress": "", "goals": []}
-            if entry:
-                initial = {
-                    "participation": entry.participation,
-                    "response": entry.response,
-                    "progress": entry.progress,
-                    "goals": [g.pk for g in entry.goals.all()],
-                }
-            form = GroupEntryForm(
-                initial=initial,
-                goals=Goal.objects.filter(pk__in=goals_by_participant.get(a.participant_id, [])),
-                prefix=f"p{a.participant_id.hex[:8]}",
-            )
+            form = _entry_form(a.participant_id, goals_by_participant.get(a.participant_id, []), entry=entry)
         rows.append({"attendance": a, "entry": entry, "form": form})
     shared_form = bound.get("shared_form")
     if shared_form is None and editing:
@@ -123,6 +140,7 @@ def _page(request, session: Session, status=200, **bound):
         "editing": editing,
         "shared_form": shared_form,
         "problems": services.group_note_problems(note) if editing else [],
+        "sign_errors": bound.get("sign_errors", []),
         "addendum_form": bound.get("addendum_form", AddendumForm()),
         "error_form": bound.get("error_form", ErrorForm()),
         "addenda": list(note.addenda.select_related("author", "entry__participant")) if note else [],
@@ -134,15 +152,7 @@ def _page(request, session: Session, status=200, **bound):
     return render(request, "clinical/group.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
-    """GET shows the note (starting it on first POST); POST saves the shared part."""
-    session = group_session_for(request, session_id)
-    if request.method == "GET":
-        return _page(request, session)
-    note = services.group_note_start(actor=request.user, session=session)
-    if "start" in request.POST:
-        return redirect("clinical:group", session.pk)
+def _save_shared(request, session: Session, note: Note) -> GroupSharedForm:
     form = GroupSharedForm(request.POST)
     if form.is_valid():
         try:
@@ -151,10 +161,82 @@ def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_errors(form, exc)
-        else:
-            messages.success(request, "Shared part saved.")
-            return redirect("clinical:group", session.pk)
-    return _page(request, session, status=400, shared_form=form)
+    return form
+
+
+def _save_entry(request, note: Note, attendance: Attendance, goal_ids, entry) -> GroupEntryForm:
+    form = _entry_form(attendance.participant_id, goal_ids, data=request.POST, entry=entry)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    blank = not any(data[f].strip() for f in ("participation", "response", "progress")) and not data["goals"]
+    if entry is None and blank:
+        return form  # nothing written for this member yet: no empty part is created
+    try:
+        services.group_entry_save(actor=request.user, note=note, participant=attendance.participant, **data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    return form
+
+
+def _save_all(request, session: Session, note: Note) -> dict:
+    """Save the shared part and every member's part posted with it: the group note is one form.
+
+    Each part is validated and saved on its own, so a problem in one never discards the others.
+    Returns the bound forms that have errors (empty when everything was saved).
+    """
+    bound = {}
+    shared = None
+    if "topic" in request.POST or "shared_text" in request.POST:
+        shared = _save_shared(request, session, note)
+        if shared.errors:
+            bound["shared_form"] = shared
+    roster = _roster(session)
+    goals = _goals_by_participant([a.participant_id for a in roster])
+    entries = {e.participant_id: e for e in note.entries.prefetch_related("goals")}
+    forms = {}
+    for a in roster:
+        if not any(key.startswith(_prefix(a.participant_id) + "-") for key in request.POST):
+            continue
+        form = _save_entry(request, note, a, goals.get(a.participant_id, []), entries.get(a.participant_id))
+        forms[f"entry_{a.participant_id}"] = form
+        if form.errors:
+            bound[f"entry_{a.participant_id}"] = form
+    if bound:
+        bound.update({k: v for k, v in forms.items() if k not in bound})
+        if shared is not None:
+            bound.setdefault("shared_form", shared)
+    return bound
+
+
+def _autosaved(request, errors: list[str]) -> HttpResponse:
+    """The small answer an htmx autosave swaps into the part's status line."""
+    if errors:
+        return render(request, "clinical/_autosave.html", {"errors": errors}, status=400)
+    return render(request, "clinical/_autosave.html", {"saved_at": timezone.localtime()})
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_http_methods(["GET", "POST"])
+def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """GET shows the note (starting it on first POST); POST saves the shared part and every part."""
+    session = group_session_for(request, session_id)
+    if request.method == "GET":
+        return _page(request, session)
+    note = services.group_note_start(actor=request.user, session=session)
+    if "start" in request.POST:
+        return redirect("clinical:group", session.pk)
+    if _is_htmx(request) and request.POST.get("only") == "shared":
+        form = _save_shared(request, session, note)
+        return _autosaved(request, [e for errs in form.errors.values() for e in errs])
+    bound = _save_all(request, session, note)
+    if bound:
+        return _page(request, session, status=400, **bound)
+    messages.success(request, "Group note saved: the shared part and every part.")
+    return redirect("clinical:group", session.pk)
 
 
 def _live_note(session) -> Note:
@@ -166,6 +248,7 @@ def _live_note(session) -> Note:
 
 @require_http_methods(["POST"])
 def group_entry(request: HttpRequest, session_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
+    """Save one member's part (the htmx autosave as the clinician moves between parts)."""
     session = group_session_for(request, session_id)
     note = _live_note(session)
     attendance = (
@@ -176,33 +259,32 @@ def group_entry(request: HttpRequest, session_id: uuid.UUID, member_id: uuid.UUI
     if attendance is None:
         raise Http404("Not on this session's roster.")
     participant = attendance.participant
-    goals = Goal.objects.filter(
-        version__plan__participant=participant, version__plan__episode__status=EpisodeOfCare.Status.ACTIVE
-    ).filter(version__plan__current_version_id=F("version_id"))
-    form = GroupEntryForm(request.POST, goals=goals, prefix=f"p{participant.pk.hex[:8]}")
-    if form.is_valid():
-        try:
-            services.group_entry_save(
-                actor=request.user, note=note, participant=participant, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Part for {participant.display_name} saved.")
-            return redirect(reverse("clinical:group", args=[session.pk]) + f"#part-{participant.pk}")
-    return _page(request, session, status=400, **{f"entry_{participant.pk}": form})
+    goals = _goals_by_participant([participant.pk]).get(participant.pk, [])
+    entry = note.entries.filter(participant=participant).prefetch_related("goals").first()
+    form = _save_entry(request, note, attendance, goals, entry)
+    if _is_htmx(request):
+        return _autosaved(request, [e for errs in form.errors.values() for e in errs])
+    if form.errors:
+        return _page(request, session, status=400, **{f"entry_{participant.pk}": form})
+    messages.success(request, f"Part for {participant.display_name} saved.")
+    return redirect(reverse("clinical:group", args=[session.pk]) + f"#part-{participant.pk}")
 
 
 @require_http_methods(["POST"])
 def group_sign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """Save everything on the page, then sign, in one POST; a refusal keeps everything typed."""
     session = group_session_for(request, session_id)
     note = _live_note(session)
+    bound = {}
+    if note.signed_at is None and note.author_id == request.user.pk:
+        bound = _save_all(request, session, note)
+    if bound:
+        return _page(request, session, status=400, **bound)
     try:
         services.note_sign(actor=request.user, note=note)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return _page(request, session, status=400)
+        # Everything typed was saved above; the page comes back with it and the reasons.
+        return _page(request, session, status=400, sign_errors=exc.messages)
     messages.success(
         request,
         "Signed and locked." + (" A licensed supervisor will co-sign it." if note.cosign_required else ""),

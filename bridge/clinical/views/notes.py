@@ -106,6 +106,7 @@ def _render_note(request, participant, note, status=200, **bound):
             else None
         ),
         sign_problems=services.note_problems(note) if editing else [],
+        sign_refused=bound.get("sign_refused", ""),
         addendum_form=bound.get("addendum_form", AddendumForm()),
         error_form=bound.get("error_form", ErrorForm()),
         may_cosign=note.status == "awaiting_cosign"
@@ -144,15 +145,38 @@ def note_detail(request: HttpRequest, participant: Participant, note_id: uuid.UU
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def note_sign(request, participant, note_id):
+    """Save the text on the page and sign it, in one POST.
+
+    The draft is saved first (so nothing typed is lost); if signing is then refused, the page comes
+    back with everything typed still in it and the reasons.
+    """
     note = _note(participant, note_id)
     if note.is_group:
         raise PermissionDenied("Group notes are signed on the group's page.")
+    form = None
+    if any(name in request.POST for name in Note.TEMPLATE_FIELDS[note.template]):
+        form = NoteForm(request.POST, note=note, goals=queries.current_goals(participant))
+        if not form.is_valid():
+            return _render_note(request, participant, note, status=400, form=form)
+        data = dict(form.cleaned_data)
+        goals = data.pop("goals")
+        try:
+            services.note_update(actor=request.user, note=note, goals=goals, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return _render_note(request, participant, note, status=400, form=form)
     try:
         services.note_sign(actor=request.user, note=note)
     except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("clinical:note", participant.pk, note.pk)
         for message in exc.messages:
-            messages.error(request, message)
-        return redirect("clinical:note", participant.pk, note.pk)
+            form.add_error(None, message)
+        return _render_note(
+            request, participant, note, status=400, form=form, sign_refused="Draft saved, but not signed yet."
+        )
     if note.cosign_required:
         messages.success(request, "Signed and locked. A licensed supervisor will co-sign it.")
     else:

@@ -437,3 +437,30 @@ def test_hub_and_placement_queries_do_not_grow_with_instruments_given(world, log
             )
     assert [count(page) for page in pages] == before
     assert max(before) <= 20
+
+
+def test_record_decision_saves_the_ratings_and_notes_typed_with_it(world, login, iop_ready):
+    client = login(world.intake)
+    form = client.get(url("placement", iop_ready)).context["dimensions"]
+    ratings = {f"rating_{d}": str(form[f"rating_{d}"].value()) for d in range(1, 7)}  # the rules' own
+    notes = {"notes_2": "No withdrawal signs today"}
+    response = client.post(url("decide", iop_ready), {**ratings, **notes, "decision": "accept"})
+    assert response.status_code == 302
+    saved = {r.dimension: r for r in iop_ready.dimension_ratings.all()}
+    assert len(saved) == 6 and saved[2].notes == "No withdrawal signs today"
+    assert PlacementDecision.objects.get(screening=iop_ready).level == "2.1"
+
+
+def test_ratings_that_change_the_recommendation_are_kept_and_the_decision_is_asked_again(
+    world, login, iop_ready
+):
+    client = login(world.intake)
+    ratings = {f"rating_{d}": str(r) for d, r in {1: 0, 2: 0, 3: 0, 4: 1, 5: 2, 6: 3}.items()}
+    response = client.post(
+        url("decide", iop_ready), {**ratings, "notes_6": "Partner drinks at home", "decision": "accept"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "change the recommendation to level 3.1" in page and "Partner drinks at home" in page
+    assert iop_ready.dimension_ratings.get(dimension=6).rating == 3
+    assert not PlacementDecision.objects.exists()
