@@ -20,6 +20,42 @@ from bridge.scheduling import conflicts as cc
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind, SessionType
 
 
+# Therapy is led by clinical staff: a therapist or director by role, or anyone holding a current
+# clinical credential. Front desk never leads therapy, whatever else they hold.
+THERAPY_KINDS = {SessionKind.INDIVIDUAL: "individual therapy", SessionKind.FAMILY: "a family session"}
+THERAPY_ROLES = {"director", "therapist"}
+MEDICATION_ROLES = {"prescriber", "nurse"}
+
+
+def lead_refusal(*, staff, program, kind: str, session_type: SessionType | None = None) -> str:
+    """Why `staff` may not lead a `kind` session in `program` ("" when they may)."""
+    from django.utils import timezone
+
+    from bridge.planner.qualify import qualifications
+
+    roles = staff.roles_in(program.pk)
+    today = timezone.localdate()
+    codes = [c.kind for c in staff.credentials.all() if c.expires_on is None or c.expires_on >= today]
+    quals = qualifications(codes)
+    name = staff.get_full_name() or staff.get_username()
+    therapy = THERAPY_KINDS.get(kind) or ("group therapy" if kind == SessionKind.GROUP else "")
+    if therapy and "front_desk" in roles and not roles & THERAPY_ROLES:
+        return f"{name} works at the front desk; front desk staff never lead {therapy}."
+    if kind in THERAPY_KINDS and not (roles & THERAPY_ROLES or "clinician" in quals):
+        return (
+            f"{name} cannot lead {therapy}: it needs a therapist or a clinician with a current "
+            "license or certification."
+        )
+    if kind == SessionKind.MEDICATION and not (roles & MEDICATION_ROLES or "nurse" in quals):
+        return f"{name} cannot hold a medication visit: it needs a prescriber or a nurse."
+    if session_type is not None and session_type.required_credential not in quals:
+        return (
+            f"{name} does not hold a current credential for {session_type.name} "
+            f"({session_type.get_required_credential_display()})."
+        )
+    return ""
+
+
 def lock_people(*, staff_ids, participant_ids) -> None:
     """Serialise bookings of the same people (PostgreSQL row locks; SQLite writes are serial anyway)."""
     from bridge.accounts.models import User
@@ -99,6 +135,9 @@ def session_create(
         raise ValidationError({"room": "That room belongs to another program."})
     if modality != Session.Modality.IN_PERSON:
         room = None
+    refusal = lead_refusal(staff=staff, program=program, kind=kind, session_type=session_type)
+    if refusal:
+        raise ValidationError({"staff": refusal})
     session = Session(
         program=program,
         kind=kind,
