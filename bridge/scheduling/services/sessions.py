@@ -19,7 +19,6 @@ from bridge.participants.models import Participant
 from bridge.scheduling import conflicts as cc
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind, SessionType
 
-
 # Therapy is led by clinical staff: a therapist or director by role, or anyone holding a current
 # clinical credential. Front desk never leads therapy, whatever else they hold.
 THERAPY_KINDS = {SessionKind.INDIVIDUAL: "individual therapy", SessionKind.FAMILY: "a family session"}
