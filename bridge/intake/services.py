@@ -86,7 +86,7 @@ def caller_register(
     """A new caller: the prospect's record and their screening, together or not at all."""
     with transaction.atomic():
         participant = participant_services.participant_create(
-            actor=actor, program=program, status=S.PROSPECT, **participant_fields
+            actor=actor, program=program, **participant_fields
         )
         return screening_start(actor=actor, participant=participant, **details)
 

@@ -17,6 +17,12 @@ class ParticipantForm(forms.ModelForm):
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
         labels = {"emergency_contact_relationship": "Relationship"}
 
+    def __init__(self, *args, fields: tuple[str, ...] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if fields is not None and name not in fields:
+                del self.fields[name]
+
     def clean_date_of_birth(self) -> date:
         dob = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +14,18 @@ from bridge.audit.services import audit_record
 from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.programs.models import Program
 
+# Status is not here: it changes only through the workflows that mean it (admission in intake,
+# discharge and alumni enrolment in aftercare); `bridge check-records` finds any disagreement.
+CONTACT_FIELDS = (
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+)
 EDITABLE_FIELDS = (
     "first_name",
     "last_name",
@@ -26,7 +38,6 @@ EDITABLE_FIELDS = (
     "emergency_contact_name",
     "emergency_contact_phone",
     "emergency_contact_relationship",
-    "status",
 )
 
 # Staff who may be put on a care team, by the role they hold in the participant's program.
@@ -42,11 +53,12 @@ TEAM_ELIGIBLE_ROLES = {
 
 
 def participant_create(*, actor: User, program: Program, **fields: Any) -> Participant:
+    """A new person starts as a prospect; admission and the other workflows move them on."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"participant_create got unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        participant = Participant(program=program, **fields)
+        participant = Participant(program=program, status=Participant.Status.PROSPECT, **fields)
         participant.full_clean()
         participant.save()
         audit_record(
@@ -59,14 +71,25 @@ def participant_create(*, actor: User, program: Program, **fields: Any) -> Parti
     return participant
 
 
+def editable_fields_for(user: User, program_id) -> tuple[str, ...]:
+    """Front desk edits contact details; roles with clinical or intake duties edit identity too."""
+    roles = user.roles_in(program_id)
+    if roles and roles <= {Role.FRONT_DESK}:
+        return CONTACT_FIELDS
+    return EDITABLE_FIELDS
+
+
 def participant_update(*, actor: User, participant: Participant, **changes: Any) -> list[str]:
     """Apply `changes`; returns the names of fields that really changed (audited, values are not)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"participant_update got unknown fields {sorted(unknown)}")
+    allowed = editable_fields_for(actor, participant.program_id)
     changed = [name for name, value in changes.items() if getattr(participant, name) != value]
     if not changed:
         return []
+    if set(changed) - set(allowed):
+        raise PermissionDenied("Front desk staff change contact details only.")
     with transaction.atomic():
         for name in changed:
             setattr(participant, name, changes[name])

@@ -78,7 +78,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.filter(pk__in=request.user.programs_with_role(*CREATE_ROLES))
     if not programs:
         raise PermissionDenied("Your role does not add participants.")
-    form = ParticipantForm(request.POST or None, initial={"status": Participant.Status.PROSPECT})
+    form = ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         program = programs.first()
         if len(programs) > 1:
@@ -114,14 +114,20 @@ def participant_detail(request: HttpRequest, participant: Participant) -> HttpRe
 
 @participant_view(Cap.EDIT, post=Cap.EDIT)
 def participant_edit(request: HttpRequest, participant: Participant) -> HttpResponse:
-    form = ParticipantForm(request.POST or None, instance=participant)
+    fields = services.editable_fields_for(request.user, participant.program_id)
+    form = ParticipantForm(request.POST or None, instance=participant, fields=fields)
     if request.method == "POST" and form.is_valid():
         # The form has already copied values onto `participant`; reload so the service sees what changed.
         fresh = Participant.objects.get(pk=participant.pk)
         changed = services.participant_update(actor=request.user, participant=fresh, **form.cleaned_data)
         messages.success(request, "Saved." if changed else "Nothing changed.")
         return redirect("participants:detail", participant_id=participant.pk)
-    return render(request, "participants/form.html", {"form": form, "participant": participant})
+    contact_only = fields == services.CONTACT_FIELDS
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "participant": participant, "contact_only": contact_only},
+    )
 
 
 @participant_view(Cap.MANAGE_TEAM)
