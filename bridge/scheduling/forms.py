@@ -55,6 +55,14 @@ class AttendanceRowForm(forms.Form):
             arrived, departed = self._at(data.get("arrived")), self._at(data.get("departed"))
             if arrived and departed and departed < arrived:
                 self.add_error("departed", f"{self.name}: the time they left is before they arrived.")
+            if status == "late" and (arrived is None or arrived <= self.session.starts_at):
+                self.add_error(
+                    "arrived", f"{self.name}: “Late” needs the time they arrived, after the start."
+                )
+            if status == "left_early" and (departed is None or departed >= self.session.ends_at):
+                self.add_error(
+                    "departed", f"{self.name}: “Left early” needs the time they left, before the end."
+                )
             data["arrived_at"], data["departed_at"] = arrived, departed
         else:
             data["arrived_at"] = data["departed_at"] = None

@@ -46,6 +46,12 @@ def _check(session: Session, mark: Mark, name: str) -> tuple[datetime | None, da
         raise ValidationError({"status": f"{name}: choose present, late, left early or an absence."})
     if mark.status in ABSENT:
         return None, None, None
+    if mark.status == S.LATE and (mark.arrived_at is None or mark.arrived_at <= session.starts_at):
+        raise ValidationError({"arrived_at": f"{name}: “Late” needs the time they arrived, after the start."})
+    if mark.status == S.LEFT_EARLY and (mark.departed_at is None or mark.departed_at >= session.ends_at):
+        raise ValidationError(
+            {"departed_at": f"{name}: “Left early” needs the time they left, before the end."}
+        )
     arrived = mark.arrived_at or session.starts_at
     departed = mark.departed_at or session.ends_at
     if departed < arrived:
@@ -53,8 +59,12 @@ def _check(session: Session, mark: Mark, name: str) -> tuple[datetime | None, da
     return arrived, departed, attended_minutes(session, arrived, departed)
 
 
-def attendance_record(*, actor, session: Session, marks: list[Mark]) -> list[Attendance]:
+def attendance_record(
+    *, actor, session: Session, marks: list[Mark], early_reason: str = ""
+) -> list[Attendance]:
     """Record (or correct) attendance for the session's roster rows named in `marks`.
+
+    Attendance is recorded from the session's start; earlier only with a reason (kept in the audit).
 
     A row recorded before keeps its earlier values in an AttendanceChange. Each changed row is
     audited. Returns the rows that changed.
@@ -62,6 +72,11 @@ def attendance_record(*, actor, session: Session, marks: list[Mark]) -> list[Att
     if session.status == Session.Status.CANCELLED:
         raise ValidationError({"session": "This session was cancelled; there is no attendance to take."})
     now = timezone.now()
+    early_reason = early_reason.strip()
+    if now < session.starts_at and not early_reason and any(m.status != S.EXPECTED for m in marks):
+        raise ValidationError(
+            {"early_reason": "The session has not started yet: say why attendance is recorded early."}
+        )
     changed: list[Attendance] = []
     with transaction.atomic():
         rows = {
@@ -113,6 +128,7 @@ def attendance_record(*, actor, session: Session, marks: list[Mark]) -> list[Att
                     "status": row.status,
                     "minutes": minutes,
                     "correction": correction,
+                    **({"early_reason": early_reason} if now < session.starts_at else {}),
                 },
             )
             changed.append(row)

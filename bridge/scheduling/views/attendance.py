@@ -77,7 +77,12 @@ def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                 for row, f in zip(roster, forms, strict=True)
             ]
             try:
-                changed = attendance_record(actor=request.user, session=session, marks=marks)
+                changed = attendance_record(
+                    actor=request.user,
+                    session=session,
+                    marks=marks,
+                    early_reason=request.POST.get("early_reason", "")[:300],
+                )
             except ValidationError as exc:
                 forms[0].add_error(None, exc.messages)
             else:
@@ -101,5 +106,7 @@ def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         "errors": errors,
         "has_errors": status == 400,
         "tz": session.program.tz,
+        "not_started": timezone.now() < session.starts_at,
+        "early_reason": request.POST.get("early_reason", ""),
     }
     return render(request, "scheduling/attendance.html", context, status=status)
