@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,11 @@ SESSION_LAST_SEEN = "bridge_last_seen"
 # Writing last-seen on every request would save the session row every time; a minute's
 # granularity is enough for a 15-minute limit.
 _TOUCH_EVERY_SECONDS = 60
+
+
+def idle_seconds() -> int:
+    """The idle limit (BRIDGE_IDLE_SECONDS overrides the minutes, for tests)."""
+    return getattr(settings, "BRIDGE_IDLE_SECONDS", None) or settings.BRIDGE_IDLE_MINUTES * 60
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -38,7 +44,7 @@ class SessionLimitsMiddleware:
             now = time.time()
             started = request.session.get(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            idle = now - last_seen > settings.BRIDGE_IDLE_MINUTES * 60
+            idle = now - last_seen > idle_seconds()
             too_long = now - started > settings.BRIDGE_SESSION_MAX_HOURS * 3600
             if idle or too_long:
                 audit_record(
@@ -54,10 +60,19 @@ class SessionLimitsMiddleware:
                     if idle
                     else "You were signed out: a session lasts at most 12 hours.",
                 )
-                return _redirect(request, reverse(settings.LOGIN_URL))
+                # Return to the same page after signing in again (a POST returns to the page it came from).
+                back = request.get_full_path() if request.method == "GET" else request.path
+                if request.headers.get("HX-Request") and request.headers.get("HX-Current-URL"):
+                    back = request.headers["HX-Current-URL"]
+                # The page puts back what was typed there (idle.js keeps it in the tab's storage).
+                back += ("&" if "?" in back else "?") + "draft=restore"
+                return _redirect(request, reverse(settings.LOGIN_URL) + "?" + urlencode({"next": back}))
             if SESSION_STARTED not in request.session:
                 request.session[SESSION_STARTED] = now
-            if now - last_seen >= _TOUCH_EVERY_SECONDS or SESSION_LAST_SEEN not in request.session:
+            if (
+                now - last_seen >= min(_TOUCH_EVERY_SECONDS, idle_seconds() / 4)
+                or SESSION_LAST_SEEN not in request.session
+            ):
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
     path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
     path("accounts/password/", views.password_change, name="password_change"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 
 import segno
@@ -9,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bridge.accounts import services
 from bridge.accounts.access import require_director, staff_for, staff_visible_to
 from bridge.accounts.forms import CredentialForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
+from bridge.accounts.middleware import SESSION_LAST_SEEN, idle_seconds
 from bridge.accounts.models import Role, StaffRole
 from bridge.core.forms import apply_errors
 from bridge.programs.models import Program
@@ -244,3 +246,16 @@ def staff_deactivate(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
         services.staff_deactivate(actor=request.user, user=staff)
         messages.success(request, f"{staff} is deactivated and signed out everywhere.")
     return redirect("accounts:staff_detail", user_id=staff.pk)
+
+
+@require_http_methods(["POST"])
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" (and typing on a page): counts as activity for the idle limit.
+
+    Reaching this view is enough: SessionLimitsMiddleware has already refreshed last-seen; the
+    answer is the seconds left before the idle limit, for the page's timer.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session[SESSION_LAST_SEEN] = time.time()
+    return JsonResponse({"signed_in": True, "idle_seconds": idle_seconds()})

@@ -242,8 +242,13 @@ class DrugScreenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.panel_code = panel if panel in uds.PANELS else "12"
         for code in uds.PANELS[self.panel_code][1]:
+            # No default result: every substance starts "not tested" and must be entered, so a
+            # skipped row can never be saved as a negative nobody read.
             self.fields[f"result_{code}"] = forms.ChoiceField(
-                label=uds.SUBSTANCES[code], choices=DrugScreenResult.Result.choices, initial="negative"
+                label=uds.SUBSTANCES[code],
+                choices=[("", "Not tested"), *DrugScreenResult.Result.choices],
+                initial="",
+                error_messages={"required": f"Enter the result for {uds.SUBSTANCES[code]}."},
             )
             self.fields[f"confirm_{code}"] = forms.ChoiceField(
                 label=f"{uds.SUBSTANCES[code]}: confirmation",

@@ -15,6 +15,8 @@ def bridge(request: HttpRequest) -> dict:
     return {
         "nav_items": _mark_current(items, request.path),
         "BRIDGE_DEMO": settings.BRIDGE_DEMO,
+        "BRIDGE_IDLE_SECONDS": getattr(settings, "BRIDGE_IDLE_SECONDS", None)
+        or settings.BRIDGE_IDLE_MINUTES * 60,
         "BRIDGE_REQUIRE_MFA": settings.BRIDGE_REQUIRE_MFA,
         "user_roles": roles,
         "user_role_labels": [Role(r).label for r in sorted(roles)],

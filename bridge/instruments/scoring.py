@@ -81,7 +81,7 @@ def _validate_list(instrument: Instrument, responses: Any) -> Values:
         if item.key in skipped and value != 0:
             raise ResponseError(
                 f"{where}: item {item.number} is skipped by the {instrument.code} skip logic for these "
-                "answers; send 0 (or null).",
+                "answers; leave it at 0.",
                 where,
             )
         values.append(value)

@@ -139,3 +139,19 @@ def test_group_sign_in_one_post_signs_what_is_on_the_page(group_session, admitte
     assert response.status_code == 302
     note = Note.objects.get(session=group_session)
     assert note.signed_at is not None and note.participant_count == 2
+
+
+def test_each_substance_starts_not_tested_and_must_be_entered(admitted, login):
+    client = login(admitted.nurse)
+    url = reverse("clinical:screen_create", args=[admitted.alex.pk])
+    page = client.get(url + "?panel=5").content.decode()
+    assert 'value="" selected>Not tested' in page
+    response = client.post(
+        url, {"collected_on": "2026-01-05", "specimen": "urine", "panel": "5", "result_AMP": "negative"}
+    )
+    assert response.status_code == 400
+    assert "Enter the result for" in response.content.decode()
+    assert (
+        "result_COC" in response.context["form"].errors
+        and "result_AMP" not in response.context["form"].errors
+    )

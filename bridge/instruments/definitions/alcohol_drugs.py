@@ -88,9 +88,8 @@ AUDIT = Instrument(
     skip_rule=_audit_skips,
     source="WHO/MSD/MSB/01.6a (Babor et al. 2001) Table 4; LOINC 72110-0",
     notes=(
-        "Skip logic: Q1 = Never skips Q2-8; Q2 + Q3 = 0 skips Q4-8. Skipped items score 0 "
-        "(send 0 or null; a non-zero answer to a skipped item is refused).",
-        "audit_dependence_item_ge2 reads the WHO rule per item (any of Q4-Q6 at 2 or more).",
+        "Skip logic: if Q1 is Never, skip Q2-8; if Q2 + Q3 is 0, skip Q4-8. Skipped items score 0.",
+        "The possible-dependence alert follows the WHO rule per item (any of Q4-Q6 at 2 or more).",
     ),
 )
 

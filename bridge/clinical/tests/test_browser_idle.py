@@ -1,0 +1,47 @@
+"""Idle sign-out never destroys work, in a real browser with the idle limit shortened to 20 seconds:
+the page warns before the limit and "Stay signed in" keeps the session; if it still ends, signing
+in again returns to the same page with the typed text restored, and says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.clinical.services import notes
+from bridge.testing.browser import browser_login
+from bridge.testing.personas import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = "Alex described a hard weekend and the two calls that helped."
+
+
+def test_warning_stay_signed_in_and_text_restored_after_signing_in_again(
+    individual_session, admitted, page, settings
+):
+    settings.BRIDGE_IDLE_SECONDS = 20  # warns 10 s before the limit (half the limit when it is short)
+    w = admitted
+    note = notes.note_create(
+        actor=w.therapist_a, participant=w.alex, session=individual_session, kind="individual", template="dap"
+    )
+    page.set_default_timeout(40_000)
+    browser_login(page, "therapist_a", PASSWORD)
+    url = f"/participants/{w.alex.pk}/notes/{note.pk}/"
+    page.goto(url)
+
+    # The warning comes, and "Stay signed in" keeps the session.
+    stay = page.get_by_role("button", name="Stay signed in")
+    stay.wait_for()
+    stay.click()
+    page.wait_for_timeout(12_000)  # past the original limit: still signed in thanks to the ping
+    page.get_by_label("Data").fill(TEXT)  # typing counts as activity too
+    assert page.get_by_role("button", name="Sign and lock").is_visible()
+
+    # Now nobody touches the page: the session ends, and the page goes to the sign-in form.
+    page.get_by_label("Username").wait_for(timeout=60_000)
+    assert "next=" in page.url
+    page.get_by_label("Username").fill("therapist_a")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Your unsaved text was restored").wait_for()
+    assert page.url.split("?")[0].endswith(url)
+    assert page.get_by_label("Data").input_value() == TEXT
