@@ -85,10 +85,10 @@ def one(participants: int, time_limit: float) -> None:
         print(f"#   unplaced by reason: {dict(reasons.most_common())}")
 
 
-def conflicts(repeat: int, database_url: str | None = None) -> None:
+def conflicts(repeat: int, database_url: str | None = None, scale: int = 28) -> None:
     from bench.common import setup_django, summary, timed
 
-    setup_django(database_url, 28, fresh=False)
+    setup_django(database_url, scale, fresh=False)
 
     import random
     from datetime import datetime, time, timedelta
@@ -241,9 +241,10 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="reuse this database (the demo is loaded only if it is not there yet)"
     )
+    parser.add_argument("--scale", type=int, default=28, help="--conflicts: demo scale (28: ~600 in care)")
     args = parser.parse_args()
     if args.conflicts:
-        conflicts(args.repeat, args.database_url)
+        conflicts(args.repeat, args.database_url, args.scale)
         return
     if args.today:
         today(min(args.repeat, 100), args.database_url)

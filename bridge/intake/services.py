@@ -498,9 +498,10 @@ def screening_hand_to_prescriber(
     alongside IOP, record that withdrawal management is complete (which asks for a new decision), plan
     the withdrawal management the decision calls for, or review medication.
 
-    Opens a work item on the prescriber's list (due today; the same hand-off for the same reason is
-    never opened twice while open), notifies them (no name, nothing clinical: only where to look),
-    and records it in the audit log. Returns the work item.
+    Puts the prescriber on the person's care team (as prescriber) when they are not on it yet — that
+    is what lets them open the screening — opens a work item on their list (due today; the same
+    hand-off for the same reason is never opened twice while open), notifies them (no name, nothing
+    clinical: only where to look), and records it in the audit log. Returns the work item.
     """
     from bridge.clinical.services.common import can_prescribe
     from bridge.notify.staff import staff_notify
@@ -521,6 +522,16 @@ def screening_hand_to_prescriber(
         f"Handed over by {actor.get_full_name() or actor.username} from the intake screening."
     )
     with transaction.atomic():
+        on_team = CareTeamMember.objects.filter(
+            participant=participant, staff=prescriber, ended_at__isnull=True
+        )
+        if not on_team.exists():
+            participant_services.care_team_add(
+                actor=actor,
+                participant=participant,
+                staff=prescriber,
+                team_role=CareTeamMember.TeamRole.PRESCRIBER,
+            )
         item = work_item_open(
             participant=participant,
             assigned_to=prescriber,
@@ -529,7 +540,7 @@ def screening_hand_to_prescriber(
             detail=detail[:4000],
             due_on=timezone.localdate(),
             source_type="screening",
-            source_id=f"{screening.pk}/{why}/{prescriber.pk}",
+            source_id=f"{screening.pk.hex}/{why}/{prescriber.pk.hex}",  # within the 80 characters
             actor=actor,
             urgent=why == "induction",
         )

@@ -184,7 +184,7 @@ def screening_hub(request: HttpRequest, participant: Participant) -> HttpRespons
                 participant=participant,
                 kind=services.HANDOFF_KIND,
                 source_type="screening",
-                source_id__startswith=f"{current.pk}/",
+                source_id__startswith=f"{current.pk.hex}/",
             )
             .select_related("assigned_to")
             .order_by("created_at")

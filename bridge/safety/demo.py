@@ -18,7 +18,7 @@ from bridge.measures.services import safety_alerts, signals_raise
 from bridge.participants.models import Participant
 from bridge.placement.selfcheck import DailyLife, SelfCheckAnswers
 from bridge.safety.models import Source
-from bridge.safety.services import safety_plan_save
+from bridge.safety.services import safety_plan_save, safety_signal_close
 
 CIWA_55 = [7, 7, 7, 7, 7, 7, 7, 4, 2, 0]
 
@@ -177,14 +177,21 @@ def _reassessed_after_wm(ctx) -> None:
         "readiness": "preparation",
     }
     intake_services.screening_update(actor=intake, screening=Screening.objects.get(pk=first.pk), **situation)
-    intake_services.placement_decide(
-        actor=intake,
-        screening=Screening.objects.get(pk=first.pk),
-        decision="override",
-        level="2.1",
-        withdrawal_management="3.7-WM",
-        reason="Severe withdrawal now: medically monitored withdrawal management first, then IOP here.",
+    _decide(
+        intake,
+        Screening.objects.get(pk=first.pk),
+        "2.1",
+        "3.7-WM",
+        "Severe withdrawal now: medically monitored withdrawal management first, then IOP here.",
     )
+    # Severe withdrawal now raised an act-now alert: its disposition is recorded.
+    for signal in first.safety_signals.filter(status="open"):
+        safety_signal_close(
+            actor=intake,
+            signal=signal,
+            action_taken="Warm hand-off by phone to County medical detox (3.7-WM); admitted there "
+            "the same day.",
+        )
     # Decided five days ago; handed to the prescriber; back from County detox yesterday.
     PlacementDecision.objects.filter(screening=first).update(decided_at=timezone.now() - timedelta(days=5))
     first = Screening.objects.get(pk=first.pk)
@@ -206,12 +213,28 @@ def _reassessed_after_wm(ctx) -> None:
         intake_services.administration_record(
             actor=intake, screening=follow_up, instrument=code, responses=responses
         )
+    _decide(
+        intake,
+        Screening.objects.get(pk=follow_up.pk),
+        "2.1",
+        "",
+        "Withdrawal management completed yesterday; CIWA-Ar 2 today; evening IOP.",
+    )
+
+
+def _decide(actor, screening: Screening, level: str, wm: str, reason: str) -> None:
+    """Accept the recommendation when it is what was decided, else override it with the reason."""
+    from bridge.intake.queries import recommendation_for
+
+    rec = recommendation_for(screening)
+    same = (rec.level, rec.withdrawal_management or "") == (level, wm)
     intake_services.placement_decide(
-        actor=intake,
-        screening=Screening.objects.get(pk=follow_up.pk),
-        decision="override",
-        level="2.1",
-        reason="Withdrawal management completed yesterday; CIWA-Ar 2 today; evening IOP.",
+        actor=actor,
+        screening=screening,
+        decision="accept" if same else "override",
+        level="" if same else level,
+        withdrawal_management="" if same else wm,
+        reason=reason,
     )
 
 

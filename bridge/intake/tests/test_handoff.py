@@ -13,6 +13,7 @@ from bridge.audit.models import AuditEvent
 from bridge.intake import services
 from bridge.intake.models import Screening
 from bridge.notify.models import StaffNotification
+from bridge.participants.models import CareTeamMember
 from bridge.worklist.models import WorkItem
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,10 @@ def test_intake_hands_the_person_to_a_prescriber_who_records_wm_complete(world, 
     sent = StaffNotification.objects.get(recipient=world.prescriber, about_id=str(item.pk))
     assert "Casey" not in sent.body and "/intake/" in sent.body  # no name: only where to look
     assert AuditEvent.objects.filter(object_type="prescriber_handoff", participant=world.casey).exists()
+    # The prescriber joins the care team: that is what lets them open the screening.
+    assert CareTeamMember.objects.filter(
+        participant=world.casey, staff=world.prescriber, team_role="prescriber", ended_at__isnull=True
+    ).exists()
     # Handing the same thing over twice does not make a twin.
     client.post(_url(needs_wm), {"prescriber": world.prescriber.pk, "why": "wm_complete"})
     assert WorkItem.objects.filter(kind="prescriber_handoff").count() == 1

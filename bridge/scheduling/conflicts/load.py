@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from bridge.accounts.models import User
@@ -17,7 +17,9 @@ from bridge.participants.models import Participant
 from bridge.planner.models import ClinicianHours, ParticipantTimeBlock
 from bridge.scheduling.closures import closed_days
 from bridge.scheduling.conflicts.kinds import LONGEST
-from bridge.scheduling.models import Attendance, Room, Session
+from bridge.scheduling.models import Attendance, Room, Session, SessionKind
+
+KIND_NAMES = dict(SessionKind.choices)
 
 
 @dataclass
@@ -130,43 +132,45 @@ def _load(
                     session__ends_at__gt=first,
                 ).values("session_id")
             )
-        rows = list(
+        # One query for the sessions and, joined, which of these participants sit in them; plain
+        # tuples (no model objects: a check reads a handful of fields).
+        queryset = (
             Session.objects.filter(who, starts_at__lt=last, starts_at__gt=first - LONGEST, ends_at__gt=first)
             .exclude(status=Session.Status.CANCELLED)
             .exclude(pk__in=ignore)
-            .select_related("session_type", "series")
-            .only(
-                "id",
-                "kind",
-                "title",
-                "starts_at",
-                "ends_at",
-                "staff_id",
-                "room_id",
-                "session_type__name",
-                "series__name",
-            )
             .order_by()
         )
-        sessions = [
-            _Busy(
-                s.pk,
-                s.starts_at,
-                s.ends_at,
-                s.display_title if not s.series_id else f"{s.series.name}",
-                s.staff_id,
-                s.room_id,
-            )
-            for s in rows
+        fields = [
+            "id",
+            "starts_at",
+            "ends_at",
+            "title",
+            "kind",
+            "session_type__name",
+            "series_id",
+            "series__name",
+            "staff_id",
+            "room_id",
         ]
-        by_id = {b.session_id: b for b in sessions}
-        if participant_ids and by_id:
-            for sid, pid in (
-                Attendance.objects.filter(session_id__in=list(by_id), participant_id__in=participant_ids)
-                .order_by()
-                .values_list("session_id", "participant_id")
-            ):
-                by_id[sid].participant_ids.add(pid)
+        if participant_ids:
+            queryset = queryset.annotate(
+                ours=FilteredRelation(
+                    "attendance", condition=Q(attendance__participant_id__in=participant_ids)
+                )
+            )
+            fields.append("ours__participant_id")
+        by_id: dict = {}
+        for row in queryset.values_list(*fields):
+            sid, starts_at, ends_at, title, kind, type_name, series_id, series_name, staff_id, room_id = row[
+                :10
+            ]
+            busy = by_id.get(sid)
+            if busy is None:
+                label = series_name if series_id else (title or type_name or KIND_NAMES.get(kind, kind))
+                busy = by_id[sid] = _Busy(sid, starts_at, ends_at, label, staff_id, room_id)
+            if participant_ids and row[10] is not None:
+                busy.participant_ids.add(row[10])
+        sessions = list(by_id.values())
     ctx = _Context(program=program, sessions=sessions)
     ctx.index()
     ctx.staff_ids = set(staff_ids) | {b.staff_id for b in sessions}
