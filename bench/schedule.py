@@ -4,6 +4,10 @@ check; the Today board.
     .venv/bin/python -m bench.schedule [--sizes 50,150,300,600] [--time-limit 10]
     .venv/bin/python -m bench.schedule --conflicts [--repeat 200]   # a 600-participant week
     .venv/bin/python -m bench.schedule --today [--repeat 40]        # the Today board at demo --scale 50
+    .venv/bin/python -m bench.schedule --today --database-url sqlite:////tmp/s50.sqlite3  # reuse a file
+
+With `--database-url` the demo is loaded into that database only when it is not loaded yet (a
+scale-50 file takes a long while to build, so keep one and reuse it).
 
 `--conflicts` loads `demo --scale 28` (about 600 participants in care, their groups, every appointment
 placed for next week by the greedy solver), then times one proposed booking (a random participant,
@@ -81,15 +85,16 @@ def one(participants: int, time_limit: float) -> None:
         print(f"#   unplaced by reason: {dict(reasons.most_common())}")
 
 
-def conflicts(repeat: int) -> None:
+def conflicts(repeat: int, database_url: str | None = None, scale: int = 28) -> None:
     from bench.common import setup_django, summary, timed
 
-    setup_django(None, 28)
+    setup_django(database_url, scale, fresh=False)
 
     import random
     from datetime import datetime, time, timedelta
 
     from django.db import connection
+    from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -102,8 +107,11 @@ def conflicts(repeat: int) -> None:
 
     program = Program.objects.get()
     week = monday_of(timezone.localdate()) + timedelta(days=7)
-    run = services.schedule_run_create(actor=None, program=program, week_start=week, use_greedy=True)
-    services.schedule_run_commit(actor=None, run=run)
+    from bridge.planner.models import ScheduleRun
+
+    if not ScheduleRun.objects.filter(program=program, week_start=week, committed_at__isnull=False).exists():
+        run = services.schedule_run_create(actor=None, program=program, week_start=week, use_greedy=True)
+        services.schedule_run_commit(actor=None, run=run)
     first, last = (
         datetime.combine(week, time(0), tzinfo=program.tz),
         datetime.combine(week + timedelta(days=7), time(0), tzinfo=program.tz),
@@ -154,12 +162,27 @@ def conflicts(repeat: int) -> None:
         f"RESULT week's conflict list (10 runs, {len(found[-1])} conflicts): {summary(week_samples)}; "
         f"{len(listed.captured_queries)} queries"
     )
+    # What a staff member's week view checks: only the sessions it shows.
+    busiest = (
+        sessions.values("staff_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("staff_id", flat=True)[0]
+    )
+    shown = list(sessions.filter(staff_id=busiest))
+    staff_samples = timed(lambda: cc.session_conflicts(program, shown), 20)
+    with CaptureQueriesContext(connection) as staff_q:
+        cc.session_conflicts(program, shown)
+    print(
+        f"RESULT one staff member's week ({len(shown)} sessions, 20 runs): {summary(staff_samples)}; "
+        f"{len(staff_q.captured_queries)} queries"
+    )
 
 
-def today(repeat: int) -> None:
+def today(repeat: int, database_url: str | None = None) -> None:
     from bench.common import setup_django, summary, timed
 
-    setup_django(None, 50)
+    setup_django(database_url, 50, fresh=False)
 
     from datetime import datetime, time, timedelta
 
@@ -185,12 +208,24 @@ def today(repeat: int) -> None:
         samples = timed(lambda: client.get("/schedule/today/"), repeat)
         with CaptureQueriesContext(connection) as q:
             page = client.get("/schedule/today/").content.decode()
-    active = Participant.objects.filter(program=program, status__in=["active", "step_down"]).count()
-    print(
-        f"RESULT Today board at scale 50 ({active} participants in care, "
-        f"{page.count('Check in ')} check-in buttons, Monday {moment:%H:%M}): {summary(samples)}; "
-        f"{len(q.captured_queries)} queries"
-    )
+        active = Participant.objects.filter(program=program, status__in=["active", "step_down"]).count()
+        print(
+            f"RESULT Today board at scale 50 ({active} participants in care, "
+            f"{page.count('Check in ')} check-in buttons, {page.count('today-open')} rosters to open, "
+            f"Monday {moment:%H:%M}): {summary(samples)}; {len(q.captured_queries)} queries"
+        )
+        # What a compact board loads beside itself, and one roster opened.
+        base = f"/schedule/today/part/?program={program.pk}&part="
+        for part in ("measures", "conflicts"):
+            part_samples = timed(lambda part=part: client.get(base + part), max(5, repeat // 4))
+            print(f"RESULT Today board, {part} loaded beside it: {summary(part_samples)}")
+        import re
+
+        opened = re.search(r'hx-get="(/schedule/today/sessions/[^"]+/)"', page)
+        if opened:
+            url = opened.group(1)
+            roster_samples = timed(lambda: client.get(url), repeat)
+            print(f"RESULT Today board, one session's roster opened: {summary(roster_samples)}")
 
 
 def main() -> None:
@@ -203,12 +238,16 @@ def main() -> None:
     )
     parser.add_argument("--today", action="store_true", help="the Today board at demo --scale 50")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument(
+        "--database-url", help="reuse this database (the demo is loaded only if it is not there yet)"
+    )
+    parser.add_argument("--scale", type=int, default=28, help="--conflicts: demo scale (28: ~600 in care)")
     args = parser.parse_args()
     if args.conflicts:
-        conflicts(args.repeat)
+        conflicts(args.repeat, args.database_url, args.scale)
         return
     if args.today:
-        today(min(args.repeat, 100))
+        today(min(args.repeat, 100), args.database_url)
         return
     if args.one:
         one(args.one, args.time_limit)

@@ -372,18 +372,38 @@ def outreach_record(
 # Alumni events -----------------------------------------------------------------------------------
 
 
-def alumni_event_create(*, actor: User, program, title: str, starts_at, minutes: int) -> Session:
+def alumni_event_create(
+    *,
+    actor: User,
+    program,
+    title: str,
+    starts_at,
+    minutes: int,
+    room=None,
+    confirm_reason: str = "",
+) -> Session:
     """Put an alumni group or event on the calendar, with every current alumnus on its roster.
+
+    It goes through the one conflict check (bridge/scheduling/conflicts/) like every booking: the
+    leader already leading or sitting in another session, the room already booked or too small, or a
+    program closure refuse it (BookingConflict, naming who and what); outside the leader's working
+    hours needs `confirm_reason`, recorded. The invited alumni's own calendars are not checked:
+    an invitation is not a booking of their time (coming is their choice).
 
     Attendance is then recorded on the session like any other (the roster rows are the expected ones);
     alumni who opted out are not invited.
     """
+    from bridge.scheduling import conflicts as cc
+    from bridge.scheduling.services.sessions import lock_people
+
     if not title.strip():
         raise ValidationError({"title": "Name the event."})
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "An event is planned for a time still to come."})
     if not 15 <= minutes <= 480:
         raise ValidationError({"minutes": "Between 15 minutes and 8 hours."})
+    if room is not None and room.program_id != program.pk:
+        raise ValidationError({"room": "That room belongs to another program."})
     with transaction.atomic():
         session = Session(
             program=program,
@@ -392,9 +412,9 @@ def alumni_event_create(*, actor: User, program, title: str, starts_at, minutes:
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=minutes),
             staff=actor,
+            room=room,
         )
         session.full_clean()
-        session.save()
         invited = list(
             Participant.objects.filter(
                 program=program,
@@ -402,12 +422,28 @@ def alumni_event_create(*, actor: User, program, title: str, starts_at, minutes:
                 alumni_enrollments__isnull=False,
             ).distinct()
         )
+        lock_people(staff_ids=[actor.pk], participant_ids=[])
+        slot = cc.Slot(
+            session.starts_at,
+            session.ends_at,
+            session.display_title,
+            staff_id=actor.pk,
+            room_id=room.pk if room is not None else None,
+            seats=len(invited) + 1,
+        )
+        accepted = cc.require_clear(cc.booking_conflicts(program, [slot]), confirm_reason)
+        session.save()
         Attendance.objects.bulk_create(Attendance(session=session, participant=p) for p in invited)
+        cc.accept(actor=actor, conflicts=accepted, reason=confirm_reason, session=session)
+        detail = {"kind": SessionKind.ALUMNI, "invited": len(invited)}
+        if accepted:
+            detail["conflicts_confirmed"] = [c.as_dict() for c in accepted]
+            detail["confirm_reason"] = confirm_reason.strip()[:300]
         audit_record(
             action=Action.CREATE,
             actor=actor,
             object_type="session",
             object_id=str(session.pk),
-            detail={"kind": SessionKind.ALUMNI, "invited": len(invited)},
+            detail=detail,
         )
     return session

@@ -277,3 +277,20 @@ class AlumniEventForm(forms.Form):
         label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00"
     )
     minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=90)
+    room = forms.ModelChoiceField(queryset=None, required=False, empty_label="No room (off site or online)")
+    confirm_reason = forms.CharField(
+        label="Reason to book it anyway",
+        required=False,
+        max_length=300,
+        help_text="Only when it falls outside the leader's working hours.",
+    )
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from bridge.scheduling.models import Room
+
+        self.fields["room"].queryset = (
+            Room.objects.filter(program=program, is_active=True).order_by("name")
+            if program is not None
+            else Room.objects.none()
+        )

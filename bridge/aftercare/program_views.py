@@ -24,7 +24,9 @@ from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors
 from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance
+from bridge.scheduling.conflicts import BookingConflict
 from bridge.scheduling.models import Attendance, Session, SessionKind
+from bridge.scheduling.views.conflicts import show_conflicts
 
 # Director's outcomes -----------------------------------------------------------------------------
 
@@ -143,7 +145,7 @@ def alumni_events(request):
         return HttpResponse(status=405)
     programs = _peer_programs(request)
     program = Program.objects.filter(pk__in=programs).order_by("name").first()
-    form = AlumniEventForm(request.POST or None)
+    form = AlumniEventForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at = timezone.make_aware(datetime.combine(data["day"], data["start"]), program.tz)
@@ -154,9 +156,13 @@ def alumni_events(request):
                 title=data["title"],
                 starts_at=starts_at,
                 minutes=data["minutes"],
+                room=data["room"],
+                confirm_reason=data["confirm_reason"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
+        except BookingConflict as exc:
+            show_conflicts(form, exc)
         else:
             messages.success(request, "Event on the calendar; current alumni are invited.")
             return redirect("aftercare:alumni_events")

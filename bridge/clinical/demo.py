@@ -347,7 +347,11 @@ def build(ctx) -> None:
             frequency=freq,
             reason="Use disorder (MAT)",
             prescriber_id=prescriber_id,
-            pdmp_checked_on=start - timedelta(days=1) if "buprenorphine" in drug else None,
+            # The PDMP looked up the afternoon before the first prescription, by the prescriber.
+            pdmp_checked_at=timezone.make_aware(datetime.combine(start - timedelta(days=1), time(16, 30)))
+            if "buprenorphine" in drug
+            else None,
+            pdmp_checked_by_id=prescriber_id if "buprenorphine" in drug else None,
             start_on=start,
         )
         DoseChange.objects.create(

@@ -298,11 +298,13 @@ class OrderForm(forms.Form):
         help_text=UNUSUAL_HELP,
     )
     start_on = forms.DateField(widget=DATE, initial=timezone.localdate)
-    pdmp_checked_on = forms.DateField(
-        label="Prescription-monitoring (PDMP) check date",
+    pdmp_checked_at = forms.DateTimeField(
+        label="Prescription-monitoring (PDMP) checked at",
         required=False,
-        widget=DATE,
-        help_text="Required for buprenorphine",
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Date and time you checked it. Required for controlled substances (buprenorphine); "
+        "recorded as checked by you.",
     )
 
 

@@ -156,7 +156,7 @@ def medication_caseload(user, limit: int = LIMIT) -> list:
             status__in=[Participant.Status.ACTIVE, Participant.Status.STEP_DOWN],
         )
         .annotate(
-            last_pdmp=Max("medication_orders__pdmp_checked_on"),
+            last_pdmp=Max("medication_orders__pdmp_checked_at"),
             last_screen_on=Subquery(last_screen.values("collected_on")[:1]),
             last_screen_unexpected=Subquery(last_screen.values("unexpected_positive")[:1]),
             last_screen_negative=Subquery(last_screen.values("unexpected_negative")[:1]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,9 @@ NALTREXONE_OPIOID_FREE_DAYS = 14
 # 6 months while it continues). Programs set their own state's rule (clinical.PdmpSetting).
 PDMP_WINDOW_HOURS = 24
 PDMP_RECHECK_DAYS = 180
-PDMP_MAX_AGE_DAYS = 1  # kept for callers of the earlier name: the default window, in days
+# A check time a little ahead of the server's clock (a workstation's clock, a form filled in the
+# same minute) is accepted; anything later is a check that has not happened yet.
+PDMP_CLOCK_SLACK = timedelta(minutes=5)
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "drugs.json"
 
@@ -116,6 +118,9 @@ class OrderFacts:
     """What the checks need to know about the participant when an order is placed."""
 
     today: date
+    # When the order is written (the prescription the PDMP rule counts back from); noon of `today`
+    # when not given.
+    now: datetime | None = None
     active_drugs: tuple[str, ...] = ()  # codes of active orders
     on_methadone: bool = False  # an active enrolment at an opioid treatment program
     # (collected_on, analyte) of positive, not-disproved results in recent screens
@@ -129,7 +134,7 @@ class OrderFacts:
 def order_problems(
     drug_code: str,
     route: str,
-    pdmp_checked_on: date | None,
+    pdmp_checked_at: datetime | None,
     facts: OrderFacts,
     start_on: date | None = None,
     *,
@@ -141,8 +146,9 @@ def order_problems(
 
     A dose above the catalogue's maximum is refused; outside the usual range it needs a reason
     (`unusual_dose_reason`); a route or frequency the drug is not given by is refused. The PDMP check
-    must fall within the program's window before the first controlled-substance prescription
-    (default 24 hours, California's CURES rule), and within its recheck interval after that.
+    (a moment, not a day) must fall within the program's window before the first
+    controlled-substance prescription (default 24 hours, California's CURES rule), and within its
+    recheck interval after that.
     """
     start_on = start_on or facts.today
     problems: dict[str, str] = {}
@@ -180,33 +186,51 @@ def order_problems(
                     f"({analyte}) within the last {NALTREXONE_OPIOID_FREE_DAYS} days."
                 )
     if drug.needs_pdmp:
-        pdmp = pdmp_problem(pdmp_checked_on, facts, start_on)
+        pdmp = pdmp_problem(pdmp_checked_at, facts, start_on)
         if pdmp:
-            problems["pdmp_checked_on"] = pdmp
+            problems["pdmp_checked_at"] = pdmp
     return problems
 
 
-def pdmp_problem(pdmp_checked_on: date | None, facts: OrderFacts, start_on: date) -> str:
-    """Why the PDMP check does not cover a controlled-substance order starting `start_on` ("" if it does)."""
-    if pdmp_checked_on is None:
-        return "Check the prescription-monitoring program (PDMP) first and give the date."
-    if pdmp_checked_on > facts.today:
-        return "The PDMP check date cannot be in the future."
-    if pdmp_checked_on > start_on:
-        return "The PDMP check comes before the prescription starts."
-    age = (start_on - pdmp_checked_on).days
+def pdmp_problem(pdmp_checked_at: datetime | None, facts: OrderFacts, start_on: date | None = None) -> str:
+    """Why the PDMP check does not cover a controlled-substance order ("" if it does).
+
+    The window counts back, in hours, from when the prescription is written: now (`facts.now`), or
+    for an order recorded after the fact (starting before today) its start day, whose hour is not
+    known (the check may fall any time that day, or within the window before it). A check the
+    evening before counts for a 24-hour rule; one two mornings before does not.
+    """
+    if pdmp_checked_at is None:
+        return (
+            "Check the prescription-monitoring program (PDMP) first and give the date and time of the check."
+        )
+    now = facts.now or datetime.combine(facts.today, time(12), tzinfo=pdmp_checked_at.tzinfo)
+    if pdmp_checked_at.tzinfo is None and now.tzinfo is not None:
+        pdmp_checked_at = pdmp_checked_at.replace(tzinfo=now.tzinfo)
+    start_on = start_on or facts.today
+    if start_on < facts.today:  # recorded after the fact: the prescription was written that day
+        earliest_ref = datetime.combine(start_on, time(0), tzinfo=now.tzinfo)
+        latest = datetime.combine(start_on + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+    else:
+        earliest_ref, latest = now, now + PDMP_CLOCK_SLACK
+    if pdmp_checked_at > now + PDMP_CLOCK_SLACK:
+        return "The PDMP check time cannot be in the future."
+    if pdmp_checked_at >= latest:
+        return "The PDMP check comes before the prescription is written."
+    age = earliest_ref - pdmp_checked_at
     if facts.controlled_before:
-        if age > facts.pdmp_recheck_days:
+        if age > timedelta(days=facts.pdmp_recheck_days):
             return (
-                f"The PDMP check is more than {facts.pdmp_recheck_days} days before the order starts; "
-                "check again (the program's rule for continuing controlled-substance treatment)."
+                f"The PDMP check is more than {facts.pdmp_recheck_days} days old; check again (the "
+                "program's rule for continuing controlled-substance treatment)."
             )
         return ""
-    window_days = max(0, -(-facts.pdmp_window_hours // 24))  # hours rounded up to whole days
-    if age > window_days:
+    if age > timedelta(hours=facts.pdmp_window_hours):
+        hours = int(age.total_seconds() // 3600)
         return (
             f"This is the first controlled-substance prescription: the PDMP must be checked within "
-            f"{facts.pdmp_window_hours} hours before it (the program's rule). Check again."
+            f"{facts.pdmp_window_hours} hours before it (the program's rule); this check was {hours} hours "
+            "before it. Check again."
         )
     return ""
 

@@ -387,6 +387,59 @@ class IntakeSettingsForm(forms.ModelForm):
         return data
 
 
+class CriteriaEditionForm(forms.Form):
+    """A director's choice of placement-criteria edition, from a date, for the program or one payer."""
+
+    edition = forms.ChoiceField(
+        label="Criteria edition",
+        choices=[("3", "3rd edition (2013)"), ("4", "4th edition (2023)")],
+        widget=forms.RadioSelect,
+    )
+    effective_on = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    payer_rule = forms.ModelChoiceField(
+        label="For",
+        queryset=None,
+        required=False,
+        empty_label="The whole program (every payer without its own setting)",
+    )
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from bridge.scheduling.models import PayerRule
+
+        self.fields["payer_rule"].queryset = PayerRule.objects.filter(program=program).order_by("name")
+
+    def clean_effective_on(self):
+        day = self.cleaned_data["effective_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(
+                "Choose today or a later day: decisions already made keep the edition they were made in."
+            )
+        return day
+
+
+class HandoffForm(forms.Form):
+    """Hand the person to a prescriber (what only a prescriber may do)."""
+
+    prescriber = forms.ModelChoiceField(queryset=User.objects.none(), label="Prescriber")
+    why = forms.ChoiceField(label="What for", choices=())
+    note = forms.CharField(
+        label="Note for the prescriber",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, prescribers=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prescriber"].queryset = User.objects.filter(pk__in=[u.pk for u in prescribers]).order_by(
+            "last_name", "username"
+        )
+        self.fields["why"].choices = list(reasons)
+
+
 class WithdrawalCompleteForm(forms.Form):
     completed_on = forms.DateField(
         label="Withdrawal management completed on", widget=forms.DateInput(attrs={"type": "date"})

@@ -470,6 +470,105 @@ def withdrawal_management_complete(
     return follow_up
 
 
+HANDOFF_KIND = "prescriber_handoff"
+HANDOFF_REASONS = {
+    "induction": "Start buprenorphine induction alongside IOP",
+    "wm_complete": "Record that withdrawal management is complete, so a new placement decision is made",
+    "wm_plan": "Plan the withdrawal management the decision calls for",
+    "medication": "Medication review at intake",
+}
+
+
+def prescribers_for(program) -> list[User]:
+    """The program's prescribers with a current license (who may take a hand-off)."""
+    from bridge.clinical.services.common import can_prescribe
+
+    people = (
+        User.objects.filter(is_active=True, roles__program=program, roles__role=Role.PRESCRIBER)
+        .distinct()
+        .order_by("last_name", "username")
+    )
+    return [u for u in people if can_prescribe(u, program.pk)]
+
+
+def screening_hand_to_prescriber(
+    *, actor: User, screening: Screening, prescriber: User, why: str, note: str = ""
+):
+    """Hand the person to a prescriber for what only a prescriber may do: start buprenorphine induction
+    alongside IOP, record that withdrawal management is complete (which asks for a new decision), plan
+    the withdrawal management the decision calls for, or review medication.
+
+    Puts the prescriber on the person's care team (as prescriber) when they are not on it yet — that
+    is what lets them open the screening — opens a work item on their list (due today; the same
+    hand-off for the same reason is never opened twice while open), notifies them (no name, nothing
+    clinical: only where to look), and records it in the audit log. Returns the work item.
+    """
+    from bridge.clinical.services.common import can_prescribe
+    from bridge.notify.staff import staff_notify
+    from bridge.worklist.services import work_item_open
+
+    if why not in HANDOFF_REASONS:
+        raise ValidationError({"why": "Choose what the prescriber is asked to do."})
+    if prescriber is None or not can_prescribe(prescriber, screening.program_id):
+        raise ValidationError({"prescriber": "Choose a prescriber of this program with a current license."})
+    if not screening.is_open:
+        raise ValidationError("This screening is finished; hand-offs belong to an open or decided screening.")
+    decision = getattr(screening, "decision", None)
+    if why == "wm_complete" and (decision is None or not decision.withdrawal_management):
+        raise ValidationError({"why": "The decision calls for no withdrawal management to complete."})
+    participant = screening.participant
+    title = f"Prescriber: {HANDOFF_REASONS[why]}"
+    detail = (note.strip() + "\n" if note.strip() else "") + (
+        f"Handed over by {actor.get_full_name() or actor.username} from the intake screening."
+    )
+    with transaction.atomic():
+        on_team = CareTeamMember.objects.filter(
+            participant=participant, staff=prescriber, ended_at__isnull=True
+        )
+        if not on_team.exists():
+            participant_services.care_team_add(
+                actor=actor,
+                participant=participant,
+                staff=prescriber,
+                team_role=CareTeamMember.TeamRole.PRESCRIBER,
+            )
+        item = work_item_open(
+            participant=participant,
+            assigned_to=prescriber,
+            kind=HANDOFF_KIND,
+            title=title[:200],
+            detail=detail[:4000],
+            due_on=timezone.localdate(),
+            source_type="screening",
+            source_id=f"{screening.pk.hex}/{why}/{prescriber.pk.hex}",  # within the 80 characters
+            actor=actor,
+            urgent=why == "induction",
+        )
+        from django.conf import settings
+        from django.urls import reverse
+
+        base = getattr(settings, "BRIDGE_BASE_URL", "") or ""
+        staff_notify(
+            recipients=[prescriber],
+            subject="Bridge: an intake is handed to you",
+            body=(
+                "An intake screening on your Bridge work list needs a prescriber today. "
+                f"Open it: {base}{reverse('intake:screening', args=[participant.pk])}"
+            ),
+            about_type="work_item",
+            about_id=str(item.pk),
+        )
+        _audit(
+            Action.CREATE,
+            actor,
+            screening,
+            "prescriber_handoff",
+            item.pk,
+            {"why": why, "prescriber": str(prescriber.pk)},
+        )
+    return item
+
+
 def criteria_edition_set(
     *, actor: User, program: Program, edition: str, effective_on: date, payer_rule=None
 ) -> CriteriaEditionSetting:

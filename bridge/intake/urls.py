@@ -9,6 +9,7 @@ urlpatterns = [
     path("intake/", views.intake_queue, name="queue"),
     path("intake/new/", views.caller_new, name="new"),
     path("programs/<uuid:program_id>/intake-settings/", views.intake_settings, name="settings"),
+    path("programs/<uuid:program_id>/criteria-edition/", views.criteria_edition, name="criteria_edition"),
     path(P, views.screening_hub, name="screening"),
     path(
         P + "administrations/<uuid:administration_id>/error/",
@@ -24,6 +25,7 @@ urlpatterns = [
     path(S + "admit/", views.screening_admit, name="admit"),
     path(S + "refer/", views.screening_refer, name="refer"),
     path(S + "withdrawal-complete/", views.withdrawal_management_complete, name="wm_complete"),
+    path(S + "hand-to-prescriber/", views.screening_handoff, name="handoff"),
     # Public, no login.
     path("self-check/", public_views.self_check_choose, name="self_check_choose"),
     path("self-check/<uuid:program_id>/", public_views.self_check, name="self_check"),

@@ -26,9 +26,11 @@ from bridge.intake.access import INTAKE_ROLES, settings_program_for
 from bridge.intake.forms import (
     AdmitForm,
     CallerForm,
+    CriteriaEditionForm,
     DecisionForm,
     DetailsForm,
     DimensionsForm,
+    HandoffForm,
     InstrumentForm,
     IntakeSettingsForm,
     MarkErrorForm,
@@ -42,6 +44,7 @@ from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.placement import IOP_LEVEL, LEVELS, WM_LEVELS
 from bridge.programs.models import Program
+from bridge.worklist.models import WorkItem
 
 # The instruments an intake usually gives, in the order the hub offers them.
 INTAKE_SET = (
@@ -171,7 +174,72 @@ def screening_hub(request: HttpRequest, participant: Participant) -> HttpRespons
                 context["wm_form"] = WithdrawalCompleteForm()
     if current is not None:
         context["safety_signals"] = list(current.safety_signals.filter(status="open").order_by("raised_at"))
+    if current is not None and current.is_open and context["can_write"]:
+        reasons = _handoff_reasons(current, context.get("recommendation"))
+        context["handoff_form"] = HandoffForm(
+            prescribers=services.prescribers_for(participant.program), reasons=reasons
+        )
+        context["handoffs"] = list(
+            WorkItem.objects.filter(
+                participant=participant,
+                kind=services.HANDOFF_KIND,
+                source_type="screening",
+                source_id__startswith=f"{current.pk.hex}/",
+            )
+            .select_related("assigned_to")
+            .order_by("created_at")
+        )
     return render(request, "intake/screening.html", context)
+
+
+def _handoff_reasons(screening: Screening, recommendation) -> list[tuple[str, str]]:
+    """What a prescriber may be asked to do for this screening, most pressing first."""
+    decision = getattr(screening, "decision", None)
+    wanted = []
+    if recommendation is not None and "buprenorphine_induction" in getattr(recommendation, "tags", ()):
+        wanted.append("induction")
+    if decision is not None and decision.withdrawal_management:
+        wanted += ["wm_complete", "wm_plan"]
+    elif recommendation is not None and recommendation.withdrawal_management:
+        wanted.append("wm_plan")
+    wanted.append("medication")
+    return [(code, services.HANDOFF_REASONS[code]) for code in wanted]
+
+
+@participant_view(Cap.CHART, post=Cap.DOCUMENT, get=False)
+def screening_handoff(
+    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+) -> HttpResponse:
+    """Hand the person to a prescriber: a work item on their list, and a notification."""
+    screening = _open_screening(participant, screening_id)
+    recommendation = queries.recommendation_for(screening)
+    form = HandoffForm(
+        request.POST,
+        prescribers=services.prescribers_for(participant.program),
+        reasons=_handoff_reasons(screening, recommendation),
+    )
+    if form.is_valid():
+        try:
+            item = services.screening_hand_to_prescriber(
+                actor=request.user, screening=screening, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Handed to {item.assigned_to.get_full_name() or item.assigned_to}: "
+                "on their work list today.",
+            )
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                for k, v in form.errors.items()
+            ),
+        )
+    return redirect("intake:screening", participant_id=participant.pk)
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
@@ -552,5 +620,49 @@ def intake_settings(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse
         request,
         "intake/settings.html",
         {"program": program, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def criteria_edition(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+    """A director chooses the placement-criteria edition (3rd or 4th) for the program, or for one
+    payer, from a date; the page shows what is in force today and every setting made (kept)."""
+    from bridge.intake.editions import edition_for
+    from bridge.intake.models import CriteriaEditionSetting
+    from bridge.placement.editions import edition as edition_spec
+    from bridge.scheduling.models import PayerRule
+
+    program = settings_program_for(request, program_id)
+    form = CriteriaEditionForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.criteria_edition_set(
+                actor=request.user,
+                program=program,
+                edition=data["edition"],
+                effective_on=data["effective_on"],
+                payer_rule=data["payer_rule"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            who = data["payer_rule"].name if data["payer_rule"] else program.name
+            messages.success(
+                request,
+                f"{who} uses the {edition_spec(data['edition']).name} from "
+                f"{data['effective_on']:%b %-d, %Y}. Decisions already made keep their edition.",
+            )
+            return redirect("intake:criteria_edition", program_id=program.pk)
+    payers = list(PayerRule.objects.filter(program=program).order_by("name"))
+    in_force = [("The whole program", edition_spec(edition_for(program)))] + [
+        (payer.name, edition_spec(edition_for(program, payer))) for payer in payers
+    ]
+    history = CriteriaEditionSetting.objects.filter(program=program).select_related("payer_rule", "set_by")
+    return render(
+        request,
+        "intake/criteria_edition.html",
+        {"program": program, "form": form, "in_force": in_force, "history": history},
         status=400 if form.errors else 200,
     )

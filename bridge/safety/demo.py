@@ -1,6 +1,8 @@
 """Demo data for clinical safety: an urgent self-check lead, a screening whose 4-WM decision cannot
-be admitted, the open item-9 answer by link on a clinician's work list, a safety plan, naloxone
-offers and the program's PDMP rule. Built through the same services the pages use."""
+be admitted, one whose withdrawal management a prescriber recorded complete (reassessed, and now
+admissible: the gate shown both ways), the open item-9 answer by link on a clinician's work list,
+a safety plan, naloxone offers and the program's PDMP rule. Built through the same services the
+pages use."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bridge.measures.services import safety_alerts, signals_raise
 from bridge.participants.models import Participant
 from bridge.placement.selfcheck import DailyLife, SelfCheckAnswers
 from bridge.safety.models import Source
-from bridge.safety.services import safety_plan_save
+from bridge.safety.services import safety_plan_save, safety_signal_close
 
 CIWA_55 = [7, 7, 7, 7, 7, 7, 7, 4, 2, 0]
 
@@ -91,6 +93,7 @@ def build(ctx) -> None:
             screening=Screening.objects.get(pk=screening.pk),
             decision="accept",  # the rules: 2.1, with 4-WM (hospital withdrawal management) first
         )
+        _reassessed_after_wm(ctx)
         # The open item-9 answers given by private link: a same-day task on the clinician's list.
         for row in InstrumentAdministration.objects.filter(
             participant__program=program,
@@ -131,6 +134,108 @@ def build(ctx) -> None:
                     outcome=NaloxoneOffer.Outcome.GIVEN if i % 2 else NaloxoneOffer.Outcome.HAS_ONE,
                     offered_by=order.prescriber,
                 )
+
+
+def _reassessed_after_wm(ctx) -> None:
+    """Riley: decided 2.1 with 3.7-WM first (admission refused), handed to the prescriber, who recorded
+    the withdrawal management complete; the new screening decided 2.1 and admission may go ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bridge.intake.models import PlacementDecision
+
+    program, staff = ctx.program, ctx.staff
+    intake, prescriber = staff["intake"], staff["prescriber"]
+    riley = Participant.objects.create(
+        program=program,
+        first_name="Riley",
+        last_name="Ostrowski",
+        date_of_birth=date(1986, 6, 14),
+        phone="(510) 555-0134",
+        status=Participant.Status.PROSPECT,
+    )
+    first = intake_services.screening_start(
+        actor=intake, participant=riley, primary_substance="alcohol", substances=["alcohol"]
+    )
+    for code, responses in (
+        ("CIWA-Ar", [4, 3, 3, 3, 3, 3, 3, 2, 1, 0]),  # 25: severe
+        ("C-SSRS-Screener", [0] * 7),
+        ("DSM-5-SUD", _dsm_alcohol(8)),
+    ):
+        intake_services.administration_record(
+            actor=intake, screening=first, instrument=code, responses=responses
+        )
+    situation = {
+        "withdrawal_history_severe": False,
+        "medical_condition": "stable",
+        "home_active_substance_use": False,
+        "domestic_violence": False,
+        "stable_housing": True,
+        "supportive_relationships": True,
+        "daily_functioning": "impaired",
+        "readiness": "preparation",
+    }
+    intake_services.screening_update(actor=intake, screening=Screening.objects.get(pk=first.pk), **situation)
+    _decide(
+        intake,
+        Screening.objects.get(pk=first.pk),
+        "2.1",
+        "3.7-WM",
+        "Severe withdrawal now: medically monitored withdrawal management first, then IOP here.",
+    )
+    # Severe withdrawal now raised an act-now alert: its disposition is recorded.
+    for signal in first.safety_signals.filter(status="open"):
+        safety_signal_close(
+            actor=intake,
+            signal=signal,
+            action_taken="Warm hand-off by phone to County medical detox (3.7-WM); admitted there "
+            "the same day.",
+        )
+    # Decided five days ago; handed to the prescriber; back from County detox yesterday.
+    PlacementDecision.objects.filter(screening=first).update(decided_at=timezone.now() - timedelta(days=5))
+    first = Screening.objects.get(pk=first.pk)
+    intake_services.screening_hand_to_prescriber(
+        actor=intake,
+        screening=first,
+        prescriber=prescriber,
+        why="wm_complete",
+        note="At County detox (3.7-WM) since Tuesday; discharge expected this week.",
+    )
+    follow_up = intake_services.withdrawal_management_complete(
+        actor=prescriber,
+        screening=first,
+        completed_on=timezone.localdate() - timedelta(days=1),
+        where="County medical detox, 4 days (3.7-WM)",
+        note="Discharged on no benzodiazepines; eating and sleeping.",
+    )
+    for code, responses in (("CIWA-Ar", [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]), ("C-SSRS-Screener", [0] * 7)):
+        intake_services.administration_record(
+            actor=intake, screening=follow_up, instrument=code, responses=responses
+        )
+    _decide(
+        intake,
+        Screening.objects.get(pk=follow_up.pk),
+        "2.1",
+        "",
+        "Withdrawal management completed yesterday; CIWA-Ar 2 today; evening IOP.",
+    )
+
+
+def _decide(actor, screening: Screening, level: str, wm: str, reason: str) -> None:
+    """Accept the recommendation when it is what was decided, else override it with the reason."""
+    from bridge.intake.queries import recommendation_for
+
+    rec = recommendation_for(screening)
+    same = (rec.level, rec.withdrawal_management or "") == (level, wm)
+    intake_services.placement_decide(
+        actor=actor,
+        screening=screening,
+        decision="accept" if same else "override",
+        level="" if same else level,
+        withdrawal_management="" if same else wm,
+        reason=reason,
+    )
 
 
 def _dsm_alcohol(met: int) -> dict:

@@ -259,3 +259,68 @@ def test_alumni_event_turnout_is_taken_on_the_attendance_screen(discharged, admi
     )
     page = client.get(reverse("aftercare:alumni_events")).content.decode()
     assert "<td>1</td><td>1</td>" in page.replace("\n", "")
+
+
+def test_alumni_events_go_through_the_one_conflict_check(discharged, admitted, login):
+    """The leader already leading a session, the room already booked, a closure: refused, named.
+    Outside the leader's working hours: booked only with a reason, recorded."""
+    from django.urls import reverse
+
+    from bridge.planner.models import ClinicianHours
+    from bridge.scheduling.conflicts import BookingConflict
+    from bridge.scheduling.models import ConflictAcceptance, ProgramClosure, Room, Session, SessionKind
+
+    _enroll(admitted)
+    program, peer = admitted.program, admitted.peer
+    room = Room.objects.create(program=program, name="Community room", capacity=30)
+    day = timezone.localdate() + timedelta(days=9)
+    at = datetime.combine(day, time(19), tzinfo=program.tz)
+    Session.objects.create(
+        program=program,
+        kind=SessionKind.GROUP,
+        starts_at=at - timedelta(minutes=30),
+        ends_at=at + timedelta(minutes=60),
+        staff=peer,
+        room=room,
+        title="Peer recovery group",
+    )
+    with pytest.raises(BookingConflict) as refused:
+        followup.alumni_event_create(
+            actor=peer, program=program, title="Alumni night", starts_at=at, minutes=90, room=room
+        )
+    kinds = {c.kind for c in refused.value.conflicts}
+    assert kinds == {"staff", "room"}
+    assert "Peer recovery group" in str(refused.value)
+    # Through the page: refused with the reason on the form, nothing booked.
+    client = login(peer)
+    url = reverse("aftercare:alumni_events")
+    page = client.post(
+        url, {"title": "Alumni night", "day": day.isoformat(), "start": "19:00", "minutes": "90"}
+    )
+    assert page.status_code == 400 and "already leads Peer recovery group" in page.content.decode()
+    assert not Session.objects.filter(kind=SessionKind.ALUMNI).exists()
+    # A closure refuses it too.
+    ProgramClosure.objects.create(program=program, day=day + timedelta(days=1), name="Staff training day")
+    with pytest.raises(BookingConflict, match="Staff training day"):
+        followup.alumni_event_create(
+            actor=peer, program=program, title="Picnic", starts_at=at + timedelta(days=1), minutes=90
+        )
+    # Outside the leader's working hours: a reason books it, and the reason is kept.
+    other = day + timedelta(days=2)
+    ClinicianHours.objects.create(
+        program=program, staff=peer, weekday=other.weekday(), start_time=time(9), end_time=time(17)
+    )
+    later = datetime.combine(other, time(19), tzinfo=program.tz)
+    with pytest.raises(BookingConflict) as soft:
+        followup.alumni_event_create(actor=peer, program=program, title="Picnic", starts_at=later, minutes=90)
+    assert soft.value.needs_confirmation
+    event = followup.alumni_event_create(
+        actor=peer,
+        program=program,
+        title="Picnic",
+        starts_at=later,
+        minutes=90,
+        confirm_reason="Evening event, agreed with the director",
+    )
+    accepted = ConflictAcceptance.objects.get(session=event)
+    assert accepted.kind == "staff_hours" and accepted.reason.startswith("Evening event")

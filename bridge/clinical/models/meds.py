@@ -42,7 +42,12 @@ class MedicationOrder(models.Model):
     # Why a dose outside the catalogue's usual range was confirmed (empty when it is within it).
     unusual_dose_reason = models.CharField(max_length=300, blank=True)
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    pdmp_checked_on = models.DateField(null=True, blank=True)
+    # The prescription-monitoring (PDMP) check behind a controlled-substance order: when, and who
+    # looked (the program's rule counts hours, so the moment is kept, not only the day).
+    pdmp_checked_at = models.DateTimeField(null=True, blank=True)
+    pdmp_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     start_on = models.DateField()
     stop_on = models.DateField(null=True, blank=True)
     stop_reason = models.CharField(max_length=200, blank=True)
@@ -62,8 +67,8 @@ class MedicationOrder(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(drug__in=[c for c, d in medication.DRUGS.items() if d.needs_pdmp])
-                | Q(pdmp_checked_on__isnull=False),
-                name="buprenorphine_order_has_pdmp_check",
+                | Q(pdmp_checked_at__isnull=False, pdmp_checked_by__isnull=False),
+                name="controlled_order_has_pdmp_check",
             ),
         ]
 

@@ -40,6 +40,7 @@ def order_facts(participant: Participant, today: date | None = None) -> medicati
     rule = PdmpSetting.objects.filter(program_id=participant.program_id).first()
     return medication.OrderFacts(
         today=today,
+        now=timezone.localtime(),
         active_drugs=tuple(
             MedicationOrder.objects.filter(participant=participant, stop_on__isnull=True).values_list(
                 "drug", flat=True
@@ -65,19 +66,20 @@ def medication_order_create(
     frequency: str,
     reason: str,
     start_on: date,
-    pdmp_checked_on: date | None = None,
+    pdmp_checked_at: datetime | None = None,
     unit: str = "mg",
     unusual_dose_reason: str = "",
 ) -> MedicationOrder:
     """Place an order after the safety checks: the catalogue's rails (route, frequency, maximum dose;
     a reason outside the usual range), naltrexone vs opioids, the PDMP rule before a controlled
-    substance, methadone only from an OTP."""
+    substance, methadone only from an OTP. The PDMP check is recorded with its moment and the
+    prescriber who attests to it (the one placing the order)."""
     if not can_prescribe(actor, participant.program_id):
         raise PermissionDenied("Ordering needs a prescriber with a current license in this program.")
     problems = medication.order_problems(
         drug,
         route,
-        pdmp_checked_on,
+        pdmp_checked_at,
         order_facts(participant),
         start_on,
         dose=dose,
@@ -98,7 +100,8 @@ def medication_order_create(
             reason=reason.strip(),
             unusual_dose_reason=unusual_dose_reason.strip() if unusual else "",
             prescriber=actor,
-            pdmp_checked_on=pdmp_checked_on,
+            pdmp_checked_at=pdmp_checked_at,
+            pdmp_checked_by=actor if pdmp_checked_at else None,
             start_on=start_on,
         )
         order.full_clean()
@@ -117,7 +120,11 @@ def medication_order_create(
             actor=actor,
             participant=participant,
             obj=order,
-            detail={"drug": drug, "unusual_dose_confirmed": bool(order.unusual_dose_reason)},
+            detail={
+                "drug": drug,
+                "unusual_dose_confirmed": bool(order.unusual_dose_reason),
+                "pdmp_checked_at": pdmp_checked_at.isoformat() if pdmp_checked_at else None,
+            },
         )
     return order
 

@@ -72,7 +72,7 @@ def test_naltrexone_is_blocked_by_a_recent_opioid_positive_with_the_reason(admit
 
 def test_naltrexone_is_blocked_by_an_active_buprenorphine_order(admitted):
     w = admitted
-    order(w, "buprenorphine", pdmp_checked_on=TODAY())
+    order(w, "buprenorphine", pdmp_checked_at=timezone.now())
     with pytest.raises(ValidationError, match="active opioid order"):
         order(w, "naltrexone")
 
@@ -81,14 +81,18 @@ def test_buprenorphine_needs_a_recent_pdmp_check(admitted):
     w = admitted
     with pytest.raises(ValidationError) as exc:
         order(w, "buprenorphine_er")
-    assert "pdmp_checked_on" in exc.value.message_dict
+    assert "pdmp_checked_at" in exc.value.message_dict
     # The first controlled-substance prescription: within 24 hours (California CURES by default).
     with pytest.raises(ValidationError, match="within 24 hours"):
-        order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=2))
-    placed = order(w, "buprenorphine", pdmp_checked_on=TODAY() - timedelta(days=1))
-    assert placed.pdmp_checked_on
+        order(w, "buprenorphine", pdmp_checked_at=timezone.now() - timedelta(hours=25))
+    placed = order(w, "buprenorphine", pdmp_checked_at=timezone.now() - timedelta(hours=20))
+    # Who checked and when are kept (the prescriber placing the order attests to it).
+    assert placed.pdmp_checked_by == w.prescriber
+    assert timezone.now() - placed.pdmp_checked_at > timedelta(hours=19)
     with pytest.raises(IntegrityError), transaction.atomic():  # and the database agrees
-        MedicationOrder.objects.filter(pk=placed.pk).update(pdmp_checked_on=None)
+        MedicationOrder.objects.filter(pk=placed.pk).update(pdmp_checked_at=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MedicationOrder.objects.filter(pk=placed.pk).update(pdmp_checked_by=None)
 
 
 def test_only_a_licensed_prescriber_orders(admitted):
@@ -98,7 +102,7 @@ def test_only_a_licensed_prescriber_orders(admitted):
 
 def test_dose_changes_are_kept_as_history(admitted):
     w = admitted
-    o = order(w, "buprenorphine", pdmp_checked_on=TODAY())
+    o = order(w, "buprenorphine", pdmp_checked_at=timezone.now())
     meds.medication_dose_change(
         actor=w.prescriber,
         order=o,
@@ -129,7 +133,7 @@ def test_dose_changes_are_kept_as_history(admitted):
             reason="x",
         )
     # Stopped: a new order of the same drug is allowed again (one active order per drug).
-    order(w, "buprenorphine", pdmp_checked_on=TODAY())
+    order(w, "buprenorphine", pdmp_checked_at=timezone.now())
 
 
 def test_nurse_records_an_injection_and_the_next_dose_is_due(admitted):

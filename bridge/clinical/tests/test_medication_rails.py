@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,8 @@ REQUIRED = {
     "buprenorphine",
     "buprenorphine_naloxone",
     "buprenorphine_er",
+    "brixadi_weekly",
+    "brixadi_monthly",
     "naltrexone",
     "naltrexone_xr",
     "acamprosate",
@@ -68,6 +70,15 @@ ROWS = [
     ("naloxone", "intranasal", "prn", "4", "", None),
     ("naloxone", "oral", "prn", "4", "", "route"),
     ("methadone", "oral", "daily", "80", "", "drug"),  # recorded from the OTP, never ordered here
+    # Brixadi: weekly 8-32 mg, monthly 64-128 mg, under the skin only.
+    ("brixadi_weekly", "subcutaneous", "weekly", "24", "", None),
+    ("brixadi_weekly", "subcutaneous", "weekly", "64", "", "dose"),
+    ("brixadi_weekly", "subcutaneous", "monthly", "24", "", "frequency"),
+    ("brixadi_weekly", "intramuscular", "weekly", "24", "", "route"),
+    ("brixadi_monthly", "subcutaneous", "monthly", "96", "", None),
+    ("brixadi_monthly", "subcutaneous", "monthly", "160", "", "dose"),
+    ("brixadi_monthly", "subcutaneous", "monthly", "32", "", "unusual_dose_reason"),
+    ("buprenorphine_er", "subcutaneous", "monthly", "300", "", None),
 ]
 
 
@@ -76,7 +87,7 @@ def test_the_dose_and_route_rails(drug, route, frequency, dose, why, refused):
     problems = order_problems(
         drug, route, None, CLEAN, dose=Decimal(dose), frequency=frequency, unusual_dose_reason=why
     )
-    problems.pop("pdmp_checked_on", None)
+    problems.pop("pdmp_checked_at", None)
     if refused is None:
         assert problems == {}
     else:
@@ -91,21 +102,37 @@ def test_the_5000_mg_naltrexone_message_says_why():
     )
 
 
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # the order is written now
+
+
+def _ago(**delta):
+    return NOW - timedelta(**delta)
+
+
 @pytest.mark.parametrize(
-    ("checked", "before", "window", "ok"),
+    ("checked", "before", "window", "start", "ok"),
     [
-        (date(2026, 3, 2), False, 24, True),
-        (date(2026, 3, 1), False, 24, True),
-        (date(2026, 2, 28), False, 24, False),
-        (date(2026, 2, 25), False, 168, True),  # a state with a 7-day window
-        (date(2026, 1, 1), True, 24, True),  # continuing treatment: within the recheck interval
-        (date(2025, 8, 1), True, 24, False),
-        (None, False, 24, False),
+        (_ago(minutes=10), False, 24, TODAY, True),
+        (_ago(hours=17), False, 24, TODAY, True),  # the afternoon before
+        (_ago(hours=23, minutes=59), False, 24, TODAY, True),
+        (_ago(hours=24, minutes=1), False, 24, TODAY, False),  # a date alone could not tell these apart
+        (_ago(hours=26), False, 24, TODAY, False),
+        (_ago(days=5), False, 168, TODAY, True),  # a state with a 7-day window
+        (_ago(days=8), False, 168, TODAY, False),
+        (NOW + timedelta(minutes=2), False, 24, TODAY, True),  # clocks a minute or two apart
+        (NOW + timedelta(hours=2), False, 24, TODAY, False),  # a check still to come
+        (_ago(days=60), True, 24, TODAY, True),  # continuing treatment: within the recheck interval
+        (_ago(days=181), True, 24, TODAY, False),
+        # Recorded after the fact: an order that started on Feb 20, checked the evening before it.
+        (datetime(2026, 2, 19, 18, 0, tzinfo=UTC), False, 24, date(2026, 2, 20), True),
+        (datetime(2026, 2, 18, 18, 0, tzinfo=UTC), False, 24, date(2026, 2, 20), False),
+        (datetime(2026, 2, 21, 9, 0, tzinfo=UTC), False, 24, date(2026, 2, 20), False),  # after
+        (None, False, 24, TODAY, False),
     ],
 )
-def test_the_pdmp_window_is_the_programs_rule(checked, before, window, ok):
-    facts = OrderFacts(today=TODAY, pdmp_window_hours=window, controlled_before=before)
-    problem = medication.pdmp_problem(checked, facts, TODAY)
+def test_the_pdmp_window_is_the_programs_rule_in_hours(checked, before, window, start, ok):
+    facts = OrderFacts(today=TODAY, now=NOW, pdmp_window_hours=window, controlled_before=before)
+    problem = medication.pdmp_problem(checked, facts, start)
     assert (problem == "") is ok, problem
 
 
@@ -118,6 +145,11 @@ def test_the_pdmp_window_is_the_programs_rule(checked, before, window, ok):
         ("buprenorphine_er", "thigh_left", date(2026, 2, 25), {"given_at", "site"}),
         ("buprenorphine_er", "abdomen_right", None, set()),
         ("naltrexone", "arm_left", date(2026, 3, 1), set()),  # not an injection
+        ("brixadi_weekly", "arm_left", date(2026, 2, 23), set()),  # a week on, upper arm: fine
+        ("brixadi_weekly", "thigh_right", date(2026, 2, 25), set()),  # 2 days early is allowed
+        ("brixadi_weekly", "arm_left", date(2026, 2, 26), {"given_at"}),  # 4 days after the last
+        ("brixadi_monthly", "gluteal_left", date(2026, 2, 6), set()),  # 24 days: within the week early
+        ("brixadi_monthly", "gluteal_left", date(2026, 2, 12), {"given_at"}),
     ],
 )
 def test_injection_interval_and_site_warnings(drug, site, last, fields):

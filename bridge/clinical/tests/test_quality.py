@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from bridge.clinical.models import MedicationOrder, OtpEnrollment, PlanVersion, Problem, TreatmentPlan
 from bridge.directory import measures as m
@@ -39,7 +40,10 @@ def _order(world, participant, drug, start, stop=None):
         frequency="daily",
         reason="Opioid use disorder",
         prescriber=world.prescriber,
-        pdmp_checked_on=start if drug == "buprenorphine" else None,
+        pdmp_checked_at=(
+            timezone.make_aware(datetime.combine(start, time(9))) if drug == "buprenorphine" else None
+        ),
+        pdmp_checked_by=world.prescriber if drug == "buprenorphine" else None,
         start_on=start,
         stop_on=stop,
         stop_reason="Stopped" if stop else "",

@@ -42,7 +42,7 @@ def test_prescribed_buprenorphine_positive_is_expected_not_a_relapse(admitted):
         frequency="daily",
         reason="Opioid use disorder",
         start_on=TODAY() - timedelta(days=10),
-        pdmp_checked_on=TODAY() - timedelta(days=10),
+        pdmp_checked_at=timezone.now() - timedelta(days=11),
     )
     screen = screens.drug_screen_record(
         actor=w.nurse, participant=w.alex, collected_on=TODAY(), panel="12", results=negatives(BUP="")
@@ -64,7 +64,7 @@ def test_buprenorphine_before_the_order_started_is_unexpected(admitted):
         frequency="daily",
         reason="OUD",
         start_on=TODAY(),
-        pdmp_checked_on=TODAY(),
+        pdmp_checked_at=timezone.now(),
     )
     screen = screens.drug_screen_record(
         actor=w.nurse,

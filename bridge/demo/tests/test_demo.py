@@ -35,13 +35,13 @@ LOGINS = {
 def test_demo_loads_once_and_keeps_data_on_rerun(settings):
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "Demo loaded: 42 participants" in out.getvalue()
+    assert "Demo loaded: 43 participants" in out.getvalue()
     assert settings.BRIDGE_DEMO_PASSWORD in out.getvalue()
     changed = Participant.objects.filter(status="prospect").update(phone="(000) 000-0000")
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "already loaded" in again.getvalue()
-    assert Organization.objects.count() == 1 and Participant.objects.count() == 42
+    assert Organization.objects.count() == 1 and Participant.objects.count() == 43
     assert changed == 5 and Participant.objects.filter(phone="(000) 000-0000").count() == changed
     assert audit_verify().ok
 
@@ -135,4 +135,4 @@ def test_a_loaded_demo_is_kept_even_beside_other_data(demo):
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert "already loaded" in out.getvalue()
-    assert Participant.objects.count() == 42
+    assert Participant.objects.count() == 43

@@ -107,7 +107,8 @@ def chart(world):
             reason="Opioid use disorder",
             prescriber=world.prescriber,
             start_on=today - timedelta(days=25),
-            pdmp_checked_on=today - timedelta(days=26),
+            pdmp_checked_at=timezone.now() - timedelta(days=26),
+            pdmp_checked_by=world.prescriber,
         )
         rows[who.first_name.lower()] = {
             "episode": episode,

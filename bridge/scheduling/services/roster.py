@@ -5,7 +5,7 @@ A membership covers the sessions on local dates from `joined_on` up to, not incl
 their attendance and their notes are never touched by a roster edit. When a place frees up,
 the waitlist fills it in the order people asked.
 
-Generating sessions and joining run the one conflict check (bridge/scheduling/conflicts.py):
+Generating sessions and joining run the one conflict check (bridge/scheduling/conflicts/):
 generation skips closed days and times the facilitator or room is taken, and lists them; a join
 is refused when the participant is already booked at one of the group's future sessions, and
 needs a confirmed reason when a session falls in their declared work or family hours.

@@ -1,6 +1,6 @@
 """One-off sessions, cancelling and rescheduling. Each says which participants it affects.
 
-Booking and moving run the one conflict check (bridge/scheduling/conflicts.py): a hard conflict
+Booking and moving run the one conflict check (bridge/scheduling/conflicts/): a hard conflict
 raises BookingConflict naming who and what; soft ones need `confirm_reason`, which is recorded
 with the session and in its audit event.
 """

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from bridge.audit.models import AuditEvent
 from bridge.planner.models import ClinicianHours, ParticipantTimeBlock
 from bridge.scheduling import conflicts as cc
+from bridge.scheduling.conflicts import rules as conflict_rules
 from bridge.scheduling.models import (
     Attendance,
     ConflictAcceptance,
@@ -38,7 +39,8 @@ TUESDAY = WEEK + timedelta(days=1)
 
 @pytest.fixture(autouse=True)
 def _clock(monkeypatch):
-    monkeypatch.setattr(cc, "DASH", "-")  # messages read "18:00-21:00" here (an en dash on screens)
+    # Messages read "18:00-21:00" here (an en dash on screens).
+    monkeypatch.setattr(conflict_rules, "DASH", "-")
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -364,13 +366,47 @@ def test_the_week_view_marks_conflicts_and_the_conflicts_page_lists_them(world, 
     assert "Therapist_a Test already leads Individual therapy (Mon Nov 16 20:00-20:50)." in page
     assert f"/schedule/sessions/{clash.pk}/" in page
     page = client.get(f"/schedule/sessions/{clash.pk}/").content.decode()
-    assert "This session has a conflict" in page and "already leads Individual therapy" in page
+    # The session's page checks that session alone and words its conflicts from its side.
+    assert "This session has a conflict" in page and "already leads Evening group" in page
     login(world.therapist_a)  # sees the mark on their own week, not what it is about
     page = client.get("/schedule/week/?view=staff&week=2026-W47").content.decode()
     assert "has-conflict" in page and "already leads" not in page
     assert client.get("/schedule/conflicts/").status_code == 404
     login(world.outsider)  # a director elsewhere: their own program's list, never Harbor's
     assert client.get(f"/schedule/conflicts/?program={world.program.pk}").status_code == 404
+
+
+def test_a_page_of_some_sessions_finds_their_conflicts_as_the_week_does(world, group, room):
+    """session_conflicts (a staff member's, a room's or a participant's week; one session) checks only
+    the sessions given, against everything touching their people and rooms."""
+    clash = session_at(world.program, MONDAY, time(20), 50, world.therapist_b, kind="individual", room=room)
+    clash.attendance.create(participant=world.alex)
+    elsewhere = session_at(world.program, MONDAY, time(9), 50, world.therapist_b, kind="individual")
+    elsewhere.attendance.create(participant=world.blair)
+    week = {
+        (wc.session.pk, wc.conflict.kind, wc.conflict.with_session)
+        for wc in cc.week_conflicts(world.program, MONDAY)
+    }
+    assert week == {(group.pk, "room", clash.pk), (group.pk, "participant", clash.pk)}
+    # Therapist B's week: both sessions of theirs, found from the clash's side (the group is not theirs).
+    mine = cc.session_conflicts(world.program, [clash, elsewhere])
+    assert {(wc.session.pk, wc.conflict.kind, wc.conflict.with_session) for wc in mine} == {
+        (clash.pk, "room", group.pk),
+        (clash.pk, "participant", group.pk),
+    }
+    assert cc.session_conflicts(world.program, [elsewhere]) == []
+    assert cc.session_conflicts(world.program, []) == []
+    # A confirmed soft conflict is not open there either.
+    ParticipantTimeBlock.objects.create(
+        participant=world.blair, kind="work", weekday=0, start_time=time(8), end_time=time(12)
+    )
+    [soft] = cc.session_conflicts(world.program, [elsewhere])
+    assert soft.conflict.kind == "work_hours" and soft.open
+    ConflictAcceptance.objects.create(
+        session=elsewhere, participant=world.blair, kind="work_hours", message="x", reason="Day off"
+    )
+    [soft] = cc.session_conflicts(world.program, [elsewhere])
+    assert not soft.open
 
 
 # --- The forms --------------------------------------------------------------------------------------------

@@ -126,3 +126,34 @@ def test_the_board_takes_the_same_number_of_queries_for_a_bigger_day(
             fill(k)
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert client.get("/schedule/today/").status_code == 200
+
+
+def test_a_busy_day_is_compact_and_each_roster_opens_on_demand(world, evening, login, monkeypatch):
+    """More roster rows than fit (INLINE_ROWS; here 1): each session shows its counts and opens its
+    roster (check-in, phone numbers, call notes) from its own URL; measures and conflicts load beside."""
+    from bridge.scheduling.views import today as today_views
+
+    monkeypatch.setattr(today_views, "INLINE_ROWS", 1)
+    with time_machine.travel("2026-11-17 18:12 -08:00", tick=False):
+        attendance_check_in(actor=world.frontdesk, session=evening, participant_id=world.blair.pk)
+        client = login(world.frontdesk)
+        page = client.get("/schedule/today/").content.decode()
+        roster_url = f"/schedule/today/sessions/{evening.pk}/"
+        assert "2 on the roster · 1 checked in · <strong>1 not arrived</strong>" in page
+        assert page.count(f'hx-get="{roster_url}"') == 2  # under "now" and under "not arrived"
+        assert "Alex Sample" not in page and "510-555-0142" not in page  # names only when opened
+        assert "part=measures" in page and "part=conflicts" in page
+        roster = client.get(roster_url).content.decode()
+        assert "Alex Sample" in roster and "510-555-0142" in roster and "Checked in 18:12" in roster
+        assert 'placeholder="Called: what happened"' in roster
+        assert AuditEvent.objects.filter(object_type="today_session", object_id=str(evening.pk)).exists()
+        measures = client.get(f"/schedule/today/part/?program={world.program.pk}&part=measures")
+        conflicts = client.get(f"/schedule/today/part/?program={world.program.pk}&part=conflicts")
+        assert measures.status_code == conflicts.status_code == 200
+        assert "None." in conflicts.content.decode()
+        assert client.get(f"/schedule/today/part/?program={world.program.pk}&part=x").status_code == 400
+        # A nurse sees only their care teams' people in an opened roster too.
+        nurse_roster = login(world.nurse).get(roster_url).content.decode()
+        assert "Alex Sample" in nurse_roster and "Blair Sample" not in nurse_roster
+        for who in ("outsider", "therapist_a", "peer"):
+            assert login(getattr(world, who)).get(roster_url).status_code == 404, who

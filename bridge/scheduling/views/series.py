@@ -21,7 +21,7 @@ from bridge.audit.services import audit_record
 from bridge.core.forms import apply_errors
 from bridge.participants.models import Participant
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, require_schedule_program, session_for
-from bridge.scheduling.conflicts import BookingConflict, week_conflicts
+from bridge.scheduling.conflicts import BookingConflict, session_conflicts
 from bridge.scheduling.forms import CancelForm, GenerateForm, JoinForm, LeaveForm, OneOffForm, RescheduleForm
 from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session
 from bridge.scheduling.services import roster, sessions
@@ -197,11 +197,7 @@ def _session_page(request, session, status=200, **forms) -> HttpResponse:
     local = timezone.localtime(session.starts_at, tz)
     conflicts = []
     if _may_manage(request.user, session) and session.status != Session.Status.CANCELLED:
-        conflicts = [
-            wc
-            for wc in week_conflicts(session.program, local.date(), day=local.date())
-            if session.pk in (wc.session.pk, wc.conflict.with_session)
-        ]
+        conflicts = session_conflicts(session.program, [session])
     context = {
         "conflicts": conflicts,
         "session": session,

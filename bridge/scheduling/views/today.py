@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,8 @@ TODAY_ROLES = (Role.DIRECTOR, Role.FRONT_DESK, Role.NURSE)
 IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
 NOT_ARRIVED_AFTER = timedelta(minutes=10)
 REFRESH_SECONDS = 60
+# More roster rows than this today and the board is compact (rosters opened on demand).
+INLINE_ROWS = 60
 
 
 def today_programs(user) -> list[Program]:
@@ -75,50 +77,109 @@ def _injections_due(program, ids: set, today, within: int = 7) -> list[tuple]:
     return sorted(due, key=lambda pair: (pair[0], pair[1].participant.last_name))
 
 
-def _board(request, program: Program) -> dict:
+ROSTER_FIELDS = (
+    "id",
+    "session_id",
+    "participant_id",
+    "status",
+    "arrived_at",
+    "participant__id",
+    "participant__first_name",
+    "participant__last_name",
+    "participant__preferred_name",
+    "participant__phone",
+    "participant__program_id",
+)
+
+
+def _rosters() -> Prefetch:
+    return Prefetch(
+        "attendance",
+        queryset=Attendance.objects.select_related("participant")
+        .only(*ROSTER_FIELDS)
+        .order_by("participant__last_name", "participant__first_name"),
+        to_attr="rows",
+    )
+
+
+def _decorate(sessions: list[Session], seen: set, now, tz) -> list[tuple]:
+    """Give each session its visible roster rows (with their check-in and call URLs and call notes)
+    and, ten minutes after an in-person start, move those not arrived to the returned late list."""
+    calls: dict = {}
+    for call in ArrivalCall.objects.filter(attendance__session__in=sessions).select_related("called_by"):
+        calls.setdefault(call.attendance_id, []).append(call)
+    base = reverse("scheduling:today")
+    late = []
+    for s in sessions:
+        s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
+        s.visible_rows = [a for a in s.rows if a.participant_id in seen]
+        for a in s.visible_rows:
+            a.call_notes = calls.get(a.pk, [])
+            a.checkin_url = f"{base}{a.pk}/check-in/"
+            a.call_url = f"{base}{a.pk}/called/"
+        s.listed = s.ends_at > now and bool(s.visible_rows)
+        if not s.listed:
+            continue
+        if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
+            missing = [a for a in s.visible_rows if a.status == Attendance.Status.EXPECTED]
+            late += [(s, a) for a in missing]
+            # Those not arrived are listed once, below, with their phone numbers.
+            s.visible_rows = [a for a in s.visible_rows if a.status != Attendance.Status.EXPECTED]
+            s.not_arrived = len(missing)
+    return late
+
+
+def _measures(program, people: dict, today) -> list[tuple]:
+    from bridge.measures.queries import measures_due_for
+
+    annotated = list(
+        Participant.objects.filter(pk__in=list(people), episodes__status="active")
+        .annotate(admitted_on=Max("episodes__admitted_on", filter=Q(episodes__status="active")))
+        .select_related("program")
+        .order_by("last_name", "first_name")
+    )
+    due = measures_due_for(annotated, today)
+    return [(p, due[p.pk]) for p in annotated if p.pk in due]
+
+
+def _conflicts_today(program, today) -> list:
+    conflicts = [wc for wc in week_conflicts(program, monday_of(today), day=today) if wc.open]
+    for wc in conflicts:
+        wc.session.local_start = timezone.localtime(wc.session.starts_at, program.tz)
+    return conflicts
+
+
+def _board(request, program: Program, *, inline_rows: int | None = None) -> dict:
+    """The board. A day with more roster rows than `inline_rows` (a large program's evening: hundreds
+    expected at once) is shown compact: each session with its counts and its roster opened on demand
+    (loaded with htmx), the measures due and today's conflicts loaded beside the board, so the board
+    itself stays quick. A smaller day shows every roster row inline, as it always did."""
     user, tz, now = request.user, program.tz, timezone.now()
+    inline_rows = INLINE_ROWS if inline_rows is None else inline_rows
     today = timezone.localtime(now, tz).date()
     week = monday_of(today)
     day_start = datetime.combine(today, time(0), tzinfo=tz)
     week_end = datetime.combine(week + timedelta(days=7), time(0), tzinfo=tz)
-    rosters = Prefetch(
-        "attendance",
-        queryset=Attendance.objects.select_related("participant")
-        .only(
-            "id",
-            "session_id",
-            "participant_id",
-            "status",
-            "arrived_at",
-            "participant__id",
-            "participant__first_name",
-            "participant__last_name",
-            "participant__preferred_name",
-            "participant__phone",
-            "participant__program_id",
-        )
-        .order_by("participant__last_name", "participant__first_name"),
-        to_attr="rows",
-    )
     live = Session.objects.filter(program=program).exclude(status=Session.Status.CANCELLED)
-    # Today's sessions with their rosters; for the rest of the week only the drug-screen visits.
     todays = list(
         live.filter(starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1))
         .select_related("staff", "room", "session_type", "series")
-        .prefetch_related(rosters)
         .order_by("starts_at")
     )
+    # For the rest of the week only the drug-screen visits.
     later_screens = list(
         live.filter(
             starts_at__gte=day_start + timedelta(days=1), starts_at__lt=week_end, kind=SessionKind.DRUG_SCREEN
         )
         .select_related("staff", "session_type")
-        .prefetch_related(rosters)
         .order_by("starts_at")
     )
-    sessions = todays + later_screens
-    ids = {a.participant_id for s in sessions for a in s.rows}
-    seen = set(visible(Participant.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+    compact = Attendance.objects.filter(session__in=todays).count() > inline_rows
+    with_rows = [s for s in todays if not compact or s.kind == SessionKind.DRUG_SCREEN] + later_screens
+    prefetch_related_objects(with_rows, _rosters())
+    ids = {a.participant_id for s in with_rows for a in s.rows}
+    in_program = visible(Participant.objects.filter(program=program), user)
+    seen = set(in_program.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     may_see_injections = bool(user.roles_in(program.pk) & {Role.NURSE, Role.DIRECTOR})
     chart = (
         set(
@@ -129,71 +190,81 @@ def _board(request, program: Program) -> dict:
         if may_see_injections
         else set()
     )
-    calls: dict = {}
-    for call in ArrivalCall.objects.filter(attendance__session__in=todays).select_related("called_by"):
-        calls.setdefault(call.attendance_id, []).append(call)
-    base = reverse("scheduling:today")
-    now_list, next_list, late = [], [], []
-    for s in todays:
-        s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
-        s.visible_rows = [a for a in s.rows if a.participant_id in seen]
-        for a in s.visible_rows:
-            a.call_notes = calls.get(a.pk, [])
-            a.checkin_url = f"{base}{a.pk}/check-in/"
-            a.call_url = f"{base}{a.pk}/called/"
-        if s.ends_at <= now or not s.visible_rows:
-            continue
-        (now_list if s.starts_at <= now else next_list).append(s)
-        if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
-            missing = [a for a in s.visible_rows if a.status == Attendance.Status.EXPECTED]
-            late += [(s, a) for a in missing]
-            # Those not arrived are listed once, below, with their phone numbers.
-            s.visible_rows = [a for a in s.visible_rows if a.status != Attendance.Status.EXPECTED]
-            s.not_arrived = len(missing)
+    now_list, next_list, late, late_sessions = [], [], [], []
+    if compact:
+        counts: dict = {}
+        for sid, status, n in (
+            Attendance.objects.filter(session__in=todays, participant__in=in_program.values("pk"))
+            .values_list("session_id", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts.setdefault(sid, {})[status] = n
+        for s in todays:
+            s.local_start = timezone.localtime(s.starts_at, tz)
+            s.local_end = timezone.localtime(s.ends_at, tz)
+            by_status = counts.get(s.pk, {})
+            s.expected_count = sum(by_status.values())
+            s.waiting = by_status.get(Attendance.Status.EXPECTED, 0)
+            s.checked_in = sum(by_status.get(k, 0) for k in Attendance.ATTENDED)
+            s.compact = True
+            if s.ends_at <= now or not s.expected_count:
+                continue
+            (now_list if s.starts_at <= now else next_list).append(s)
+            if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
+                s.not_arrived = s.waiting
+                if s.waiting:
+                    late_sessions.append(s)
+        _decorate(with_rows, seen, now, tz)
+    else:
+        late = _decorate(todays, seen, now, tz)
+        for s in todays:
+            if s.listed:
+                (now_list if s.starts_at <= now else next_list).append(s)
+        _decorate(later_screens, seen, now, tz)
     screens = [
         (s, a)
-        for s in sessions
+        for s in with_rows
         if s.kind == SessionKind.DRUG_SCREEN
         for a in s.rows
         if a.participant_id in seen and a.status == Attendance.Status.EXPECTED
     ]
-    for s, _ in screens:
-        s.local_start = timezone.localtime(s.starts_at, tz)
-    expected_today = [
-        a.participant for s in todays if s.ends_at > now for a in s.rows if a.participant_id in seen
-    ]
-    people = {p.pk: p for p in expected_today}
-    from bridge.measures.queries import measures_due_for
-
-    annotated = list(
-        Participant.objects.filter(pk__in=list(people), episodes__status="active")
-        .annotate(admitted_on=Max("episodes__admitted_on", filter=Q(episodes__status="active")))
-        .select_related("program")
-        .order_by("last_name", "first_name")
-    )
-    due = measures_due_for(annotated, today)
-    measures = [(p, due[p.pk]) for p in annotated if p.pk in due]
     injections = _injections_due(program, chart, today) if chart else []
-    conflicts = [wc for wc in week_conflicts(program, week, day=today) if wc.open]
-    for wc in conflicts:
-        wc.session.local_start = timezone.localtime(wc.session.starts_at, tz)
-    shown = seen & (
-        {a.participant_id for s in todays for a in s.visible_rows} | {a.participant_id for _, a in screens}
-    )
+    measures = conflicts = None
+    shown = seen & {a.participant_id for _, a in screens}
+    if not compact:
+        expected_today = {
+            a.participant_id: a.participant
+            for s in todays
+            if s.ends_at > now
+            for a in s.rows
+            if a.participant_id in seen
+        }
+        measures = _measures(program, expected_today, today)
+        conflicts = _conflicts_today(program, today)
+        shown |= seen & (
+            {a.participant_id for s in todays for a in s.visible_rows} | {a.participant_id for _, a in late}
+        )
     audit_record(
         action=Action.SEARCH,
         actor=user,
         object_type="today",
         object_id=str(program.pk),
-        detail={"day": today.isoformat(), "participants": sorted(str(pid) for pid in shown)[:500]},
+        detail={
+            "day": today.isoformat(),
+            "participants": sorted(str(pid) for pid in shown)[:500],
+            **({"compact": True} if compact else {}),
+        },
     )
     return {
         "program": program,
         "today": today,
         "now": timezone.localtime(now, tz),
+        "compact": compact,
         "now_list": now_list,
         "next_list": next_list,
         "late": late,
+        "late_sessions": late_sessions,
         "screens_today": [(s, a) for s, a in screens if s.local_start.date() == today],
         "screens_week": [(s, a) for s, a in screens if s.local_start.date() > today],
         "injections_today": [(d, o) for d, o in injections if d <= today],
@@ -211,6 +282,75 @@ def _board(request, program: Program) -> dict:
 @require_http_methods(["GET"])
 def today(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/today.html", _board(request, _program(request)))
+
+
+@require_http_methods(["GET"])
+def today_session(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """One session's roster on a compact board (opened on demand): check-in, and those not arrived
+    ten minutes after the start with their phone numbers and a "called" note."""
+    session = (
+        Session.objects.filter(pk=session_id, program__in=today_programs(request.user))
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("program", "staff", "room", "session_type", "series")
+        .first()
+    )
+    if session is None:
+        raise deny(request, "today_session", str(session_id))
+    program, now = session.program, timezone.now()
+    prefetch_related_objects([session], _rosters())
+    ids = {a.participant_id for a in session.rows}
+    seen = set(visible(Participant.objects.filter(pk__in=ids), request.user).values_list("pk", flat=True))
+    late = _decorate([session], seen, now, program.tz)
+    shown = {a.participant_id for a in session.visible_rows} | {a.participant_id for _, a in late}
+    audit_record(
+        action=Action.SEARCH,
+        actor=request.user,
+        object_type="today_session",
+        object_id=str(session.pk),
+        detail={"participants": sorted(str(pid) for pid in shown)[:500]},
+    )
+    return render(
+        request,
+        "scheduling/_today_session_rows.html",
+        {"s": session, "late": late, "program": program, "schedules": True},
+    )
+
+
+@require_http_methods(["GET"])
+def today_part(request: HttpRequest) -> HttpResponse:
+    """A part of a compact board loaded beside it: the measures due for those expected today, or
+    today's sessions with conflicts."""
+    program = _program(request)
+    part = request.GET.get("part")
+    user, tz = request.user, program.tz
+    today = timezone.localtime(timezone.now(), tz).date()
+    context = {"program": program, "schedules": bool(user.roles_in(program.pk) & set(SCHEDULE_ROLES))}
+    if part == "measures":
+        start = datetime.combine(today, time(0), tzinfo=tz)
+        expected = (
+            Attendance.objects.filter(
+                session__program=program,
+                session__starts_at__gte=start,
+                session__starts_at__lt=start + timedelta(days=1),
+                session__ends_at__gt=timezone.now(),
+            )
+            .exclude(session__status=Session.Status.CANCELLED)
+            .values("participant_id")
+        )
+        people = {p.pk: p for p in visible(Participant.objects.filter(pk__in=expected), user)}
+        context["measures"] = _measures(program, people, today)
+        audit_record(
+            action=Action.SEARCH,
+            actor=user,
+            object_type="today_measures",
+            object_id=str(program.pk),
+            detail={"participants": sorted(str(p.pk) for p, _ in context["measures"])[:500]},
+        )
+        return render(request, "scheduling/_today_measures.html", context)
+    if part == "conflicts":
+        context["conflicts"] = _conflicts_today(program, today)
+        return render(request, "scheduling/_today_conflicts.html", context)
+    return HttpResponse("Unknown part of the board.", status=400)
 
 
 def _row(request, attendance_id: uuid.UUID) -> Attendance:

@@ -13,8 +13,8 @@ from bridge.testing.personas import make_participant
 
 def test_the_demo_is_loaded_and_its_main_records_are_at_hand(demo):
     assert demo.program.name == DEMO_PROGRAM and Organization.objects.count() == 1
-    # The builder's 40, plus the two fixed safety examples (bridge/safety/demo.py).
-    assert len(demo.participants) == 40 and Participant.objects.count() == 42
+    # The builder's 40, plus the three fixed safety examples (bridge/safety/demo.py).
+    assert len(demo.participants) == 40 and Participant.objects.count() == 43
     assert set(demo.tracks) == {"evening", "daytime", "weekend"}
     assert demo.staff["therapist1"].username == "therapist1"
     make_participant(demo.program, "Written-by-one-test")
@@ -22,7 +22,7 @@ def test_the_demo_is_loaded_and_its_main_records_are_at_hand(demo):
 
 def test_what_one_demo_test_writes_is_gone_for_the_next(demo):
     assert not Participant.objects.filter(first_name="Written-by-one-test").exists()
-    assert Participant.objects.count() == 42
+    assert Participant.objects.count() == 43
 
 
 @pytest.mark.parametrize("_", range(2))
