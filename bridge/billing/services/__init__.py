@@ -64,7 +64,8 @@ def coverage_add(*, actor, participant, **fields: Any) -> Coverage:
                 raise ValidationError(
                     {
                         "effective_on": f"The current {previous.get_order_display().lower()} "
-                        f"coverage starts on {previous.effective_on}; a new one must start after it (or edit that one)."
+                        f"coverage starts on {previous.effective_on}; "
+                        "a new one must start after it (or edit that one)."
                     }
                 )
             previous.ends_on = date.fromordinal(coverage.effective_on.toordinal() - 1)

@@ -133,8 +133,9 @@ def test_837p_file_is_valid_and_written_to_the_folder(world, medi_cal, tmp_path)
     _build(world)
     with override_settings(BRIDGE_CLEARINGHOUSE_DIR=str(tmp_path)):
         written = claims_build(actor=world.director, program=world.program, claim_format="837p")
-    ((where, claims),) = written
-    text = open(where).read()
+    ((where, _claims),) = written
+    with open(where) as fh:
+        text = fh.read()
     assert where.startswith(str(tmp_path / "837p"))
     assert problems(text) == []
     assert "SV1*HC:H0015:HF*150*UN*1***1~" in text and "NM1*IL*1*SAMPLE*ALEX****MI*91234567A~" in text
