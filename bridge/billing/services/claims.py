@@ -78,7 +78,7 @@ def _next_number() -> str:
 
 
 def claims_build(
-    *, actor, program, claim_format: str, out_dir: str | Path | None = None
+    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None
 ) -> list[tuple[str, list[Claim]]]:
     """Write one 837 file per payer for the program's ready charges of that format.
 
@@ -87,12 +87,15 @@ def claims_build(
     """
     institutional = claim_format == ClaimFormat.INSTITUTIONAL
     profile = profile_for(program)
+    ready = Charge.objects.filter(
+        program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=claim_format
+    )
+    if through is not None:
+        ready = ready.filter(service_date__lte=through)
     charges = list(
-        Charge.objects.filter(
-            program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=claim_format
+        ready.select_related("coverage__plan__payer", "coverage__participant").order_by(
+            "coverage_id", "service_date"
         )
-        .select_related("coverage__plan__payer", "coverage__participant")
-        .order_by("coverage_id", "service_date")
     )
     by_coverage: dict = defaultdict(list)
     for c in charges:

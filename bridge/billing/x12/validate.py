@@ -22,8 +22,21 @@ import pyx12.params
 import pyx12.x12file
 import pyx12.x12n_document
 
-# pyx12 logs every error it finds at ERROR level as well as reporting it; we report them ourselves.
-logging.getLogger("pyx12").setLevel(logging.CRITICAL)
+# pyx12 reports some errors (element-level ones such as "ST03 is marked as Not Used") only through its
+# logger: collect them while validating, and keep them off the console.
+_log = logging.getLogger("pyx12")
+_log.propagate = False
+_log.setLevel(logging.ERROR)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
 
 FULL_MAPS = {"005010X222A1", "005010X223A2", "005010X221A1"}
 
@@ -66,6 +79,12 @@ def _walk(node, seg_id: str, found: list[X12Problem]) -> None:
             _walk(item, seg_id, found)
 
 
+def _where(message: str) -> tuple[str, str]:
+    """("line N", "") from a pyx12 log message such as "Line:3 ELE:10 - ..."."""
+    head = message.split(" ", 1)[0]
+    return (head.replace("Line:", "line ") if head.startswith("Line:") else "file", "")
+
+
 def _version(text: str) -> str:
     try:
         for seg in pyx12.x12file.X12Reader(io.StringIO(text)):
@@ -84,13 +103,17 @@ def problems(text: str) -> list[X12Problem]:
     if version in FULL_MAPS:
         fd_json = io.StringIO()
         param = pyx12.params.params()
+        collect = _Collect()
+        _log.addHandler(collect)
         try:
             ok = pyx12.x12n_document.x12n_document(
                 param=param, src_file=io.StringIO(text), fd_997=None, fd_html=None, fd_json=fd_json
             )
         except (pyx12.errors.X12Error, pyx12.errors.EngineError) as exc:
             return [X12Problem("file", "", str(exc))]
-        found: list[X12Problem] = []
+        finally:
+            _log.removeHandler(collect)
+        found: list[X12Problem] = [X12Problem(*_where(m), m) for m in collect.messages]
         if fd_json.getvalue():
             _walk(json.loads(fd_json.getvalue()), "", found)
         if not ok and not found:
