@@ -10,6 +10,20 @@ from bridge.participants.access import Cap
 
 
 def participant_links(request, participant) -> list[Link]:
-    if Cap.BILLING not in request.participant_caps:
-        return []
-    return [Link("Coverage and billing", reverse("billing:participant", args=[participant.pk]), order=45)]
+    caps = request.participant_caps
+    if Cap.BILLING in caps:
+        return [Link("Coverage and billing", reverse("billing:participant", args=[participant.pk]), order=45)]
+    if (
+        Cap.PRESCRIBE in caps
+        and participant.coverages.filter(
+            ends_on__isnull=True, plan__payer__requires_certification=True
+        ).exists()
+    ):
+        return [
+            Link(
+                "Medicare certification",
+                reverse("billing:certification_add", args=[participant.pk]),
+                order=45,
+            )
+        ]
+    return []

@@ -115,3 +115,50 @@ def test_billing_staff_see_billing_but_not_the_chart(world, login, medi_cal):
     assert b"Coverage and billing" in detail.content
     notes = client.get(reverse("clinical:notes", args=[world.alex.pk]))
     assert notes.status_code == 403
+
+
+def test_admission_turns_the_intake_insurance_into_a_primary_coverage(world, medi_cal):
+    from bridge.billing.services import coverage_from_screening
+    from bridge.intake.models import Screening
+
+    screening = Screening.objects.create(
+        participant=world.casey,
+        program=world.program,
+        insurance_type="medicaid",
+        insurance_plan="Medi-Cal",
+        insurance_member_id="95550001A",
+    )
+    coverage = coverage_from_screening(actor=world.intake, screening=screening, admitted_on=date(2026, 3, 2))
+    assert coverage.plan == medi_cal and coverage.member_id == "95550001A" and coverage.order == 1
+    assert (
+        coverage_from_screening(actor=world.intake, screening=screening, admitted_on=date(2026, 3, 2)) is None
+    )
+
+
+def test_a_prescriber_signs_a_medicare_certification(world, login):
+    medicare = f.plan(f.payer(world.program, "Medicare", kind="medicare"), "Original Medicare")
+    f.coverage(world.alex, medicare, member_id="1EG4TE5MK73")
+    client = login(world.prescriber)
+    assert (
+        b"Medicare certification" in client.get(reverse("participants:detail", args=[world.alex.pk])).content
+    )
+    url = reverse("billing:certification_add", args=[world.alex.pk])
+    data = {
+        "kind": "certification",
+        "needs_nine_hours": "on",
+        "findings": "Needs 9 h a week",
+        "diagnosis": "F10.20",
+        "services_plan": "IOP 9 h/week for 8 weeks",
+        "signed_on": "2026-11-02",
+        "valid_from": "2026-11-02",
+        "valid_through": "2027-02-01",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400 and "every other month" in response.content.decode()
+    response = client.post(url, {**data, "valid_through": "2026-12-31"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        action="sign", object_type="certification", participant=world.alex
+    ).exists()
+    nurse = login(world.nurse)
+    assert nurse.post(url, {**data, "valid_through": "2026-12-31"}).status_code == 400  # not a prescriber

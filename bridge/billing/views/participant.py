@@ -139,7 +139,9 @@ def certification_add(request: HttpRequest, participant: Participant) -> HttpRes
             apply_errors(form, exc)
         else:
             messages.success(request, "Certification signed.")
-            return redirect("billing:participant", participant_id=participant.pk)
+            if Cap.BILLING in request.participant_caps:
+                return redirect("billing:participant", participant_id=participant.pk)
+            return redirect("participants:detail", participant_id=participant.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
