@@ -16,6 +16,9 @@ from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, PayerKin
 from bridge.billing.services.eligibility import control_number, profile_for
 from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
 from bridge.billing.x12.validate import X12Error, problems
+from bridge.privacy import policy
+from bridge.privacy.models import Recipient
+from bridge.privacy.vocab import DataClass, Purpose, RecipientKind
 
 
 def _provider(profile) -> Provider:
@@ -73,17 +76,51 @@ def _claim_data(claim: Claim, coverage: Coverage, charges: list[Charge]) -> Clai
     )
 
 
+CLAIM_DATA = (
+    DataClass.DEMOGRAPHICS,
+    DataClass.EPISODES,
+    DataClass.ATTENDANCE,
+    DataClass.DIAGNOSES,
+    DataClass.BILLING,
+)
+
+
+def payer_recipient(payer) -> Recipient:
+    """The payer as a recipient of records (a health plan: in the TPO consent's class)."""
+    return Recipient.objects.get_or_create(
+        program_id=payer.program_id,
+        name=payer.name,
+        defaults={"kind": RecipientKind.HEALTH_PLAN, "address": f"Claims by EDI, payer id {payer.payer_id}"},
+    )[0]
+
+
+def _released(actor, coverage) -> policy.Decision:
+    """Ask the Part 2 policy decision point whether this participant's claim may go to the payer for
+    payment (the TPO consent's payment purpose); the decision is audited there."""
+    return policy.decide(
+        actor=actor,
+        participant=coverage.participant,
+        recipient=payer_recipient(coverage.plan.payer),
+        purpose=Purpose.PAYMENT,
+        data_classes=CLAIM_DATA,
+        channel="x12-837",
+        object_type="claim",
+    )
+
+
 def _next_number() -> str:
     return f"C{control_number()}"
 
 
 def claims_build(
-    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None
+    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None, refused=None
 ) -> list[tuple[str, list[Claim]]]:
     """Write one 837 file per payer for the program's ready charges of that format.
 
     Returns (where each file went, its claims). A file pyx12 finds invalid raises X12Error and
-    nothing is written or changed.
+    nothing is written or changed. A participant whose consent does not allow the release to the
+    payer for payment gets no claim (the charges stay ready); `refused`, a list, collects
+    (participant, reason) for them.
     """
     institutional = claim_format == ClaimFormat.INSTITUTIONAL
     profile = profile_for(program)
@@ -102,6 +139,13 @@ def claims_build(
         by_coverage[c.coverage_id].append(c)
     by_payer: dict = defaultdict(list)
     for lines in by_coverage.values():
+        decision = _released(actor, lines[0].coverage)
+        if not decision.permit:
+            if refused is not None:
+                refused.append(
+                    (lines[0].coverage.participant, decision.reasons[0] if decision.reasons else "")
+                )
+            continue
         by_payer[lines[0].coverage.plan.payer_id].append(lines)
     written: list[tuple[str, list[Claim]]] = []
     now = timezone.now()

@@ -57,3 +57,23 @@ def fee(payer_: Payer, applies_to="per_diem", code="H0015", rate="150.00", **ext
         rate=Decimal(rate),
         **extra,
     )
+
+
+def tpo_consent(participant, actor):
+    """The single treatment, payment and operations consent (what lets claims go to payers)."""
+    from bridge.privacy.services import consent_record
+    from bridge.privacy.vocab import ConsentType, DataClass, Purpose
+
+    return consent_record(
+        actor=actor,
+        participant=participant,
+        consent_type=ConsentType.TPO,
+        patient_name=participant.legal_name,
+        discloser=participant.program.name,
+        data_classes=[c for c in DataClass.values if c != DataClass.COUNSELING_NOTES],
+        recipients=[],
+        purposes=[Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS],
+        expiry_event="when I revoke it in writing",
+        signature_name=participant.legal_name,
+        signed_on=date(2026, 1, 1),
+    )

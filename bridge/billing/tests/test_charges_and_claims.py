@@ -38,6 +38,7 @@ def medi_cal(world):
         reference_number="DMC-1",
     )
     clinic.admit(world.alex, world.therapist_a)
+    f.tpo_consent(world.alex, world.director)
     return payer
 
 
@@ -97,6 +98,7 @@ def test_medicare_needs_a_current_certification_and_bills_837i_with_condition_co
     f.fee(medicare, code="G0410", revenue_code="0906", tier="3", rate="210.00")
     f.coverage(world.alex, f.plan(medicare, "Part A/B"), member_id="1EG4TE5MK73")
     clinic.admit(world.alex, world.therapist_a)
+    f.tpo_consent(world.alex, world.director)
     for hour in (0, 1, 2):
         session = clinic.group(world.program, world.therapist_a, MON, hours=1, participants=[world.alex])
         session.starts_at += timedelta(hours=hour - 4)
@@ -141,3 +143,19 @@ def test_837p_file_is_valid_and_written_to_the_folder(world, medi_cal, tmp_path)
     assert "SV1*HC:H0015:HF*150*UN*1***1~" in text and "NM1*IL*1*SAMPLE*ALEX****MI*91234567A~" in text
     assert AuditEvent.objects.filter(action="claim_submit", participant=world.alex).count() == 1
     assert claims_build(actor=world.director, program=world.program, claim_format="837p") == []
+
+
+def test_without_a_consent_for_payment_no_claim_leaves_the_program(world, medi_cal):
+    from bridge.privacy.models import Consent
+    from bridge.privacy.services import consent_revoke
+
+    clinic.group(world.program, world.therapist_a, MON, participants=[world.alex])
+    _build(world)
+    consent = Consent.objects.get(participant=world.alex)
+    consent_revoke(actor=world.director, consent=consent, received_on=MON, received_how="letter")
+    refused = []
+    written = claims_build(actor=world.director, program=world.program, claim_format="837p", refused=refused)
+    assert written == [] and [p for p, _reason in refused] == [world.alex]
+    assert Charge.objects.get().status == Charge.Status.READY and not Claim.objects.exists()
+    decision = AuditEvent.objects.filter(action="policy_decision", participant=world.alex).latest("id")
+    assert decision.outcome == "denied" and decision.detail["purpose"] == "HPAYMT"

@@ -206,6 +206,7 @@ def test_console_charges_claims_and_remit(world, tmp_path):
     f.fee(payer, code="H0015", modifiers="HF")
     f.coverage(world.alex, f.plan(payer))
     clinic.admit(world.alex, world.therapist_a)
+    f.tpo_consent(world.alex, world.director)
     clinic.group(world.program, world.therapist_a, MON, participants=[world.alex])
     clinic.group(
         world.program, world.therapist_a, MON + timedelta(days=1), participants=[world.alex], signed=False

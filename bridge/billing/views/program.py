@@ -187,11 +187,14 @@ def claims_run(request: HttpRequest) -> HttpResponse:
     fmt = request.POST.get("format", "")
     if fmt not in ClaimFormat.values:
         return HttpResponse("format: choose 837p or 837i", status=400, content_type="text/plain")
+    refused: list = []
     try:
-        written = claims_build(actor=request.user, program=program, claim_format=fmt)
+        written = claims_build(actor=request.user, program=program, claim_format=fmt, refused=refused)
     except (X12Error, ValidationError) as exc:
         messages.error(request, f"No claims were written: {exc}")
     else:
+        for participant, reason in refused:
+            messages.warning(request, f"No claim for {participant.display_name}: {reason}")
         n = sum(len(claims) for _w, claims in written)
         messages.success(
             request, f"{n} claims in {len(written)} file(s): " + ", ".join(w for w, _c in written)
