@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bridge.clinical.models import GroupNoteEntry, Note, PlanVersion, Problem, TreatmentPlan
 from bridge.participants.models import EpisodeOfCare
-from bridge.scheduling.models import Attendance, Session, SessionKind
+from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind, SessionType
 
 MONDAY = date(2026, 11, 2)
 
@@ -29,7 +29,9 @@ def admit(participant, clinician, on=date(2026, 10, 1), diagnosis="F10.20") -> E
     return episode
 
 
-def group(program, staff, day: date, hours: int = 3, participants=(), signed=True, parts=True) -> Session:
+def group(
+    program, staff, day: date, hours: int = 3, participants=(), signed=True, parts=True, series=None
+) -> Session:
     tz = program.tz
     start = datetime.combine(day, time(18), tzinfo=tz)
     session = Session.objects.create(
@@ -64,3 +66,17 @@ def group(program, staff, day: date, hours: int = 3, participants=(), signed=Tru
     if signed:
         Note.objects.filter(pk=note.pk).update(signed_at=timezone.now())
     return session
+
+
+def series(program, facilitator) -> GroupSeries:
+    kind = SessionType.objects.create(
+        program=program, name="Relapse prevention", category="group_therapy", default_minutes=180
+    )
+    return GroupSeries.objects.create(
+        program=program,
+        track=program.tracks.first(),
+        name="Evening recovery group",
+        session_type=kind,
+        facilitator=facilitator,
+        starts_on=MONDAY - timedelta(days=90),
+    )

@@ -38,7 +38,10 @@ def test_group_to_signed_note_to_charge_to_claim_to_payment(world, page, setting
     )
     clinic.admit(world.alex, world.therapist_a, on=day - timedelta(days=30))
     f.tpo_consent(world.alex, world.director)
-    session = clinic.group(world.program, world.therapist_a, day, participants=[world.alex], signed=False)
+    series = clinic.series(world.program, world.therapist_a)
+    session = clinic.group(
+        world.program, world.therapist_a, day, participants=[world.alex], signed=False, series=series
+    )
 
     browser_login(page, "billing", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing").click()

@@ -98,7 +98,7 @@ def dashboard_figures(program, actor) -> dict[str, list[list]]:
             for u in expiring
         ],
         "collections": [["month", "collected"]]
-        + [[m.strftime("%Y-%m"), str(t)] for m, t in collections if m],
+        + [[m.strftime("%Y-%m"), f"{t:.2f}"] for m, t in collections if m],
     }
 
 
