@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bridge.aftercare",
     "bridge.safety",
     "bridge.fhir",
+    "bridge.billing",
     "bridge.api",
     "bridge.demo",
 ]
@@ -277,6 +278,11 @@ BRIDGE_EXPORT_KEEP_HOURS = env_int("BRIDGE_EXPORT_KEEP_HOURS", 24)
 # per client address ("count/period", period s, min, hour or day), on the Django cache.
 BRIDGE_PUBLIC_API_RATE = env_str("BRIDGE_PUBLIC_API_RATE", "60/min")
 BRIDGE_CALLBACK_RATE = env_str("BRIDGE_CALLBACK_RATE", "5/hour")
+
+# Revenue cycle: the class that sends claims (837) and eligibility requests (270) to a clearinghouse,
+# and the folder the default one writes them to (like the console SMS sender: nothing leaves the machine).
+BRIDGE_CLEARINGHOUSE = env_str("BRIDGE_CLEARINGHOUSE", "bridge.billing.clearinghouse.FolderClearinghouse")
+BRIDGE_CLEARINGHOUSE_DIR = env_str("BRIDGE_CLEARINGHOUSE_DIR", str(VAR_DIR / "clearinghouse"))
 
 # Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
 BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", "Front desk / case manager"
     PEER = "peer", "Peer support specialist"
     AUDITOR = "auditor", "Auditor (read-only compliance)"
+    BILLING = "billing", "Billing (coverage, authorizations, claims; not notes)"
 
 
 class User(AbstractUser):

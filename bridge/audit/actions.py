@@ -60,6 +60,11 @@ class Action(enum.StrEnum):
     TOKEN_CREATED = "token_created"  # noqa: S105 (an action name)
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
     TOKEN_USED = "token_used"  # noqa: S105 (a user token called the JSON API)
+    # Revenue cycle
+    CHARGE_BUILD = "charge_build"  # a charge created from signed, attended, qualifying services
+    CLAIM_SUBMIT = "claim_submit"  # a claim file (837) written and handed to the clearinghouse
+    REMIT_POST = "remit_post"  # an 835 remittance posted to claims (payments, adjustments, denials)
+    ELIGIBILITY = "eligibility"  # a 270 eligibility request sent, or its 271 answer read
     EXPORT_CANCELLED = "export_cancelled"
     EXPORT_EXPIRED = "export_expired"  # an export's files deleted after the retention period
 

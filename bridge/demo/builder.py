@@ -108,6 +108,7 @@ def _staff_spec(scale: int) -> list[tuple[str, str, str, list[str], list[tuple[s
         ("frontdesk", "Tasha", "Greene", [Role.FRONT_DESK], []),
         ("peer", "Luis", "Moreno", [Role.PEER], [("CPRS", 200)]),
         ("auditor", "Grace", "Kim", [Role.AUDITOR], []),
+        ("billing", "Robin", "Ortiz", [Role.BILLING], []),
     ]
     # Larger demos (benchmarks) need caseloads a real program would have: ~20 per therapist.
     for k in range(3, 2 * scale + 1):

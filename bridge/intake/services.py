@@ -328,6 +328,10 @@ def screening_admit(
             staff=primary_clinician,
             team_role=CareTeamMember.TeamRole.PRIMARY_CLINICIAN,
         )
+        # The insurance the intake form asked for becomes the primary coverage (front desk completes it).
+        from bridge.billing.services import coverage_from_screening
+
+        coverage_from_screening(actor=actor, screening=screening, admitted_on=admitted_on)
         screening.status = Screening.Status.ADMITTED
         screening.episode = episode
         screening.closed_at = timezone.now()

@@ -89,6 +89,7 @@ class World:
     peer: User  # sees alex only as a team member, read-only
     auditor: User  # sees the audit log, never a participant
     outsider: User  # a director at Elsewhere: sees nothing in Harbor
+    billing: User  # sees Harbor's coverage, authorizations, charges and claims; never the chart
     alex: Participant
     blair: Participant
     casey: Participant
@@ -107,6 +108,7 @@ class World:
             "peer",
             "auditor",
             "outsider",
+            "billing",
         ]
         return {n: getattr(self, n) for n in names}
 
@@ -153,6 +155,7 @@ def world(db) -> World:
         peer=make_staff("peer", harbor, Role.PEER, credentials=("CPRS",)),
         auditor=make_staff("auditor", harbor, Role.AUDITOR),
         outsider=make_staff("outsider", elsewhere, Role.DIRECTOR, Role.THERAPIST, credentials=("LCSW",)),
+        billing=make_staff("billing", harbor, Role.BILLING),
         alex=make_participant(harbor, "Alex"),
         blair=make_participant(harbor, "Blair"),
         casey=make_participant(harbor, "Casey", status=Participant.Status.PROSPECT),

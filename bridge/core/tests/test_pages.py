@@ -50,7 +50,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(world, client, route):
 
 @pytest.mark.parametrize(
     "persona",
-    ["director", "intake", "therapist_a", "prescriber", "nurse", "frontdesk", "peer", "auditor", "outsider"],
+    [
+        "director",
+        "intake",
+        "therapist_a",
+        "prescriber",
+        "nurse",
+        "frontdesk",
+        "peer",
+        "auditor",
+        "outsider",
+        "billing",
+    ],
 )
 def test_no_page_errors_for_any_persona(world, login, persona):
     client = login(world.staff[persona])

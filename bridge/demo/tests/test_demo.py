@@ -28,6 +28,7 @@ LOGINS = {
     "frontdesk",
     "peer",
     "auditor",
+    "billing",
 }
 
 

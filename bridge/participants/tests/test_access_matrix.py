@@ -29,23 +29,29 @@ from bridge.privacy.models import EmergencyAccess
 from bridge.testing.urls import participant_routes
 
 ALL = {Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}
+DESK = {Cap.VIEW, Cap.EDIT, Cap.BILLING}
 
 # persona -> {participant: capabilities}. Absent participant = not visible (404).
 EXPECTED: dict[str, dict[str, set[Cap]]] = {
     "director": {
-        "alex": ALL | {Cap.MANAGE_TEAM},
-        "blair": ALL | {Cap.MANAGE_TEAM},
-        "casey": ALL | {Cap.MANAGE_TEAM},
+        "alex": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
+        "blair": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
+        "casey": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
     },
     "intake": {"casey": ALL},
     "therapist_a": {"alex": ALL | {Cap.MANAGE_TEAM}},
     "therapist_b": {"blair": ALL | {Cap.MANAGE_TEAM}},
     "prescriber": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE, Cap.FOLLOW_UP}},
     "nurse": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}},
-    "frontdesk": {"alex": {Cap.VIEW, Cap.EDIT}, "blair": {Cap.VIEW, Cap.EDIT}, "casey": {Cap.VIEW, Cap.EDIT}},
+    "frontdesk": {"alex": DESK, "blair": DESK, "casey": DESK},
+    "billing": {
+        "alex": {Cap.VIEW, Cap.BILLING},
+        "blair": {Cap.VIEW, Cap.BILLING},
+        "casey": {Cap.VIEW, Cap.BILLING},
+    },
     "peer": {"alex": {Cap.VIEW, Cap.FOLLOW_UP}},
     "auditor": {},
-    "outsider": {"elsewhere_participant": ALL | {Cap.MANAGE_TEAM}},
+    "outsider": {"elsewhere_participant": ALL | {Cap.MANAGE_TEAM, Cap.BILLING}},
     "therapist_b_emergency": {"alex": {Cap.VIEW, Cap.CHART}, "blair": ALL | {Cap.MANAGE_TEAM}},
 }
 PARTICIPANTS = ["alex", "blair", "casey", "elsewhere_participant"]

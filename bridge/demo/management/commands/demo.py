@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Demo loaded: {loaded} participants, {len(ctx.staff)} staff accounts.")
             )
         self.stdout.write(
-            "Logins: director, intake, therapist1, therapist2, prescriber, nurse, frontdesk, peer, auditor\n"
+            "Logins: director, intake, therapist1, therapist2, prescriber, nurse, frontdesk, peer, auditor, "
+            "billing\n"
             f"Password: {settings.BRIDGE_DEMO_PASSWORD}"
         )

@@ -1,0 +1,142 @@
+"""Forms of the revenue cycle: coverage, authorizations, reviews, certifications, denials."""
+
+from __future__ import annotations
+
+from django import forms
+
+from bridge.billing.models import (
+    Authorization,
+    Certification,
+    Coverage,
+    Denial,
+    Plan,
+    UtilizationReview,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CoverageForm(forms.ModelForm):
+    class Meta:
+        model = Coverage
+        fields = [
+            "plan",
+            "order",
+            "member_id",
+            "group_number",
+            "relationship",
+            "subscriber_first_name",
+            "subscriber_last_name",
+            "subscriber_date_of_birth",
+            "effective_on",
+            "ends_on",
+        ]
+        widgets = {"effective_on": DATE, "ends_on": DATE, "subscriber_date_of_birth": DATE}
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(
+            payer__program_id=participant.program_id, is_active=True, payer__is_active=True
+        ).select_related("payer")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("relationship") and data["relationship"] != Coverage.Relationship.SELF:
+            for name in ("subscriber_first_name", "subscriber_last_name"):
+                if not data.get(name):
+                    self.add_error(name, "Name the subscriber when it is not the participant.")
+        return data
+
+    def _post_clean(self):
+        # The service validates the whole row (with the participant); skip the model's own check here.
+        pass
+
+
+class AuthorizationForm(forms.ModelForm):
+    service_codes = forms.CharField(
+        required=False, help_text="Codes it covers, separated by commas (empty: every IOP code)"
+    )
+
+    class Meta:
+        model = Authorization
+        fields = [
+            "coverage",
+            "level_of_care",
+            "service_codes",
+            "unit",
+            "units_approved",
+            "starts_on",
+            "ends_on",
+            "reference_number",
+            "status",
+            "next_review_on",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "next_review_on": DATE}
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coverage"].queryset = participant.coverages.filter(ends_on__isnull=True).select_related(
+            "plan__payer"
+        )
+
+    def clean_service_codes(self):
+        raw = self.cleaned_data.get("service_codes") or ""
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        for code in codes:
+            if not code.isalnum() or len(code) != 5:
+                raise forms.ValidationError(f"{code} is not a 5-character HCPCS/CPT code.")
+        return codes
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The authorization ends before it starts.")
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(choices=UtilizationReview.Outcome.choices[1:])
+    approved_units = forms.IntegerField(min_value=0, required=False, initial=0)
+    note = forms.CharField(max_length=300, required=False)
+    next_review_on = forms.DateField(required=False, widget=DATE)
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = [
+            "kind",
+            "needs_nine_hours",
+            "findings",
+            "diagnosis",
+            "services_plan",
+            "signed_on",
+            "valid_from",
+            "valid_through",
+        ]
+        widgets = {"signed_on": DATE, "valid_from": DATE, "valid_through": DATE}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("needs_nine_hours"):
+            self.add_error(
+                "needs_nine_hours", "Medicare IOP needs the certified need for at least 9 hours a week."
+            )
+        start, end = data.get("valid_from"), data.get("valid_through")
+        if start and end:
+            if end < start:
+                self.add_error("valid_through", "It ends before it starts.")
+            elif (end - start).days > 62:
+                self.add_error("valid_through", "Recertify at least every other month (at most 62 days).")
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class DenialResolveForm(forms.Form):
+    next_step = forms.ChoiceField(choices=Denial.NextStep.choices)
+    resolution = forms.CharField(max_length=300)

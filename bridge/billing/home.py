@@ -1,0 +1,18 @@
+"""Home panel for directors, billing staff and the front desk: authorizations running out or due for
+review (and, for billing, how many charges are held)."""
+
+from __future__ import annotations
+
+from bridge.billing import queries
+from bridge.billing.access import WORKLIST_ROLES
+from bridge.core.panels import Panel
+
+
+def panels(request) -> list[Panel]:
+    programs = request.user.programs_with_role(*WORKLIST_ROLES)
+    if not programs:
+        return []
+    usages = queries.authorization_worklist(programs)
+    if not usages:
+        return []
+    return [Panel("billing/panels/authorizations.html", {"usages": usages}, order=12)]

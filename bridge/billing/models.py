@@ -1,0 +1,557 @@
+"""The revenue cycle: payers and plans, each participant's coverages, authorizations and reviews,
+Medicare certifications, charges from signed attendance, claims, remittances and denials.
+
+Nothing here is deleted. Coverages end (`ends_on`), authorizations change status, a charge is voided
+with a reason, a claim moves through its statuses, and remittance postings are append-only rows.
+Figures (units used, days in A/R, denial rates) are computed from these rows; no summary tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from bridge.participants.models import LevelOfCare
+
+
+class PayerKind(models.TextChoices):
+    MEDICARE = "medicare", "Medicare"
+    MEDICAID = "medicaid", "Medicaid / managed Medicaid"
+    COMMERCIAL = "commercial", "Commercial"
+    SELF_PAY = "self_pay", "Self-pay"
+    GRANT = "grant", "Grant"
+
+
+class ClaimFormat(models.TextChoices):
+    PROFESSIONAL = "837p", "837P professional (CMS-1500)"
+    INSTITUTIONAL = "837i", "837I institutional (UB-04)"
+
+
+class BillingProfile(models.Model):
+    """The program as a billing provider: NPI, tax id, taxonomy and pay-to address on every claim."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.PROTECT, related_name="billing")
+    organization_name = models.CharField(max_length=120)
+    npi = models.CharField("NPI", max_length=10)
+    tax_id = models.CharField("EIN", max_length=9)
+    taxonomy = models.CharField(max_length=10, default="261QR0405X")  # clinic: substance use disorder
+    address = models.CharField(max_length=55)
+    city = models.CharField(max_length=30)
+    state = models.CharField(max_length=2)
+    zip_code = models.CharField(max_length=9)
+    submitter_id = models.CharField(max_length=15, default="BRIDGE")
+    contact_phone = models.CharField(max_length=10, default="5105550100")
+
+    def __str__(self) -> str:
+        return f"{self.organization_name} (NPI {self.npi})"
+
+
+class Payer(models.Model):
+    """An insurer or other source of payment the program bills, with what it requires.
+
+    `rule` links the payer to the scheduling app's qualifying-hours rule (which services count and
+    are billable for it); `claim_format` says whether it takes 837P or 837I.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="payers")
+    name = models.CharField(max_length=120)
+    payer_id = models.CharField("payer id", max_length=20, help_text="The id the clearinghouse knows it by")
+    kind = models.CharField(max_length=12, choices=PayerKind.choices)
+    claim_format = models.CharField(
+        max_length=4, choices=ClaimFormat.choices, default=ClaimFormat.PROFESSIONAL
+    )
+    rule = models.ForeignKey(
+        "scheduling.PayerRule", null=True, blank=True, on_delete=models.PROTECT, related_name="billing_payers"
+    )
+    requires_authorization = models.BooleanField(default=True)
+    requires_certification = models.BooleanField(
+        default=False, help_text="Medicare IOP: physician certification"
+    )
+    review_every_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Concurrent review every N days (empty: none)"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "name"]
+        constraints = [models.UniqueConstraint(fields=["program", "name"], name="billing_payer_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    """A plan (product) of a payer: 'Blue Shield PPO', 'Medi-Cal DMC-ODS Alameda'."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="plans")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["payer__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["payer", "name"], name="billing_plan_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.payer.name} — {self.name}"
+
+
+class Coverage(models.Model):
+    """One participant's insurance under one plan, in order (primary first), for a span of dates.
+
+    A change of insurance ends the row (`ends_on`) and starts a new one; corrections of a typo edit
+    it (audited with the fields changed). One open coverage per order per participant.
+    """
+
+    class Order(models.IntegerChoices):
+        PRIMARY = 1, "Primary"
+        SECONDARY = 2, "Secondary"
+        TERTIARY = 3, "Tertiary"
+
+    class Relationship(models.TextChoices):
+        # X12 individual relationship codes (SBR02 / PAT01).
+        SELF = "18", "Self"
+        SPOUSE = "01", "Spouse"
+        CHILD = "19", "Child"
+        OTHER = "G8", "Other"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="coverages"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="coverages")
+    order = models.PositiveSmallIntegerField(choices=Order.choices, default=Order.PRIMARY)
+    member_id = models.CharField("member id", max_length=40)
+    group_number = models.CharField(max_length=40, blank=True)
+    relationship = models.CharField(
+        "subscriber is the participant's",
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
+    )
+    subscriber_first_name = models.CharField(max_length=60, blank=True, help_text="When not the participant")
+    subscriber_last_name = models.CharField(max_length=60, blank=True)
+    subscriber_date_of_birth = models.DateField(null=True, blank=True)
+    effective_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "order"],
+                condition=Q(ends_on__isnull=True),
+                name="one_open_coverage_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("effective_on")),
+                name="coverage_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(relationship="18") | (~Q(subscriber_first_name="") & ~Q(subscriber_last_name="")),
+                name="coverage_other_subscriber_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_display()}: {self.plan} #{self.member_id}"
+
+    def covers(self, day: date) -> bool:
+        return self.effective_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    @property
+    def payer(self) -> Payer:
+        return self.plan.payer
+
+
+class Authorization(models.Model):
+    """A payer's approval of services for a span: level of care, codes, units (or visits/days).
+
+    Units used are counted from the charges against it (`queries.authorization_usage`), so they
+    never drift from what was billed.
+    """
+
+    class Unit(models.TextChoices):
+        DAYS = "days", "Days (per diem)"
+        VISITS = "visits", "Visits"
+        UNITS = "units", "Units"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="authorizations"
+    )
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="authorizations")
+    level_of_care = models.CharField(
+        max_length=5, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+    )
+    service_codes = models.JSONField(
+        default=list, blank=True, help_text="Codes it covers; empty: every IOP code"
+    )
+    unit = models.CharField(max_length=6, choices=Unit.choices, default=Unit.DAYS)
+    units_approved = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reference_number = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    next_review_on = models.DateField(null=True, blank=True, help_text="Concurrent review due")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="authorization_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Authorization {self.reference_number} ({self.starts_on} to {self.ends_on})"
+
+    def covers(self, day: date, code: str = "") -> bool:
+        return (
+            self.status == self.Status.APPROVED
+            and self.starts_on <= day <= self.ends_on
+            and (not code or not self.service_codes or code in self.service_codes)
+        )
+
+
+class UtilizationReview(models.Model):
+    """One concurrent review with the payer: when it was due, what was asked, what came back."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved (units added)"
+        DENIED = "denied", "Denied"
+        PEER_TO_PEER = "peer_to_peer", "Peer-to-peer requested"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    authorization = models.ForeignKey(Authorization, on_delete=models.PROTECT, related_name="reviews")
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
+    approved_units = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Review due {self.due_on}: {self.get_outcome_display()}"
+
+
+class Certification(models.Model):
+    """A Medicare IOP certification (at admission) or recertification by a physician or eligible
+    practitioner: the need for at least 9 hours a week, the findings, the plan's diagnosis and the
+    type, amount, frequency and duration of services. Valid through `valid_through` (at most about
+    two months: recertification at least every other month)."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATION = "certification", "Certification"
+        RECERTIFICATION = "recertification", "Recertification"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="certifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    needs_nine_hours = models.BooleanField(help_text="Needs at least 9 hours a week of IOP services")
+    findings = models.TextField(help_text="The patient-criteria findings")
+    diagnosis = models.CharField(max_length=10, help_text="ICD-10-CM code")
+    services_plan = models.CharField(
+        max_length=300, help_text="Type, amount, frequency and duration of services"
+    )
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+    valid_from = models.DateField()
+    valid_through = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_through__gte=F("valid_from")), name="certification_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(needs_nine_hours=True), name="certification_states_nine_hours"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.valid_from} to {self.valid_through}"
+
+
+class FeeLine(models.Model):
+    """One line of a payer's fee schedule, effective from a date (a new row is a new version).
+
+    `applies_to` is a session category (scheduling.SessionType.Category) or "per_diem" for a daily
+    IOP line (H0015, S9480, revenue code 0905/0906) built from the day's qualifying services.
+    """
+
+    class UnitRule(models.TextChoices):
+        PER_DIEM = "per_diem", "Per diem"
+        PER_SESSION = "per_session", "Per session"
+        PER_15_MIN = "per_15", "Per 15 minutes"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="fee_lines")
+    effective_on = models.DateField()
+    applies_to = models.CharField(max_length=20)
+    tier = models.CharField(max_length=12, blank=True, help_text="Medicare per diem: '3' or '4+'")
+    code = models.CharField(max_length=5)
+    modifiers = models.CharField(max_length=11, blank=True, help_text="Colon-separated, e.g. HF:HQ")
+    revenue_code = models.CharField(max_length=4, blank=True)
+    place_of_service = models.CharField(max_length=2, default="57")  # non-residential SUD facility
+    unit_rule = models.CharField(max_length=12, choices=UnitRule.choices, default=UnitRule.PER_SESSION)
+    max_units_per_day = models.PositiveSmallIntegerField(default=1)
+    rate = models.DecimalField(max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["payer", "applies_to", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer", "applies_to", "tier", "effective_on"], name="fee_line_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer.name} {self.code} from {self.effective_on}"
+
+
+class Claim(models.Model):
+    """One claim to one payer for one participant's charges, and where it stands."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+        DENIED = "denied", "Denied"
+        ADJUSTED = "adjusted", "Adjusted"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="claims")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="claims"
+    )
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="claims")
+    claim_format = models.CharField(max_length=4, choices=ClaimFormat.choices)
+    number = models.CharField(max_length=20, unique=True, help_text="Patient control number (CLM01)")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    paid = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    file_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Claim {self.number}"
+
+
+class Charge(models.Model):
+    """One billable line from signed, attended, qualifying services: one session, or one day (per diem).
+
+    Created only by the charge builder when every condition holds; a mistaken charge is voided
+    with the reason, never deleted. One live charge per attendance, and one per participant-day for
+    per-diem lines (database constraints).
+    """
+
+    class Status(models.TextChoices):
+        READY = "ready", "Ready to bill"
+        BILLED = "billed", "On a claim"
+        VOID = "void", "Voided"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="charges")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="charges"
+    )
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="charges")
+    authorization = models.ForeignKey(
+        Authorization, null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    service_date = models.DateField()
+    per_diem = models.BooleanField(default=False)
+    attendance = models.ForeignKey(
+        "scheduling.Attendance", null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    sessions = models.JSONField(default=list, help_text="Session ids the line stands for")
+    code = models.CharField(max_length=5)
+    modifiers = models.CharField(max_length=11, blank=True)
+    revenue_code = models.CharField(max_length=4, blank=True)
+    place_of_service = models.CharField(max_length=2, default="57")
+    units = models.PositiveSmallIntegerField(default=1)
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    diagnosis = models.CharField(max_length=10)
+    level_of_care = models.CharField(max_length=5, choices=LevelOfCare.choices)
+    rendering = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rendering_credential = models.CharField(max_length=12)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.READY)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    void_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service_date", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance"],
+                condition=~Q(status="void") & Q(attendance__isnull=False),
+                name="one_live_charge_per_attendance",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "service_date"],
+                condition=~Q(status="void") & Q(per_diem=True),
+                name="one_live_per_diem_per_day",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="void") | ~Q(void_reason=""), name="charge_void_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="billed") | Q(claim__isnull=False), name="billed_charge_has_claim"
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "status", "service_date"], name="charge_program_status")]
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.service_date} for {self.participant_id}"
+
+
+class Remittance(models.Model):
+    """One 835 remittance advice as received: who paid, the check/EFT, the file, when it was posted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="remittances")
+    payer_name = models.CharField(max_length=120)
+    trace_number = models.CharField(max_length=50)
+    paid_on = models.DateField(null=True, blank=True)
+    total_paid = models.DecimalField(max_digits=11, decimal_places=2)
+    file_name = models.CharField(max_length=200)
+    content = models.TextField()
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-posted_at"]
+        constraints = [models.UniqueConstraint(fields=["program", "trace_number"], name="remittance_once")]
+
+    def __str__(self) -> str:
+        return f"835 {self.trace_number} from {self.payer_name}"
+
+
+class Posting(models.Model):
+    """One payment or adjustment posted from a remittance to a claim (and a line when given)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        ADJUSTMENT = "adjustment", "Adjustment"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT, related_name="postings")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="postings")
+    charge = models.ForeignKey(
+        Charge, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    group_code = models.CharField(max_length=2, blank=True)  # CO, PR, OA, PI
+    reason_code = models.CharField(max_length=5, blank=True)  # CARC
+    remark_codes = models.CharField(max_length=60, blank=True)  # RARC, comma-separated
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} on {self.claim_id}"
+
+
+class Denial(models.Model):
+    """A denied claim or line on the denials work list, with the reason and the next step."""
+
+    class NextStep(models.TextChoices):
+        CORRECT = "correct", "Correct and resubmit"
+        APPEAL = "appeal", "Appeal"
+        WRITE_OFF = "write_off", "Write off"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="denials")
+    charge = models.ForeignKey(
+        Charge, null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
+    )
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT, related_name="denials")
+    group_code = models.CharField(max_length=2)
+    reason_code = models.CharField(max_length=5)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    next_step = models.CharField(max_length=10, choices=NextStep.choices, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["resolved_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | (~Q(next_step="") & ~Q(resolution="")),
+                name="denial_resolution_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Denial {self.group_code}-{self.reason_code} on {self.claim_id}"
+
+
+class EligibilityCheck(models.Model):
+    """One 270 eligibility request for a coverage and, once read, its 271 response in plain words."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="eligibility_checks")
+    control_number = models.CharField(max_length=9)
+    request = models.TextField()
+    response = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"270 {self.control_number} for {self.coverage_id}"

@@ -1,0 +1,165 @@
+"""Reads of the revenue cycle used by more than one page: a participant's billing record, the
+authorization work list (usage computed from charges and scheduled sessions), the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from bridge.billing.models import (
+    Authorization,
+    Certification,
+    Charge,
+    Claim,
+    Coverage,
+    Denial,
+    EligibilityCheck,
+)
+from bridge.scheduling.models import Attendance, Session
+
+NEAR_DAYS = 5
+NEAR_FRACTION = 0.2
+
+
+@dataclass
+class Usage:
+    authorization: Authorization
+    used: int
+    scheduled: int
+    today: date
+
+    @property
+    def remaining(self) -> int:
+        return self.authorization.units_approved - self.used
+
+    @property
+    def remaining_after_scheduled(self) -> int:
+        return self.remaining - self.scheduled
+
+    @property
+    def days_left(self) -> int:
+        return (self.authorization.ends_on - self.today).days
+
+    @property
+    def warnings(self) -> list[str]:
+        a = self.authorization
+        if a.status != Authorization.Status.APPROVED or a.ends_on < self.today:
+            return []
+        found = []
+        if self.days_left <= NEAR_DAYS:
+            found.append(
+                f"ends in {self.days_left} day{'s' if self.days_left != 1 else ''} ({a.ends_on:%b %-d})"
+            )
+        if self.remaining <= a.units_approved * NEAR_FRACTION:
+            found.append(f"{self.remaining} of {a.units_approved} {a.unit} left")
+        elif self.remaining_after_scheduled < 0:
+            found.append(f"sessions already scheduled need {-self.remaining_after_scheduled} more {a.unit}")
+        return found
+
+    @property
+    def review_due(self) -> bool:
+        a = self.authorization
+        return a.next_review_on is not None and a.next_review_on <= self.today + timedelta(days=2)
+
+
+def usage_for(authorizations: list[Authorization], today: date | None = None) -> list[Usage]:
+    """Units used (live charges against each authorization) and scheduled (future billable days of
+    the participant inside its span), in two queries for the whole list."""
+    today = today or timezone.localdate()
+    ids = [a.pk for a in authorizations]
+    used = dict(
+        Charge.objects.filter(authorization_id__in=ids)
+        .exclude(status=Charge.Status.VOID)
+        .values_list("authorization_id")
+        .annotate(n=Sum("units"))
+    )
+    scheduled: dict = {}
+    if authorizations:
+        tz = authorizations[0].participant.program.tz
+        start = datetime.combine(today, time(0), tzinfo=tz)
+        end = datetime.combine(max(a.ends_on for a in authorizations) + timedelta(days=1), time(0), tzinfo=tz)
+        rows = Attendance.objects.filter(
+            participant_id__in={a.participant_id for a in authorizations},
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+            session__status=Session.Status.SCHEDULED,
+            status=Attendance.Status.EXPECTED,
+        ).values_list("participant_id", "session__starts_at")
+        days: dict = {}
+        for pid, starts in rows:
+            days.setdefault(pid, set()).add(timezone.localtime(starts, tz).date())
+        for a in authorizations:
+            inside = [d for d in days.get(a.participant_id, ()) if a.starts_on <= d <= a.ends_on]
+            scheduled[a.pk] = len(inside)  # one unit, visit or day per scheduled day
+    return [Usage(a, used.get(a.pk) or 0, scheduled.get(a.pk, 0), today) for a in authorizations]
+
+
+def authorization_worklist(program_ids, today: date | None = None) -> list[Usage]:
+    """Approved, current authorizations that need attention: near their end, near their units, or due
+    for review."""
+    auths = list(
+        Authorization.objects.filter(
+            participant__program_id__in=program_ids,
+            status=Authorization.Status.APPROVED,
+            ends_on__gte=today or timezone.localdate(),
+        ).select_related("participant__program", "coverage__plan__payer")
+    )
+    return [u for u in usage_for(auths, today) if u.warnings or u.review_due]
+
+
+def current_certification(participant, day: date) -> Certification | None:
+    return participant.certifications.filter(valid_from__lte=day, valid_through__gte=day).first()
+
+
+def participant_billing(participant) -> dict:
+    today = timezone.localdate()
+    coverages = list(participant.coverages.select_related("plan__payer").order_by("ends_on", "order"))
+    auths = list(
+        participant.authorizations.select_related(
+            "participant__program", "coverage__plan__payer"
+        ).prefetch_related("reviews")
+    )
+    certs = list(participant.certifications.select_related("signed_by"))
+    medicare = any(c.plan.payer.requires_certification and c.covers(today) for c in coverages)
+    current = next((c for c in certs if c.valid_from <= today <= c.valid_through), None)
+    return {
+        "coverages": coverages,
+        "usages": usage_for(auths, today),
+        "certifications": certs,
+        "needs_certification": medicare,
+        "current_certification": current,
+        "eligibility": list(
+            EligibilityCheck.objects.filter(coverage__participant=participant).select_related(
+                "coverage__plan"
+            )[:10]
+        ),
+        "charges": list(
+            participant.charges.select_related("claim", "rendering").order_by("-service_date")[:60]
+        ),
+        "claims": list(
+            participant.claims.select_related("coverage__plan__payer").annotate(n=Count("lines"))[:20]
+        ),
+        "today": today,
+    }
+
+
+def open_denials(program_ids):
+    return (
+        Denial.objects.filter(claim__program_id__in=program_ids, resolved_at__isnull=True)
+        .select_related("claim__participant", "claim__coverage__plan__payer", "charge")
+        .order_by("created_at")
+    )
+
+
+def claims_by_status(program_ids) -> dict[str, int]:
+    return dict(
+        Claim.objects.filter(program_id__in=program_ids).values_list("status").annotate(n=Count("id"))
+    )
+
+
+def primary_coverage_on(coverages: list[Coverage], day: date) -> Coverage | None:
+    live = [c for c in coverages if c.covers(day)]
+    return min(live, key=lambda c: c.order) if live else None

@@ -1,0 +1,205 @@
+"""Claims: batch ready charges into 837P / 837I files, validate each with pyx12, hand it to the
+clearinghouse (or write it to a folder from the console), and mark the claims submitted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.billing.clearinghouse import clearinghouse
+from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, PayerKind
+from bridge.billing.services.eligibility import control_number, profile_for
+from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
+from bridge.billing.x12.validate import X12Error, problems
+from bridge.privacy import policy
+from bridge.privacy.models import Recipient
+from bridge.privacy.vocab import DataClass, Purpose, RecipientKind
+
+
+def _provider(profile) -> Provider:
+    return Provider(
+        profile.organization_name,
+        profile.npi,
+        profile.tax_id,
+        profile.taxonomy,
+        profile.address,
+        profile.city,
+        profile.state,
+        profile.zip_code,
+        profile.submitter_id,
+        profile.contact_phone,
+    )
+
+
+def _claim_data(claim: Claim, coverage: Coverage, charges: list[Charge]) -> ClaimData:
+    p = coverage.participant
+    patient = Person(p.first_name, p.last_name, p.date_of_birth)
+    if coverage.relationship == Coverage.Relationship.SELF:
+        subscriber = patient
+    else:
+        subscriber = Person(
+            coverage.subscriber_first_name,
+            coverage.subscriber_last_name,
+            coverage.subscriber_date_of_birth or p.date_of_birth,
+        )
+    payer = coverage.plan.payer
+    return ClaimData(
+        number=claim.number,
+        payer_name=payer.name,
+        payer_id=payer.payer_id,
+        payer_kind=payer.kind,
+        member_id=coverage.member_id,
+        group_number=coverage.group_number,
+        relationship=coverage.relationship,
+        subscriber=subscriber,
+        patient=patient,
+        diagnosis=charges[0].diagnosis,
+        lines=[
+            Line(
+                c.service_date,
+                c.code,
+                tuple(m for m in c.modifiers.split(":") if m),
+                c.revenue_code or "0906",
+                c.units,
+                c.amount,
+                c.place_of_service,
+            )
+            for c in charges
+        ],
+        # Medicare IOP on the institutional claim: condition code 92.
+        condition_codes=("92",) if payer.kind == PayerKind.MEDICARE else (),
+    )
+
+
+CLAIM_DATA = (
+    DataClass.DEMOGRAPHICS,
+    DataClass.EPISODES,
+    DataClass.ATTENDANCE,
+    DataClass.DIAGNOSES,
+    DataClass.BILLING,
+)
+
+
+def payer_recipient(payer) -> Recipient:
+    """The payer as a recipient of records (a health plan: in the TPO consent's class)."""
+    return Recipient.objects.get_or_create(
+        program_id=payer.program_id,
+        name=payer.name,
+        defaults={"kind": RecipientKind.HEALTH_PLAN, "address": f"Claims by EDI, payer id {payer.payer_id}"},
+    )[0]
+
+
+def _released(actor, coverage) -> policy.Decision:
+    """Ask the Part 2 policy decision point whether this participant's claim may go to the payer for
+    payment (the TPO consent's payment purpose); the decision is audited there."""
+    return policy.decide(
+        actor=actor,
+        participant=coverage.participant,
+        recipient=payer_recipient(coverage.plan.payer),
+        purpose=Purpose.PAYMENT,
+        data_classes=CLAIM_DATA,
+        channel="x12-837",
+        object_type="claim",
+    )
+
+
+def _next_number() -> str:
+    return f"C{control_number()}"
+
+
+def claims_build(
+    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None, refused=None
+) -> list[tuple[str, list[Claim]]]:
+    """Write one 837 file per payer for the program's ready charges of that format.
+
+    Returns (where each file went, its claims). A file pyx12 finds invalid raises X12Error and
+    nothing is written or changed. A participant whose consent does not allow the release to the
+    payer for payment gets no claim (the charges stay ready); `refused`, a list, collects
+    (participant, reason) for them.
+    """
+    institutional = claim_format == ClaimFormat.INSTITUTIONAL
+    profile = profile_for(program)
+    ready = Charge.objects.filter(
+        program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=claim_format
+    )
+    if through is not None:
+        ready = ready.filter(service_date__lte=through)
+    charges = list(
+        ready.select_related("coverage__plan__payer", "coverage__participant").order_by(
+            "coverage_id", "service_date"
+        )
+    )
+    by_coverage: dict = defaultdict(list)
+    for c in charges:
+        by_coverage[c.coverage_id].append(c)
+    by_payer: dict = defaultdict(list)
+    for lines in by_coverage.values():
+        decision = _released(actor, lines[0].coverage)
+        if not decision.permit:
+            if refused is not None:
+                refused.append(
+                    (lines[0].coverage.participant, decision.reasons[0] if decision.reasons else "")
+                )
+            continue
+        by_payer[lines[0].coverage.plan.payer_id].append(lines)
+    written: list[tuple[str, list[Claim]]] = []
+    now = timezone.now()
+    when = timezone.localtime(now, program.tz)
+    with transaction.atomic():
+        for groups in by_payer.values():
+            claims: list[Claim] = []
+            data: list[ClaimData] = []
+            for lines in groups:
+                coverage = lines[0].coverage
+                claim = Claim.objects.create(
+                    program=program,
+                    participant=coverage.participant,
+                    coverage=coverage,
+                    claim_format=claim_format,
+                    number=_next_number(),
+                    total=sum(c.amount for c in lines),
+                )
+                claims.append(claim)
+                data.append(_claim_data(claim, coverage, lines))
+                Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
+                    status=Charge.Status.BILLED, claim=claim
+                )
+            control = control_number()
+            text = build_837(
+                provider=_provider(profile),
+                claims=data,
+                institutional=institutional,
+                control=control,
+                when=when,
+            )
+            found = problems(text)
+            if found:
+                raise X12Error(found)
+            name = f"837{'I' if institutional else 'P'}-{control}.x12"
+            if out_dir is not None:
+                path = Path(out_dir) / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="ascii")
+                where = str(path)
+            else:
+                where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
+            for claim in claims:
+                claim.status = Claim.Status.SUBMITTED
+                claim.submitted_at = now
+                claim.file_name = name
+                claim.save(update_fields=["status", "submitted_at", "file_name"])
+                audit_record(
+                    action=Action.CLAIM_SUBMIT,
+                    actor=actor,
+                    participant=claim.participant,
+                    object_type="claim",
+                    object_id=str(claim.pk),
+                    detail={"file": name, "payer": claim.coverage.plan.payer.name, "total": str(claim.total)},
+                )
+            written.append((where, claims))
+    return written

@@ -1,0 +1,142 @@
+"""Posting an 835: payments and adjustments to claims and their lines, denials to the work list.
+
+The whole file is refused (X12Error naming the segment and the reason; nothing changes) when pyx12
+finds it invalid, when a claim it names is not the program's, or when it was posted before. Postings
+are append-only rows; a claim's status follows from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.billing.models import Claim, Denial, Posting, Remittance
+from bridge.billing.x12.remittance import NEXT_STEP, read_835
+from bridge.billing.x12.validate import X12Error, X12Problem
+
+
+@dataclass
+class PostResult:
+    remittance: Remittance
+    posted: int = 0  # payments
+    adjusted: int = 0
+    denied: int = 0
+
+
+def _line_for(claim: Claim, svc):
+    for charge in claim.lines.all():
+        if charge.code == svc.code and (svc.service_date is None or charge.service_date == svc.service_date):
+            return charge
+    return None
+
+
+def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
+    data = read_835(text)
+    numbers = [c.number for c in data.claims]
+    claims = {
+        c.number: c
+        for c in Claim.objects.filter(program=program, number__in=numbers)
+        .select_related("participant", "coverage__plan__payer")
+        .prefetch_related("lines")
+    }
+    missing = [n for n in numbers if n not in claims]
+    if missing:
+        raise X12Error(
+            [X12Problem("CLP", "", f"Claim {n} is not one of this program's claims") for n in missing]
+        )
+    if Remittance.objects.filter(program=program, trace_number=data.trace_number).exists():
+        raise X12Error([X12Problem("TRN", "", f"Remittance {data.trace_number} was posted already")])
+    with transaction.atomic():
+        remit = Remittance.objects.create(
+            program=program,
+            payer_name=data.payer_name,
+            trace_number=data.trace_number,
+            paid_on=data.paid_on,
+            total_paid=data.total_paid,
+            file_name=Path(file_name).name,
+            content=text,
+            posted_by=actor,
+        )
+        result = PostResult(remit)
+        for cp in data.claims:
+            claim = claims[cp.number]
+            entries = [(None, cp.paid if not cp.lines else Decimal("0"), cp.adjustments, [])]
+            entries += [(_line_for(claim, svc), svc.paid, svc.adjustments, svc.remarks) for svc in cp.lines]
+            denied_here = False
+            for charge, paid, adjustments, remarks in entries:
+                if paid:
+                    Posting.objects.create(
+                        remittance=remit, claim=claim, charge=charge, kind=Posting.Kind.PAYMENT, amount=paid
+                    )
+                    result.posted += 1
+                for adj in adjustments:
+                    Posting.objects.create(
+                        remittance=remit,
+                        claim=claim,
+                        charge=charge,
+                        kind=Posting.Kind.ADJUSTMENT,
+                        amount=adj.amount,
+                        group_code=adj.group,
+                        reason_code=adj.reason,
+                        remark_codes=",".join(remarks),
+                    )
+                    result.adjusted += 1
+                    contractual = adj.group == "CO" and adj.reason == "45"
+                    if adj.group in ("CO", "OA", "PI") and not contractual and (cp.denied or not paid):
+                        Denial.objects.create(
+                            claim=claim,
+                            charge=charge,
+                            remittance=remit,
+                            group_code=adj.group,
+                            reason_code=adj.reason,
+                            amount=adj.amount,
+                            next_step=NEXT_STEP.get(adj.reason, "appeal"),
+                        )
+                        result.denied += 1
+                        denied_here = True
+            claim.paid += cp.paid
+            if cp.denied or (denied_here and not cp.paid):
+                claim.status = Claim.Status.DENIED
+            elif claim.paid + sum(
+                a.amount for _c, _p, adjs, _r in entries for a in adjs
+            ) >= claim.total and not (denied_here):
+                claim.status = Claim.Status.PAID
+            else:
+                claim.status = Claim.Status.ADJUSTED
+            claim.closed_at = timezone.now() if claim.status == Claim.Status.PAID else None
+            claim.save(update_fields=["paid", "status", "closed_at"])
+            audit_record(
+                action=Action.REMIT_POST,
+                actor=actor,
+                participant=claim.participant,
+                object_type="claim",
+                object_id=str(claim.pk),
+                detail={"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+            )
+    return result
+
+
+def denial_resolve(*, actor, denial: Denial, next_step: str, resolution: str) -> Denial:
+    """Close a denial with what was done (corrected and resubmitted, appealed, written off)."""
+    with transaction.atomic():
+        denial.next_step = next_step
+        denial.resolution = resolution
+        denial.resolved_by = actor
+        denial.resolved_at = timezone.now()
+        denial.full_clean()
+        denial.save(update_fields=["next_step", "resolution", "resolved_by", "resolved_at"])
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            participant=denial.claim.participant,
+            object_type="denial",
+            object_id=str(denial.pk),
+            detail={"next_step": next_step},
+        )
+    return denial

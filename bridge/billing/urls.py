@@ -1,0 +1,35 @@
+from django.urls import path
+
+from bridge.billing.views import participant, program
+
+app_name = "billing"
+P = "participants/<uuid:participant_id>/billing/"
+urlpatterns = [
+    path(P, participant.participant_billing, name="participant"),
+    path(P + "coverage/new/", participant.coverage_add, name="coverage_add"),
+    path(P + "coverage/<uuid:coverage_id>/", participant.coverage_edit, name="coverage_edit"),
+    path(
+        P + "coverage/<uuid:coverage_id>/eligibility/",
+        participant.eligibility_check,
+        name="eligibility_check",
+    ),
+    path(P + "authorizations/new/", participant.authorization_add, name="authorization_add"),
+    path(
+        P + "authorizations/<uuid:authorization_id>/review/", participant.review_record, name="review_record"
+    ),
+    path(P + "certifications/new/", participant.certification_add, name="certification_add"),
+]
+
+urlpatterns += [
+    path("billing/", program.dashboard, name="dashboard"),
+    path("billing/held/", program.held_list, name="held"),
+    path("billing/charges/build/", program.charges_run, name="charges_run"),
+    path("billing/claims/", program.claim_list, name="claims"),
+    path("billing/claims/build/", program.claims_run, name="claims_run"),
+    path("billing/remittances/", program.remit_upload, name="remit_upload"),
+    path("billing/eligibility/", program.eligibility_upload, name="eligibility_upload"),
+    path("billing/denials/", program.denial_list, name="denials"),
+    path("billing/denials/<uuid:denial_id>/resolve/", program.denial_resolve_view, name="denial_resolve"),
+    path("billing/authorizations/", program.authorization_list, name="authorizations"),
+    path("billing/certifications.csv", program.certifications_csv, name="certifications_csv"),
+]
