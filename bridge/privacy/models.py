@@ -792,3 +792,38 @@ class BreachNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} notified on {self.sent_on}"
+
+
+class Complaint(models.Model):
+    """A privacy complaint to the program (42 CFR 2.4; 45 CFR 164.530(d)): when it came, from whom,
+    what it says, what was done and when it was closed. Never deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField()
+    complainant = models.CharField(max_length=200, help_text="Who complained (a name, or “anonymous”)")
+    received_how = models.CharField(max_length=100)
+    summary = models.TextField()
+    action_taken = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(action_taken=""),
+                name="complaint_closed_says_what_was_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="complaint_closed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Complaint received {self.received_on}"

@@ -3,6 +3,7 @@ from django.urls import path
 from bridge.privacy.views import (
     access_requests,
     breaches,
+    complaints,
     consents,
     disclosures,
     emergency,
@@ -55,6 +56,8 @@ urlpatterns = [
     path("privacy/notices/", notices.notice_list, name="notice_list"),
     path("privacy/compliance/", notices.compliance, name="compliance"),
     path("privacy/breaches/", breaches.breach_list, name="breach_list"),
+    path("privacy/complaints/", complaints.complaint_list, name="complaint_list"),
+    path("privacy/complaints/<uuid:complaint_id>/close/", complaints.complaint_close, name="complaint_close"),
     path("privacy/breaches/<uuid:incident_id>/", breaches.breach_detail, name="breach_detail"),
     # Public: the program's notice of privacy practices and how to complain.
     path("privacy-notice/<uuid:program_id>/", notices.public_notice, name="public_notice"),

@@ -18,6 +18,7 @@ from bridge.privacy.access import director_programs
 from bridge.privacy.models import (
     AccessRequest,
     BreachIncident,
+    Complaint,
     EmergencyAccess,
     NoticeAcknowledgement,
     PrivacyNotice,
@@ -148,6 +149,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "breaches": BreachIncident.objects.filter(program_id__in=program_ids).exclude(
                 assessment=BreachIncident.Assessment.LOW_PROBABILITY
             ),
+            "open_complaints": Complaint.objects.filter(program_id__in=program_ids, closed_on__isnull=True),
             "unreviewed": EmergencyAccess.objects.filter(
                 program_id__in=program_ids, reviewed_at__isnull=True
             ).count(),
