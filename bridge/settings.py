@@ -7,6 +7,7 @@ be overridden by its own variable; nothing exists only in one profile.
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -235,8 +236,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "bridge" / "static"]
+# Uploaded documents (signed forms, court orders) go through Django's storage API: a local folder by
+# default; point BRIDGE_STORAGE_BACKEND at an S3-compatible backend (django-storages) in production.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"  # never served directly: documents are handed out by views that check access
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env_str("BRIDGE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -286,6 +291,12 @@ BRIDGE_CLEARINGHOUSE_DIR = env_str("BRIDGE_CLEARINGHOUSE_DIR", str(VAR_DIR / "cl
 
 # Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
 BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)
+# The program requires the TPO consent at admission: its printed consent then says so, and not that
+# treatment does not depend on signing (42 CFR 2.31: no statement may be untrue).
+BRIDGE_TPO_REQUIRED_AT_ADMISSION = env_bool("BRIDGE_TPO_REQUIRED_AT_ADMISSION", True)
+# Who signs a minor's consents, per state (bridge/privacy/signers.py has California built in), as JSON:
+# {"CO": {"minor_consent_age": null, "citation": "…"}} (null: a parent signs too; 42 CFR 2.14(b)).
+BRIDGE_MINOR_CONSENT_RULES = json.loads(env_str("BRIDGE_MINOR_CONSENT_RULES", "{}"))
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,17 @@ class Principal:
     scopes: list[scope_rules.Scope]
     _consents: dict[str, dict[str, str]] = field(default_factory=dict)
     _visible: dict[tuple[str, str], set] = field(default_factory=dict)
+    _summaries: dict[str, str] = field(default_factory=dict)
+
+    def consent_summary(self, consent_id: str) -> str:
+        """42 CFR 2.32(b): the summary of the consent a release relies on (once per request)."""
+        if consent_id not in self._summaries:
+            from bridge.privacy.models import Consent
+            from bridge.privacy.packages import consent_summary
+
+            consent = Consent.objects.prefetch_related("recipients").get(pk=consent_id)
+            self._summaries[consent_id] = "The consent this release relies on: " + consent_summary(consent)
+        return self._summaries[consent_id]
 
     @property
     def is_system(self) -> bool:

@@ -124,7 +124,7 @@ def disclosure_record(
     from bridge.privacy import packages
     from bridge.privacy.models import Consent, Disclosure
     from bridge.privacy.notice import NOTICE_VERSION, REDISCLOSURE_NOTICE
-    from bridge.privacy.vocab import Channel, DataClass
+    from bridge.privacy.vocab import Accountable, Channel, DataClass
 
     consent = Consent.objects.prefetch_related("recipients").get(pk=consent_id)
     recipient = token.recipient
@@ -144,6 +144,7 @@ def disclosure_record(
         description=f"{label}: {len(refs)} record(s) through the FHIR API ({token.name})",
         channel=Channel.ELECTRONIC,
         consent=consent,
+        accountable=Accountable.PART2,  # made with consent: the 42 CFR 2.25 accounting
         consent_summary=packages.consent_summary(consent),
         notice_text=REDISCLOSURE_NOTICE,
         notice_version=NOTICE_VERSION,

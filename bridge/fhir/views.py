@@ -70,6 +70,13 @@ def resource_of(row, rtype: ResourceType, source, principal: Principal) -> dict[
             # 42 CFR 2.32: what leaves under consent carries the redisclosure notice — on every
             # resource, so a single read and each NDJSON line carry it as a search Bundle does.
             resource = labels.with_must_display(resource, REDISCLOSURE_NOTICE)
+            # 42 CFR 2.32(b): with a copy or summary of the consent it relies on, as a package has.
+            data_class = source_data_class(rtype, source)
+            consent_id = (
+                principal.consents_for(data_class).get(str(row.fhir_participant)) if data_class else None
+            )
+            if consent_id:
+                resource = labels.with_must_display(resource, principal.consent_summary(consent_id))
     return resource
 
 

@@ -133,6 +133,8 @@ def build(ctx) -> None:
     for days_ago, d in zip((12, 5, 2), made, strict=True):
         Disclosure.objects.filter(pk=d.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
 
+    _rule_demo(ctx, rec, in_care, employed, family, therapist, today)
+
     # therapist2 opened, in an emergency two hours ago, the chart of someone on another therapist's caseload.
     other = ctx.staff["therapist2"]
     target = next(p for p in in_care if ctx.primary_of(p) not in (None, other))
@@ -144,4 +146,94 @@ def build(ctx) -> None:
     started = timezone.now() - timedelta(hours=2)
     EmergencyAccess.objects.filter(pk=grant.pk).update(
         started_at=started, expires_at=started + timedelta(hours=1)
+    )
+
+
+def _rule_demo(ctx, rec, in_care, employed, family, therapist, today) -> None:
+    """The rest of the rule: a notice of privacy practices (acknowledged by most people in care), a
+    disclosure in a medical emergency, a court-order disclosure with the order attached, an agreed
+    self-pay restriction, and a restriction request waiting for the director."""
+    from django.core.files.base import ContentFile
+
+    from bridge.privacy import bases, notices, restrictions
+    from bridge.privacy.models import Recipient
+
+    director = ctx.staff["director"]
+    notice = notices.notice_publish(
+        actor=director,
+        program=ctx.program,
+        version="2026-02",
+        effective_on=today - timedelta(days=400),
+        text=notices.DEFAULT_TEXT,
+    )
+    for p in in_care[3:]:
+        notices.notice_acknowledge(
+            actor=ctx.staff["frontdesk"],
+            participant=p,
+            outcome="acknowledged",
+            given_on=max(notice.effective_on, p.created_at.date()),
+            signer_name=p.legal_name,
+        )
+    hospital = Recipient.objects.create(
+        program=ctx.program,
+        name="Highland Hospital Emergency Department",
+        kind=RecipientKind.TREATING_PROVIDER,
+        address="1411 E 31st St, Oakland, CA 94602",
+    )
+    services.disclosure_prepare(
+        actor=ctx.staff["nurse"],
+        participant=family,
+        recipient=hospital,
+        purpose=Purpose.EMERGENCY,
+        data_classes=[DataClass.MEDICATIONS, DataClass.DIAGNOSES],
+        date_from=today - timedelta(days=90),
+        date_to=today,
+        channel=Channel.FAX,
+        legal_basis=bases.MEDICAL_EMERGENCY,
+        basis_details={
+            "personnel_name": "Dr. Sam Okafor",
+            "personnel_affiliation": "Highland Hospital Emergency Department",
+            "disclosed_by": ctx.staff["nurse"].get_full_name() or "Nurse",
+            "disclosed_at": (timezone.now() - timedelta(days=3)).isoformat(timespec="minutes"),
+            "emergency": "Brought in unresponsive; the ED asked for current medications and diagnoses.",
+            "consent_unobtainable": "The participant was unconscious.",
+        },
+    )
+    order = ContentFile(b"%PDF-1.4\n% Demo court order FL-2026-0042\n", name="order-FL-2026-0042.pdf")
+    services.disclosure_prepare(
+        actor=therapist,
+        participant=employed,
+        recipient=rec[RecipientKind.COURT],
+        purpose=Purpose.LEGAL,
+        data_classes=[DataClass.ATTENDANCE],
+        date_from=today - timedelta(days=60),
+        date_to=today,
+        channel=Channel.MAIL,
+        legal_basis=bases.COURT_ORDER,
+        basis_details={
+            "order_section": "2.64",
+            "court": "Alameda County Superior Court",
+            "case_number": "FL-2026-0042",
+            "order_date": (today - timedelta(days=5)).isoformat(),
+            "order_limits": "Attendance only, for the last 60 days, to the court under seal.",
+            "notice_given": "The participant and the program were served and heard in chambers.",
+        },
+        basis_document=order,
+    )
+    restrictions.restriction_request(
+        actor=ctx.staff["frontdesk"],
+        participant=employed,
+        requested_on=today - timedelta(days=20),
+        request_text="I paid for my individual sessions myself; do not send them to my health plan.",
+        recipient_kind=RecipientKind.HEALTH_PLAN,
+        purposes=[Purpose.PAYMENT, Purpose.OPERATIONS],
+        self_paid=True,
+    )
+    restrictions.restriction_request(
+        actor=therapist,
+        participant=family,
+        requested_on=today - timedelta(days=2),
+        request_text="Please do not tell my sister anything about my drug screens.",
+        recipient=rec[RecipientKind.FAMILY],
+        data_classes=[DataClass.DRUG_SCREENS],
     )

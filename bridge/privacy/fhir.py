@@ -189,6 +189,7 @@ def consent(
     purposes: list[tuple[str, str, str]],
     data_classes: list[tuple[str, str]],
     summary: list[str],
+    source: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The consent the release relies on (42 CFR 2.32(b): a copy or explanation of the consent).
 
@@ -200,7 +201,7 @@ def consent(
     if tpo_class:
         actors.append({"role": {"coding": [dict(RECIPIENT_ROLE)]}, "reference": {"display": TPO_CLASS_TEXT}})
     period = {"start": signed_on.isoformat(), **({"end": expires_on.isoformat()} if expires_on else {})}
-    return {
+    resource = {
         "resourceType": "Consent",
         "id": str(consent_id),
         "text": narrative(summary),
@@ -229,10 +230,14 @@ def consent(
             ],
         },
     }
+    if source:
+        resource["sourceAttachment"] = source  # the signed paper form, kept with the record
+    return resource
 
 
-def notice(notice_id: Any) -> dict[str, Any]:
-    """The 42 CFR 2.32 redisclosure notice as an entry every reader of the Bundle meets first."""
+def notice(notice_id: Any, text: str = REDISCLOSURE_NOTICE) -> dict[str, Any]:
+    """The 42 CFR 2.32 redisclosure notice (or the notice of the disclosure's legal basis, which
+    includes it where redisclosure is prohibited) as an entry every reader of the Bundle meets first."""
     return {
         "resourceType": "OperationOutcome",
         "id": str(notice_id),
@@ -240,19 +245,27 @@ def notice(notice_id: Any) -> dict[str, Any]:
             {
                 "severity": "information",
                 "code": "informational",
-                "details": {"text": REDISCLOSURE_NOTICE},
+                "details": {"text": text},
                 "diagnostics": f"42 CFR 2.32 redisclosure notice ({NOTICE_VERSION})",
             }
         ],
     }
 
 
-def bundle(bundle_id: Any, *, program_id: Any, timestamp: datetime, resources: list[dict[str, Any]]) -> dict:
-    """A labelled `collection` Bundle: every entry and the Bundle itself carry the Part 2 labels."""
+def bundle(
+    bundle_id: Any,
+    *,
+    program_id: Any,
+    timestamp: datetime,
+    resources: list[dict[str, Any]],
+    no_redisclosure: bool = True,
+) -> dict:
+    """A labelled `collection` Bundle: every entry and the Bundle itself carry the Part 2 labels; the
+    entries carry the "no redisclosure" refrain only when `no_redisclosure` (packages.py decides)."""
     entries = [
         {
             "fullUrl": f"urn:uuid:{r['id']}",
-            "resource": labels.label_resource(r, program_id=program_id),
+            "resource": labels.label_resource(r, program_id=program_id, refrain=no_redisclosure),
         }
         for r in resources
     ]

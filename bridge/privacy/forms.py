@@ -6,15 +6,18 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import User
-from bridge.privacy import rules
+from bridge.privacy import bases, rules
 from bridge.privacy.models import Consent, EmergencyAccess, Recipient
 from bridge.privacy.vocab import (
+    CONSENT_PURPOSES,
     DATA_CLASS_DESCRIPTIONS,
     GENERAL_CLASSES,
+    LEGAL_ONLY_CONSENTS,
     TPO_PURPOSES,
     Channel,
     ConsentType,
     DataClass,
+    LegalBasis,
     Purpose,
     RecipientKind,
 )
@@ -33,6 +36,9 @@ ELEMENT_FIELDS = {
     "signature_name": "signature_name",
     "representative_authority": "representative_authority",
     "signed_on": "signed_on",
+    "cj_agency": "cj_agency",
+    "cj_period": "cj_period",
+    "proceeding": "proceeding",
     "consent_type": None,
 }
 
@@ -78,6 +84,18 @@ class ConsentForm(forms.Form):
     purposes = forms.MultipleChoiceField(
         label="Purpose of the disclosure", required=False, widget=forms.CheckboxSelectMultiple
     )
+    cj_agency = forms.CharField(
+        label="Criminal justice agency that referred the participant", max_length=200, required=False
+    )
+    cj_period = forms.CharField(
+        label="Period the consent stays in effect",
+        max_length=300,
+        required=False,
+        help_text="Reasonable for the expected length of treatment and the kind of case (42 CFR 2.35(b)).",
+    )
+    proceeding = forms.CharField(
+        label="The legal proceeding the records are for (court and case)", max_length=300, required=False
+    )
     expires_on = forms.DateField(label="Expires on (date)", required=False, widget=DATE)
     expiry_event = forms.CharField(
         label="Or expires when (event or condition)",
@@ -98,7 +116,14 @@ class ConsentForm(forms.Form):
         label="Representative's authority",
         max_length=200,
         required=False,
-        help_text="For example “parent of a minor”, “legal guardian”, “health care power of attorney”.",
+        help_text="For an adult who lacks capacity: for example “court-appointed guardian”, "
+        "“health care power of attorney” (42 CFR 2.15).",
+    )
+    parent_signature_name = forms.CharField(
+        label="Parent or guardian who signs too (typed full name)", max_length=200, required=False
+    )
+    parent_relationship = forms.CharField(
+        label="Their relationship to the participant", max_length=100, required=False
     )
     signed_on = forms.DateField(label="Date signed", required=False, widget=DATE)
 
@@ -119,13 +144,22 @@ class ConsentForm(forms.Form):
         elif consent_type == ConsentType.RESEARCH:
             purposes = [Purpose.RESEARCH]
             f["purposes"].initial = [Purpose.RESEARCH]
+        elif consent_type in LEGAL_ONLY_CONSENTS:
+            purposes = [Purpose.LEGAL]
+            f["purposes"].initial = [Purpose.LEGAL]
         else:
-            purposes = [p for p in Purpose if p != Purpose.RESEARCH]
+            purposes = [Purpose(p) for p in CONSENT_PURPOSES if p != Purpose.RESEARCH]
         f["purposes"].choices = [(p.value, p.label) for p in purposes]
+        if consent_type != ConsentType.CRIMINAL_JUSTICE:
+            del f["cj_agency"], f["cj_period"]
+        if consent_type != ConsentType.PROCEEDINGS:
+            del f["proceeding"]
         if "recipients" in f:
             f["recipients"].queryset = Recipient.objects.filter(
                 program_id=participant.program_id, is_active=True
             ).order_by("name")
+            if consent_type == ConsentType.CRIMINAL_JUSTICE:
+                f["recipients"].queryset = f["recipients"].queryset.filter(kind=RecipientKind.COURT)
             f["recipients"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
         program = participant.program
         f["patient_name"].initial = participant.legal_name
@@ -158,6 +192,9 @@ class ConsentForm(forms.Form):
             signature_name=data.get("signature_name") or "",
             representative_authority=data.get("representative_authority") or "",
             signed_on=data.get("signed_on"),
+            cj_agency=data.get("cj_agency") or "",
+            cj_period=data.get("cj_period") or "",
+            proceeding=data.get("proceeding") or "",
         )
         problems = rules.missing_elements(
             draft, today=timezone.localdate(timezone=self.participant.program.tz)
@@ -197,6 +234,11 @@ class ConsentForm(forms.Form):
             "intermediary_name": d.get("intermediary_name") or "",
             "intermediary_members": d.get("intermediary_members") or "",
             "intermediary_treating_providers_only": bool(d.get("intermediary_treating_providers_only")),
+            "cj_agency": d.get("cj_agency") or "",
+            "cj_period": d.get("cj_period") or "",
+            "proceeding": d.get("proceeding") or "",
+            "parent_signature_name": d.get("parent_signature_name") or "",
+            "parent_relationship": d.get("parent_relationship") or "",
         }
 
 
@@ -211,15 +253,50 @@ class EndByEventForm(forms.Form):
     note = forms.CharField(label="What happened", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _basis_field(f: bases.Field) -> forms.Field:
+    common = {"label": f.label, "required": False, "help_text": f.help}
+    if f.kind == "date":
+        return forms.DateField(widget=DATE, **common)
+    if f.kind == "datetime":
+        return forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common)
+    if f.kind == "bool":
+        return forms.BooleanField(**common)
+    if f.kind == "choice":
+        return forms.ChoiceField(choices=[("", "—"), *f.choices], **common)
+    if f.kind == "long":
+        return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+    return forms.CharField(max_length=300, **common)
+
+
+# Every fact any basis asks for, once (bases share names such as "agreement_on" and "service").
+BASIS_FIELDS: dict[str, bases.Field] = {}
+for _b in bases.BASES.values():
+    for _f in _b.fields:
+        BASIS_FIELDS.setdefault(_f.name, _f)
+
+
 class DisclosureForm(forms.Form):
+    legal_basis = forms.ChoiceField(
+        label="Legal basis", choices=LegalBasis.choices, initial=LegalBasis.CONSENT, required=False
+    )
     recipient = forms.ModelChoiceField(label="Recipient", queryset=Recipient.objects.none())
-    purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=[("", "—"), *Purpose.choices],
+        required=False,
+        help_text="A disclosure without consent takes its basis's purpose when left empty.",
+    )
     data_classes = forms.MultipleChoiceField(
         label="Information to disclose", choices=DataClass.choices, widget=forms.CheckboxSelectMultiple
     )
     date_from = forms.DateField(label="Records dated from", widget=DATE)
     date_to = forms.DateField(label="to", widget=DATE)
     channel = forms.ChoiceField(label="Sent by", choices=Channel.choices)
+    basis_document = forms.FileField(
+        label="Copy of the court order or the signed agreement",
+        required=False,
+        help_text="Kept with the disclosure (PDF or image).",
+    )
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,15 +304,48 @@ class DisclosureForm(forms.Form):
             program_id=participant.program_id, is_active=True
         ).order_by("name")
         self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+        for name, f in BASIS_FIELDS.items():
+            self.fields[name] = _basis_field(f)
         today = timezone.localdate(timezone=participant.program.tz)
         self.fields["date_to"].initial = today
         self.fields["date_from"].initial = today.replace(day=1)
+
+    def basis_sections(self) -> list[dict]:
+        """The facts each basis without consent asks for, as bound fields, for the template."""
+        return [
+            {"code": b.code, "label": f"{b.label} ({b.citation})", "fields": [self[f.name] for f in b.fields]}
+            for b in bases.BASES.values()
+            if b.fields
+        ]
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "The end of the period is before its start.")
+        basis = data["legal_basis"] = data.get("legal_basis") or bases.CONSENT
+        if not data.get("purpose"):
+            allowed = bases.basis(basis).purposes
+            if basis != bases.CONSENT and len(allowed) == 1:
+                data["purpose"] = next(iter(allowed))
+            else:
+                self.add_error("purpose", "Choose the purpose of the disclosure.")
         return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        basis = d["legal_basis"]
+        wanted = {f.name for f in bases.basis(basis).fields}
+        return {
+            "recipient": d["recipient"],
+            "purpose": d["purpose"],
+            "data_classes": list(d["data_classes"]),
+            "date_from": d["date_from"],
+            "date_to": d["date_to"],
+            "channel": d["channel"],
+            "legal_basis": basis,
+            "basis_details": {k: d.get(k) for k in wanted},
+            "basis_document": d.get("basis_document"),
+        }
 
 
 class AccountingForm(forms.Form):
@@ -287,3 +397,16 @@ class UserReviewForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
+
+
+class ScanForm(forms.Form):
+    document = forms.FileField(label="Scan of the signed paper form (PDF or image)")
+
+
+class SignForm(forms.Form):
+    date_of_birth = forms.DateField(label="Your date of birth", widget=DATE)
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    agreed = forms.BooleanField(
+        label="I have read this consent and I sign it electronically. My typed name is my signature.",
+        required=False,
+    )

@@ -50,11 +50,16 @@ def origin_uri(program_id: Any) -> str:
     return f"urn:uuid:{program_id}"
 
 
-def label_resource(resource: dict[str, Any], *, program_id: Any, entry: bool = True) -> dict[str, Any]:
-    """A copy of `resource` carrying the Part 2 labels and origin; `entry=False` for a Bundle itself."""
+def label_resource(
+    resource: dict[str, Any], *, program_id: Any, entry: bool = True, refrain: bool = True
+) -> dict[str, Any]:
+    """A copy of `resource` carrying the Part 2 labels and origin; `entry=False` for a Bundle itself.
+
+    `refrain=False` leaves off "no redisclosure" where redisclosure is not prohibited (a TPO release to
+    a covered entity or business associate, which HIPAA lets redisclose for TPO)."""
     labelled = copy.deepcopy(resource)
     meta = labelled.setdefault("meta", {})
-    wanted = security_labels() + ([dict(NO_REDISCLOSURE)] if entry else [])
+    wanted = security_labels() + ([dict(NO_REDISCLOSURE)] if entry and refrain else [])
     have = {(c.get("system"), c.get("code")) for c in meta.get("security", [])}
     meta["security"] = meta.get("security", []) + [c for c in wanted if (c["system"], c["code"]) not in have]
     meta.setdefault("source", origin_uri(program_id))

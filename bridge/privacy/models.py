@@ -16,7 +16,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge.privacy import rules
-from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, RecipientKind
+from bridge.privacy.vocab import (
+    Accountable,
+    Channel,
+    ConsentType,
+    DataClass,
+    LegalBasis,
+    Purpose,
+    RecipientKind,
+)
 
 
 class Recipient(models.Model):
@@ -47,6 +55,16 @@ class Recipient(models.Model):
         from bridge.privacy.vocab import TPO_RECIPIENT_KINDS
 
         return self.kind in TPO_RECIPIENT_KINDS
+
+
+class SignatureMethod(models.TextChoices):
+    STAFF_RECORDED = "staff", "Signed on paper, recorded by staff"
+    ELECTRONIC = "electronic", "Signed electronically by the participant"
+    PAPER_SCAN = "scan", "Signed on paper, scan attached"
+
+
+def signed_document_path(instance, filename: str) -> str:
+    return f"privacy/consents/{instance.program_id}/{instance.pk}/{filename}"
 
 
 class Consent(models.Model):
@@ -98,6 +116,12 @@ class Consent(models.Model):
     # expiry: a date, an event or condition, or both
     expires_on = models.DateField(null=True, blank=True)
     expiry_event = models.CharField(max_length=300, blank=True)
+    # a criminal-justice consent (42 CFR 2.35): who referred the participant and for how long; it may be
+    # revoked only when `expiry_event` (the final disposition) happens
+    cj_agency = models.CharField(max_length=200, blank=True)
+    cj_period = models.CharField(max_length=300, blank=True)
+    # a proceedings consent: the one proceeding the records may be used in
+    proceeding = models.CharField(max_length=300, blank=True)
     # the right to revoke and the other fixed statements, as printed on this consent
     statements = models.JSONField(default=list)
     statements_version = models.CharField(max_length=20)
@@ -105,7 +129,16 @@ class Consent(models.Model):
     signer = models.CharField(max_length=20, choices=Signer.choices, default=Signer.PARTICIPANT)
     signature_name = models.CharField(max_length=200)
     representative_authority = models.CharField(max_length=200, blank=True)
+    # a minor's parent or guardian who signs too, where state law requires a parent (42 CFR 2.14(b))
+    parent_signature_name = models.CharField(max_length=200, blank=True)
+    parent_relationship = models.CharField(max_length=100, blank=True)
     signed_on = models.DateField()
+    # how the signature was given: recorded by staff from a signed paper, signed on a screen by the
+    # participant (a SignatureRequest holds the ESIGN event), or a scan of the signed paper form
+    signature_method = models.CharField(
+        max_length=12, choices=SignatureMethod.choices, default=SignatureMethod.STAFF_RECORDED
+    )
+    signed_document = models.FileField(upload_to=signed_document_path, blank=True, max_length=300)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -153,6 +186,19 @@ class Consent(models.Model):
                 name="consent_revocation_says_how",
             ),
             models.CheckConstraint(condition=~Q(signature_name=""), name="consent_is_signed"),
+            models.CheckConstraint(
+                condition=Q(parent_signature_name="") | ~Q(parent_relationship=""),
+                name="consent_parent_says_relationship",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_type="criminal_justice")
+                | (~Q(cj_agency="") & ~Q(cj_period="") & ~Q(expiry_event="")),
+                name="criminal_justice_consent_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_type="proceedings") | ~Q(proceeding=""),
+                name="proceedings_consent_names_proceeding",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +222,9 @@ class Consent(models.Model):
             signature_name=self.signature_name,
             representative_authority=self.representative_authority,
             signed_on=self.signed_on,
+            cj_agency=self.cj_agency,
+            cj_period=self.cj_period,
+            proceeding=self.proceeding,
         )
 
     def is_active_on(self, day: date) -> bool:
@@ -228,11 +277,20 @@ class Consent(models.Model):
         return ", or ".join(parts)
 
 
-class Disclosure(models.Model):
-    """One release of a participant's records outside the program under a consent, or a refused attempt.
+def basis_document_path(instance: Disclosure, filename: str) -> str:
+    return f"privacy/disclosures/{instance.program_id}/{instance.pk}/{filename}"
 
-    A released row is an entry of the participant's accounting of disclosures (42 CFR 2.25): date,
-    recipient name and address, a brief description of the information, the purpose and the consent.
+
+class Disclosure(models.Model):
+    """One release of a participant's records outside the program, or a refused attempt.
+
+    Every release records its legal basis (`legal_basis`): the participant's consent, or one of the
+    disclosures the rule allows without consent, with that basis's required facts (`basis_details`,
+    see bases.py) and, for a court order or an agreement, a copy of the document (`basis_document`,
+    through Django's storage API). `accountable` is fixed when the release is made: whether the row is
+    an entry of the Part 2 accounting (42 CFR 2.25, 3 years), of the HIPAA accounting (45 CFR 164.528,
+    6 years), or of neither. An entry holds the date, recipient name and address, a brief description
+    of the information, the purpose and the consent or basis.
     `package` is exactly what was released (the sections shown in the PDF and the FHIR Bundle), so the
     same package can be handed over again while the consent still allows it.
     """
@@ -256,6 +314,10 @@ class Disclosure(models.Model):
     date_to = models.DateField()
     description = models.TextField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+    basis_details = models.JSONField(default=dict, blank=True)
+    basis_document = models.FileField(upload_to=basis_document_path, blank=True, max_length=300)
+    accountable = models.CharField(max_length=8, choices=Accountable.choices, default=Accountable.NONE)
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
     )
@@ -278,8 +340,17 @@ class Disclosure(models.Model):
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="disclosure_range_ordered"),
             models.CheckConstraint(
                 condition=Q(outcome="refused")
+                | ~Q(legal_basis="consent")
                 | (Q(consent__isnull=False) & ~Q(notice_text="") & ~Q(consent_summary="")),
                 name="released_disclosure_has_consent_and_notice",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_basis="consent") | (Q(consent__isnull=True) & ~Q(basis_details={})),
+                name="disclosure_without_consent_has_its_facts",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="released") | Q(accountable="none"),
+                name="refused_disclosure_is_not_accountable",
             ),
             models.CheckConstraint(
                 condition=Q(outcome="released") | Q(consent__isnull=True),
@@ -293,6 +364,18 @@ class Disclosure(models.Model):
     @property
     def data_class_labels(self) -> list[str]:
         return [DataClass(c).label for c in self.data_classes if c in DataClass.values]
+
+    @property
+    def basis_lines(self) -> list[str]:
+        from bridge.privacy import bases
+
+        return bases.detail_lines(self.legal_basis, self.basis_details or {})
+
+    @property
+    def basis_label(self) -> str:
+        if self.legal_basis == LegalBasis.CONSENT:
+            return str(self.consent) if self.consent_id else self.get_legal_basis_display()
+        return self.get_legal_basis_display()
 
 
 class EmergencyAccess(models.Model):
@@ -359,3 +442,388 @@ class EmergencyAccess(models.Model):
     def closed_at(self):
         """When access actually stopped (ended early, or the expiry)."""
         return min(self.ended_at, self.expires_at) if self.ended_at else self.expires_at
+
+
+class SignatureRequest(models.Model):
+    """A document the participant signs on a screen, and (once signed) its ESIGN/UETA signature event.
+
+    Staff prepare the document; the participant opens it through a private link (a tablet at the desk,
+    or their own phone), identifies themself with their date of birth, reads it, types their name and
+    ticks their consent. The row then records who signed, how they were identified, when, from which
+    device, and the SHA-256 of the exact document shown (`document_hash` of `document`). Only the
+    token's hash is kept. A signed consent is created at that moment (`consent`); an unsigned request
+    expires. Never deleted.
+    """
+
+    class Kind(models.TextChoices):
+        CONSENT = "consent", "Consent to disclose"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the signature"
+        SIGNED = "signed", "Signed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Channel(models.TextChoices):
+        DESK = "desk", "A tablet at the front desk"
+        PHONE = "phone", "The participant's phone (private link)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="signature_requests"
+    )
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    payload = models.JSONField(default=dict)  # what the signed document creates (the consent's fields)
+    document = models.JSONField(default=dict)  # the exact text the participant reads
+    document_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True)
+    identified_how = models.CharField(max_length=200, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    consent = models.OneToOneField(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="signature"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (Q(signed_at__isnull=False) & ~Q(signer_name="") & ~Q(identified_how="")),
+                name="signature_event_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="signature_request_expires"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for signature ({self.get_status_display()})"
+
+    def is_open_at(self, moment) -> bool:
+        return self.status == self.Status.PENDING and moment < self.expires_at
+
+
+class Restriction(models.Model):
+    """A participant's request to restrict disclosures of their records, and the program's decision
+    (42 CFR 2.26; 45 CFR 164.522(a)).
+
+    A restriction covers a recipient (one named recipient, or every recipient of a kind such as
+    health plans), some purposes (none listed: every purpose) and some kinds of information (none
+    listed: all). Once agreed, the policy decision point refuses every release it covers, naming it;
+    only a disclosure in a medical emergency may still go (164.522(a)(1)(iv)). A request about care
+    the participant paid out of pocket in full, not to go to their health plan, must be agreed
+    (164.522(a)(1)(vi)). Ended by termination, never deleted.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested, waiting for a decision"
+        AGREED = "agreed", "Agreed"
+        DENIED = "denied", "Not agreed"
+        TERMINATED = "terminated", "Ended"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="restrictions"
+    )
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    request_text = models.TextField(help_text="The participant's request, in their words")
+    recipient = models.ForeignKey(
+        Recipient, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions"
+    )
+    recipient_kind = models.CharField(max_length=20, choices=RecipientKind.choices, blank=True)
+    purposes = models.JSONField(default=list, blank=True)
+    data_classes = models.JSONField(default=list, blank=True)
+    self_paid = models.BooleanField(
+        default=False, help_text="About care the participant paid for out of pocket, in full"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-recorded_at"]
+        indexes = [models.Index(fields=["participant", "status"], name="restriction_participant_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(recipient_kind=""),
+                name="restriction_names_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | (Q(decided_on__isnull=False) & Q(decided_by__isnull=False)),
+                name="restriction_decision_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="denied") | ~Q(decision_note=""), name="restriction_denial_says_why"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(self_paid=True) & Q(recipient_kind="health_plan") & Q(status="denied")),
+                name="self_paid_restriction_to_plan_not_denied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction requested {self.requested_on}: {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        who = self.recipient.name if self.recipient_id else RecipientKind(self.recipient_kind).label.lower()
+        what = ", ".join(DataClass(c).label.lower() for c in self.data_classes) or "all information"
+        why = ", ".join(Purpose(p).label.lower() for p in self.purposes) or "any purpose"
+        return f"not to {who}: {what}, for {why}"
+
+    def terms(self) -> rules.RestrictionTerms:
+        return rules.RestrictionTerms(
+            id=str(self.pk),
+            label=f"Restriction agreed on {self.decided_on} ({self.scope_label})",
+            recipient_id=str(self.recipient_id) if self.recipient_id else "",
+            recipient_kind=self.recipient_kind,
+            purposes=frozenset(self.purposes),
+            data_classes=frozenset(self.data_classes),
+        )
+
+
+class PrivacyNotice(models.Model):
+    """One version of a program's notice of privacy practices (42 CFR 2.22; 45 CFR 164.520).
+
+    Published versions are never edited: a change is a new version. The newest published version is
+    the one on the program's public page and the one given at admission.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="privacy_notices")
+    version = models.CharField(max_length=20)
+    effective_on = models.DateField()
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-effective_on", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "version"], name="privacy_notice_version_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="privacy_notice_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice of privacy practices, version {self.version} (effective {self.effective_on})"
+
+
+class NoticeAcknowledgement(models.Model):
+    """The participant received a version of the notice and acknowledged it in writing, or the program
+    recorded its good-faith attempt and why it failed (45 CFR 164.520(c)(2)(ii)). Never deleted."""
+
+    class Outcome(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", "Acknowledged in writing"
+        GOOD_FAITH = "good_faith", "Given; acknowledgement not obtained (good-faith attempt recorded)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="notice_acknowledgements"
+    )
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="acknowledgements")
+    outcome = models.CharField(max_length=14, choices=Outcome.choices)
+    given_on = models.DateField()
+    signer_name = models.CharField(max_length=200, blank=True)
+    attempt_note = models.TextField(blank=True, help_text="What was tried and why no acknowledgement")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="acknowledged") | ~Q(signer_name=""), name="notice_ack_is_signed"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="good_faith") | ~Q(attempt_note=""), name="notice_good_faith_says_what"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.notice} on {self.given_on}"
+
+
+class AccessRequest(models.Model):
+    """The participant asked for a copy of their records (42 CFR 2.23; 45 CFR 164.524): a 30-day clock
+    from the request, the copy produced from the record (PDF and FHIR Bundle, the same providers as a
+    disclosure), and its delivery. Never deleted."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PRODUCED = "produced", "Copy produced"
+        DELIVERED = "delivered", "Delivered"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="access_requests"
+    )
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    due_on = models.DateField()
+    request_text = models.TextField()
+    data_classes = models.JSONField(default=list)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    package = models.JSONField(null=True, blank=True)
+    produced_at = models.DateTimeField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True)
+    delivered_how = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("requested_on")), name="access_due_after_request"
+            ),
+            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="access_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(package__isnull=False) & Q(produced_at__isnull=False)),
+                name="access_copy_produced",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="delivered") | (Q(delivered_on__isnull=False) & ~Q(delivered_how="")),
+                name="access_delivery_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for a copy, {self.requested_on} (due {self.due_on})"
+
+
+class BreachIncident(models.Model):
+    """A possible breach of unsecured records (42 CFR 2.16; 45 CFR 164.400-414): discovery, the risk
+    assessment, the people affected (drawn from the audit log's access review of the user and time
+    range), the 60-day notice clock, the HHS and media thresholds, and the notices sent. Never deleted."""
+
+    class Assessment(models.TextChoices):
+        PENDING = "pending", "Risk assessment not finished"
+        BREACH = "breach", "Breach: notify"
+        LOW_PROBABILITY = "low", "Low probability of compromise: not a breach (documented)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    discovered_on = models.DateField()
+    notice_due_on = models.DateField()  # 60 days after discovery at the latest (164.404(b))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member whose access is in question",
+    )
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    affected = models.ManyToManyField("participants.Participant", blank=True, related_name="+")
+    assessment = models.CharField(max_length=10, choices=Assessment.choices, default=Assessment.PENDING)
+    risk_assessment = models.TextField(
+        blank=True,
+        help_text="The four factors: the information, who received it, whether it was viewed, mitigation",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discovered_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=F("window_start")), name="breach_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_due_on__gte=F("discovered_on")), name="breach_notice_after_discovery"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment="pending") | ~Q(risk_assessment=""), name="breach_assessment_written"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (discovered {self.discovered_on})"
+
+
+class BreachNotice(models.Model):
+    """A notice sent about a breach: to an affected participant, to HHS, or to the media."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Affected participant"
+        HHS = "hhs", "Secretary of HHS"
+        MEDIA = "media", "Prominent media outlets"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(BreachIncident, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_on = models.DateField()
+    method = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="individual") | Q(participant__isnull=False),
+                name="breach_notice_names_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} notified on {self.sent_on}"
+
+
+class Complaint(models.Model):
+    """A privacy complaint to the program (42 CFR 2.4; 45 CFR 164.530(d)): when it came, from whom,
+    what it says, what was done and when it was closed. Never deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField()
+    complainant = models.CharField(max_length=200, help_text="Who complained (a name, or “anonymous”)")
+    received_how = models.CharField(max_length=100)
+    summary = models.TextField()
+    action_taken = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(action_taken=""),
+                name="complaint_closed_says_what_was_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="complaint_closed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Complaint received {self.received_on}"

@@ -16,6 +16,7 @@ def nav_items(request) -> list[Link]:
         items.append(Link("Recipients", reverse("privacy:recipient_list"), order=60))
     if Role.DIRECTOR in roles:
         items.append(Link("Emergency access", reverse("privacy:emergency_review_list"), order=61))
+        items.append(Link("Privacy work list", reverse("privacy:compliance"), order=63))
     if Role.AUDITOR in roles:
         items.append(Link("Access review", reverse("privacy:review_home"), order=62))
     return items

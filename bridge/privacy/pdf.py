@@ -110,11 +110,16 @@ def disclosure_pdf(package: dict) -> bytes:
                 ("Prepared", package["created_at"]),
             ]
         ),
-        p("Notice to the recipient (42 CFR 2.32)", H2),
-        p(package["notice"], NOTICE),
-        p("The consent this disclosure relies on", H2),
-        *[p(line) for line in package["consent_summary"]],
+        p("Notice to the recipient", H2),
+        *[p(part, NOTICE) for part in package["notice"].split("\n\n")],
     ]
+    if package.get("consent_summary"):
+        story += [p("The consent this disclosure relies on", H2), *[p(x) for x in package["consent_summary"]]]
+    else:
+        story += [
+            p(f"Legal basis: {package.get('legal_basis', '')}", H2),
+            *[p(x) for x in package.get("basis_lines", [])],
+        ]
     for section in package["sections"]:
         story.append(p(section["label"], H2))
         if not section["records"]:
@@ -156,13 +161,18 @@ def accounting_pdf(accounting: dict) -> bytes:
                 ("For", accounting["participant"]),
                 ("Program", accounting["program"]),
                 ("Requested on", accounting["as_of"]),
-                ("Covers", f"{accounting['window_start']} to {accounting['as_of']}"),
+                (
+                    "Covers",
+                    f"with consent (42 CFR 2.25): {accounting['window_start']} to {accounting['as_of']}; "
+                    f"without consent (HIPAA): {accounting['hipaa_window_start']} "
+                    f"to {accounting['as_of']}",
+                ),
             ]
         ),
         Spacer(1, 8),
     ]
     if not accounting["entries"]:
-        story.append(p("No records were disclosed with your consent in this period."))
+        story.append(p("No accountable disclosures of your records in this period."))
     for entry in accounting["entries"]:
         story.append(
             KeepTogether(
@@ -174,7 +184,8 @@ def accounting_pdf(accounting: dict) -> bytes:
                             ("Address", entry["address"]),
                             ("Information", entry["description"]),
                             ("Purpose", entry["purpose"]),
-                            ("Consent", entry["consent"]),
+                            ("Consent or legal basis", entry.get("basis") or entry["consent"]),
+                            ("Accountable under", entry.get("accountable", "")),
                         ]
                     ),
                     Spacer(1, 6),

@@ -4,35 +4,43 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from bridge.audit.models import AuditEvent
+from bridge.privacy.bases import ACCOUNTING_YEARS as YEARS
 from bridge.privacy.models import Consent, Disclosure, EmergencyAccess
+from bridge.privacy.vocab import Accountable
 
-ACCOUNTING_YEARS = 3
+ACCOUNTING_YEARS = YEARS[Accountable.PART2]  # 42 CFR 2.25
+HIPAA_ACCOUNTING_YEARS = YEARS[Accountable.HIPAA]  # 45 CFR 164.528
 
 
-def accounting_window_start(as_of: date) -> date:
-    """The first day an accounting requested on `as_of` covers: the same date three years earlier."""
+def accounting_window_start(as_of: date, years: int = ACCOUNTING_YEARS) -> date:
+    """The first day an accounting requested on `as_of` covers: the same date `years` earlier."""
     try:
-        return as_of.replace(year=as_of.year - ACCOUNTING_YEARS)
-    except ValueError:  # 29 February in a leap year: three years back there is no such day
-        return as_of.replace(year=as_of.year - ACCOUNTING_YEARS, day=28)
+        return as_of.replace(year=as_of.year - years)
+    except ValueError:  # 29 February in a leap year: years back there may be no such day
+        return as_of.replace(year=as_of.year - years, day=28)
 
 
 def accounting_for(participant, as_of: date) -> QuerySet[Disclosure]:
-    """Every disclosure made with consent in the 3 years before `as_of` (42 CFR 2.25), oldest first.
+    """Every accountable disclosure before `as_of`, oldest first: those made with consent in the 3 years
+    before (42 CFR 2.25) and those HIPAA makes accountable in the 6 years before (45 CFR 164.528).
 
     Days are the program's days: a disclosure at 23:30 local time on the first day is in.
     """
     tz = participant.program.tz
     start = datetime.combine(accounting_window_start(as_of), time.min, tzinfo=tz)
+    hipaa_start = datetime.combine(
+        accounting_window_start(as_of, HIPAA_ACCOUNTING_YEARS), time.min, tzinfo=tz
+    )
     end = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz)
     return (
         Disclosure.objects.filter(
+            Q(accountable=Accountable.PART2, created_at__gte=start)
+            | Q(accountable=Accountable.HIPAA, created_at__gte=hipaa_start),
             participant=participant,
             outcome=Disclosure.Outcome.RELEASED,
-            created_at__gte=start,
             created_at__lt=end,
         )
         .select_related("consent")

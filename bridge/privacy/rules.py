@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bridge.privacy.vocab import (
+    CONSENT_PURPOSES,
+    LEGAL_ONLY_CONSENTS,
     TPO_PURPOSES,
     TPO_RECIPIENT_KINDS,
     ConsentType,
@@ -33,6 +35,9 @@ ELEMENTS: dict[str, str] = {
     "signature_name": "the signature",
     "representative_authority": "the representative's authority to sign",
     "signed_on": "the date of signature",
+    "cj_agency": "the criminal justice agency that referred the participant",
+    "cj_period": "how long the consent stays in effect",
+    "proceeding": "the legal proceeding the records are for",
 }
 
 
@@ -56,6 +61,9 @@ class ConsentDraft:
     signature_name: str = ""
     representative_authority: str = ""
     signed_on: date | None = None
+    cj_agency: str = ""  # criminal-justice consent (2.35): the referring agency
+    cj_period: str = ""  # and the period it stays in effect
+    proceeding: str = ""  # proceedings consent: the proceeding it is for
 
 
 def missing_elements(draft: ConsentDraft, *, today: date) -> dict[str, str]:
@@ -114,7 +122,7 @@ def missing_elements(draft: ConsentDraft, *, today: date) -> dict[str, str]:
     purposes = set(draft.purposes)
     if not purposes:
         need("purposes")
-    elif purposes - set(Purpose.values):
+    elif purposes - set(CONSENT_PURPOSES):
         need("purposes", "Unknown purpose.")
     elif kind == ConsentType.TPO and not purposes <= TPO_PURPOSES:
         need("purposes", "A treatment, payment and operations consent covers only those three purposes.")
@@ -122,6 +130,27 @@ def missing_elements(draft: ConsentDraft, *, today: date) -> dict[str, str]:
         need("purposes", "A research consent is for research only.")
     elif kind != ConsentType.RESEARCH and Purpose.RESEARCH in purposes:
         need("purposes", "Research needs a research consent.")
+    elif kind in LEGAL_ONLY_CONSENTS and purposes != {Purpose.LEGAL}:
+        need("purposes", f"A {ConsentType(kind).label.lower()} consent is for that legal purpose only.")
+    elif Purpose.LEGAL in purposes and len(purposes) > 1:
+        need(
+            "purposes",
+            "Use in a legal proceeding cannot be combined with other purposes: record it as its own consent.",
+        )
+
+    if kind == ConsentType.CRIMINAL_JUSTICE:
+        if not draft.cj_agency.strip():
+            need("cj_agency")
+        if not draft.cj_period.strip():
+            need("cj_period")
+        if not draft.expiry_event.strip():
+            need(
+                "expiry",
+                "Name the event that ends it (for example the final disposition of the probation): "
+                "until then it cannot be revoked (42 CFR 2.35(c)).",
+            )
+    if kind == ConsentType.PROCEEDINGS and not draft.proceeding.strip():
+        need("proceeding")
 
     if draft.expires_on is None and not draft.expiry_event.strip():
         need("expiry")
@@ -227,3 +256,28 @@ def evaluate(consents: Iterable[ConsentTerms], ask: Ask) -> Evaluation:
     if not ordered:
         details.append("The participant has signed no consent that could apply.")
     return Evaluation(False, None, (NO_APPLICABLE_CONSENT, *details))
+
+
+@dataclass(frozen=True)
+class RestrictionTerms:
+    """An agreed restriction, as the decision point weighs it (42 CFR 2.26, 45 CFR 164.522(a))."""
+
+    id: str
+    label: str
+    recipient_id: str  # one named recipient, or
+    recipient_kind: str  # every recipient of this kind
+    purposes: frozenset[str]  # empty: every purpose
+    data_classes: frozenset[str]  # empty: all information
+
+
+def restricted_by(restrictions: Iterable[RestrictionTerms], ask: Ask) -> RestrictionTerms | None:
+    """The first agreed restriction that covers `ask`, or None."""
+    for r in restrictions:
+        recipient = (r.recipient_id and r.recipient_id == ask.recipient_id) or (
+            r.recipient_kind and r.recipient_kind == ask.recipient_kind
+        )
+        purpose = not r.purposes or ask.purpose in r.purposes
+        classes = not r.data_classes or bool(r.data_classes & ask.data_classes)
+        if recipient and purpose and classes:
+            return r
+    return None

@@ -17,10 +17,9 @@ from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.participants.models import Participant
-from bridge.privacy import packages, policy, rules, statements
+from bridge.privacy import bases, packages, policy, rules, signers, statements
 from bridge.privacy.models import Consent, Disclosure, EmergencyAccess, Recipient
-from bridge.privacy.notice import NOTICE_VERSION, REDISCLOSURE_NOTICE
-from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose
+from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, RecipientKind
 from bridge.programs.models import Program
 from bridge.worklist.models import WorkItem
 from bridge.worklist.services import work_item_open, work_item_resolve
@@ -79,6 +78,21 @@ def recipient_update(
 # ---- consents ---------------------------------------------------------------------------------
 
 
+def consent_signers(participant: Participant, on: date | None) -> signers.Signers:
+    """Who signs this participant's consents on `on`: their age then and the program's state decide."""
+    day = on or timezone.localdate(timezone=participant.program.tz)
+    return signers.signers_for(
+        age=participant.age_on(day),
+        state=participant.program.state,
+        overrides=getattr(settings, "BRIDGE_MINOR_CONSENT_RULES", None),
+    )
+
+
+def tpo_required_at_admission(program: Program) -> bool:
+    """Does the program require the TPO consent at admission (so "no conditioning" would be untrue)?"""
+    return bool(getattr(settings, "BRIDGE_TPO_REQUIRED_AT_ADMISSION", True))
+
+
 def consent_record(
     *,
     actor: User,
@@ -99,14 +113,41 @@ def consent_record(
     intermediary_members: str = "",
     intermediary_treating_providers_only: bool = False,
     new_recipient: tuple[str, str, str] | None = None,
+    cj_agency: str = "",
+    cj_period: str = "",
+    proceeding: str = "",
+    parent_signature_name: str = "",
+    parent_relationship: str = "",
 ) -> Consent:
     """Record a signed consent. Refuses (ValidationError naming each element) if anything is missing.
+
+    A criminal-justice consent (42 CFR 2.35) names the referring agency, the period and the event
+    until which it cannot be revoked, and only recipients of the criminal justice system; a
+    proceedings consent names its proceeding and has no other purpose.
 
     `new_recipient` (name, kind, address) adds a recipient to the program and names it on the consent.
     A new TPO consent replaces the participant's current one (kept, marked as replaced).
     """
     if any(r.program_id != participant.program_id for r in recipients):
         raise ValidationError({"recipients": "Recipients must belong to the participant's program."})
+    if consent_type == ConsentType.CRIMINAL_JUSTICE:
+        kinds = {r.kind for r in recipients} | ({new_recipient[1]} if new_recipient else set())
+        if kinds - {RecipientKind.COURT}:
+            raise ValidationError(
+                {"recipients": "A criminal-justice consent names only courts, probation or parole (2.35)."}
+            )
+    who = consent_signers(participant, signed_on)
+    refusal = signers.refusal(
+        who,
+        participant_signed=signer == Consent.Signer.PARTICIPANT,
+        parent_signed=bool(parent_signature_name.strip()),
+        representative=signer == Consent.Signer.REPRESENTATIVE,
+    )
+    if refusal:
+        field = "parent_signature_name" if "must sign too" in refusal else "signer"
+        raise ValidationError({field: refusal})
+    if parent_signature_name.strip() and not parent_relationship.strip():
+        raise ValidationError({"parent_relationship": "Say how the co-signer is related (parent, guardian)."})
     consent = Consent(
         participant=participant,
         program=participant.program,
@@ -121,13 +162,20 @@ def consent_record(
         purposes=[p for p in Purpose.values if p in set(purposes)],
         expires_on=expires_on,
         expiry_event=expiry_event.strip(),
-        statements=statements.statements_for(consent_type),
+        cj_agency=cj_agency.strip() if consent_type == ConsentType.CRIMINAL_JUSTICE else "",
+        cj_period=cj_period.strip() if consent_type == ConsentType.CRIMINAL_JUSTICE else "",
+        proceeding=proceeding.strip() if consent_type == ConsentType.PROCEEDINGS else "",
+        statements=statements.statements_for(
+            consent_type, required_at_admission=tpo_required_at_admission(participant.program)
+        ),
         statements_version=statements.STATEMENTS_VERSION,
         signer=signer,
         signature_name=signature_name.strip(),
         representative_authority=representative_authority.strip()
         if signer != Consent.Signer.PARTICIPANT
         else "",
+        parent_signature_name=parent_signature_name.strip(),
+        parent_relationship=parent_relationship.strip() if parent_signature_name.strip() else "",
         signed_on=signed_on,
         recorded_by=actor,
     )
@@ -231,6 +279,16 @@ def consent_revoke(*, actor: User, consent: Consent, received_on: date, received
     """The participant revoked the consent in writing: it stops applying at once."""
     if received_how not in Consent.RevocationReceived.values:
         raise ValidationError({"received_how": "Say how the written revocation was received."})
+    if consent.consent_type == ConsentType.CRIMINAL_JUSTICE:
+        raise ValidationError(
+            {
+                "__all__": (
+                    f"A criminal-justice consent cannot be revoked before {consent.expiry_event} "
+                    "(42 CFR 2.35(c)). Record that event under “The expiry event happened”; "
+                    "it then ends, and no revocation is needed."
+                )
+            }
+        )
     return _end(
         consent, actor=actor, status=Consent.Status.REVOKED, on=received_on, note=note, received=received_how
     )
@@ -256,8 +314,30 @@ def disclosure_prepare(
     date_from: date,
     date_to: date,
     channel: str,
+    legal_basis: str = bases.CONSENT,
+    basis_details: dict | None = None,
+    basis_document=None,
 ) -> Disclosure:
-    """Ask the decision point; with a covering consent build and record the package, else the refusal."""
+    """Ask the decision point; when it permits build and record the package, else the refusal.
+
+    `legal_basis` is consent unless said; a disclosure without consent brings the facts its basis
+    requires (`basis_details`, see bases.py; refused with each missing fact named) and, for a court
+    order or an agreement, the document (`basis_document`, an uploaded file kept with the record).
+    """
+    if legal_basis not in bases.BASES:
+        raise ValidationError({"legal_basis": "Choose the legal basis of the disclosure."})
+    details = {
+        k: (v.isoformat() if isinstance(v, date) else v.strip() if isinstance(v, str) else v)
+        for k, v in (basis_details or {}).items()
+        if k in {f.name for f in bases.basis(legal_basis).fields} and v not in (None, "")
+    }
+    if legal_basis != bases.CONSENT:
+        problems = bases.missing_fields(legal_basis, details)
+        if bases.basis(legal_basis).needs_document and not basis_document:
+            what = "court order" if legal_basis == bases.COURT_ORDER else "signed agreement"
+            problems["basis_document"] = f"Attach a copy of the {what}."
+        if problems:
+            raise ValidationError(problems)
     if date_to < date_from:
         raise ValidationError({"date_to": "The end of the period is before its start."})
     if not data_classes:
@@ -278,6 +358,8 @@ def disclosure_prepare(
             channel=channel,
             object_type="disclosure",
             object_id=str(disclosure_id),
+            basis=legal_basis,
+            basis_details=details,
         )
         now = timezone.now()
         disclosure = Disclosure(
@@ -293,9 +375,13 @@ def disclosure_prepare(
             date_to=date_to,
             description=packages.describe(classes, date_from, date_to),
             channel=channel,
+            legal_basis=legal_basis,
+            basis_details=details,
             requested_by=actor,
             created_at=now,
         )
+        if basis_document:
+            disclosure.basis_document.save(basis_document.name, basis_document, save=False)
         if decision.permit:
             package, refs = packages.build_package(
                 disclosure_id=disclosure_id,
@@ -307,12 +393,16 @@ def disclosure_prepare(
                 date_from=date_from,
                 date_to=date_to,
                 created_at=now,
+                basis=legal_basis,
+                basis_details=details,
             )
             disclosure.outcome = Disclosure.Outcome.RELEASED
-            disclosure.consent = decision.consent
-            disclosure.consent_summary = packages.consent_summary(decision.consent)
-            disclosure.notice_text = REDISCLOSURE_NOTICE
-            disclosure.notice_version = NOTICE_VERSION
+            disclosure.accountable = bases.basis(legal_basis).accountable
+            if decision.consent is not None:
+                disclosure.consent = decision.consent
+                disclosure.consent_summary = packages.consent_summary(decision.consent)
+            disclosure.notice_text = package["notice"]
+            disclosure.notice_version = package["notice_version"]
             disclosure.records = refs
             disclosure.package = package
         else:
@@ -333,6 +423,8 @@ def disclosure_prepare(
                 "data_classes": classes,
                 "channel": channel,
                 "consent": str(decision.consent.pk) if decision.consent else None,
+                "basis": legal_basis,
+                "accountable": disclosure.accountable,
                 "records": len(disclosure.records),
             },
         )
@@ -353,6 +445,8 @@ def disclosure_copy(*, actor: User, disclosure: Disclosure, fmt: str) -> policy.
         channel=disclosure.channel,
         object_type="disclosure",
         object_id=str(disclosure.pk),
+        basis=disclosure.legal_basis,
+        basis_details=disclosure.basis_details,
     )
     permitted = decision.permit and disclosure.package is not None
     audit_record(

@@ -35,15 +35,51 @@ TPO_REDISCLOSURE = (
     "rules allow, except for uses and disclosures in proceedings against you."
 )
 
+# 42 CFR 2.35: the participant was referred as a condition of a criminal justice disposition, so the
+# "no conditioning" statement would not be true; this says what is.
+CRIMINAL_JUSTICE = (
+    "You were referred to treatment by the criminal justice agency named above as a condition of your "
+    "case. This consent lets the program tell that agency about your attendance and progress for the "
+    "period shown. Under 42 CFR 2.35 you cannot revoke it until the event named above happens (for "
+    "example the final disposition of your probation); after that you may revoke it in writing. The "
+    "agency may use the information only to carry out its official duties about your case."
+)
+
+CRIMINAL_JUSTICE_REVOKE = (
+    "You may revoke this consent in writing once the event named above has happened; until then it "
+    "cannot be revoked (42 CFR 2.35(c))."
+)
+
+PROCEEDINGS_ONLY = (
+    "This consent lets the records named above be used or disclosed only in the legal proceeding named "
+    "above, and for no other purpose."
+)
+
+# A TPO consent the program requires at admission: treatment does depend on it, so the signer is told so.
+TPO_REQUIRED = (
+    "This program asks for this consent at admission so that it can treat you, bill for your care and "
+    "run the program. Signing it is a condition of treatment here; you may still revoke it in writing "
+    "at any time, and the program will then stop using it from that point on."
+)
+
 COUNSELING_NOTES = (
     "This consent covers only SUD counseling notes. They are kept apart from the rest of your record "
     "and no other consent releases them."
 )
 
 
-def statements_for(consent_type: str) -> list[str]:
-    """The fixed statements for a consent of `consent_type`, in the order they are printed."""
-    found = [RIGHT_TO_REVOKE, NO_CONDITIONING, PROCEEDINGS]
+def statements_for(consent_type: str, *, required_at_admission: bool = False) -> list[str]:
+    """The fixed statements for a consent of `consent_type`, in the order they are printed.
+
+    "No conditioning" is printed only where it is true: not on a criminal-justice consent (treatment
+    was a condition of the case) and not on a TPO consent the program requires at admission.
+    """
+    if consent_type == "criminal_justice":
+        return [CRIMINAL_JUSTICE_REVOKE, CRIMINAL_JUSTICE, PROCEEDINGS]
+    if consent_type == "proceedings":
+        return [RIGHT_TO_REVOKE, NO_CONDITIONING, PROCEEDINGS_ONLY]
+    conditioning = TPO_REQUIRED if consent_type == "tpo" and required_at_admission else NO_CONDITIONING
+    found = [RIGHT_TO_REVOKE, conditioning, PROCEEDINGS]
     if consent_type == "tpo":
         found.append(TPO_REDISCLOSURE)
     if consent_type == "counseling_notes":

@@ -59,6 +59,10 @@ class Purpose(models.TextChoices):
     EMPLOYMENT = "employment", "Employment (return to work, fitness for duty)"
     LEGAL = "HLEGAL", "Court, probation or other legal requirement"
     RESEARCH = "HRESCH", "Research"
+    # Purposes of disclosures without consent (bases.py says which basis allows which).
+    EMERGENCY = "ETREAT", "Emergency treatment"
+    OVERSIGHT = "oversight", "Audit or evaluation"
+    ABUSE_REPORT = "abuse_report", "Report of suspected child abuse or neglect"
 
 
 TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS})
@@ -67,8 +71,14 @@ TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS
 ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 LOCAL_PURPOSE = "urn:bridge:purpose-of-use"
 PURPOSE_SYSTEMS: dict[str, str] = {
-    p: (LOCAL_PURPOSE if p == Purpose.EMPLOYMENT else ACT_REASON) for p in Purpose
+    p: (LOCAL_PURPOSE if p in (Purpose.EMPLOYMENT, Purpose.OVERSIGHT, Purpose.ABUSE_REPORT) else ACT_REASON)
+    for p in Purpose
 }
+
+# Purposes a consent may name (the others belong to disclosures without consent).
+CONSENT_PURPOSES = tuple(
+    p for p in Purpose.values if p not in (Purpose.EMERGENCY, Purpose.OVERSIGHT, Purpose.ABUSE_REPORT)
+)
 
 
 class ConsentType(models.TextChoices):
@@ -76,6 +86,12 @@ class ConsentType(models.TextChoices):
     NAMED = "named", "Named recipient"
     RESEARCH = "research", "Research"
     COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
+    CRIMINAL_JUSTICE = "criminal_justice", "Criminal justice referral (42 CFR 2.35)"
+    PROCEEDINGS = "proceedings", "Use in a legal proceeding"
+
+
+# Consents whose only purpose is the legal one (and the legal purpose is never mixed with another).
+LEGAL_ONLY_CONSENTS = frozenset({ConsentType.CRIMINAL_JUSTICE, ConsentType.PROCEEDINGS})
 
 
 class RecipientKind(models.TextChoices):
@@ -87,6 +103,9 @@ class RecipientKind(models.TextChoices):
     FAMILY = "family", "Family member or friend"
     ATTORNEY = "attorney", "Attorney"
     RESEARCHER = "researcher", "Researcher"
+    AUDITOR = "auditor", "Auditor or evaluator"
+    QSO = "qso", "Qualified service organization"
+    AUTHORITY = "authority", "State or local authority (abuse reporting)"
     OTHER = "other", "Other"
 
 
@@ -103,3 +122,22 @@ class Channel(models.TextChoices):
     SECURE_EMAIL = "secure_email", "Secure email"
     HAND_DELIVERY = "hand", "Handed over in person"
     ELECTRONIC = "electronic", "Electronic exchange (FHIR)"
+
+
+class LegalBasis(models.TextChoices):
+    """What a disclosure rests on; the facts, notice and accounting of each are in `bases.py`."""
+
+    CONSENT = "consent", "Written consent (42 CFR 2.31)"
+    MEDICAL_EMERGENCY = "medical_emergency", "Medical emergency (42 CFR 2.51)"
+    RESEARCH = "research", "Research (42 CFR 2.52)"
+    AUDIT = "audit", "Audit or evaluation (42 CFR 2.53)"
+    COURT_ORDER = "court_order", "Court order (42 CFR 2.64, 2.65)"
+    QSO = "qso", "Qualified service organization (42 CFR 2.12(c)(4))"
+    BUSINESS_ASSOCIATE = "business_associate", "Business associate (HIPAA)"
+    CHILD_ABUSE = "child_abuse", "Child abuse or neglect report (42 CFR 2.12(c)(6))"
+
+
+class Accountable(models.TextChoices):
+    PART2 = "part2", "42 CFR 2.25 (3 years)"
+    HIPAA = "hipaa", "HIPAA 45 CFR 164.528 (6 years)"
+    NONE = "none", "Not accountable"

@@ -30,6 +30,11 @@ PUBLIC = {
     "aftercare:public_checkin",
     # The participant's safety plan link: authenticated by the token in the URL (bridge/safety/tests).
     "safety:public_plan",
+    # The participant signs a consent on a screen: authenticated by the token in the URL and their date
+    # of birth (bridge/privacy/tests/test_signing.py).
+    "privacy:sign",
+    # The program's notice of privacy practices and how to complain (42 CFR 2.22, 2.4).
+    "privacy:public_notice",
 }
 
 

@@ -95,7 +95,9 @@ def test_a_single_read_under_consent_carries_the_notice_to_display(
         return [e["valueString"] for e in resource["meta"].get("extension", []) if e["url"] == MUST_DISPLAY]
 
     patient = fhir(token_for(recipient=clinic), f"Patient/{world.alex.pk}").json()
-    assert shown(patient) == [REDISCLOSURE_NOTICE]
+    # The notice, then the summary of the consent it relies on (42 CFR 2.32(b)).
+    assert shown(patient)[0] == REDISCLOSURE_NOTICE
+    assert len(shown(patient)) == 2 and shown(patient)[1].startswith("The consent this release relies on:")
     # Staff reading with their own access are inside the program: nothing is disclosed to them.
     assert shown(fhir(token_for(user=world.therapist_a), f"Patient/{world.alex.pk}").json()) == []
 

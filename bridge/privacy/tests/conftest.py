@@ -13,6 +13,12 @@ from bridge.privacy.vocab import ConsentType, DataClass, Purpose, RecipientKind
 from bridge.scheduling.models import Attendance, Session, SessionKind, SessionType
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded documents land in a temporary folder, never in the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def today(world):
     return timezone.localdate(timezone=world.program.tz)

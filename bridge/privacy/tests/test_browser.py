@@ -51,7 +51,7 @@ def test_consent_form_then_a_disclosure_in_the_browser(world, page):
     page.get_by_label("Recipient").select_option(label="Acme Freight HR (Employer)")
     page.get_by_label("Purpose").select_option(label="Employment (return to work, fitness for duty)")
     page.get_by_label("Attendance at sessions").check()
-    page.get_by_role("button", name="Check consent and prepare").click()
+    page.get_by_role("button", name="Check and prepare").click()
     page.get_by_role("heading", name="Disclosure to Acme Freight HR").wait_for()
     assert REDISCLOSURE_NOTICE in page.locator("blockquote.notice").inner_text()
     with page.expect_download() as download:
@@ -67,7 +67,7 @@ def test_consent_form_then_a_disclosure_in_the_browser(world, page):
     page.get_by_label("Recipient").select_option(label="County Drug Court (Court, probation or parole)")
     page.get_by_label("Purpose").select_option(label="Court, probation or other legal requirement")
     page.get_by_label("Attendance at sessions").check()
-    page.get_by_role("button", name="Check consent and prepare").click()
+    page.get_by_role("button", name="Check and prepare").click()
     page.get_by_role("heading", name="Refused — nothing was released").wait_for()
     assert "does not name County Drug Court" in page.content()
 

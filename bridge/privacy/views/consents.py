@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
-from bridge.privacy import packages, pdf, queries, services
-from bridge.privacy.forms import ConsentForm, EndByEventForm, RevokeForm
-from bridge.privacy.models import Consent
+from bridge.privacy import packages, pdf, queries, services, signing
+from bridge.privacy.forms import ConsentForm, EndByEventForm, RevokeForm, ScanForm
+from bridge.privacy.models import Consent, SignatureRequest
 from bridge.privacy.views.common import apply_errors, file_response, refused
 from bridge.privacy.vocab import ConsentType
 
@@ -49,10 +50,37 @@ def consent_list(request: HttpRequest, participant: Participant) -> HttpResponse
 def consent_create(request: HttpRequest, participant: Participant, consent_type: str) -> HttpResponse:
     if consent_type not in ConsentType.values:
         raise Http404("No such kind of consent.")
-    form = ConsentForm(
-        request.POST if request.method == "POST" else None, consent_type=consent_type, participant=participant
-    )
-    if request.method == "POST" and form.is_valid():
+    data = request.POST.copy() if request.method == "POST" else None
+    on_screen = data is not None and "sign_on_screen" in data
+    if on_screen:
+        # The participant signs on the screen: the signature fields are filled in by them, later.
+        data["signer"] = Consent.Signer.PARTICIPANT
+        data["signature_name"] = data.get("patient_name") or "-"
+        data["signed_on"] = timezone.localdate(timezone=participant.program.tz).isoformat()
+    form = ConsentForm(data, consent_type=consent_type, participant=participant)
+    if on_screen and form.is_valid():
+        kwargs = form.service_kwargs()
+        for key in ("signer", "signature_name", "signed_on", "representative_authority", "new_recipient"):
+            kwargs.pop(key, None)
+        kwargs.pop("parent_signature_name", None)
+        kwargs.pop("parent_relationship", None)
+        try:
+            sig, token = signing.consent_signature_request(
+                actor=request.user,
+                participant=participant,
+                channel=data.get("sign_on_screen") or "desk",
+                consent=kwargs,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+            return render(
+                request,
+                "privacy/signature_link.html",
+                {"participant": participant, "signature": sig, "link": link},
+            )
+    elif request.method == "POST" and form.is_valid():
         try:
             consent = services.consent_record(
                 actor=request.user, participant=participant, **form.service_kwargs()
@@ -69,7 +97,10 @@ def consent_create(request: HttpRequest, participant: Participant, consent_type:
             "participant": participant,
             "form": form,
             "consent_type": ConsentType(consent_type),
-            "statements": services.statements.statements_for(consent_type),
+            "signer_rule": services.consent_signers(participant, None),
+            "statements": services.statements.statements_for(
+                consent_type, required_at_admission=services.tpo_required_at_admission(participant.program)
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -94,6 +125,7 @@ def _detail(request, participant, consent, revoke_form, end_form, status: int = 
             "consent": consent,
             "state": consent.state_on(today),
             "document": packages.consent_document(consent, today=today),
+            "signature": SignatureRequest.objects.filter(consent=consent).first(),
             "disclosures": consent.disclosures.order_by("-created_at")[:50],
             "revoke_form": revoke_form,
             "end_form": end_form,
@@ -159,3 +191,32 @@ def consent_pdf(request: HttpRequest, participant: Participant, consent_id: uuid
         return refused(request, participant, decision)
     body = pdf.consent_pdf(packages.consent_document(consent))
     return file_response(body, "application/pdf", f"consent-{consent.signed_on.isoformat()}.pdf")
+
+
+@participant_view(post=Cap.EDIT, get=False)
+def consent_scan(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    """Attach the scan of the signed paper form (kept through Django's storage API)."""
+    consent = _consent(participant, consent_id)
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            signing.consent_attach_scan(
+                actor=request.user, consent=consent, upload=form.cleaned_data["document"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+        messages.success(request, "The scan of the signed form is kept with the consent.")
+        return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+    messages.error(request, "Choose the scanned file (PDF or image).")
+    return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
+
+
+@participant_view(Cap.VIEW)
+def consent_scan_file(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+    consent = _consent(participant, consent_id)
+    if not consent.signed_document:
+        raise Http404("No scan.")
+    with consent.signed_document.open("rb") as fh:
+        body = fh.read()
+    return file_response(body, "application/octet-stream", consent.signed_document.name.rsplit("/", 1)[-1])

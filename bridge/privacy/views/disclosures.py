@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import labels, pdf, queries, services
@@ -42,17 +44,25 @@ def disclosure_list(request: HttpRequest, participant: Participant) -> HttpRespo
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
 def disclosure_create(request: HttpRequest, participant: Participant) -> HttpResponse:
-    form = DisclosureForm(request.POST if request.method == "POST" else None, participant=participant)
+    form = DisclosureForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        participant=participant,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             disclosure = services.disclosure_prepare(
-                actor=request.user, participant=participant, **form.cleaned_data
+                actor=request.user, participant=participant, **form.service_kwargs()
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             if disclosure.outcome == Disclosure.Outcome.RELEASED:
-                messages.success(request, "Released under consent. Send the package below to the recipient.")
+                messages.success(
+                    request,
+                    f"Released ({disclosure.get_legal_basis_display()}). "
+                    "Send the package below to the recipient.",
+                )
             else:
                 messages.error(request, "Refused: nothing was released.")
             return redirect(
@@ -101,6 +111,27 @@ def disclosure_bundle(
     return file_response(body, "application/fhir+json", f"disclosure-{disclosure.pk}.json")
 
 
+@participant_view(Cap.CHART)
+def disclosure_document(
+    request: HttpRequest, participant: Participant, disclosure_id: uuid.UUID
+) -> HttpResponse:
+    """The court order or agreement kept with a disclosure without consent (the program's own record)."""
+    disclosure = _disclosure(participant, disclosure_id)
+    if not disclosure.basis_document:
+        raise Http404("No document.")
+    audit_record(
+        action=Action.READ,
+        actor=request.user,
+        participant=participant,
+        object_type="disclosure_document",
+        object_id=str(disclosure.pk),
+    )
+    with disclosure.basis_document.open("rb") as fh:
+        body = fh.read()
+    name = disclosure.basis_document.name.rsplit("/", 1)[-1]
+    return file_response(body, "application/octet-stream", name)
+
+
 def _accounting(request: HttpRequest, participant: Participant) -> tuple[AccountingForm, dict | None]:
     form = AccountingForm(request.GET or None)
     today = timezone.localdate(timezone=participant.program.tz)
@@ -115,6 +146,9 @@ def _accounting(request: HttpRequest, participant: Participant) -> tuple[Account
             "description": d.description,
             "purpose": Purpose(d.purpose).label,
             "consent": str(d.consent) if d.consent else "",
+            "basis": d.basis_label,
+            "accountable": d.get_accountable_display(),
+            "rule": d.accountable,
         }
         for d in queries.accounting_for(participant, as_of)
     ]
@@ -123,6 +157,9 @@ def _accounting(request: HttpRequest, participant: Participant) -> tuple[Account
         "program": participant.program.name,
         "as_of": as_of.isoformat(),
         "window_start": queries.accounting_window_start(as_of).isoformat(),
+        "hipaa_window_start": queries.accounting_window_start(
+            as_of, queries.HIPAA_ACCOUNTING_YEARS
+        ).isoformat(),
         "entries": entries,
         "labels": labels.PRINT_LABEL,
     }

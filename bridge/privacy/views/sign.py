@@ -1,0 +1,69 @@
+"""The participant signs a document on a screen through a private link (public; the token is the key).
+
+Every use and every refused token is audited; the page is never cached and never indexed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record, audit_token_refused
+from bridge.core.forms import apply_errors
+from bridge.privacy import signing
+from bridge.privacy.forms import SignForm
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # same-origin, not no-referrer: with no-referrer the browser posts `Origin: null` and CSRF refuses
+    # the signature; the token still never leaves for another site.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@login_not_required
+@never_cache
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    found = signing.signature_for_token(token)
+    if found is None:
+        audit_token_refused(
+            token=token, label="signature link", object_type="signature_request", view="privacy:sign"
+        )
+        raise Http404("This link does not work any more. Ask the program for a new one.")
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signing.signature_sign(
+                request=found,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                typed_name=form.cleaned_data["typed_name"],
+                agreed=form.cleaned_data["agreed"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _private(render(request, "privacy/sign_done.html", {"signature": found}))
+    else:
+        audit_record(
+            action=Action.READ,
+            actor=None,
+            actor_label="signature link",
+            participant=found.participant,
+            object_type="signature_request",
+            object_id=str(found.pk),
+            detail={"view": "privacy:sign"},
+        )
+    return _private(
+        render(
+            request,
+            "privacy/sign.html",
+            {"signature": found, "document": found.document, "form": form},
+            status=400 if form.errors else 200,
+        )
+    )
