@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "bridge"
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")  # `bridge check-records` is the command check_records
     execute_from_command_line(args)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import User
+from bridge.core.dates import DateField, Span
 from bridge.privacy import rules
 from bridge.privacy.models import Consent, EmergencyAccess, Recipient
 from bridge.privacy.vocab import (
@@ -78,7 +79,7 @@ class ConsentForm(forms.Form):
     purposes = forms.MultipleChoiceField(
         label="Purpose of the disclosure", required=False, widget=forms.CheckboxSelectMultiple
     )
-    expires_on = forms.DateField(label="Expires on (date)", required=False, widget=DATE)
+    expires_on = DateField(span=Span.EXPIRY, label="Expires on (date)", required=False, widget=DATE)
     expiry_event = forms.CharField(
         label="Or expires when (event or condition)",
         max_length=300,
@@ -100,7 +101,7 @@ class ConsentForm(forms.Form):
         required=False,
         help_text="For example “parent of a minor”, “legal guardian”, “health care power of attorney”.",
     )
-    signed_on = forms.DateField(label="Date signed", required=False, widget=DATE)
+    signed_on = DateField(span=Span.RECORD, label="Date signed", required=False, widget=DATE)
 
     def __init__(self, *args, consent_type: str, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,13 +202,13 @@ class ConsentForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    received_on = forms.DateField(label="Written revocation received on", widget=DATE)
+    received_on = DateField(span=Span.RECORD, label="Written revocation received on", widget=DATE)
     received_how = forms.ChoiceField(label="Received as", choices=Consent.RevocationReceived.choices)
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EndByEventForm(forms.Form):
-    occurred_on = forms.DateField(label="The expiry event happened on", widget=DATE)
+    occurred_on = DateField(span=Span.RECORD, label="The expiry event happened on", widget=DATE)
     note = forms.CharField(label="What happened", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -217,8 +218,8 @@ class DisclosureForm(forms.Form):
     data_classes = forms.MultipleChoiceField(
         label="Information to disclose", choices=DataClass.choices, widget=forms.CheckboxSelectMultiple
     )
-    date_from = forms.DateField(label="Records dated from", widget=DATE)
-    date_to = forms.DateField(label="to", widget=DATE)
+    date_from = DateField(label="Records dated from", widget=DATE)
+    date_to = DateField(label="to", widget=DATE)
     channel = forms.ChoiceField(label="Sent by", choices=Channel.choices)
 
     def __init__(self, *args, participant, **kwargs):
@@ -239,7 +240,9 @@ class DisclosureForm(forms.Form):
 
 
 class AccountingForm(forms.Form):
-    as_of = forms.DateField(label="Date of the participant's request", required=False, widget=DATE)
+    as_of = DateField(
+        span=Span.RECORD, label="Date of the participant's request", required=False, widget=DATE
+    )
 
     def clean_as_of(self) -> date | None:
         value = self.cleaned_data.get("as_of")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.privacy import rules
 from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, RecipientKind
 
@@ -96,7 +97,7 @@ class Consent(models.Model):
     # purposes of the disclosure
     purposes = models.JSONField(default=list)
     # expiry: a date, an event or condition, or both
-    expires_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     expiry_event = models.CharField(max_length=300, blank=True)
     # the right to revoke and the other fixed statements, as printed on this consent
     statements = models.JSONField(default=list)
@@ -105,7 +106,7 @@ class Consent(models.Model):
     signer = models.CharField(max_length=20, choices=Signer.choices, default=Signer.PARTICIPANT)
     signature_name = models.CharField(max_length=200)
     representative_authority = models.CharField(max_length=200, blank=True)
-    signed_on = models.DateField()
+    signed_on = models.DateField(validators=[in_db_range])
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -114,7 +115,9 @@ class Consent(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    ended_on = models.DateField(null=True, blank=True, help_text="Revocation received, or expiry event")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="Revocation received, or expiry event", validators=[in_db_range]
+    )
     revocation_received = models.CharField(max_length=20, choices=RevocationReceived.choices, blank=True)
     end_note = models.TextField(blank=True)
     superseded_by = models.ForeignKey(
@@ -125,6 +128,7 @@ class Consent(models.Model):
         ordering = ["-signed_on", "-recorded_at"]
         indexes = [models.Index(fields=["participant", "status"], name="consent_participant_status")]
         constraints = [
+            dates_in_range("privacy_consent_dates_in_range", dates=["expires_on", "signed_on", "ended_on"]),
             models.UniqueConstraint(
                 fields=["participant"],
                 condition=Q(consent_type="tpo", status="active"),
@@ -252,8 +256,8 @@ class Disclosure(models.Model):
     recipient_address = models.TextField()
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     data_classes = models.JSONField(default=list)
-    date_from = models.DateField()
-    date_to = models.DateField()
+    date_from = models.DateField(validators=[in_db_range])
+    date_to = models.DateField(validators=[in_db_range])
     description = models.TextField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     consent = models.ForeignKey(
@@ -275,6 +279,7 @@ class Disclosure(models.Model):
             models.Index(fields=["program", "created_at"], name="disclosure_program_time"),
         ]
         constraints = [
+            dates_in_range("privacy_disclosure_dates_in_range", dates=["date_from", "date_to"]),
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="disclosure_range_ordered"),
             models.CheckConstraint(
                 condition=Q(outcome="refused")
@@ -317,7 +322,7 @@ class EmergencyAccess(models.Model):
     )
     reason = models.TextField()
     started_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     ended_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -333,6 +338,7 @@ class EmergencyAccess(models.Model):
             models.Index(fields=["program", "reviewed_at"], name="emergency_access_review"),
         ]
         constraints = [
+            dates_in_range("privacy_emergencyaccess_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("started_at")), name="emergency_access_expires"
             ),
