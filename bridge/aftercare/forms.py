@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.aftercare.models import AftercarePlan, AlumniEnrollment, CheckIn, Discharge, Outreach
-from bridge.aftercare.services import GOAL_OUTCOMES
+from bridge.aftercare.services import GOAL_OUTCOMES, PLAN_TEXT_LIMIT
 from bridge.core.dates import DateField, DateTimeField, Span
 from bridge.participants.models import LevelOfCare
 
@@ -70,19 +70,28 @@ def _lines(value: str, field: str, parts: int, required: int) -> list[list[str]]
 
 
 class PlanForm(forms.Form):
-    triggers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    warning_signs = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    triggers = forms.CharField(
+        max_length=PLAN_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    warning_signs = forms.CharField(
+        max_length=PLAN_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     coping = forms.CharField(
-        label="Coping strategies", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Coping strategies",
+        max_length=PLAN_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     contacts = forms.CharField(
         label="People to call",
         help_text="One a line: name | phone | relationship (e.g. “Maria | (510) 555-0134 | sponsor”)",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     meetings = forms.CharField(
         help_text="One a line: fellowship (AA, NA, SMART, Refuge, Other) | name | day | time | place",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -94,10 +103,14 @@ class PlanForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     housing = forms.CharField(
-        label="Sober living or housing support", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Sober living or housing support",
+        max_length=PLAN_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     crisis_lines = forms.CharField(
         help_text="One a line: name | phone. Left empty, 988, the SAMHSA helpline and 911 are listed.",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

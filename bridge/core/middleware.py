@@ -105,8 +105,13 @@ _JSON_CONTROL = re.compile(
 )
 
 
+# No one field anyone types is longer (a long note is ~20,000); each form also has its own limits.
+FIELD_CEILING = 50_000
+
+
 def _control_character_in(request: HttpRequest) -> str | None:
-    """The name of the first part of the request that holds a control character, if any."""
+    """The name of the first part of the request that holds a control character (or a form field
+    longer than FIELD_CEILING), if any."""
     if _CONTROL_IN_LINE.search(request.path):
         return "path"
     for key, values in request.GET.lists():
@@ -117,6 +122,8 @@ def _control_character_in(request: HttpRequest) -> str | None:
         if content_type == "application/x-www-form-urlencoded" or content_type.startswith("multipart/"):
             for key, values in request.POST.lists():
                 if _CONTROL_IN_LINE.search(key) or any(_CONTROL_IN_TEXT.search(v) for v in values):
+                    return key
+                if any(len(v) > FIELD_CEILING for v in values):
                     return key
         elif "json" in content_type and _JSON_CONTROL.search(request.body):
             return "body"
@@ -134,7 +141,7 @@ class HostileInputMiddleware:
         where = _control_character_in(request)
         if where is None:
             return self.get_response(request)
-        message = f"{where}: control characters (such as NUL) are not allowed."
+        message = f"{where}: control characters (such as NUL) are not allowed, nor text this long."
         if request.path.startswith("/fhir/"):
             from bridge.fhir.outcome import FhirError, error_response
 

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.dates import Span
+from bridge.fhir import export as export_runner
 from bridge.fhir import services
 from bridge.fhir.auth import Principal, authenticate
 from bridge.fhir.mapping import instant
@@ -132,6 +133,8 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     if request.method == "DELETE":
         services.export_cancel(job=job, actor=principal.user)
         return fhir_response(outcome("Export cancelled.", code="informational", severity="information"), 202)
+    if job.status == ExportJob.Status.RUNNING and export_runner.exports_recover():
+        job.refresh_from_db()  # its worker's lease ran out: now failed, saying so
     if job.status == ExportJob.Status.CANCELLED:
         raise FhirError(404, "This export was cancelled.")
     if job.status == ExportJob.Status.EXPIRED:
@@ -146,6 +149,8 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         response["Retry-After"] = "2"
         return response
     if job.status == ExportJob.Status.FAILED:
+        if job.error == export_runner.LOST_WORKER:
+            raise FhirError(422, export_runner.LOST_WORKER)
         raise FhirError(422, "The export failed; start a new one (the failure is logged for the program).")
     manifest = {
         "transactionTime": instant(job.transaction_time),

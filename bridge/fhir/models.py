@@ -119,6 +119,9 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     transaction_time = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's lease: refreshed every batch while it runs. A running job whose heartbeat is older
+    # than BRIDGE_JOB_LEASE_SECONDS lost its worker (killed, crashed, machine lost) and is recovered.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [dates_in_range("fhir_exportjob_dates_in_range", moments=["since"])]
