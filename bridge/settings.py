@@ -27,6 +27,9 @@ if PROFILE not in {"development", "production"}:
 PRODUCTION = PROFILE == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and participant data to anyone who triggers an error.
+    raise ImproperlyConfigured("DEBUG=true is refused in the production profile")
 
 
 def _secret_key() -> str:
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bridge.core.middleware.RequestContextMiddleware",
+    "bridge.core.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,10 +177,11 @@ AUTHENTICATION_BACKENDS = [
 BRIDGE_REQUIRE_MFA = env_bool("BRIDGE_REQUIRE_MFA", PRODUCTION)
 OTP_TOTP_ISSUER = env_str("BRIDGE_TOTP_ISSUER", "Bridge")
 
-# Lockout: 5 failures for one username from one address, then 15 minutes' cool-off.
+# Lockout: 5 failures for one username from one address, or for one username from any addresses
+# together (so rotating X-Forwarded-For, or a botnet, gains nothing), then 15 minutes' cool-off.
 AXES_FAILURE_LIMIT = env_int("BRIDGE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BRIDGE_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bridge.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "bridge.core.middleware.axes_client_ip"
@@ -279,6 +284,8 @@ BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
 BRIDGE_EXPORT_DIR = env_str("BRIDGE_EXPORT_DIR", str(VAR_DIR / "exports"))
 # ... and deletes them this many hours after the export finished (Part 2 data does not linger on disk).
 BRIDGE_EXPORT_KEEP_HOURS = env_int("BRIDGE_EXPORT_KEEP_HOURS", 24)
+# A background job's lease: a running job not heard from for this long lost its worker.
+BRIDGE_JOB_LEASE_SECONDS = env_int("BRIDGE_JOB_LEASE_SECONDS", 120)
 # Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,
 # per client address ("count/period", period s, min, hour or day), on the Django cache.
 BRIDGE_PUBLIC_API_RATE = env_str("BRIDGE_PUBLIC_API_RATE", "60/min")

@@ -4,6 +4,7 @@ from django import forms
 
 from bridge.accounts import credentials
 from bridge.accounts.models import Credential, Role, User
+from bridge.core.dates import ExpiryDateField, RecordDateField
 
 
 class LoginForm(forms.Form):
@@ -39,6 +40,7 @@ class CredentialForm(forms.ModelForm):
             "expires_on": forms.DateInput(attrs={"type": "date"}),
             "verified_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"expires_on": ExpiryDateField, "verified_on": RecordDateField}
 
     def clean_issuing_state(self) -> str:
         state = self.cleaned_data["issuing_state"].strip().upper()

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from bridge.accounts import credentials
+from bridge.core.dates import dates_in_range, in_db_range
 
 if TYPE_CHECKING:
     from bridge.programs.models import Program
@@ -103,9 +104,12 @@ class Credential(models.Model):
     kind = models.CharField("type", max_length=12, choices=credentials.CHOICES)
     number = models.CharField(max_length=40)
     issuing_state = models.CharField(max_length=2, help_text="Two-letter state code")
-    expires_on = models.DateField()
+    expires_on = models.DateField(validators=[in_db_range])
     verified_on = models.DateField(
-        null=True, blank=True, help_text="When the program checked it against the issuing board"
+        null=True,
+        blank=True,
+        help_text="When the program checked it against the issuing board",
+        validators=[in_db_range],
     )
 
     EXPIRING_SOON_DAYS = 60
@@ -113,6 +117,7 @@ class Credential(models.Model):
     class Meta:
         ordering = ["expires_on"]
         constraints = [
+            dates_in_range("accounts_credential_dates_in_range", dates=["expires_on", "verified_on"]),
             models.UniqueConstraint(
                 fields=["kind", "issuing_state", "number"], name="credential_number_unique"
             ),

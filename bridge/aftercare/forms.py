@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from bridge.aftercare.models import AftercarePlan, AlumniEnrollment, CheckIn, Discharge, Outreach
-from bridge.aftercare.services import GOAL_OUTCOMES
+from bridge.aftercare.services import GOAL_OUTCOMES, PLAN_TEXT_LIMIT
+from bridge.core.dates import DateField, DateTimeField, Span
 from bridge.participants.models import LevelOfCare
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -15,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class DischargeForm(forms.Form):
     type = forms.ChoiceField(label="How the episode ended", choices=Discharge.Type.choices)
-    discharged_on = forms.DateField(label="Discharge date", widget=DATE)
+    discharged_on = DateField(span=Span.RECORD, label="Discharge date", widget=DATE)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     destination = forms.CharField(label="Where they go next", max_length=200)
     next_level = forms.ChoiceField(
@@ -69,33 +70,47 @@ def _lines(value: str, field: str, parts: int, required: int) -> list[list[str]]
 
 
 class PlanForm(forms.Form):
-    triggers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    warning_signs = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    triggers = forms.CharField(
+        max_length=PLAN_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    warning_signs = forms.CharField(
+        max_length=PLAN_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     coping = forms.CharField(
-        label="Coping strategies", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Coping strategies",
+        max_length=PLAN_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     contacts = forms.CharField(
         label="People to call",
         help_text="One a line: name | phone | relationship (e.g. “Maria | (510) 555-0134 | sponsor”)",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     meetings = forms.CharField(
         help_text="One a line: fellowship (AA, NA, SMART, Refuge, Other) | name | day | time | place",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     mat_prescriber = forms.CharField(label="Continuing MAT prescriber", max_length=200, required=False)
-    mat_next_appointment = forms.DateTimeField(
+    mat_next_appointment = DateTimeField(
+        span=Span.PLANNED,
         label="Next MAT appointment",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     housing = forms.CharField(
-        label="Sober living or housing support", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Sober living or housing support",
+        max_length=PLAN_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     crisis_lines = forms.CharField(
         help_text="One a line: name | phone. Left empty, 988, the SAMHSA helpline and 911 are listed.",
+        max_length=PLAN_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -153,7 +168,7 @@ class PlanForm(forms.Form):
 
 
 class TaperForm(forms.Form):
-    starts_on = forms.DateField(label="First taper week (a Monday)", widget=DATE)
+    starts_on = DateField(span=Span.PLANNED, label="First taper week (a Monday)", widget=DATE)
     weekly_hours = forms.CharField(
         label="Weekly floors in hours", help_text="From the first week on, e.g. “6, 3”", max_length=60
     )
@@ -178,7 +193,7 @@ class StepUpForm(forms.Form):
     """The six dimensions rated now (the placement re-run), then the level decided."""
 
     level_of_care = forms.ChoiceField(label="Move to level", choices=LevelOfCare.choices)
-    effective_on = forms.DateField(widget=DATE)
+    effective_on = DateField(span=Span.CARE, widget=DATE)
     reason = forms.CharField(
         help_text="What shows trouble: check-ins, screens, measures", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -201,7 +216,7 @@ class StepUpForm(forms.Form):
 
 
 class AlumniForm(forms.Form):
-    enrolled_on = forms.DateField(widget=DATE)
+    enrolled_on = DateField(span=Span.CARE, widget=DATE)
     contact_consent = forms.BooleanField(
         label="Agrees to be contacted for check-ins and outreach", required=False
     )
@@ -272,7 +287,7 @@ class SettingsForm(forms.Form):
 
 class AlumniEventForm(forms.Form):
     title = forms.CharField(max_length=160, initial="Alumni night")
-    day = forms.DateField(widget=DATE)
+    day = DateField(span=Span.PLANNED, widget=DATE)
     start = forms.TimeField(
         label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00"
     )

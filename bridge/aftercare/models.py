@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.participants.models import CriteriaEdition, LevelOfCare
 
 DEFAULT_CHECKIN_DAYS = [7, 30, 60, 90, 180, 365]
@@ -63,7 +64,7 @@ class Discharge(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="discharges"
     )
     type = models.CharField(max_length=20, choices=Type.choices)
-    discharged_on = models.DateField()
+    discharged_on = models.DateField(validators=[in_db_range])
     reason = models.TextField()
     destination = models.CharField("Where they go next", max_length=200)
     # For a transfer to a higher level (or a step-down to outpatient): the level they go to.
@@ -77,6 +78,7 @@ class Discharge(models.Model):
     class Meta:
         ordering = ["-discharged_on"]
         constraints = [
+            dates_in_range("aftercare_discharge_dates_in_range", dates=["discharged_on"]),
             models.CheckConstraint(condition=~Q(reason=""), name="discharge_has_reason"),
             models.CheckConstraint(condition=~Q(destination=""), name="discharge_has_destination"),
         ]
@@ -176,12 +178,19 @@ class AftercarePlan(models.Model):
     contacts = models.JSONField(default=list, blank=True)
     meetings = models.JSONField(default=list, blank=True)
     mat_prescriber = models.CharField("Continuing MAT prescriber", max_length=200, blank=True)
-    mat_next_appointment = models.DateTimeField("Next MAT appointment", null=True, blank=True)
+    mat_next_appointment = models.DateTimeField(
+        "Next MAT appointment", null=True, blank=True, validators=[in_db_range]
+    )
     housing = models.TextField("Sober living or housing support", blank=True)
     crisis_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            dates_in_range("aftercare_aftercareplan_dates_in_range", moments=["mat_next_appointment"])
+        ]
 
     def __str__(self) -> str:
         return f"Aftercare plan of {self.participant_id}"
@@ -255,16 +264,17 @@ class TaperPlan(models.Model):
         related_name="+",
         verbose_name="Continuing group",
     )
-    starts_on = models.DateField(help_text="A Monday")
+    starts_on = models.DateField(help_text="A Monday", validators=[in_db_range])
     weekly_minutes = models.JSONField()
     reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    ended_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True, validators=[in_db_range])
 
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
+            dates_in_range("aftercare_taperplan_dates_in_range", dates=["starts_on", "ended_on"]),
             models.UniqueConstraint(
                 fields=["participant"], condition=Q(ended_on__isnull=True), name="one_open_taper"
             ),
@@ -305,7 +315,7 @@ class AlumniEnrollment(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="alumni_enrollments"
     )
-    enrolled_on = models.DateField()
+    enrolled_on = models.DateField(validators=[in_db_range])
     contact_consent = models.BooleanField(default=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PHONE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -316,9 +326,10 @@ class AlumniEnrollment(models.Model):
     class Meta:
         ordering = ["-enrolled_on"]
         constraints = [
+            dates_in_range("aftercare_alumnienrollment_dates_in_range", dates=["enrolled_on"]),
             models.UniqueConstraint(
                 fields=["participant"], condition=Q(opted_out_at__isnull=True), name="one_active_alumni"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -369,7 +380,7 @@ class CheckIn(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="checkins"
     )
     day_offset = models.PositiveSmallIntegerField()
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[in_db_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     method = models.CharField(max_length=6, choices=Method.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -394,6 +405,7 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["due_on"]
         constraints = [
+            dates_in_range("aftercare_checkin_dates_in_range", dates=["due_on"]),
             models.UniqueConstraint(fields=["discharge", "day_offset"], name="one_checkin_per_offset"),
             models.CheckConstraint(condition=Q(cravings__lte=10), name="checkin_cravings_0_10"),
             models.CheckConstraint(

@@ -3,7 +3,6 @@ the check-in schedule settings, and alumni events for peer support and directors
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from bridge.aftercare.models import AftercareSettings
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.clinical.views.common import apply_errors
+from bridge.core import csv_export
 from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance
 from bridge.scheduling.conflicts import BookingConflict
@@ -62,7 +62,7 @@ def outcomes_csv(request):
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aftercare-outcomes-{today}.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(
         [
             "days_after_discharge",

@@ -7,6 +7,7 @@ in followup.py.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -320,8 +321,27 @@ PLAN_FIELDS = (
 )
 
 
+# A relapse-prevention plan is read on a phone in a hard moment: each text part stays short enough to
+# read there. Limits the form shows as the person types (bridge/aftercare/forms.py uses these).
+PLAN_TEXT_LIMIT = 2000  # characters in one text part, or in one list (contacts, meetings, crisis lines)
+# Saves of one plan in a minute: a person editing saves a few times; more is a script or a stuck key,
+# and every save is kept as a version.
+PLAN_SAVES_PER_MINUTE = 10
+
+
+def _plan_size_check(plan: AftercarePlan) -> None:
+    for name in PLAN_FIELDS:
+        value = getattr(plan, name)
+        size = len(value) if isinstance(value, str) else len(json.dumps(value or [], ensure_ascii=False))
+        if size > PLAN_TEXT_LIMIT * (2 if isinstance(value, list) else 1):
+            raise ValidationError({name: f"Keep this part under {PLAN_TEXT_LIMIT} characters."})
+
+
 def aftercare_plan_save(*, actor: User, participant: Participant, **fields: Any) -> AftercarePlan:
-    """Create or change the participant's aftercare plan (the form has validated contacts and meetings)."""
+    """Create or change the participant's aftercare plan (the form has validated contacts and meetings).
+
+    A save that changes nothing keeps no new version and writes no audit event; more than
+    PLAN_SAVES_PER_MINUTE saves of one plan in a minute are refused (ValidationError)."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"aftercare_plan_save got unknown fields {sorted(unknown)}")
@@ -330,10 +350,20 @@ def aftercare_plan_save(*, actor: User, participant: Participant, **fields: Any)
         created = plan is None
         if plan is None:
             plan = AftercarePlan(participant=participant, updated_by=actor, crisis_lines=list(CRISIS_LINES))
+        before = None if created else {name: getattr(plan, name) for name in PLAN_FIELDS}
         for name, value in fields.items():
             setattr(plan, name, value.strip() if isinstance(value, str) else value)
         if not plan.crisis_lines:
             plan.crisis_lines = list(CRISIS_LINES)
+        _plan_size_check(plan)
+        if before is not None and {name: getattr(plan, name) for name in PLAN_FIELDS} == before:
+            return plan
+        if not created:
+            recent = plan.versions.filter(saved_at__gte=timezone.now() - timedelta(minutes=1)).count()
+            if recent >= PLAN_SAVES_PER_MINUTE:
+                raise ValidationError(
+                    "This plan was saved many times in the last minute; wait a minute and save again."
+                )
         plan.updated_by = actor
         plan.updated_at = timezone.now()
         plan.full_clean()

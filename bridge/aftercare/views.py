@@ -308,9 +308,13 @@ def plan_edit(request, participant):
     initial = PlanForm.initial_for(plan) if plan else {}
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.aftercare_plan_save(actor=request.user, participant=participant, **form.cleaned_data)
-        messages.success(request, "Aftercare plan saved.")
-        return redirect("aftercare:plan", participant.pk)
+        try:
+            services.aftercare_plan_save(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Aftercare plan saved.")
+            return redirect("aftercare:plan", participant.pk)
     return render(
         request,
         "aftercare/plan_edit.html",

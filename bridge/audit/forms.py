@@ -1,6 +1,7 @@
 from django import forms
 
 from bridge.audit.actions import Action, Outcome
+from bridge.core.dates import DateField
 
 
 class AuditFilterForm(forms.Form):
@@ -12,8 +13,8 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Any outcome")] + [(o, o) for o in Outcome]
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC
 from urllib.parse import urlencode
@@ -17,6 +16,7 @@ from bridge.audit.forms import AuditFilterForm
 from bridge.audit.models import AuditEvent
 from bridge.audit.queries import audit_event_list
 from bridge.audit.services import audit_record
+from bridge.core import csv_export
 
 CSV_COLUMNS = [
     "seq",
@@ -79,7 +79,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         object_type="audit_log",
         detail={"filters": {k: str(v) for k, v in filters.items()}, "format": "csv"},
     )
-    writer = csv.writer(_Echo())
+    writer = csv_export.writer(_Echo())
 
     def rows():
         yield writer.writerow(CSV_COLUMNS)

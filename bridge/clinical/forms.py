@@ -18,6 +18,7 @@ from bridge.clinical.models import (
     Note,
     ReviewPolicy,
 )
+from bridge.core.dates import DateField, DateTimeField, Span
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -75,7 +76,7 @@ class ObjectiveForm(forms.Form):
     text = forms.CharField(
         label="Measurable objective", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
-    target_on = forms.DateField(label="Target date", widget=DATE)
+    target_on = DateField(span=Span.PLANNED, label="Target date", widget=DATE)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +233,7 @@ class GroupEntryForm(forms.Form):
 
 
 class DrugScreenForm(forms.Form):
-    collected_on = forms.DateField(label="Collected on", widget=DATE, initial=timezone.localdate)
+    collected_on = DateField(span=Span.RECORD, label="Collected on", widget=DATE, initial=timezone.localdate)
     specimen = forms.ChoiceField(choices=DrugScreen.Specimen.choices)
     panel = forms.ChoiceField(choices=uds.PANEL_CHOICES)
     observed = forms.BooleanField(required=False, label="Collection was observed")
@@ -297,8 +298,9 @@ class OrderForm(forms.Form):
         required=False,
         help_text=UNUSUAL_HELP,
     )
-    start_on = forms.DateField(widget=DATE, initial=timezone.localdate)
-    pdmp_checked_at = forms.DateTimeField(
+    start_on = DateField(span=Span.CARE, widget=DATE, initial=timezone.localdate)
+    pdmp_checked_at = DateTimeField(
+        span=Span.RECORD,
         label="Prescription-monitoring (PDMP) checked at",
         required=False,
         widget=DATETIME,
@@ -311,7 +313,7 @@ class OrderForm(forms.Form):
 class DoseChangeForm(forms.Form):
     dose = forms.DecimalField(label="New dose", min_value=0.01, max_digits=7, decimal_places=2)
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
-    effective_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    effective_on = DateField(span=Span.CARE, widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label="Why the dose changes", max_length=200)
     unusual_dose_reason = forms.CharField(
         label="Reason for a dose outside the usual range",
@@ -322,13 +324,16 @@ class DoseChangeForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    stop_on = forms.DateField(label="Stop date", widget=DATE, initial=timezone.localdate)
+    stop_on = DateField(span=Span.CARE, label="Stop date", widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label="Why it stops", max_length=200)
 
 
 class AdministrationForm(forms.Form):
-    given_at = forms.DateTimeField(
-        label="Given at", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    given_at = DateTimeField(
+        span=Span.RECORD,
+        label="Given at",
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams")
     lot_number = forms.CharField(label="Lot number", max_length=40)
@@ -343,7 +348,7 @@ class AdministrationForm(forms.Form):
 
 
 class NaloxoneOfferForm(forms.Form):
-    offered_on = forms.DateField(label="Offered on", widget=DATE, initial=timezone.localdate)
+    offered_on = DateField(span=Span.RECORD, label="Offered on", widget=DATE, initial=timezone.localdate)
     outcome = forms.ChoiceField(label="Answer", choices=NaloxoneOffer.Outcome.choices)
     note = forms.CharField(required=False, max_length=300)
 
@@ -372,7 +377,7 @@ class OtpForm(forms.Form):
     reported_dose = forms.CharField(
         required=False, max_length=60, help_text="As the OTP reports it, e.g. 80 mg daily"
     )
-    started_on = forms.DateField(widget=DATE)
+    started_on = DateField(span=Span.CARE, widget=DATE)
 
     def clean_started_on(self):
         return _no_future(self.cleaned_data["started_on"])
@@ -385,7 +390,7 @@ class OtpNoteForm(forms.Form):
 
 
 class OtpEndForm(forms.Form):
-    ended_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    ended_on = DateField(span=Span.CARE, widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(max_length=200)
 
 

@@ -7,7 +7,7 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from bridge.core import context
@@ -94,3 +94,60 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+# Control characters: NUL breaks PostgreSQL text ("A string literal cannot contain NUL"), and none of
+# C0 (but tab, newline, carriage return in form text) or DEL belongs in anything a person types.
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JSON_CONTROL = re.compile(
+    rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|\\u007[fF]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)
+
+
+# No one field anyone types is longer (a long note is ~20,000); each form also has its own limits.
+FIELD_CEILING = 50_000
+
+
+def _control_character_in(request: HttpRequest) -> str | None:
+    """The name of the first part of the request that holds a control character (or a form field
+    longer than FIELD_CEILING), if any."""
+    if _CONTROL_IN_LINE.search(request.path):
+        return "path"
+    for key, values in request.GET.lists():
+        if _CONTROL_IN_LINE.search(key) or any(_CONTROL_IN_LINE.search(v) for v in values):
+            return key
+    if request.method in ("POST", "PUT", "PATCH"):
+        content_type = request.content_type or ""
+        if content_type == "application/x-www-form-urlencoded" or content_type.startswith("multipart/"):
+            for key, values in request.POST.lists():
+                if _CONTROL_IN_LINE.search(key) or any(_CONTROL_IN_TEXT.search(v) for v in values):
+                    return key
+                if any(len(v) > FIELD_CEILING for v in values):
+                    return key
+        elif "json" in content_type and _JSON_CONTROL.search(request.body):
+            return "body"
+    return None
+
+
+class HostileInputMiddleware:
+    """Refuse control characters in the path, any parameter or any form field with a 400, before
+    they reach a view or the database (FHIR answers an OperationOutcome, the JSON API its error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = _control_character_in(request)
+        if where is None:
+            return self.get_response(request)
+        message = f"{where}: control characters (such as NUL) are not allowed, nor text this long."
+        if request.path.startswith("/fhir/"):
+            from bridge.fhir.outcome import FhirError, error_response
+
+            return error_response(FhirError(400, message, expression=where))
+        if request.path.startswith("/api/"):
+            from bridge.api.errors import error_body
+
+            return JsonResponse(error_body(message, field=where), status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

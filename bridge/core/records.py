@@ -2,7 +2,10 @@
 
 Each app that owns such rules has a `record_checks.py` exposing `checks() -> Iterable[RecordFinding]`;
 `bridge check-records` (core/management/commands/check_records.py) runs them all. A finding names
-the row and the workflow that puts it right; the command never changes anything itself.
+the row and the workflow that puts it right; the command never changes anything itself. It also
+lists stored values the pages cannot show as they are (an out-of-range date). A check reads only
+what it must (ids, not the odd values themselves: a date psycopg cannot read back would break the
+check too).
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,8 +19,95 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness for load balancers; also the 'minimal view' the page benchmark compares against."""
-    return HttpResponse("ok", content_type="text/plain")
+    """Liveness for load balancers; also the 'minimal view' the page benchmark compares against.
+
+    `?db=1` also asks the database (one `SELECT 1`): 200 "ok database ok", or 503 "database
+    unreachable" with Retry-After, so a load balancer or an operator can tell the two apart.
+    """
+    if request.GET.get("db") != "1":
+        return HttpResponse("ok", content_type="text/plain")
+    if database_reachable():
+        return HttpResponse("ok\ndatabase ok", content_type="text/plain")
+    response = HttpResponse("degraded\ndatabase unreachable", status=503, content_type="text/plain")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+RETRY_AFTER_SECONDS = 60
+DB_DOWN_MESSAGE = "Bridge cannot reach its database; try again in a minute."
+
+
+def database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except (OperationalError, InterfaceError):
+        return False  # Django drops the broken connection at the end of the request and reconnects
+
+
+def is_database_down(exc: BaseException | None) -> bool:
+    """Whether an exception means the database cannot be reached (not a bug in a query)."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    # SQLite says OperationalError for a wrong query too ("no such table"): that is a bug, a 500.
+    return not str(exc).startswith(("no such", "near ", "table ", "duplicate column"))
+
+
+def is_unreadable_date(exc: BaseException | None) -> bool:
+    """A stored date Python cannot hold (psycopg: "date too large (after year 10K)"; SQLite's
+    converters: "year 10000 is out of range"). The database's CHECKs keep these out, so one can only
+    come from a write around them; it is logged and listed by `bridge check-records`."""
+    text = str(exc)
+    if isinstance(exc, DataError):
+        return "year 10K" in text or "before year 1" in text
+    return isinstance(exc, OverflowError | ValueError) and ("out of range" in text and "year" in text)
+
+
+UNREADABLE_MESSAGE = (
+    "A record on this page holds a date Bridge cannot show (outside 1900-2099). It has been logged; "
+    "an administrator can list and correct such records with `bridge check-records`."
+)
+
+
+def unreadable_record(request: HttpRequest) -> HttpResponse:
+    """409: the request is fine, a stored record is not; a 500 would say Bridge is broken."""
+    if request.path.startswith("/fhir/"):
+        from bridge.fhir.outcome import fhir_response, outcome
+
+        return fhir_response(outcome(UNREADABLE_MESSAGE, code="processing"), 409)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "bad_record", "message": UNREADABLE_MESSAGE, "field": None}}, status=409
+        )
+    return HttpResponse(
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Bridge: a record needs correcting</title>"
+        f"<h1>A record needs correcting</h1><p>{UNREADABLE_MESSAGE}</p></html>",
+        status=409,
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: HTML for pages, JSON for the API, an OperationOutcome for FHIR. Django
+    opens a new connection on the next request, so service resumes by itself."""
+    if request.path.startswith("/fhir/"):
+        from bridge.fhir.outcome import fhir_response, outcome
+
+        response = fhir_response(outcome(DB_DOWN_MESSAGE, code="transient"), 503)
+    elif request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"code": "unavailable", "message": DB_DOWN_MESSAGE, "field": None}}, status=503
+        )
+    else:  # a plain page: the templates' context processors would ask the database again
+        response = HttpResponse(
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Bridge: try again in a minute</title>"
+            f"<h1>Bridge is briefly unavailable</h1><p>{DB_DOWN_MESSAGE}</p></html>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
@@ -34,4 +124,28 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Django calls this while handling the exception, so it is still the current one.
+    exc = sys.exc_info()[1]
+    if is_database_down(exc):
+        return database_unavailable(request)
+    if is_unreadable_date(exc):
+        return unreadable_record(request)
+    if request.path.startswith("/fhir/"):
+        from bridge.fhir.outcome import fhir_response, outcome
+
+        return fhir_response(outcome("Internal error; it has been logged.", code="exception"), 500)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "server_error",
+                    "message": "Internal error; it has been logged.",
+                    "field": None,
+                }
+            },
+            status=500,
+        )
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the template's context may need what just failed
+        return HttpResponse("Server error.", status=500, content_type="text/plain")

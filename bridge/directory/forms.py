@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from bridge.core.dates import DateField, ExpiryDateField, Span
 from bridge.directory import facets, geo
 from bridge.directory.models import ProgramAccreditation, ProgramLicense
 from bridge.directory.profile_choices import CHOICES
@@ -183,6 +184,7 @@ class AccreditationForm(forms.ModelForm):
         fields = ["body", "number", "expires_on"]
         labels = {"body": "Accrediting body", "number": "Accreditation number", "expires_on": "Expires on"}
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"expires_on": ExpiryDateField}
 
     def clean_expires_on(self) -> date:
         return _future(self.cleaned_data["expires_on"])
@@ -194,6 +196,7 @@ class LicenseForm(forms.ModelForm):
         fields = ["authority", "issuer", "state", "number", "expires_on"]
         labels = {"authority": "Kind of authority", "number": "License number", "expires_on": "Expires on"}
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"expires_on": ExpiryDateField}
 
     def clean_state(self) -> str:
         state = self.cleaned_data["state"].strip().upper()
@@ -207,7 +210,9 @@ class LicenseForm(forms.ModelForm):
 
 class RenewForm(forms.Form):
     number = forms.CharField(max_length=60)
-    expires_on = forms.DateField(label="New expiry date", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = DateField(
+        span=Span.EXPIRY, label="New expiry date", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_expires_on(self) -> date:
         return _future(self.cleaned_data["expires_on"])

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.directory.importer import Format
 
 
@@ -33,7 +34,10 @@ class ImportRun(models.Model):
     source_format = models.CharField(max_length=20, choices=FORMAT_CHOICES)
     source_sha256 = models.CharField(max_length=64)
     source_as_of = models.DateField(
-        null=True, blank=True, help_text="When SAMHSA published the data, if known (--as-of)"
+        null=True,
+        blank=True,
+        help_text="When SAMHSA published the data, if known (--as-of)",
+        validators=[in_db_range],
     )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -49,6 +53,7 @@ class ImportRun(models.Model):
     )
 
     class Meta:
+        constraints = [dates_in_range("directory_importrun_dates_in_range", dates=["source_as_of"])]
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -170,7 +175,7 @@ class _ProgramRecognition(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=60)
-    expires_on = models.DateField()
+    expires_on = models.DateField(validators=[in_db_range])
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -215,6 +220,7 @@ class ProgramAccreditation(_ProgramRecognition):
     class Meta:
         ordering = ["body", "-expires_on"]
         constraints = [
+            dates_in_range("directory_programaccreditation_dates_in_range", dates=["expires_on"]),
             models.UniqueConstraint(
                 fields=["program", "body"],
                 condition=Q(ended_at__isnull=True),
@@ -253,6 +259,7 @@ class ProgramLicense(_ProgramRecognition):
     class Meta:
         ordering = ["authority", "-expires_on"]
         constraints = [
+            dates_in_range("directory_programlicense_dates_in_range", dates=["expires_on"]),
             models.UniqueConstraint(
                 fields=["program", "authority", "number"],
                 condition=Q(ended_at__isnull=True),

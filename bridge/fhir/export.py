@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bridge.audit.actions import Action
@@ -36,6 +38,57 @@ def export_dir(job: ExportJob) -> Path:
     return Path(settings.BRIDGE_EXPORT_DIR) / str(job.pk)
 
 
+def _private_folder(folder: Path) -> None:
+    """The exports folder and each export's folder: readable by Bridge's own user only (0700)."""
+    base = Path(settings.BRIDGE_EXPORT_DIR)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    base.chmod(0o700)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
+
+
+def _private_file(path: Path):
+    """Open for writing, created 0600 (never briefly world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+LOST_WORKER = (
+    "The worker running this export stopped (killed or crashed) before it finished; its partial files "
+    "were removed. Start the export again."
+)
+
+
+def exports_recover(*, now=None) -> int:
+    """Running exports whose worker's lease ran out: mark them failed (saying why), delete their
+    partial files, and audit it. Run when a worker starts, hourly, and when a client polls the status.
+    Returns how many were recovered."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.BRIDGE_JOB_LEASE_SECONDS)
+    recovered = 0
+    lost = ExportJob.objects.filter(status=ExportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale)
+    )
+    for job in lost:
+        with transaction.atomic():
+            if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+                status=ExportJob.Status.FAILED, error=LOST_WORKER, finished_at=now
+            ):
+                continue
+            ExportFile.objects.filter(job=job).delete()
+            audit_record(
+                action=Action.EXPORT_EXPIRED,
+                actor_label="export recovery",
+                object_type="fhir_export",
+                object_id=str(job.pk),
+                detail={"token": str(job.token_id), "was": "running", "reason": "worker lost"},
+            )
+        shutil.rmtree(export_dir(job), ignore_errors=True)
+        recovered += 1
+    return recovered
+
+
 def _cancelled(job: ExportJob) -> bool:
     return ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.CANCELLED).exists()
 
@@ -47,7 +100,9 @@ def run(job_id: str) -> str:
     if job.status != ExportJob.Status.QUEUED:
         return job.status
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+        )
     principal = Principal(job.token, scope_rules.parse(job.token.scopes))
     members: set | None = None
     if job.level == ExportJob.Level.GROUP:
@@ -59,7 +114,7 @@ def run(job_id: str) -> str:
             .values_list("participant_id", flat=True)
         )
     folder = export_dir(job)
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     written = 0
     try:
         for name in job.types:
@@ -69,7 +124,7 @@ def run(job_id: str) -> str:
             disclosed: dict[str, int] = {}
             refs: dict[str, list[dict[str, str]]] = {}  # system clients: what each participant's release held
             released: dict[str, str] = {}  # participant -> the data class released (for the consent named)
-            with path.open("w", encoding="utf-8") as out:
+            with _private_file(path) as out:
                 if rtype.static is not None:
                     from bridge.fhir.views import static_resources
 
@@ -105,13 +160,14 @@ def run(job_id: str) -> str:
                             if _cancelled(job):
                                 return ExportJob.Status.CANCELLED
                             ExportJob.objects.filter(pk=job.pk).update(
-                                progress=f"{name}: {count} resources written"
+                                progress=f"{name}: {count} resources written", heartbeat_at=timezone.now()
                             )
             if count:
                 ExportFile.objects.create(job=job, resource_type=name, path=str(path), count=count)
             else:
                 path.unlink(missing_ok=True)
             written += count
+            ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
             for participant_id, n in disclosed.items():
                 detail = {"token": str(job.token_id), "export": str(job.pk), "count": n}
                 if principal.is_system:

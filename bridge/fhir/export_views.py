@@ -10,12 +10,15 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.dates import Span
+from bridge.fhir import export as export_runner
 from bridge.fhir import services
 from bridge.fhir.auth import Principal, authenticate
 from bridge.fhir.mapping import instant
@@ -46,6 +49,10 @@ def _kickoff(request: HttpRequest, level: str, group_id: str = "") -> HttpRespon
             since = None
         if since is None or since.tzinfo is None:
             raise FhirError(400, "_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z.")
+        try:
+            Span.HISTORY.check(since)
+        except ValidationError as exc:
+            raise FhirError(400, f"_since: {exc.messages[0]}", expression="_since") from None
     patient_level = level != ExportJob.Level.SYSTEM
     offered = [t for t in TYPES.values() if t.is_participant_data or not patient_level]
     if "_type" in request.GET:
@@ -126,6 +133,8 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     if request.method == "DELETE":
         services.export_cancel(job=job, actor=principal.user)
         return fhir_response(outcome("Export cancelled.", code="informational", severity="information"), 202)
+    if job.status == ExportJob.Status.RUNNING and export_runner.exports_recover():
+        job.refresh_from_db()  # its worker's lease ran out: now failed, saying so
     if job.status == ExportJob.Status.CANCELLED:
         raise FhirError(404, "This export was cancelled.")
     if job.status == ExportJob.Status.EXPIRED:
@@ -140,6 +149,8 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         response["Retry-After"] = "2"
         return response
     if job.status == ExportJob.Status.FAILED:
+        if job.error == export_runner.LOST_WORKER:
+            raise FhirError(422, export_runner.LOST_WORKER)
         raise FhirError(422, "The export failed; start a new one (the failure is logged for the program).")
     manifest = {
         "transactionTime": instant(job.transaction_time),

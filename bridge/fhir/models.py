@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class ApiToken(models.Model):
     """A bearer token a program issued to a machine: for one staff member, or for an outside client.
@@ -43,7 +45,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -53,6 +55,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            dates_in_range("fhir_apitoken_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=(Q(kind="user") & Q(user__isnull=False) & Q(recipient__isnull=True))
                 | (
@@ -108,7 +111,7 @@ class ExportJob(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     group_id = models.CharField(max_length=64, blank=True)
     types = models.JSONField(default=list)
-    since = models.DateTimeField(null=True, blank=True)
+    since = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
     request_url = models.CharField(max_length=1000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
@@ -116,8 +119,12 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     transaction_time = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's lease: refreshed every batch while it runs. A running job whose heartbeat is older
+    # than BRIDGE_JOB_LEASE_SECONDS lost its worker (killed, crashed, machine lost) and is recovered.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [dates_in_range("fhir_exportjob_dates_in_range", moments=["since"])]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -10,10 +10,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bridge.core.dates import Span
 from bridge.fhir.outcome import FhirError
 from bridge.fhir.registry import COMMON_PARAMS, ResourceType, Source
 
@@ -62,6 +64,13 @@ def _split_prefix(name: str, raw: str) -> tuple[str, str]:
             f"{name}={raw!r}: use a date (2026-03-01) or a dateTime, optionally after ge/le/gt/lt.",
             expression=name,
         )
+    # A search bound outside what the database holds (0001-01-01, 9999-12-31) would overflow on its
+    # way to UTC; it is refused plainly rather than answered with a 500.
+    moment = parse_datetime(value)
+    try:
+        Span.ANY.check(moment or parse_date(value))
+    except ValidationError as exc:
+        raise FhirError(400, f"{name}={raw!r}: {exc.messages[0]}", expression=name) from None
     return prefix, value
 
 

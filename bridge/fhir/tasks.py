@@ -21,6 +21,7 @@ def run_export(job_id: str) -> str:
 @task()
 def expire_exports() -> int:
     """Delete finished exports' files past the retention period; runs hourly, re-enqueuing itself."""
+    export.exports_recover()  # a job whose worker died: failed, partial files removed
     expired = export.exports_expire()
     ensure_expiry(delay=EXPIRE_EVERY)
     return expired

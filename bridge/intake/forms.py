@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bridge import instruments
 from bridge.accounts.models import Role, User
+from bridge.core.dates import DateField, Span
 from bridge.instruments.model import Instrument
 from bridge.intake.models import (
     IntakeSettings,
@@ -311,9 +312,13 @@ class DecisionForm(forms.Form):
 
 class AdmitForm(forms.Form):
     primary_clinician = forms.ModelChoiceField(queryset=User.objects.none(), label="Primary clinician")
-    admitted_on = forms.DateField(label="Admission date", widget=forms.DateInput(attrs={"type": "date"}))
-    consent_to_treatment_signed_on = forms.DateField(
-        label="Consent to treatment signed on", widget=forms.DateInput(attrs={"type": "date"})
+    admitted_on = DateField(
+        span=Span.RECORD, label="Admission date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_to_treatment_signed_on = DateField(
+        span=Span.RECORD,
+        label="Consent to treatment signed on",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, program_id, **kwargs):
@@ -347,7 +352,9 @@ class ReferralForm(forms.Form):
     withdrawal_management = forms.ChoiceField(
         choices=WithdrawalManagement.choices, required=False, label="Withdrawal management"
     )
-    referred_on = forms.DateField(label="Referred on", widget=forms.DateInput(attrs={"type": "date"}))
+    referred_on = DateField(
+        span=Span.RECORD, label="Referred on", widget=forms.DateInput(attrs={"type": "date"})
+    )
     notes = forms.CharField(
         label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -441,8 +448,10 @@ class HandoffForm(forms.Form):
 
 
 class WithdrawalCompleteForm(forms.Form):
-    completed_on = forms.DateField(
-        label="Withdrawal management completed on", widget=forms.DateInput(attrs={"type": "date"})
+    completed_on = DateField(
+        span=Span.RECORD,
+        label="Withdrawal management completed on",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     where = forms.CharField(label="Where (or how) it was done", max_length=200)
     note = forms.CharField(

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge import instruments
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.participants.models import CriteriaEdition, LevelOfCare
 from bridge.placement import DIMENSIONS, WM_LEVELS, Context
 
@@ -520,12 +521,15 @@ class Referral(models.Model):
     to_name = models.CharField("Referred to", max_length=200)
     to_contact = models.CharField("Their phone or address", max_length=200, blank=True)
     notes = models.TextField(blank=True)
-    referred_on = models.DateField()
+    referred_on = models.DateField(validators=[in_db_range])
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=~Q(to_name=""), name="referral_names_where_to")]
+        constraints = [
+            dates_in_range("intake_referral_dates_in_range", dates=["referred_on"]),
+            models.CheckConstraint(condition=~Q(to_name=""), name="referral_names_where_to"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral to {self.to_name} ({self.level})"
@@ -546,13 +550,14 @@ class CriteriaEditionSetting(models.Model):
         "scheduling.PayerRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     edition = models.CharField(max_length=1, choices=CriteriaEdition.choices)
-    effective_on = models.DateField()
+    effective_on = models.DateField(validators=[in_db_range])
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["program", "-effective_on"]
         constraints = [
+            dates_in_range("intake_criteriaeditionsetting_dates_in_range", dates=["effective_on"]),
             models.UniqueConstraint(
                 fields=["program", "effective_on"],
                 condition=Q(payer_rule__isnull=True),
@@ -580,14 +585,17 @@ class WithdrawalManagementCompletion(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     screening = models.OneToOneField(Screening, on_delete=models.PROTECT, related_name="wm_completion")
     withdrawal_management = models.CharField(max_length=8, choices=WithdrawalManagement.choices)
-    completed_on = models.DateField()
+    completed_on = models.DateField(validators=[in_db_range])
     where = models.CharField("Where (or how) it was done", max_length=200)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=~Q(where=""), name="wm_completion_says_where")]
+        constraints = [
+            dates_in_range("intake_withdrawalmanagementcompletion_dates_in_range", dates=["completed_on"]),
+            models.CheckConstraint(condition=~Q(where=""), name="wm_completion_says_where"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.withdrawal_management} complete on {self.completed_on}"

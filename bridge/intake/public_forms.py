@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge import instruments
+from bridge.core.dates import DateField, Span
 from bridge.placement.selfcheck import DailyLife, SelfCheckAnswers
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -110,7 +111,8 @@ class SelfCheckForm(forms.Form):
 class CallbackForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = forms.DateField(
+    date_of_birth = DateField(
+        span=Span.BIRTH,
         label="Date of birth",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         help_text="So the program can find your details when they call.",

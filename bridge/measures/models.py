@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.measures.schedule import EVERY_CHOICES, MAX_EVERY_DAYS, MIN_EVERY_DAYS, SCHEDULABLE
 
 INSTRUMENT_CHOICES = [(c, c) for c in SCHEDULABLE]
@@ -80,7 +81,7 @@ class MeasureLink(models.Model):
     hint = models.CharField(max_length=8, help_text="The token's last characters, to tell links apart")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     completed_at = models.DateTimeField(null=True, blank=True)
     administration = models.OneToOneField(
         "intake.InstrumentAdministration",
@@ -97,6 +98,7 @@ class MeasureLink(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            dates_in_range("measures_measurelink_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("created_at")), name="measure_link_expires_later"
             ),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import User
+from bridge.core.dates import BirthDateField
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.participants.services import EDITABLE_FIELDS, TEAM_ELIGIBLE_ROLES
 
@@ -15,6 +16,7 @@ class ParticipantForm(forms.ModelForm):
         model = Participant
         fields = list(EDITABLE_FIELDS)
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"date_of_birth": BirthDateField}
         labels = {"emergency_contact_relationship": "Relationship"}
 
     def __init__(self, *args, fields: tuple[str, ...] | None = None, **kwargs):

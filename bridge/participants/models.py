@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user) -> ParticipantQuerySet:
@@ -37,7 +39,7 @@ class Participant(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[in_db_range])
     pronouns = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
@@ -58,6 +60,7 @@ class Participant(models.Model):
             models.Index(fields=["last_name", "first_name"], name="participant_name"),
         ]
         constraints = [
+            dates_in_range("participants_participant_dates_in_range", dates=["date_of_birth"]),
             models.CheckConstraint(
                 condition=Q(date_of_birth__gt=date(1900, 1, 1)), name="participant_dob_plausible"
             ),
@@ -186,9 +189,9 @@ class EpisodeOfCare(models.Model):
         "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    admitted_on = models.DateField()
-    discharged_on = models.DateField(null=True, blank=True)
-    consent_to_treatment_signed_on = models.DateField(null=True, blank=True)
+    admitted_on = models.DateField(validators=[in_db_range])
+    discharged_on = models.DateField(null=True, blank=True, validators=[in_db_range])
+    consent_to_treatment_signed_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -197,6 +200,10 @@ class EpisodeOfCare(models.Model):
     class Meta:
         ordering = ["-admitted_on"]
         constraints = [
+            dates_in_range(
+                "participants_episodeofcare_dates_in_range",
+                dates=["admitted_on", "discharged_on", "consent_to_treatment_signed_on"],
+            ),
             models.UniqueConstraint(
                 fields=["participant"],
                 condition=Q(status="active"),
@@ -230,7 +237,7 @@ class LevelOfCareChange(models.Model):
     edition = models.CharField(
         "criteria edition", max_length=1, choices=CriteriaEdition.choices, default=CriteriaEdition.THIRD
     )
-    effective_on = models.DateField()
+    effective_on = models.DateField(validators=[in_db_range])
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -238,6 +245,9 @@ class LevelOfCareChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            dates_in_range("participants_levelofcarechange_dates_in_range", dates=["effective_on"])
+        ]
         ordering = ["effective_on", "created_at"]
 
     def __str__(self) -> str:

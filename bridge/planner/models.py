@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.planner.problem import REASON_TEXT, Reason
 from bridge.scheduling.models import RequiredCredential, SessionKind
 
@@ -225,7 +226,7 @@ class ScheduleRun(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="schedule_runs")
-    week_start = models.DateField(help_text="The Monday of the ISO week")
+    week_start = models.DateField(help_text="The Monday of the ISO week", validators=[in_db_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     solver = models.CharField(max_length=12, default="cp-sat")
     solver_status = models.CharField(max_length=20, blank=True)
@@ -251,6 +252,7 @@ class ScheduleRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            dates_in_range("planner_schedulerun_dates_in_range", dates=["week_start"]),
             models.UniqueConstraint(
                 fields=["program", "week_start"],
                 condition=Q(status="committed"),
@@ -291,8 +293,8 @@ class PlannedAppointment(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    starts_at = models.DateTimeField(null=True, blank=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
+    ends_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
     modality = models.CharField(max_length=12, choices=Modality.choices, blank=True)
     room = models.ForeignKey(
         "scheduling.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -308,6 +310,7 @@ class PlannedAppointment(models.Model):
     class Meta:
         ordering = ["starts_at", "kind"]
         constraints = [
+            dates_in_range("planner_plannedappointment_dates_in_range", moments=["starts_at", "ends_at"]),
             models.CheckConstraint(
                 condition=(
                     Q(starts_at__isnull=False, ends_at__isnull=False, staff__isnull=False, reason="")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
+from bridge.core.dates import AnyDate
 from bridge.participants.access import Cap, participant_for
 from bridge.privacy import policy, services
 from bridge.privacy.models import Disclosure, Recipient
@@ -41,8 +41,8 @@ class DecisionOut(Schema):
 
 
 class DisclosureIn(DecisionIn):
-    date_from: date
-    date_to: date
+    date_from: AnyDate
+    date_to: AnyDate
     channel: Channel
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import User
+from bridge.core.dates import DateField, Span
 from bridge.privacy import bases, rules
 from bridge.privacy.models import Consent, EmergencyAccess, Recipient
 from bridge.privacy.vocab import (
@@ -96,7 +97,7 @@ class ConsentForm(forms.Form):
     proceeding = forms.CharField(
         label="The legal proceeding the records are for (court and case)", max_length=300, required=False
     )
-    expires_on = forms.DateField(label="Expires on (date)", required=False, widget=DATE)
+    expires_on = DateField(span=Span.EXPIRY, label="Expires on (date)", required=False, widget=DATE)
     expiry_event = forms.CharField(
         label="Or expires when (event or condition)",
         max_length=300,
@@ -125,7 +126,7 @@ class ConsentForm(forms.Form):
     parent_relationship = forms.CharField(
         label="Their relationship to the participant", max_length=100, required=False
     )
-    signed_on = forms.DateField(label="Date signed", required=False, widget=DATE)
+    signed_on = DateField(span=Span.RECORD, label="Date signed", required=False, widget=DATE)
 
     def __init__(self, *args, consent_type: str, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,13 +244,13 @@ class ConsentForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    received_on = forms.DateField(label="Written revocation received on", widget=DATE)
+    received_on = DateField(span=Span.RECORD, label="Written revocation received on", widget=DATE)
     received_how = forms.ChoiceField(label="Received as", choices=Consent.RevocationReceived.choices)
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EndByEventForm(forms.Form):
-    occurred_on = forms.DateField(label="The expiry event happened on", widget=DATE)
+    occurred_on = DateField(span=Span.RECORD, label="The expiry event happened on", widget=DATE)
     note = forms.CharField(label="What happened", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -289,8 +290,8 @@ class DisclosureForm(forms.Form):
     data_classes = forms.MultipleChoiceField(
         label="Information to disclose", choices=DataClass.choices, widget=forms.CheckboxSelectMultiple
     )
-    date_from = forms.DateField(label="Records dated from", widget=DATE)
-    date_to = forms.DateField(label="to", widget=DATE)
+    date_from = DateField(label="Records dated from", widget=DATE)
+    date_to = DateField(label="to", widget=DATE)
     channel = forms.ChoiceField(label="Sent by", choices=Channel.choices)
     basis_document = forms.FileField(
         label="Copy of the court order or the signed agreement",
@@ -349,7 +350,9 @@ class DisclosureForm(forms.Form):
 
 
 class AccountingForm(forms.Form):
-    as_of = forms.DateField(label="Date of the participant's request", required=False, widget=DATE)
+    as_of = DateField(
+        span=Span.RECORD, label="Date of the participant's request", required=False, widget=DATE
+    )
 
     def clean_as_of(self) -> date | None:
         value = self.cleaned_data.get("as_of")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.privacy import rules
 from bridge.privacy.vocab import (
     Accountable,
@@ -114,7 +115,7 @@ class Consent(models.Model):
     # purposes of the disclosure
     purposes = models.JSONField(default=list)
     # expiry: a date, an event or condition, or both
-    expires_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     expiry_event = models.CharField(max_length=300, blank=True)
     # a criminal-justice consent (42 CFR 2.35): who referred the participant and for how long; it may be
     # revoked only when `expiry_event` (the final disposition) happens
@@ -132,7 +133,7 @@ class Consent(models.Model):
     # a minor's parent or guardian who signs too, where state law requires a parent (42 CFR 2.14(b))
     parent_signature_name = models.CharField(max_length=200, blank=True)
     parent_relationship = models.CharField(max_length=100, blank=True)
-    signed_on = models.DateField()
+    signed_on = models.DateField(validators=[in_db_range])
     # how the signature was given: recorded by staff from a signed paper, signed on a screen by the
     # participant (a SignatureRequest holds the ESIGN event), or a scan of the signed paper form
     signature_method = models.CharField(
@@ -147,7 +148,9 @@ class Consent(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    ended_on = models.DateField(null=True, blank=True, help_text="Revocation received, or expiry event")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="Revocation received, or expiry event", validators=[in_db_range]
+    )
     revocation_received = models.CharField(max_length=20, choices=RevocationReceived.choices, blank=True)
     end_note = models.TextField(blank=True)
     superseded_by = models.ForeignKey(
@@ -158,6 +161,7 @@ class Consent(models.Model):
         ordering = ["-signed_on", "-recorded_at"]
         indexes = [models.Index(fields=["participant", "status"], name="consent_participant_status")]
         constraints = [
+            dates_in_range("privacy_consent_dates_in_range", dates=["expires_on", "signed_on", "ended_on"]),
             models.UniqueConstraint(
                 fields=["participant"],
                 condition=Q(consent_type="tpo", status="active"),
@@ -310,8 +314,8 @@ class Disclosure(models.Model):
     recipient_address = models.TextField()
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     data_classes = models.JSONField(default=list)
-    date_from = models.DateField()
-    date_to = models.DateField()
+    date_from = models.DateField(validators=[in_db_range])
+    date_to = models.DateField(validators=[in_db_range])
     description = models.TextField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
@@ -337,6 +341,7 @@ class Disclosure(models.Model):
             models.Index(fields=["program", "created_at"], name="disclosure_program_time"),
         ]
         constraints = [
+            dates_in_range("privacy_disclosure_dates_in_range", dates=["date_from", "date_to"]),
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="disclosure_range_ordered"),
             models.CheckConstraint(
                 condition=Q(outcome="refused")
@@ -400,7 +405,7 @@ class EmergencyAccess(models.Model):
     )
     reason = models.TextField()
     started_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     ended_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -416,6 +421,7 @@ class EmergencyAccess(models.Model):
             models.Index(fields=["program", "reviewed_at"], name="emergency_access_review"),
         ]
         constraints = [
+            dates_in_range("privacy_emergencyaccess_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("started_at")), name="emergency_access_expires"
             ),

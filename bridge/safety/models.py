@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class Urgency(models.TextChoices):
     NOW = "now", "Act now (within the hour)"
@@ -65,7 +67,7 @@ class SafetySignal(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    due_by = models.DateTimeField()
+    due_by = models.DateTimeField(validators=[in_db_range])
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -80,6 +82,7 @@ class SafetySignal(models.Model):
             models.Index(fields=["program", "status", "urgency"], name="safety_signal_program"),
         ]
         constraints = [
+            dates_in_range("safety_safetysignal_dates_in_range", moments=["due_by"]),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
                 | (

@@ -25,6 +25,7 @@ from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.dates import AnyMoment, PlannedDate, PlannedMoment
 from bridge.participants.access import Cap, participant_for
 from bridge.planner.weeks import iso_week, monday_of, parse_iso_week
 from bridge.scheduling import ledger
@@ -54,8 +55,8 @@ class SessionOut(Schema):
     kind: str
     title: str
     status: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: PlannedMoment
+    ends_at: PlannedMoment
     modality: str
     room: str | None
     staff: str = Field(description="Username of the person leading it")
@@ -82,8 +83,8 @@ class SessionDetailOut(SessionOut):
 class MarkIn(Schema):
     participant: uuid.UUID
     status: AttendanceStatus = Field(description="present, late, left_early, excused, unexcused or no_show")
-    arrived_at: datetime | None = Field(None, description="Defaults to the session's start")
-    departed_at: datetime | None = Field(None, description="Defaults to the session's end")
+    arrived_at: AnyMoment | None = Field(None, description="Defaults to the session's start")
+    departed_at: AnyMoment | None = Field(None, description="Defaults to the session's end")
 
 
 class AttendanceIn(Schema):
@@ -144,8 +145,8 @@ class OneOffIn(Schema):
     kind: SessionKind = Field(description="individual, family, medication, drug_screen, group or alumni")
     staff: uuid.UUID = Field(description="Id of the staff member who leads it")
     participants: list[uuid.UUID] = Field(..., min_length=1, max_length=40)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: PlannedMoment
+    ends_at: PlannedMoment
     modality: Session.Modality = Session.Modality.IN_PERSON
     room: uuid.UUID | None = None
     session_type: uuid.UUID | None = None
@@ -155,8 +156,8 @@ class OneOffIn(Schema):
 
 
 class MoveIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: PlannedMoment
+    ends_at: PlannedMoment
     reason: str = Field(..., min_length=1, max_length=180)
     room: uuid.UUID | None = None
     confirm_reason: str = Field("", max_length=300)
@@ -164,7 +165,7 @@ class MoveIn(Schema):
 
 class RosterJoinIn(Schema):
     participant: uuid.UUID
-    on: date | None = Field(None, description="First day (today if omitted; never before today)")
+    on: PlannedDate | None = Field(None, description="First day (today if omitted; never before today)")
     confirm_reason: str = Field("", max_length=300)
 
 

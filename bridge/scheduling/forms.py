@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django import forms
 
 from bridge.accounts.models import Role, User
+from bridge.core.dates import DateField, Span
 from bridge.participants.models import Participant
 from bridge.planner.weeks import parse_iso_week
 from bridge.scheduling.models import (
@@ -114,8 +115,8 @@ class EpisodePayerForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
@@ -126,7 +127,8 @@ class GenerateForm(forms.Form):
 
 class JoinForm(forms.Form):
     participant = forms.ModelChoiceField(label="Participant", queryset=Participant.objects.none())
-    on = forms.DateField(
+    on = DateField(
+        span=Span.PLANNED,
         label="From",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -151,7 +153,7 @@ class CancelForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(span=Span.PLANNED, label="New date", widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     reason = forms.CharField(label="Reason for moving it", max_length=180)
@@ -181,7 +183,7 @@ class OneOffForm(forms.Form):
         queryset=Participant.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(span=Span.PLANNED, label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=480, initial=50)
     modality = forms.ChoiceField(label="How", choices=Session.Modality.choices)
@@ -228,7 +230,7 @@ for _form in (OneOffForm, RescheduleForm, JoinForm, GenerateForm):
 
 
 class ClosureForm(forms.Form):
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(span=Span.PLANNED, label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(
         label="What it is", max_length=120, required=False, help_text="e.g. Staff training day"
     )

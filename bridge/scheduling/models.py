@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class Room(models.Model):
     """A room at a program where sessions happen. Telehealth sessions need no room."""
@@ -108,14 +110,15 @@ class GroupSeries(models.Model):
         default=12, validators=[MinValueValidator(1), MaxValueValidator(40)]
     )
     rolling_admission = models.BooleanField(default=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(validators=[in_db_range])
+    ends_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["program", "name"]
         verbose_name_plural = "group series"
         constraints = [
+            dates_in_range("scheduling_groupseries_dates_in_range", dates=["starts_on", "ends_on"]),
             models.UniqueConstraint(fields=["program", "name"], name="series_name_unique_in_program"),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
@@ -149,13 +152,14 @@ class SeriesMembership(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     requested_at = models.DateTimeField(default=timezone.now)  # waitlist order
-    joined_on = models.DateField(null=True, blank=True)
-    left_on = models.DateField(null=True, blank=True)
+    joined_on = models.DateField(null=True, blank=True, validators=[in_db_range])
+    left_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["series", "requested_at"]
         constraints = [
+            dates_in_range("scheduling_seriesmembership_dates_in_range", dates=["joined_on", "left_on"]),
             models.UniqueConstraint(
                 fields=["series", "participant"],
                 condition=Q(status__in=["waitlisted", "active", "on_hold"]),
@@ -199,8 +203,8 @@ class Session(models.Model):
         "programs.Track", null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )
     title = models.CharField(max_length=160, blank=True)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[in_db_range])
+    ends_at = models.DateTimeField(validators=[in_db_range])
     modality = models.CharField(max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
     telehealth_url = models.URLField(blank=True)
@@ -220,6 +224,7 @@ class Session(models.Model):
             models.Index(fields=["series", "starts_at"], name="session_series_time"),
         ]
         constraints = [
+            dates_in_range("scheduling_session_dates_in_range", moments=["starts_at", "ends_at"]),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
@@ -274,8 +279,8 @@ class Attendance(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="attendance"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.EXPECTED)
-    arrived_at = models.DateTimeField(null=True, blank=True)
-    departed_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
+    departed_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
     minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(24 * 60)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -285,6 +290,7 @@ class Attendance(models.Model):
     class Meta:
         ordering = ["session__starts_at"]
         constraints = [
+            dates_in_range("scheduling_attendance_dates_in_range", moments=["arrived_at", "departed_at"]),
             models.UniqueConstraint(fields=["session", "participant"], name="attendance_once_per_session"),
             models.CheckConstraint(
                 condition=Q(departed_at__isnull=True)
@@ -406,7 +412,9 @@ class StepDownException(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="step_down_exceptions"
     )
-    first_week = models.DateField(help_text="The Monday of the first week it covers")
+    first_week = models.DateField(
+        help_text="The Monday of the first week it covers", validators=[in_db_range]
+    )
     weeks = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
     )
@@ -418,6 +426,7 @@ class StepDownException(models.Model):
     class Meta:
         ordering = ["-first_week"]
         constraints = [
+            dates_in_range("scheduling_stepdownexception_dates_in_range", dates=["first_week"]),
             models.CheckConstraint(
                 condition=Q(weeks__gte=1, weeks__lte=2), name="step_down_at_most_two_weeks"
             ),
@@ -496,7 +505,7 @@ class ProgramClosure(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="closures")
-    day = models.DateField()
+    day = models.DateField(validators=[in_db_range])
     name = models.CharField(max_length=120)
     closed = models.BooleanField(default=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.PROGRAM)
@@ -508,6 +517,7 @@ class ProgramClosure(models.Model):
     class Meta:
         ordering = ["day"]
         constraints = [
+            dates_in_range("scheduling_programclosure_dates_in_range", dates=["day"]),
             models.UniqueConstraint(fields=["program", "day"], name="one_closure_row_per_day"),
             models.CheckConstraint(condition=~Q(name=""), name="closure_has_name"),
         ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import Role, User
+from bridge.core.dates import CareDateField
 from bridge.planner.qualify import qualifications
 from bridge.programs.models import Track
 from bridge.scheduling.models import GroupSeries, PayerRule, Room, SessionType
@@ -109,6 +110,7 @@ class GroupSeriesForm(ProgramForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"starts_on": CareDateField, "ends_on": CareDateField}
         labels = {
             "size_cap": "Size cap",
             "rolling_admission": "Rolling (open) admission",

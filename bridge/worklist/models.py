@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class WorkItem(models.Model):
     """One piece of follow-up work for a staff member about a participant, open until resolved.
@@ -33,7 +35,7 @@ class WorkItem(models.Model):
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     # Safety escalations that cannot wait: listed first, with a red flag.
     urgent = models.BooleanField(default=False)
     source_type = models.CharField(max_length=60, blank=True)
@@ -50,6 +52,7 @@ class WorkItem(models.Model):
         ordering = ["due_on", "created_at"]
         indexes = [models.Index(fields=["assigned_to", "status"], name="workitem_assignee_status")]
         constraints = [
+            dates_in_range("worklist_workitem_dates_in_range", dates=["due_on"]),
             models.UniqueConstraint(
                 fields=["kind", "source_type", "source_id"],
                 condition=Q(status="open") & ~Q(source_id=""),

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge.clinical import medication
+from bridge.core.dates import dates_in_range, in_db_range
 
 
 class MedicationOrder(models.Model):
@@ -44,18 +45,23 @@ class MedicationOrder(models.Model):
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The prescription-monitoring (PDMP) check behind a controlled-substance order: when, and who
     # looked (the program's rule counts hours, so the moment is kept, not only the day).
-    pdmp_checked_at = models.DateTimeField(null=True, blank=True)
+    pdmp_checked_at = models.DateTimeField(null=True, blank=True, validators=[in_db_range])
     pdmp_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    start_on = models.DateField()
-    stop_on = models.DateField(null=True, blank=True)
+    start_on = models.DateField(validators=[in_db_range])
+    stop_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     stop_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-start_on"]
         constraints = [
+            dates_in_range(
+                "clinical_medicationorder_dates_in_range",
+                dates=["start_on", "stop_on"],
+                moments=["pdmp_checked_at"],
+            ),
             models.UniqueConstraint(
                 fields=["participant", "drug"],
                 condition=Q(stop_on__isnull=True),
@@ -93,13 +99,14 @@ class DoseChange(models.Model):
         max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     frequency = models.CharField(max_length=10, choices=MedicationOrder.Frequency.choices)
-    effective_on = models.DateField()
+    effective_on = models.DateField(validators=[in_db_range])
     reason = models.CharField(max_length=200)
     unusual_dose_reason = models.CharField(max_length=300, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [dates_in_range("clinical_dosechange_dates_in_range", dates=["effective_on"])]
         ordering = ["effective_on", "created_at"]
 
     def __str__(self) -> str:
@@ -124,14 +131,14 @@ class Administration(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="administrations"
     )
-    given_at = models.DateTimeField()
+    given_at = models.DateTimeField(validators=[in_db_range])
     dose = models.DecimalField(
         max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     lot_number = models.CharField(max_length=40)
     site = models.CharField(max_length=15, choices=Site.choices)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    next_due_on = models.DateField(null=True, blank=True)
+    next_due_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     comment = models.CharField(max_length=300, blank=True)
     # Early (before the drug's minimum interval) or at a site the drug is not given in: the warnings
     # shown and the reason the nurse gave to go ahead.
@@ -145,6 +152,9 @@ class Administration(models.Model):
         ordering = ["-given_at"]
         indexes = [models.Index(fields=["participant", "given_at"], name="administration_participant")]
         constraints = [
+            dates_in_range(
+                "clinical_administration_dates_in_range", dates=["next_due_on"], moments=["given_at"]
+            ),
             models.CheckConstraint(condition=~Q(lot_number=""), name="administration_has_lot"),
             models.CheckConstraint(
                 condition=Q(error_at__isnull=True) | ~Q(error_reason=""),
@@ -172,8 +182,8 @@ class OtpEnrollment(models.Model):
     reported_dose = models.CharField(
         max_length=60, blank=True, help_text="As reported by the OTP, e.g. 80 mg daily"
     )
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[in_db_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     end_reason = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -181,6 +191,7 @@ class OtpEnrollment(models.Model):
     class Meta:
         ordering = ["-started_on"]
         constraints = [
+            dates_in_range("clinical_otpenrollment_dates_in_range", dates=["started_on", "ended_on"]),
             models.UniqueConstraint(
                 fields=["participant"], condition=Q(ended_on__isnull=True), name="one_active_otp_enrollment"
             ),
@@ -227,13 +238,14 @@ class NaloxoneOffer(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="naloxone_offers"
     )
-    offered_on = models.DateField()
+    offered_on = models.DateField(validators=[in_db_range])
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     note = models.CharField(max_length=300, blank=True)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [dates_in_range("clinical_naloxoneoffer_dates_in_range", dates=["offered_on"])]
         ordering = ["-offered_on", "-recorded_at"]
 
     def __str__(self) -> str:

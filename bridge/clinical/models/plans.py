@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bridge.clinical import cadence, icd10
+from bridge.core.dates import dates_in_range, in_db_range
 
 
 class ReviewPolicy(models.Model):
@@ -73,11 +74,12 @@ class TreatmentPlan(models.Model):
         "clinical.PlanVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Kept by the services (sign, review, policy change) so home pages can list due reviews in one query.
-    next_review_on = models.DateField(null=True, blank=True, db_index=True)
+    next_review_on = models.DateField(null=True, blank=True, db_index=True, validators=[in_db_range])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [dates_in_range("clinical_treatmentplan_dates_in_range", dates=["next_review_on"])]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -202,7 +204,10 @@ class Objective(PlanItem):
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="objectives")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="objectives")
     text = models.TextField(help_text="Measurable: what, how much, how it is measured")
-    target_on = models.DateField()
+    target_on = models.DateField(validators=[in_db_range])
+
+    class Meta:
+        constraints = [dates_in_range("clinical_objective_dates_in_range", dates=["target_on"])]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -244,9 +249,10 @@ class PlanReview(models.Model):
     reviewed_at = models.DateTimeField(default=timezone.now)
     signature = models.CharField(max_length=150)
     summary = models.TextField(help_text="Progress since the last review and why the plan continues as it is")
-    next_review_on = models.DateField()
+    next_review_on = models.DateField(validators=[in_db_range])
 
     class Meta:
+        constraints = [dates_in_range("clinical_planreview_dates_in_range", dates=["next_review_on"])]
         ordering = ["-reviewed_at"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bridge.clinical import uds
+from bridge.core.dates import dates_in_range, in_db_range
 
 
 class DrugScreen(models.Model):
@@ -23,7 +24,7 @@ class DrugScreen(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="drug_screens"
     )
-    collected_on = models.DateField()
+    collected_on = models.DateField(validators=[in_db_range])
     specimen = models.CharField(max_length=12, choices=Specimen.choices, default=Specimen.URINE)
     panel = models.CharField(max_length=4, choices=uds.PANEL_CHOICES)
     observed = models.BooleanField(default=False, help_text="Collection was observed")
@@ -43,6 +44,7 @@ class DrugScreen(models.Model):
         ordering = ["-collected_on", "-recorded_at"]
         indexes = [models.Index(fields=["participant", "collected_on"], name="screen_participant_day")]
         constraints = [
+            dates_in_range("clinical_drugscreen_dates_in_range", dates=["collected_on"]),
             models.CheckConstraint(
                 condition=Q(error_at__isnull=True) | (Q(error_by__isnull=False) & ~Q(error_reason="")),
                 name="screen_error_has_reason",

@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.dates import DB_CEILING, DB_FLOOR
 from bridge.participants.models import Participant
 from bridge.scheduling.models import ArrivalCall, Attendance, AttendanceChange, Session
 
 S = Attendance.Status
 ABSENT = (S.EXCUSED, S.UNEXCUSED, S.NO_SHOW)
 ABSENCE_FOLLOWUP = "absence_followup"
+
+ATTENDANCE_SLACK = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,17 @@ def _check(session: Session, mark: Mark, name: str) -> tuple[datetime | None, da
         raise ValidationError({"status": f"{name}: choose present, late, left early or an absence."})
     if mark.status in ABSENT:
         return None, None, None
+    # An arrival or departure belongs to its session: within two hours of it (early arrivals and late
+    # stays happen; a time in another year is a typing or client error, and breaks pages).
+    first, last = session.starts_at - ATTENDANCE_SLACK, session.ends_at + ATTENDANCE_SLACK
+    for field, value, label in (
+        ("arrived_at", mark.arrived_at, "arrival"),
+        ("departed_at", mark.departed_at, "departure"),
+    ):
+        if value is not None and not (DB_FLOOR <= value.date() < DB_CEILING and first <= value <= last):
+            raise ValidationError(
+                {field: f"{name}: the {label} time must be within two hours of the session's start and end."}
+            )
     if mark.status == S.LATE and (mark.arrived_at is None or mark.arrived_at <= session.starts_at):
         raise ValidationError({"arrived_at": f"{name}: “Late” needs the time they arrived, after the start."})
     if mark.status == S.LEFT_EARLY and (mark.departed_at is None or mark.departed_at >= session.ends_at):

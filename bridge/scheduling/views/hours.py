@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import csv_export
 from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import EpisodeOfCare
@@ -73,10 +73,10 @@ def hours_week(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/hours.html", context, status=400 if context["bad_week"] else 200)
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+def _csv_response(filename: str) -> tuple[HttpResponse, csv_export.SafeWriter]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
+    return response, csv_export.writer(response)
 
 
 @require_http_methods(["GET"])

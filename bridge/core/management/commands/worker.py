@@ -20,6 +20,9 @@ class Command(BaseCommand):
         ensure_sweep()
         ensure_aftercare_sweep()  # the daily check-in sweep (bridge/aftercare/tasks.py)
         ensure_expiry()  # hourly: delete FHIR export files past BRIDGE_EXPORT_KEEP_HOURS
+        from bridge.fhir.export import exports_recover
+
+        exports_recover()  # exports a killed worker left running: failed, partial files removed
         call_command(
             "db_worker", batch=batch, queue_name=queue_name, interval=1, startup_delay=not batch, reload=False
         )

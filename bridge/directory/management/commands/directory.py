@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bridge.core.dates import Span
 from bridge.directory import importer, services
 
 
 def _as_of(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of must be a date like 2025-08-27, not {value!r}") from None
+        day = date.fromisoformat(value)
+        Span.RECORD.check(day)
+    except (ValueError, ValidationError):
+        raise CommandError(
+            f"--as-of must be a date like 2025-08-27, not in the future, not {value!r}"
+        ) from None
+    return day
 
 
 class Command(BaseCommand):
