@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("bridge.aftercare.urls")),
     path("", include("bridge.safety.urls")),
     path("", include("bridge.fhir.urls")),
+    path("", include("bridge.portal.urls")),
     path("api/v1/", api_urls()),
 ]
 
