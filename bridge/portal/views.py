@@ -257,18 +257,23 @@ def check_in(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 def _request_view(request: HttpRequest, session_id: uuid.UUID, form_class, action) -> HttpResponse:
     session = own_session(request, session_id)
     form = form_class(request.POST)
+    page_errors: list[str] = []
     if form.is_valid():
         try:
             action(session=session, **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+                if field in form.fields:
+                    form.add_error(field, errors)
+                else:
+                    page_errors.extend(errors)
         else:
             messages.success(request, _("Sent. The front desk will get back to you."))
             return redirect("portal:session", session_id=session.pk)
     context = _session_context(request, session)
     key = "reschedule_form" if form_class is RescheduleForm else "excused_form"
     context |= {"reschedule_form": RescheduleForm(), "excused_form": ExcusedForm(), key: form}
+    context["page_errors"] = page_errors
     return render(request, "portal/session.html", context, status=400)
 
 

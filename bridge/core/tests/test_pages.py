@@ -30,6 +30,22 @@ PUBLIC = {
     "aftercare:public_checkin",
     # The participant's safety plan link: authenticated by the token in the URL (bridge/safety/tests).
     "safety:public_plan",
+    # The participant's own app (/me/): its own sign-in by one-time code, never the staff one; its
+    # pages send a visitor to portal:sign_in (bridge/portal/tests/test_access.py covers every page).
+    "portal:home",
+    "portal:sign_in",
+    "portal:code",
+    "portal:sign_out",
+    "portal:sign_out_all",
+    "portal:session",
+    "portal:check_in",
+    "portal:reschedule",
+    "portal:excused",
+    "portal:questionnaires",
+    "portal:questionnaire",
+    "portal:help",
+    "portal:account",
+    "portal:language",
 }
 
 
