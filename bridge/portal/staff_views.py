@@ -25,7 +25,7 @@ def _page(request: HttpRequest, participant: Participant, status: int = 200) -> 
         "contacts": services.contacts(participant),
         "can_edit": Cap.EDIT in request.participant_caps,
     }
-    return render(request, "portal/staff_account.html", context, status=status)
+    return render(request, "portal/staff/account.html", context, status=status)
 
 
 @participant_view(Cap.VIEW)
