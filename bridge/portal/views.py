@@ -162,6 +162,26 @@ def _check_in_open(session: Session, row: Attendance, now: datetime) -> bool:
     )
 
 
+def _hours(minutes: int) -> str:
+    return f"{round(minutes / 60, 1):g}"
+
+
+def _hours_progress(participant, today) -> dict | None:
+    """This week's hours against their plan, in plain words (the scheduling ledger's own figures)."""
+    from bridge.scheduling.ledger import hours_for
+
+    line = hours_for(participant, today)
+    if not line.floor_minutes:
+        return None
+    done, goal = line.attended_minutes, line.floor_minutes
+    return {
+        "done": _hours(done),
+        "goal": _hours(goal),
+        "reached": done >= goal,
+        "ahead_gets_there": done + line.scheduled_minutes >= goal,
+    }
+
+
 @portal_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -199,6 +219,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "requests": [r for (sid, _k), r in asked.items() if sid == session.pk],
             }
         )
+    progress = _hours_progress(participant, today)
     questionnaires = MeasureLink.objects.filter(
         participant=participant, completed_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).count()
@@ -206,7 +227,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"participant": participant, "days": days, "questionnaires": questionnaires, "today": today},
+        {
+            "participant": participant,
+            "days": days,
+            "questionnaires": questionnaires,
+            "today": today,
+            "progress": progress,
+        },
     )
 
 

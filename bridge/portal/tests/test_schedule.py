@@ -128,3 +128,16 @@ def test_staff_see_the_app_account_and_requests_on_the_participant(week, app_cli
     assert page.status_code == 200 and b"On</strong>" in page.content and b"Sick kid" in page.content
     client.force_login(app_world.outsider)
     assert client.get(reverse("portal:staff_account", args=[app_world.alex.pk])).status_code == 404
+
+
+def test_this_weeks_hours_are_shown_against_the_plan_in_plain_words(travel, week, app_client, app_world):
+    from bridge.scheduling.tests.conftest import admit, attend
+
+    admit(app_world.alex)
+    monday = session_at(
+        app_world.program, datetime(2026, 11, 16).date(), time(18), 180, app_world.therapist_a
+    )
+    attend(monday, app_world.alex, 180)
+    page = app_client.get(reverse("portal:home")).content.decode()
+    assert "3 of 9 hours this week" in page
+    assert "talk with your team about making up the rest" in page
