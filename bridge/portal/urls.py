@@ -19,6 +19,8 @@ urlpatterns = [
     path("me/help/", views.help_page, name="help"),
     path("me/account/", views.account_page, name="account"),
     path("me/language/", views.language, name="language"),
+    path("me/manifest.webmanifest", views.manifest, name="manifest"),
+    path("me/sw.js", views.service_worker, name="service_worker"),
     # Staff: turn a participant's app on or off.
     path("participants/<uuid:participant_id>/app/", staff_views.staff_account, name="staff_account"),
     path(

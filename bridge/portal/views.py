@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -138,7 +141,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             request.session.cycle_key()
     messages.info(request, _("You are signed out."))
-    return redirect("portal:sign_in")
+    response = redirect("portal:sign_in")
+    response["Clear-Site-Data"] = SIGN_OUT_CLEARS
+    return response
 
 
 @portal_page
@@ -148,7 +153,9 @@ def sign_out_all(request: HttpRequest) -> HttpResponse:
     portal_forget(request)
     request.session.cycle_key()
     messages.info(request, _("You are signed out on every phone and computer."))
-    return redirect("portal:sign_in")
+    response = redirect("portal:sign_in")
+    response["Clear-Site-Data"] = SIGN_OUT_CLEARS
+    return response
 
 
 # --- Today and this week -----------------------------------------------------------------------------
@@ -379,6 +386,37 @@ def questionnaire(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
         "english_only": translation.get_language() != "en",
     }
     return render(request, "portal/questionnaire.html", context, status=400 if form.errors else 200)
+
+
+# --- Installable: manifest and service worker ---------------------------------------------------------
+
+SIGN_OUT_CLEARS = '"cache", "storage"'  # the offline copies and the service worker go with the session
+
+
+@portal_public
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": "Bridge",
+        "short_name": "Bridge",
+        "start_url": reverse("portal:home"),
+        "scope": reverse("portal:home"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f5f8b",
+        "lang": translation.get_language(),
+        "icons": [{"src": static("bridge/portal-icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
+
+
+@portal_public
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    path = finders.find("bridge/portal-sw.js")
+    response = HttpResponse(Path(path).read_text(encoding="utf-8"), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = reverse("portal:home")
+    return response
 
 
 # --- Help, account, language --------------------------------------------------------------------------

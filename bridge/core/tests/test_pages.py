@@ -46,6 +46,8 @@ PUBLIC = {
     "portal:help",
     "portal:account",
     "portal:language",
+    "portal:manifest",
+    "portal:service_worker",
 }
 
 
