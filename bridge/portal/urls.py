@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/questions/<uuid:link_id>/", views.questionnaire, name="questionnaire"),
     path("me/help/", views.help_page, name="help"),
     path("me/account/", views.account_page, name="account"),
+    path("me/privacy/", views.privacy, name="privacy"),
     path("me/language/", views.language, name="language"),
     path("me/manifest.webmanifest", views.manifest, name="manifest"),
     path("me/sw.js", views.service_worker, name="service_worker"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridge import instruments
@@ -386,6 +387,56 @@ def questionnaire(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
         "english_only": translation.get_language() != "en",
     }
     return render(request, "portal/questionnaire.html", context, status=400 if form.errors else 200)
+
+
+# --- Privacy: who opened their record --------------------------------------------------------------
+
+ROLE_NAMES = {
+    "director": _lazy("Program director"),
+    "intake": _lazy("Intake coordinator"),
+    "therapist": _lazy("Therapist or counselor"),
+    "prescriber": _lazy("Prescriber"),
+    "nurse": _lazy("Nurse"),
+    "front_desk": _lazy("Front desk"),
+    "peer": _lazy("Peer support specialist"),
+    "auditor": _lazy("Compliance auditor"),
+}
+ACCESS_DAYS = 90
+
+
+@portal_page
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Who at the program opened their record, from the audit log: staff names, roles and days."""
+    from bridge.accounts.models import StaffRole
+    from bridge.audit.models import AuditEvent
+
+    participant = request.portal_account.participant
+    since = timezone.now() - timedelta(days=ACCESS_DAYS)
+    events = (
+        AuditEvent.objects.filter(
+            participant=participant,
+            actor__isnull=False,
+            outcome=Outcome.SUCCESS,
+            action__in=[Action.READ, Action.EXPORT, Action.DISCLOSE],
+            occurred_at__gte=since,
+        )
+        .select_related("actor")
+        .order_by("-occurred_at")
+    )
+    visits: dict[tuple, dict] = {}
+    for event in events[:2000]:
+        day = timezone.localdate(event.occurred_at)
+        entry = visits.setdefault((event.actor_id, day), {"staff": event.actor, "day": day, "count": 0})
+        entry["count"] += 1
+    roles: dict = {}
+    for row in StaffRole.objects.filter(
+        user_id__in={k[0] for k in visits}, program=participant.program
+    ).order_by("role"):
+        roles.setdefault(row.user_id, []).append(str(ROLE_NAMES.get(row.role, row.role)))
+    rows = [v | {"roles": roles.get(v["staff"].pk, [])} for v in visits.values()]
+    portal_read(request, object_type="access_history")
+    return render(request, "portal/privacy.html", {"rows": rows, "days": ACCESS_DAYS})
 
 
 # --- Installable: manifest and service worker ---------------------------------------------------------

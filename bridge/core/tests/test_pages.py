@@ -45,6 +45,7 @@ PUBLIC = {
     "portal:questionnaire",
     "portal:help",
     "portal:account",
+    "portal:privacy",
     "portal:language",
     "portal:manifest",
     "portal:service_worker",

@@ -138,3 +138,19 @@ def test_the_sign_in_page_is_rate_limited_per_address(client, app_world, setting
     ask_code(client)
     response = ask_code(client)
     assert response.status_code == 400 and b"Too many tries" in response.content
+
+
+def test_they_see_which_staff_opened_their_record_and_in_what_role(client, app_world):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(app_world.therapist_a)
+    assert staff.get(reverse("participants:detail", args=[app_world.alex.pk])).status_code == 200
+    outsider = Client()
+    outsider.force_login(app_world.outsider)
+    assert outsider.get(reverse("participants:detail", args=[app_world.alex.pk])).status_code == 404
+    sign_in(client)
+    page = client.get(reverse("portal:privacy")).content.decode()
+    assert "Therapist_a Test" in page and "Therapist or counselor" in page and "opened it 1 time" in page
+    assert "Outsider" not in page  # refused, so nothing was opened
+    assert AuditEvent.objects.filter(participant=app_world.alex, object_type="access_history").exists()
