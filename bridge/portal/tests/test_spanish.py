@@ -101,3 +101,19 @@ def test_the_check_catches_a_string_left_untranslated():
 )
 def test_no_participant_facing_template_has_an_untranslated_string(template):
     assert untranslated_text((TEMPLATES / template).read_text(encoding="utf-8")) == []
+
+
+def test_reminders_go_out_in_the_participants_language(app_world):
+    from datetime import datetime, time
+
+    from bridge.notify.reminders import message
+    from bridge.scheduling.tests.conftest import session_at
+
+    group = session_at(app_world.program, datetime(2026, 11, 17).date(), time(18), 180, app_world.therapist_a)
+    subject, body = message(group, "es")
+    assert subject == "Recordatorio: una sesión de grupo el martes 17 de noviembre"
+    assert body.startswith(
+        "Le recordamos que tiene una sesión de grupo el martes 17 de noviembre, a las 18:00."
+    )
+    assert "\nDónde: " in body and "recepción" in body
+    assert message(group, "en")[0] == "Reminder: a group session on Tue Nov 17"
