@@ -37,15 +37,16 @@ def last_code() -> str:
     return re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
 
 
-def ask_code(client, contact: str = ALEX_PHONE):
+def ask_code(client, contact: str = ALEX_PHONE, next_url: str = ""):
     # The code is sent when the transaction commits; run that now (tests roll everything back).
+    url = reverse("portal:sign_in") + (f"?next={next_url}" if next_url else "")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("portal:sign_in"), {"contact": contact})
+        return client.post(url, {"contact": contact})
 
 
-def sign_in(client, contact: str = ALEX_PHONE):
+def sign_in(client, contact: str = ALEX_PHONE, next_url: str = ""):
     """Sign the test client in to the app as whoever owns `contact`, by the real code flow."""
-    with_captured = ask_code(client, contact)
+    with_captured = ask_code(client, contact, next_url)
     assert with_captured.status_code == 302
     response = client.post(reverse("portal:code"), {"code": last_code()})
     assert response.status_code == 302, response.content

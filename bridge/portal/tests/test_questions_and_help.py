@@ -76,3 +76,19 @@ def test_help_shows_their_safety_plan_when_signed_in_and_is_audited(app_client, 
     assert AuditEvent.objects.filter(
         action="read", participant=app_world.alex, object_type="safety_plan"
     ).exists()
+
+
+def test_the_private_link_still_works_and_leads_into_the_app_after_sign_in(app_world, client):
+    from bridge.portal.tests.conftest import sign_in
+
+    link, token = measures.measure_link_create(
+        actor=app_world.nurse, participant=app_world.alex, instrument="PHQ-9"
+    )
+    page = client.get(reverse("measures:respond", args=[token]))
+    assert page.status_code == 200
+    target = f"/me/sign-in/?next=%2Fme%2Fquestions%2F{link.pk}%2F"
+    assert target in page.content.decode()
+    assert client.get(target).status_code == 200
+    response = sign_in(client, next_url=f"/me/questions/{link.pk}/")
+    assert response.url == f"/me/questions/{link.pk}/"
+    assert client.get(response.url).status_code == 200
