@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "bridge.fhir",
     "bridge.billing",
     "bridge.api",
+    "bridge.portal",
     "bridge.demo",
 ]
 
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bridge.accounts.middleware.SessionLimitsMiddleware",
+    # The participant's own app: its separate sign-in, 30-minute idle end and their language.
+    "bridge.portal.middleware.PortalMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bridge.accounts.middleware.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +236,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Locale and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# Participant-facing pages come in these languages (staff pages are English only, so Django's
+# LocaleMiddleware is not installed globally: bridge.portal.middleware picks the language there).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# One catalogue for every participant-facing page, whichever app it is in (bridge/locale/es).
+LOCALE_PATHS = [BASE_DIR / "bridge" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -295,6 +303,13 @@ BRIDGE_CALLBACK_RATE = env_str("BRIDGE_CALLBACK_RATE", "5/hour")
 # and the folder the default one writes them to (like the console SMS sender: nothing leaves the machine).
 BRIDGE_CLEARINGHOUSE = env_str("BRIDGE_CLEARINGHOUSE", "bridge.billing.clearinghouse.FolderClearinghouse")
 BRIDGE_CLEARINGHOUSE_DIR = env_str("BRIDGE_CLEARINGHOUSE_DIR", str(VAR_DIR / "clearinghouse"))
+
+# The participant's app (/me/): idle minutes before it signs them out, how long a sign-in code
+# lives, and how many codes one account may be sent per hour.
+BRIDGE_PORTAL_IDLE_MINUTES = env_int("BRIDGE_PORTAL_IDLE_MINUTES", 30)
+BRIDGE_PORTAL_CODE_MINUTES = env_int("BRIDGE_PORTAL_CODE_MINUTES", 10)
+BRIDGE_PORTAL_CODES_PER_HOUR = env_int("BRIDGE_PORTAL_CODES_PER_HOUR", 5)
+BRIDGE_PORTAL_SIGNIN_RATE = env_str("BRIDGE_PORTAL_SIGNIN_RATE", "10/hour")
 
 # Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
 BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)

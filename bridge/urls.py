@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("bridge.safety.urls")),
     path("", include("bridge.fhir.urls")),
     path("", include("bridge.billing.urls")),
+    path("", include("bridge.portal.urls")),
     path("api/v1/", api_urls()),
 ]
 

@@ -41,8 +41,11 @@ def audit_record(
         raise ValueError(f"Unknown audit action {action!r}; add it to bridge.audit.actions.Action")
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_label or (
-        user.get_username() if user is not None else "anonymous" if actor is not None else "system"
+    # A participant acting in their own app is not a staff User: their actor object says who they are.
+    label = (
+        actor_label
+        or getattr(actor, "audit_label", None)
+        or (user.get_username() if user is not None else "anonymous" if actor is not None else "system")
     )
     with transaction.atomic():
         if connection.vendor == "postgresql":

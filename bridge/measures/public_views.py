@@ -26,6 +26,22 @@ LEAD_IN = {
 }
 
 
+def _app_url(link) -> str:
+    """Where the same questions are in the participant's own app, when they have it turned on."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from bridge.portal.models import ParticipantAccount
+
+    if not ParticipantAccount.objects.filter(
+        participant_id=link.participant_id, closed_at__isnull=True
+    ).exists():
+        return ""
+    target = reverse("portal:questionnaire", args=[link.pk])
+    return f"{reverse('portal:sign_in')}?{urlencode({'next': target})}"
+
+
 def _refuse(request: HttpRequest, token: str) -> HttpResponse:
     audit_token_refused(
         token=token, label="measure link", object_type="measure_link", view="measures:respond"
@@ -84,6 +100,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         "lead_in": LEAD_IN.get(definition.code, ""),
         "form": form,
         "expires_at": link.expires_at,
+        "app_url": _app_url(link),
     }
     return _headers(
         render(request, "measures/public/respond.html", context, status=400 if form.errors else 200)

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -85,18 +86,25 @@ def queue_due(*, now: datetime | None = None) -> list[SentReminder]:
     return created
 
 
-def message(session: Session) -> tuple[str, str]:
-    """(subject, body) of a reminder."""
+def message(session: Session, language: str = "en") -> tuple[str, str]:
+    """(subject, body) of a reminder, in the participant's language (settings.LANGUAGES)."""
     local = timezone.localtime(session.starts_at, session.program.tz)
-    what = "a group session" if session.kind in GROUP_KINDS else "an appointment"
-    when = f"{local:%A, %B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
     where = location(session)
-    subject = f"Reminder: {what} on {local:%a %b} {local.day}"
-    body = (
-        f"This is a reminder that you have {what} on {when}.\n"
-        f"{'Join here' if session.modality == Session.Modality.TELEHEALTH else 'Where'}: {where}\n\n"
-        "To change the time, or to stop these reminders, tell the front desk or your care team."
-    )
+    with translation.override(language):
+        what = _("a group session") if session.kind in GROUP_KINDS else _("an appointment")
+        if translation.get_language() == "en":
+            when = f"{local:%A, %B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
+            day = f"{local:%a %b} {local.day}"
+        else:
+            when = formats.date_format(local, _("l, F j \\a\\t g:i A"))
+            day = formats.date_format(local, _("D M j"))
+        place = _("Join here") if session.modality == Session.Modality.TELEHEALTH else _("Where")
+        subject = _("Reminder: %(what)s on %(day)s") % {"what": what, "day": day}
+        body = (
+            _("This is a reminder that you have %(what)s on %(when)s.") % {"what": what, "when": when}
+            + f"\n{place}: {where}\n\n"
+            + _("To change the time, or to stop these reminders, tell the front desk or your care team.")
+        )
     return subject, body
 
 
@@ -126,7 +134,7 @@ def send(reminder_id: str) -> str:
         reminder.status = SentReminder.Status.SENT
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["status", "sent_at"])
-    subject, body = message(session)
+    subject, body = message(session, participant.language)
     try:
         if reminder.channel == ReminderChannel.EMAIL:
             send_mail(subject, body, None, [participant.email])

@@ -48,6 +48,8 @@ class Participant(models.Model):
     emergency_contact_phone = models.CharField(max_length=30, blank=True)
     emergency_contact_relationship = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
+    # The language of their own app, private links and reminders (settings.LANGUAGES); they choose it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,6 +35,25 @@ PUBLIC = {
     "privacy:sign",
     # The program's notice of privacy practices and how to complain (42 CFR 2.22, 2.4).
     "privacy:public_notice",
+    # The participant's own app (/me/): its own sign-in by one-time code, never the staff one; its
+    # pages send a visitor to portal:sign_in (bridge/portal/tests/test_access.py covers every page).
+    "portal:home",
+    "portal:sign_in",
+    "portal:code",
+    "portal:sign_out",
+    "portal:sign_out_all",
+    "portal:session",
+    "portal:check_in",
+    "portal:reschedule",
+    "portal:excused",
+    "portal:questionnaires",
+    "portal:questionnaire",
+    "portal:help",
+    "portal:account",
+    "portal:privacy",
+    "portal:language",
+    "portal:manifest",
+    "portal:service_worker",
 }
 
 

@@ -1,0 +1,120 @@
+"""Who may see what in the participant's app: the signed-in participant, only their own records.
+
+The rule, written once:
+  * a portal page needs a signed-in participant (`request.portal_account`, set by the middleware
+    from the session; never a staff `User`);
+  * a staff member signed in in the same browser cannot use the app (staff never act as a
+    participant): the page says so, with status 403;
+  * a record reached by id (a session, a questionnaire) must be the participant's own, else 404,
+    the same answer as for an id that does not exist;
+  * every page read is audited (`portal_read`), every action by its service.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
+from bridge.portal.models import ParticipantAccount
+from bridge.portal.services import PortalActor
+
+SESSION_ACCOUNT = "portal_account"
+SESSION_EPOCH = "portal_epoch"
+SESSION_SEEN = "portal_seen"
+SESSION_PENDING = "portal_pending_code"
+SESSION_ENDED = "portal_ended"  # why the last session ended, for the sign-in page to say
+KEYS = (SESSION_ACCOUNT, SESSION_EPOCH, SESSION_SEEN, SESSION_PENDING)
+
+
+def portal_sign_in(request: HttpRequest, account: ParticipantAccount) -> None:
+    # A new session key at sign-in, so a key planted before it (session fixation) is worth nothing.
+    request.session.cycle_key()
+    request.session.pop(SESSION_PENDING, None)
+    request.session[SESSION_ACCOUNT] = str(account.pk)
+    request.session[SESSION_EPOCH] = account.session_epoch
+    request.session[SESSION_SEEN] = time.time()
+    request.portal_account = account  # type: ignore[attr-defined]
+
+
+def portal_forget(request: HttpRequest) -> None:
+    for key in KEYS:
+        request.session.pop(key, None)
+    request.portal_account = None  # type: ignore[attr-defined]
+
+
+def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of the app that needs the participant signed in."""
+
+    @login_not_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return staff_refused(request)
+        if getattr(request, "portal_account", None) is None:
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('portal:sign_in')}?{query}")
+        return view(request, *args, **kwargs)
+
+    wrapper.portal_page = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def portal_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of the app anyone may open (sign-in, help, language)."""
+    return login_not_required(never_cache(view))
+
+
+def staff_refused(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/staff_refused.html", status=403)
+
+
+def portal_read(request: HttpRequest, *, object_type: str = "portal_page", object_id: str = "") -> None:
+    """Record that the participant opened a page of their app (as staff reads are recorded)."""
+    account = request.portal_account  # type: ignore[attr-defined]
+    match = request.resolver_match
+    audit_record(
+        action=Action.READ,
+        actor=PortalActor(account),
+        participant=account.participant,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"view": match.view_name if match else request.path},
+    )
+
+
+def own_session(request: HttpRequest, session_id: uuid.UUID):
+    """One of the participant's own sessions (they are on its roster), else 404."""
+    from bridge.scheduling.models import Session
+
+    account = request.portal_account  # type: ignore[attr-defined]
+    session = (
+        Session.objects.select_related("room", "staff", "program", "session_type")
+        .filter(pk=session_id, attendance__participant_id=account.participant_id)
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def own_measure_link(request: HttpRequest, link_id: uuid.UUID):
+    """One of the participant's own questionnaires that is still open, else 404."""
+    from bridge.measures.models import MeasureLink
+
+    account = request.portal_account  # type: ignore[attr-defined]
+    link = MeasureLink.objects.filter(pk=link_id, participant_id=account.participant_id).first()
+    if link is None or not link.is_open:
+        raise Http404("No such questionnaire.")
+    return link

@@ -1,0 +1,63 @@
+"""Forms of the participant's app. Labels and errors are translated (gettext_lazy)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class SignInForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Your mobile phone number or email"),
+        max_length=254,
+        help_text=_("The one your program has for you. We send a sign-in code there."),
+        error_messages={"required": _("Type your phone number or email.")},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}),
+    )
+
+    def clean_contact(self) -> str:
+        value = self.cleaned_data["contact"].strip()
+        if "@" not in value and len(re.sub(r"\D", "", value)) < 10:
+            raise forms.ValidationError(_("Type a 10-digit phone number or an email address."))
+        return value
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Sign-in code"),
+        max_length=12,
+        error_messages={"required": _("Type the code we sent you.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RescheduleForm(forms.Form):
+    times_available = forms.CharField(
+        label=_("Days and times you can make"),
+        max_length=500,
+        help_text=_("For example: Tuesday after 3 pm, or any morning next week."),
+        error_messages={"required": _("Say which days and times you can make.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=_("Anything the front desk should know (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExcusedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you cannot come"),
+        max_length=500,
+        error_messages={"required": _("Say in a few words why you cannot come.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -1,0 +1,119 @@
+"""The app in Spanish: the participant's choice kept on their record; a complete, compiled catalogue;
+no participant-facing template with a string left out of translation."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from bridge.audit.models import AuditEvent
+from bridge.notify import sms
+from bridge.participants.models import Participant
+from bridge.portal.tests.conftest import ask_code
+
+LOCALE = Path(settings.BASE_DIR) / "bridge" / "locale" / "es" / "LC_MESSAGES"
+TEMPLATES = Path(settings.BASE_DIR) / "bridge" / "templates" / "portal"
+# Names that are the same in every language.
+SAME_IN_EVERY_LANGUAGE = {"Bridge", "English", "Español"}
+
+
+def test_a_visitor_switches_to_spanish_and_the_sign_in_page_follows(client, db):
+    response = client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:sign_in")})
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    page = client.get(reverse("portal:sign_in"))
+    assert '<html lang="es">' in page.content.decode() and "Entre a su Bridge" in page.content.decode()
+    assert page["Content-Language"] == "es"
+
+
+def test_the_participants_choice_is_kept_on_their_record_and_used_for_their_code(
+    app_client, app_world, client
+):
+    app_client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
+    assert Participant.objects.get(pk=app_world.alex.pk).language == "es"
+    assert AuditEvent.objects.filter(
+        action="update", participant=app_world.alex, detail__language="es"
+    ).exists()
+    app_client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    page = app_client.get(reverse("portal:home")).content.decode()
+    assert "Esta semana" in page and "Hola, Alex" in page
+    app_client.post(reverse("portal:sign_out"))
+    ask_code(app_client)
+    assert sms.outbox[-1][1].startswith("Su código para entrar a Bridge es ")
+
+
+def test_a_bad_language_choice_changes_nothing(app_client, app_world):
+    response = app_client.post(reverse("portal:language"), {"language": "xx"})
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=app_world.alex.pk).language == "en"
+
+
+def _po_entries(path: Path) -> dict[str, list[str]]:
+    """msgid -> its msgstr(s), from a .po written without line wrapping (as makemessages --no-wrap)."""
+    entries: dict[str, list[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current = eval(line[6:])  # noqa: S307 (a quoted string from our own file)
+            entries[current] = []
+        elif line.startswith("msgstr") and current:
+            entries[current].append(eval(line.split(" ", 1)[1]))  # noqa: S307
+    return entries
+
+
+def test_every_message_has_a_spanish_translation_and_the_compiled_file_matches():
+    entries = _po_entries(LOCALE / "django.po")
+    assert len(entries) > 50
+    assert "#, fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
+    untranslated = [msgid for msgid, strs in entries.items() if not all(strs)]
+    assert untranslated == []
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [m for m, strs in entries.items() if strs and compiled.gettext(m) != strs[0]]
+    assert stale == [], "run compilemessages and commit django.mo"
+
+
+def untranslated_text(source: str) -> list[str]:
+    """Words in a template that would reach the page without going through gettext."""
+    source = re.sub(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", " ", source, flags=re.S)
+    source = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", " ", source, flags=re.S)
+    found = [m.group(2) for m in re.finditer(r'\b(aria-label|title|placeholder|alt)="([^"]*)"', source)]
+    text = re.sub(r"<[^>]*>", " ", source)
+    text = re.sub(r"&\w+;", " ", text)
+    found += re.findall(r"[^\W\d_]{2,}", text)
+    return [w for w in found if w.strip() and w not in SAME_IN_EVERY_LANGUAGE]
+
+
+def test_the_check_catches_a_string_left_untranslated():
+    assert untranslated_text('<p>{% translate "Hi" %} there</p><a aria-label="Menu">x</a>') == [
+        "Menu",
+        "there",
+    ]
+    assert untranslated_text("{% blocktranslate %}All of it{% endblocktranslate %} <b>Bridge</b>") == []
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.glob("*.html")), ids=str
+)
+def test_no_participant_facing_template_has_an_untranslated_string(template):
+    assert untranslated_text((TEMPLATES / template).read_text(encoding="utf-8")) == []
+
+
+def test_reminders_go_out_in_the_participants_language(app_world):
+    from datetime import datetime, time
+
+    from bridge.notify.reminders import message
+    from bridge.scheduling.tests.conftest import session_at
+
+    group = session_at(app_world.program, datetime(2026, 11, 17).date(), time(18), 180, app_world.therapist_a)
+    subject, body = message(group, "es")
+    assert subject == "Recordatorio: una sesión de grupo el martes 17 de noviembre"
+    assert body.startswith(
+        "Le recordamos que tiene una sesión de grupo el martes 17 de noviembre, a las 18:00."
+    )
+    assert "\nDónde: " in body and "recepción" in body
+    assert message(group, "en")[0] == "Reminder: a group session on Tue Nov 17"

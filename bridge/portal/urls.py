@@ -1,0 +1,37 @@
+from django.urls import path
+
+from bridge.portal import staff_views, views
+
+app_name = "portal"
+# Under /me/, beside three staff pages that were there first (me/calendar/, me/hours/, me/alerts/).
+urlpatterns = [
+    path("me/", views.home, name="home"),
+    path("me/sign-in/", views.sign_in, name="sign_in"),
+    path("me/sign-in/code/", views.code, name="code"),
+    path("me/sign-out/", views.sign_out, name="sign_out"),
+    path("me/sign-out/everywhere/", views.sign_out_all, name="sign_out_all"),
+    path("me/sessions/<uuid:session_id>/", views.session_detail, name="session"),
+    path("me/sessions/<uuid:session_id>/check-in/", views.check_in, name="check_in"),
+    path("me/sessions/<uuid:session_id>/reschedule/", views.reschedule, name="reschedule"),
+    path("me/sessions/<uuid:session_id>/excused/", views.excused, name="excused"),
+    path("me/questions/", views.questionnaires, name="questionnaires"),
+    path("me/questions/<uuid:link_id>/", views.questionnaire, name="questionnaire"),
+    path("me/help/", views.help_page, name="help"),
+    path("me/account/", views.account_page, name="account"),
+    path("me/privacy/", views.privacy, name="privacy"),
+    path("me/language/", views.language, name="language"),
+    path("me/manifest.webmanifest", views.manifest, name="manifest"),
+    path("me/sw.js", views.service_worker, name="service_worker"),
+    # Staff: turn a participant's app on or off.
+    path("participants/<uuid:participant_id>/app/", staff_views.staff_account, name="staff_account"),
+    path(
+        "participants/<uuid:participant_id>/app/open/",
+        staff_views.staff_account_open,
+        name="staff_account_open",
+    ),
+    path(
+        "participants/<uuid:participant_id>/app/close/",
+        staff_views.staff_account_close,
+        name="staff_account_close",
+    ),
+]
