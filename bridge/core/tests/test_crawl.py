@@ -4,7 +4,6 @@ server error. Pages a login may not open answer 403/404, never 500."""
 
 from __future__ import annotations
 
-import pytest
 from django.apps import apps
 from django.urls import reverse
 
