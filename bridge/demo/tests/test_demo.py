@@ -86,8 +86,8 @@ def test_demo_is_deterministic():
 @pytest.mark.django_db
 def test_scale_multiplies_participants_and_staff():
     ctx = builder.build(scale=2)
-    # 40 per scale step, plus the two fixed safety examples (bridge/safety/demo.py).
-    assert Participant.objects.count() == 82
+    # 40 per scale step, plus the three fixed safety examples (bridge/safety/demo.py).
+    assert Participant.objects.count() == 83
     assert len(ctx.therapists) == 4
 
 
