@@ -30,7 +30,7 @@ def phone(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
