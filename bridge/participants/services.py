@@ -26,6 +26,10 @@ EDITABLE_FIELDS = (
     "emergency_contact_name",
     "emergency_contact_phone",
     "emergency_contact_relationship",
+    "gender",
+    "sex_at_birth",
+    "race",
+    "ethnicity",
     "status",
 )
 

@@ -30,6 +30,10 @@ PUBLIC = {
     "aftercare:public_checkin",
     # The participant's safety plan link: authenticated by the token in the URL (bridge/safety/tests).
     "safety:public_plan",
+    # SMART Backend Services: discovery and the token endpoint (clients authenticate with a signed
+    # assertion; bridge/fhir/tests/test_smart_backend.py).
+    "fhir:smart_config_root",
+    "fhir:smart_token",
 }
 
 
