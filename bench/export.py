@@ -24,10 +24,10 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(args.database_url, args.scale)
 
+    from bridge.core.tokens import token_hash as hash_token
     from bridge.fhir import demo, export
     from bridge.fhir.models import ApiToken, ExportJob
     from bridge.fhir.registry import TYPES
-    from bridge.fhir.services import hash_token
 
     token = ApiToken.objects.get(token_hash=hash_token(demo.DIRECTOR_TOKEN))
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "oauth2_provider",
     "bridge.core",
     "bridge.accounts",
     "bridge.programs",
@@ -156,6 +157,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bridge"}}
 
 # --- Authentication -----------------------------------------------------------------------------
+# SMART Backend Services (bridge/fhir/smart.py): django-oauth-toolkit runs the token endpoint; clients
+# authenticate with a signed JWT assertion only, and get a 5-minute access token stored (as a hash) as
+# a short-lived system ApiToken, so the FHIR API checks it like any other token.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "OAUTH2_VALIDATOR_CLASS": "bridge.fhir.smart.BackendServicesValidator",
+    "ACCESS_TOKEN_GENERATOR": "bridge.fhir.smart.new_access_token",
+    "SCOPES_BACKEND_CLASS": "bridge.fhir.smart.SystemScopes",
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",  # client_credentials only
+    "OAUTH2_BACKEND_CLASS": "bridge.fhir.smart.BridgeOAuthLibCore",
+}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

@@ -4,10 +4,16 @@ Only the demo has fixed secrets (like its fixed password): a real token is rando
   * the director's user token sees what the director sees on the screens;
   * East Bay Family Medicine's system token receives what the TPO consents release for treatment;
   * the employer's system token receives only what its named consent releases (one participant);
-  * a revoked token shows in the list and is refused.
+  * a revoked token shows in the list and is refused;
+  * East Bay's EHR is also registered as a SMART Backend Services client (client_id
+    `demo-eastbay-backend`) whose private key is in data/demo_backend_key.json (demo only), so
+    `bridge smart_assertion --demo` signs an assertion for the README's curl example.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from bridge.core.tokens import token_hash
 from bridge.fhir import services
@@ -18,6 +24,16 @@ from bridge.privacy.vocab import Purpose, RecipientKind
 DIRECTOR_TOKEN = "brg_demo-director-2026"  # noqa: S105 (demo only, documented in the README)
 CLINIC_TOKEN = "brg_demo-eastbay-clinic-2026"  # noqa: S105
 EMPLOYER_TOKEN = "brg_demo-employer-2026"  # noqa: S105
+BACKEND_CLIENT_ID = "demo-eastbay-backend"
+BACKEND_KEY_PATH = Path(__file__).parent / "data" / "demo_backend_key.json"
+
+
+def demo_private_jwk() -> dict:
+    return {k: v for k, v in json.loads(BACKEND_KEY_PATH.read_text()).items() if not k.startswith("_")}
+
+
+def demo_public_jwks() -> dict:
+    return {"keys": [{k: v for k, v in demo_private_jwk().items() if k != "d"}]}
 
 
 def _with_secret(issued: services.IssuedToken, secret: str) -> ApiToken:
@@ -47,6 +63,16 @@ def build(ctx) -> None:
             ),
             CLINIC_TOKEN,
         )
+        client = services.backend_client_register(
+            actor=director,
+            name="East Bay Family Medicine EHR (Backend Services)",
+            recipient=clinic,
+            purpose=Purpose.TREATMENT,
+            scopes="system/*.read",
+            jwks_text=json.dumps(demo_public_jwks()),
+        )
+        client.application.client_id = BACKEND_CLIENT_ID
+        client.application.save(update_fields=["client_id"])
     employer = recipients.filter(kind=RecipientKind.EMPLOYER).first()
     if employer is not None:
         _with_secret(

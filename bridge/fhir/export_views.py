@@ -2,7 +2,8 @@
 
 Kick-off answers 202 with Content-Location; polling answers 202 with X-Progress until the worker is
 done, then 200 with the manifest. Only the token that started an export may poll it, cancel it or
-fetch its files; for anyone else they do not exist (404).
+fetch its files; for anyone else they do not exist (404). A SMART Backend Services client's tokens
+last five minutes, so any current token of the same client may follow its exports.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -119,8 +121,15 @@ def export_group(request: HttpRequest, group_id: str) -> HttpResponse:
     return _kickoff(request, ExportJob.Level.GROUP, group_id)
 
 
+def _owner(principal: Principal, prefix: str = "") -> Q:
+    """The exports this caller may follow: its token's, or for a backend client any of its tokens'."""
+    if principal.token.backend_client_id is not None:
+        return Q(**{f"{prefix}token__backend_client_id": principal.token.backend_client_id})
+    return Q(**{f"{prefix}token": principal.token})
+
+
 def _job_for(principal: Principal, job_id: uuid.UUID) -> ExportJob:
-    job = ExportJob.objects.filter(pk=job_id, token=principal.token).first()
+    job = ExportJob.objects.filter(_owner(principal), pk=job_id).first()
     if job is None:
         raise FhirError(404, "No such export.")
     return job
@@ -172,7 +181,7 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @fhir_endpoint("GET")
 def export_file(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
     principal = authenticate(request)
-    export = ExportFile.objects.select_related("job").filter(pk=file_id, job__token=principal.token).first()
+    export = ExportFile.objects.select_related("job").filter(_owner(principal, "job__"), pk=file_id).first()
     if export is None or export.job.status != ExportJob.Status.DONE:
         raise FhirError(404, "No such file.")
     try:

@@ -41,3 +41,43 @@ class TokenForm(forms.Form):
             roles__program_id__in=programs, is_active=True
         ).distinct()
         self.fields["recipient"].queryset = Recipient.objects.filter(program_id__in=programs, is_active=True)
+
+
+class BackendClientForm(forms.Form):
+    """Register a SMART Backend Services client with its public keys."""
+
+    name = forms.CharField(max_length=120, help_text="Which system, e.g. 'Lakeside Clinic EHR'.")
+    recipient = forms.ModelChoiceField(
+        queryset=Recipient.objects.none(),
+        help_text="The organization it belongs to; it receives only what consents release to it.",
+    )
+    purpose = forms.ChoiceField(choices=[("", "—"), *Purpose.choices])
+    scopes = forms.CharField(
+        max_length=500,
+        initial="system/*.read",
+        help_text="The most it may ask for, e.g. system/*.read or system/Patient.rs system/Observation.rs.",
+    )
+    jwks_url = forms.CharField(
+        label="JWKS URL",
+        max_length=500,
+        required=False,
+        help_text="Where the client publishes its public keys (HTTPS). Or paste the JWKS below.",
+    )
+    jwks = forms.CharField(
+        label="JWKS",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text='The public keys as JSON: {"keys": [...]} (RSA for RS384, EC P-384 for ES384).',
+    )
+
+    def __init__(self, *args, programs: set, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Recipient.objects.filter(program_id__in=programs, is_active=True)
+
+
+class PolicyForm(forms.Form):
+    backend_services_required = forms.BooleanField(
+        required=False,
+        label="Require SMART Backend Services for new system clients",
+        help_text="Static system tokens already issued keep working until they expire or are revoked.",
+    )

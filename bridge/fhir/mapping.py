@@ -8,6 +8,7 @@ their `urn:uuid:` form. Where bridge/privacy already maps a record (Patient, Con
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,6 +17,47 @@ from bridge.privacy import fhir as privacy_fhir
 LOCAL = "urn:bridge"
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+CPT = "http://www.ama-assn.org/go/cpt"
+US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
+US_CORE_EXT = US_CORE
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+# Urine drug screens (immunoassay, qualitative) by analyte: LOINC "<analyte> [Presence] in Urine by
+# Screen method". Only codes checked against a published LOINC value set are listed; an analyte
+# without one keeps Bridge's local code (US Core's binding for the code is extensible).
+URINE_SCREEN_LOINC = {
+    "AMP": ("19343-3", "Amphetamines [Presence] in Urine by Screen method"),
+    "BZO": ("14316-4", "Benzodiazepines [Presence] in Urine by Screen method"),
+    "COC": ("19359-9", "Cocaine [Presence] in Urine by Screen method"),
+    "MAMP": ("19554-5", "Methamphetamine [Presence] in Urine by Screen method"),
+    "MDMA": ("19568-5", "Methylenedioxymethamphetamine [Presence] in Urine by Screen method"),
+    "MTD": ("19550-3", "Methadone [Presence] in Urine by Screen method"),
+    "OPI": ("19295-5", "Opiates [Presence] in Urine by Screen method"),
+    "THC": ("18282-4", "Cannabinoids [Presence] in Urine by Screen method"),
+}
+ORAL_FLUID_SCREEN_LOINC = {
+    "COC": ("40802-1", "Cocaine [Presence] in Oral fluid by Screen method"),
+    "THC": ("40801-3", "Cannabinoids [Presence] in Oral fluid by Screen method"),
+}
+# Qualitative results as SNOMED CT qualifier values.
+SCREEN_RESULT_SNOMED = {
+    "positive": ("10828004", "Positive"),
+    "negative": ("260385009", "Negative"),
+    "invalid": ("82334004", "Indeterminate"),
+}
+# Encounter.type for the session kinds with one CPT code whatever their length.
+SESSION_KIND_CPT = {
+    "group": ("90853", "Group psychotherapy"),
+    "family": ("90847", "Family psychotherapy (conjoint psychotherapy) with patient present"),
+}
+
+
+def profiled(resource: dict[str, Any], profile: str) -> dict[str, Any]:
+    """Claim a US Core 6.1 profile: only for resources whose required elements this mapping fills."""
+    resource.setdefault("meta", {})["profile"] = [US_CORE + profile]
+    return resource
 
 
 def ref(kind: str, pk: Any, display: str | None = None) -> dict[str, str]:
@@ -58,7 +100,67 @@ def patient(p) -> dict[str, Any]:
     )
     resource["active"] = p.status in ("prospect", "screening", "active", "step_down")
     resource["managingOrganization"] = ref("Organization", p.program_id)
-    return resource
+    # The program's record number: Bridge's participant id, in the program's identifier system.
+    resource["identifier"] = [
+        {
+            "use": "usual",
+            "type": {
+                "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}],
+                "text": "Medical record number",
+            },
+            "system": f"{LOCAL}:program:{p.program_id}:mrn",
+            "value": str(p.pk),
+        }
+    ]
+    # US Core requires gender: what was recorded, or "unknown" when it was not asked.
+    resource["gender"] = p.gender or "unknown"
+    extensions = _us_core_demographics(p)
+    if extensions:
+        resource["extension"] = extensions
+    return profiled(resource, "us-core-patient")
+
+
+CDC_RACE = "urn:oid:2.16.840.1.113883.6.238"
+NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
+
+
+def _omb(code: str, labels: dict[str, str]) -> dict[str, Any]:
+    if code == "ASKU":
+        return {"system": NULL_FLAVOR, "code": "ASKU", "display": "asked but declined"}
+    return {"system": CDC_RACE, "code": code, "display": labels[code]}
+
+
+def _us_core_demographics(p) -> list[dict[str, Any]]:
+    """US Core race, ethnicity and birth sex extensions, for what intake recorded (declined included)."""
+    from bridge.participants.models import ETHNICITY_CHOICES, RACE_CHOICES
+
+    out: list[dict[str, Any]] = []
+    races = dict(RACE_CHOICES)
+    if p.race:
+        text = "Declined to answer" if p.race == ["ASKU"] else ", ".join(races[c] for c in p.race)
+        out.append(
+            {
+                "url": US_CORE_EXT + "us-core-race",
+                "extension": [
+                    *({"url": "ombCategory", "valueCoding": _omb(c, races)} for c in p.race),
+                    {"url": "text", "valueString": text},
+                ],
+            }
+        )
+    if p.ethnicity:
+        ethnicities = dict(ETHNICITY_CHOICES)
+        out.append(
+            {
+                "url": US_CORE_EXT + "us-core-ethnicity",
+                "extension": [
+                    {"url": "ombCategory", "valueCoding": _omb(p.ethnicity, ethnicities)},
+                    {"url": "text", "valueString": ethnicities[p.ethnicity]},
+                ],
+            }
+        )
+    if p.sex_at_birth:
+        out.append({"url": US_CORE_EXT + "us-core-birthsex", "valueCode": p.sex_at_birth})
+    return out
 
 
 def episode_of_care(e) -> dict[str, Any]:
@@ -105,6 +207,7 @@ def condition(problem) -> dict[str, Any]:
                     {
                         "system": "http://terminology.hl7.org/CodeSystem/condition-category",
                         "code": "problem-list-item",
+                        "display": "Problem List Item",
                     }
                 ]
             }
@@ -115,7 +218,78 @@ def condition(problem) -> dict[str, Any]:
         },
         "subject": ref("Patient", version.plan.participant_id),
         "recordedDate": instant(version.signed_at),
+        "meta": {"profile": [US_CORE + "us-core-condition-problems-health-concerns"]},
     }
+
+
+def note_text(note) -> str:
+    """The signed note as plain text: its template's sections, then each addendum (who, when, why)."""
+    parts = [f"{note.get_kind_display()} note, {note.get_template_display()}"]
+    parts += [f"{label}:\n{body}" for label, body in note.sections() if body]
+    for addendum in note.addenda.all():
+        if addendum.entry_id is None:
+            parts.append(f"Addendum {instant(addendum.created_at)} ({addendum.reason}):\n{addendum.text}")
+    return "\n\n".join(parts)
+
+
+def document_reference(note) -> dict[str, Any]:
+    """A signed individual, family or case-management note: US Core clinical note (LOINC Progress note)."""
+    signed = instant(note.signed_at)
+    resource: dict[str, Any] = {
+        "resourceType": "DocumentReference",
+        "id": str(note.pk),
+        "meta": {"profile": [US_CORE + "us-core-documentreference"]},
+        "status": "entered-in-error" if note.error_at else "current",
+        "docStatus": "final" if note.status in ("signed", "entered_in_error") else "preliminary",
+        "type": {
+            "coding": [{"system": LOINC, "code": "11506-3", "display": "Progress note"}],
+            "text": f"{note.get_kind_display()} progress note",
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                        "code": "clinical-note",
+                        "display": "Clinical Note",
+                    }
+                ]
+            }
+        ],
+        "subject": ref("Patient", note.participant_id),
+        "date": signed,
+        "author": [ref("Practitioner", note.author_id)],
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "text/plain; charset=utf-8",
+                    "data": base64.b64encode(note_text(note).encode()).decode(),
+                    "title": f"{note.get_kind_display()} note",
+                    "creation": signed,
+                },
+                "format": {
+                    "system": "http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode",
+                    "code": "urn:ihe:iti:xds:2017:mimeTypeSufficient",
+                    "display": "mimeType Sufficient",
+                },
+            }
+        ],
+        "context": {"encounter": [ref("Encounter", note.session_id)]},
+    }
+    if note.cosigned_by_id:
+        resource["authenticator"] = ref("Practitioner", note.cosigned_by_id)
+    return resource
+
+
+def drug_concept(code: str, display: str) -> dict[str, Any]:
+    """The drug catalogue's RxNorm ingredient code first (where it is verified), then Bridge's own."""
+    from bridge.clinical.medication import DRUGS
+
+    coding = [{"system": f"{LOCAL}:drug", "code": code, "display": display}]
+    drug = DRUGS.get(code)
+    if drug is not None and drug.rxnorm and not drug.verify:
+        coding.insert(0, {"system": RXNORM, "code": drug.rxnorm, "display": drug.rxnorm_name or display})
+    return {"coding": coding, "text": display}
 
 
 def medication_request(order) -> dict[str, Any]:
@@ -128,11 +302,9 @@ def medication_request(order) -> dict[str, Any]:
         "id": str(order.pk),
         "status": "stopped" if order.stop_on else "active",
         "intent": "order",
-        "medicationCodeableConcept": {
-            "coding": [{"system": f"{LOCAL}:drug", "code": order.drug, "display": order.get_drug_display()}],
-            "text": order.get_drug_display(),
-        },
+        "medicationCodeableConcept": drug_concept(order.drug, order.get_drug_display()),
         "subject": ref("Patient", order.participant_id),
+        "reportedBoolean": False,
         "authoredOn": order.start_on.isoformat(),
         "requester": ref("Practitioner", order.prescriber_id),
         "reasonCode": [{"text": order.reason}],
@@ -149,6 +321,7 @@ def medication_request(order) -> dict[str, Any]:
                 **({"end": order.stop_on.isoformat()} if order.stop_on else {}),
             }
         },
+        "meta": {"profile": [US_CORE + "us-core-medicationrequest"]},
     }
 
 
@@ -158,10 +331,7 @@ def medication_administration(a) -> dict[str, Any]:
         "resourceType": "MedicationAdministration",
         "id": str(a.pk),
         "status": "entered-in-error" if a.error_at else "completed",
-        "medicationCodeableConcept": {
-            "coding": [{"system": f"{LOCAL}:drug", "code": order.drug, "display": order.get_drug_display()}],
-            "text": order.get_drug_display(),
-        },
+        "medicationCodeableConcept": drug_concept(order.drug, order.get_drug_display()),
         "subject": ref("Patient", a.participant_id),
         "effectiveDateTime": instant(a.given_at),
         "performer": [{"actor": ref("Practitioner", a.given_by_id)}],
@@ -175,36 +345,40 @@ def medication_administration(a) -> dict[str, Any]:
 
 
 def drug_screen_observation(result) -> dict[str, Any]:
+    """One analyte of a drug screen: a US Core laboratory result, LOINC-coded where a code is known."""
     screen = result.screen
     interpretation = {"positive": "POS", "negative": "NEG", "invalid": "IND"}[result.result]
+    coding = [
+        {
+            "system": f"{LOCAL}:drug-screen",
+            "code": result.substance,
+            "display": result.get_substance_display(),
+        }
+    ]
+    table = {"urine": URINE_SCREEN_LOINC, "oral_fluid": ORAL_FLUID_SCREEN_LOINC}.get(screen.specimen, {})
+    if result.substance in table:
+        loinc, display = table[result.substance]
+        coding.insert(0, {"system": LOINC, "code": loinc, "display": display})
+    snomed, answer = SCREEN_RESULT_SNOMED[result.result]
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(result.pk),
+        "meta": {"profile": [US_CORE + "us-core-observation-lab"]},
         "status": "entered-in-error" if screen.error_at else "final",
         "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "laboratory",
-                    }
-                ]
-            }
+            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "laboratory", "display": "Laboratory"}]}
         ],
         "code": {
-            "coding": [
-                {
-                    "system": f"{LOCAL}:drug-screen",
-                    "code": result.substance,
-                    "display": result.get_substance_display(),
-                }
-            ],
+            "coding": coding,
             "text": f"{result.get_substance_display()} ({screen.get_specimen_display().lower()} screen)",
         },
         "subject": ref("Patient", screen.participant_id),
         "effectiveDateTime": screen.collected_on.isoformat(),
         "issued": instant(screen.recorded_at),
-        "valueCodeableConcept": {"text": result.get_result_display()},
+        "valueCodeableConcept": {
+            "coding": [{"system": SNOMED, "code": snomed, "display": answer}],
+            "text": result.get_result_display(),
+        },
         "interpretation": [
             {
                 "coding": [
@@ -230,17 +404,9 @@ def instrument_observation(admin, definition) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(admin.pk),
+        "meta": {"profile": [US_CORE + "us-core-observation-screening-assessment"]},
         "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "survey",
-                    }
-                ]
-            }
-        ],
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}],
         "code": {"coding": coding, "text": f"{definition.name} total score"},
         "subject": ref("Patient", admin.participant_id),
         "effectiveDateTime": instant(admin.administered_at),
@@ -276,6 +442,7 @@ def organization(program) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Organization",
         "id": str(program.pk),
+        "meta": {"profile": [US_CORE + "us-core-organization"]},
         "active": True,
         "name": program.name,
         "partOf": {"display": program.organization.name},
@@ -301,6 +468,9 @@ def practitioner(user) -> dict[str, Any]:
     return {
         "resourceType": "Practitioner",
         "id": str(user.pk),
+        "meta": {"profile": [US_CORE + "us-core-practitioner"]},
+        # Bridge keeps no NPI yet: the staff account's id is the identifier US Core requires.
+        "identifier": [{"system": f"{LOCAL}:staff", "value": str(user.pk)}],
         "active": user.is_active,
         "name": [
             {"family": user.last_name or user.username, "given": [user.first_name] if user.first_name else []}
@@ -389,6 +559,15 @@ def _answer(value: Any) -> dict[str, Any]:
     return {"valueString": str(value)}
 
 
+def _coded_answer(item, value: Any) -> dict[str, Any]:
+    """A choice item's answer as the Coding its Questionnaire declares (valueCoding); others as is."""
+    if item is not None and item.options and not isinstance(value, bool):
+        option = next((o for o in item.options if o.value == value), None)
+        if option is not None:
+            return {"valueCoding": _answer_coding(option)}
+    return _answer(value)
+
+
 def questionnaire_response(admin, inst) -> dict[str, Any]:
     items = []
     responses = admin.responses
@@ -397,10 +576,11 @@ def questionnaire_response(admin, inst) -> dict[str, Any]:
     else:
         keys = [i.key for i in inst.items]
         pairs = [(keys[n] if n < len(keys) else f"item-{n + 1}", v) for n, v in enumerate(responses or [])]
+    by_key = {i.key: i for i in inst.items}
     for link_id, value in pairs:
         entry: dict[str, Any] = {"linkId": link_id}
         if value is not None:
-            entry["answer"] = [_answer(value)]
+            entry["answer"] = [_coded_answer(by_key.get(link_id), value)]
         items.append(entry)
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
@@ -488,6 +668,9 @@ def appointment(att) -> dict[str, Any]:
         ],
         "comment": att.get_status_display() + (f", {att.minutes} minutes attended" if att.minutes else ""),
     }
+    if session.room_id:
+        # The room booked for it, so a client sees room bookings (telehealth has none).
+        resource["participant"].append({"actor": ref("Location", session.room_id), "status": "accepted"})
     if session.status == "cancelled":
         resource["cancelationReason"] = {"text": session.cancel_reason}
     return resource
@@ -510,6 +693,22 @@ def _encounter_class(modality: str) -> dict[str, str]:
 SESSION_ENCOUNTER_STATUS = {"scheduled": "planned", "completed": "finished", "cancelled": "cancelled"}
 
 
+def _encounter_type(session) -> list[dict[str, Any]]:
+    coding = [
+        {"system": f"{LOCAL}:session-kind", "code": session.kind, "display": session.get_kind_display()}
+    ]
+    if session.kind in SESSION_KIND_CPT:
+        code, display = SESSION_KIND_CPT[session.kind]
+        coding.insert(0, {"system": CPT, "code": code, "display": display})
+    return [{"coding": coding, "text": session.get_kind_display()}]
+
+
+def _encounter_location(session) -> dict[str, Any]:
+    if not session.room_id:
+        return {}
+    return {"location": [{"location": ref("Location", session.room_id)}]}
+
+
 def session_encounter(session) -> dict[str, Any]:
     """The session itself (a group meets once, many attend): the encounter each participant's is part of."""
     return {
@@ -517,16 +716,12 @@ def session_encounter(session) -> dict[str, Any]:
         "id": str(session.pk),
         "status": SESSION_ENCOUNTER_STATUS.get(session.status, "planned"),
         "class": _encounter_class(session.modality),
-        "type": [
-            {
-                "coding": [{"system": f"{LOCAL}:session-kind", "code": session.kind}],
-                "text": session.get_kind_display(),
-            }
-        ],
+        "type": _encounter_type(session),
         "period": {"start": instant(session.starts_at), "end": instant(session.ends_at)},
         "participant": [{"individual": ref("Practitioner", session.staff_id)}],
         "serviceProvider": ref("Organization", session.program_id),
         **({"reasonCode": [{"text": session.title}]} if session.title else {}),
+        **_encounter_location(session),
     }
 
 
@@ -538,16 +733,20 @@ def participant_encounter(att) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": str(att.pk),
+        "meta": {"profile": [US_CORE + "us-core-encounter"]},
+        "identifier": [{"system": f"{LOCAL}:attendance", "value": str(att.pk)}],
         "status": "finished",
         "class": _encounter_class(session.modality),
-        "type": [{"text": session.get_kind_display()}],
+        "type": _encounter_type(session),
         "subject": ref("Patient", att.participant_id),
+        "participant": [{"individual": ref("Practitioner", session.staff_id)}],
         "partOf": ref("Encounter", session.pk),
         "period": {
             "start": instant(att.arrived_at or session.starts_at),
             "end": instant(att.departed_at or session.ends_at),
         },
         "serviceProvider": ref("Organization", session.program_id),
+        **_encounter_location(session),
     }
     if att.minutes is not None:
         resource["length"] = {
@@ -581,6 +780,7 @@ def location(room) -> dict[str, Any]:
     return {
         "resourceType": "Location",
         "id": str(room.pk),
+        "meta": {"profile": [US_CORE + "us-core-location"]},
         "status": "active" if room.is_active else "inactive",
         "name": room.name,
         "mode": "instance",

@@ -51,11 +51,23 @@ class ApiToken(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    backend_client = models.ForeignKey(
+        "fhir.BackendClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_tokens",
+        help_text="Set on a 5-minute access token issued to a SMART Backend Services client.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             dates_in_range("fhir_apitoken_dates_in_range", moments=["expires_at"]),
+            models.CheckConstraint(
+                condition=Q(backend_client__isnull=True) | Q(kind="system"),
+                name="api_token_backend_client_is_system",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="user") & Q(user__isnull=False) & Q(recipient__isnull=True))
                 | (
@@ -88,6 +100,98 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class BackendClient(models.Model):
+    """A SMART Backend Services client: an outside system that proves itself with its private key.
+
+    It is registered by a director with its public keys (a JWKS URL, or a pasted JWKS) and an
+    OAuth client (django-oauth-toolkit's Application, for the client_id). At the token endpoint it
+    signs a JWT assertion (RS384 or ES384) and receives a 5-minute access token for `system/` scopes
+    within `scopes`. Like a static system token it acts for its program as `recipient` for `purpose`,
+    so every release passes the consent gate. Revoked, never deleted.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.PROTECT, related_name="bridge_client"
+    )
+    name = models.CharField(max_length=120)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="backend_clients")
+    recipient = models.ForeignKey(
+        "privacy.Recipient", on_delete=models.PROTECT, related_name="backend_clients"
+    )
+    purpose = models.CharField(max_length=20)
+    scopes = models.CharField(max_length=500, help_text="The system/ scopes it may ask for.")
+    jwks_url = models.URLField(max_length=500, blank=True)
+    jwks = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_token_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(jwks_url="") & Q(jwks__isnull=False)) | (~Q(jwks_url="") & Q(jwks__isnull=True)),
+                name="backend_client_one_key_source",
+            ),
+            models.CheckConstraint(condition=~Q(purpose=""), name="backend_client_has_purpose"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),
+                name="backend_client_revocation_says_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id
+
+    @property
+    def status(self) -> str:
+        return "revoked" if self.revoked_at is not None else "active"
+
+
+class AssertionUse(models.Model):
+    """A client assertion's `jti`, kept until the assertion expires: the same one is refused again.
+
+    The unique constraint is the replay check, so two racing requests cannot both pass it.
+    """
+
+    client = models.ForeignKey(BackendClient, on_delete=models.CASCADE, related_name="assertions")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "jti"], name="assertion_jti_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.jti}"
+
+
+class ApiPolicy(models.Model):
+    """A program's rules for API clients: whether new system clients must use SMART Backend Services."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.PROTECT, related_name="api_policy")
+    backend_services_required = models.BooleanField(
+        default=False,
+        help_text="New system clients must be registered with a public key; no new static system tokens.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"API policy of {self.program_id}"
 
 
 class ExportJob(models.Model):

@@ -10,5 +10,8 @@ from bridge.core.panels import Link
 
 def nav_items(request) -> list[Link]:
     if Role.DIRECTOR in request.user.role_names():
-        return [Link("API tokens", reverse("fhir:token_list"), order=63)]
+        return [
+            Link("API tokens", reverse("fhir:token_list"), order=63),
+            Link("API clients", reverse("fhir:client_list"), order=64),
+        ]
     return []

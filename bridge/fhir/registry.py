@@ -69,6 +69,8 @@ class ResourceType:
     description: str = ""
     # Resources that are definitions, not rows (Questionnaire): every program's caller may read them.
     static: Callable[[], list[dict[str, Any]]] | None = None
+    # _include values offered (all name the Patient a resource is about).
+    includes: tuple[str, ...] = ()
 
     @property
     def is_participant_data(self) -> bool:
@@ -94,6 +96,18 @@ def _condition_rows():
     return Problem.objects.filter(
         version__signed_at__isnull=False, version__plan__current_version=F("version")
     ).select_related("version__plan")
+
+
+def _note_rows():
+    from bridge.clinical.models import Note
+
+    # Signed notes about one participant. Group notes (a shared part plus each person's entry) and
+    # SUD counseling notes are not offered: counseling notes never leave through the API.
+    return (
+        Note.objects.filter(participant__isnull=False, signed_at__isnull=False)
+        .exclude(kind="group")
+        .prefetch_related("addenda")
+    )
 
 
 def _medication_request_rows():
@@ -124,6 +138,13 @@ def _instrument_loinc() -> dict[str, str]:
     from bridge import instruments
 
     return {i.loinc_total: i.code for i in instruments.INSTRUMENTS.values() if i.loinc_total}
+
+
+def _screen_loinc() -> dict[str, str]:
+    # A LOINC screen code finds that analyte's results (whatever the specimen: the code names urine
+    # or oral fluid, the stored result only the analyte).
+    tables = (mapping.URINE_SCREEN_LOINC, mapping.ORAL_FLUID_SCREEN_LOINC)
+    return {loinc: substance for table in tables for substance, (loinc, _) in table.items()}
 
 
 def _instrument_observation(admin, principal) -> dict[str, Any]:
@@ -319,8 +340,8 @@ TYPES: dict[str, ResourceType] = {
             ),
             DataClass.DEMOGRAPHICS,
             cap=Cap.VIEW,
-            params=("status",),
-            description="Participants. `status` is active (in care or being screened) or inactive.",
+            params=("active",),
+            description="Participants. `active=true`: in care or being screened; `active=false`: not.",
         ),
         ResourceType(
             "EpisodeOfCare",
@@ -358,6 +379,28 @@ TYPES: dict[str, ResourceType] = {
             DataClass.DIAGNOSES,
             params=(*PATIENT_PARAMS, "date", "code"),
             description="Problems (ICD-10-CM) of the signed treatment plan in force.",
+        ),
+        ResourceType(
+            "DocumentReference",
+            (
+                Source(
+                    _note_rows,
+                    lambda n, _: mapping.document_reference(n),
+                    participant="participant_id",
+                    program="program_id",
+                    updated="updated_at",
+                    date="signed_at",
+                    date_is_datetime=True,
+                    status={
+                        "current": Q(error_at__isnull=True),
+                        "entered-in-error": Q(error_at__isnull=False),
+                    },
+                    order=("signed_at", "pk"),
+                ),
+            ),
+            DataClass.PROGRESS_NOTES,
+            params=(*PATIENT_PARAMS, "date", "status"),
+            description="Signed progress notes (individual, family, case management) as text attachments.",
         ),
         ResourceType(
             "MedicationRequest",
@@ -412,6 +455,7 @@ TYPES: dict[str, ResourceType] = {
                     updated="screen__recorded_at",
                     date="screen__collected_on",
                     code="substance",
+                    code_aliases=_screen_loinc,
                     status={
                         "final": Q(screen__error_at__isnull=True),
                         "entered-in-error": Q(screen__error_at__isnull=False),
@@ -437,6 +481,7 @@ TYPES: dict[str, ResourceType] = {
             ),
             DataClass.DRUG_SCREENS,
             params=(*PATIENT_PARAMS, "date", "code", "status"),
+            includes=("Observation:patient", "Observation:subject"),
             description=(
                 "Drug-screen results (one per substance) and instrument total scores (LOINC where the "
                 "instrument has a total code). Instrument totals are released under the assessments class."
@@ -612,6 +657,7 @@ TYPES: dict[str, ResourceType] = {
             DataClass.ATTENDANCE,
             cap=Cap.VIEW,
             params=(*PATIENT_PARAMS, "date", "status"),
+            includes=("Encounter:patient", "Encounter:subject"),
             description=(
                 "Sessions (the shared encounter) and each participant's attendance at one, partOf it, "
                 "with the minutes attended."

@@ -37,6 +37,7 @@ class Query:
     updated: list[tuple[str, str, str]] = field(default_factory=list)
     codes: list[str] | None = None
     statuses: list[str] | None = None
+    include_patient: bool = False  # _include=<Type>:patient (or :subject): the Patients referenced
 
 
 def _int(params: QueryDict, name: str, default: int, low: int, high: int) -> int:
@@ -76,6 +77,8 @@ def _split_prefix(name: str, raw: str) -> tuple[str, str]:
 
 def parse(rtype: ResourceType, params: QueryDict) -> Query:
     allowed = set(COMMON_PARAMS) | set(rtype.params) | set(PAGING) | set(IGNORED)
+    if rtype.includes:
+        allowed.add("_include")
     unknown = sorted(k for k in params if k not in allowed)
     if unknown:
         raise FhirError(
@@ -107,6 +110,21 @@ def parse(rtype: ResourceType, params: QueryDict) -> Query:
         q.codes = [v.rsplit("|", 1)[-1] for raw in params.getlist("code") for v in raw.split(",") if v]
     if "status" in params:
         q.statuses = [v for raw in params.getlist("status") for v in raw.split(",") if v]
+    for raw in params.getlist("_include"):
+        for value in raw.split(","):
+            if value not in rtype.includes:
+                raise FhirError(
+                    400,
+                    f"_include={value!r} is not offered; use one of {', '.join(rtype.includes)}.",
+                    expression="_include",
+                )
+            q.include_patient = True
+    if "active" in params:
+        # Patient.active (R4: a boolean token); the source's "active"/"inactive" status filters.
+        values = {v.rsplit("|", 1)[-1] for raw in params.getlist("active") for v in raw.split(",") if v}
+        if not values or not values <= {"true", "false"}:
+            raise FhirError(400, "active must be true or false.", expression="active")
+        q.statuses = ["active" if v == "true" else "inactive" for v in sorted(values)]
     return q
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +14,7 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.tokens import new_token, token_hash
 from bridge.fhir import scopes as scope_rules
-from bridge.fhir.models import ApiToken, ExportJob
+from bridge.fhir.models import ApiPolicy, ApiToken, BackendClient, ExportJob
 from bridge.privacy.vocab import Purpose
 
 TOKEN_PREFIX = "brg_"  # noqa: S105 (a marker that makes leaked tokens recognisable, not a secret)
@@ -68,6 +68,11 @@ def token_create(
             errors["purpose"] = "Choose the purpose the client receives records for."
         if recipient is not None:
             program = recipient.program
+        if program is not None and backend_services_required(program):
+            errors["scopes"] = (
+                "This program requires SMART Backend Services for system clients: register the client "
+                "with its public key instead of issuing a static token."
+            )
         if actor is None:
             # Releases through a system token are disclosures; their accounting names who authorized them.
             errors["program"] = "A system token is issued by a director of the recipient's program."
@@ -111,6 +116,177 @@ def token_create(
             detail={"kind": kind, "scopes": token.scopes, "user": str(user.pk) if user else None},
         )
     return IssuedToken(token, secret)
+
+
+def backend_services_required(program) -> bool:
+    return ApiPolicy.objects.filter(program=program, backend_services_required=True).exists()
+
+
+def api_policy_set(*, actor, program, backend_services_required: bool) -> ApiPolicy:
+    """The director requires (or stops requiring) SMART Backend Services for new system clients."""
+    if not actor.has_role(Role.DIRECTOR, program.pk):
+        raise ValidationError({"backend_services_required": "Only the program's director sets this."})
+    with transaction.atomic():
+        policy, _ = ApiPolicy.objects.select_for_update().get_or_create(program=program)
+        policy.backend_services_required = backend_services_required
+        policy.updated_by = actor
+        policy.updated_at = timezone.now()
+        policy.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            object_type="api_policy",
+            object_id=str(policy.pk),
+            detail={"backend_services_required": backend_services_required, "program": str(program.pk)},
+        )
+    return policy
+
+
+def backend_client_register(
+    *, actor, name: str, recipient, purpose: str, scopes: str, jwks_url: str = "", jwks_text: str = ""
+) -> BackendClient:
+    """Register a SMART Backend Services client: its OAuth client_id and its public keys.
+
+    The director of the recipient's program registers it; it acts as `recipient` for `purpose` and may
+    ask for tokens with at most `scopes` (system/ scopes, read-only).
+    """
+    import json
+
+    from oauth2_provider.models import Application
+
+    from bridge.fhir.registry import TYPES
+    from bridge.fhir.smart import check_jwks
+
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Say which system this is."
+    try:
+        parsed = scope_rules.parse(scopes, known_types=frozenset(TYPES))
+        if parsed[0].context != "system":
+            errors["scopes"] = "A backend client gets system/ scopes (staff use user/ tokens)."
+    except scope_rules.ScopeError as exc:
+        errors["scopes"] = str(exc)
+        parsed = []
+    if recipient is None:
+        errors["recipient"] = "Choose the organization this client belongs to."
+    elif not actor.has_role(Role.DIRECTOR, recipient.program_id):
+        errors["recipient"] = "Only the director of the recipient's program registers its clients."
+    if purpose not in Purpose.values:
+        errors["purpose"] = "Choose the purpose the client receives records for."
+    jwks = None
+    jwks_url = jwks_url.strip()
+    if bool(jwks_url) == bool(jwks_text.strip()):
+        errors["jwks_url"] = "Give either the client's JWKS URL or its JWKS (public keys), not both."
+    elif jwks_url:
+        if not jwks_url.startswith("https://"):
+            errors["jwks_url"] = "The JWKS URL must use HTTPS."
+    else:
+        try:
+            jwks = json.loads(jwks_text)
+            check_jwks(jwks)
+        except ValueError as exc:
+            errors["jwks"] = str(exc) if not isinstance(exc, json.JSONDecodeError) else "This is not JSON."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application = Application.objects.create(
+            name=name.strip()[:255],
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        )
+        client = BackendClient(
+            application=application,
+            name=name.strip(),
+            program=recipient.program,
+            recipient=recipient,
+            purpose=purpose,
+            scopes=" ".join(str(s) for s in parsed),
+            jwks_url=jwks_url,
+            jwks=jwks,
+            created_by=actor,
+        )
+        client.full_clean()
+        client.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            object_type="smart_client",
+            object_id=str(client.pk),
+            detail={
+                "client_id": application.client_id,
+                "recipient": str(recipient.pk),
+                "purpose": purpose,
+                "scopes": client.scopes,
+                "keys": "jwks_url" if jwks_url else "jwks",
+            },
+        )
+    return client
+
+
+def backend_client_revoke(*, actor, client: BackendClient) -> BackendClient:
+    """Revoke a client and every access token it still holds."""
+    with transaction.atomic():
+        client = BackendClient.objects.select_for_update().get(pk=client.pk)
+        if client.revoked_at is None:
+            now = timezone.now()
+            client.revoked_at = now
+            client.revoked_by = actor
+            client.save(update_fields=["revoked_at", "revoked_by"])
+            client.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor)
+            audit_record(
+                action=Action.TOKEN_REVOKED,
+                actor=actor,
+                object_type="smart_client",
+                object_id=str(client.pk),
+                detail={"client_id": client.client_id},
+            )
+    return client
+
+
+def backend_token_issue(
+    *, client: BackendClient, secret: str, scopes: str, seconds: int, jti: str
+) -> ApiToken:
+    """Store a Backend Services access token as a short-lived system token (its hash), and audit it.
+
+    `created_by` is the director who registered the client: the person who authorized the releases
+    (the disclosures' `requested_by`), as for a static system token.
+    """
+    now = timezone.now()
+    parsed = scope_rules.parse(scopes)
+    with transaction.atomic():
+        token = ApiToken(
+            name=client.name,
+            kind=ApiToken.Kind.SYSTEM,
+            program=client.program,
+            recipient=client.recipient,
+            purpose=client.purpose,
+            scopes=" ".join(str(s) for s in parsed),
+            prefix=secret[:10],
+            token_hash=token_hash(secret),
+            created_by=client.created_by,
+            created_at=now,
+            expires_at=now + timedelta(seconds=seconds),
+            backend_client=client,
+        )
+        token.full_clean()
+        token.save()
+        BackendClient.objects.filter(pk=client.pk).update(last_token_at=now)
+        audit_record(
+            action=Action.TOKEN_CREATED,
+            actor=None,
+            actor_label=f"client:{client.client_id}",
+            object_type="api_token",
+            object_id=str(token.pk),
+            detail={
+                "kind": "system",
+                "grant": "client_credentials",
+                "smart_client": str(client.pk),
+                "scopes": token.scopes,
+                "expires_in": seconds,
+                "jti": jti,
+            },
+        )
+    return token
 
 
 def disclosure_record(

@@ -38,7 +38,9 @@ def _director_programs(request: HttpRequest) -> set:
 
 def _tokens(programs: set):
     return (
+        # The 5-minute tokens of Backend Services clients are listed with their client, not here.
         ApiToken.objects.filter(Q(program_id__in=programs) | Q(user__roles__program_id__in=programs))
+        .filter(backend_client__isnull=True)
         .select_related("user", "recipient", "program")
         .distinct()
         .order_by("-created_at")

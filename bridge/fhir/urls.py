@@ -1,11 +1,15 @@
 from django.urls import path
 
-from bridge.fhir import export_views, token_views, views
+from bridge.fhir import export_views, smart_views, token_views, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
+    # SMART Backend Services: discovery (at the FHIR base and the site root) and the token endpoint.
+    path("fhir/.well-known/smart-configuration", smart_views.smart_configuration, name="smart_config"),
+    path(".well-known/smart-configuration", smart_views.smart_configuration, name="smart_config_root"),
+    path("oauth/token", smart_views.token_view, name="smart_token"),
     path("fhir/$export", export_views.export_system, name="export"),
     path("fhir/Patient/$export", export_views.export_patients, name="export_patients"),
     path("fhir/Group/<str:group_id>/$export", export_views.export_group, name="export_group"),
@@ -16,4 +20,7 @@ urlpatterns = [
     # The director's page for issuing and revoking tokens.
     path("settings/api-tokens/", token_views.token_list, name="token_list"),
     path("settings/api-tokens/<uuid:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("settings/api-clients/", smart_views.client_list, name="client_list"),
+    path("settings/api-clients/<uuid:client_id>/revoke/", smart_views.client_revoke, name="client_revoke"),
+    path("settings/api-clients/policy/<uuid:program_id>/", smart_views.policy_set, name="policy_set"),
 ]

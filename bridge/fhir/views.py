@@ -276,6 +276,15 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         }
         for row, source in found
     ]
+    included = _included_patients(principal, found) if q.include_patient else []
+    entries += [
+        {
+            "fullUrl": f"{base}/Patient/{row.pk}",
+            "resource": resource_of(row, TYPES["Patient"], source, principal),
+            "search": {"mode": "include"},
+        }
+        for row, source in included
+    ]
     if principal.is_system and rtype.is_participant_data and entries:
         # 42 CFR 2.32: a disclosure under consent carries the redisclosure notice.
         entries.append(
@@ -299,4 +308,27 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     )
     if rtype.is_participant_data:
         _audit_disclosed(principal, rtype, rows, Action.READ, {"query": query})
+    if included:
+        _audit_disclosed(
+            principal, TYPES["Patient"], included, Action.READ, {"query": query, "include": True}
+        )
     return fhir_response(bundle)
+
+
+def _included_patients(principal: Principal, found: list) -> list[tuple[Any, Any]]:
+    """`_include=…:patient`: the Patients this page's rows are about, each passing the Patient rule
+    (the caller's access, or for a client the consent releasing demographics); others are left out."""
+    patient_type = TYPES["Patient"]
+    if not scope_allows(principal, "Patient"):
+        return []
+    ids = {row.fhir_participant for row, source in found if source is not None and row.fhir_participant}
+    if not ids:
+        return []
+    source = patient_type.sources[0]
+    return [(row, source) for row in rows_for(principal, patient_type, source).filter(pk__in=ids)]
+
+
+def scope_allows(principal: Principal, resource: str) -> bool:
+    from bridge.fhir import scopes as scope_rules
+
+    return scope_rules.allows(principal.scopes, resource, search=False)

@@ -7,11 +7,18 @@ from django.utils import timezone
 
 from bridge.accounts.models import User
 from bridge.core.dates import BirthDateField
-from bridge.participants.models import CareTeamMember, Participant
+from bridge.participants.models import DECLINED, RACE_CHOICES, CareTeamMember, Participant
 from bridge.participants.services import EDITABLE_FIELDS, TEAM_ELIGIBLE_ROLES
 
 
 class ParticipantForm(forms.ModelForm):
+    race = forms.MultipleChoiceField(
+        choices=RACE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Any that apply, as the participant says; leave empty if not asked yet.",
+    )
+
     class Meta:
         model = Participant
         fields = list(EDITABLE_FIELDS)
@@ -24,6 +31,12 @@ class ParticipantForm(forms.ModelForm):
         for name in list(self.fields):
             if fields is not None and name not in fields:
                 del self.fields[name]
+
+    def clean_race(self) -> list[str]:
+        race = self.cleaned_data.get("race") or []
+        if DECLINED in race and len(race) > 1:
+            raise forms.ValidationError("Either the categories they chose, or that they declined; not both.")
+        return race
 
     def clean_date_of_birth(self) -> date:
         dob = self.cleaned_data["date_of_birth"]

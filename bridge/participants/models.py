@@ -21,6 +21,25 @@ class ParticipantQuerySet(models.QuerySet):
         return access.visible(self, user)
 
 
+DECLINED = "ASKU"  # HL7 NullFlavor: asked but declined to answer
+GENDER_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")]
+BIRTH_SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("UNK", "Unknown"), (DECLINED, "Declined to answer")]
+# OMB minimum categories, as CDC Race & Ethnicity codes (urn:oid:2.16.840.1.113883.6.238).
+RACE_CHOICES = [
+    ("1002-5", "American Indian or Alaska Native"),
+    ("2028-9", "Asian"),
+    ("2054-5", "Black or African American"),
+    ("2076-8", "Native Hawaiian or Other Pacific Islander"),
+    ("2106-3", "White"),
+    (DECLINED, "Declined to answer"),
+]
+ETHNICITY_CHOICES = [
+    ("2135-2", "Hispanic or Latino"),
+    ("2186-5", "Not Hispanic or Latino"),
+    (DECLINED, "Declined to answer"),
+]
+
+
 class Participant(models.Model):
     """A person in, or asking about, treatment at one program ("patient" in FHIR)."""
 
@@ -50,6 +69,15 @@ class Participant(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
     # The language of their own app, private links and reminders (settings.LANGUAGES); they choose it.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # Demographics as US Core records them; empty means "not asked yet", "ASKU" that they declined.
+    gender = models.CharField(
+        "Administrative gender", max_length=10, choices=GENDER_CHOICES, blank=True, default=""
+    )
+    sex_at_birth = models.CharField(
+        "Sex assigned at birth", max_length=4, choices=BIRTH_SEX_CHOICES, blank=True, default=""
+    )
+    race = models.JSONField(default=list, blank=True, help_text="OMB race categories (CDC codes), or ASKU")
+    ethnicity = models.CharField(max_length=10, choices=ETHNICITY_CHOICES, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -38,6 +38,10 @@ EDITABLE_FIELDS = (
     "emergency_contact_name",
     "emergency_contact_phone",
     "emergency_contact_relationship",
+    "gender",
+    "sex_at_birth",
+    "race",
+    "ethnicity",
 )
 
 # Staff who may be put on a care team, by the role they hold in the participant's program.

@@ -54,6 +54,10 @@ PUBLIC = {
     "portal:language",
     "portal:manifest",
     "portal:service_worker",
+    # SMART Backend Services: discovery and the token endpoint (clients authenticate with a signed
+    # assertion; bridge/fhir/tests/test_smart_backend.py).
+    "fhir:smart_config_root",
+    "fhir:smart_token",
 }
 
 

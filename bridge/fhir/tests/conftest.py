@@ -13,6 +13,7 @@ from bridge.clinical.models import (
     Goal,
     Intervention,
     MedicationOrder,
+    Note,
     Objective,
     PlanVersion,
     Problem,
@@ -170,6 +171,27 @@ def chart(world):
         ),
         "blair": Attendance.objects.create(session=session, participant=world.blair, status="no_show"),
     }
+    rows["note"] = Note.objects.create(
+        program=world.program,
+        kind="individual",
+        template="dap",
+        participant=world.alex,
+        session=session,
+        author=world.therapist_a,
+        data="Alex reports three weeks without use.",
+        assessment="Engaged; cravings lower.",
+        plan="Continue IOP; review relapse plan.",
+        signed_at=timezone.now() - timedelta(days=1),
+    )
+    Note.objects.create(  # a draft is not the record yet: never offered
+        program=world.program,
+        kind="individual",
+        template="dap",
+        participant=world.blair,
+        session=session,
+        author=world.therapist_a,
+        data="Unfinished",
+    )
     rows["phq9"] = InstrumentAdministration.objects.create(
         participant=world.alex,
         instrument="PHQ-9",

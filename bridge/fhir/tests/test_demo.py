@@ -25,3 +25,28 @@ def test_demo_tokens_see_what_their_rules_allow(demo, client):
     episodes = matches(get(fhir_demo.EMPLOYER_TOKEN, "EpisodeOfCare"))
     assert len({e["patient"]["reference"] for e in episodes}) == 1
     assert get(fhir_demo.EMPLOYER_TOKEN, "Observation").status_code == 403  # outside its scopes
+
+
+def test_the_demo_backend_client_gets_a_token_with_its_demo_key(demo, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("smart_assertion", "--demo", "--aud", "http://testserver/oauth/token", stdout=out)
+    response = client.post(
+        "/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "scope": "system/*.read",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": out.getvalue().strip(),
+        },
+    )
+    assert response.status_code == 200, response.content
+    secret = response.json()["access_token"]
+    clinic = matches(client.get("/fhir/Patient", {"_count": "500"}, HTTP_AUTHORIZATION=f"Bearer {secret}"))
+    static = matches(
+        client.get("/fhir/Patient", {"_count": "500"}, HTTP_AUTHORIZATION=f"Bearer {fhir_demo.CLINIC_TOKEN}")
+    )
+    assert {p["id"] for p in clinic} == {p["id"] for p in static}  # the same consent gate

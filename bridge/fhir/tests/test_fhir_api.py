@@ -77,7 +77,11 @@ def test_search_by_patient_code_status_and_date(world, chart, fhir, director_tok
     obs = entries(fhir(director_token, "Observation", patient=f"Patient/{alex}").json())
     assert {o["subject"]["reference"] for o in obs} == {f"Patient/{alex}"}
     positives = entries(fhir(director_token, "Observation", subject=str(alex), code="COC").json())
-    assert [o["code"]["coding"][0]["code"] for o in positives] == ["COC"]
+    assert [[c["code"] for c in o["code"]["coding"]] for o in positives] == [["19359-9", "COC"]]
+    by_loinc = entries(
+        fhir(director_token, "Observation", subject=str(alex), code="http://loinc.org|19359-9").json()
+    )
+    assert [o["id"] for o in by_loinc] == [o["id"] for o in positives]
     assert entries(fhir(director_token, "MedicationRequest", status="stopped").json()) == []
     assert len(entries(fhir(director_token, "MedicationRequest", status="active").json())) == 3
     day = chart["alex"]["screen"].collected_on

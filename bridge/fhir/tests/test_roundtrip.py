@@ -43,3 +43,59 @@ def test_fhirclient_follows_next_links(smart, world, chart):
     search = Observation.where(struct={"_count": "1"})
     seen = [o.id for o in search.perform_resources_iter(smart.server)]
     assert len(seen) == len(set(seen)) == 5
+
+
+def test_fhirclient_reads_with_a_backend_services_token(live_server, world, chart, clinic, alex_tpo_consent):
+    """SMART Backend Services end to end over HTTP: a key made here, an assertion, a token, fhirclient."""
+    import json
+    import time
+    import uuid
+
+    from joserfc import jwt
+    from joserfc.jwk import ECKey
+
+    from bridge.fhir import services
+    from bridge.privacy.vocab import Purpose
+
+    key = ECKey.generate_key("P-384", parameters={"kid": "k1"})
+    registered = services.backend_client_register(
+        actor=world.director,
+        name="Lakeside EHR",
+        recipient=clinic,
+        purpose=Purpose.TREATMENT,
+        scopes="system/*.read",
+        jwks_text=json.dumps({"keys": [key.as_dict(private=False)]}),
+    )
+    smart = fhir_client.FHIRClient(settings={"app_id": "bridge-test", "api_base": f"{live_server.url}/fhir/"})
+    session = smart.server.session
+    try:
+        config = session.get(f"{live_server.url}/fhir/.well-known/smart-configuration").json()
+        token_url = config["token_endpoint"]
+        claims = {
+            "iss": registered.client_id,
+            "sub": registered.client_id,
+            "aud": token_url,
+            "exp": int(time.time()) + 240,
+            "jti": str(uuid.uuid4()),
+        }
+        assertion = jwt.encode({"alg": "ES384", "kid": "k1", "typ": "JWT"}, claims, key, algorithms=["ES384"])
+        issued = session.post(
+            token_url,
+            data={
+                "grant_type": "client_credentials",
+                "scope": "system/Patient.rs system/Condition.rs",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion,
+            },
+        )
+        assert issued.status_code == 200, issued.text
+        session.headers["Authorization"] = f"Bearer {issued.json()['access_token']}"
+        # The Bundle also carries the redisclosure notice (an OperationOutcome): keep the matches.
+        found = Patient.where(struct={}).perform_resources_iter(smart.server)
+        patients = [p for p in found if p.resource_type == "Patient"]
+        assert [p.id for p in patients] == [str(world.alex.pk)]  # blair has no consent
+        found = Condition.where(struct={}).perform_resources_iter(smart.server)
+        conditions = [c for c in found if c.resource_type == "Condition"]
+        assert {c.subject.reference for c in conditions} == {f"Patient/{world.alex.pk}"}
+    finally:
+        session.close()
