@@ -11,20 +11,10 @@ from django.db import models
 from django.utils import timezone
 
 from bridge.accounts import credentials
+from bridge.core.roles import Role  # re-exported: the roles are defined in core, below audit
 
 if TYPE_CHECKING:
     from bridge.programs.models import Program
-
-
-class Role(models.TextChoices):
-    DIRECTOR = "director", "Program director"
-    INTAKE = "intake", "Intake coordinator"
-    THERAPIST = "therapist", "Therapist / counselor"
-    PRESCRIBER = "prescriber", "Prescriber"
-    NURSE = "nurse", "Nurse"
-    FRONT_DESK = "front_desk", "Front desk / case manager"
-    PEER = "peer", "Peer support specialist"
-    AUDITOR = "auditor", "Auditor (read-only compliance)"
 
 
 class User(AbstractUser):

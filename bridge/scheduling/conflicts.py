@@ -32,8 +32,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bridge.accounts.models import User
+from bridge.core import registry
+from bridge.core.weeks import WEEKDAY_NAMES
 from bridge.participants.models import Participant
-from bridge.planner.models import WEEKDAY_CHOICES, ClinicianHours, ParticipantTimeBlock
 from bridge.scheduling.closures import closed_days
 from bridge.scheduling.models import Attendance, ConflictAcceptance, Room, SeriesMembership, Session
 
@@ -53,13 +54,13 @@ KIND_LABELS = {
     WORK_HOURS: "Participant's work or family hours",
     STAFF_HOURS: "Outside working hours",
 }
-WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
 DASH = "\u2013"  # an en dash between two times
+# The kinds of a participant's busy block (the planner's ParticipantTimeBlock.Kind values).
 BLOCK_WORDS = {
-    ParticipantTimeBlock.Kind.WORK: "works",
-    ParticipantTimeBlock.Kind.FAMILY: "has family or caregiving time",
-    ParticipantTimeBlock.Kind.SCHOOL: "is at school",
-    ParticipantTimeBlock.Kind.OTHER: "has another commitment",
+    "work": "works",
+    "family": "has family or caregiving time",
+    "school": "is at school",
+    "other": "has another commitment",
 }
 
 
@@ -294,21 +295,14 @@ def _load(
             r.pk: r for r in Room.objects.filter(pk__in=room_ids).order_by().only("id", "name", "capacity")
         }
     if participant_ids:
-        for pid, weekday, start, end, kind in (
-            ParticipantTimeBlock.objects.filter(
-                participant_id__in=participant_ids, kind__in=ParticipantTimeBlock.BUSY
-            )
-            .order_by()
-            .values_list("participant_id", "weekday", "start_time", "end_time", "kind")
-        ):
-            ctx.blocks[pid].append((weekday, start, end, kind))
+        # Declared weekly hours come from whoever registered them (the planner): registry.py.
+        for busy_hours in registry.PARTICIPANT_BUSY_HOURS:
+            for pid, weekday, start, end, kind in busy_hours(participant_ids):
+                ctx.blocks[pid].append((weekday, start, end, kind))
     if staff_ids:
-        for staff_id, weekday, start, end in (
-            ClinicianHours.objects.filter(program=program, staff_id__in=staff_ids)
-            .order_by()
-            .values_list("staff_id", "weekday", "start_time", "end_time")
-        ):
-            ctx.hours[staff_id].append((weekday, start, end))
+        for working_hours in registry.STAFF_WORKING_HOURS:
+            for staff_id, weekday, start, end, _kind in working_hours(program, staff_ids):
+                ctx.hours[staff_id].append((weekday, start, end))
     ctx.closed = closed_days(program, _local(first, tz).date(), _local(last, tz).date())
     return ctx
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django import forms
 
 from bridge.accounts.models import Role, User
+from bridge.core.weeks import parse_iso_week
 from bridge.participants.models import Participant
-from bridge.planner.weeks import parse_iso_week
 from bridge.scheduling.models import (
     Attendance,
     PayerRule,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import Role, User
-from bridge.planner.qualify import qualifications
+from bridge.accounts.qualify import qualifications
 from bridge.programs.models import Track
 from bridge.scheduling.models import GroupSeries, PayerRule, Room, SessionType
 
