@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): one per core by default; each has its own test database.
 WORKERS ?= auto
 
-.PHONY: run test install browser lint check-deploy clean
+.PHONY: run test install browser lint typecheck check-deploy clean
 
 run: $(STAMP)
 	$(BIN)/bridge migrate --no-input
@@ -17,6 +17,8 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check bridge bench conftest.py
+	$(BIN)/lint-imports
+	$(BIN)/mypy bridge
 	$(BIN)/pytest -n $(WORKERS)
 
 install: $(STAMP)
@@ -38,6 +40,11 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check bridge bench conftest.py
 	$(BIN)/ruff format --check bridge bench conftest.py
+
+# The import layers (pyproject [tool.importlinter]) and the types (pyproject [tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/mypy bridge
 
 check-deploy: $(STAMP)
 	BRIDGE_PROFILE=production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \

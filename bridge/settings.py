@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -131,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project templates (bridge/templates/forms/field.html for each field).
+FORM_RENDERER = "bridge.core.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bridge.sqlite3'}")

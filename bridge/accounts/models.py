@@ -12,21 +12,10 @@ from django.utils import timezone
 
 from bridge.accounts import credentials
 from bridge.core.dates import dates_in_range, in_db_range
+from bridge.core.roles import Role  # re-exported: the roles are defined in core, below audit
 
 if TYPE_CHECKING:
     from bridge.programs.models import Program
-
-
-class Role(models.TextChoices):
-    DIRECTOR = "director", "Program director"
-    INTAKE = "intake", "Intake coordinator"
-    THERAPIST = "therapist", "Therapist / counselor"
-    PRESCRIBER = "prescriber", "Prescriber"
-    NURSE = "nurse", "Nurse"
-    FRONT_DESK = "front_desk", "Front desk / case manager"
-    PEER = "peer", "Peer support specialist"
-    AUDITOR = "auditor", "Auditor (read-only compliance)"
-    BILLING = "billing", "Billing (coverage, authorizations, claims; not notes)"
 
 
 class User(AbstractUser):

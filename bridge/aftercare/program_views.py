@@ -20,7 +20,7 @@ from bridge.aftercare.forms import AlumniEventForm, SettingsForm
 from bridge.aftercare.models import AftercareSettings
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
-from bridge.clinical.views.common import apply_errors
+from bridge.core.forms import apply_errors
 from bridge.core import csv_export
 from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance

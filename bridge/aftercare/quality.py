@@ -15,8 +15,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from bridge.aftercare.models import CheckIn, Discharge, Outreach
-from bridge.directory import measures as m
-from bridge.directory.quality import LABELS, YEAR, Measure, MeasureContext
+from bridge.core import measures as m
+from bridge.core.measures import LABELS, YEAR, Measure, MeasureContext
 from bridge.participants.models import Participant
 
 FOLLOWUP_DAYS = 7

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from django.db.models import Sum
 
 from bridge.aftercare.models import CheckIn, Discharge, TaperPlan
+from bridge.core.weeks import monday_of
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
-from bridge.planner.weeks import monday_of
 from bridge.scheduling.models import Attendance
 
 

@@ -44,8 +44,9 @@ from bridge.aftercare.models import (
 )
 from bridge.aftercare.pdf import summary_pdf
 from bridge.clinical.forms import AddendumForm  # the same addendum as a clinical note's
-from bridge.clinical.views.common import apply_errors, caps_of
+from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
+from bridge.participants.chart import caps_of
 from bridge.participants.models import Participant
 from bridge.scheduling.models import Attendance, GroupSeries, SessionKind
 from bridge.worklist.models import WorkItem

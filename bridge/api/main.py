@@ -11,11 +11,8 @@ bridge/api/tests/test_security.py, which checks every operation in the OpenAPI d
 
 from __future__ import annotations
 
-import importlib
-
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.apps import apps
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -23,6 +20,7 @@ from ninja.errors import Throttled as NinjaThrottled
 
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, error_body, field_path
+from bridge.core.registry import app_modules
 
 
 class BridgeAPI(NinjaAPI):
@@ -97,15 +95,7 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 def _mount_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bridge.") or config.name == "bridge.api":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api":
-                raise
-            continue
+    for _config, module in app_modules("api"):
         api.add_router(module.API_PREFIX, module.router)
 
 

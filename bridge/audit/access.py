@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core.roles import Role
 
 
 def require_auditor(request: HttpRequest) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bridge.accounts.models import Role
 from bridge.audit.actions import Outcome
 from bridge.audit.queries import audit_events_visible_to
 from bridge.core.panels import Panel
+from bridge.core.roles import Role
 
 
 def panels(request) -> list[Panel]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bridge.accounts.models import Role, StaffRole
 from bridge.audit.models import AuditEvent
+from bridge.core.roles import Role
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -20,7 +21,7 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     programs = user.programs_with_role(Role.AUDITOR)
     if not programs:
         return AuditEvent.objects.none()
-    staff = StaffRole.objects.filter(program_id__in=programs).values("user_id")
+    staff = get_user_model().objects.filter(roles__program_id__in=programs).values("pk")
     return AuditEvent.objects.filter(
         Q(participant__program_id__in=programs)
         | (Q(participant__isnull=True) & (Q(actor_id__in=staff) | Q(actor__isnull=True)))

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from bridge.clinical import medication
 from bridge.clinical.models import MedicationOrder, OtpEnrollment, Problem
-from bridge.directory import measures as m
-from bridge.directory.quality import LABELS, MOUD_METHOD, YEAR, Measure, MeasureContext
+from bridge.core import measures as m
+from bridge.core.measures import LABELS, MOUD_METHOD, YEAR, Measure, MeasureContext
 
 CONTINUE_DAYS = 180
 OUD_CODE_PREFIX = "F11"

@@ -1,11 +1,11 @@
 """System checks that keep a production deployment honest (run by `bridge check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def mfa_required_in_production(app_configs, **kwargs):
+def mfa_required_in_production(app_configs: object, **kwargs: object) -> list[CheckMessage]:
     if settings.PRODUCTION and not settings.BRIDGE_REQUIRE_MFA:
         return [
             Warning(
@@ -18,7 +18,7 @@ def mfa_required_in_production(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
-def demo_off_in_production(app_configs, **kwargs):
+def demo_off_in_production(app_configs: object, **kwargs: object) -> list[CheckMessage]:
     if settings.PRODUCTION and settings.BRIDGE_DEMO:
         return [
             Warning(

@@ -32,9 +32,9 @@ def current() -> RequestContext:
     return ctx
 
 
-def activate(ctx: RequestContext) -> contextvars.Token:
+def activate(ctx: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def deactivate(token: contextvars.Token) -> None:
+def deactivate(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

@@ -1,19 +1,21 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from bridge.accounts.models import Role
+from bridge.core import registry
+from bridge.core.panels import Link, nav_items
+from bridge.core.roles import Role
 
 
-def bridge(request: HttpRequest) -> dict:
+def bridge(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     roles: set[str] = set()
     if user is not None and user.is_authenticated:
         roles = user.role_names()
-    from bridge.core.panels import nav_items
 
     items = nav_items(request) if user is not None and user.is_authenticated else []
     return {
         "nav_items": _mark_current(items, request.path),
+        "page_banners": [banner.template for banner in registry.PAGE_BANNERS],
         "BRIDGE_DEMO": settings.BRIDGE_DEMO,
         "BRIDGE_IDLE_SECONDS": getattr(settings, "BRIDGE_IDLE_SECONDS", None)
         or settings.BRIDGE_IDLE_MINUTES * 60,
@@ -26,11 +28,11 @@ def bridge(request: HttpRequest) -> dict:
     }
 
 
-def _mark_current(items: list, path: str) -> list:
+def _mark_current(items: list[Link], path: str) -> list[Link]:
     """The one entry for this page: the longest link that starts the path (/schedule/week/ is Week,
     not also Schedule at /schedule/)."""
     from dataclasses import replace
 
-    matching = [i for i in items if i.url != "/" and path.startswith(i.url)]
+    matching = [i for i in items if path.startswith(i.url) and (i.url != "/" or path == "/")]
     best = max(matching, key=lambda i: len(i.url), default=None)
     return [replace(i, current=i is best) for i in items]

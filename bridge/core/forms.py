@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -16,3 +17,9 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str]
     for field, errors in exc.message_dict.items():
         name = aliases.get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms render with the project's templates; every field through the one field template."""
+
+    field_template_name = "forms/field.html"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,8 +26,9 @@ def client_ip(request: HttpRequest) -> str | None:
     if proxies > 0:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            return str(forwarded[-proxies])
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote or None
 
 
 def axes_client_ip(request: HttpRequest) -> str | None:
@@ -37,7 +39,7 @@ def axes_client_ip(request: HttpRequest) -> str | None:
 class RequestContextMiddleware:
     """Give every request an id (kept from a trusted proxy's X-Request-ID) and record the client address."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -59,7 +61,7 @@ class RequestContextMiddleware:
 class ProgramTimezoneMiddleware:
     """Show times in the signed-in staff member's program time zone; the database stays in UTC."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -85,7 +87,7 @@ class ProgramTimezoneMiddleware:
 class NoStoreMiddleware:
     """Pages with participant data must not linger in shared browser or proxy caches."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

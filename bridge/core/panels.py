@@ -15,14 +15,13 @@ shown in `order`.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from django.apps import apps
 from django.http import HttpRequest
+
+from bridge.core.registry import discover
 
 
 @dataclass
@@ -30,6 +29,7 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
+    styles: tuple[str, ...] = ()  # static paths of the panel's style sheets, linked in the page's head
 
 
 @dataclass(frozen=True)
@@ -40,41 +40,55 @@ class Link:
     current: bool = False
 
 
-@cache
-def _providers(module_name: str, attr: str) -> tuple[Callable[..., list], ...]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bridge."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.{module_name}":
-                raise
-            continue
-        if hasattr(module, attr):
-            found.append(getattr(module, attr))
-    return tuple(found)
+Ordered = TypeVar("Ordered", Panel, Link)
 
 
-def _collect(module_name: str, attr: str, *args) -> list:
-    collected: list = []
-    for provider in _providers(module_name, attr):
-        collected.extend(provider(*args))
-    return sorted(collected, key=lambda item: item.order)
+class HomePanels(Protocol):
+    """`home.py: panels(request)`: the app's panels on the role home page."""
+
+    def __call__(self, request: HttpRequest, /) -> Iterable[Panel]: ...
+
+
+class ParticipantSections(Protocol):
+    """`sections.py: participant_sections(request, participant)`: sections of the participant page."""
+
+    def __call__(self, request: HttpRequest, participant: Any, /) -> Iterable[Panel]: ...
+
+
+class ParticipantLinks(Protocol):
+    """`sections.py: participant_links(request, participant)`: the participant page's sub-navigation."""
+
+    def __call__(self, request: HttpRequest, participant: Any, /) -> Iterable[Link]: ...
+
+
+class NavItems(Protocol):
+    """`nav.py: nav_items(request)`: entries in the main navigation."""
+
+    def __call__(self, request: HttpRequest, /) -> Iterable[Link]: ...
+
+
+_providers = discover  # the old private name, for branches written against it
+
+
+def _ordered(items: Iterable[Ordered]) -> list[Ordered]:
+    return sorted(items, key=lambda item: item.order)
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
-    return _collect("home", "panels", request)
+    providers: tuple[HomePanels, ...] = discover("home", "panels")
+    return _ordered(panel for provider in providers for panel in provider(request))
 
 
-def participant_sections(request: HttpRequest, participant) -> list[Panel]:
-    return _collect("sections", "participant_sections", request, participant)
+def participant_sections(request: HttpRequest, participant: Any) -> list[Panel]:
+    providers: tuple[ParticipantSections, ...] = discover("sections", "participant_sections")
+    return _ordered(panel for provider in providers for panel in provider(request, participant))
 
 
-def participant_links(request: HttpRequest, participant) -> list[Link]:
-    return _collect("sections", "participant_links", request, participant)
+def participant_links(request: HttpRequest, participant: Any) -> list[Link]:
+    providers: tuple[ParticipantLinks, ...] = discover("sections", "participant_links")
+    return _ordered(link for provider in providers for link in provider(request, participant))
 
 
 def nav_items(request: HttpRequest) -> list[Link]:
-    return _collect("nav", "nav_items", request)
+    providers: tuple[NavItems, ...] = discover("nav", "nav_items")
+    return _ordered(link for provider in providers for link in provider(request))

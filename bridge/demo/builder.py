@@ -7,14 +7,12 @@ the demo always looks current). Other apps add their own demo data by defining `
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -24,6 +22,7 @@ from faker import Faker
 from bridge.accounts.models import Credential, Role, StaffRole, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.registry import app_modules
 from bridge.participants.models import (
     CareTeamMember,
     EpisodeOfCare,
@@ -335,14 +334,8 @@ def build(*, scale: int = 1, stdout=None) -> DemoContext:
         extra={"primary": primary},
     )
 
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bridge.") or config.name == "bridge.demo":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
+    for config, module in app_modules("demo"):
+        if config.name == "bridge.demo":
             continue
         if stdout:
             stdout.write(f"  {config.verbose_name} …")

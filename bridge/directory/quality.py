@@ -13,35 +13,25 @@ are suppressed by `measures.share` and by the people count of the hours measure.
 from __future__ import annotations
 
 import functools
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from bridge.directory import measures as m
-from bridge.directory.measures import Figure
+from bridge.core import measures as m
+from bridge.core.measures import FOLLOWUP_METHOD, LABELS, MOUD_METHOD, YEAR, Figure, Measure
+from bridge.core.registry import app_modules
 from bridge.participants.models import EpisodeOfCare, Participant
 from bridge.programs.models import Program
 from bridge.scheduling.models import Attendance
 
-YEAR = timedelta(days=365)
 HOURS_WEEKS = 12
 
-LABELS = {
-    "retention_30": "Still in the program 30 days after starting",
-    "retention_90": "Still in the program 90 days after starting",
-    "completion": "Finished the program",
-    "weekly_hours": "Hours of treatment a week, delivered and required",
-    "moud_180": "Opioid use disorder: on medication, and still on it at 180 days",
-    "followup_7d": "Follow-up contact within 7 days of leaving",
-}
 
 RETENTION_METHOD = (
     "Everyone who started the program in the 12 months shown (so that each of them has had {days} "
@@ -60,11 +50,6 @@ HOURS_METHOD = (
     "adolescents in intensive outpatient, 20 in partial hospitalization. Shown as the middle value "
     "(median) across those weeks."
 )
-MOUD_METHOD = (
-    "People with opioid use disorder who started medication (buprenorphine, methadone or naltrexone), "
-    "and the share who continued it for 180 days."
-)
-FOLLOWUP_METHOD = "People discharged who had a follow-up contact within 7 days of leaving."
 
 
 @dataclass
@@ -100,15 +85,6 @@ class MeasureContext:
                 )
             )
         return self._episodes
-
-
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    label: str
-    method: str
-    compute: Callable[[MeasureContext], Figure]
-    order: int = 50
 
 
 def _retention(days: int) -> Callable[[MeasureContext], Figure]:
@@ -259,14 +235,8 @@ def measures() -> list[Measure]:
 def registered_measures() -> tuple[Measure, ...]:
     """This module's measures, each replaced by any app's `quality.measures()` with the same key."""
     found: dict[str, Measure] = {x.key: x for x in measures()}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bridge.") or config.name == "bridge.directory":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.quality")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.quality":
-                raise
+    for config, module in app_modules("quality"):
+        if config.name == "bridge.directory":
             continue
         for measure in module.measures():
             found[measure.key] = measure

@@ -5,3 +5,13 @@ class FhirConfig(AppConfig):
     name = "bridge.fhir"
     label = "fhir"
     verbose_name = "FHIR API, Bulk Data export and API tokens"
+
+    def ready(self) -> None:
+        from bridge.core import registry
+        from bridge.core.contracts import PeriodicTask
+        from bridge.fhir.tasks import EXPIRE_EVERY, ensure_expiry
+
+        # delete FHIR export files past BRIDGE_EXPORT_KEEP_HOURS
+        registry.PERIODIC_TASKS.register(
+            PeriodicTask("fhir.export_expiry", ensure_expiry, EXPIRE_EVERY), app=self.label
+        )

@@ -13,6 +13,7 @@ from typing import Any
 from bridge.instruments.model import (
     Instrument,
     ResponseError,
+    Scorer,
     ScoreResult,
     ScoringSettings,
     Sex,
@@ -132,7 +133,7 @@ def _validate_criteria(instrument: Instrument, responses: Any) -> dict[str, Any]
 # --- Scorers -----------------------------------------------------------------------------------
 
 
-def sum_scorer(alert_rule: AlertRule | None = None):
+def sum_scorer(alert_rule: AlertRule | None = None) -> Scorer:
     """The common case: the total is the sum of the items' points; one band; item-level alerts."""
 
     def score(
@@ -148,7 +149,9 @@ def sum_scorer(alert_rule: AlertRule | None = None):
     return score
 
 
-def subscale_scorer(instrument: Instrument, values: Values, settings: ScoringSettings, sex: Sex | None):
+def subscale_scorer(
+    instrument: Instrument, values: Values, settings: ScoringSettings, sex: Sex | None
+) -> ScoreResult:
     """BAM: three subscale sums, each read against its own (configurable) cut-off. No single total."""
     totals = {scale.code: sum(values[n - 1] for n in scale.item_numbers) for scale in instrument.subscales}
     bands = {
@@ -159,7 +162,9 @@ def subscale_scorer(instrument: Instrument, values: Values, settings: ScoringSet
     return ScoreResult(instrument.code, totals, bands, ())
 
 
-def cssrs_scorer(instrument: Instrument, values: Values, settings: ScoringSettings, sex: Sex | None):
+def cssrs_scorer(
+    instrument: Instrument, values: Values, settings: ScoringSettings, sex: Sex | None
+) -> ScoreResult:
     """Columbia triage: item and recency decide the risk; there is no numeric total."""
     wish, thoughts, method, intent, plan, behavior, recent = values
     alerts = []
@@ -180,7 +185,9 @@ def cssrs_scorer(instrument: Instrument, values: Values, settings: ScoringSettin
     return ScoreResult(instrument.code, None, band, tuple(alerts))
 
 
-def dsm5_scorer(instrument: Instrument, answers: dict[str, Any], settings: ScoringSettings, sex: Sex | None):
+def dsm5_scorer(
+    instrument: Instrument, answers: dict[str, Any], settings: ScoringSettings, sex: Sex | None
+) -> ScoreResult:
     """Count the criteria met; tolerance and withdrawal under medical supervision do not count."""
     spec = instrument.criteria
     assert spec is not None

@@ -27,7 +27,7 @@ def participant_sections(request, participant) -> list[Panel]:
         return []
     summary = queries.summary_for(participant)
     context = {"m": summary, "participant": participant, "caps": {c.value: c in caps for c in Cap}}
-    found = [Panel("measures/sections/measures.html", context, order=25)]
+    found = [Panel("measures/sections/measures.html", context, order=25, styles=("bridge/measures.css",))]
     if summary.alerts:
         # Above the chart's other alerts (-10): a possible risk of suicide comes first.
         found.append(Panel("measures/sections/alerts.html", context, order=-20))

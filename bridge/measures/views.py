@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from bridge import instruments
 from bridge.accounts.models import Role
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.core.forms import apply_errors
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
 from bridge.intake.services import administration_mark_error
 from bridge.measures import queries, services
@@ -21,6 +21,7 @@ from bridge.measures.forms import AcknowledgeForm, ErrorForm, InstrumentForm, Li
 from bridge.measures.models import MeasureLink, MeasureSchedule
 from bridge.measures.schedule import DEFAULT_EVERY_DAYS, SCHEDULABLE, effective_every_days
 from bridge.participants.access import Cap, participant_view
+from bridge.participants.chart import chart_context
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
 

@@ -5,3 +5,13 @@ class NotifyConfig(AppConfig):
     name = "bridge.notify"
     label = "notify"
     verbose_name = "Calendar feeds and reminders"
+
+    def ready(self) -> None:
+        from bridge.core import registry
+        from bridge.core.contracts import PeriodicTask
+        from bridge.notify.tasks import SWEEP_EVERY, ensure_sweep
+
+        # queue the reminders that are due
+        registry.PERIODIC_TASKS.register(
+            PeriodicTask("notify.reminder_sweep", ensure_sweep, SWEEP_EVERY), app=self.label
+        )

@@ -22,7 +22,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -31,7 +33,9 @@ from django.utils import timezone
 
 from bridge.accounts.models import Role
 from bridge.participants.models import CareTeamMember, Participant
-from bridge.privacy.models import EmergencyAccess
+
+if TYPE_CHECKING:
+    from bridge.privacy.models import EmergencyAccess
 
 S = Participant.Status
 
@@ -88,10 +92,11 @@ def _active_membership(user) -> QuerySet[CareTeamMember]:
 
 
 def _active_grants(user) -> QuerySet[EmergencyAccess]:
+    # Break-glass grants are the privacy app's records; the access helper reads them by model label
+    # so that participants (below privacy) does not import privacy.
+    grants = apps.get_model("privacy", "EmergencyAccess")
     now = timezone.now()
-    return EmergencyAccess.objects.filter(
-        user=user, ended_at__isnull=True, started_at__lte=now, expires_at__gt=now
-    )
+    return grants.objects.filter(user=user, ended_at__isnull=True, started_at__lte=now, expires_at__gt=now)
 
 
 def emergency_grant(user, participant: Participant) -> EmergencyAccess | None:

@@ -98,6 +98,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 def participant_detail(request: HttpRequest, participant: Participant) -> HttpResponse:
     team = participant.care_team.select_related("staff").order_by("ended_at", "team_role", "started_at")
     caps = request.participant_caps
+    sections = participant_sections(request, participant)
     return render(
         request,
         "participants/detail.html",
@@ -106,7 +107,8 @@ def participant_detail(request: HttpRequest, participant: Participant) -> HttpRe
             "active_team": [m for m in team if m.ended_at is None],
             "past_team": [m for m in team if m.ended_at is not None],
             "caps": {c.value: (c in caps) for c in Cap},
-            "sections": participant_sections(request, participant),
+            "sections": sections,
+            "section_styles": list(dict.fromkeys(css for s in sections for css in s.styles)),
             "links": participant_links(request, participant),
         },
     )

@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from bridge.accounts.models import Credential, StaffRole, User
+from bridge.accounts.qualify import qualifications
+from bridge.core.weeks import clock_minutes, minute_of_week, monday_of, week_bounds
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.planner import problem as pm
 from bridge.planner.models import (
@@ -29,8 +31,6 @@ from bridge.planner.models import (
     ParticipantRequirement,
     ParticipantTimeBlock,
 )
-from bridge.planner.qualify import qualifications
-from bridge.planner.weeks import clock_minutes, minute_of_week, monday_of, week_bounds
 from bridge.programs.models import Program
 from bridge.scheduling.models import Attendance, GroupSeries, Room, SeriesMembership, Session
 

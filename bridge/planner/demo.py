@@ -12,6 +12,7 @@ from datetime import time
 
 from django.utils import timezone
 
+from bridge.core.weeks import monday_of
 from bridge.participants.models import Participant
 from bridge.planner.models import (
     AppointmentRule,
@@ -21,7 +22,6 @@ from bridge.planner.models import (
     ParticipantRequirement,
     ParticipantTimeBlock,
 )
-from bridge.planner.weeks import monday_of
 from bridge.scheduling.models import Attendance, RequiredCredential, Room, Session
 
 K = ParticipantTimeBlock.Kind

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from bridge.core.weeks import parse_iso_week
 from bridge.planner.models import (
     WEEKDAY_CHOICES,
     AppointmentRule,
@@ -9,7 +10,6 @@ from bridge.planner.models import (
     ParticipantRequirement,
     ParticipantTimeBlock,
 )
-from bridge.planner.weeks import parse_iso_week
 
 APPOINTMENT_KINDS = ("individual", "family", "medication", "drug_screen")
 

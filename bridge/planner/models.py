@@ -16,20 +16,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge.core.dates import dates_in_range, in_db_range
+from bridge.core.weeks import WEEKDAY_NAMES
 from bridge.planner.problem import REASON_TEXT, Reason
 from bridge.scheduling.models import RequiredCredential, SessionKind
 
 TAKEN_SINCE_PREVIEW = "taken_since_preview"
 
-WEEKDAY_CHOICES = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
+WEEKDAY_CHOICES = list(WEEKDAY_NAMES.items())
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 

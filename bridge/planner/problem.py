@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 DAY = 24 * 60
@@ -231,10 +231,12 @@ def _free_starts(
     )
 
 
-def _cached(problem: Problem, key: tuple, compute):
+def _cached(
+    problem: Problem, key: tuple[object, ...], compute: Callable[[], frozenset[int]]
+) -> frozenset[int]:
     # Problems are immutable, so what depends only on them is computed once (candidates for a
     # few hundred requests share a handful of clinicians, durations and room sizes).
-    cache = problem.__dict__.setdefault("_cache", {})
+    cache: dict[tuple[object, ...], frozenset[int]] = problem.__dict__.setdefault("_cache", {})
     if key not in cache:
         cache[key] = compute()
     return cache[key]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.weeks import iso_week, moment_at
 from bridge.planner import problem as pm
 from bridge.planner.adapter import build_plan
 from bridge.planner.greedy import greedy
@@ -32,7 +33,6 @@ from bridge.planner.models import (
     ScheduleRun,
 )
 from bridge.planner.solver import solve
-from bridge.planner.weeks import iso_week, moment_at
 from bridge.scheduling.models import Attendance, Session
 
 # --- Availability -----------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ improve on the baseline; anything a time limit left unplaced but still fits is f
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -47,7 +48,9 @@ from bridge.planner.problem import (
 
 
 def _at_most_one_per_point(
-    model: cp_model.CpModel, spans: Sequence[tuple[int, int, cp_model.IntVar]], limit_at=None
+    model: cp_model.CpModel,
+    spans: Sequence[tuple[int, int, cp_model.IntVar]],
+    limit_at: Callable[[int], int] | None = None,
 ) -> None:
     """For every start among `spans`, the spans covering it sum to at most 1 (or `limit_at(point)`)."""
     if len(spans) < 2 and limit_at is None:
@@ -177,9 +180,8 @@ class _Model:
             _at_most_one_per_point(self.model, spans)
         for seats in sorted({s for s, _, _, _ in in_person}):
             spans = [(s, e, v) for need, s, e, v in in_person if need >= seats]
-            _at_most_one_per_point(
-                self.model, spans, limit_at=lambda p, seats=seats: _rooms_free_at(problem, seats, p)
-            )
+            free_at = functools.partial(_rooms_free_at, problem, seats)
+            _at_most_one_per_point(self.model, spans, limit_at=free_at)
         for clinician in problem.clinicians.values():
             terms = self.minutes_of.get(clinician.id, [])
             if terms:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.forms import apply_errors
+from bridge.core.weeks import iso_week, monday_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.planner import services
@@ -35,7 +36,6 @@ from bridge.planner.models import (
     ParticipantRequirement,
     ScheduleRun,
 )
-from bridge.planner.weeks import iso_week, monday_of
 
 # --- The director's schedule page -------------------------------------------------------------------
 

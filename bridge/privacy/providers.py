@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bridge.core.panels import _providers
+from bridge.core.registry import discover
 from bridge.privacy.vocab import DataClass
 
 
@@ -43,7 +43,7 @@ Provider = Callable[[Any, date, date], Iterable[Record]]
 
 def registry() -> dict[str, list[Provider]]:
     found: dict[str, list[Provider]] = {}
-    for providers in _providers("privacy_providers", "PROVIDERS"):
+    for providers in discover("privacy_providers", "PROVIDERS"):
         for data_class, provider in providers.items():
             if data_class not in DataClass.values:
                 raise ValueError(f"{provider!r} provides unknown data class {data_class!r}")

@@ -30,6 +30,7 @@ from django.utils import timezone
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import registry
 from bridge.core.tokens import new_token, token_hash
 from bridge.notify.staff import staff_notify
 from bridge.participants.models import CareTeamMember, Participant
@@ -91,13 +92,12 @@ def clinical_supervisors(program_id) -> list[User]:
 
 def on_shift(user: User, program, when: datetime | None = None) -> bool | None:
     """Whether `user` is working at `program` now by their weekly hours; None when none are recorded."""
-    from bridge.planner.models import ClinicianHours
-
-    hours = list(ClinicianHours.objects.filter(staff=user, program=program))
+    # Weekly hours come from whoever registered them (the planner), through core's registry.
+    hours = [block for source in registry.STAFF_WORKING_HOURS for block in source(program, [user.pk])]
     if not hours:
         return None
     local = timezone.localtime(when or timezone.now(), program.tz)
-    return any(h.weekday == local.weekday() and h.start_time <= local.time() < h.end_time for h in hours)
+    return any(day == local.weekday() and start <= local.time() < end for _, day, start, end, _ in hours)
 
 
 def intake_on_duty(program, when: datetime | None = None) -> list[User]:

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.core.forms import apply_errors
 from bridge.notify.models import StaffAlertContact, StaffNotification
 from bridge.notify.services import staff_alert_contact_set
 from bridge.participants.access import Cap, participant_view
+from bridge.participants.chart import chart_context
 from bridge.participants.models import Participant
 from bridge.safety import services
 from bridge.safety.forms import AlertContactForm, DispositionForm, SafetyPlanForm

@@ -26,8 +26,8 @@ from bridge.api.errors import ApiError, Error
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.dates import AnyMoment, PlannedDate, PlannedMoment
+from bridge.core.weeks import iso_week, monday_of, parse_iso_week
 from bridge.participants.access import Cap, participant_for
-from bridge.planner.weeks import iso_week, monday_of, parse_iso_week
 from bridge.scheduling import ledger
 from bridge.scheduling.access import SCHEDULE_ROLES, require_schedule_program, schedule_programs, session_for
 from bridge.scheduling.conflicts import BookingConflict

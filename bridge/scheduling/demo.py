@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from bridge.core.weeks import monday_of
 from bridge.participants.models import EpisodeOfCare, Participant
-from bridge.planner.weeks import monday_of
 from bridge.scheduling.models import (
     Attendance,
     EpisodePayer,

@@ -8,8 +8,8 @@ from django import forms
 
 from bridge.accounts.models import Role, User
 from bridge.core.dates import DateField, Span
+from bridge.core.weeks import parse_iso_week
 from bridge.participants.models import Participant
-from bridge.planner.weeks import parse_iso_week
 from bridge.scheduling.models import (
     Attendance,
     PayerRule,

@@ -23,16 +23,17 @@ discharge summary); `week_ledger(program, week_start)` is the program page's.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from bridge.core.panels import _providers
+from bridge.core.contracts import PlannedFloors
+from bridge.core.registry import discover
+from bridge.core.weeks import monday_of
 from bridge.participants.models import EpisodeOfCare, LevelOfCareChange, Participant
-from bridge.planner.weeks import monday_of
 from bridge.programs.models import Track
 from bridge.scheduling import hours, qualifying
 from bridge.scheduling.closures import closed_days
@@ -164,9 +165,9 @@ class HoursLine:
         return hours.format_minutes(self.shortfall_minutes)
 
 
-def plan_providers() -> tuple[Callable[[list, date], dict], ...]:
+def plan_providers() -> tuple[PlannedFloors, ...]:
     """Every app's `hours_plans.planned_floors` (tests replace this to register a fake provider)."""
-    return _providers("hours_plans", "planned_floors")
+    return discover("hours_plans", "planned_floors")
 
 
 def planned_floors(participant_ids: list, week_start: date) -> dict:

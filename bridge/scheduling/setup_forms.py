@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import Role, User
+from bridge.accounts.qualify import qualifications
 from bridge.core.dates import CareDateField
-from bridge.planner.qualify import qualifications
 from bridge.programs.models import Track
 from bridge.scheduling.models import GroupSeries, PayerRule, Room, SessionType
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bridge.instruments.definitions.common import options, static_bands
-from bridge.instruments.model import Band, Instrument, Item, Option, ScoringSettings, Sex
+from bridge.instruments.model import Band, BandScheme, Instrument, Item, Option, ScoringSettings, Sex
 from bridge.instruments.scoring import sum_scorer
 
 # "Over the last 2 weeks, how often…" — LOINC answer list LL358-3.
@@ -69,7 +69,7 @@ PHQ9 = Instrument(
 )
 
 
-def _two_item_bands(setting: str):
+def _two_item_bands(setting: str) -> BandScheme:
     def scheme(settings: ScoringSettings, sex: Sex | None) -> tuple[Band, ...]:
         cutoff = getattr(settings, setting)
         return (Band("negative", "Negative", 0), Band("positive", f"Positive (≥ {cutoff})", cutoff))

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from bridge.accounts.models import Credential
 from bridge.audit.models import AuditEvent
+from bridge.core.weeks import minute_of_week, moment_at, parse_iso_week
 from bridge.participants.models import CareTeamMember
 from bridge.planner import services
 from bridge.planner.adapter import build_plan
 from bridge.planner.models import AppointmentRule, ParticipantRequirement, PlannedAppointment, ScheduleRun
 from bridge.planner.problem import DAY
 from bridge.planner.tests.conftest import WEEK, work
-from bridge.planner.weeks import minute_of_week, moment_at, parse_iso_week
 from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session, SessionType
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")

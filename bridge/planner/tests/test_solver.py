@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bridge.accounts.qualify import qualifications
 from bridge.planner.greedy import greedy
 from bridge.planner.problem import (
     DAY,
@@ -24,7 +25,6 @@ from bridge.planner.problem import (
     objective,
     violations,
 )
-from bridge.planner.qualify import qualifications
 from bridge.planner.solver import solve
 
 LICENSED = frozenset({"none", "clinician", "licensed"})

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bridge.accounts.models import User
 from bridge.participants.models import Participant
-from bridge.planner.models import ClinicianHours, ParticipantTimeBlock
+from bridge.core import registry
 from bridge.scheduling.closures import closed_days
 from bridge.scheduling.conflicts.kinds import LONGEST
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind
@@ -180,20 +180,13 @@ def _load(
             r.pk: r for r in Room.objects.filter(pk__in=room_ids).order_by().only("id", "name", "capacity")
         }
     if participant_ids:
-        for pid, weekday, start, end, kind in (
-            ParticipantTimeBlock.objects.filter(
-                participant_id__in=participant_ids, kind__in=ParticipantTimeBlock.BUSY
-            )
-            .order_by()
-            .values_list("participant_id", "weekday", "start_time", "end_time", "kind")
-        ):
-            ctx.blocks[pid].append((weekday, start, end, kind))
+        # Declared weekly hours come from whoever registered them (the planner): core/registry.py.
+        for busy_hours in registry.PARTICIPANT_BUSY_HOURS:
+            for pid, weekday, start, end, kind in busy_hours(participant_ids):
+                ctx.blocks[pid].append((weekday, start, end, kind))
     if staff_ids:
-        for staff_id, weekday, start, end in (
-            ClinicianHours.objects.filter(program=program, staff_id__in=staff_ids)
-            .order_by()
-            .values_list("staff_id", "weekday", "start_time", "end_time")
-        ):
-            ctx.hours[staff_id].append((weekday, start, end))
+        for working_hours in registry.STAFF_WORKING_HOURS:
+            for staff_id, weekday, start, end, _kind in working_hours(program, staff_ids):
+                ctx.hours[staff_id].append((weekday, start, end))
     ctx.closed = closed_days(program, _local(first, tz).date(), _local(last, tz).date())
     return ctx

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
-from bridge.planner.models import WEEKDAY_CHOICES, ParticipantTimeBlock
+from bridge.core.weeks import WEEKDAY_NAMES
 from bridge.scheduling.conflicts.kinds import (
     CLOSURE,
     PARTICIPANT,
@@ -18,13 +18,13 @@ from bridge.scheduling.conflicts.kinds import (
 )
 from bridge.scheduling.conflicts.load import _Context, _local
 
-WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
 DASH = "\u2013"  # an en dash between two times
 BLOCK_WORDS = {
-    ParticipantTimeBlock.Kind.WORK: "works",
-    ParticipantTimeBlock.Kind.FAMILY: "has family or caregiving time",
-    ParticipantTimeBlock.Kind.SCHOOL: "is at school",
-    ParticipantTimeBlock.Kind.OTHER: "has another commitment",
+    # the kinds of a participant's busy block (the planner's ParticipantTimeBlock.Kind values)
+    "work": "works",
+    "family": "has family or caregiving time",
+    "school": "is at school",
+    "other": "has another commitment",
 }
 
 

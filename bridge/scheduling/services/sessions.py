@@ -30,7 +30,7 @@ def lead_refusal(*, staff, program, kind: str, session_type: SessionType | None 
     """Why `staff` may not lead a `kind` session in `program` ("" when they may)."""
     from django.utils import timezone
 
-    from bridge.planner.qualify import qualifications
+    from bridge.accounts.qualify import qualifications
 
     roles = staff.roles_in(program.pk)
     today = timezone.localdate()

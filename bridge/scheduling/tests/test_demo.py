@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from bridge.core.weeks import monday_of
 from bridge.demo import builder
-from bridge.planner.weeks import monday_of
 from bridge.programs.models import Program, Track
 from bridge.scheduling.conflicts import week_conflicts
 from bridge.scheduling.ledger import week_ledger

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.planner.weeks import iso_week
+from bridge.core.weeks import iso_week
 from bridge.scheduling import conflicts as cc
 from bridge.scheduling.access import require_schedule_program
 from bridge.scheduling.views.hours import _week

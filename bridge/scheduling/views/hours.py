@@ -15,9 +15,9 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import csv_export
 from bridge.core.forms import apply_errors
+from bridge.core.weeks import iso_week, monday_of
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import EpisodeOfCare
-from bridge.planner.weeks import iso_week, monday_of
 from bridge.scheduling import ledger
 from bridge.scheduling.access import require_director_program, require_schedule_program
 from bridge.scheduling.forms import EpisodePayerForm, StepDownForm, WeekPickerForm

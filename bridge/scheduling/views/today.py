@@ -24,9 +24,9 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.weeks import monday_of
 from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
-from bridge.planner.weeks import monday_of
 from bridge.programs.models import Program
 from bridge.scheduling.access import SCHEDULE_ROLES, deny
 from bridge.scheduling.conflicts import week_conflicts

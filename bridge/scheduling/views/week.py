@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.weeks import iso_week, monday_of, parse_iso_week
 from bridge.participants.access import participant_for
-from bridge.planner.weeks import iso_week, monday_of, parse_iso_week
 from bridge.programs.models import Program
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, may_take_attendance
 from bridge.scheduling.conflicts import open_conflict_sessions, session_conflicts, week_conflicts

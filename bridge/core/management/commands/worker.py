@@ -3,6 +3,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from bridge.core import registry
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (django-tasks' database backend)."
@@ -12,14 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="Queue(s) to work on (default: all).")
 
     def handle(self, *args, batch: bool, queue_name: str, **options):
-        # Reminders keep themselves going once one sweep is queued; make sure there is one.
-        from bridge.aftercare.tasks import ensure_sweep as ensure_aftercare_sweep
-        from bridge.fhir.tasks import ensure_expiry
-        from bridge.notify.tasks import ensure_sweep
-
-        ensure_sweep()
-        ensure_aftercare_sweep()  # the daily check-in sweep (bridge/aftercare/tasks.py)
-        ensure_expiry()  # hourly: delete FHIR export files past BRIDGE_EXPORT_KEEP_HOURS
+        # Periodic tasks keep themselves going once one run is queued; make sure each has one.
+        # Apps register them from their AppConfig.ready() (bridge/core/registry.py).
+        for task in registry.PERIODIC_TASKS:
+            task.ensure()
         from bridge.fhir.export import exports_recover
 
         exports_recover()  # exports a killed worker left running: failed, partial files removed

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bridge.core.weeks import parse_iso_week
 from bridge.planner import services
-from bridge.planner.weeks import parse_iso_week
 from bridge.programs.models import Program
 
 

@@ -1,4 +1,6 @@
-"""The participant's identity and contact details, care team and episodes of care, for disclosures."""
+"""The participant's identity and contact details, care team and episodes of care, for disclosures.
+
+These are the participants app's records, provided by privacy (which sits above participants)."""
 
 from __future__ import annotations
 
