@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bridge.core.registry import app_modules
 from bridge.directory import measures as m
 from bridge.directory import quality
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
@@ -180,12 +181,14 @@ def test_another_app_plugs_in_its_own_figure(world, monkeypatch):
     module.measures = lambda: [quality.Measure("followup_7d", "Follow-up", "From check-ins", followup, 60)]
     monkeypatch.setitem(sys.modules, "bridge.demo.quality", module)
     quality.registered_measures.cache_clear()
+    app_modules.cache_clear()  # the registry's discovery is cached too
     try:
         figure = _signals(world.program)["followup_7d"]
         assert (figure.status, figure.value, figure.method) == (m.Status.SHOWN, "50%", "From check-ins")
         assert [x.key for x in quality.registered_measures()].count("followup_7d") == 1
     finally:
         quality.registered_measures.cache_clear()
+        app_modules.cache_clear()
 
 
 @time_machine.travel(datetime(2026, 11, 25, 20, tzinfo=UTC))
