@@ -209,7 +209,7 @@ def review_record(
 
 def certification_sign(*, actor, participant, **fields: Any) -> Certification:
     """A physician or eligible practitioner signs a Medicare IOP (re)certification."""
-    from bridge.planner.qualify import qualifications
+    from bridge.accounts.qualify import qualifications
 
     codes = [c.kind for c in actor.credentials.all() if not c.is_expired(fields["signed_on"])]
     if "prescriber" not in qualifications(codes):

@@ -34,7 +34,7 @@ from bridge.audit.services import audit_record
 from bridge.billing.models import Authorization, Certification, Charge, Coverage, FeeLine, PayerKind
 from bridge.clinical.models import GroupNoteEntry, Note, Problem
 from bridge.participants.models import EpisodeOfCare, LevelOfCare
-from bridge.planner.qualify import qualifications
+from bridge.accounts.qualify import qualifications
 from bridge.scheduling.models import Session
 from bridge.scheduling.qualifying import (
     CATEGORY_OF_KIND,
