@@ -26,7 +26,7 @@ from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance
 from bridge.scheduling.conflicts import BookingConflict
 from bridge.scheduling.models import Attendance, Session, SessionKind
-from bridge.scheduling.views.conflicts import show_conflicts
+from bridge.scheduling.conflicts.form_errors import show_conflicts
 
 # Director's outcomes -----------------------------------------------------------------------------
 

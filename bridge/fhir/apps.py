@@ -9,9 +9,10 @@ class FhirConfig(AppConfig):
     def ready(self) -> None:
         from bridge.core import registry
         from bridge.core.contracts import PeriodicTask
-        from bridge.fhir.tasks import EXPIRE_EVERY, ensure_expiry
+        from bridge.fhir.tasks import EXPIRE_EVERY, recover_and_ensure_expiry
 
-        # delete FHIR export files past BRIDGE_EXPORT_KEEP_HOURS
+        # At the worker's start: exports a killed worker left running are failed and their partial
+        # files removed; then hourly, delete export files past BRIDGE_EXPORT_KEEP_HOURS.
         registry.PERIODIC_TASKS.register(
-            PeriodicTask("fhir.export_expiry", ensure_expiry, EXPIRE_EVERY), app=self.label
+            PeriodicTask("fhir.export_expiry", recover_and_ensure_expiry, EXPIRE_EVERY), app=self.label
         )

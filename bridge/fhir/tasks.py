@@ -27,6 +27,15 @@ def expire_exports() -> int:
     return expired
 
 
+def recover_and_ensure_expiry() -> None:
+    """At the worker's start: fail the exports a killed worker left running (their partial files go),
+    then make sure an expiry run is queued."""
+    from bridge.fhir.export import exports_recover
+
+    exports_recover()
+    ensure_expiry()
+
+
 def ensure_expiry(*, delay: timedelta = timedelta(0)) -> None:
     """Queue an expiry run unless one is already waiting."""
     from django_tasks_db.models import DBTaskResult

@@ -13,8 +13,8 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from bridge.accounts.models import User
-from bridge.participants.models import Participant
 from bridge.core import registry
+from bridge.participants.models import Participant
 from bridge.scheduling.closures import closed_days
 from bridge.scheduling.conflicts.kinds import LONGEST
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind

@@ -12,20 +12,8 @@ from bridge.audit.services import audit_record
 from bridge.core.weeks import iso_week
 from bridge.scheduling import conflicts as cc
 from bridge.scheduling.access import require_schedule_program
+from bridge.scheduling.conflicts.form_errors import show_conflicts  # noqa: F401  (re-exported)
 from bridge.scheduling.views.hours import _week
-
-
-def show_conflicts(form, exc: cc.BookingConflict) -> None:
-    """Put a refused booking's conflicts on its form: hard ones refuse, soft ones ask for a reason."""
-    for c in exc.conflicts:
-        form.add_error(None, f"{c.label}: {c.message}")
-    if exc.needs_confirmation:
-        form.add_error(
-            "confirm_reason",
-            "This clashes only with someone's declared hours: give a reason to book it anyway.",
-        )
-    else:
-        form.add_error(None, "Nothing was booked: choose another time, person or room.")
 
 
 @require_http_methods(["GET"])

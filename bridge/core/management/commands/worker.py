@@ -18,9 +18,6 @@ class Command(BaseCommand):
         # Apps register them from their AppConfig.ready() (bridge/core/registry.py).
         for task in registry.PERIODIC_TASKS:
             task.ensure()
-        from bridge.fhir.export import exports_recover
-
-        exports_recover()  # exports a killed worker left running: failed, partial files removed
         call_command(
             "db_worker", batch=batch, queue_name=queue_name, interval=1, startup_delay=not batch, reload=False
         )
