@@ -60,6 +60,8 @@ class Reason:
     AUTHORIZATION_USED_UP = "authorization_used_up"
     NO_CERTIFICATION = "no_certification"
 
+    CLINICAL = frozenset({NOT_SIGNED, NO_INDIVIDUAL_PART, NO_CREDENTIAL, NO_DIAGNOSIS})
+
     LABELS = {
         NO_COVERAGE: "No coverage on the date",
         NOT_SIGNED: "Note not signed",
@@ -89,6 +91,11 @@ class Held:
     @property
     def label(self) -> str:
         return Reason.LABELS[self.reason]
+
+    @property
+    def clinical_fix(self) -> bool:
+        """Fixed in the chart or the staff record (a clinician's or the director's page, not billing's)."""
+        return self.reason in Reason.CLINICAL
 
 
 @dataclass

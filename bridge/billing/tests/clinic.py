@@ -39,6 +39,8 @@ def group(
         kind=SessionKind.GROUP,
         title="Evening group",
         staff=staff,
+        series=series,
+        session_type=series.session_type if series is not None else None,
         starts_at=start,
         ends_at=start + timedelta(hours=hours),
     )
