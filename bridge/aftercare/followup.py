@@ -20,6 +20,7 @@ from bridge.accounts.models import Role, User
 from bridge.aftercare.models import AftercareSettings, AlumniEnrollment, CheckIn, Outreach
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.dates import Span
 from bridge.core.tokens import new_token, token_hash
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.scheduling.models import Attendance, Session, SessionKind
@@ -400,6 +401,10 @@ def alumni_event_create(
         raise ValidationError({"title": "Name the event."})
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "An event is planned for a time still to come."})
+    try:
+        Span.PLANNED.check(starts_at)  # and not years away (9999-12-31 would break pages)
+    except ValidationError as exc:
+        raise ValidationError({"starts_at": exc.messages}) from None
     if not 15 <= minutes <= 480:
         raise ValidationError({"minutes": "Between 15 minutes and 8 hours."})
     if room is not None and room.program_id != program.pk:

@@ -287,7 +287,8 @@ class SettingsForm(forms.Form):
 
 class AlumniEventForm(forms.Form):
     title = forms.CharField(max_length=160, initial="Alumni night")
-    day = DateField(span=Span.PLANNED, widget=DATE)
+    # The service says a past day is not 'still to come'; the field keeps out what no calendar holds.
+    day = DateField(widget=DATE)
     start = forms.TimeField(
         label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00"
     )

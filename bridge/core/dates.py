@@ -56,10 +56,15 @@ class Span(enum.Enum):
 
     ANY = (None, None)  # a search filter or report period: anything the database can hold
     BIRTH = (None, 0)  # 1900 to today
-    HISTORY = (None, 0)  # something that happened, perhaps long ago (a substance first used, a med started)
-    RECORD = (20, 0)  # a record of care: admitted, signed, collected, given, discharged (not in the future)
+    HISTORY = (
+        150,
+        0,
+    )  # (to 1900) something that happened, perhaps long ago (a substance first used, a med started)
+    # A record of care: admitted, signed, collected, given, discharged. Not in the future; how far back is
+    # the service's to say (e.g. not before the episode began), with its own, clearer message.
+    RECORD = (100, 0)
     PLANNED = (2, 5)  # a session, event, appointment, target or review: within a few years of today
-    CARE = (20, 5)  # a date in someone's care that may be past or planned (a medication's start or stop)
+    CARE = (100, 5)  # a date in someone's care that may be past or planned (a medication's start or stop)
     EXPIRY = (20, 20)  # a licence, consent or authorisation's expiry
 
     def bounds(self, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
