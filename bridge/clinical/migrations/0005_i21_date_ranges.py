@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='medicationorder',
-            constraint=bridge.core.dates.DatesInRange(condition=models.Q(models.Q(('pdmp_checked_on__isnull', True), models.Q(('pdmp_checked_on__gte', datetime.date(1900, 1, 1)), ('pdmp_checked_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('start_on__isnull', True), models.Q(('start_on__gte', datetime.date(1900, 1, 1)), ('start_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('stop_on__isnull', True), models.Q(('stop_on__gte', datetime.date(1900, 1, 1)), ('stop_on__lt', datetime.date(2100, 1, 1))), _connector='OR')), name='clinical_medicationorder_dates_in_range', violation_error_message='Enter a date between 1900-01-01 and 2099-12-31.'),
+            constraint=bridge.core.dates.DatesInRange(condition=models.Q(models.Q(('start_on__isnull', True), models.Q(('start_on__gte', datetime.date(1900, 1, 1)), ('start_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('stop_on__isnull', True), models.Q(('stop_on__gte', datetime.date(1900, 1, 1)), ('stop_on__lt', datetime.date(2100, 1, 1))), _connector='OR')), name='clinical_medicationorder_dates_in_range', violation_error_message='Enter a date between 1900-01-01 and 2099-12-31.'),
         ),
         migrations.AddConstraint(
             model_name='naloxoneoffer',

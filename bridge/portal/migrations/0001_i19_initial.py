@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('participants', '0005_i19_participant_language'),
+        ('participants', '0006_i19_participant_language'),
         ('scheduling', '0003_i16_conflicts_closures_qualifying'),
         ('worklist', '0002_i14_urgent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

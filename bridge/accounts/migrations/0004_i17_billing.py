@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_must_change_password'),
+        ('accounts', '0003_i21_date_ranges'),
     ]
 
     operations = [

@@ -49,7 +49,7 @@ def triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinical", "0004_i15a_sqlite_no_delete"),
+        ("clinical", "0005_i21_date_ranges"),
         ("participants", "0004_i14_criteria_edition"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0004_i14_criteria_edition'),
-        ('privacy', '0001_initial'),
+        ('privacy', '0002_i21_date_ranges'),
         ('programs', '0002_i16_program_country'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

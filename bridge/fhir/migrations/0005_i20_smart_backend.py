@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fhir', '0002_export_expired'),
+        ('fhir', '0004_i21_job_lease'),
         ('privacy', '0001_initial'),
         ('programs', '0002_i16_program_country'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_i14_criteria_edition'),
+        ('participants', '0006_i19_participant_language'),
     ]
 
     operations = [
