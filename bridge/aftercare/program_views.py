@@ -20,13 +20,13 @@ from bridge.aftercare.forms import AlumniEventForm, SettingsForm
 from bridge.aftercare.models import AftercareSettings
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
 from bridge.core import csv_export
+from bridge.core.forms import apply_errors
 from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance
 from bridge.scheduling.conflicts import BookingConflict
-from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.scheduling.conflicts.form_errors import show_conflicts
+from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # Director's outcomes -----------------------------------------------------------------------------
 

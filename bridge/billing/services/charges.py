@@ -29,12 +29,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from bridge.accounts.models import Credential
+from bridge.accounts.qualify import qualifications
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.models import Authorization, Certification, Charge, Coverage, FeeLine, PayerKind
 from bridge.clinical.models import GroupNoteEntry, Note, Problem
 from bridge.participants.models import EpisodeOfCare, LevelOfCare
-from bridge.accounts.qualify import qualifications
 from bridge.scheduling.models import Session
 from bridge.scheduling.qualifying import (
     CATEGORY_OF_KIND,
