@@ -95,7 +95,7 @@ class PortalMiddleware:
         else:
             language = translation.get_language_from_request(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         ctx = context.current()
         request._portal_tokens.append(  # type: ignore[attr-defined]
             context.activate(context.RequestContext(ctx.request_id, ctx.client_ip, "portal"))
