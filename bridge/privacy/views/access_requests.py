@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import access_requests, pdf
 from bridge.privacy.models import AccessRequest
@@ -49,7 +49,7 @@ def _request(participant: Participant, request_id: uuid.UUID) -> AccessRequest:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def access_request_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def access_request_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     today = timezone.localdate(timezone=participant.program.tz)
     form = AccessRequestForm(
         request.POST or None,

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bridge.participants.access import Cap, participant_view, visible
+from bridge.participants.access import Cap, ParticipantRequest, participant_view, visible
 from bridge.participants.models import Participant
 from bridge.privacy import notices
 from bridge.privacy.access import director_programs
@@ -94,7 +94,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.VIEW, post=Cap.EDIT)
-def notice_chart(request: HttpRequest, participant: Participant) -> HttpResponse:
+def notice_chart(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = AcknowledgeForm(
         request.POST or None, initial={"given_on": timezone.localdate(timezone=participant.program.tz)}
     )

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bridge.accounts.models import Role
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import restrictions
 from bridge.privacy.models import Recipient, Restriction
@@ -83,7 +83,7 @@ def _restriction(participant: Participant, restriction_id: uuid.UUID) -> Restric
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def restriction_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def restriction_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = RestrictionForm(request.POST if request.method == "POST" else None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
