@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
@@ -13,7 +13,7 @@ from bridge.portal import services
 from bridge.portal.models import ParticipantAccount, PortalRequest
 
 
-def _page(request: HttpRequest, participant: Participant, status: int = 200) -> HttpResponse:
+def _page(request: ParticipantRequest, participant: Participant, status: int = 200) -> HttpResponse:
     account = ParticipantAccount.objects.filter(participant=participant).first()
     requests = PortalRequest.objects.filter(participant=participant).select_related("session", "work_item")[
         :20

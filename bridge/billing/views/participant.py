@@ -5,6 +5,7 @@ a prescriber on the care team (Cap.DOCUMENT)."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -127,7 +128,7 @@ def review_record(
             messages.success(request, "Review recorded.")
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
     return redirect("billing:participant", participant_id=participant.pk)
 
 

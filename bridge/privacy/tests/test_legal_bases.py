@@ -21,7 +21,7 @@ from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, Recip
 NOW = "2026-03-02T14:30"
 
 # A complete set of facts, the recipient kind and the purpose for each basis without consent.
-CASES: dict[str, tuple[RecipientKind, Purpose, dict[str, Any]]] = {
+CASES: dict[str, tuple[RecipientKind, str, dict[str, Any]]] = {
     bases.MEDICAL_EMERGENCY: (
         RecipientKind.TREATING_PROVIDER,
         Purpose.EMERGENCY,
