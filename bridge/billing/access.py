@@ -4,11 +4,12 @@ work list). Per-participant billing pages go through `participant_view(Cap.BILLI
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from bridge.accounts.models import Role
+from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 
@@ -18,7 +19,7 @@ WORKLIST_ROLES = (Role.DIRECTOR, Role.BILLING, Role.FRONT_DESK)
 
 def billing_programs(request: HttpRequest, roles=BILLING_ROLES) -> set[uuid.UUID]:
     """The programs whose billing `request.user` may see; audits and raises 403 when none."""
-    programs = request.user.programs_with_role(*roles)
+    programs = cast(User, request.user).programs_with_role(*roles)  # billing views need a login
     if not programs:
         audit_record(
             action=Action.ACCESS_DENIED,

@@ -144,7 +144,11 @@ def build(ctx) -> None:
     coverages: list[Coverage] = []
     for k, e in enumerate(episodes):
         payer = by_rule.get(payer_of.get(e.pk), self_pay)
-        member = {K.MEDICAID: f"9{k:07d}A", K.MEDICARE: f"1EG4TE5MK{k:02d}", K.COMMERCIAL: f"XZB{k:06d}"}
+        member: dict[str, str] = {
+            K.MEDICAID: f"9{k:07d}A",
+            K.MEDICARE: f"1EG4TE5MK{k:02d}",
+            K.COMMERCIAL: f"XZB{k:06d}",
+        }
         coverages.append(
             Coverage(
                 participant=e.participant,

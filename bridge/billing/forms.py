@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from bridge.billing.models import (
@@ -35,12 +37,13 @@ class CoverageForm(forms.ModelForm):
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = Plan.objects.filter(
             payer__program_id=participant.program_id, is_active=True, payer__is_active=True
         ).select_related("payer")
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("relationship") and data["relationship"] != Coverage.Relationship.SELF:
             for name in ("subscriber_first_name", "subscriber_last_name"):
                 if not data.get(name):
@@ -75,9 +78,9 @@ class AuthorizationForm(forms.ModelForm):
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coverage"].queryset = participant.coverages.filter(ends_on__isnull=True).select_related(
-            "plan__payer"
-        )
+        cast(forms.ModelChoiceField, self.fields["coverage"]).queryset = participant.coverages.filter(
+            ends_on__isnull=True
+        ).select_related("plan__payer")
 
     def clean_service_codes(self):
         raw = self.cleaned_data.get("service_codes") or ""
@@ -89,6 +92,7 @@ class AuthorizationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The authorization ends before it starts.")
         return data
@@ -121,6 +125,7 @@ class CertificationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if not data.get("needs_nine_hours"):
             self.add_error(
                 "needs_nine_hours", "Medicare IOP needs the certified need for at least 9 hours a week."

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,10 +28,10 @@ def safe_cell(value: Any) -> Any:
 class SafeWriter:
     """csv.writer's `writerow`/`writerows`, every cell through `safe_cell`."""
 
-    def __init__(self, out, **kwargs):
+    def __init__(self, out: SupportsWrite[str], **kwargs: Any) -> None:
         self._writer = csv.writer(out, **kwargs)
 
-    def writerow(self, row: Iterable[Any]):
+    def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow([safe_cell(v) for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
@@ -36,5 +39,5 @@ class SafeWriter:
             self.writerow(row)
 
 
-def writer(out, **kwargs) -> SafeWriter:
+def writer(out: SupportsWrite[str], **kwargs: Any) -> SafeWriter:
     return SafeWriter(out, **kwargs)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
-from typing import Annotated
+from collections.abc import Collection, Iterable
+from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -95,25 +95,25 @@ class InDbRange:
 
     message = "Enter a date between 1900-01-01 and 2099-12-31."
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: dt.date | dt.datetime | None) -> None:
         if value is not None and not DB_FLOOR <= _day(value) < DB_CEILING:
             raise ValidationError(self.message, code="date_out_of_range")
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, InDbRange)
 
 
 in_db_range = InDbRange()
 
 
-def in_range_q(name: str, field: models.Field) -> Q:
+def in_range_q(name: str, field: models.Field[Any, Any]) -> Q:
     """The condition `name` holds a value the database can read back (NULL passes a CHECK)."""
     if isinstance(field, models.DateTimeField):
         return Q(**{f"{name}__gte": DB_FLOOR_AT, f"{name}__lt": DB_CEILING_AT})
     return Q(**{f"{name}__gte": DB_FLOOR, f"{name}__lt": DB_CEILING})
 
 
-def out_of_range_q(name: str, field: models.Field) -> Q:
+def out_of_range_q(name: str, field: models.Field[Any, Any]) -> Q:
     """The condition a stored value is outside the database's range (for check-records)."""
     if isinstance(field, models.DateTimeField):
         return Q(**{f"{name}__lt": DB_FLOOR_AT}) | Q(**{f"{name}__gte": DB_CEILING_AT})
@@ -127,7 +127,13 @@ class DatesInRange(models.CheckConstraint):
     thing without a query per `full_clean`.
     """
 
-    def validate(self, model, instance, exclude=None, using=None) -> None:
+    def validate(
+        self,
+        model: type[models.Model],
+        instance: models.Model,
+        exclude: Collection[str] | None = None,
+        using: str | None = None,
+    ) -> None:
         return None
 
 
@@ -153,11 +159,11 @@ class DateField(forms.DateField):
 
     default_span = Span.ANY
 
-    def __init__(self, *args, span: Span | None = None, **kwargs):
+    def __init__(self, *args: Any, span: Span | None = None, **kwargs: Any) -> None:
         self.span = span or self.default_span
         super().__init__(*args, **kwargs)
 
-    def validate(self, value) -> None:
+    def validate(self, value: Any) -> None:
         super().validate(value)
         self.span.check(value)
 
@@ -167,11 +173,11 @@ class DateTimeField(forms.DateTimeField):
 
     default_span = Span.ANY
 
-    def __init__(self, *args, span: Span | None = None, **kwargs):
+    def __init__(self, *args: Any, span: Span | None = None, **kwargs: Any) -> None:
         self.span = span or self.default_span
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
         # Range-check the wall-clock value before Django attaches the time zone: 9999-12-31 23:59 in
         # Los Angeles would overflow on its way to UTC.
         if value in self.empty_values:
@@ -188,7 +194,7 @@ class DateTimeField(forms.DateTimeField):
         except OverflowError:
             raise ValidationError(InDbRange.message, code="date_out_of_range") from None
 
-    def validate(self, value) -> None:
+    def validate(self, value: Any) -> None:
         super().validate(value)
         self.span.check(value)
 
@@ -215,7 +221,7 @@ class CareDateField(DateField):
     default_span = Span.CARE
 
 
-def model_date_fields(model: type[models.Model]) -> list[models.Field]:
+def model_date_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     """The concrete date and date-time columns of a model."""
     return [
         f
@@ -227,8 +233,8 @@ def model_date_fields(model: type[models.Model]) -> list[models.Field]:
 # --- JSON API (pydantic) types ----------------------------------------------------------------------
 
 
-def _api_check(span: Span):
-    def check(value):
+def _api_check(span: Span) -> AfterValidator:
+    def check(value: Any) -> Any:
         try:
             span.check(value)
         except ValidationError as exc:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
-def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on the form: on the named field when the form has it (after
     `aliases`, service field -> form field), else at the top of the form."""
     if not hasattr(exc, "error_dict"):

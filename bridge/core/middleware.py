@@ -136,7 +136,7 @@ class HostileInputMiddleware:
     """Refuse control characters in the path, any parameter or any form field with a 400, before
     they reach a view or the database (FHIR answers an OperationOutcome, the JSON API its error)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

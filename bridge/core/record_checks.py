@@ -16,6 +16,7 @@ def checks() -> Iterable[RecordFinding]:
         if not model.__module__.startswith("bridge."):
             continue
         meta = model._meta
+        assert meta.model_name is not None  # set on every concrete model
         for field in model_date_fields(model):
             # Only the ids are read: the value itself may be unreadable (year 10000 on PostgreSQL).
             for pk in model._base_manager.filter(out_of_range_q(field.name, field)).values_list(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 from django.apps import apps
 
@@ -28,7 +29,7 @@ class RecordFinding:
     fix: str
 
 
-def check_modules() -> Iterator:
+def check_modules() -> Iterator[ModuleType]:
     """Every installed Bridge app's `record_checks` module, in app order."""
     for config in apps.get_app_configs():
         if not config.name.startswith("bridge."):

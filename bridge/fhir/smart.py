@@ -18,7 +18,7 @@ import json
 import time
 import urllib.request
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 from joserfc.jwt import JWTClaimsRegistry
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -78,11 +78,11 @@ def check_jwks(value: Any) -> KeySet:
                 f"Key {key.get('kid')}: only RSA (RS384) and EC P-384 (ES384) keys are accepted."
             )
     try:
-        keyset = KeySet.import_key_set(value)
+        keyset = KeySet.import_key_set(cast(KeySetSerialization, value))  # checked above
     except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise ValueError(f"The JWKS could not be read: {exc}") from exc
     for key in keyset.keys:
-        if key.key_type == "RSA" and _modulus_bytes(key.as_dict()["n"]) < 256:
+        if key.key_type == "RSA" and _modulus_bytes(cast(str, key.as_dict()["n"])) < 256:
             raise ValueError(f"Key {key.kid}: RSA keys must be at least 2048 bits.")
     return keyset
 

@@ -31,13 +31,21 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.accounts.models import Role
+from bridge.accounts.models import Role, User
 from bridge.participants.models import CareTeamMember, Participant
 
 if TYPE_CHECKING:
     from bridge.privacy.models import EmergencyAccess
 
 S = Participant.Status
+
+
+class ParticipantRequest(HttpRequest):
+    """For type checking: the request a `participant_view` passes to its view, once `participant_for`
+    has found the signed-in staff user's capabilities on the participant (`participant_caps`)."""
+
+    user: User
+    participant_caps: frozenset[Cap]
 
 
 class Cap(enum.StrEnum):

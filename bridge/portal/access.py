@@ -37,6 +37,20 @@ SESSION_ENDED = "portal_ended"  # why the last session ended, for the sign-in pa
 KEYS = (SESSION_ACCOUNT, SESSION_EPOCH, SESSION_SEEN, SESSION_PENDING)
 
 
+class PortalHttpRequest(HttpRequest):
+    """For type checking: a request past PortalMiddleware, which sets `portal_account` (None when
+    no participant is signed in)."""
+
+    portal_account: ParticipantAccount | None
+
+
+class PortalPageRequest(HttpRequest):
+    """For type checking: a request to a `portal_page` view, which refuses it unless a participant is
+    signed in."""
+
+    portal_account: ParticipantAccount
+
+
 def portal_sign_in(request: HttpRequest, account: ParticipantAccount) -> None:
     # A new session key at sign-in, so a key planted before it (session fixation) is worth nothing.
     request.session.cycle_key()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -59,9 +60,10 @@ class PortalMiddleware:
         if request.user.is_authenticated:
             access.portal_forget(request)
             return
+        account_id: Any = request.session.get(access.SESSION_ACCOUNT)  # a str, or None (no match)
         account = (
             ParticipantAccount.objects.select_related("participant", "participant__program")
-            .filter(pk=request.session.get(access.SESSION_ACCOUNT), closed_at__isnull=True)
+            .filter(pk=account_id, closed_at__isnull=True)
             .first()
         )
         if account is None or account.session_epoch != request.session.get(access.SESSION_EPOCH):
@@ -95,7 +97,7 @@ class PortalMiddleware:
         else:
             language = translation.get_language_from_request(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         ctx = context.current()
         request._portal_tokens.append(  # type: ignore[attr-defined]
             context.activate(context.RequestContext(ctx.request_id, ctx.client_ip, "portal"))

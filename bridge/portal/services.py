@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -214,7 +215,7 @@ def code_verify(*, code_row: SignInCode, code: str) -> ParticipantAccount:
             .get(pk=code_row.account_id)
         )
         row = SignInCode.objects.select_for_update().get(pk=code_row.pk)
-        audit = {
+        audit: dict[str, Any] = {
             "actor_label": "participant app",
             "participant": account.participant,
             "object_type": "portal_account",

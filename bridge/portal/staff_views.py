@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.portal import services
 from bridge.portal.models import ParticipantAccount, PortalRequest
 
 
-def _page(request: HttpRequest, participant: Participant, status: int = 200) -> HttpResponse:
+def _page(request: ParticipantRequest, participant: Participant, status: int = 200) -> HttpResponse:
     account = ParticipantAccount.objects.filter(participant=participant).first()
     requests = PortalRequest.objects.filter(participant=participant).select_related("session", "work_item")[
         :20
@@ -29,12 +29,12 @@ def _page(request: HttpRequest, participant: Participant, status: int = 200) -> 
 
 
 @participant_view(Cap.VIEW)
-def staff_account(request: HttpRequest, participant: Participant) -> HttpResponse:
+def staff_account(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _page(request, participant)
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def staff_account_open(request: HttpRequest, participant: Participant) -> HttpResponse:
+def staff_account_open(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     try:
         services.portal_account_open(actor=request.user, participant=participant)
     except ValidationError as exc:
@@ -47,7 +47,7 @@ def staff_account_open(request: HttpRequest, participant: Participant) -> HttpRe
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def staff_account_close(request: HttpRequest, participant: Participant) -> HttpResponse:
+def staff_account_close(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     account = ParticipantAccount.objects.filter(participant=participant).first()
     if account is not None:
         services.portal_account_close(actor=request.user, account=account)

@@ -32,6 +32,8 @@ from bridge.portal import services
 from bridge.portal.access import (
     SESSION_ENDED,
     SESSION_PENDING,
+    PortalHttpRequest,
+    PortalPageRequest,
     own_measure_link,
     own_session,
     portal_forget,
@@ -63,7 +65,7 @@ def _throttled(request: HttpRequest, scope: str) -> bool:
 
 @portal_public
 @require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: PortalHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return staff_refused(request)
     if request.portal_account is not None:
@@ -99,7 +101,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @portal_public
 @require_http_methods(["GET", "POST"])
-def code(request: HttpRequest) -> HttpResponse:
+def code(request: PortalHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return staff_refused(request)
     if SESSION_PENDING not in request.session:
@@ -128,7 +130,7 @@ def code(request: HttpRequest) -> HttpResponse:
 
 @portal_public
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: PortalHttpRequest) -> HttpResponse:
     account = request.portal_account
     if account is not None:
         audit_record(
@@ -149,7 +151,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 @require_POST
-def sign_out_all(request: HttpRequest) -> HttpResponse:
+def sign_out_all(request: PortalPageRequest) -> HttpResponse:
     services.sign_out_everywhere(account=request.portal_account)
     portal_forget(request)
     request.session.cycle_key()
@@ -192,7 +194,7 @@ def _hours_progress(participant, today) -> dict | None:
 
 @portal_page
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalPageRequest) -> HttpResponse:
     account = request.portal_account
     participant = account.participant
     now = timezone.now()
@@ -245,7 +247,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_context(request: HttpRequest, session: Session) -> dict:
+def _session_context(request: PortalPageRequest, session: Session) -> dict:
     participant = request.portal_account.participant
     row = Attendance.objects.get(session=session, participant=participant)
     asked = list(
@@ -265,7 +267,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
 
 @portal_page
 @require_GET
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     session = own_session(request, session_id)
     context = _session_context(request, session)
     context |= {"reschedule_form": RescheduleForm(), "excused_form": ExcusedForm()}
@@ -275,7 +277,7 @@ def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @portal_page
 @require_POST
-def check_in(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def check_in(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     session = own_session(request, session_id)
     try:
         result = services.check_in(account=request.portal_account, session=session)
@@ -289,7 +291,7 @@ def check_in(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     return redirect("portal:home")
 
 
-def _request_view(request: HttpRequest, session_id: uuid.UUID, form_class, action) -> HttpResponse:
+def _request_view(request: PortalPageRequest, session_id: uuid.UUID, form_class, action) -> HttpResponse:
     session = own_session(request, session_id)
     form = form_class(request.POST)
     page_errors: list[str] = []
@@ -314,7 +316,7 @@ def _request_view(request: HttpRequest, session_id: uuid.UUID, form_class, actio
 
 @portal_page
 @require_POST
-def reschedule(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def reschedule(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     account = request.portal_account
     return _request_view(
         request,
@@ -326,7 +328,7 @@ def reschedule(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @portal_page
 @require_POST
-def excused(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def excused(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     account = request.portal_account
     return _request_view(
         request, session_id, ExcusedForm, lambda **kw: services.excused_request(account=account, **kw)
@@ -338,7 +340,7 @@ def excused(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @portal_page
 @require_GET
-def questionnaires(request: HttpRequest) -> HttpResponse:
+def questionnaires(request: PortalPageRequest) -> HttpResponse:
     participant = request.portal_account.participant
     links = [
         (link, instruments.get(link.instrument))
@@ -355,7 +357,7 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 @require_http_methods(["GET", "POST"])
-def questionnaire(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
+def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpResponse:
     from bridge.measures.public_views import LEAD_IN
 
     link = own_measure_link(request, link_id)
@@ -406,7 +408,7 @@ ACCESS_DAYS = 90
 
 @portal_page
 @require_GET
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: PortalPageRequest) -> HttpResponse:
     """Who at the program opened their record, from the audit log: staff names, roles and days."""
     from bridge.accounts.models import StaffRole
     from bridge.audit.models import AuditEvent
@@ -446,7 +448,7 @@ SIGN_OUT_CLEARS = '"cache", "storage"'  # the offline copies and the service wor
 
 @portal_public
 @require_GET
-def manifest(request: HttpRequest) -> HttpResponse:
+def manifest(request: PortalHttpRequest) -> HttpResponse:
     data = {
         "name": "Bridge",
         "short_name": "Bridge",
@@ -463,8 +465,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 @portal_public
 @require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request: PortalHttpRequest) -> HttpResponse:
     path = finders.find("bridge/portal-sw.js")
+    assert isinstance(path, str)  # a static file of the app (find(…, find_all=False) is one path)
     response = HttpResponse(Path(path).read_text(encoding="utf-8"), content_type="application/javascript")
     response["Service-Worker-Allowed"] = reverse("portal:home")
     return response
@@ -475,7 +478,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @portal_public
 @require_GET
-def help_page(request: HttpRequest) -> HttpResponse:
+def help_page(request: PortalHttpRequest) -> HttpResponse:
     """Crisis numbers for anyone, always; the signed-in participant's safety plan and program too."""
     account = request.portal_account
     context: dict = {"plan": None, "program": None}
@@ -491,7 +494,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 @require_GET
-def account_page(request: HttpRequest) -> HttpResponse:
+def account_page(request: PortalPageRequest) -> HttpResponse:
     account = request.portal_account
     portal_read(request, object_type="portal_account", object_id=str(account.pk))
     form = LanguageForm(initial={"language": account.participant.language})
@@ -504,7 +507,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
 
 @portal_public
 @require_POST
-def language(request: HttpRequest) -> HttpResponse:
+def language(request: PortalHttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     next_url = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():

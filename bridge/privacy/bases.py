@@ -322,7 +322,7 @@ def detail_lines(code: str, details: dict[str, Any]) -> list[str]:
     """The recorded facts as "Label: value" lines, for the package, the chart and the accounting."""
     lines = []
     for f in BASES[code].fields:
-        value = details.get(f.name)
+        value: Any = details.get(f.name)
         if value in (None, ""):
             continue
         if f.kind == "choice":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -587,7 +588,11 @@ class Restriction(models.Model):
 
     @property
     def scope_label(self) -> str:
-        who = self.recipient.name if self.recipient_id else RecipientKind(self.recipient_kind).label.lower()
+        who = (
+            cast(Recipient, self.recipient).name
+            if self.recipient_id
+            else RecipientKind(self.recipient_kind).label.lower()
+        )
         what = ", ".join(DataClass(c).label.lower() for c in self.data_classes) or "all information"
         why = ", ".join(Purpose(p).label.lower() for p in self.purposes) or "any purpose"
         return f"not to {who}: {what}, for {why}"

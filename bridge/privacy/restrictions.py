@@ -4,6 +4,7 @@ by the policy decision point (policy.py), ended in writing. Every write is atomi
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,7 +67,7 @@ def restriction_request(
             or (recipient and recipient.kind == RecipientKind.HEALTH_PLAN)
         )
         and bool(purposes)
-        and set(purposes) <= SELF_PAY_PURPOSES
+        and set(cast(list[str], purposes)) <= SELF_PAY_PURPOSES  # not None: bool(purposes) above
     )
     with transaction.atomic():
         restriction = Restriction(

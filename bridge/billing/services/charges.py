@@ -159,10 +159,10 @@ class _Records:
             if e.text.strip()
         }
         self.credentials: dict = defaultdict(list)
-        for c in Credential.objects.filter(
+        for cred in Credential.objects.filter(
             user_id__in={s["staff_id"] for s in self.sessions.values()}
         ).select_related("user"):
-            self.credentials[c.user_id].append(c)
+            self.credentials[cred.user_id].append(cred)
         self.episodes: dict = defaultdict(list)
         for e in EpisodeOfCare.objects.filter(participant_id__in=pids).prefetch_related("level_changes"):
             self.episodes[e.participant_id].append(e)
@@ -191,10 +191,10 @@ class _Records:
         ):
             self.used[auth_id] += units
         self.certifications: dict = defaultdict(list)
-        for c in Certification.objects.filter(
+        for cert in Certification.objects.filter(
             participant_id__in=pids, valid_from__lte=through, valid_through__gte=first
         ):
-            self.certifications[c.participant_id].append(c)
+            self.certifications[cert.participant_id].append(cert)
         self.fees: dict = defaultdict(list)
         for fee in FeeLine.objects.filter(
             payer_id__in={c.plan.payer_id for covs in self.coverages.values() for c in covs},

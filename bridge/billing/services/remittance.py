@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,7 +67,9 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
         result = PostResult(remit)
         for cp in data.claims:
             claim = claims[cp.number]
-            entries = [(None, cp.paid if not cp.lines else Decimal("0"), cp.adjustments, [])]
+            entries: list[tuple[Any, Any, Any, Any]] = [
+                (None, cp.paid if not cp.lines else Decimal("0"), cp.adjustments, [])
+            ]
             entries += [(_line_for(claim, svc), svc.paid, svc.adjustments, svc.remarks) for svc in cp.lines]
             denied_here = False
             for charge, paid, adjustments, remarks in entries:

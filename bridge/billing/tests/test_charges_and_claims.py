@@ -153,7 +153,7 @@ def test_without_a_consent_for_payment_no_claim_leaves_the_program(world, medi_c
     _build(world)
     consent = Consent.objects.get(participant=world.alex)
     consent_revoke(actor=world.director, consent=consent, received_on=MON, received_how="letter")
-    refused = []
+    refused: list = []
     written = claims_build(actor=world.director, program=world.program, claim_format="837p", refused=refused)
     assert written == [] and [p for p, _reason in refused] == [world.alex]
     assert Charge.objects.get().status == Charge.Status.READY and not Claim.objects.exists()

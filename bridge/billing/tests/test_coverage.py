@@ -129,6 +129,7 @@ def test_admission_turns_the_intake_insurance_into_a_primary_coverage(world, med
         insurance_member_id="95550001A",
     )
     coverage = coverage_from_screening(actor=world.intake, screening=screening, admitted_on=date(2026, 3, 2))
+    assert coverage is not None
     assert coverage.plan == medi_cal and coverage.member_id == "95550001A" and coverage.order == 1
     assert (
         coverage_from_screening(actor=world.intake, screening=screening, admitted_on=date(2026, 3, 2)) is None

@@ -83,6 +83,7 @@ def test_835_posts_a_payment_and_a_denial_to_work(world, submitted, login):
     assert paid.status == Claim.Status.PAID and paid.paid == Decimal("150")
     assert denied.status == Claim.Status.DENIED
     denial = Denial.objects.get()
+    assert denial.charge is not None
     assert (denial.reason_code, denial.next_step, denial.charge.service_date) == (
         "197",
         "appeal",

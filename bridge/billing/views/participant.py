@@ -5,6 +5,7 @@ a prescriber on the care team (Cap.DOCUMENT)."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,12 +16,12 @@ from bridge.billing import queries, services
 from bridge.billing.forms import AuthorizationForm, CertificationForm, CoverageForm, ReviewForm
 from bridge.billing.models import Authorization, Coverage
 from bridge.core.forms import apply_errors
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
 
 @participant_view(Cap.BILLING)
-def participant_billing(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_billing(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     context = queries.participant_billing(participant)
     context["participant"] = participant
     context["may_certify"] = Cap.DOCUMENT in request.participant_caps
@@ -28,7 +29,7 @@ def participant_billing(request: HttpRequest, participant: Participant) -> HttpR
 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING)
-def coverage_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+def coverage_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = CoverageForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +56,9 @@ def _coverage(participant: Participant, coverage_id: uuid.UUID) -> Coverage:
 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING)
-def coverage_edit(request: HttpRequest, participant: Participant, coverage_id: uuid.UUID) -> HttpResponse:
+def coverage_edit(
+    request: ParticipantRequest, participant: Participant, coverage_id: uuid.UUID
+) -> HttpResponse:
     coverage = _coverage(participant, coverage_id)
     form = CoverageForm(request.POST or None, instance=coverage, participant=participant)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +80,7 @@ def coverage_edit(request: HttpRequest, participant: Participant, coverage_id: u
 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING)
-def authorization_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+def authorization_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = AuthorizationForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,12 +128,12 @@ def review_record(
             messages.success(request, "Review recorded.")
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
     return redirect("billing:participant", participant_id=participant.pk)
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def certification_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+def certification_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +155,9 @@ def certification_add(request: HttpRequest, participant: Participant) -> HttpRes
 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING, get=False)
-def eligibility_check(request: HttpRequest, participant: Participant, coverage_id: uuid.UUID) -> HttpResponse:
+def eligibility_check(
+    request: ParticipantRequest, participant: Participant, coverage_id: uuid.UUID
+) -> HttpResponse:
     from bridge.billing.services.eligibility import eligibility_request
     from bridge.billing.x12.validate import X12Error
 

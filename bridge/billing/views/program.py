@@ -11,6 +11,7 @@ import csv
 import uuid
 from collections import defaultdict
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,7 +41,9 @@ HELD_WINDOW_DAYS = 31
 
 def _program(request, roles=None) -> Program:
     ids = billing_programs(request) if roles is None else billing_programs(request, roles)
-    return Program.objects.filter(pk__in=ids).order_by("name").first()
+    program = Program.objects.filter(pk__in=ids).order_by("name").first()
+    assert program is not None  # billing_programs refused (403) a user with none
+    return program
 
 
 def _audit_list(request, what: str, shown: int) -> None:
@@ -210,7 +213,9 @@ def remit_upload(request: HttpRequest) -> HttpResponse:
         return HttpResponse("file: choose an 835 file", status=400, content_type="text/plain")
     text = upload.read().decode("ascii", errors="replace").strip()
     try:
-        result = remittance_post(actor=request.user, program=program, text=text, file_name=upload.name)
+        result = remittance_post(
+            actor=request.user, program=program, text=text, file_name=cast(str, upload.name)
+        )
     except X12Error as exc:
         messages.error(request, f"The 835 was refused and nothing was posted: {exc}")
     else:
@@ -272,7 +277,7 @@ def denial_resolve_view(request: HttpRequest, denial_id: uuid.UUID) -> HttpRespo
     form = DenialResolveForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
         return redirect("billing:denials")
     denial_resolve(actor=request.user, denial=denial, **form.cleaned_data)
     messages.success(request, "Denial resolved.")

@@ -55,7 +55,7 @@ def test_the_sign_button_lives_in_the_same_form_as_the_text(individual_session, 
 
 
 def _group_post(w, shared=True, alex=ALEX_PART, blair=BLAIR_PART):
-    data = {}
+    data: dict = {}
     if shared:
         data.update(topic="Relapse prevention", shared_text="High-risk situations; refusal role-play.")
     for p, texts in ((w.alex, alex), (w.blair, blair)):

@@ -41,7 +41,9 @@ def test_every_page_with_real_ids_answers_every_login_without_a_server_error(dem
     from bridge.clinical.models import Note
 
     note = Note.objects.filter(participant__isnull=False).order_by("pk").first()
+    assert note is not None
     participant = note.participant
+    assert participant is not None
     known = {"participant_id": participant.pk, "user_id": demo.staff["therapist1"].pk}
     for kwarg, (app, name) in MODELS.items():
         value = _one(apps.get_model(app, name), participant)

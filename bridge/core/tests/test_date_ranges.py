@@ -45,7 +45,8 @@ def _form_classes() -> list[type[forms.BaseForm]]:
 
 def _date_fields():
     for cls in _form_classes():
-        for name, field in cls.base_fields.items():
+        # Form and ModelForm subclasses (their metaclasses set base_fields; BaseForm's stub lacks it).
+        for name, field in cls.base_fields.items():  # type: ignore[attr-defined]
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 yield cls, name, field
 

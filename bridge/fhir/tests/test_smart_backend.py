@@ -102,6 +102,7 @@ def test_a_client_with_only_its_private_key_reads_consented_data(
     assert stored.token_hash != secret and secret not in json.dumps(
         list(ApiToken.objects.values()), default=str
     )
+    assert stored.expires_at is not None
     assert timedelta(seconds=295) < stored.expires_at - stored.created_at <= timedelta(seconds=300)
     issued = AuditEvent.objects.get(action="token_created", object_id=str(stored.pk))
     assert issued.actor_label == f"client:{backend_client.client_id}"

@@ -70,7 +70,9 @@ def test_a_participant_uses_their_app_on_a_phone(app_world, phone):
     phone.get_by_role("button", name="Send me a code").click()
     phone.get_by_role("heading", name="Type your code").wait_for()
     no_violations(phone)
-    code = re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    found = re.search(r"\b(\d{6})\b", sms.outbox[-1][1])
+    assert found is not None
+    code = found.group(1)
     phone.get_by_label("Sign-in code").fill(code)
     phone.get_by_role("button", name="Sign in").click()
     phone.get_by_role("heading", name="Hi, Alex").wait_for()
@@ -89,6 +91,7 @@ def test_a_participant_uses_their_app_on_a_phone(app_world, phone):
     phone.get_by_role("button", name="Send my request").click()
     phone.get_by_text("The front desk has your request.").wait_for()
     request = PortalRequest.objects.get(session=individual)
+    assert request.work_item_id is not None
     assert WorkItem.objects.get(pk=request.work_item_id).assigned_to == w.frontdesk
 
     # A questionnaire with a risk answer: crisis help first, and the safety signal is raised.

@@ -83,6 +83,7 @@ def test_a_reschedule_request_reaches_the_front_desks_work_list(travel, week, ap
     assert response.status_code == 302
     request = PortalRequest.objects.get()
     assert request.kind == "reschedule" and request.times_available == "Friday after 3 pm"
+    assert request.work_item_id is not None
     item = WorkItem.objects.get(pk=request.work_item_id)
     assert item.assigned_to == app_world.frontdesk and item.kind == "portal_reschedule"
     assert "Friday after 3 pm" in item.detail
@@ -114,6 +115,7 @@ def test_an_excused_absence_request_for_a_group(week, app_client, app_world):
         response = app_client.post(reverse("portal:excused", args=[week["group"].pk]), {"reason": "Sick kid"})
     assert response.status_code == 302
     request = PortalRequest.objects.get()
+    assert request.work_item is not None
     assert request.kind == "excused" and request.work_item.kind == "portal_excused"
     # Only a request: attendance is the program's call.
     assert Attendance.objects.get(session=week["group"], participant=app_world.alex).status == "expected"

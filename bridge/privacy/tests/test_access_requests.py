@@ -39,6 +39,7 @@ def test_an_access_request_is_produced_and_delivered(world, login, today, alex_a
     detail = reverse("privacy:access_request_detail", args=[world.alex.pk, req.pk])
     assert client.post(detail, {"action": "produce"}).status_code == 302
     req.refresh_from_db()
+    assert req.package is not None
     assert req.status == "produced" and req.package["sections"][0]["data_class"] == "attendance"
     assert len(req.package["sections"][0]["records"]) >= 2
     bundle = req.package["bundle"]

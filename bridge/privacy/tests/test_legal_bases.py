@@ -4,6 +4,7 @@ entered in the accounting the rule names (Part 2 for 3 years, HIPAA for 6, or ne
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose, Recip
 NOW = "2026-03-02T14:30"
 
 # A complete set of facts, the recipient kind and the purpose for each basis without consent.
-CASES = {
+CASES: dict[str, tuple[RecipientKind, str, dict[str, Any]]] = {
     bases.MEDICAL_EMERGENCY: (
         RecipientKind.TREATING_PROVIDER,
         Purpose.EMERGENCY,

@@ -8,11 +8,11 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import access_requests, pdf
 from bridge.privacy.models import AccessRequest
@@ -49,7 +49,7 @@ def _request(participant: Participant, request_id: uuid.UUID) -> AccessRequest:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def access_request_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def access_request_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     today = timezone.localdate(timezone=participant.program.tz)
     form = AccessRequestForm(
         request.POST or None,
@@ -83,7 +83,7 @@ def access_request_list(request: HttpRequest, participant: Participant) -> HttpR
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
 def access_request_detail(
-    request: HttpRequest, participant: Participant, request_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, request_id: uuid.UUID
 ) -> HttpResponse:
     found = _request(participant, request_id)
     deliver = DeliverForm(
@@ -119,7 +119,7 @@ def access_request_detail(
 
 @participant_view(Cap.CHART)
 def access_request_file(
-    request: HttpRequest, participant: Participant, request_id: uuid.UUID, fmt: str
+    request: ParticipantRequest, participant: Participant, request_id: uuid.UUID, fmt: str
 ) -> HttpResponse:
     found = _request(participant, request_id)
     if found.package is None or fmt not in ("pdf", "json"):

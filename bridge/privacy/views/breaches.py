@@ -4,14 +4,16 @@ assesses it and records the notices, with the deadlines and thresholds."""
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import User
 from bridge.privacy import breaches
 from bridge.privacy.access import director_programs
@@ -36,8 +38,10 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, program_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(pk__in=program_ids)
-        self.fields["user"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = Program.objects.filter(
+            pk__in=program_ids
+        )
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             User.objects.filter(roles__program_id__in=program_ids).distinct().order_by("last_name")
         )
 
@@ -56,16 +60,18 @@ class AssessForm(forms.Form):
 
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label="Notified", choices=BreachNotice.Kind.choices)
-    participant = forms.ModelChoiceField(label="Person", queryset=None, required=False)
+    participant: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Person", queryset=None, required=False
+    )
     sent_on = forms.DateField(label="Sent on", widget=DATE)
     method = forms.CharField(label="How", max_length=200)
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = incident.affected.all()
+        cast(forms.ModelChoiceField, self.fields["participant"]).queryset = incident.affected.all()
 
 
-def breach_list(request: HttpRequest) -> HttpResponse:
+def breach_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = IncidentForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +92,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def breach_detail(request: HttpRequest, incident_id: uuid.UUID) -> HttpResponse:
+def breach_detail(request: StaffRequest, incident_id: uuid.UUID) -> HttpResponse:
     program_ids = director_programs(request)
     incident = BreachIncident.objects.filter(pk=incident_id, program_id__in=program_ids).first()
     if incident is None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bridge.accounts.http import StaffRequest
 from bridge.participants.models import Participant
 from bridge.privacy import complaints, notices
 from bridge.privacy.access import director_programs
@@ -33,10 +35,12 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, program_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(pk__in=program_ids)
-        self.fields["participant"].queryset = Participant.objects.filter(program_id__in=program_ids).order_by(
-            "last_name", "first_name"
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = Program.objects.filter(
+            pk__in=program_ids
         )
+        cast(forms.ModelChoiceField, self.fields["participant"]).queryset = Participant.objects.filter(
+            program_id__in=program_ids
+        ).order_by("last_name", "first_name")
         self.fields["received_on"].initial = timezone.localdate()
 
 
@@ -45,7 +49,7 @@ class CloseForm(forms.Form):
     closed_on = forms.DateField(label="Closed on", widget=DATE)
 
 
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = ComplaintForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +73,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def complaint_close(request: HttpRequest, complaint_id: uuid.UUID) -> HttpResponse:
+def complaint_close(request: StaffRequest, complaint_id: uuid.UUID) -> HttpResponse:
     program_ids = director_programs(request)
     complaint = Complaint.objects.filter(pk=complaint_id, program_id__in=program_ids).first()
     if complaint is None:

@@ -6,12 +6,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import packages, pdf, queries, services, signing
 from bridge.privacy.forms import ConsentForm, EndByEventForm, RevokeForm, ScanForm
@@ -28,7 +28,7 @@ def _consent(participant: Participant, consent_id: uuid.UUID) -> Consent:
 
 
 @participant_view(Cap.VIEW)
-def consent_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def consent_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     today = timezone.localdate(timezone=participant.program.tz)
     consents = list(queries.consents_for(participant))
     for c in consents:
@@ -47,7 +47,7 @@ def consent_list(request: HttpRequest, participant: Participant) -> HttpResponse
 
 
 @participant_view(Cap.EDIT, post=Cap.EDIT)
-def consent_create(request: HttpRequest, participant: Participant, consent_type: str) -> HttpResponse:
+def consent_create(request: ParticipantRequest, participant: Participant, consent_type: str) -> HttpResponse:
     if consent_type not in ConsentType.values:
         raise Http404("No such kind of consent.")
     data = request.POST.copy() if request.method == "POST" else None
@@ -107,7 +107,9 @@ def consent_create(request: HttpRequest, participant: Participant, consent_type:
 
 
 @participant_view(Cap.VIEW)
-def consent_detail(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_detail(
+    request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID
+) -> HttpResponse:
     consent = _consent(participant, consent_id)
     today = timezone.localdate(timezone=participant.program.tz)
     return _detail(
@@ -137,7 +139,9 @@ def _detail(request, participant, consent, revoke_form, end_form, status: int = 
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def consent_revoke(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_revoke(
+    request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID
+) -> HttpResponse:
     consent = _consent(participant, consent_id)
     form = RevokeForm(request.POST)
     if form.is_valid():
@@ -152,7 +156,7 @@ def consent_revoke(request: HttpRequest, participant: Participant, consent_id: u
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def consent_end(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_end(request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
     consent = _consent(participant, consent_id)
     form = EndByEventForm(request.POST)
     if form.is_valid():
@@ -167,7 +171,9 @@ def consent_end(request: HttpRequest, participant: Participant, consent_id: uuid
 
 
 @participant_view(Cap.VIEW)
-def consent_print(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_print(
+    request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID
+) -> HttpResponse:
     consent = _consent(participant, consent_id)
     decision = services.participant_copy(
         actor=request.user, participant=participant, what="consent_print", object_id=str(consent.pk)
@@ -182,7 +188,7 @@ def consent_print(request: HttpRequest, participant: Participant, consent_id: uu
 
 
 @participant_view(Cap.VIEW)
-def consent_pdf(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_pdf(request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
     consent = _consent(participant, consent_id)
     decision = services.participant_copy(
         actor=request.user, participant=participant, what="consent_pdf", object_id=str(consent.pk)
@@ -194,7 +200,9 @@ def consent_pdf(request: HttpRequest, participant: Participant, consent_id: uuid
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def consent_scan(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_scan(
+    request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID
+) -> HttpResponse:
     """Attach the scan of the signed paper form (kept through Django's storage API)."""
     consent = _consent(participant, consent_id)
     form = ScanForm(request.POST, request.FILES)
@@ -213,7 +221,9 @@ def consent_scan(request: HttpRequest, participant: Participant, consent_id: uui
 
 
 @participant_view(Cap.VIEW)
-def consent_scan_file(request: HttpRequest, participant: Participant, consent_id: uuid.UUID) -> HttpResponse:
+def consent_scan_file(
+    request: ParticipantRequest, participant: Participant, consent_id: uuid.UUID
+) -> HttpResponse:
     consent = _consent(participant, consent_id)
     if not consent.signed_document:
         raise Http404("No scan.")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import labels, pdf, queries, services
 from bridge.privacy.forms import AccountingForm, DisclosureForm
@@ -30,7 +30,7 @@ def _disclosure(participant: Participant, disclosure_id: uuid.UUID) -> Disclosur
 
 
 @participant_view(Cap.CHART)
-def disclosure_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def disclosure_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return render(
         request,
         "privacy/disclosure_list.html",
@@ -43,7 +43,7 @@ def disclosure_list(request: HttpRequest, participant: Participant) -> HttpRespo
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def disclosure_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def disclosure_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = DisclosureForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -89,7 +89,9 @@ def disclosure_detail(
 
 
 @participant_view(Cap.CHART)
-def disclosure_pdf(request: HttpRequest, participant: Participant, disclosure_id: uuid.UUID) -> HttpResponse:
+def disclosure_pdf(
+    request: ParticipantRequest, participant: Participant, disclosure_id: uuid.UUID
+) -> HttpResponse:
     disclosure = _disclosure(participant, disclosure_id)
     decision = services.disclosure_copy(actor=request.user, disclosure=disclosure, fmt="pdf")
     if not decision.permit or disclosure.package is None:
@@ -166,7 +168,7 @@ def _accounting(request: HttpRequest, participant: Participant) -> tuple[Account
 
 
 @participant_view(Cap.CHART)
-def accounting(request: HttpRequest, participant: Participant) -> HttpResponse:
+def accounting(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form, report = _accounting(request, participant)
     if report is not None:
         decision = services.participant_copy(actor=request.user, participant=participant, what="accounting")
@@ -181,7 +183,7 @@ def accounting(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(Cap.CHART)
-def accounting_pdf(request: HttpRequest, participant: Participant) -> HttpResponse:
+def accounting_pdf(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form, report = _accounting(request, participant)
     if report is None:
         return render(

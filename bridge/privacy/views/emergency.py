@@ -17,6 +17,7 @@ from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.participants.access import (
     Cap,
+    ParticipantRequest,
     capabilities,
     emergency_access_allowed,
     may_break_glass,
@@ -90,7 +91,9 @@ emergency_access.break_glass = True  # type: ignore[attr-defined]
 
 
 @participant_view(post=Cap.VIEW, get=False)
-def emergency_access_end(request: HttpRequest, participant: Participant, grant_id: uuid.UUID) -> HttpResponse:
+def emergency_access_end(
+    request: ParticipantRequest, participant: Participant, grant_id: uuid.UUID
+) -> HttpResponse:
     grant = EmergencyAccess.objects.filter(pk=grant_id, participant=participant, user=request.user).first()
     if grant is None:
         raise Http404("No such emergency access.")
@@ -112,7 +115,9 @@ def emergency_review_list(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.MANAGE_TEAM, post=Cap.MANAGE_TEAM)
-def emergency_review(request: HttpRequest, participant: Participant, grant_id: uuid.UUID) -> HttpResponse:
+def emergency_review(
+    request: ParticipantRequest, participant: Participant, grant_id: uuid.UUID
+) -> HttpResponse:
     grant = (
         EmergencyAccess.objects.filter(pk=grant_id, participant=participant)
         .select_related("user", "reviewed_by")

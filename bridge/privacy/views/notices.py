@@ -3,6 +3,8 @@ and the director's privacy compliance work list."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,7 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bridge.participants.access import Cap, participant_view, visible
+from bridge.accounts.http import StaffRequest
+from bridge.participants.access import Cap, ParticipantRequest, participant_view, visible
 from bridge.participants.models import Participant
 from bridge.privacy import notices
 from bridge.privacy.access import director_programs
@@ -38,7 +41,9 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, program_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(pk__in=program_ids).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = Program.objects.filter(
+            pk__in=program_ids
+        ).order_by("name")
         self.fields["text"].initial = notices.DEFAULT_TEXT
         self.fields["effective_on"].initial = timezone.localdate()
 
@@ -62,6 +67,7 @@ def public_notice(request: HttpRequest, program_id) -> HttpResponse:
     notice = notices.current_notice(program) if program else None
     if notice is None:
         raise Http404("This program has not published a notice of privacy practices.")
+    assert program is not None  # a notice is only found for a program
     return render(
         request,
         "privacy/notice_public.html",
@@ -69,7 +75,7 @@ def public_notice(request: HttpRequest, program_id) -> HttpResponse:
     )
 
 
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = PublishForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +100,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.VIEW, post=Cap.EDIT)
-def notice_chart(request: HttpRequest, participant: Participant) -> HttpResponse:
+def notice_chart(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = AcknowledgeForm(
         request.POST or None, initial={"given_on": timezone.localdate(timezone=participant.program.tz)}
     )
@@ -120,7 +126,7 @@ def notice_chart(request: HttpRequest, participant: Participant) -> HttpResponse
     )
 
 
-def compliance(request: HttpRequest) -> HttpResponse:
+def compliance(request: StaffRequest) -> HttpResponse:
     """The director's privacy work list: what the rule asks the program to do, and is not done yet."""
     program_ids = director_programs(request)
     today = timezone.localdate()

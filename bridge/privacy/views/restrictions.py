@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bridge.accounts.models import Role
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import restrictions
 from bridge.privacy.models import Recipient, Restriction
@@ -53,7 +54,7 @@ class RestrictionForm(forms.Form):
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = Recipient.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = Recipient.objects.filter(
             program_id=participant.program_id
         ).order_by("name")
         self.fields["requested_on"].initial = timezone.localdate(timezone=participant.program.tz)
@@ -71,7 +72,7 @@ class DecideForm(forms.Form):
     )
 
 
-def _is_director(request: HttpRequest, participant: Participant) -> bool:
+def _is_director(request: ParticipantRequest, participant: Participant) -> bool:
     return participant.program_id in request.user.programs_with_role(Role.DIRECTOR)
 
 
@@ -83,7 +84,7 @@ def _restriction(participant: Participant, restriction_id: uuid.UUID) -> Restric
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def restriction_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def restriction_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = RestrictionForm(request.POST if request.method == "POST" else None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +115,7 @@ def restriction_list(request: HttpRequest, participant: Participant) -> HttpResp
 
 @participant_view(post=Cap.CHART, get=False)
 def restriction_decide(
-    request: HttpRequest, participant: Participant, restriction_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, restriction_id: uuid.UUID
 ) -> HttpResponse:
     restriction = _restriction(participant, restriction_id)
     if not _is_director(request, participant):
@@ -139,7 +140,7 @@ def restriction_decide(
 
 @participant_view(post=Cap.CHART, get=False)
 def restriction_end(
-    request: HttpRequest, participant: Participant, restriction_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, restriction_id: uuid.UUID
 ) -> HttpResponse:
     restriction = _restriction(participant, restriction_id)
     if not _is_director(request, participant):

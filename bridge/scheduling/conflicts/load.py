@@ -15,6 +15,7 @@ from django.utils import timezone
 from bridge.accounts.models import User
 from bridge.core import registry
 from bridge.participants.models import Participant
+from bridge.programs.models import Program
 from bridge.scheduling.closures import closed_days
 from bridge.scheduling.conflicts.kinds import LONGEST
 from bridge.scheduling.models import Attendance, Room, Session, SessionKind
@@ -37,7 +38,7 @@ class _Busy:
 class _Context:
     """What the rules read, loaded once for every slot of a check."""
 
-    program: object
+    program: Program
     sessions: list[_Busy]
     by_staff: dict = field(default_factory=lambda: defaultdict(list))
     by_room: dict = field(default_factory=lambda: defaultdict(list))

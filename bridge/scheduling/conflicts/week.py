@@ -6,13 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Q
 
 from bridge.scheduling.conflicts.kinds import LONGEST, Conflict, Slot
 from bridge.scheduling.conflicts.load import _Busy, _load
 from bridge.scheduling.conflicts.rules import _slot_conflicts
-from bridge.scheduling.models import Attendance, ConflictAcceptance, Session
+from bridge.scheduling.models import Attendance, ConflictAcceptance, GroupSeries, SeriesMembership, Session
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def week_conflicts(program, week_start: date, *, day: date | None = None) -> lis
             s.pk,
             s.starts_at,
             s.ends_at,
-            s.series.name if s.series_id else s.display_title,
+            cast(GroupSeries, s.series).name if s.series_id else s.display_title,
             s.staff_id,
             s.room_id,
             set(roster[s.pk]),
@@ -145,7 +146,7 @@ def _acceptances(program, sessions_q: Q, series_ids: set) -> dict:
         if a.session_id:
             accepted[(a.session_id, a.kind, a.participant_id)] = a
         else:
-            accepted[("series", a.membership.series_id, a.kind, a.participant_id)] = a
+            accepted[("series", cast(SeriesMembership, a.membership).series_id, a.kind, a.participant_id)] = a
     return accepted
 
 

@@ -21,7 +21,10 @@ from bridge.scheduling.models import Attendance, Room, Session, SessionKind, Ses
 
 # Therapy is led by clinical staff: a therapist or director by role, or anyone holding a current
 # clinical credential. Front desk never leads therapy, whatever else they hold.
-THERAPY_KINDS = {SessionKind.INDIVIDUAL: "individual therapy", SessionKind.FAMILY: "a family session"}
+THERAPY_KINDS: dict[str, str] = {
+    SessionKind.INDIVIDUAL: "individual therapy",
+    SessionKind.FAMILY: "a family session",
+}
 THERAPY_ROLES = {"director", "therapist"}
 MEDICATION_ROLES = {"prescriber", "nurse"}
 
