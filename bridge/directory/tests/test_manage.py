@@ -76,7 +76,8 @@ def test_accreditations_are_added_renewed_and_ended_with_their_audit_events(list
     # The same body again while one is open: refused, nothing written.
     again = client.post(add, {"acc-body": "JC", "acc-number": "JC-10", "acc-expires_on": _future()})
     assert again.status_code == 400 and "already on file" in again.content.decode()
-    past = client.post(add, {"acc-body": "COA", "acc-number": "C", "acc-expires_on": "2001-01-01"})
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    past = client.post(add, {"acc-body": "COA", "acc-number": "C", "acc-expires_on": yesterday})
     assert past.status_code == 400 and "Enter the date it expires" in past.content.decode()
     assert ProgramAccreditation.objects.filter(program=world.program).count() == 2
 

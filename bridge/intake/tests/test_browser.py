@@ -152,6 +152,8 @@ def test_screen_recommend_override_with_reason_and_admit(world, page):
         # Domestic violence at home is a same-day safety signal: a work item for the clinician.
         ("create", "work_item"),
         ("safety_signal", "safety_signal"),
+        # "Record decision" saves the ratings typed with it, then decides (issue 13).
+        ("update", "dimension_ratings"),
         ("placement_decided", "placement_decision"),
         ("create", "instrument_administration"),
         ("create", "episode_of_care"),
