@@ -14,6 +14,14 @@ from bridge.billing.models import (
     Plan,
     UtilizationReview,
 )
+from bridge.core.dates import (
+    BirthDateField,
+    CareDateField,
+    DateField,
+    PlannedDateField,
+    RecordDateField,
+    Span,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,6 +42,11 @@ class CoverageForm(forms.ModelForm):
             "ends_on",
         ]
         widgets = {"effective_on": DATE, "ends_on": DATE, "subscriber_date_of_birth": DATE}
+        field_classes = {
+            "subscriber_date_of_birth": BirthDateField,
+            "effective_on": CareDateField,
+            "ends_on": CareDateField,
+        }
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +88,11 @@ class AuthorizationForm(forms.ModelForm):
             "next_review_on",
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE, "next_review_on": DATE}
+        field_classes = {
+            "starts_on": CareDateField,
+            "ends_on": CareDateField,
+            "next_review_on": PlannedDateField,
+        }
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +123,7 @@ class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(choices=UtilizationReview.Outcome.choices[1:])
     approved_units = forms.IntegerField(min_value=0, required=False, initial=0)
     note = forms.CharField(max_length=300, required=False)
-    next_review_on = forms.DateField(required=False, widget=DATE)
+    next_review_on = DateField(span=Span.PLANNED, required=False, widget=DATE)
 
 
 class CertificationForm(forms.ModelForm):
@@ -122,6 +140,11 @@ class CertificationForm(forms.ModelForm):
             "valid_through",
         ]
         widgets = {"signed_on": DATE, "valid_from": DATE, "valid_through": DATE}
+        field_classes = {
+            "signed_on": RecordDateField,
+            "valid_from": CareDateField,
+            "valid_through": CareDateField,
+        }
 
     def clean(self):
         data = super().clean()

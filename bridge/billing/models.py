@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
 from bridge.participants.models import LevelOfCare
 
 
@@ -139,9 +140,9 @@ class Coverage(models.Model):
     )
     subscriber_first_name = models.CharField(max_length=60, blank=True, help_text="When not the participant")
     subscriber_last_name = models.CharField(max_length=60, blank=True)
-    subscriber_date_of_birth = models.DateField(null=True, blank=True)
-    effective_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    subscriber_date_of_birth = models.DateField(null=True, blank=True, validators=[in_db_range])
+    effective_on = models.DateField(validators=[in_db_range])
+    ends_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -150,6 +151,10 @@ class Coverage(models.Model):
     class Meta:
         ordering = ["order", "-effective_on"]
         constraints = [
+            dates_in_range(
+                "billing_coverage_dates_in_range",
+                dates=["subscriber_date_of_birth", "effective_on", "ends_on"],
+            ),
             models.UniqueConstraint(
                 fields=["participant", "order"],
                 condition=Q(ends_on__isnull=True),
@@ -207,11 +212,13 @@ class Authorization(models.Model):
     )
     unit = models.CharField(max_length=6, choices=Unit.choices, default=Unit.DAYS)
     units_approved = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[in_db_range])
+    ends_on = models.DateField(validators=[in_db_range])
     reference_number = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
-    next_review_on = models.DateField(null=True, blank=True, help_text="Concurrent review due")
+    next_review_on = models.DateField(
+        null=True, blank=True, help_text="Concurrent review due", validators=[in_db_range]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -220,6 +227,9 @@ class Authorization(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
+            dates_in_range(
+                "billing_authorization_dates_in_range", dates=["starts_on", "ends_on", "next_review_on"]
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="authorization_ends_after_start"
             ),
@@ -247,7 +257,7 @@ class UtilizationReview(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     authorization = models.ForeignKey(Authorization, on_delete=models.PROTECT, related_name="reviews")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[in_db_range])
     outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
     approved_units = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=300, blank=True)
@@ -258,6 +268,7 @@ class UtilizationReview(models.Model):
 
     class Meta:
         ordering = ["-due_on", "-recorded_at"]
+        constraints = [dates_in_range("billing_utilizationreview_dates_in_range", dates=["due_on"])]
 
     def __str__(self) -> str:
         return f"Review due {self.due_on}: {self.get_outcome_display()}"
@@ -285,14 +296,17 @@ class Certification(models.Model):
         max_length=300, help_text="Type, amount, frequency and duration of services"
     )
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_on = models.DateField()
-    valid_from = models.DateField()
-    valid_through = models.DateField()
+    signed_on = models.DateField(validators=[in_db_range])
+    valid_from = models.DateField(validators=[in_db_range])
+    valid_through = models.DateField(validators=[in_db_range])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-valid_from"]
         constraints = [
+            dates_in_range(
+                "billing_certification_dates_in_range", dates=["signed_on", "valid_from", "valid_through"]
+            ),
             models.CheckConstraint(
                 condition=Q(valid_through__gte=F("valid_from")), name="certification_span"
             ),
@@ -319,7 +333,7 @@ class FeeLine(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="fee_lines")
-    effective_on = models.DateField()
+    effective_on = models.DateField(validators=[in_db_range])
     applies_to = models.CharField(max_length=20)
     tier = models.CharField(max_length=12, blank=True, help_text="Medicare per diem: '3' or '4+'")
     code = models.CharField(max_length=5)
@@ -333,9 +347,10 @@ class FeeLine(models.Model):
     class Meta:
         ordering = ["payer", "applies_to", "-effective_on"]
         constraints = [
+            dates_in_range("billing_feeline_dates_in_range", dates=["effective_on"]),
             models.UniqueConstraint(
                 fields=["payer", "applies_to", "tier", "effective_on"], name="fee_line_version_unique"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -399,7 +414,7 @@ class Charge(models.Model):
     authorization = models.ForeignKey(
         Authorization, null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
     )
-    service_date = models.DateField()
+    service_date = models.DateField(validators=[in_db_range])
     per_diem = models.BooleanField(default=False)
     attendance = models.ForeignKey(
         "scheduling.Attendance", null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
@@ -423,6 +438,7 @@ class Charge(models.Model):
     class Meta:
         ordering = ["service_date", "created_at"]
         constraints = [
+            dates_in_range("billing_charge_dates_in_range", dates=["service_date"]),
             models.UniqueConstraint(
                 fields=["attendance"],
                 condition=~Q(status="void") & Q(attendance__isnull=False),
@@ -453,7 +469,7 @@ class Remittance(models.Model):
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="remittances")
     payer_name = models.CharField(max_length=120)
     trace_number = models.CharField(max_length=50)
-    paid_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     total_paid = models.DecimalField(max_digits=11, decimal_places=2)
     file_name = models.CharField(max_length=200)
     content = models.TextField()
@@ -464,7 +480,10 @@ class Remittance(models.Model):
 
     class Meta:
         ordering = ["-posted_at"]
-        constraints = [models.UniqueConstraint(fields=["program", "trace_number"], name="remittance_once")]
+        constraints = [
+            dates_in_range("billing_remittance_dates_in_range", dates=["paid_on"]),
+            models.UniqueConstraint(fields=["program", "trace_number"], name="remittance_once"),
+        ]
 
     def __str__(self) -> str:
         return f"835 {self.trace_number} from {self.payer_name}"

@@ -167,11 +167,14 @@ class AssertionUse(models.Model):
 
     client = models.ForeignKey(BackendClient, on_delete=models.CASCADE, related_name="assertions")
     jti = models.CharField(max_length=255)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     used_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "jti"], name="assertion_jti_once")]
+        constraints = [
+            dates_in_range("fhir_assertionuse_dates_in_range", moments=["expires_at"]),
+            models.UniqueConstraint(fields=["client", "jti"], name="assertion_jti_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.jti}"

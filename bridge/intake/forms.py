@@ -402,8 +402,11 @@ class CriteriaEditionForm(forms.Form):
         choices=[("3", "3rd edition (2013)"), ("4", "4th edition (2023)")],
         widget=forms.RadioSelect,
     )
-    effective_on = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    effective_on = DateField(
+        span=Span.PLANNED,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
     )
     payer_rule = forms.ModelChoiceField(
         label="For",

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.dates import dates_in_range, in_db_range
+
 
 class ParticipantAccount(models.Model):
     """A participant's sign-in to their own app, opened by staff, signed in to by one-time code.
@@ -74,7 +76,7 @@ class SignInCode(models.Model):
     channel = models.CharField(max_length=8, choices=CodeChannel.choices)
     sent_to_hint = models.CharField(max_length=60, help_text="Where it went, partly hidden")
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     used_at = models.DateTimeField(null=True, blank=True)
     replaced = models.BooleanField(default=False)
 
@@ -82,6 +84,7 @@ class SignInCode(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["account", "created_at"], name="portal_code_account_time")]
         constraints = [
+            dates_in_range("portal_signincode_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("created_at")), name="portal_code_expires"
             ),

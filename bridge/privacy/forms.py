@@ -407,7 +407,7 @@ class ScanForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    date_of_birth = forms.DateField(label="Your date of birth", widget=DATE)
+    date_of_birth = DateField(span=Span.BIRTH, label="Your date of birth", widget=DATE)
     typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
     agreed = forms.BooleanField(
         label="I have read this consent and I sign it electronically. My typed name is my signature.",

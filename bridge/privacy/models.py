@@ -487,7 +487,7 @@ class SignatureRequest(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(validators=[in_db_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     signed_at = models.DateTimeField(null=True, blank=True)
     signer_name = models.CharField(max_length=200, blank=True)
@@ -501,6 +501,7 @@ class SignatureRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            dates_in_range("privacy_signaturerequest_dates_in_range", moments=["expires_at"]),
             models.CheckConstraint(
                 condition=~Q(status="signed")
                 | (Q(signed_at__isnull=False) & ~Q(signer_name="") & ~Q(identified_how="")),
@@ -541,7 +542,7 @@ class Restriction(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="restrictions"
     )
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
-    requested_on = models.DateField()
+    requested_on = models.DateField(validators=[in_db_range])
     request_text = models.TextField(help_text="The participant's request, in their words")
     recipient = models.ForeignKey(
         Recipient, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions"
@@ -555,17 +556,20 @@ class Restriction(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    decided_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_note = models.TextField(blank=True)
-    ended_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True, validators=[in_db_range])
 
     class Meta:
         ordering = ["-requested_on", "-recorded_at"]
         indexes = [models.Index(fields=["participant", "status"], name="restriction_participant_status")]
         constraints = [
+            dates_in_range(
+                "privacy_restriction_dates_in_range", dates=["requested_on", "decided_on", "ended_on"]
+            ),
             models.CheckConstraint(
                 condition=Q(recipient__isnull=False) | ~Q(recipient_kind=""),
                 name="restriction_names_recipient",
@@ -618,7 +622,7 @@ class PrivacyNotice(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="privacy_notices")
     version = models.CharField(max_length=20)
-    effective_on = models.DateField()
+    effective_on = models.DateField(validators=[in_db_range])
     text = models.TextField()
     text_sha256 = models.CharField(max_length=64)
     published_at = models.DateTimeField(default=timezone.now)
@@ -627,6 +631,7 @@ class PrivacyNotice(models.Model):
     class Meta:
         ordering = ["-effective_on", "-published_at"]
         constraints = [
+            dates_in_range("privacy_privacynotice_dates_in_range", dates=["effective_on"]),
             models.UniqueConstraint(fields=["program", "version"], name="privacy_notice_version_unique"),
             models.CheckConstraint(condition=~Q(text=""), name="privacy_notice_has_text"),
         ]
@@ -649,7 +654,7 @@ class NoticeAcknowledgement(models.Model):
     )
     notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="acknowledgements")
     outcome = models.CharField(max_length=14, choices=Outcome.choices)
-    given_on = models.DateField()
+    given_on = models.DateField(validators=[in_db_range])
     signer_name = models.CharField(max_length=200, blank=True)
     attempt_note = models.TextField(blank=True, help_text="What was tried and why no acknowledgement")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -658,6 +663,7 @@ class NoticeAcknowledgement(models.Model):
     class Meta:
         ordering = ["-given_on", "-recorded_at"]
         constraints = [
+            dates_in_range("privacy_noticeacknowledgement_dates_in_range", dates=["given_on"]),
             models.CheckConstraint(
                 condition=~Q(outcome="acknowledged") | ~Q(signer_name=""), name="notice_ack_is_signed"
             ),
@@ -685,16 +691,16 @@ class AccessRequest(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="access_requests"
     )
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
-    requested_on = models.DateField()
-    due_on = models.DateField()
+    requested_on = models.DateField(validators=[in_db_range])
+    due_on = models.DateField(validators=[in_db_range])
     request_text = models.TextField()
     data_classes = models.JSONField(default=list)
-    date_from = models.DateField()
-    date_to = models.DateField()
+    date_from = models.DateField(validators=[in_db_range])
+    date_to = models.DateField(validators=[in_db_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     package = models.JSONField(null=True, blank=True)
     produced_at = models.DateTimeField(null=True, blank=True)
-    delivered_on = models.DateField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     delivered_how = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -702,6 +708,10 @@ class AccessRequest(models.Model):
     class Meta:
         ordering = ["due_on"]
         constraints = [
+            dates_in_range(
+                "privacy_accessrequest_dates_in_range",
+                dates=["requested_on", "due_on", "date_from", "date_to", "delivered_on"],
+            ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("requested_on")), name="access_due_after_request"
             ),
@@ -734,8 +744,9 @@ class BreachIncident(models.Model):
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     description = models.TextField()
-    discovered_on = models.DateField()
-    notice_due_on = models.DateField()  # 60 days after discovery at the latest (164.404(b))
+    discovered_on = models.DateField(validators=[in_db_range])
+    # 60 days after discovery at the latest (164.404(b))
+    notice_due_on = models.DateField(validators=[in_db_range])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -758,6 +769,7 @@ class BreachIncident(models.Model):
     class Meta:
         ordering = ["-discovered_on"]
         constraints = [
+            dates_in_range("privacy_breachincident_dates_in_range", dates=["discovered_on", "notice_due_on"]),
             models.CheckConstraint(
                 condition=Q(window_end__gt=F("window_start")), name="breach_window_ordered"
             ),
@@ -787,7 +799,7 @@ class BreachNotice(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    sent_on = models.DateField()
+    sent_on = models.DateField(validators=[in_db_range])
     method = models.CharField(max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -795,6 +807,7 @@ class BreachNotice(models.Model):
     class Meta:
         ordering = ["sent_on"]
         constraints = [
+            dates_in_range("privacy_breachnotice_dates_in_range", dates=["sent_on"]),
             models.CheckConstraint(
                 condition=~Q(kind="individual") | Q(participant__isnull=False),
                 name="breach_notice_names_person",
@@ -814,18 +827,19 @@ class Complaint(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_on = models.DateField()
+    received_on = models.DateField(validators=[in_db_range])
     complainant = models.CharField(max_length=200, help_text="Who complained (a name, or “anonymous”)")
     received_how = models.CharField(max_length=100)
     summary = models.TextField()
     action_taken = models.TextField(blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-received_on"]
         constraints = [
+            dates_in_range("privacy_complaint_dates_in_range", dates=["received_on", "closed_on"]),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(action_taken=""),
                 name="complaint_closed_says_what_was_done",
