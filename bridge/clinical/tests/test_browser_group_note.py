@@ -33,6 +33,13 @@ def _wait_for_part(note, participant, progress):
     return entries
 
 
+def _wait_until_idle(page):
+    """No htmx request in flight or queued behind the form's sync."""
+    page.wait_for_function("() => document.querySelectorAll('.htmx-request').length === 0")
+    time.sleep(0.3)
+    page.wait_for_function("() => document.querySelectorAll('.htmx-request').length === 0")
+
+
 def test_facilitator_writes_signs_and_each_chart_shows_only_its_own_part(group_session, admitted, page):
     w = admitted
     page.set_default_timeout(30_000)  # a loaded machine; nothing here is timed
@@ -56,6 +63,10 @@ def test_facilitator_writes_signs_and_each_chart_shows_only_its_own_part(group_s
     # Autosaves run one at a time; wait for the last before signing (SQLite in tests is one writer).
     shared.get_by_label("Topic").click()
     page.locator(f"#status-{w.blair.pk}").get_by_text(re.compile("Saved at")).wait_for()
+    # "Saved at" shows after the first of Blair's autosaves; wait for the last one to land and
+    # for no request to be in flight (the test server shares one SQLite connection).
+    _wait_for_part(Note.objects.get(session=group_session), w.blair, cloned[2])
+    _wait_until_idle(page)
     page.get_by_role("button", name="Sign the group note").click()
     refusal = page.get_by_text(
         re.compile("The parts for Alex Sample and Blair Sample are nearly identical")
@@ -80,6 +91,7 @@ def test_facilitator_writes_signs_and_each_chart_shows_only_its_own_part(group_s
     entries = _wait_for_part(note, w.blair, BLAIR_PART[2])
     assert entries[w.blair.pk].progress == BLAIR_PART[2] and entries[w.alex.pk].participation == ALEX_PART[0]
 
+    _wait_until_idle(page)
     page.get_by_role("button", name="Save the group note").click()
     page.get_by_text("Group note saved").wait_for()
     page.get_by_role("button", name="Sign the group note").click()
