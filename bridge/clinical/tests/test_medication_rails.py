@@ -50,6 +50,23 @@ def test_the_catalogue_covers_every_required_drug_with_rxnorm_routes_and_doses()
             assert drug.min_interval_days and drug.sites and drug.dose_interval_days
 
 
+def test_every_rxnorm_code_names_its_source_and_every_missing_one_says_why():
+    """A code is kept only with the public source it was checked against; else null, marked, with a reason."""
+    import json
+
+    from bridge.clinical.medication import CATALOGUE_PATH
+
+    rows = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))["drugs"]
+    for row in rows:
+        if row["rxnorm"] is not None:
+            assert row.get("rxnorm_source") and not row.get("verify"), row["code"]
+            assert row["rxnorm"].isdigit(), row["code"]
+        else:
+            assert row.get("verify") and row.get("rxnorm_note"), row["code"]
+    checked = {row["code"]: row["rxnorm"] for row in rows if row["rxnorm"]}
+    assert checked["buprenorphine"] == "1819" and checked["methadone"] == "6813"
+
+
 # (drug, route, frequency, dose, unusual reason) -> the field refused, or None when it may be placed
 ROWS = [
     ("naltrexone", "oral", "daily", "5000", "", "dose"),
