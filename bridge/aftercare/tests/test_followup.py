@@ -324,3 +324,48 @@ def test_alumni_events_go_through_the_one_conflict_check(discharged, admitted, l
     )
     accepted = ConflictAcceptance.objects.get(session=event)
     assert accepted.kind == "staff_hours" and accepted.reason.startswith("Evening event")
+
+
+CALM_CHECKIN = {
+    "any_use": False,
+    "cravings": 6,
+    "housing": "stable",
+    "work": "working",
+    "phq2_interest": 1,
+    "phq2_mood": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "urgency"),
+    [
+        ({"any_use": True}, "same_day"),
+        ({"cravings": 7}, "routine"),
+        ({"phq2_interest": 2, "phq2_mood": 1}, "routine"),  # PHQ-2 3
+        ({"housing": "homeless"}, "routine"),
+        ({}, None),  # cravings 6, PHQ-2 2, stable housing: the peer's call is enough
+    ],
+)
+def test_each_warning_sign_reaches_the_primary_clinician_as_well_as_the_peer(
+    discharged, admitted, changes, urgency
+):
+    from bridge.safety.models import SafetySignal
+
+    _enroll(admitted)
+    checkin = CheckIn.objects.get(discharge=discharged, day_offset=7)
+    followup.checkin_record(
+        actor=admitted.peer,
+        checkin=checkin,
+        method="phone",
+        meetings_attended=1,
+        **{**CALM_CHECKIN, **changes},
+    )
+    signals = list(SafetySignal.objects.filter(participant=admitted.alex, code="checkin_warning_signs"))
+    clinician_items = WorkItem.objects.filter(
+        participant=admitted.alex, kind="safety_signal", assigned_to=admitted.therapist_a
+    )
+    if urgency is None:
+        assert not signals and not clinician_items.exists() and not _outreach(admitted)
+    else:
+        assert [s.urgency for s in signals] == [urgency]
+        assert clinician_items.count() == 1 and _outreach(admitted)

@@ -96,6 +96,15 @@ ROWS = [
     ("brixadi_monthly", "subcutaneous", "monthly", "160", "", "dose"),
     ("brixadi_monthly", "subcutaneous", "monthly", "32", "", "unusual_dose_reason"),
     ("buprenorphine_er", "subcutaneous", "monthly", "300", "", None),
+    # Ten times the usual dose, a wrong route, a blank reason: each refused.
+    ("buprenorphine", "sublingual", "daily", "160", "", "dose"),
+    ("buprenorphine", "sublingual", "daily", "160", "Patient asked", "dose"),  # a reason never lifts the max
+    ("naltrexone", "oral", "daily", "500", "", "dose"),
+    ("naltrexone_xr", "intramuscular", "monthly", "3800", "", "dose"),
+    ("buprenorphine_er", "subcutaneous", "monthly", "3000", "", "dose"),
+    ("buprenorphine", "intravenous", "daily", "16", "", "route"),
+    ("buprenorphine_er", "intravenous", "monthly", "300", "", "route"),  # never intravenous (FDA boxed)
+    ("naltrexone", "oral", "daily", "100", "   ", "unusual_dose_reason"),
 ]
 
 

@@ -25,7 +25,7 @@ from bridge.core.weeks import iso_week, monday_of, parse_iso_week
 from bridge.participants.access import participant_for
 from bridge.programs.models import Program
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, may_take_attendance
-from bridge.scheduling.conflicts import open_conflict_sessions, session_conflicts, week_conflicts
+from bridge.scheduling.conflicts import open_conflict_sessions, session_conflicts
 from bridge.scheduling.ledger import week_range
 from bridge.scheduling.models import Attendance, Room, Session
 
@@ -140,13 +140,12 @@ def week(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
         .distinct()
     )
-    # Conflicts follow the same rules as every booking and are marked on this view: the program's
-    # week checks every session; a staff member's, a room's or a participant's week checks only the
-    # sessions shown (against everything touching their people and rooms).
+    # Conflicts follow the same rules as every booking and are marked on this view. Every view (the
+    # program's, a staff member's, a room's, a participant's) checks only the sessions it shows,
+    # against everything touching their people and rooms; the Conflicts page and
+    # `bridge schedule conflicts` list the whole week.
     # Only those who schedule read what the conflict is (it may name participants); others see the mark.
-    marked = open_conflict_sessions(
-        week_conflicts(program, start) if view == "program" else session_conflicts(program, sessions)
-    )
+    marked = open_conflict_sessions(session_conflicts(program, sessions))
     days = []
     for k in range(7):
         day = start + timedelta(days=k)
