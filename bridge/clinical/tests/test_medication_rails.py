@@ -64,7 +64,7 @@ def test_every_rxnorm_code_names_its_source_and_every_missing_one_says_why():
         else:
             assert row.get("verify") and row.get("rxnorm_note"), row["code"]
     checked = {row["code"]: row["rxnorm"] for row in rows if row["rxnorm"]}
-    assert checked["buprenorphine"] == "1819" and checked["methadone"] == "6813"
+    assert (checked["buprenorphine"], checked["methadone"], checked["naloxone"]) == ("1819", "6813", "7242")
 
 
 # (drug, route, frequency, dose, unusual reason) -> the field refused, or None when it may be placed

@@ -5,7 +5,7 @@ negative screen for a prescribed medication reach the primary clinician."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -57,6 +57,24 @@ def test_an_act_now_signal_puts_urgent_work_on_the_clinician_and_the_director_an
     assert all("Alex" not in n.body for n in told), "no name in a notification"
     # The same cause never raises twice.
     assert _signal(world) == signal and SafetySignal.objects.count() == 1
+
+
+@pytest.mark.parametrize(("local_time", "director_told"), [(time(10), False), (time(20), True)])
+def test_a_same_day_signal_tells_the_director_too_when_the_clinician_is_off_shift(
+    world, local_time, director_told
+):
+    import time_machine
+
+    from bridge.planner.models import ClinicianHours
+
+    ClinicianHours.objects.create(
+        staff=world.therapist_a, program=world.program, weekday=0, start_time=time(9), end_time=time(17)
+    )
+    monday = datetime.combine(date(2026, 11, 16), local_time, tzinfo=world.program.tz)
+    with time_machine.travel(monday, tick=False):
+        signal = _signal(world, urgency="same_day", code="phq9_item9_positive")
+    told = {n.recipient for n in StaffNotification.objects.filter(about_id=str(signal.pk))}
+    assert told == ({world.therapist_a, world.director} if director_told else {world.therapist_a})
 
 
 # --- Disposition: who, when, what (required) -----------------------------------------------------
