@@ -1,4 +1,4 @@
-"""The prescriber's home: a caseload medication overview; naloxone offers recorded through the page."""
+"""The prescriber's caseload medication overview; naloxone offers; injection warnings need a reason."""
 
 from __future__ import annotations
 
@@ -58,3 +58,26 @@ def test_outsiders_cannot_record_a_naloxone_offer(admitted, login):
         url, {"offered_on": timezone.localdate().isoformat(), "outcome": "given"}
     )
     assert response.status_code == 404 and not NaloxoneOffer.objects.exists()
+
+
+def test_an_injection_too_soon_or_at_a_wrong_site_needs_a_reason_which_is_kept(admitted):
+    from django.core.exceptions import ValidationError
+
+    from bridge.clinical.tests.test_mat import order
+
+    w = admitted
+    xr = order(w, "naltrexone_xr")
+    first = timezone.now() - timedelta(hours=3)
+    meds.administration_record(
+        actor=w.nurse, order=xr, given_at=first, dose=Decimal("380"), lot_number="L1", site="gluteal_left"
+    )
+    again = dict(actor=w.nurse, order=xr, given_at=first + timedelta(hours=2), dose=Decimal("380"))
+    with pytest.raises(ValidationError) as refused:
+        meds.administration_record(**again, lot_number="L2", site="arm_left")
+    assert {"given_at", "site", "warning_reason"} <= set(refused.value.message_dict)
+    with pytest.raises(ValidationError):
+        meds.administration_record(**again, lot_number="L2", site="arm_left", warning_reason="   ")
+    shot = meds.administration_record(
+        **again, lot_number="L2", site="arm_left", warning_reason="Vial dropped before injection; redone"
+    )
+    assert len(shot.warnings) == 2 and shot.warning_reason.startswith("Vial dropped")
