@@ -73,11 +73,11 @@ class RolesForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    """One autosave of a form's free text: the page it is on, which form, and the fields as JSON."""
+    """One autosave of a form's free text: the page it is on, which form, and each field as
+    `field:<name>` (separate fields, so each meets the app's per-field ceiling on its own)."""
 
     page = forms.CharField(max_length=300)
     form = forms.CharField(max_length=100)
-    fields = forms.CharField(required=False, strip=False)
     since = forms.DateTimeField(required=False)
 
     def clean_page(self) -> str:
@@ -86,25 +86,19 @@ class DraftForm(forms.Form):
             raise forms.ValidationError("Give the path of the page, like /participants/…/notes/…/.")
         return page
 
-    def clean_fields(self) -> dict[str, str]:
-        import json
-
+    def clean(self) -> dict:
         from bridge.accounts.drafts import MAX_BYTES, MAX_FIELD_CHARS, MAX_FIELDS
 
-        raw = self.cleaned_data.get("fields") or "{}"
-        if len(raw.encode()) > MAX_BYTES:
-            raise forms.ValidationError(f"A draft holds at most {MAX_BYTES // 1000} KB of text.")
-        try:
-            fields = json.loads(raw)
-        except ValueError:
-            raise forms.ValidationError("Send the fields as a JSON object of names and texts.") from None
-        if not isinstance(fields, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in fields.items()
-        ):
-            raise forms.ValidationError("Send the fields as a JSON object of names and texts.")
+        cleaned = super().clean() or {}
+        fields = {k.removeprefix("field:"): v for k, v in self.data.items() if k.startswith("field:")}
         if len(fields) > MAX_FIELDS:
-            raise forms.ValidationError(f"A draft holds at most {MAX_FIELDS} fields.")
-        for name, text in fields.items():
-            if len(name) > 100 or len(text) > MAX_FIELD_CHARS:
-                raise forms.ValidationError(f"“{name[:100]}” is longer than a draft keeps.")
-        return fields
+            self.add_error(None, f"A draft holds at most {MAX_FIELDS} fields.")
+        elif sum(len(k) + len(v) for k, v in fields.items()) > MAX_BYTES:
+            self.add_error(None, f"A draft holds at most {MAX_BYTES // 1000} KB of text.")
+        else:
+            for name, text in fields.items():
+                if len(name) > 100 or len(text) > MAX_FIELD_CHARS:
+                    self.add_error(None, f"“{name[:100]}” is longer than a draft keeps.")
+                    break
+        cleaned["fields"] = fields
+        return cleaned
