@@ -274,7 +274,10 @@ def _draft_request(request: HttpRequest) -> tuple[DraftForm | None, JsonResponse
         )
     form = DraftForm(request.POST)
     if not form.is_valid():
-        return None, JsonResponse({"errors": form.errors}, status=400)
+        errors = dict(form.errors)
+        if "__all__" in errors:  # the limits are about the fields taken together
+            errors["fields"] = errors.pop("__all__")
+        return None, JsonResponse({"errors": errors}, status=400)
     return form, None
 
 

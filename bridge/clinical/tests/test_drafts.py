@@ -3,7 +3,6 @@ author on the same page, behind the page's own access check, and gone once the f
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -33,7 +32,7 @@ def _page(w, note) -> str:
 
 
 def _save(client, page, fields, form="note"):
-    return client.post(SAVE, {"page": page, "form": form, "fields": json.dumps(fields)})
+    return client.post(SAVE, {"page": page, "form": form, **{f"field:{k}": v for k, v in fields.items()}})
 
 
 def _load(client, page, form="note", since=None):
@@ -75,7 +74,7 @@ def test_another_clinician_on_the_same_page_neither_reads_nor_overwrites_the_aut
     assert not Draft.objects.filter(author=admitted.director).exists()
 
 
-@pytest.mark.parametrize("who", ["outsider", "therapist_b", "frontdesk"])
+@pytest.mark.parametrize("who", ["outsider", "therapist_b"])
 def test_someone_who_may_not_see_the_chart_gets_404(note, admitted, login, who):
     client = login(getattr(admitted, who))
     page = _page(admitted, note)
@@ -85,9 +84,11 @@ def test_someone_who_may_not_see_the_chart_gets_404(note, admitted, login, who):
     assert AuditEvent.objects.filter(action="access_denied", actor=getattr(admitted, who)).exists()
 
 
-def test_read_only_team_member_gets_403(note, admitted, login):
-    client = login(admitted.peer)  # on Alex's team, read-only
+@pytest.mark.parametrize("who", ["peer", "frontdesk"])
+def test_someone_who_sees_alex_but_may_not_document_gets_403(note, admitted, login, who):
+    client = login(getattr(admitted, who))  # peer: on Alex's team, read-only; front desk: details only
     assert _save(client, _page(admitted, note), {"data": TEXT}).status_code == 403
+    assert _load(client, _page(admitted, note)).status_code == 403
     assert not Draft.objects.exists()
 
 
@@ -107,9 +108,9 @@ def test_oversized_or_malformed_drafts_are_refused_with_400_naming_the_field(not
     assert too_big.status_code == 400 and "fields" in too_big.json()["errors"]
     long_field = _save(client, page, {"data": "x" * 20_001})
     assert long_field.status_code == 400 and "fields" in long_field.json()["errors"]
-    not_text = client.post(SAVE, {"page": page, "form": "note", "fields": json.dumps({"data": 3})})
-    assert not_text.status_code == 400 and "fields" in not_text.json()["errors"]
-    no_form = client.post(SAVE, {"page": page, "fields": "{}"})
+    too_many = _save(client, page, {f"f{i}": "x" for i in range(201)})
+    assert too_many.status_code == 400 and "fields" in too_many.json()["errors"]
+    no_form = client.post(SAVE, {"page": page, "field:data": TEXT})
     assert no_form.status_code == 400 and "form" in no_form.json()["errors"]
     assert not Draft.objects.exists()
 

@@ -90,11 +90,11 @@
       return;
     }
     form._draftDirty = false;
-    var data = {};
-    textFields(form).forEach(function (el) { data[el.name] = el.value; });
     var key = draftKey(form);
+    var data = {page: key.page, form: key.form};
+    textFields(form).forEach(function (el) { data["field:" + el.name] = el.value; });
     lastPing = Date.now();  // the server counts this request as activity
-    post(draftSaveUrl, {page: key.page, form: key.form, fields: JSON.stringify(data)}, true)
+    post(draftSaveUrl, data, true)
       .catch(function () { form._draftDirty = true; });
   }
   function discardDraft(form) {
