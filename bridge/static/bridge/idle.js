@@ -142,12 +142,22 @@
     if (dirty && !leaving && Date.now() - lastActivity < limit * 1000) { event.preventDefault(); event.returnValue = ""; }
   });
 
-  // Put a newer server draft back into its form, and say so.
+  // Put a newer server draft back into its form, and say so. A page sent back after a refused save
+  // (data-posted) already shows what was just typed: that is the draft now.
   var signedOut = body.getAttribute("data-restore-draft") === "1";
+  var posted = body.getAttribute("data-posted") === "1";
+  var queue = Promise.resolve();  // one draft request at a time
   draftForms.forEach(function (form) {
     if (!draftSaveUrl) { return; }
+    if (posted) {
+      form._draftDirty = true;
+      queue = queue.then(function () { saveDraft(form); });
+      return;
+    }
     var key = draftKey(form);
-    post(draftSaveUrl.replace(/save\/$/, "load/"), {page: key.page, form: key.form, since: form.getAttribute("data-draft-since")})
+    queue = queue.then(function () {
+      return post(draftSaveUrl.replace(/save\/$/, "load/"), {page: key.page, form: key.form, since: form.getAttribute("data-draft-since")});
+    })
       .then(function (answer) {
         if (!answer.draft) { return; }
         var fields = answer.draft.fields || {};
@@ -179,5 +189,6 @@
         form.parentNode.insertBefore(note, form);
       })
       .catch(function () { /* no draft can be read: the page stays as the server sent it */ });
+    queue = queue.then(function () { /* the next form's turn */ }, function () { /* likewise */ });
   });
 }());
