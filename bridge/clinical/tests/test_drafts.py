@@ -174,3 +174,32 @@ def test_the_draft_pages_mark_their_forms(note, admitted, login):
     html = login(admitted.therapist_a).get(_page(admitted, note)).content.decode()
     assert 'data-draft="note"' in html and f'data-draft-page="{_page(admitted, note)}"' in html
     assert "data-draft-since=" in html and 'data-drafts-url="/accounts/drafts/save/"' in html
+
+
+def test_group_note_drafts_follow_who_may_open_the_group(group_session, admitted, login):
+    from bridge.clinical.tests.test_sign_keeps_text import _group_post
+
+    w = admitted
+    page = reverse("clinical:group", args=[group_session.pk])
+    fields = {"shared_text": "High-risk situations; refusal role-play."}
+    assert _save(login(w.therapist_a), page, fields, form="group-note").status_code == 404  # not theirs
+    assert _save(login(w.outsider), page, fields, form="group-note").status_code == 404
+    client = login(w.therapist_b)  # the facilitator
+    assert _save(client, page, fields, form="group-note").status_code == 200
+    assert _load(client, page, form="group-note").json()["draft"]["fields"] == fields
+    client.post(page, {"start": "1"})
+    assert client.post(page, _group_post(w)).status_code == 302  # one Save keeps every part
+    assert not Draft.objects.exists()
+
+
+def test_consent_and_aftercare_plan_pages_keep_drafts_for_who_may_edit_them(admitted, login):
+    w = admitted
+    consent = reverse("privacy:consent_create", args=[w.alex.pk, "tpo"])
+    aftercare = reverse("aftercare:plan_edit", args=[w.alex.pk])
+    client = login(w.therapist_a)
+    for page in (consent, aftercare):
+        assert _save(client, page, {"purpose": "Coordinate care."}, form="x").status_code == 200
+        assert _save(login(w.outsider), page, {"purpose": "x"}, form="x").status_code == 404
+    assert set(Draft.objects.values_list("page", flat=True)) == {consent, aftercare}
+    html = login(w.therapist_a).get(consent).content.decode()
+    assert f'data-draft-page="{consent}"' in html
