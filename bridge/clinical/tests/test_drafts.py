@@ -196,9 +196,8 @@ def test_consent_and_aftercare_plan_pages_keep_drafts_for_who_may_edit_them(admi
     w = admitted
     consent = reverse("privacy:consent_create", args=[w.alex.pk, "tpo"])
     aftercare = reverse("aftercare:plan_edit", args=[w.alex.pk])
-    client = login(w.therapist_a)
-    for page in (consent, aftercare):
-        assert _save(client, page, {"purpose": "Coordinate care."}, form="x").status_code == 200
+    for page in (consent, aftercare):  # (login() signs the one test client in as someone else)
+        assert _save(login(w.therapist_a), page, {"purpose": "Coordinate care."}, form="x").status_code == 200
         assert _save(login(w.outsider), page, {"purpose": "x"}, form="x").status_code == 404
     assert set(Draft.objects.values_list("page", flat=True)) == {consent, aftercare}
     html = login(w.therapist_a).get(consent).content.decode()
