@@ -70,3 +70,35 @@ class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+
+class DraftForm(forms.Form):
+    """One autosave of a form's free text: the page it is on, which form, and each field as
+    `field:<name>` (separate fields, so each meets the app's per-field ceiling on its own)."""
+
+    page = forms.CharField(max_length=300)
+    form = forms.CharField(max_length=100)
+    since = forms.DateTimeField(required=False)
+
+    def clean_page(self) -> str:
+        page = self.cleaned_data["page"]
+        if not page.startswith("/") or "?" in page or "#" in page:
+            raise forms.ValidationError("Give the path of the page, like /participants/…/notes/…/.")
+        return page
+
+    def clean(self) -> dict:
+        from bridge.accounts.drafts import MAX_BYTES, MAX_FIELD_CHARS, MAX_FIELDS
+
+        cleaned = super().clean() or {}
+        fields = {k.removeprefix("field:"): v for k, v in self.data.items() if k.startswith("field:")}
+        if len(fields) > MAX_FIELDS:
+            self.add_error(None, f"A draft holds at most {MAX_FIELDS} fields.")
+        elif sum(len(k) + len(v) for k, v in fields.items()) > MAX_BYTES:
+            self.add_error(None, f"A draft holds at most {MAX_BYTES // 1000} KB of text.")
+        else:
+            for name, text in fields.items():
+                if len(name) > 100 or len(text) > MAX_FIELD_CHARS:
+                    self.add_error(None, f"“{name[:100]}” is longer than a draft keeps.")
+                    break
+        cleaned["fields"] = fields
+        return cleaned

@@ -64,7 +64,7 @@ class SessionLimitsMiddleware:
                 back = request.get_full_path() if request.method == "GET" else request.path
                 if request.headers.get("HX-Request") and request.headers.get("HX-Current-URL"):
                     back = request.headers["HX-Current-URL"]
-                # The page puts back what was typed there (idle.js keeps it in the tab's storage).
+                # The page puts back the draft the server kept of what was typed there (idle.js).
                 back += ("&" if "?" in back else "?") + "draft=restore"
                 return _redirect(request, reverse(settings.LOGIN_URL) + "?" + urlencode({"next": back}))
             if SESSION_STARTED not in request.session:

@@ -146,3 +146,28 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Draft(models.Model):
+    """What one staff member has typed into one form of one page and not saved yet.
+
+    A draft is the author's own unsaved typing, kept so an idle sign-out or a closed tab loses
+    nothing: it is not a record, is never signed, released, exported or shown to anyone but its
+    author, and is deleted once the form it belongs to is saved. `page` is the path of the page
+    the form is on; `form_key` tells apart several forms on one page.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="drafts")
+    page = models.CharField(max_length=300)
+    form_key = models.CharField(max_length=100)
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "page", "form_key"], name="draft_one_per_author_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.page} ({self.form_key})"

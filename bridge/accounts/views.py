@@ -12,15 +12,16 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bridge.accounts import services
+from bridge.accounts import drafts, services
 from bridge.accounts.access import require_director, staff_for, staff_visible_to
-from bridge.accounts.forms import CredentialForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
+from bridge.accounts.forms import CredentialForm, DraftForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
 from bridge.accounts.middleware import SESSION_LAST_SEEN, idle_seconds
 from bridge.accounts.models import Role, StaffRole
 from bridge.core.forms import apply_errors
@@ -259,3 +260,83 @@ def keepalive(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"signed_in": False}, status=401)
     request.session[SESSION_LAST_SEEN] = time.time()
     return JsonResponse({"signed_in": True, "idle_seconds": idle_seconds()})
+
+
+# Drafts (issue 13): the page's own access check, then the author's own drafts only. The author is
+# always the signed-in user: no request names another user's draft, so none can be read or written.
+
+
+def _draft_request(request: HttpRequest) -> tuple[DraftForm | None, JsonResponse | None]:
+    # The body is already read (the CSRF check reads the form); its declared length says enough.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > drafts.MAX_BYTES + 10_000:
+        return None, JsonResponse(
+            {"errors": {"fields": ["A draft holds at most 200 KB of text."]}}, status=400
+        )
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        errors = dict(form.errors)
+        if "__all__" in errors:  # the limits are about the fields taken together
+            errors["fields"] = errors.pop("__all__")
+        return None, JsonResponse({"errors": errors}, status=400)
+    return form, None
+
+
+@require_POST
+def draft_save(request: HttpRequest) -> HttpResponse:
+    """Keep what is typed in one form of a page (the page's scripts call this as the person types)."""
+    form, error = _draft_request(request)
+    if form is None:
+        return error  # type: ignore[return-value]
+    page, form_key = form.cleaned_data["page"], form.cleaned_data["form"]
+    participant = drafts.draft_page_check(request, page)
+    draft = drafts.draft_save(
+        author=request.user,
+        page=page,
+        form_key=form_key,
+        fields=form.cleaned_data["fields"],
+        participant=participant,
+    )
+    return JsonResponse({"saved_at": draft.saved_at.isoformat()})
+
+
+@require_POST
+def draft_load(request: HttpRequest) -> HttpResponse:
+    """The author's draft of one form, if it is newer than the record (`since`); a POST, so that
+    opening a page that has no draft writes nothing to the log."""
+    form, error = _draft_request(request)
+    if form is None:
+        return error  # type: ignore[return-value]
+    page, form_key = form.cleaned_data["page"], form.cleaned_data["form"]
+    participant = drafts.draft_page_check(request, page)
+    draft = drafts.draft_restore(
+        author=request.user,
+        page=page,
+        form_key=form_key,
+        since=form.cleaned_data["since"],
+        participant=participant,
+    )
+    if draft is None:
+        return JsonResponse({"draft": None})
+    saved = timezone.localtime(draft.saved_at)
+    return JsonResponse(
+        {
+            "draft": {
+                "fields": draft.fields,
+                "saved_at": saved.isoformat(),
+                "saved_at_label": saved.strftime("%H:%M"),
+            }
+        }
+    )
+
+
+@require_POST
+def draft_discard(request: HttpRequest) -> HttpResponse:
+    """Throw the author's draft of one form away ("Discard the draft")."""
+    form, error = _draft_request(request)
+    if form is None:
+        return error  # type: ignore[return-value]
+    page, form_key = form.cleaned_data["page"], form.cleaned_data["form"]
+    drafts.draft_page_check(request, page)
+    return JsonResponse(
+        {"discarded": drafts.draft_discard(author=request.user, page=page, form_key=form_key)}
+    )

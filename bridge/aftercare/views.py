@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bridge.accounts.drafts import draft_discard
 from bridge.aftercare import followup, queries, services, stepping
 from bridge.aftercare.forms import (
     AlumniForm,
@@ -174,6 +175,7 @@ def summary_detail(request: HttpRequest, participant: Participant, summary_id: u
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)  # the summary now holds the text
             messages.success(request, "Draft saved.")
             return redirect("aftercare:summary", participant.pk, summary.pk)
     return _render_summary(request, participant, summary, status=400, form=form)
@@ -213,6 +215,7 @@ def summary_sign(request, participant, summary_id):
             form=form,
             sign_refused="Draft saved, but not signed yet.",
         )
+    draft_discard(author=request.user, page=reverse("aftercare:summary", args=[participant.pk, summary.pk]))
     messages.success(request, "Signed and locked. Later additions are addenda.")
     return redirect("aftercare:summary", participant.pk, summary.pk)
 
@@ -314,6 +317,7 @@ def plan_edit(request, participant):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)  # the plan now holds the text
             messages.success(request, "Aftercare plan saved.")
             return redirect("aftercare:plan", participant.pk)
     return render(

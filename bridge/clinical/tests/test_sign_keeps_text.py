@@ -49,7 +49,7 @@ def test_the_sign_button_lives_in_the_same_form_as_the_text(individual_session, 
     note = _draft(admitted, individual_session)
     page = login(admitted.therapist_a).get(reverse("clinical:note", args=[admitted.alex.pk, note.pk]))
     html = page.content.decode()
-    form = html[html.index('<form method="post" novalidate data-unsaved-warning>') :]
+    form = html[html.index('<form method="post" novalidate data-unsaved-warning') :]
     form = form[: form.index("</form>")]
     assert 'name="data"' in form and reverse("clinical:note_sign", args=[admitted.alex.pk, note.pk]) in form
 

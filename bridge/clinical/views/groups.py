@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.drafts import draft_discard
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -235,6 +236,7 @@ def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     bound = _save_all(request, session, note)
     if bound:
         return _page(request, session, status=400, **bound)
+    draft_discard(author=request.user, page=request.path)  # the note now holds every part
     messages.success(request, "Group note saved: the shared part and every part.")
     return redirect("clinical:group", session.pk)
 
@@ -285,6 +287,7 @@ def group_sign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     except ValidationError as exc:
         # Everything typed was saved above; the page comes back with it and the reasons.
         return _page(request, session, status=400, sign_errors=exc.messages)
+    draft_discard(author=request.user, page=reverse("clinical:group", args=[session.pk]))
     messages.success(
         request,
         "Signed and locked." + (" A licensed supervisor will co-sign it." if note.cosign_required else ""),

@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from bridge.accounts.drafts import draft_discard
 from bridge.clinical import queries
 from bridge.clinical.forms import AddendumForm, ErrorForm, NoteForm, NoteStartForm
 from bridge.clinical.models import Note
@@ -138,6 +140,7 @@ def note_detail(request: HttpRequest, participant: Participant, note_id: uuid.UU
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)  # the note now holds the text
             messages.success(request, "Draft saved.")
             return redirect("clinical:note", participant.pk, note.pk)
     return _render_note(request, participant, note, status=400, form=form)
@@ -177,6 +180,7 @@ def note_sign(request, participant, note_id):
         return _render_note(
             request, participant, note, status=400, form=form, sign_refused="Draft saved, but not signed yet."
         )
+    draft_discard(author=request.user, page=reverse("clinical:note", args=[participant.pk, note.pk]))
     if note.cosign_required:
         messages.success(request, "Signed and locked. A licensed supervisor will co-sign it.")
     else:

@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from bridge.accounts.drafts import draft_discard
 from bridge.clinical import icd10, queries
 from bridge.clinical.forms import (
     GoalForm,
@@ -126,6 +128,9 @@ def _add_item(request, participant, version_id, form_class, form_key, service, *
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            # The item is in the plan now; that form's draft (e.g. "goal" for goal_form) is done.
+            page = reverse("clinical:plan_version", args=[participant.pk, version.pk])
+            draft_discard(author=request.user, page=page, form_key=form_key.removesuffix("_form"))
             return redirect("clinical:plan_version", participant.pk, version.pk)
     return _render_version(request, participant, version, status=400, **{form_key: form})
 
@@ -183,6 +188,10 @@ def plan_sign(request, participant, version_id):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            # Signed: the version is locked, so no form on its page is open any more.
+            draft_discard(
+                author=request.user, page=reverse("clinical:plan_version", args=[participant.pk, version.pk])
+            )
             messages.success(
                 request, f"Version {version.number} is signed and in force; it can no longer change."
             )
@@ -233,6 +242,7 @@ def plan_review(request, participant):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)
             messages.success(request, "Review recorded; the plan continues unchanged.")
             return redirect("clinical:plan", participant.pk)
     context = chart_context(

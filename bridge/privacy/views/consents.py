@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bridge.accounts.drafts import draft_discard
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import packages, pdf, queries, services, signing
@@ -74,6 +75,7 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)  # the signature request holds it now
             link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
             return render(
                 request,
@@ -88,6 +90,7 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            draft_discard(author=request.user, page=request.path)  # the consent holds it now
             messages.success(request, "The consent was recorded.")
             return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
     return render(
