@@ -145,7 +145,7 @@ def outside_authorization(items, tz, today: date | None = None) -> list[OutsideA
             covering = [a for a in auths.get(pid, ()) if a.covers(day)]
             if not covering:
                 spans = "; ".join(
-                    f"{a.reference_number} runs {a.starts_on:%b %-d}–{a.ends_on:%b %-d}"
+                    f"{a.reference_number} runs {a.starts_on:%b %-d} to {a.ends_on:%b %-d}"
                     for a in auths.get(pid, ())
                 )
                 problems[(pid, day)] = (

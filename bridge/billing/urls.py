@@ -27,6 +27,7 @@ urlpatterns += [
     path("billing/claims/", program.claim_list, name="claims"),
     path("billing/claims/build/", program.claims_run, name="claims_run"),
     path("billing/remittances/", program.remit_upload, name="remit_upload"),
+    path("billing/acknowledgements/", program.ack_upload, name="ack_upload"),
     path("billing/eligibility/", program.eligibility_upload, name="eligibility_upload"),
     path("billing/denials/", program.denial_list, name="denials"),
     path("billing/denials/<uuid:denial_id>/resolve/", program.denial_resolve_view, name="denial_resolve"),
