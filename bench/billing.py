@@ -98,12 +98,12 @@ def main() -> None:
         .exclude(status=Charge.Status.VOID)
         .update(status=Charge.Status.VOID, void_reason="benchmark: the month is built again")
     )
-    half, _s, half_reads, _w = _count(
+    _half, _s, half_reads, _w = _count(
         lambda: charges_build(
             actor=None, program=program, first=first, through=first + timedelta(days=14), commit=False
         )
     )
-    dry, dry_s, dry_reads, _w = _count(
+    _dry, dry_s, dry_reads, _w = _count(
         lambda: charges_build(actor=None, program=program, first=first, through=through, commit=False)
     )
     built, build_s, build_reads, build_writes = _count(
