@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.clearinghouse import clearinghouse
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, PayerKind
+from bridge.billing.pdf import PaperClaim, PaperLine, cms1500_pdf
 from bridge.billing.services.eligibility import control_number, profile_for
 from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
 from bridge.billing.x12.validate import X12Error, problems
@@ -94,7 +96,7 @@ def payer_recipient(payer) -> Recipient:
     )[0]
 
 
-def _released(actor, coverage) -> policy.Decision:
+def _released(actor, coverage, channel: str = "x12-837") -> policy.Decision:
     """Ask the Part 2 policy decision point whether this participant's claim may go to the payer for
     payment (the TPO consent's payment purpose); the decision is audited there."""
     return policy.decide(
@@ -103,7 +105,7 @@ def _released(actor, coverage) -> policy.Decision:
         recipient=payer_recipient(coverage.plan.payer),
         purpose=Purpose.PAYMENT,
         data_classes=CLAIM_DATA,
-        channel="x12-837",
+        channel=channel,
         object_type="claim",
     )
 
@@ -203,3 +205,54 @@ def claims_build(
                 )
             written.append((where, claims))
     return written
+
+
+def claim_paper(*, actor, claim: Claim) -> bytes:
+    """The claim as a CMS-1500-style PDF for a payer that takes paper: released only when the Part 2
+    decision point permits it for payment (ValidationError with the reason otherwise); audited."""
+    coverage = claim.coverage
+    decision = _released(actor, coverage, channel="paper")
+    if not decision.permit:
+        raise ValidationError(list(decision.reasons) or ["The consent does not allow this release."])
+    profile = profile_for(claim.program)
+    p = claim.participant
+    lines = list(claim.lines.order_by("service_date"))
+    insured = (
+        p.display_name
+        if coverage.relationship == Coverage.Relationship.SELF
+        else f"{coverage.subscriber_first_name} {coverage.subscriber_last_name}"
+    )
+    paper = PaperClaim(
+        number=claim.number,
+        insurance_type=coverage.plan.payer.get_kind_display(),
+        payer_name=coverage.plan.payer.name,
+        member_id=coverage.member_id,
+        patient_name=f"{p.last_name}, {p.first_name}",
+        patient_birth=p.date_of_birth,
+        insured_name=insured,
+        relationship=coverage.get_relationship_display(),
+        group_number=coverage.group_number,
+        diagnosis=lines[0].diagnosis if lines else "",
+        lines=tuple(
+            PaperLine(
+                c.service_date, c.place_of_service, c.code, c.modifiers, "A", c.amount, c.units, profile.npi
+            )
+            for c in lines
+        ),
+        tax_id=profile.tax_id,
+        provider_name=profile.organization_name,
+        provider_address=f"{profile.address}, {profile.city} {profile.state} {profile.zip_code}",
+        provider_npi=profile.npi,
+        paid=claim.paid,
+        prepared_on=timezone.localdate(),
+    )
+    pdf = cms1500_pdf(paper)
+    audit_record(
+        action=Action.EXPORT,
+        actor=actor,
+        participant=p,
+        object_type="claim",
+        object_id=str(claim.pk),
+        detail={"format": "cms1500-pdf", "payer": coverage.plan.payer.name},
+    )
+    return pdf

@@ -30,7 +30,7 @@ from bridge.billing.forms import DenialResolveForm
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, Posting
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
-from bridge.billing.services.claims import claims_build
+from bridge.billing.services.claims import claim_paper, claims_build
 from bridge.billing.services.eligibility import eligibility_read
 from bridge.billing.services.remittance import denial_resolve, remittance_post
 from bridge.billing.x12.remittance import carc_words, rarc_words
@@ -204,6 +204,26 @@ def claims_run(request: HttpRequest) -> HttpResponse:
             request, f"{n} claims in {len(written)} file(s): " + ", ".join(w for w, _c in written)
         )
     return redirect("billing:claims")
+
+
+@require_GET
+def claim_pdf(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    """A CMS-1500-style PDF of one of the program's claims (404 for anyone else's)."""
+    programs = billing_programs(request)
+    claim = (
+        Claim.objects.filter(program_id__in=programs, pk=claim_id)
+        .select_related("program", "participant__program", "coverage__plan__payer")
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    try:
+        pdf = claim_paper(actor=request.user, claim=claim)
+    except ValidationError as exc:
+        return HttpResponse("Not released: " + " ".join(exc.messages), status=403, content_type="text/plain")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="claim-{claim.number}.pdf"'
+    return response
 
 
 @require_POST
