@@ -18,9 +18,10 @@ from bridge.billing.pdf import PaperClaim, PaperLine, cms1500_pdf
 from bridge.billing.services.eligibility import control_number, profile_for
 from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
 from bridge.billing.x12.validate import X12Error, problems
-from bridge.privacy import policy
-from bridge.privacy.models import Recipient
-from bridge.privacy.vocab import DataClass, Purpose, RecipientKind
+from bridge.privacy import bases, packages, policy
+from bridge.privacy.models import Disclosure, Recipient
+from bridge.privacy.notice import NOTICE_VERSION
+from bridge.privacy.vocab import Channel, DataClass, Purpose, RecipientKind
 
 
 def _provider(profile) -> Provider:
@@ -110,6 +111,41 @@ def _released(actor, coverage, channel: str = "x12-837") -> policy.Decision:
     )
 
 
+def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days) -> None:
+    """Enter a released claim in the participant's accounting of disclosures (a Part 2 release under
+    the TPO consent's payment purpose). Console runs (no signed-in person) are audited but make no
+    entry: an accounting entry names the person who made the release."""
+    if actor is None or decision.consent is None:
+        return
+    recipient = payer_recipient(claim.coverage.plan.payer)
+    classes = list(decision.data_classes)
+    first, last = min(days), max(days)
+    entry = Disclosure(
+        participant=claim.participant,
+        program=claim.program,
+        outcome=Disclosure.Outcome.RELEASED,
+        recipient=recipient,
+        recipient_name=recipient.name,
+        recipient_address=recipient.address,
+        purpose=Purpose.PAYMENT,
+        data_classes=classes,
+        date_from=first,
+        date_to=last,
+        description=f"Claim {claim.number}: {packages.describe(classes, first, last)}",
+        channel=channel,
+        legal_basis=bases.CONSENT,
+        accountable=bases.basis(bases.CONSENT).accountable,
+        consent=decision.consent,
+        consent_summary=packages.consent_summary(decision.consent),
+        notice_text=packages.notice_for(bases.CONSENT, {}),
+        notice_version=NOTICE_VERSION,
+        records=[{"type": "claim", "id": str(claim.pk)}],
+        requested_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+
+
 def _next_number() -> str:
     return f"C{control_number()}"
 
@@ -140,8 +176,10 @@ def claims_build(
     for c in charges:
         by_coverage[c.coverage_id].append(c)
     by_payer: dict = defaultdict(list)
+    decisions: dict = {}
     for lines in by_coverage.values():
         decision = _released(actor, lines[0].coverage)
+        decisions[lines[0].coverage_id] = decision
         if not decision.permit:
             if refused is not None:
                 refused.append(
@@ -168,6 +206,13 @@ def claims_build(
                 )
                 claims.append(claim)
                 data.append(_claim_data(claim, coverage, lines))
+                _account(
+                    actor,
+                    claim,
+                    decisions[coverage.pk],
+                    Channel.ELECTRONIC,
+                    [c.service_date for c in lines],
+                )
                 Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
                     status=Charge.Status.BILLED, claim=claim
                 )
@@ -247,12 +292,14 @@ def claim_paper(*, actor, claim: Claim) -> bytes:
         prepared_on=timezone.localdate(),
     )
     pdf = cms1500_pdf(paper)
-    audit_record(
-        action=Action.EXPORT,
-        actor=actor,
-        participant=p,
-        object_type="claim",
-        object_id=str(claim.pk),
-        detail={"format": "cms1500-pdf", "payer": coverage.plan.payer.name},
-    )
+    with transaction.atomic():
+        _account(actor, claim, decision, Channel.MAIL, [c.service_date for c in lines] or [paper.prepared_on])
+        audit_record(
+            action=Action.EXPORT,
+            actor=actor,
+            participant=p,
+            object_type="claim",
+            object_id=str(claim.pk),
+            detail={"format": "cms1500-pdf", "payer": coverage.plan.payer.name},
+        )
     return pdf

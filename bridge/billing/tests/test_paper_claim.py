@@ -4,6 +4,7 @@ Part 2 notice; another program's director gets 404."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pypdf
@@ -13,7 +14,9 @@ from django.urls import reverse
 from bridge.audit.models import AuditEvent
 from bridge.billing.models import Charge, Claim
 from bridge.billing.tests import clinic
+from bridge.billing.services.claims import claims_build
 from bridge.billing.tests import factories as f
+from bridge.privacy.queries import disclosures_for
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,43 @@ def test_billing_prints_a_cms1500_only_under_the_payment_consent(world, login, c
         action="export", object_type="claim", object_id=str(claim.pk), participant=world.alex
     ).exists()
     assert AuditEvent.objects.filter(action="policy_decision", participant=world.alex).exists()
+    # The paper claim is an entry in Alex's accounting of disclosures.
+    (entry,) = disclosures_for(world.alex)
+    assert (entry.outcome, entry.purpose, entry.channel, entry.accountable) == (
+        "released",
+        "payment",
+        "mail",
+        "part2",
+    )
+    assert entry.recipient_name == "Medi-Cal DMC-ODS" and entry.description.startswith("Claim C200000001:")
+    assert entry.date_from == entry.date_to == clinic.MONDAY and entry.requested_by == world.billing
+
+
+def test_a_claim_file_written_by_billing_is_entered_in_the_accounting(world, claim, tmp_path):
+    f.tpo_consent(world.alex, world.director)
+    Charge.objects.filter(claim=claim).update(status=Charge.Status.READY, claim=None)
+    (written,) = claims_build(actor=world.billing, program=world.program, claim_format="837p", out_dir=tmp_path)
+    (new,) = written[1]
+    (entry,) = disclosures_for(world.alex)
+    assert entry.channel == "electronic" and entry.description.startswith(f"Claim {new.number}:")
+    assert entry.records == [{"type": "claim", "id": str(new.pk)}] and entry.accountable == "part2"
+    # From the console (no signed-in person) the release is audited but makes no accounting entry.
+    Charge.objects.create(
+        program=world.program,
+        participant=world.alex,
+        coverage=claim.coverage,
+        service_date=clinic.MONDAY + timedelta(days=1),
+        per_diem=True,
+        code="H0015",
+        modifiers="HF",
+        amount=Decimal("150"),
+        diagnosis="F1020",
+        level_of_care="2.1",
+        rendering=world.therapist_a,
+        rendering_credential="LCSW",
+    )
+    claims_build(actor=None, program=world.program, claim_format="837p", out_dir=tmp_path)
+    assert disclosures_for(world.alex).count() == 1
 
 
 def test_the_paper_claim_is_the_programs_alone(world, login, client, claim):
