@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from bridge.audit.models import AuditEvent
 from bridge.billing.models import Charge, Claim
-from bridge.billing.tests import clinic
 from bridge.billing.services.claims import claims_build
+from bridge.billing.tests import clinic
 from bridge.billing.tests import factories as f
 from bridge.privacy.queries import disclosures_for
 
@@ -85,7 +85,9 @@ def test_billing_prints_a_cms1500_only_under_the_payment_consent(world, login, c
 def test_a_claim_file_written_by_billing_is_entered_in_the_accounting(world, claim, tmp_path):
     f.tpo_consent(world.alex, world.director)
     Charge.objects.filter(claim=claim).update(status=Charge.Status.READY, claim=None)
-    (written,) = claims_build(actor=world.billing, program=world.program, claim_format="837p", out_dir=tmp_path)
+    (written,) = claims_build(
+        actor=world.billing, program=world.program, claim_format="837p", out_dir=tmp_path
+    )
     (new,) = written[1]
     (entry,) = disclosures_for(world.alex)
     assert entry.channel == "electronic" and entry.description.startswith(f"Claim {new.number}:")
