@@ -144,7 +144,8 @@ def main() -> None:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(
-        f"build_837 {args.lines} lines ({len(claims)} claims): {build_seconds:.2f} s (cpu {build_cpu:.2f} s), "
+        f"build_837 {args.lines} lines ({len(claims)} claims): {build_seconds:.2f} s "
+        f"(cpu {build_cpu:.2f} s), "
         f"{len(text) / 1e6:.1f} MB of X12, peak {peak / 1e6:.1f} MB"
     )
     start, cpu = time.perf_counter(), time.process_time()
