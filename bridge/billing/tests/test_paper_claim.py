@@ -17,6 +17,7 @@ from bridge.billing.services.claims import claims_build
 from bridge.billing.tests import clinic
 from bridge.billing.tests import factories as f
 from bridge.privacy.queries import disclosures_for
+from bridge.privacy.vocab import Purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_billing_prints_a_cms1500_only_under_the_payment_consent(world, login, c
     (entry,) = disclosures_for(world.alex)
     assert (entry.outcome, entry.purpose, entry.channel, entry.accountable) == (
         "released",
-        "payment",
+        Purpose.PAYMENT,
         "mail",
         "part2",
     )
