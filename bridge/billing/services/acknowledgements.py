@@ -65,17 +65,17 @@ def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckRes
                 program=program, number__in=[c.number for c in ack.claims]
             ).select_related("participant")
         }
-        for status in ack.claims:
-            claim = by_number.get(status.number)
+        for said in ack.claims:
+            claim = by_number.get(said.number)
             if claim is None:
                 missing.append(
-                    X12Problem("TRN", "", f"Claim {status.number} is not one of this program's claims")
+                    X12Problem("TRN", "", f"Claim {said.number} is not one of this program's claims")
                 )
                 continue
-            reason = f"277CA: {status.reason}"
-            if status.payer_claim_number:
-                reason += f" (payer claim {status.payer_claim_number})"
-            answers.append((claim, status.accepted, reason))
+            reason = f"277CA: {said.reason}"
+            if said.payer_claim_number:
+                reason += f" (payer claim {said.payer_claim_number})"
+            answers.append((claim, said.accepted, reason))
     if missing:
         raise X12Error(missing)
     if ClaimAcknowledgement.objects.filter(program=program, kind=kind, control_number=ack.control).exists():
