@@ -1,5 +1,5 @@
 """Home panel for directors, billing staff and the front desk: authorizations running out or due for
-review (and, for billing, how many charges are held)."""
+review, and sessions on the calendar that fall outside any authorization."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def panels(request) -> list[Panel]:
     if not programs:
         return []
     usages = queries.authorization_worklist(programs)
-    if not usages:
+    outside = queries.calendar_outside_authorization(programs)
+    if not usages and not outside:
         return []
-    return [Panel("billing/panels/authorizations.html", {"usages": usages}, order=12)]
+    return [Panel("billing/panels/authorizations.html", {"usages": usages, "outside": outside}, order=12)]

@@ -381,6 +381,9 @@ class Claim(models.Model):
     total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     paid = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     file_name = models.CharField(max_length=200, blank=True)
+    status_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why, in words, from the last 999/277CA acknowledgement"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -390,6 +393,38 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"Claim {self.number}"
+
+
+class ClaimAcknowledgement(models.Model):
+    """One 999 or 277CA acknowledgement as received, kept whole; claims' statuses follow from it."""
+
+    class Kind(models.TextChoices):
+        FILE = "999", "999 (file acknowledgement)"
+        CLAIMS = "277CA", "277CA (claim acknowledgement)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    control_number = models.CharField(max_length=9, help_text="The acknowledgement's ISA13")
+    file_name = models.CharField(max_length=200)
+    content = models.TextField()
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "kind", "control_number"], name="claim_acknowledgement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.control_number}"
 
 
 class Charge(models.Model):

@@ -17,6 +17,7 @@ from bridge.billing.models import (
     Coverage,
     Denial,
     EligibilityCheck,
+    PayerKind,
 )
 from bridge.scheduling.models import Attendance, Session
 
@@ -79,22 +80,137 @@ def usage_for(authorizations: list[Authorization], today: date | None = None) ->
     scheduled: dict = {}
     if authorizations:
         tz = authorizations[0].participant.program.tz
-        start = datetime.combine(today, time(0), tzinfo=tz)
-        end = datetime.combine(max(a.ends_on for a in authorizations) + timedelta(days=1), time(0), tzinfo=tz)
-        rows = Attendance.objects.filter(
-            participant_id__in={a.participant_id for a in authorizations},
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-            session__status=Session.Status.SCHEDULED,
-            status=Attendance.Status.EXPECTED,
-        ).values_list("participant_id", "session__starts_at")
-        days: dict = {}
-        for pid, starts in rows:
-            days.setdefault(pid, set()).add(timezone.localtime(starts, tz).date())
+        last = max(a.ends_on for a in authorizations)
+        days = _scheduled_days({a.participant_id for a in authorizations}, tz, today, last)
         for a in authorizations:
             inside = [d for d in days.get(a.participant_id, ()) if a.starts_on <= d <= a.ends_on]
             scheduled[a.pk] = len(inside)  # one unit, visit or day per scheduled day
     return [Usage(a, used.get(a.pk) or 0, scheduled.get(a.pk, 0), today) for a in authorizations]
+
+
+@dataclass(frozen=True)
+class OutsideAuthorization:
+    """A planned or scheduled service no authorization would pay for, and why in words."""
+
+    participant_id: object
+    participant_name: str
+    day: date
+    what: str
+    detail: str
+
+
+def outside_authorization(items, tz, today: date | None = None) -> list[OutsideAuthorization]:
+    """Which of `items` ((participant, day, what) for services being planned or on the calendar) fall
+    outside every authorization: the participant's payer on that day needs one and no approved one
+    covers the day, or the covering ones have no units left once the days already billed and the
+    days on the calendar before it are counted.
+
+    Days are counted as `usage_for` counts them: one unit per distinct day of service. Each day is
+    given, in date order, to the first covering authorization with units left; a day already on the
+    calendar costs nothing more. Four queries whatever the number of items.
+    """
+    today = today or timezone.localdate()
+    items = [(p, d, what) for p, d, what in items if d >= today]
+    if not items:
+        return []
+    people = {p.pk: p for p, _, _ in items}
+    coverages: dict = {}
+    for c in Coverage.objects.filter(participant_id__in=people).select_related("plan__payer"):
+        coverages.setdefault(c.participant_id, []).append(c)
+    auths: dict = {}
+    for a in Authorization.objects.filter(
+        participant_id__in=people, status=Authorization.Status.APPROVED, ends_on__gte=today
+    ).order_by("starts_on"):
+        auths.setdefault(a.participant_id, []).append(a)
+    left = dict(
+        Charge.objects.filter(authorization_id__in=[a.pk for group in auths.values() for a in group])
+        .exclude(status=Charge.Status.VOID)
+        .values_list("authorization_id")
+        .annotate(n=Sum("units"))
+    )
+    left = {a.pk: a.units_approved - (left.get(a.pk) or 0) for group in auths.values() for a in group}
+    last = max(d for _, d, _ in items)
+    calendar = _scheduled_days(people, tz, today, last)
+    wanted: dict = {}
+    for p, d, _ in items:
+        wanted.setdefault(p.pk, set()).add(d)
+    problems: dict = {}
+    for pid, days in wanted.items():
+        for day in sorted(days | calendar.get(pid, set())):
+            primary = primary_coverage_on(coverages.get(pid, []), day)
+            if primary is None or not primary.payer.requires_authorization:
+                continue
+            if primary.payer.kind in (PayerKind.SELF_PAY, PayerKind.GRANT):
+                continue
+            covering = [a for a in auths.get(pid, ()) if a.covers(day)]
+            if not covering:
+                spans = "; ".join(
+                    f"{a.reference_number} runs {a.starts_on:%b %-d} to {a.ends_on:%b %-d}"
+                    for a in auths.get(pid, ())
+                )
+                problems[(pid, day)] = (
+                    f"No approved {primary.payer.name} authorization covers {day:%b %-d}"
+                    + (f" ({spans})" if spans else "")
+                )
+                continue
+            auth = next((a for a in covering if left[a.pk] > 0), None)
+            if auth is None:
+                a = covering[0]
+                problems[(pid, day)] = (
+                    f"Beyond authorization {a.reference_number}: its {a.units_approved} {a.unit} are "
+                    f"used by charges and sessions already scheduled before {day:%b %-d}"
+                )
+                continue
+            left[auth.pk] -= 1
+    return [
+        OutsideAuthorization(p.pk, p.display_name, d, what, problems[(p.pk, d)])
+        for p, d, what in sorted(items, key=lambda i: (i[1], i[0].display_name))
+        if (p.pk, d) in problems
+    ]
+
+
+def calendar_outside_authorization(program_ids, today: date | None = None, days: int = 14):
+    """Sessions on the calendar in the next `days` days that fall outside any authorization."""
+    today = today or timezone.localdate()
+    rows = (
+        Attendance.objects.filter(
+            session__program_id__in=program_ids,
+            session__starts_at__gte=timezone.now(),
+            session__starts_at__lt=timezone.now() + timedelta(days=days),
+            session__status=Session.Status.SCHEDULED,
+            status=Attendance.Status.EXPECTED,
+        )
+        .select_related("participant", "session__program")
+        .order_by("session__starts_at")
+    )
+    found: list[OutsideAuthorization] = []
+    by_program: dict = {}
+    for a in rows:
+        by_program.setdefault(a.session.program, []).append(a)
+    for program, attendances in by_program.items():
+        items = []
+        for a in attendances:
+            starts = timezone.localtime(a.session.starts_at, program.tz)
+            items.append((a.participant, starts.date(), f"{a.session.title} {starts:%H:%M}"))
+        found += outside_authorization(items, program.tz, today)
+    return found
+
+
+def _scheduled_days(participant_ids, tz, first: date, last: date) -> dict:
+    """Days with a scheduled session the participant is expected at, per participant."""
+    start = datetime.combine(first, time(0), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
+    rows = Attendance.objects.filter(
+        participant_id__in=participant_ids,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        session__status=Session.Status.SCHEDULED,
+        status=Attendance.Status.EXPECTED,
+    ).values_list("participant_id", "session__starts_at")
+    days: dict = {}
+    for pid, starts in rows:
+        days.setdefault(pid, set()).add(timezone.localtime(starts, tz).date())
+    return days
 
 
 def authorization_worklist(program_ids, today: date | None = None) -> list[Usage]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.billing.queries import outside_authorization
 from bridge.core.forms import apply_errors
 from bridge.core.weeks import iso_week, monday_of
 from bridge.participants.access import Cap, participant_view
@@ -90,6 +91,18 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     unplaced = sorted(
         (a for a in appointments if not a.placed), key=lambda a: (a.reason, a.participant.last_name)
     )
+    # Placing is not paying: list what no authorization would cover before anyone commits it.
+    outside = outside_authorization(
+        [
+            (
+                a.participant,
+                timezone.localtime(a.starts_at, tz).date(),
+                f"{a.get_kind_display()} {timezone.localtime(a.starts_at, tz):%H:%M}",
+            )
+            for a in placed
+        ],
+        tz,
+    )
     loads = []
     for row in run.loads:
         total = row["booked"] + row["added"]
@@ -110,6 +123,7 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
             "days": days,
             "placed_count": len(placed),
             "unplaced": unplaced,
+            "outside": outside,
             "loads": loads,
             "tz": tz,
             "week_end": run.week_start + timedelta(days=6),

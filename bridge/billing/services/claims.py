@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,12 +14,14 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.clearinghouse import clearinghouse
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, PayerKind
+from bridge.billing.pdf import PaperClaim, PaperLine, cms1500_pdf
 from bridge.billing.services.eligibility import control_number, profile_for
 from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
 from bridge.billing.x12.validate import X12Error, problems
-from bridge.privacy import policy
-from bridge.privacy.models import Recipient
-from bridge.privacy.vocab import DataClass, Purpose, RecipientKind
+from bridge.privacy import bases, packages, policy
+from bridge.privacy.models import Disclosure, Recipient
+from bridge.privacy.notice import NOTICE_VERSION
+from bridge.privacy.vocab import Channel, DataClass, Purpose, RecipientKind
 
 
 def _provider(profile) -> Provider:
@@ -94,7 +97,7 @@ def payer_recipient(payer) -> Recipient:
     )[0]
 
 
-def _released(actor, coverage) -> policy.Decision:
+def _released(actor, coverage, channel: str = "x12-837") -> policy.Decision:
     """Ask the Part 2 policy decision point whether this participant's claim may go to the payer for
     payment (the TPO consent's payment purpose); the decision is audited there."""
     return policy.decide(
@@ -103,9 +106,44 @@ def _released(actor, coverage) -> policy.Decision:
         recipient=payer_recipient(coverage.plan.payer),
         purpose=Purpose.PAYMENT,
         data_classes=CLAIM_DATA,
-        channel="x12-837",
+        channel=channel,
         object_type="claim",
     )
+
+
+def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days) -> None:
+    """Enter a released claim in the participant's accounting of disclosures (a Part 2 release under
+    the TPO consent's payment purpose). Console runs (no signed-in person) are audited but make no
+    entry: an accounting entry names the person who made the release."""
+    if actor is None or decision.consent is None:
+        return
+    recipient = payer_recipient(claim.coverage.plan.payer)
+    classes = list(decision.data_classes)
+    first, last = min(days), max(days)
+    entry = Disclosure(
+        participant=claim.participant,
+        program=claim.program,
+        outcome=Disclosure.Outcome.RELEASED,
+        recipient=recipient,
+        recipient_name=recipient.name,
+        recipient_address=recipient.address,
+        purpose=Purpose.PAYMENT,
+        data_classes=classes,
+        date_from=first,
+        date_to=last,
+        description=f"Claim {claim.number}: {packages.describe(classes, first, last)}",
+        channel=channel,
+        legal_basis=bases.CONSENT,
+        accountable=bases.basis(bases.CONSENT).accountable,
+        consent=decision.consent,
+        consent_summary=packages.consent_summary(decision.consent),
+        notice_text=packages.notice_for(bases.CONSENT, {}),
+        notice_version=NOTICE_VERSION,
+        records=[{"type": "claim", "id": str(claim.pk)}],
+        requested_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
 
 
 def _next_number() -> str:
@@ -138,8 +176,10 @@ def claims_build(
     for c in charges:
         by_coverage[c.coverage_id].append(c)
     by_payer: dict = defaultdict(list)
+    decisions: dict = {}
     for lines in by_coverage.values():
         decision = _released(actor, lines[0].coverage)
+        decisions[lines[0].coverage_id] = decision
         if not decision.permit:
             if refused is not None:
                 refused.append(
@@ -166,6 +206,13 @@ def claims_build(
                 )
                 claims.append(claim)
                 data.append(_claim_data(claim, coverage, lines))
+                _account(
+                    actor,
+                    claim,
+                    decisions[coverage.pk],
+                    Channel.ELECTRONIC,
+                    [c.service_date for c in lines],
+                )
                 Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
                     status=Charge.Status.BILLED, claim=claim
                 )
@@ -203,3 +250,56 @@ def claims_build(
                 )
             written.append((where, claims))
     return written
+
+
+def claim_paper(*, actor, claim: Claim) -> bytes:
+    """The claim as a CMS-1500-style PDF for a payer that takes paper: released only when the Part 2
+    decision point permits it for payment (ValidationError with the reason otherwise); audited."""
+    coverage = claim.coverage
+    decision = _released(actor, coverage, channel="paper")
+    if not decision.permit:
+        raise ValidationError(list(decision.reasons) or ["The consent does not allow this release."])
+    profile = profile_for(claim.program)
+    p = claim.participant
+    lines = list(claim.lines.order_by("service_date"))
+    insured = (
+        p.display_name
+        if coverage.relationship == Coverage.Relationship.SELF
+        else f"{coverage.subscriber_first_name} {coverage.subscriber_last_name}"
+    )
+    paper = PaperClaim(
+        number=claim.number,
+        insurance_type=coverage.plan.payer.get_kind_display(),
+        payer_name=coverage.plan.payer.name,
+        member_id=coverage.member_id,
+        patient_name=f"{p.last_name}, {p.first_name}",
+        patient_birth=p.date_of_birth,
+        insured_name=insured,
+        relationship=coverage.get_relationship_display(),
+        group_number=coverage.group_number,
+        diagnosis=lines[0].diagnosis if lines else "",
+        lines=tuple(
+            PaperLine(
+                c.service_date, c.place_of_service, c.code, c.modifiers, "A", c.amount, c.units, profile.npi
+            )
+            for c in lines
+        ),
+        tax_id=profile.tax_id,
+        provider_name=profile.organization_name,
+        provider_address=f"{profile.address}, {profile.city} {profile.state} {profile.zip_code}",
+        provider_npi=profile.npi,
+        paid=claim.paid,
+        prepared_on=timezone.localdate(),
+    )
+    pdf = cms1500_pdf(paper)
+    with transaction.atomic():
+        _account(actor, claim, decision, Channel.MAIL, [c.service_date for c in lines] or [paper.prepared_on])
+        audit_record(
+            action=Action.EXPORT,
+            actor=actor,
+            participant=p,
+            object_type="claim",
+            object_id=str(claim.pk),
+            detail={"format": "cms1500-pdf", "payer": coverage.plan.payer.name},
+        )
+    return pdf

@@ -3,7 +3,7 @@ end or the last units, concurrent reviews that add units and move the next revie
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
 from bridge.billing.models import Authorization, Charge, UtilizationReview
-from bridge.billing.queries import usage_for
+from bridge.billing.queries import outside_authorization, usage_for
 from bridge.billing.tests import factories as f
+from bridge.scheduling.models import Attendance, Session, SessionKind
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,73 @@ def test_an_approved_review_adds_units_and_moves_the_next_review(world, login, c
     client.post(url, {"outcome": "peer_to_peer", "note": "Asked for a peer-to-peer"})
     assert auth.reviews.count() == 2
     assert login(world.outsider).post(url, {"outcome": "denied"}).status_code == 404
+
+
+def _expected_at(participant, staff, day):
+    """A scheduled session on `day` at 18:00 with the participant on its roster (not yet attended)."""
+    tz = participant.program.tz
+    start = datetime.combine(day, time(18), tzinfo=tz)
+    session = Session.objects.create(
+        program=participant.program,
+        kind=SessionKind.GROUP,
+        title="Evening group",
+        staff=staff,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+    )
+    Attendance.objects.create(session=session, participant=participant)
+    return session
+
+
+def test_sessions_beyond_the_authorizations_dates_or_units_are_listed_with_the_reason(
+    world, coverage, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    Authorization.objects.create(
+        participant=world.alex,
+        coverage=coverage,
+        units_approved=3,
+        starts_on=today + timedelta(days=1),
+        ends_on=today + timedelta(days=10),
+        reference_number="DMC-9",
+    )
+    for k in (1, 2):  # two of the three days are already on the calendar
+        _expected_at(world.alex, world.therapist_a, today + timedelta(days=k))
+    self_pay = f.payer(world.program, name="Self-pay", kind="self_pay")
+    f.coverage(world.blair, f.plan(self_pay), member_id="SELF")
+    items = [
+        (world.alex, today + timedelta(days=2), "Individual 10:00"),  # a day already counted: fine
+        (world.alex, today + timedelta(days=3), "Individual 10:00"),  # the third and last unit
+        (world.alex, today + timedelta(days=4), "Individual 10:00"),  # no units left
+        (world.alex, today + timedelta(days=12), "Individual 10:00"),  # after the authorization ends
+        (world.blair, today + timedelta(days=12), "Individual 11:00"),  # self-pay needs none
+    ]
+    with django_assert_max_num_queries(4):
+        found = outside_authorization(items, world.program.tz, today)
+    assert [(o.participant_name, o.day) for o in found] == [
+        (world.alex.display_name, today + timedelta(days=4)),
+        (world.alex.display_name, today + timedelta(days=12)),
+    ]
+    assert found[0].detail.startswith("Beyond authorization DMC-9: its 3 days are used")
+    assert found[1].detail.startswith(
+        f"No approved Medi-Cal DMC-ODS authorization covers {today + timedelta(days=12):%b %-d}"
+    )
+    assert "DMC-9 runs" in found[1].detail
+
+
+def test_the_front_desk_home_lists_calendar_sessions_outside_any_authorization(world, login, coverage):
+    today = timezone.localdate()
+    _expected_at(world.alex, world.therapist_a, today + timedelta(days=3))
+    body = login(world.frontdesk).get(reverse("core:home")).content.decode()
+    assert "Scheduled outside any authorization" in body
+    assert "No approved Medi-Cal DMC-ODS authorization covers" in body and "Evening group 18:00" in body
+    Authorization.objects.create(
+        participant=world.alex,
+        coverage=coverage,
+        units_approved=30,
+        starts_on=today,
+        ends_on=today + timedelta(days=60),
+        reference_number="DMC-10",
+    )
+    body = login(world.frontdesk).get(reverse("core:home")).content.decode()
+    assert "Scheduled outside any authorization" not in body

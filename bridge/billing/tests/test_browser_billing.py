@@ -4,6 +4,7 @@ signs it; billing builds the charge, writes the 837P (validated by pyx12) and po
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,19 +16,39 @@ from bridge.billing.tests import clinic
 from bridge.billing.tests import factories as f
 from bridge.billing.x12.remittance import PaidClaim, PaidLine, build_835
 from bridge.billing.x12.validate import problems
+from bridge.clinical.models import GroupNoteEntry, Note
 from bridge.testing.browser import browser_login
 from bridge.testing.personas import PASSWORD
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    # Gets as far as the group-note page; "Sign the group note" there does not sign this fixture's note
-    # (a precondition of the signing service the fixture does not meet yet). Skipped until fixed.
-    pytest.mark.skip(reason="signing the fixture's group note in the browser is refused: to be fixed"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ALEX_PART = (
+    "Alex described a tense weekend and a craving at a family dinner.",
+    "Rehearsed a refusal with a peer; named a sponsor to call.",
+    "Goal: sober evenings. Kept five of seven evenings alcohol-free.",
+)
+
+
+def _write_part_and_wait(page, note, participant):
+    """Type the member's individualized part and wait for its autosaves to land with nothing in flight:
+    the live test server shares one SQLite connection across threads (see the group-note browser test)."""
+    part = page.locator(f"#part-{participant.pk}")
+    part.get_by_label("Participation").fill(ALEX_PART[0])
+    part.get_by_label("Response").fill(ALEX_PART[1])
+    part.get_by_label("Progress on their goals").fill(ALEX_PART[2])
+    page.get_by_role("region", name="Shared part").get_by_label("Topic").click()  # leave the part: autosave
+    page.locator(f"#status-{participant.pk}").get_by_text(re.compile("Saved at")).wait_for()
+    for _ in range(60):
+        if GroupNoteEntry.objects.get(note=note, participant=participant).progress == ALEX_PART[2]:
+            break
+        time.sleep(0.5)
+    for _ in range(2):
+        page.wait_for_function("() => document.querySelectorAll('.htmx-request').length === 0")
+        time.sleep(0.3)
 
 
 def test_group_to_signed_note_to_charge_to_claim_to_payment(world, page, settings, tmp_path):
+    page.set_default_timeout(30_000)  # a loaded machine; nothing here is timed
     settings.BRIDGE_CLEARINGHOUSE_DIR = str(tmp_path)
     day = timezone.localdate() - timedelta(days=2)
     f.billing_profile(world.program)
@@ -57,8 +78,14 @@ def test_group_to_signed_note_to_charge_to_claim_to_payment(world, page, setting
     page.context.clear_cookies()
     browser_login(page, "therapist_a", PASSWORD)
     page.goto(f"/groups/{session.pk}/")
+    # The fixture's part for Alex is a placeholder ("Took part"): signing would be refused until the
+    # facilitator writes an individualized part, which is what a facilitator does here.
+    note = Note.objects.get(session=session)
+    _write_part_and_wait(page, note, world.alex)
     page.get_by_role("button", name="Sign the group note").click()
     page.get_by_text("Signed and locked.").wait_for()
+    note.refresh_from_db()
+    assert note.signed_at is not None
 
     page.context.clear_cookies()
     browser_login(page, "billing", PASSWORD)

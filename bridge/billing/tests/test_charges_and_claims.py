@@ -159,3 +159,24 @@ def test_without_a_consent_for_payment_no_claim_leaves_the_program(world, medi_c
     assert Charge.objects.get().status == Charge.Status.READY and not Claim.objects.exists()
     decision = AuditEvent.objects.filter(action="policy_decision", participant=world.alex).latest("id")
     assert decision.outcome == "denied" and decision.detail["purpose"] == "HPAYMT"
+
+
+def _build_reads(world, through):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = _build(world, through=through)
+    reads = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    return result, len(reads)
+
+
+def test_building_more_charges_costs_only_the_audit_chains_read_per_charge(world, medi_cal):
+    Authorization.objects.update(units_approved=30)
+    for day in (MON, MON + timedelta(days=1), MON + timedelta(days=2), MON + timedelta(days=3)):
+        clinic.group(world.program, world.therapist_a, day, participants=[world.alex])
+    one, one_reads = _build_reads(world, MON)
+    three, three_reads = _build_reads(world, MON + timedelta(days=3))
+    assert (len(one.created), len(three.created)) == (1, 3)
+    assert three_reads - one_reads == 2  # the audit chain's tail, read once per event
+    assert Charge.objects.count() == 4

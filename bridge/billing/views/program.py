@@ -28,8 +28,9 @@ from bridge.billing import queries
 from bridge.billing.access import WORKLIST_ROLES, billing_programs
 from bridge.billing.forms import DenialResolveForm
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, Posting
+from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
-from bridge.billing.services.claims import claims_build
+from bridge.billing.services.claims import claim_paper, claims_build
 from bridge.billing.services.eligibility import eligibility_read
 from bridge.billing.services.remittance import denial_resolve, remittance_post
 from bridge.billing.x12.remittance import carc_words, rarc_words
@@ -205,6 +206,26 @@ def claims_run(request: HttpRequest) -> HttpResponse:
     return redirect("billing:claims")
 
 
+@require_GET
+def claim_pdf(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    """A CMS-1500-style PDF of one of the program's claims (404 for anyone else's)."""
+    programs = billing_programs(request)
+    claim = (
+        Claim.objects.filter(program_id__in=programs, pk=claim_id)
+        .select_related("program", "participant__program", "coverage__plan__payer")
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    try:
+        pdf = claim_paper(actor=request.user, claim=claim)
+    except ValidationError as exc:
+        return HttpResponse("Not released: " + " ".join(exc.messages), status=403, content_type="text/plain")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="claim-{claim.number}.pdf"'
+    return response
+
+
 @require_POST
 def remit_upload(request: HttpRequest) -> HttpResponse:
     program = _program(request)
@@ -223,6 +244,30 @@ def remit_upload(request: HttpRequest) -> HttpResponse:
             request,
             f"Posted {result.posted} payments, {result.adjusted} adjustments, {result.denied} denials.",
         )
+    return redirect("billing:claims")
+
+
+@require_POST
+def ack_upload(request: HttpRequest) -> HttpResponse:
+    """Read a 999 or 277CA: claims accepted or rejected, with the reason."""
+    program = _program(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return HttpResponse("file: choose a 999 or 277CA file", status=400, content_type="text/plain")
+    text = upload.read().decode("ascii", errors="replace").strip()
+    try:
+        result = acknowledgement_post(
+            actor=request.user, program=program, text=text, file_name=cast(str, upload.name)
+        )
+    except X12Error as exc:
+        messages.error(request, f"The acknowledgement was refused and nothing changed: {exc}")
+    else:
+        kind = result.acknowledgement.kind
+        messages.success(
+            request, f"{kind}: {len(result.accepted)} claims accepted, {len(result.rejected)} rejected."
+        )
+        for claim in result.rejected:
+            messages.warning(request, f"Claim {claim.number} rejected: {claim.status_reason}")
     return redirect("billing:claims")
 
 

@@ -38,7 +38,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-FULL_MAPS = {"005010X222A1", "005010X223A2", "005010X221A1"}
+FULL_MAPS = {"005010X222A1", "005010X223A2", "005010X221A1", "005010X231A1", "005010X214"}
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from bridge.audit.models import AuditEvent
+from bridge.core.weeks import monday_of
 from bridge.participants.models import CareTeamMember
 from bridge.planner import services
 from bridge.planner.models import (
@@ -284,3 +286,28 @@ def test_outsider_gets_404_for_a_participants_availability(harbor, login):
         {"kind": "work", "weekdays": ["1"], "start_time": "09:00", "end_time": "10:00"},
     )
     assert response.status_code == 404
+
+
+def test_the_preview_lists_appointments_outside_the_participants_authorization(harbor, login):
+    from bridge.billing.models import Authorization
+    from bridge.billing.tests import factories as billing
+
+    week = monday_of(timezone.localdate()) + timedelta(days=7)
+    coverage = billing.coverage(harbor.alex, billing.plan(billing.payer(harbor.program)))
+    client = login(harbor.director)
+    run = services.schedule_run_create(actor=harbor.director, program=harbor.program, week_start=week)
+    page = client.get(reverse("planner:run", args=[run.pk])).content.decode()
+    assert "Outside authorization" in page
+    assert "No approved Medi-Cal DMC-ODS authorization covers" in page
+    section = page.split('id="outside-h"')[1].split("</section>")[0]
+    assert harbor.alex.display_name in section and harbor.blair.display_name not in section  # no coverage
+    Authorization.objects.create(
+        participant=harbor.alex,
+        coverage=coverage,
+        units_approved=20,
+        starts_on=week,
+        ends_on=week + timedelta(days=30),
+        reference_number="DMC-5",
+    )
+    page = client.get(reverse("planner:run", args=[run.pk])).content.decode()
+    assert "Outside authorization" not in page

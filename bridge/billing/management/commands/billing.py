@@ -3,6 +3,7 @@
   bridge billing charges --through YYYY-MM-DD [--from YYYY-MM-DD] [--program NAME]
   bridge billing claims --format 837p|837i --out DIR [--program NAME]
   bridge billing remit FILE.835 [--program NAME]
+  bridge billing ack FILE.999|FILE.277 [--program NAME]
   bridge billing eligibility --participant UUID --out FILE.270
   bridge billing eligibility --read FILE.271
 
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bridge.billing.models import ClaimFormat, Coverage
+from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
 from bridge.billing.services.claims import claims_build
 from bridge.billing.services.eligibility import eligibility_read, profile_for, subscriber_of
@@ -35,7 +37,7 @@ def _day(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Build charges, write claims (837), post remittances (835), eligibility (270/271)."
+    help = "Build charges, write claims (837), read 999/277CA, post remittances (835), eligibility (270/271)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -50,6 +52,9 @@ class Command(BaseCommand):
         remit = sub.add_parser("remit", help="Post an 835 remittance.")
         remit.add_argument("file")
         remit.add_argument("--program")
+        ack = sub.add_parser("ack", help="Read a 999 or 277CA: claims accepted or rejected.")
+        ack.add_argument("file")
+        ack.add_argument("--program")
         elig = sub.add_parser("eligibility", help="Write a 270 request or read a 271 answer.")
         elig.add_argument("--participant")
         elig.add_argument("--out")
@@ -98,6 +103,22 @@ class Command(BaseCommand):
         text = path.read_text(encoding="ascii", errors="replace").strip()
         result = remittance_post(actor=None, program=self._program(program), text=text, file_name=path.name)
         self.stdout.write(f"posted {result.posted} adjusted {result.adjusted} denied {result.denied}")
+
+    def _ack(self, file, program=None, **_):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file}")
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+        result = acknowledgement_post(
+            actor=None, program=self._program(program), text=text, file_name=path.name
+        )
+        kind = result.acknowledgement.kind
+        self.stdout.write(
+            f"{kind}: accepted {len(result.accepted)} rejected {len(result.rejected)}"
+            f" unchanged {len(result.unchanged)}"
+        )
+        for claim in result.rejected:
+            self.stdout.write(f"  {claim.number}: {claim.status_reason}")
 
     def _eligibility(self, participant=None, out=None, read=None, **_):
         if read:

@@ -1,0 +1,240 @@
+"""Revenue-cycle benchmarks at `bridge demo --scale N`: a month of charges, the 837 files, an 835.
+
+    .venv/bin/python -m bench.billing [--scale 50] [--lines 20000] [--remit-lines 5000]
+
+1. Charges. The demo has already built its month; every live charge of that month is voided (with a
+   reason, as the product does) so the builder makes the whole month again. Timed twice: the dry run
+   the held-charges work list uses (reads only) and the committing build. Read queries are counted
+   for a half month and the full month: they must not grow with the number of participant-days.
+2. 837 files. `claims_build` writes the rebuilt ready charges as 837P and 837I files (pyx12 validates
+   each). Then a synthetic batch of `--lines` service lines goes through the pure builder (time and
+   peak memory by tracemalloc) and through pyx12's validator on its own.
+3. 835. A remittance paying `--remit-lines` lines of submitted claims (the demo's claims, topped up
+   with copies of their lines when there are fewer) is written, validated and posted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from bench.common import setup_django
+
+
+def _count(fn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        seconds = time.perf_counter() - start
+    print(f"  (cpu {time.process_time() - cpu:.2f} s)")
+    sql = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
+    reads = sum(1 for q in sql if q.startswith("SELECT"))
+    return result, seconds, reads, len(sql) - reads
+
+
+def _synthetic_claims(lines: int, per_claim: int = 10):
+    from bridge.billing.x12.claims import ClaimData, Line, Person
+
+    start = datetime(2026, 10, 1).date()
+    claims = []
+    for i in range(lines // per_claim):
+        person = Person(f"First{i}", f"Last{i}", datetime(1980, 1, 1 + i % 28).date(), gender="F")
+        claims.append(
+            ClaimData(
+                number=f"B{i:09d}",
+                payer_name="Medi-Cal DMC-ODS",
+                payer_id="MCDCA",
+                payer_kind="medicaid",
+                member_id=f"9{i:08d}A",
+                group_number="",
+                relationship="18",
+                subscriber=person,
+                patient=person,
+                diagnosis="F1020",
+                lines=[
+                    Line(start + timedelta(days=k), "H0015", ("HF",), "0906", 1, Decimal("150.00"), "57")
+                    for k in range(per_claim)
+                ],
+            )
+        )
+    return claims
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=50)
+    parser.add_argument("--lines", type=int, default=20000)
+    parser.add_argument("--remit-lines", type=int, default=5000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    setup_django(args.database_url, args.scale)
+
+    from django.utils import timezone
+
+    from bridge.billing.models import Charge, Claim, ClaimFormat
+    from bridge.billing.services.charges import charges_build
+    from bridge.billing.services.claims import _provider, claims_build
+    from bridge.billing.services.eligibility import profile_for
+    from bridge.billing.services.remittance import remittance_post
+    from bridge.billing.x12.claims import build_837
+    from bridge.billing.x12.remittance import PaidClaim, PaidLine, build_835
+    from bridge.billing.x12.validate import problems
+    from bridge.programs.models import Program
+
+    program = Program.objects.order_by("name").first()
+    assert program is not None
+    today = timezone.localdate()
+    first, through = today - timedelta(days=30), today - timedelta(days=1)
+
+    # 1. A month of charges, built afresh.
+    voided = (
+        Charge.objects.filter(program=program, service_date__gte=first, service_date__lte=through)
+        .exclude(status=Charge.Status.VOID)
+        .update(status=Charge.Status.VOID, void_reason="benchmark: the month is built again")
+    )
+    _half, _s, half_reads, _w = _count(
+        lambda: charges_build(
+            actor=None, program=program, first=first, through=first + timedelta(days=14), commit=False
+        )
+    )
+    _dry, dry_s, dry_reads, _w = _count(
+        lambda: charges_build(actor=None, program=program, first=first, through=through, commit=False)
+    )
+    built, build_s, build_reads, build_writes = _count(
+        lambda: charges_build(actor=None, program=program, first=first, through=through)
+    )
+    days = {(c.participant_id, c.service_date) for c in built.created} | {
+        (h.participant_id, h.day) for h in built.held
+    }
+    print(f"# voided {voided} demo charges of {first} to {through}; {len(days)} participant-days\n")
+    print("## Charges for a month")
+    print(f"dry run (work list): {dry_s:6.2f} s, {dry_reads} reads ({half_reads} for half the month)")
+    print(
+        f"build: {build_s:6.2f} s, {len(built.created)} charges, {len(built.held)} held, "
+        f"{build_reads} reads, {build_writes} writes (a charge and its audit event each)"
+    )
+    print(f"held by reason: {built.held_by_reason()}")
+
+    # 2. 837 files: the month's ready charges, then a synthetic batch through the pure builder.
+    print("\n## 837 files")
+    out = tempfile.mkdtemp(prefix="bench-837-")
+    for fmt in (ClaimFormat.PROFESSIONAL, ClaimFormat.INSTITUTIONAL):
+        ready = Charge.objects.filter(
+            program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=fmt
+        ).count()
+        start = time.perf_counter()
+        written = claims_build(actor=None, program=program, claim_format=fmt, out_dir=out)
+        seconds = time.perf_counter() - start
+        n = sum(len(c) for _w, c in written)
+        print(f"claims_build {fmt}: {ready} lines, {n} claims, {len(written)} files in {seconds:.2f} s")
+    claims = _synthetic_claims(args.lines)
+    provider = _provider(profile_for(program))
+    when = timezone.localtime(timezone.now(), program.tz)
+    tracemalloc.start()
+    start, cpu = time.perf_counter(), time.process_time()
+    text = build_837(provider=provider, claims=claims, institutional=False, control=900001, when=when)
+    build_seconds, build_cpu = time.perf_counter() - start, time.process_time() - cpu
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"build_837 {args.lines} lines ({len(claims)} claims): {build_seconds:.2f} s "
+        f"(cpu {build_cpu:.2f} s), "
+        f"{len(text) / 1e6:.1f} MB of X12, peak {peak / 1e6:.1f} MB"
+    )
+    start, cpu = time.perf_counter(), time.process_time()
+    found = problems(text)
+    print(
+        f"pyx12 validation of it: {time.perf_counter() - start:.2f} s "
+        f"(cpu {time.process_time() - cpu:.2f} s), {len(found)} problems"
+    )
+
+    # 3. An 835 paying `--remit-lines` lines.
+    print("\n## 835 remittance")
+    submitted = list(
+        Claim.objects.filter(program=program, status=Claim.Status.SUBMITTED)
+        .select_related("participant", "coverage__plan__payer")
+        .prefetch_related("lines")
+    )
+    lines = sum(len(c.lines.all()) for c in submitted)
+    copies = 0
+    if submitted and lines < args.remit_lines:
+        # Top up with copies of the claims' lines (per session, so no per-diem constraint applies).
+        template = submitted[0].lines.all()[0]
+        extra = []
+        claim_cycle = iter(submitted * (args.remit_lines // max(len(submitted), 1) + 1))
+        for _ in range(args.remit_lines - lines):
+            claim = next(claim_cycle)
+            extra.append(
+                Charge(
+                    program=program,
+                    participant_id=claim.participant_id,
+                    coverage_id=claim.coverage_id,
+                    service_date=template.service_date,
+                    per_diem=False,
+                    code=template.code,
+                    modifiers=template.modifiers,
+                    amount=template.amount,
+                    diagnosis=template.diagnosis,
+                    level_of_care=template.level_of_care,
+                    rendering_id=template.rendering_id,
+                    rendering_credential=template.rendering_credential,
+                    status=Charge.Status.BILLED,
+                    claim=claim,
+                )
+            )
+        Charge.objects.bulk_create(extra, batch_size=500)
+        copies = len(extra)
+        submitted = list(
+            Claim.objects.filter(pk__in=[c.pk for c in submitted])
+            .select_related("participant", "coverage__plan__payer")
+            .prefetch_related("lines")
+        )
+    paid = [
+        PaidClaim(
+            c.number,
+            c.coverage.member_id,
+            c.participant.first_name,
+            c.participant.last_name,
+            tuple(
+                PaidLine(
+                    ch.code,
+                    tuple(m for m in ch.modifiers.split(":") if m),
+                    ch.service_date,
+                    ch.amount,
+                    ch.amount,
+                )
+                for ch in c.lines.all()
+            ),
+        )
+        for c in submitted
+    ]
+    n_lines = sum(len(p.lines) for p in paid)
+    text = build_835(
+        payer_name="Medi-Cal DMC-ODS",
+        payer_id="MCDCA",
+        payee_name="Harbor Light IOP",
+        payee_npi="1234567893",
+        trace="BENCH-835",
+        paid_on=today,
+        control=900002,
+        when=when,
+        claims=paid,
+    )
+    result, seconds, reads, writes = _count(
+        lambda: remittance_post(actor=None, program=program, text=text, file_name="bench.835")
+    )
+    print(
+        f"835 of {n_lines} lines ({len(paid)} claims; {copies} copied lines): posted in {seconds:.2f} s "
+        f"(validate, read, post: {result.posted} payments), {reads} reads, {writes} writes"
+    )
+
+
+if __name__ == "__main__":
+    main()
