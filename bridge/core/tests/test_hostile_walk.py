@@ -112,12 +112,12 @@ def test_every_form_survives_hostile_input_and_stores_nothing_out_of_range(demo,
 
 
 def _known_ids(demo) -> dict[str, str]:
-    from bridge.directory.models import Listing
+    from bridge.directory.models import Facility
     from bridge.scheduling.models import GroupSeries, Session
 
     session = Session.objects.filter(program=demo.program).order_by("starts_at").last()
     series = GroupSeries.objects.filter(program=demo.program).first()
-    listing = Listing.objects.first()
+    listing = Facility.objects.first()
     participant = demo.participants[0]
     assert session and series and listing
     return {
@@ -211,7 +211,7 @@ def test_every_fhir_search_parameter_survives_hostile_input(demo):
     problems, calls = [], 0
     values = {
         "date": [hostile.ANCIENT, hostile.FAR, "ge9999-12-31T23:59:59-08:00", "lt0001-01-01"],
-        "text": [hostile.NUL, "x" * 100_000, hostile.RTL, hostile.EMOJI],
+        "text": [hostile.NUL, "x" * 20_000, hostile.RTL, hostile.EMOJI],
     }
     for resource in resources:
         kind = resource["type"]
