@@ -19,6 +19,18 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, 
         form.add_error(name if name in form.fields else None, errors)
 
 
+def text_limited(limit: int) -> type[forms.CharField]:
+    """For a ModelForm's `field_classes`: the form field of a model TextField, with a limit fit for its
+    purpose (the textarea's maxlength, so the person sees it as they approach it: bridge/limits.js)."""
+
+    class LimitedText(forms.CharField):
+        def __init__(self, *args, max_length: int | None = None, **kwargs):
+            super().__init__(*args, max_length=min(max_length or limit, limit), **kwargs)
+
+    LimitedText.__name__ = f"TextLimited{limit}"
+    return LimitedText
+
+
 class FormRenderer(TemplatesSetting):
     """Forms render with the project's templates; every field through the one field template."""
 

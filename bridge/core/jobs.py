@@ -132,5 +132,6 @@ class Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
-        self.join(timeout=5)
+        if self.is_alive():
+            self.join(timeout=5)
         WorkerBeat.objects.filter(worker_id=self.worker_id).delete()

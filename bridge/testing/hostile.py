@@ -24,7 +24,10 @@ HUGE = "x" * 1_000_000  # one megabyte of text
 # Right-to-left override, Arabic and Hebrew, mixed with digits.
 RTL = "\u202eنص تجريبي\u202c עברית 123 \u200f"
 # ZWJ sequences (family, rainbow flag, woman technologist), an astral letter, a flag and a skin tone.
-EMOJI = "👩‍👩‍👧‍👦 🏳️‍🌈 👩🏽‍💻 𝔘𝔫𝔦 🇺🇸 😀"
+EMOJI = (
+    "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 \U0001f3f3\ufe0f\u200d\U0001f308 "
+    "\U0001f469\U0001f3fd\u200d\U0001f4bb \U0001d518\U0001d52b\U0001d526 \U0001f1fa\U0001f1f8 \U0001f600"
+)
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TEXT_TYPES = {"text", "search", "textarea", "email", "tel", "url", ""}
@@ -240,11 +243,7 @@ def text_beyond_limits() -> list[str]:
             continue
         for f in model._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField) and f.max_length:
-                n = (
-                    model._base_manager.annotate(_n=Length(f.name))
-                    .filter(_n__gt=f.max_length)
-                    .count()
-                )
+                n = model._base_manager.annotate(_n=Length(f.name)).filter(_n__gt=f.max_length).count()
                 if n:
                     found.append(f"{model._meta.label}.{f.name}: {n}")
     return found

@@ -27,7 +27,9 @@ def test_a_part_longer_than_its_limit_is_a_form_error_and_the_field_says_its_lim
 
 def test_the_service_refuses_an_oversized_plan_from_any_caller(world):
     with pytest.raises(ValidationError) as refused:
-        services.safety_plan_save(actor=world.therapist_a, participant=world.alex, **PLAN, coping="y" * 100_000)
+        services.safety_plan_save(
+            actor=world.therapist_a, participant=world.alex, **PLAN, coping="y" * 100_000
+        )
     assert "coping" in refused.value.message_dict
     assert not SafetyPlanVersion.objects.exists()
 
