@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -24,7 +26,7 @@ def text_limited(limit: int) -> type[forms.CharField]:
     purpose (the textarea's maxlength, so the person sees it as they approach it: bridge/limits.js)."""
 
     class LimitedText(forms.CharField):
-        def __init__(self, *args, max_length: int | None = None, **kwargs):
+        def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
             super().__init__(*args, max_length=min(max_length or limit, limit), **kwargs)
 
     LimitedText.__name__ = f"TextLimited{limit}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -59,7 +60,7 @@ def beat(worker_id: str, *, now: datetime | None = None) -> None:
         WorkerBeat.objects.create(worker_id=worker_id, started_at=now, beat_at=now)
 
 
-def _earlier_losses(result: DBTaskResult) -> int:
+def _earlier_losses(result: DBTaskResult[Any, Any]) -> int:
     lost = DBTaskResult.objects.filter(
         task_path=result.task_path,
         status=TaskResultStatus.FAILED,

@@ -88,7 +88,7 @@ class Form:
             yield label, {**self.base(), **{f.name: value for f in texts}}
         limited = [f for f in texts if f.maxlength]
         if limited:
-            over = {f.name: "é" * (f.maxlength + 1) for f in limited if f.maxlength}  # type: ignore[operator]
+            over = {f.name: "é" * (f.maxlength + 1) for f in limited if f.maxlength}
             yield "over maxlength", {**self.base(), **over}
 
 
