@@ -17,7 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class DischargeForm(forms.Form):
     type = forms.ChoiceField(label="How the episode ended", choices=Discharge.Type.choices)
     discharged_on = DateField(span=Span.RECORD, label="Discharge date", widget=DATE)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     destination = forms.CharField(label="Where they go next", max_length=200)
     next_level = forms.ChoiceField(
         label="Level of care they go to (for a transfer or step-down)",
@@ -28,15 +28,20 @@ class DischargeForm(forms.Form):
 
 class SummaryForm(forms.Form):
     course = forms.CharField(
-        label="Course of treatment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Course of treatment", max_length=8000, widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     condition = forms.CharField(
-        label="Condition at discharge", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Condition at discharge",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     aftercare = forms.CharField(
-        label="Aftercare plan", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Aftercare plan", max_length=8000, widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    recommendations = forms.CharField(
+        max_length=8000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, goals: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +178,7 @@ class TaperForm(forms.Form):
         label="Weekly floors in hours", help_text="From the first week on, e.g. “6, 3”", max_length=60
     )
     series = forms.ModelChoiceField(label="Continuing group", queryset=None, required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, series_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +200,9 @@ class StepUpForm(forms.Form):
     level_of_care = forms.ChoiceField(label="Move to level", choices=LevelOfCare.choices)
     effective_on = DateField(span=Span.CARE, widget=DATE)
     reason = forms.CharField(
-        help_text="What shows trouble: check-ins, screens, measures", widget=forms.Textarea(attrs={"rows": 3})
+        help_text="What shows trouble: check-ins, screens, measures",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -257,12 +264,12 @@ class CheckInForm(forms.Form):
     phq2_mood = forms.TypedChoiceField(
         label="Past 2 weeks: feeling down, depressed or hopeless", choices=PHQ2, coerce=int
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class OutreachForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outreach.Outcome.choices)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class SettingsForm(forms.Form):

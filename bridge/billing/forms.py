@@ -22,6 +22,7 @@ from bridge.core.dates import (
     RecordDateField,
     Span,
 )
+from bridge.core.forms import text_limited
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -70,7 +71,9 @@ class CoverageForm(forms.ModelForm):
 
 class AuthorizationForm(forms.ModelForm):
     service_codes = forms.CharField(
-        required=False, help_text="Codes it covers, separated by commas (empty: every IOP code)"
+        required=False,
+        max_length=500,
+        help_text="Codes it covers, separated by commas (empty: every IOP code)",
     )
 
     class Meta:
@@ -141,6 +144,7 @@ class CertificationForm(forms.ModelForm):
         ]
         widgets = {"signed_on": DATE, "valid_from": DATE, "valid_through": DATE}
         field_classes = {
+            "findings": text_limited(8000),
             "signed_on": RecordDateField,
             "valid_from": CareDateField,
             "valid_through": CareDateField,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -17,6 +19,18 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, 
     for field, errors in exc.message_dict.items():
         name = aliases.get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def text_limited(limit: int) -> type[forms.CharField]:
+    """For a ModelForm's `field_classes`: the form field of a model TextField, with a limit fit for its
+    purpose (the textarea's maxlength, so the person sees it as they approach it: bridge/limits.js)."""
+
+    class LimitedText(forms.CharField):
+        def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, max_length=min(max_length or limit, limit), **kwargs)
+
+    LimitedText.__name__ = f"TextLimited{limit}"
+    return LimitedText
 
 
 class FormRenderer(TemplatesSetting):

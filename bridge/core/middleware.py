@@ -109,15 +109,20 @@ _JSON_CONTROL = re.compile(
 
 # No one field anyone types is longer (a long note is ~20,000); each form also has its own limits.
 FIELD_CEILING = 50_000
+# A query parameter is a search word, a date, an id or a short list of them; a front proxy or gunicorn
+# refuses a request line much over 4 KB in any case.
+QUERY_CEILING = 4096
 
 
 def _control_character_in(request: HttpRequest) -> str | None:
     """The name of the first part of the request that holds a control character (or a form field
-    longer than FIELD_CEILING), if any."""
+    longer than FIELD_CEILING, or a query parameter longer than QUERY_CEILING), if any."""
     if _CONTROL_IN_LINE.search(request.path):
         return "path"
     for key, values in request.GET.lists():
         if _CONTROL_IN_LINE.search(key) or any(_CONTROL_IN_LINE.search(v) for v in values):
+            return key
+        if any(len(v) > QUERY_CEILING for v in values):
             return key
     if request.method in ("POST", "PUT", "PATCH"):
         content_type = request.content_type or ""

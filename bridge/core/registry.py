@@ -87,6 +87,9 @@ class ExtensionPoint(Generic[T]):
 
 # Background jobs the worker keeps queued (`bridge worker`): each app registers its own.
 PERIODIC_TASKS: ExtensionPoint[PeriodicTask] = ExtensionPoint("periodic tasks")
+# Background tasks (their module path) safe to run again when their worker died mid-run (each run
+# checks what is already done); the others are marked failed, saying so (bridge/core/jobs.py).
+RETRYABLE_TASKS: ExtensionPoint[str] = ExtensionPoint("retryable tasks")
 # Weekly hours that booking conflicts read (scheduling owns the check, the planner owns the hours).
 PARTICIPANT_BUSY_HOURS: ExtensionPoint[ParticipantBusyHours] = ExtensionPoint("participant busy hours")
 STAFF_WORKING_HOURS: ExtensionPoint[StaffWorkingHours] = ExtensionPoint("staff working hours")

@@ -66,6 +66,7 @@ class BackendClientForm(forms.Form):
     jwks = forms.CharField(
         label="JWKS",
         required=False,
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text='The public keys as JSON: {"keys": [...]} (RSA for RS384, EC P-384 for ES384).',
     )

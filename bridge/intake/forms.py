@@ -10,6 +10,7 @@ from django.utils import timezone
 from bridge import instruments
 from bridge.accounts.models import Role, User
 from bridge.core.dates import DateField, Span
+from bridge.core.forms import text_limited
 from bridge.instruments.model import Instrument
 from bridge.intake.models import (
     IntakeSettings,
@@ -68,6 +69,7 @@ class DetailsForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"work_start": "Work starts", "work_end": "Work ends", "insurance_plan": "Insurance plan"}
+        field_classes = {"notes": text_limited(4000)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -66,6 +66,7 @@ class ClinicianScheduleForm(forms.Form):
     telehealth_url = forms.URLField(
         label="Telehealth room link",
         required=False,
+        max_length=500,
         assume_scheme="https",
         help_text="Shown to participants in their calendar for telehealth appointments.",
     )

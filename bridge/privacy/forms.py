@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bridge.accounts.models import User
 from bridge.core.dates import DateField, Span
+from bridge.core.forms import text_limited
 from bridge.privacy import bases, rules
 from bridge.privacy.models import Consent, EmergencyAccess, Recipient
 from bridge.privacy.vocab import (
@@ -69,6 +70,7 @@ class ConsentForm(forms.Form):
     new_recipient_address = forms.CharField(
         label="Recipient's address, fax or secure email",
         required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     intermediary_name = forms.CharField(
@@ -77,6 +79,7 @@ class ConsentForm(forms.Form):
     intermediary_members = forms.CharField(
         label="Members of the intermediary who may receive it",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     intermediary_treating_providers_only = forms.BooleanField(
@@ -246,7 +249,9 @@ class ConsentForm(forms.Form):
 class RevokeForm(forms.Form):
     received_on = DateField(span=Span.RECORD, label="Written revocation received on", widget=DATE)
     received_how = forms.ChoiceField(label="Received as", choices=Consent.RevocationReceived.choices)
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EndByEventForm(forms.Form):
@@ -373,7 +378,9 @@ class EmergencyAccessForm(forms.Form):
 
 class EmergencyReviewForm(forms.Form):
     review = forms.ChoiceField(label="Was this access appropriate?", choices=EmergencyAccess.Review.choices)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RecipientForm(forms.ModelForm):
@@ -381,6 +388,7 @@ class RecipientForm(forms.ModelForm):
         model = Recipient
         fields = ["name", "kind", "address", "is_active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"address": text_limited(500)}
         labels = {"is_active": "Can be chosen for new consents and disclosures"}
 
 

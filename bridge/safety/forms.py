@@ -21,7 +21,8 @@ class SafetyPlanForm(forms.ModelForm):
     class Meta:
         model = SafetyPlan
         fields = list(SafetyPlan.FIELDS)
-        widgets = {name: forms.Textarea(attrs={"rows": 3, "maxlength": TEXT}) for name in SafetyPlan.FIELDS}
+        # Each part's limit (SafetyPlan's PLAN_TEXT_LIMIT) comes from the model, as the textarea's maxlength.
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.FIELDS}
         help_texts = {
             "warning_signs": "Thoughts, moods or situations that a crisis may be coming. One a line.",
             "coping": "Things to do without contacting anyone: walk, music, prayer, a shower. One a line.",
@@ -33,8 +34,6 @@ class SafetyPlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in SafetyPlan.FIELDS:
-            self.fields[name].max_length = TEXT
         for name in ("warning_signs", "professionals"):
             self.fields[name].required = True
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -112,23 +113,36 @@ class SafetySignal(models.Model):
         return self.is_open and self.due_by < timezone.now()
 
 
+# Characters in one part of the safety plan: a page of lines, more than any plan needs, and a bound on
+# what one save can store (every change is kept as a version).
+PLAN_TEXT_LIMIT = 4000
+
+
+def _plan_text(label: str) -> models.TextField:
+    """One part of the plan: its limit shown by the form (maxlength) and checked by `full_clean`."""
+    return models.TextField(
+        label, blank=True, max_length=PLAN_TEXT_LIMIT, validators=[MaxLengthValidator(PLAN_TEXT_LIMIT)]
+    )
+
+
 class SafetyPlan(models.Model):
     """The participant's safety plan, written with them (Stanley-Brown structure), one per participant.
 
-    Each list field holds one entry a line. Edited in place; every save is kept as a version.
+    Each list field holds one entry a line. Edited in place; every save that changes it is kept as a
+    version.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.PROTECT, related_name="safety_plan"
     )
-    warning_signs = models.TextField("1. My warning signs", blank=True)
-    coping = models.TextField("2. Things I can do on my own to take my mind off problems", blank=True)
-    social_distractions = models.TextField("3. People and places that help me feel better", blank=True)
-    people_to_ask = models.TextField("4. People I can ask for help (name and phone)", blank=True)
-    professionals = models.TextField("5. Professionals and services I can call in a crisis", blank=True)
-    safe_environment = models.TextField("6. Making my surroundings safer", blank=True)
-    reason_for_living = models.TextField("The thing most important to me, worth living for", blank=True)
+    warning_signs = _plan_text("1. My warning signs")
+    coping = _plan_text("2. Things I can do on my own to take my mind off problems")
+    social_distractions = _plan_text("3. People and places that help me feel better")
+    people_to_ask = _plan_text("4. People I can ask for help (name and phone)")
+    professionals = _plan_text("5. Professionals and services I can call in a crisis")
+    safe_environment = _plan_text("6. Making my surroundings safer")
+    reason_for_living = _plan_text("The thing most important to me, worth living for")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -359,8 +359,17 @@ DEFAULT_PROFESSIONALS = (
 )
 
 
+# Saves of one plan in a minute: a person editing saves a few times; more is a script or a stuck key,
+# and every save that changes the plan is kept as a version (as for the relapse-prevention plan).
+PLAN_SAVES_PER_MINUTE = 10
+
+
 def safety_plan_save(*, actor: User, participant: Participant, **fields) -> SafetyPlan:
-    """Write (or revise) the safety plan with the participant; every save is kept as a version."""
+    """Write (or revise) the safety plan with the participant.
+
+    Each part is at most PLAN_TEXT_LIMIT characters. A save that changes something is kept as a
+    version; one that changes nothing keeps no version and writes no audit event. More than
+    PLAN_SAVES_PER_MINUTE saves of one plan in a minute are refused (ValidationError)."""
     unknown = set(fields) - set(SafetyPlan.FIELDS)
     if unknown:
         raise TypeError(f"safety_plan_save got unknown fields {sorted(unknown)}")
@@ -377,10 +386,19 @@ def safety_plan_save(*, actor: User, participant: Participant, **fields) -> Safe
         plan = SafetyPlan.objects.select_for_update().filter(participant=participant).first()
         created = plan is None
         plan = plan or SafetyPlan(participant=participant, updated_by=actor)
+        before = None if created else {name: getattr(plan, name) for name in SafetyPlan.FIELDS}
         for name, value in values.items():
             setattr(plan, name, value)
         plan.updated_by, plan.updated_at = actor, timezone.now()
-        plan.full_clean()
+        plan.full_clean()  # each part's limit (PLAN_TEXT_LIMIT), whoever calls
+        if before is not None and {name: getattr(plan, name) for name in SafetyPlan.FIELDS} == before:
+            return plan
+        if not created:
+            recent = plan.versions.filter(saved_at__gte=timezone.now() - timedelta(minutes=1)).count()
+            if recent >= PLAN_SAVES_PER_MINUTE:
+                raise ValidationError(
+                    "This plan was saved many times in the last minute; wait a minute and save again."
+                )
         plan.save()
         number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         SafetyPlanVersion.objects.create(
@@ -388,6 +406,7 @@ def safety_plan_save(*, actor: User, participant: Participant, **fields) -> Safe
             number=number,
             content={name: getattr(plan, name) for name in SafetyPlan.FIELDS},
             saved_by=actor,
+            saved_at=plan.updated_at,
         )
         audit_record(
             action=Action.CREATE if created else Action.UPDATE,

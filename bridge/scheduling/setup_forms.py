@@ -8,6 +8,7 @@ from django.utils import timezone
 from bridge.accounts.models import Role, User
 from bridge.accounts.qualify import qualifications
 from bridge.core.dates import CareDateField
+from bridge.core.forms import text_limited
 from bridge.programs.models import Track
 from bridge.scheduling.models import GroupSeries, PayerRule, Room, SessionType
 
@@ -88,6 +89,7 @@ class SessionTypeForm(ProgramForm):
             "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"description": text_limited(1000)}
         labels = {"default_minutes": "Default length (minutes)", "is_active": "Active (untick to retire it)"}
 
 

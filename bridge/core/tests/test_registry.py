@@ -37,7 +37,7 @@ def test_the_planner_provides_the_weekly_hours_that_booking_conflicts_read():
     assert len(list(registry.STAFF_WORKING_HOURS)) == 1
 
 
-def test_the_worker_ensures_every_registered_periodic_task(monkeypatch):
+def test_the_worker_ensures_every_registered_periodic_task(db, monkeypatch):  # db: it recovers jobs first
     from django.core.management import call_command
 
     ran: list[str] = []
