@@ -10,7 +10,6 @@ one: password, then the six-digit code.
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import secrets
 import signal
@@ -205,13 +204,6 @@ def wait_healthy(base: str, timeout: float = 60) -> float:
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.2"}
 
 
-class _ProxiedCookies(http.cookiejar.DefaultCookiePolicy):
-    """The proxy terminates TLS: send the `Secure` (__Host-) cookies on the plain hop behind it."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
-
-
 class _Forms(HTMLParser):
     """Every form on a page as (action, fields) with the values a browser would submit (no buttons)."""
 
@@ -310,17 +302,22 @@ class Staff:
     http: requests.Session = field(default_factory=requests.Session)
 
     def __post_init__(self) -> None:
-        self.http.cookies.set_policy(_ProxiedCookies())
         self.http.headers.update(
             {**PROXY_HEADERS, "X-Forwarded-For": self.address, "User-Agent": "bridge-bench"}
         )
 
+    def _cookies(self) -> dict[str, str]:
+        # The proxy terminates TLS: send the `Secure` (__Host-) cookies on the plain hop behind it, as
+        # the proxy does (requests, like a browser, keeps them for https).
+        return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)}
+
     def get(self, path: str, **kw) -> requests.Response:
-        return self.http.get(self.base + path, allow_redirects=False, timeout=60, **kw)
+        headers = {**self._cookies(), **kw.pop("headers", {})}
+        return self.http.get(self.base + path, headers=headers, allow_redirects=False, timeout=60, **kw)
 
     def post(self, path: str, data, **kw) -> requests.Response:
         origin = "https://" + urlsplit(self.base).netloc
-        headers = {"Origin": origin, "Referer": origin + path, **kw.pop("headers", {})}
+        headers = {"Origin": origin, "Referer": origin + path, **self._cookies(), **kw.pop("headers", {})}
         return self.http.post(
             self.base + path, data=data, headers=headers, allow_redirects=False, timeout=60, **kw
         )

@@ -141,10 +141,16 @@ def plans(names: list[str]) -> list[Plan]:
             .exclude(kind=Note.Kind.GROUP)
             .values_list("participant_id", "id")
         )
+        # Groups they led: their draft group notes, and groups whose note is not started yet.
+        started = Note.objects.filter(kind=Note.Kind.GROUP, error_at__isnull=True)
         groups = list(
-            Note.objects.filter(
-                author=user, kind=Note.Kind.GROUP, signed_at__isnull=True, error_at__isnull=True
-            ).values_list("session_id", flat=True)
+            Session.objects.filter(
+                staff=user, kind="group", starts_at__gte=now - timedelta(days=14), starts_at__lte=now
+            )
+            .exclude(status=Session.Status.CANCELLED)
+            .exclude(pk__in=started.exclude(author=user, signed_at__isnull=True).values("session_id"))
+            .order_by("starts_at")
+            .values_list("id", flat=True)
         )
         sessions = (
             Session.objects.filter(
@@ -200,7 +206,7 @@ class Actor:
         w: list[tuple[Callable[[], None], int]] = [(self.home, 3), (self.directory, 1)]
         if p.participants:
             w += [(self.chart, 8), (self.participant_list, 3), (self.search, 3)]
-        if p.role in ("therapist", "prescriber", "nurse", "peer"):
+        if p.role == "therapist":  # their own caseload (others may see a participant, not the chart)
             w += [(self.notes_list, 2)]
         if p.notes:
             w += [(self.note_save, 4)]
@@ -255,7 +261,7 @@ class Actor:
     def notes_list(self) -> None:
         pid = self.rng.choice(self.plan.participants)
         # Medical staff and peers without the chart capability get the same 404 as a stranger.
-        self._do("notes list", lambda: self.staff.get(f"/participants/{pid}/notes/"), expect=(200, 404))
+        self._do("notes list", lambda: self.staff.get(f"/participants/{pid}/notes/"))
 
     def participant_list(self) -> None:
         self._do("participant list", lambda: self.staff.get("/participants/?clear=1"), expect=(200, 302))
@@ -311,6 +317,12 @@ class Actor:
         path = f"/groups/{sid}/"
         page = self._do("group note page", lambda: self.staff.get(path))
         data = page and form_with(page.text, "shared_text")
+        start = page and not data and form_with(page.text, "start")
+        if start:  # not started yet: "Start the group note", as the clinician would
+            if not self._do("group note start", lambda: self.staff.post(path, start), expect=(302,)):
+                return
+            page = self._do("group note page", lambda: self.staff.get(path))
+            data = page and form_with(page.text, "shared_text")
         if not data:
             return
         value = data["shared_text"] = self._marker()
@@ -401,6 +413,12 @@ def sign_in_all(
         staff.sign_in(totp)
         actors.append(Actor(staff, plan, results, ledger, seed=i, smart=smart, writes_only=writes_only))
     print(f"# {len(actors)} staff signed in: {dict(Counter(p.role for p in staff_plans))}", flush=True)
+    print(
+        f"# what they may write: {sum(len(p.notes) for p in staff_plans)} draft notes, "
+        f"{sum(len(p.group_sessions) for p in staff_plans)} group notes, "
+        f"{sum(len(p.attendance) for p in staff_plans)} attendance rows",
+        flush=True,
+    )
     return actors
 
 
