@@ -105,6 +105,10 @@ def poll(base: str, job_id: str, timeout: float) -> tuple[requests.Response | No
     return last, time.perf_counter() - started
 
 
+def code(response: requests.Response | None) -> str:
+    return "no answer" if response is None else str(response.status_code)
+
+
 def restart(process, base: str | None = None) -> float:
     """SIGKILL the process group and start it again; seconds until it serves again (gunicorn)."""
     process.kill9()
@@ -163,10 +167,10 @@ def phase_export_server(base: str, server, workdir: Path) -> None:
     down = restart(server, base)
     response, waited = poll(base, job, 300)
     if response is None or response.status_code != 200:
-        check(False, f"app server killed mid-export: status answered {response and response.status_code}")
+        check(False, f"app server killed mid-export: status answered {code(response)}")
         return
     ok, what = files_ok(base, response.json(), workdir, job)
-    check(ok, f"app server killed mid-export (back in {down:.1f} s): done {waited:.0f} s later; {what}")
+    check(ok, f"app server killed mid-export (back in {down:.1f} s), export done {waited:.0f} s after: {what}")
 
 
 def phase_export_worker(base: str, wkr, workdir: Path, lease: int) -> None:
@@ -187,7 +191,7 @@ def phase_export_worker(base: str, wkr, workdir: Path, lease: int) -> None:
     check(
         lost_worker and not folder.exists(),
         f"worker killed mid-export ({len(partial)} partial files on disk): status URL answered "
-        f"{response and response.status_code} after {waited:.0f} s (lease {lease} s): {said[:90]!r}; "
+        f"{code(response)} after {waited:.0f} s (lease {lease} s): {said[:90]!r}; "
         f"partial files {'removed' if not folder.exists() else 'STILL THERE'}",
     )
     again = kickoff(base)
@@ -196,7 +200,7 @@ def phase_export_worker(base: str, wkr, workdir: Path, lease: int) -> None:
     if ok:
         detail = files_ok(base, response.json(), workdir, again)[1]
     else:
-        detail = str(response and response.text[:200])
+        detail = f"{code(response)} {response.text[:200] if response is not None else ''}"
     check(ok, f"a new export after the worker's restart finished in {waited:.0f} s: {detail}")
 
 
