@@ -170,7 +170,7 @@ def phase_export_server(base: str, server, workdir: Path) -> None:
         check(False, f"app server killed mid-export: status answered {code(response)}")
         return
     ok, what = files_ok(base, response.json(), workdir, job)
-    check(ok, f"app server killed mid-export (back in {down:.1f} s), export done {waited:.0f} s after: {what}")
+    check(ok, f"app server killed mid-export (back in {down:.1f} s), done {waited:.0f} s after: {what}")
 
 
 def phase_export_worker(base: str, wkr, workdir: Path, lease: int) -> None:
