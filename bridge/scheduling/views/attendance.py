@@ -33,27 +33,18 @@ def _forms(session, roster, data=None) -> list[AttendanceRowForm]:
     forms = []
     for row in roster:
         recorded = row.status != Attendance.Status.EXPECTED
-        initial = {
-            "status": row.status if recorded else Attendance.Status.PRESENT,
-            "arrived": timezone.localtime(row.arrived_at, tz).time() if row.arrived_at else start,
-            "departed": timezone.localtime(row.departed_at, tz).time() if row.departed_at else end,
-        }
+        status = str(row.status if recorded else Attendance.Status.PRESENT)
+        arrived = timezone.localtime(row.arrived_at, tz).time() if row.arrived_at else start
+        departed = timezone.localtime(row.departed_at, tz).time() if row.departed_at else end
         form = AttendanceRowForm(
             data,
-            initial=initial,
+            initial={"status": status, "arrived": arrived, "departed": departed},
             session=session,
             name=row.participant.display_name,
             prefix=_prefix(row.participant_id),
         )
         # What this page shows for the row (its version and values), sent back with the save.
-        form.seen = "|".join(
-            [
-                row_version(row),
-                initial["status"],
-                initial["arrived"].strftime("%H:%M"),
-                initial["departed"].strftime("%H:%M"),
-            ]
-        )
+        form.seen = "|".join([row_version(row), status, f"{arrived:%H:%M}", f"{departed:%H:%M}"])
         forms.append(form)
     return forms
 
