@@ -31,6 +31,7 @@ ATTENDED = {s.value for s in Attendance.ATTENDED}
 class AttendanceRowForm(forms.Form):
     """One roster row: status, and arrival/departure (defaulting to the session's times)."""
 
+    seen = ""  # the row's version and values as the page shows them (views/attendance.py)
     status = forms.ChoiceField(choices=MARK_CHOICES, widget=forms.RadioSelect)
     arrived = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     departed = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

@@ -35,6 +35,14 @@ class Mark:
     status: str
     arrived_at: datetime | None = None
     departed_at: datetime | None = None
+    # The row's version (`row_version`) when the screen showed it; None when the caller does not say
+    # (the JSON API sends explicit marks). A row changed since then is not overwritten unnoticed.
+    seen: str | None = None
+
+
+def row_version(row: Attendance) -> str:
+    """Which recording of a roster row a screen showed ("" before the first)."""
+    return row.recorded_at.isoformat() if row.recorded_at else ""
 
 
 def attended_minutes(session: Session, arrived: datetime, departed: datetime) -> int:
@@ -97,7 +105,7 @@ def attendance_record(
             a.participant_id: a
             for a in Attendance.objects.select_for_update(of=("self",))
             .filter(session=session, participant_id__in=[m.participant_id for m in marks])
-            .select_related("participant")
+            .select_related("participant", "recorded_by")
         }
         for mark in marks:
             row = rows.get(mark.participant_id)
@@ -112,6 +120,21 @@ def attendance_record(
             )
             if same and row.recorded_at is not None:
                 continue
+            if mark.seen is not None and mark.seen != row_version(row):
+                # Someone saved this row after the screen was opened: two people taking one roster.
+                who = (
+                    row.recorded_by.get_full_name() or row.recorded_by.username
+                    if row.recorded_by
+                    else "someone"
+                )
+                when = timezone.localtime(row.recorded_at, session.program.tz) if row.recorded_at else now
+                raise ValidationError(
+                    {
+                        "participant": f"{row.participant.display_name}'s attendance was changed by {who} at "
+                        f"{when:%H:%M} ({row.get_status_display()}) after this page was opened. Nothing was "
+                        "saved: check that row and save again."
+                    }
+                )
             correction = row.recorded_at is not None
             if correction:
                 AttendanceChange.objects.create(

@@ -211,3 +211,95 @@ def test_anonymous_goes_to_sign_in(client, group):
 
 def test_the_screen_refuses_put(world, group, login):
     assert login(world.director).put(reverse("scheduling:attendance", args=[group.pk])).status_code == 405
+
+
+# --- Two people taking one roster (found by bench/load.py: a stale page overwrote a newer save) -----
+
+
+def _page(client, session) -> dict:
+    """The attendance page's form as a browser would submit it untouched (statuses, times, seen)."""
+    import re
+
+    html = client.get(reverse("scheduling:attendance", args=[session.pk])).content.decode()
+    data = dict(re.findall(r'name="(a[0-9a-f]{12}-(?:seen|arrived|departed))"[^>]*value="([^"]*)"', html))
+    for name, value in re.findall(
+        r'<input type="radio" name="(a[0-9a-f]{12}-status)" value="(\w+)"[^>]*checked', html
+    ):
+        data[name] = value
+    return data
+
+
+def test_a_stale_page_does_not_overwrite_a_row_someone_saved_since(world, group, login):
+    mine, theirs = login(world.therapist_a), login(world.frontdesk)
+    attendance_record(
+        actor=world.therapist_a,
+        session=group,
+        marks=[Mark(world.alex.pk, S.PRESENT), Mark(world.blair.pk, S.PRESENT)],
+    )
+    opened = _page(mine, group)  # therapist opens the page
+    assert opened[f"a{world.alex.pk.hex[:12]}-seen"].endswith("|present|18:00|21:00")
+    # Meanwhile the front desk marks alex absent.
+    assert (
+        _post(
+            theirs,
+            group,
+            {world.alex: ("unexcused", "18:00", "21:00"), world.blair: ("present", "18:00", "21:00")},
+        ).status_code
+        == 302
+    )
+    # The therapist changes only blair on the page opened before that, and saves.
+    opened[f"a{world.blair.pk.hex[:12]}-status"] = "late"
+    opened[f"a{world.blair.pk.hex[:12]}-arrived"] = "18:40"
+    response = mine.post(reverse("scheduling:attendance", args=[group.pk]), opened)
+    assert response.status_code == 302
+    rows = {a.participant_id: a.status for a in Attendance.objects.filter(session=group)}
+    assert rows == {world.alex.pk: "unexcused", world.blair.pk: "late"}
+
+
+def test_changing_a_row_someone_saved_since_is_refused_naming_them(world, group, login):
+    mine, theirs = login(world.therapist_a), login(world.frontdesk)
+    attendance_record(
+        actor=world.therapist_a,
+        session=group,
+        marks=[Mark(world.alex.pk, S.PRESENT), Mark(world.blair.pk, S.PRESENT)],
+    )
+    opened = _page(mine, group)
+    assert (
+        _post(
+            theirs,
+            group,
+            {world.alex: ("unexcused", "18:00", "21:00"), world.blair: ("present", "18:00", "21:00")},
+        ).status_code
+        == 302
+    )
+    opened[f"a{world.alex.pk.hex[:12]}-status"] = "excused"
+    opened[f"a{world.blair.pk.hex[:12]}-status"] = "no_show"
+    response = mine.post(reverse("scheduling:attendance", args=[group.pk]), opened)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "after this page was opened" in html and world.alex.display_name.split()[0] in html
+    rows = {a.participant_id: a.status for a in Attendance.objects.filter(session=group)}
+    assert rows == {world.alex.pk: "unexcused", world.blair.pk: "present"}  # nothing of the stale save
+    # The page now shows the current row; saving it again goes through.
+    again = _page(mine, group)
+    again[f"a{world.alex.pk.hex[:12]}-status"] = "excused"
+    assert mine.post(reverse("scheduling:attendance", args=[group.pk]), again).status_code == 302
+    assert Attendance.objects.get(session=group, participant=world.alex).status == "excused"
+
+
+def test_the_service_refuses_a_mark_on_a_row_changed_since_it_was_seen(world, group):
+    from bridge.scheduling.services.attendance import row_version
+
+    attendance_record(actor=world.therapist_a, session=group, marks=[Mark(world.alex.pk, S.PRESENT)])
+    seen = row_version(Attendance.objects.get(session=group, participant=world.alex))
+    attendance_record(actor=world.frontdesk, session=group, marks=[Mark(world.alex.pk, S.NO_SHOW)])
+    with pytest.raises(ValidationError, match="after this page was opened"):
+        attendance_record(
+            actor=world.therapist_a, session=group, marks=[Mark(world.alex.pk, S.EXCUSED, seen=seen)]
+        )
+    # The same value as stored is no conflict; no `seen` (the JSON API) keeps the last save.
+    attendance_record(
+        actor=world.therapist_a, session=group, marks=[Mark(world.alex.pk, S.NO_SHOW, seen=seen)]
+    )
+    attendance_record(actor=world.therapist_a, session=group, marks=[Mark(world.alex.pk, S.EXCUSED)])
+    assert Attendance.objects.get(session=group, participant=world.alex).status == "excused"

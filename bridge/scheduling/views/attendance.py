@@ -17,7 +17,7 @@ from bridge.audit.services import audit_record
 from bridge.scheduling.access import session_for
 from bridge.scheduling.forms import AttendanceRowForm
 from bridge.scheduling.models import Attendance
-from bridge.scheduling.services.attendance import Mark, attendance_record
+from bridge.scheduling.services.attendance import Mark, attendance_record, row_version
 
 
 def _prefix(participant_id: uuid.UUID) -> str:
@@ -33,21 +33,35 @@ def _forms(session, roster, data=None) -> list[AttendanceRowForm]:
     forms = []
     for row in roster:
         recorded = row.status != Attendance.Status.EXPECTED
-        initial = {
-            "status": row.status if recorded else Attendance.Status.PRESENT,
-            "arrived": timezone.localtime(row.arrived_at, tz).time() if row.arrived_at else start,
-            "departed": timezone.localtime(row.departed_at, tz).time() if row.departed_at else end,
-        }
-        forms.append(
-            AttendanceRowForm(
-                data,
-                initial=initial,
-                session=session,
-                name=row.participant.display_name,
-                prefix=_prefix(row.participant_id),
-            )
+        status = str(row.status if recorded else Attendance.Status.PRESENT)
+        arrived = timezone.localtime(row.arrived_at, tz).time() if row.arrived_at else start
+        departed = timezone.localtime(row.departed_at, tz).time() if row.departed_at else end
+        form = AttendanceRowForm(
+            data,
+            initial={"status": status, "arrived": arrived, "departed": departed},
+            session=session,
+            name=row.participant.display_name,
+            prefix=_prefix(row.participant_id),
         )
+        # What this page shows for the row (its version and values), sent back with the save.
+        form.seen = "|".join([row_version(row), status, f"{arrived:%H:%M}", f"{departed:%H:%M}"])
+        forms.append(form)
     return forms
+
+
+def _untouched_and_stale(row, form, data) -> bool:
+    """True when the user left the row as the page showed it and someone saved it since: keep theirs."""
+    seen = data.get(f"{form.prefix}-seen")
+    if not seen or seen.count("|") != 3:
+        return False
+    version, *shown = seen.split("|")
+    posted = [data.get(f"{form.prefix}-{name}", "") for name in ("status", "arrived", "departed")]
+    return posted == shown and version != row_version(row)
+
+
+def _seen_version(form, data) -> str | None:
+    seen = data.get(f"{form.prefix}-seen")
+    return seen.split("|", 1)[0] if seen and seen.count("|") == 3 else None
 
 
 def _roster(session):
@@ -67,14 +81,18 @@ def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if all(f.is_valid() for f in forms):
+            # A row left as shown that someone else saved meanwhile is not part of this save; a row
+            # changed here that someone else saved meanwhile is refused by the service.
             marks = [
                 Mark(
                     participant_id=row.participant_id,
                     status=f.cleaned_data["status"],
                     arrived_at=f.cleaned_data["arrived_at"],
                     departed_at=f.cleaned_data["departed_at"],
+                    seen=_seen_version(f, request.POST),
                 )
                 for row, f in zip(roster, forms, strict=True)
+                if not _untouched_and_stale(row, f, request.POST)
             ]
             try:
                 changed = attendance_record(
