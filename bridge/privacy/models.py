@@ -702,7 +702,12 @@ class AccessRequest(models.Model):
     produced_at = models.DateTimeField(null=True, blank=True)
     delivered_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     delivered_how = models.CharField(max_length=20, choices=Channel.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Staff record a request made at the desk or by letter; a request the participant made in their own
+    # app has no staff recorder.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_in_app = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -716,6 +721,10 @@ class AccessRequest(models.Model):
                 condition=Q(due_on__gte=F("requested_on")), name="access_due_after_request"
             ),
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="access_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(requested_in_app=True),
+                name="access_request_has_a_source",
+            ),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(package__isnull=False) & Q(produced_at__isnull=False)),
                 name="access_copy_produced",
