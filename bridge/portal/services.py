@@ -28,7 +28,7 @@ from bridge.audit.services import audit_record
 from bridge.notify.sms import sms_sender
 from bridge.participants.models import Participant
 from bridge.portal.models import CodeChannel, ParticipantAccount, PortalRequest, SignInCode
-from bridge.scheduling.models import Session, SessionKind
+from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.scheduling.services.attendance import CheckIn, attendance_check_in
 from bridge.worklist.services import work_item_open
 
@@ -397,3 +397,88 @@ def excused_request(*, account: ParticipantAccount, session: Session, reason: st
     return _request(
         account=account, session=session, kind=PortalRequest.Kind.EXCUSED, times="", reason=reason.strip()
     )
+
+
+# --- Privacy rights and alumni events ---------------------------------------------------------------
+
+
+def consent_revoke(*, account: ParticipantAccount, consent, typed_name: str, reason: str = ""):
+    """The participant revokes one of their consents in writing (the privacy service records it)."""
+    from bridge.privacy import services as privacy
+    from bridge.privacy.models import Consent
+    from bridge.privacy.vocab import ConsentType
+
+    if consent.participant_id != account.participant_id:
+        raise ValidationError({"__all__": _("This is not your consent.")})
+    if consent.status != Consent.Status.ACTIVE:
+        raise ValidationError({"__all__": _("This consent has already ended.")})
+    if consent.consent_type == ConsentType.CRIMINAL_JUSTICE:
+        raise ValidationError(
+            {
+                "__all__": _("This consent ends when %(event)s happens; it cannot be revoked before that.")
+                % {"event": consent.expiry_event}
+            }
+        )
+    return privacy.consent_revoke_in_app(
+        actor=PortalActor(account), consent=consent, typed_name=typed_name, reason=reason
+    )
+
+
+def copy_request(*, account: ParticipantAccount, request_text: str):
+    """The participant asks for a copy of their records: the same request staff record, with its
+    30-day clock on the director's work list. It covers everything the copy may hold (not counseling
+    notes), from their first admission to today; staff may narrow it with them."""
+    from bridge.participants.models import EpisodeOfCare
+    from bridge.privacy.access_requests import access_request_record
+    from bridge.privacy.models import AccessRequest
+    from bridge.privacy.vocab import GENERAL_CLASSES
+
+    participant = account.participant
+    if AccessRequest.objects.filter(participant=participant, status=AccessRequest.Status.OPEN).exists():
+        raise ValidationError(
+            {"request_text": _("You already asked for a copy. The program is working on it.")}
+        )
+    today = timezone.localdate(timezone=participant.program.tz)
+    first = (
+        EpisodeOfCare.objects.filter(participant=participant)
+        .order_by("admitted_on")
+        .values_list("admitted_on", flat=True)
+        .first()
+    )
+    start = min(first or today, today)
+    return access_request_record(
+        actor=PortalActor(account),
+        participant=participant,
+        requested_on=today,
+        request_text=request_text,
+        data_classes=list(GENERAL_CLASSES),
+        date_from=start,
+        date_to=today,
+    )
+
+
+def alumni_rsvp(*, account: ParticipantAccount, session: Session) -> Attendance:
+    """An alumni member says they are coming to an alumni event: they join its roster."""
+    participant = account.participant
+    if session.kind != SessionKind.ALUMNI or session.program_id != participant.program_id:
+        raise ValidationError({"session": _("This is not an alumni event of your program.")})
+    if session.status != Session.Status.SCHEDULED or session.starts_at <= timezone.now():
+        raise ValidationError({"session": _("This event has already started or was cancelled.")})
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if Attendance.objects.filter(session=locked, participant=participant).exists():
+            raise ValidationError({"session": _("You are already on the list for this event.")})
+        if locked.room_id and Attendance.objects.filter(session=locked).count() >= locked.room.capacity:
+            raise ValidationError({"session": _("This event is full.")})
+        row = Attendance(session=locked, participant=participant)
+        row.full_clean()
+        row.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=PortalActor(account),
+            participant=participant,
+            object_type="attendance",
+            object_id=str(row.pk),
+            detail={"rsvp": True, "session": str(session.pk)},
+        )
+    return row
