@@ -464,6 +464,7 @@ class SignatureRequest(models.Model):
 
     class Kind(models.TextChoices):
         CONSENT = "consent", "Consent to disclose"
+        NOTICE = "notice", "Acknowledgement of the notice of privacy practices"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the signature"
@@ -497,6 +498,10 @@ class SignatureRequest(models.Model):
     consent = models.OneToOneField(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="signature"
     )
+    # A signed notice acknowledgement: the row it created (the notice's version is on it).
+    acknowledgement = models.OneToOneField(
+        "NoticeAcknowledgement", null=True, blank=True, on_delete=models.PROTECT, related_name="signature"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -506,6 +511,12 @@ class SignatureRequest(models.Model):
                 condition=~Q(status="signed")
                 | (Q(signed_at__isnull=False) & ~Q(signer_name="") & ~Q(identified_how="")),
                 name="signature_event_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (Q(kind="consent") & Q(consent__isnull=False))
+                | (Q(kind="notice") & Q(acknowledgement__isnull=False)),
+                name="signature_made_its_record",
             ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("created_at")), name="signature_request_expires"

@@ -15,6 +15,7 @@ from bridge.audit.services import audit_record, audit_token_refused
 from bridge.core.forms import apply_errors
 from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
+from bridge.privacy.models import SignatureRequest
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -35,6 +36,12 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         )
         raise Http404("This link does not work any more. Ask the program for a new one.")
     form = SignForm(request.POST or None)
+    if found.kind == SignatureRequest.Kind.NOTICE:
+        form.fields[
+            "agreed"
+        ].label = (
+            "I have received and read this notice, and I sign electronically. My typed name is my signature."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             signing.signature_sign(
