@@ -13,10 +13,9 @@ import pytest
 from bridge.aftercare.models import AftercarePlan, AlumniEnrollment
 from bridge.notify import sms
 from bridge.portal.tests.conftest import ALEX_PHONE
-from bridge.portal.tests.test_browser import no_violations, phone  # noqa: F401 (fixture)
+from bridge.portal.tests.test_browser import no_violations
 from bridge.privacy import services
 from bridge.privacy.models import AccessRequest, Consent
-from bridge.privacy.tests.conftest import make_consent, recipients, today  # noqa: F401 (fixtures)
 from bridge.privacy.vocab import Channel, DataClass, Purpose
 from bridge.scheduling.models import Attendance, SessionKind
 from bridge.scheduling.tests.conftest import session_at
@@ -24,8 +23,19 @@ from bridge.scheduling.tests.conftest import session_at
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def phone(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def test_a_participant_uses_their_privacy_rights_and_aftercare_on_a_phone(
-    app_world, phone, make_consent, recipients, today  # noqa: F811
+    app_world, phone, make_consent, recipients, today
 ):
     w = app_world
     consent = make_consent(recipients=[recipients["employer"]])

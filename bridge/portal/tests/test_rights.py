@@ -14,7 +14,6 @@ from bridge.audit.models import AuditEvent
 from bridge.portal.tests.conftest import sign_in
 from bridge.privacy import policy, services
 from bridge.privacy.models import AccessRequest, Consent
-from bridge.privacy.tests.conftest import make_consent, recipients, today  # noqa: F401 (fixtures)
 from bridge.privacy.vocab import Channel, ConsentType, DataClass, Purpose
 from bridge.worklist.models import WorkItem
 
@@ -94,9 +93,7 @@ def test_a_criminal_justice_consent_cannot_be_revoked_in_the_app(app_client, mak
     assert consent.status == Consent.Status.ACTIVE
 
 
-def test_another_participants_consent_is_a_404_and_stays_active(
-    client, app_world, make_consent, recipients
-):
+def test_another_participants_consent_is_a_404_and_stays_active(client, app_world, make_consent, recipients):
     alex_consent = make_consent(recipients=[recipients["employer"]])
     sign_in(client, contact=app_world.blair.phone)
     url = reverse("portal:consent_revoke", args=[alex_consent.pk])
@@ -159,7 +156,10 @@ def test_a_copy_request_from_the_app_is_the_request_staff_see_with_its_clock(
     item = WorkItem.objects.get(kind="access_request", participant=app_world.alex)
     assert item.assigned_to == app_world.director and item.due_on == request.due_on
     assert AuditEvent.objects.filter(
-        action="create", object_type="access_request", object_id=str(request.pk), actor_label="participant app"
+        action="create",
+        object_type="access_request",
+        object_id=str(request.pk),
+        actor_label="participant app",
     ).exists()
     # A second request while one is open is a field error.
     again = app_client.post(reverse("portal:copy"), {"request_text": "Again"})

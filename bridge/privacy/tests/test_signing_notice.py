@@ -61,7 +61,9 @@ def test_staff_make_a_notice_link_and_the_participant_acknowledges_it_on_a_scree
 
 
 def test_a_newer_notice_published_after_the_link_needs_a_new_link(world, client, notice, today):
-    request, token = signing.notice_signature_request(actor=world.frontdesk, participant=world.alex, channel="phone")
+    request, token = signing.notice_signature_request(
+        actor=world.frontdesk, participant=world.alex, channel="phone"
+    )
     notices.notice_publish(
         actor=world.director, program=world.program, version="2026-12", effective_on=today, text="New text."
     )
@@ -92,4 +94,5 @@ def test_staff_who_cannot_see_the_participant_get_a_404(world, login, notice, pe
 
 
 def test_a_get_is_not_allowed(world, login, notice):
-    assert login(world.frontdesk).get(reverse("privacy:notice_sign_request", args=[world.alex.pk])).status_code == 405
+    client = login(world.frontdesk)
+    assert client.get(reverse("privacy:notice_sign_request", args=[world.alex.pk])).status_code == 405
