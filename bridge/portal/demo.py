@@ -1,14 +1,18 @@
 """Demo: the app is on for every participant in care or in aftercare who has a phone or email.
 
 The first three in care (by name) also get their language set: one of them reads the app in Spanish.
-The first of them has asked, in the app, for a copy of their records (on the compliance page).
+The first of them has asked, in the app, for a copy of their records (on the compliance page). An
+alumni night next week is open for alumni to say they are coming.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from bridge.participants.models import Participant
 from bridge.portal.models import ParticipantAccount
 from bridge.portal.services import contacts, copy_request
+from bridge.scheduling.models import Session, SessionKind
 
 ON = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN, Participant.Status.ALUMNI)
 
@@ -28,3 +32,15 @@ def build(ctx) -> None:
     if in_care:
         account = ParticipantAccount.objects.get(participant=in_care[0])
         copy_request(account=account, request_text="Everything since I started, for my new doctor.")
+    day = ctx.today + timedelta(days=7)
+    starts = datetime.combine(day, time(19, 30), tzinfo=ctx.program.tz)
+    event = Session(
+        program=ctx.program,
+        kind=SessionKind.ALUMNI,
+        title="Alumni night: potluck and a speaker",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        staff=ctx.staff["peer"],
+    )
+    event.full_clean()
+    event.save()
