@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bridge.aftercare.followup import alumni_event_create
 from bridge.participants.models import Participant
 from bridge.portal.models import ParticipantAccount
 from bridge.portal.services import contacts, copy_request
-from bridge.scheduling.models import Session, SessionKind
 
 ON = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN, Participant.Status.ALUMNI)
 
@@ -32,15 +32,13 @@ def build(ctx) -> None:
     if in_care:
         account = ParticipantAccount.objects.get(participant=in_care[0])
         copy_request(account=account, request_text="Everything since I started, for my new doctor.")
-    day = ctx.today + timedelta(days=7)
-    starts = datetime.combine(day, time(19, 30), tzinfo=ctx.program.tz)
-    event = Session(
+    # An alumni night next week, every alumnus invited (the aftercare service); they answer in the app.
+    starts = datetime.combine(ctx.today + timedelta(days=7), time(19, 30), tzinfo=ctx.program.tz)
+    alumni_event_create(
+        actor=ctx.staff["peer"],
         program=ctx.program,
-        kind=SessionKind.ALUMNI,
         title="Alumni night: potluck and a speaker",
         starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        staff=ctx.staff["peer"],
+        minutes=120,
+        confirm_reason="Alumni night is held in the evening, after work.",
     )
-    event.full_clean()
-    event.save()

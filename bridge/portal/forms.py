@@ -88,3 +88,7 @@ class CopyRequestForm(forms.Form):
         error_messages={"required": _("Say in a few words what you would like.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ReplyForm(forms.Form):
+    coming = forms.ChoiceField(choices=[("yes", _("I'm coming")), ("no", _("I can't come"))])

@@ -27,7 +27,8 @@ from bridge.portal.access import (
     portal_page,
     portal_read,
 )
-from bridge.portal.forms import CopyRequestForm, RevokeForm
+from bridge.portal.forms import CopyRequestForm, ReplyForm, RevokeForm
+from bridge.portal.models import EventReply
 from bridge.privacy import queries
 from bridge.privacy.models import AccessRequest, Consent
 from bridge.privacy.vocab import ConsentType, DataClass, Purpose
@@ -152,7 +153,7 @@ def events(request: PortalPageRequest) -> HttpResponse:
     rows: list[dict] = []
     if alumni:
         now = timezone.now()
-        upcoming = (
+        upcoming = list(
             Session.objects.filter(
                 program_id=participant.program_id,
                 kind=SessionKind.ALUMNI,
@@ -163,12 +164,15 @@ def events(request: PortalPageRequest) -> HttpResponse:
             .select_related("room", "staff")
             .order_by("starts_at")
         )
-        going = set(
-            Attendance.objects.filter(participant=participant, session__in=upcoming).values_list(
+        ids = [s.pk for s in upcoming]
+        invited = set(
+            Attendance.objects.filter(participant=participant, session_id__in=ids).values_list(
                 "session_id", flat=True
             )
         )
-        rows = [{"session": s, "going": s.pk in going} for s in upcoming]
+        answered = EventReply.objects.filter(participant=participant, session_id__in=ids)
+        replies = {r.session_id: r.coming for r in answered}
+        rows = [{"session": s, "invited": s.pk in invited, "coming": replies.get(s.pk)} for s in upcoming]
     portal_read(request, object_type="alumni_events")
     return render(request, "portal/events.html", {"alumni": alumni, "rows": rows, "days": EVENT_DAYS})
 
@@ -177,10 +181,18 @@ def events(request: PortalPageRequest) -> HttpResponse:
 @require_POST
 def rsvp(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     session = alumni_event(request, session_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether you are coming."))
+        return redirect("portal:events")
+    coming = form.cleaned_data["coming"] == "yes"
     try:
-        services.alumni_rsvp(account=request.portal_account, session=session)
+        services.alumni_reply(account=request.portal_account, session=session, coming=coming)
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     else:
-        messages.success(request, _("You are on the list. See you there!"))
+        if coming:
+            messages.success(request, _("You are on the list. See you there!"))
+        else:
+            messages.success(request, _("Thanks for letting us know."))
     return redirect("portal:events")

@@ -27,7 +27,7 @@ from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.notify.sms import sms_sender
 from bridge.participants.models import Participant
-from bridge.portal.models import CodeChannel, ParticipantAccount, PortalRequest, SignInCode
+from bridge.portal.models import CodeChannel, EventReply, ParticipantAccount, PortalRequest, SignInCode
 from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.scheduling.services.attendance import CheckIn, attendance_check_in
 from bridge.worklist.services import work_item_open
@@ -457,28 +457,43 @@ def copy_request(*, account: ParticipantAccount, request_text: str):
     )
 
 
-def alumni_rsvp(*, account: ParticipantAccount, session: Session) -> Attendance:
-    """An alumni member says they are coming to an alumni event: they join its roster."""
+def alumni_reply(*, account: ParticipantAccount, session: Session, coming: bool) -> EventReply:
+    """An alumni member says whether they are coming to an alumni event (they may change their mind).
+
+    Coming, and not yet on the roster (they joined the alumni group after the invitations): they are
+    added to it, if the room has a seat. Not coming: the invitation stays on the roster; staff record
+    attendance on the day as for any session.
+    """
     participant = account.participant
     if session.kind != SessionKind.ALUMNI or session.program_id != participant.program_id:
         raise ValidationError({"session": _("This is not an alumni event of your program.")})
     if session.status != Session.Status.SCHEDULED or session.starts_at <= timezone.now():
         raise ValidationError({"session": _("This event has already started or was cancelled.")})
     with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        if Attendance.objects.filter(session=locked, participant=participant).exists():
-            raise ValidationError({"session": _("You are already on the list for this event.")})
-        if locked.room_id and Attendance.objects.filter(session=locked).count() >= locked.room.capacity:
-            raise ValidationError({"session": _("This event is full.")})
-        row = Attendance(session=locked, participant=participant)
-        row.full_clean()
-        row.save()
+        locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
+        on_roster = Attendance.objects.filter(session=locked, participant=participant).exists()
+        if coming and not on_roster:
+            if locked.room_id and Attendance.objects.filter(session=locked).count() >= locked.room.capacity:
+                raise ValidationError({"session": _("This event is full.")})
+            row = Attendance(session=locked, participant=participant)
+            row.full_clean()
+            row.save()
+        reply = EventReply.objects.filter(participant=participant, session=locked).first()
+        if reply is None:
+            reply = EventReply(participant=participant, session=locked, coming=coming)
+        reply.coming, reply.answered_at = coming, timezone.now()
+        reply.full_clean()
+        reply.save()
         audit_record(
-            action=Action.CREATE,
+            action=Action.UPDATE,
             actor=PortalActor(account),
             participant=participant,
-            object_type="attendance",
-            object_id=str(row.pk),
-            detail={"rsvp": True, "session": str(session.pk)},
+            object_type="event_reply",
+            object_id=str(reply.pk),
+            detail={
+                "session": str(session.pk),
+                "coming": coming,
+                "added_to_roster": coming and not on_roster,
+            },
         )
-    return row
+    return reply

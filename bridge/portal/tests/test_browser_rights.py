@@ -12,6 +12,7 @@ import pytest
 
 from bridge.aftercare.models import AftercarePlan, AlumniEnrollment
 from bridge.notify import sms
+from bridge.portal.models import EventReply
 from bridge.portal.tests.conftest import ALEX_PHONE
 from bridge.portal.tests.test_browser import no_violations
 from bridge.privacy import services
@@ -108,6 +109,7 @@ def test_a_participant_uses_their_privacy_rights_and_aftercare_on_a_phone(
     phone.get_by_text("You are on the list.").wait_for()
     no_violations(phone)
     assert Attendance.objects.filter(session=event, participant=w.alex).exists()
+    assert EventReply.objects.get(session=event, participant=w.alex).coming
 
     # The same pages in Spanish.
     phone.get_by_role("button", name="Español").click()
