@@ -465,6 +465,7 @@ class SignatureRequest(models.Model):
     class Kind(models.TextChoices):
         CONSENT = "consent", "Consent to disclose"
         NOTICE = "notice", "Acknowledgement of the notice of privacy practices"
+        AFTERCARE = "aftercare", "Aftercare and relapse-prevention plan"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the signature"
@@ -515,7 +516,9 @@ class SignatureRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="signed")
                 | (Q(kind="consent") & Q(consent__isnull=False))
-                | (Q(kind="notice") & Q(acknowledgement__isnull=False)),
+                | (Q(kind="notice") & Q(acknowledgement__isnull=False))
+                # a plan's signature is the event itself; `payload` names the plan and its version
+                | Q(kind="aftercare"),
                 name="signature_made_its_record",
             ),
             models.CheckConstraint(

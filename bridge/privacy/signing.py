@@ -28,6 +28,8 @@ from bridge.privacy.models import Consent, NoticeAcknowledgement, Recipient, Sig
 from bridge.privacy.vocab import DATA_CLASS_DESCRIPTIONS, ConsentType, DataClass, Purpose
 
 LINK_HOURS = 72
+# Documents whose signature event is the record itself (nothing else is created when signed).
+DOCUMENT_KINDS = {SignatureRequest.Kind.AFTERCARE}
 
 
 def document_hash(document: dict) -> str:
@@ -171,6 +173,20 @@ def notice_signature_request(
     )
 
 
+def document_signature_request(
+    *, actor: User, participant: Participant, channel: str, kind: str, payload: dict, document: dict
+) -> tuple[SignatureRequest, str]:
+    """Prepare a document whose signature event is itself the record (a plan: `payload` names it and
+    its version; `document` is {"title", "elements", "statements"} as the participant reads it)."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError({"kind": "This kind of document is signed through its own request."})
+    if channel not in SignatureRequest.Channel.values:
+        raise ValidationError({"channel": "Choose where the participant signs."})
+    return _open_request(
+        actor=actor, participant=participant, kind=kind, channel=channel, payload=payload, document=document
+    )
+
+
 def _open_request(
     *, actor: User, participant: Participant, kind: str, channel: str, payload: dict, document: dict
 ) -> tuple[SignatureRequest, str]:
@@ -223,10 +239,10 @@ def signature_sign(
     agreed: bool,
     ip_address: str | None = None,
     user_agent: str = "",
-) -> Consent | NoticeAcknowledgement:
+) -> Consent | NoticeAcknowledgement | SignatureRequest:
     """The participant signs: identified by date of birth; typed name and a ticked "I agree" are the
     signature. Records what the document creates (the consent, signed today by the participant, or the
-    notice acknowledgement) and the signature event."""
+    notice acknowledgement) and the signature event (for a plan, the event is the record)."""
     participant = request.participant
     problems = {}
     if date_of_birth != participant.date_of_birth:
@@ -255,11 +271,13 @@ def signature_sign(
         locked = SignatureRequest.objects.select_for_update().get(pk=request.pk)
         if not locked.is_open_at(timezone.now()):
             raise ValidationError({"__all__": "This link has already been used or has expired."})
-        record: Consent | NoticeAcknowledgement
+        record: Consent | NoticeAcknowledgement | SignatureRequest
         if locked.kind == SignatureRequest.Kind.NOTICE:
             record = _acknowledge(request=locked, typed_name=typed_name.strip(), today=today)
             locked.acknowledgement = record
             object_type = "notice_acknowledgement"
+        elif locked.kind in DOCUMENT_KINDS:
+            record, object_type = locked, "signature_request"
         else:
             record = _sign_consent(request=locked, typed_name=typed_name.strip(), today=today)
             locked.consent = record
@@ -286,6 +304,7 @@ def signature_sign(
                 "document_sha256": locked.document_hash,
                 "identified_how": locked.identified_how,
                 "channel": locked.channel,
+                **({"signed": locked.payload} if locked.kind in DOCUMENT_KINDS else {}),
             },
         )
     return record
