@@ -86,25 +86,29 @@ def test_a_participant_uses_their_privacy_rights_and_aftercare_on_a_phone(
 
     # Who received their records.
     phone.get_by_role("link", name="Who received your records").click()
+    phone.get_by_role("heading", name="Who received your records").wait_for()
     phone.get_by_text("Acme Freight HR").wait_for()
     no_violations(phone)
 
     # Ask for a copy.
     phone.get_by_role("link", name="Ask for a copy of your records").click()
+    phone.get_by_role("heading", name="A copy of your records").wait_for()
     phone.get_by_label("What would you like a copy of?").fill("Everything, for my new doctor")
     phone.get_by_role("button", name="Send my request").click()
-    phone.get_by_text("The program has 30 days").wait_for()
+    phone.get_by_text("Sent. The program has 30 days").wait_for()
     no_violations(phone)
     assert AccessRequest.objects.get(participant=w.alex).requested_in_app
 
     # Help now: one tap, with their people to call from the recovery plan.
     phone.get_by_role("link", name="Help now").click()
+    phone.get_by_role("heading", name="My recovery plan").wait_for()
     phone.get_by_role("link", name=re.compile("Sam")).wait_for()
     no_violations(phone)
 
     # Alumni: say they are coming.
     phone.get_by_role("link", name="This week").click()
     phone.get_by_role("link", name=re.compile("Alumni events")).click()
+    phone.get_by_role("heading", name="Potluck").wait_for()
     phone.get_by_role("button", name="I'm coming").click()
     phone.get_by_text("You are on the list.").wait_for()
     no_violations(phone)
