@@ -1,15 +1,11 @@
 """Demo: the app is on for every participant in care or in aftercare who has a phone or email.
 
 The first three in care (by name) also get their language set: one of them reads the app in Spanish.
-The first of them has asked, in the app, for a copy of their records (on the compliance page). An
-alumni night next week is open for alumni to say they are coming.
+The first of them has asked, in the app, for a copy of their records (on the compliance page).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
-from bridge.aftercare.followup import alumni_event_create
 from bridge.participants.models import Participant
 from bridge.portal.models import ParticipantAccount
 from bridge.portal.services import contacts, copy_request
@@ -32,13 +28,3 @@ def build(ctx) -> None:
     if in_care:
         account = ParticipantAccount.objects.get(participant=in_care[0])
         copy_request(account=account, request_text="Everything since I started, for my new doctor.")
-    # An alumni night next week, every alumnus invited (the aftercare service); they answer in the app.
-    starts = datetime.combine(ctx.today + timedelta(days=7), time(19, 30), tzinfo=ctx.program.tz)
-    alumni_event_create(
-        actor=ctx.staff["peer"],
-        program=ctx.program,
-        title="Alumni night: potluck and a speaker",
-        starts_at=starts,
-        minutes=120,
-        confirm_reason="Alumni night is held in the evening, after work.",
-    )
