@@ -17,6 +17,16 @@ from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
 
+# What the participant ticks, per kind of document (the form's own label is the consent's).
+AGREED_LABELS = {
+    SignatureRequest.Kind.NOTICE: (
+        "I have received and read this notice, and I sign electronically. My typed name is my signature."
+    ),
+    SignatureRequest.Kind.AFTERCARE: (
+        "I have read this plan and I sign it electronically. My typed name is my signature."
+    ),
+}
+
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -36,12 +46,8 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         )
         raise Http404("This link does not work any more. Ask the program for a new one.")
     form = SignForm(request.POST or None)
-    if found.kind == SignatureRequest.Kind.NOTICE:
-        form.fields[
-            "agreed"
-        ].label = (
-            "I have received and read this notice, and I sign electronically. My typed name is my signature."
-        )
+    if found.kind in AGREED_LABELS:
+        form.fields["agreed"].label = AGREED_LABELS[found.kind]
     if request.method == "POST" and form.is_valid():
         try:
             signing.signature_sign(
