@@ -473,7 +473,8 @@ def alumni_reply(*, account: ParticipantAccount, session: Session, coming: bool)
         locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
         on_roster = Attendance.objects.filter(session=locked, participant=participant).exists()
         if coming and not on_roster:
-            if locked.room_id and Attendance.objects.filter(session=locked).count() >= locked.room.capacity:
+            room = locked.room
+            if room is not None and Attendance.objects.filter(session=locked).count() >= room.capacity:
                 raise ValidationError({"session": _("This event is full.")})
             row = Attendance(session=locked, participant=participant)
             row.full_clean()

@@ -18,7 +18,7 @@ from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
 
 # What the participant ticks, per kind of document (the form's own label is the consent's).
-AGREED_LABELS = {
+AGREED_LABELS: dict[str, str] = {
     SignatureRequest.Kind.NOTICE: (
         "I have received and read this notice, and I sign electronically. My typed name is my signature."
     ),
