@@ -169,8 +169,10 @@ def alumni_events(request):
     events = (
         Session.objects.filter(program_id__in=programs, kind=SessionKind.ALUMNI)
         .annotate(
-            invited=Count("attendance"),
-            came=Count("attendance", filter=Q(attendance__status__in=Attendance.ATTENDED)),
+            invited=Count("attendance", distinct=True),
+            came=Count("attendance", filter=Q(attendance__status__in=Attendance.ATTENDED), distinct=True),
+            # Replies from the participant app ("I'm coming"), counted apart from the roster.
+            coming=Count("replies", filter=Q(replies__coming=True), distinct=True),
         )
         .select_related("staff", "program")
         .order_by("-starts_at")[:24]

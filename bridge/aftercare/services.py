@@ -393,6 +393,54 @@ def plan_content(plan: AftercarePlan) -> dict:
     return content
 
 
+def plan_signature_request(*, actor: User, plan: AftercarePlan, channel: str):
+    """The participant signs the plan's current version on a screen (the privacy app's signature link):
+    the document is that version as they read it; the signature event names the plan and version."""
+    from bridge.privacy import signing
+    from bridge.privacy.models import SignatureRequest
+
+    version = plan.versions.order_by("-number").first()
+    if version is None:
+        raise ValidationError({"__all__": "Save the plan first."})
+    content = version.content
+    participant = plan.participant
+
+    def lines(rows, keys) -> str:
+        return "; ".join(" ".join(str(r.get(k) or "") for k in keys).strip() for r in rows or [])
+
+    parts = [
+        ("What can trigger a relapse", content.get("triggers")),
+        ("My warning signs", content.get("warning_signs")),
+        ("What helps me (coping)", content.get("coping")),
+        ("People I can call", lines(content.get("contacts"), ("name", "relationship", "phone"))),
+        ("Meetings", lines(content.get("meetings"), ("name", "day", "time", "place"))),
+        ("Continuing MAT prescriber", content.get("mat_prescriber")),
+        ("Housing support", content.get("housing")),
+        ("Crisis lines", lines(content.get("crisis_lines"), ("name", "phone"))),
+    ]
+    document = {
+        "title": f"Relapse-prevention and aftercare plan (version {version.number})",
+        "elements": [
+            ["Participant", participant.legal_name],
+            ["Program", participant.program.name],
+            ["Version", f"{version.number}, saved {version.saved_at:%Y-%m-%d}"],
+        ]
+        + [[label, value] for label, value in parts if value],
+        "statements": [
+            "By signing you say that you wrote this plan with your care team and that it is your plan. "
+            "You can change it with them at any time."
+        ],
+    }
+    return signing.document_signature_request(
+        actor=actor,
+        participant=participant,
+        channel=channel,
+        kind=SignatureRequest.Kind.AFTERCARE,
+        payload={"plan": str(plan.pk), "version": version.number},
+        document=document,
+    )
+
+
 def plan_link_create(*, actor: User, plan: AftercarePlan) -> tuple[PlanLink, str]:
     """A new private link to the plan (revoking any live one). The token is shown once."""
     token = new_token()

@@ -20,6 +20,7 @@ urlpatterns = [
     path(P + "plan/versions/<int:number>/", views.plan_version, name="plan_version"),
     path(P + "plan/link/", views.plan_link_create, name="plan_link_create"),
     path(P + "plan/link/revoke/", views.plan_link_revoke, name="plan_link_revoke"),
+    path(P + "plan/sign/", views.plan_sign_request, name="plan_sign_request"),
     path(P + "taper/", views.taper_new, name="taper"),
     path(P + "step-up/", views.step_up, name="step_up"),
     path(P + "alumni/", views.alumni_enroll, name="alumni_enroll"),

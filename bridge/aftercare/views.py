@@ -49,6 +49,7 @@ from bridge.core.forms import apply_errors
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.chart import caps_of
 from bridge.participants.models import Participant
+from bridge.privacy.models import SignatureRequest
 from bridge.scheduling.models import Attendance, GroupSeries, SessionKind
 from bridge.worklist.models import WorkItem
 
@@ -282,7 +283,28 @@ def plan_detail(request, participant):
     link = PlanLink.objects.filter(plan=plan, revoked_at__isnull=True).first() if plan else None
     versions = list(plan.versions.select_related("saved_by")) if plan else []
     return render(
-        request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link, versions=versions)
+        request,
+        "aftercare/plan.html",
+        _ctx(
+            request,
+            participant,
+            plan=plan,
+            link=link,
+            versions=versions,
+            signatures=_plan_signatures(participant),
+            channels=SignatureRequest.Channel.choices,
+        ),
+    )
+
+
+def _plan_signatures(participant) -> list:
+    """The participant's signatures of their plan, newest first (each names the version signed)."""
+    return list(
+        SignatureRequest.objects.filter(
+            participant=participant,
+            kind=SignatureRequest.Kind.AFTERCARE,
+            status=SignatureRequest.Status.SIGNED,
+        ).order_by("-signed_at")
     )
 
 
@@ -346,8 +368,29 @@ def plan_link_create(request, participant):
     link, token = services.plan_link_create(actor=request.user, plan=plan)
     # Rendered, not redirected: the link exists only in this response (only its hash is kept).
     url = request.build_absolute_uri(reverse("aftercare:public_plan", args=[token]))
+    context = _ctx(request, participant, plan=plan, link=link, new_url=url)
+    context |= {"signatures": _plan_signatures(participant), "channels": SignatureRequest.Channel.choices}
+    return render(request, "aftercare/plan.html", context)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def plan_sign_request(request, participant):
+    """A private link for the participant to sign the plan's current version on a screen."""
+    plan = AftercarePlan.objects.filter(participant=participant).first()
+    if plan is None:
+        raise Http404("No aftercare plan yet.")
+    try:
+        sig, token = services.plan_signature_request(
+            actor=request.user, plan=plan, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("aftercare:plan", participant.pk)
+    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
     return render(
-        request, "aftercare/plan.html", _ctx(request, participant, plan=plan, link=link, new_url=url)
+        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
     )
 
 

@@ -132,3 +132,49 @@ def own_measure_link(request: HttpRequest, link_id: uuid.UUID):
     if link is None or not link.is_open:
         raise Http404("No such questionnaire.")
     return link
+
+
+def own_consent(request: HttpRequest, consent_id: uuid.UUID):
+    """One of the participant's own consents, else 404."""
+    from bridge.privacy.models import Consent
+
+    account = request.portal_account  # type: ignore[attr-defined]
+    consent = (
+        Consent.objects.select_related("program")
+        .filter(pk=consent_id, participant_id=account.participant_id)
+        .first()
+    )
+    if consent is None:
+        raise Http404("No such consent.")
+    return consent
+
+
+def is_alumni(participant) -> bool:
+    """In the alumni community: enrolled and not opted out."""
+    from bridge.aftercare.models import AlumniEnrollment
+
+    return AlumniEnrollment.objects.filter(participant=participant, opted_out_at__isnull=True).exists()
+
+
+def alumni_event(request: HttpRequest, session_id: uuid.UUID):
+    """An upcoming alumni event of the participant's program, for an alumni member; else 404."""
+    from django.utils import timezone
+
+    from bridge.scheduling.models import Session, SessionKind
+
+    account = request.portal_account  # type: ignore[attr-defined]
+    participant = account.participant
+    session = (
+        Session.objects.select_related("room", "staff", "program")
+        .filter(
+            pk=session_id,
+            program_id=participant.program_id,
+            kind=SessionKind.ALUMNI,
+            status=Session.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if session is None or not is_alumni(participant):
+        raise Http404("No such event.")
+    return session

@@ -1,13 +1,14 @@
 """Demo: the app is on for every participant in care or in aftercare who has a phone or email.
 
 The first three in care (by name) also get their language set: one of them reads the app in Spanish.
+The first of them has asked, in the app, for a copy of their records (on the compliance page).
 """
 
 from __future__ import annotations
 
 from bridge.participants.models import Participant
 from bridge.portal.models import ParticipantAccount
-from bridge.portal.services import contacts
+from bridge.portal.services import contacts, copy_request
 
 ON = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN, Participant.Status.ALUMNI)
 
@@ -23,3 +24,7 @@ def build(ctx) -> None:
     )
     spanish = [p for p in people if p.status == Participant.Status.ACTIVE][2:3]
     Participant.objects.filter(pk__in=[p.pk for p in spanish]).update(language="es")
+    in_care = [p for p in people if p.status == Participant.Status.ACTIVE]
+    if in_care:
+        account = ParticipantAccount.objects.get(participant=in_care[0])
+        copy_request(account=account, request_text="Everything since I started, for my new doctor.")

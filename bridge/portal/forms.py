@@ -61,3 +61,34 @@ class ExcusedForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class RevokeForm(forms.Form):
+    """A written revocation: the participant's typed name signs it."""
+
+    typed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        error_messages={"required": _("Type your full name to sign.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    reason = forms.CharField(
+        label=_("Anything you want to say (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CopyRequestForm(forms.Form):
+    request_text = forms.CharField(
+        label=_("What would you like a copy of?"),
+        max_length=1000,
+        help_text=_("For example: everything since I started, or my attendance and my treatment plan."),
+        error_messages={"required": _("Say in a few words what you would like.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    coming = forms.ChoiceField(choices=[("yes", _("I'm coming")), ("no", _("I can't come"))])

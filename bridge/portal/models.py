@@ -133,3 +133,29 @@ class PortalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.session_id}"
+
+
+class EventReply(models.Model):
+    """An alumni member's answer to an alumni event, from their app: coming or not (they may change it).
+
+    Alumni are invited by being on the event's roster (bridge/aftercare/followup.py); the reply is
+    their own word, kept apart from attendance, which staff record on the day. Someone who joined the
+    alumni group after the invitations went out is added to the roster when they say they are coming.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="event_replies"
+    )
+    session = models.ForeignKey("scheduling.Session", on_delete=models.PROTECT, related_name="replies")
+    coming = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "session"], name="portal_one_reply_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Coming' if self.coming else 'Not coming'}: {self.session_id}"

@@ -27,8 +27,8 @@ from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.notify.sms import sms_sender
 from bridge.participants.models import Participant
-from bridge.portal.models import CodeChannel, ParticipantAccount, PortalRequest, SignInCode
-from bridge.scheduling.models import Session, SessionKind
+from bridge.portal.models import CodeChannel, EventReply, ParticipantAccount, PortalRequest, SignInCode
+from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.scheduling.services.attendance import CheckIn, attendance_check_in
 from bridge.worklist.services import work_item_open
 
@@ -397,3 +397,104 @@ def excused_request(*, account: ParticipantAccount, session: Session, reason: st
     return _request(
         account=account, session=session, kind=PortalRequest.Kind.EXCUSED, times="", reason=reason.strip()
     )
+
+
+# --- Privacy rights and alumni events ---------------------------------------------------------------
+
+
+def consent_revoke(*, account: ParticipantAccount, consent, typed_name: str, reason: str = ""):
+    """The participant revokes one of their consents in writing (the privacy service records it)."""
+    from bridge.privacy import services as privacy
+    from bridge.privacy.models import Consent
+    from bridge.privacy.vocab import ConsentType
+
+    if consent.participant_id != account.participant_id:
+        raise ValidationError({"__all__": _("This is not your consent.")})
+    if consent.status != Consent.Status.ACTIVE:
+        raise ValidationError({"__all__": _("This consent has already ended.")})
+    if consent.consent_type == ConsentType.CRIMINAL_JUSTICE:
+        raise ValidationError(
+            {
+                "__all__": _("This consent ends when %(event)s happens; it cannot be revoked before that.")
+                % {"event": consent.expiry_event}
+            }
+        )
+    return privacy.consent_revoke_in_app(
+        actor=PortalActor(account), consent=consent, typed_name=typed_name, reason=reason
+    )
+
+
+def copy_request(*, account: ParticipantAccount, request_text: str):
+    """The participant asks for a copy of their records: the same request staff record, with its
+    30-day clock on the director's work list. It covers everything the copy may hold (not counseling
+    notes), from their first admission to today; staff may narrow it with them."""
+    from bridge.participants.models import EpisodeOfCare
+    from bridge.privacy.access_requests import access_request_record
+    from bridge.privacy.models import AccessRequest
+    from bridge.privacy.vocab import GENERAL_CLASSES
+
+    participant = account.participant
+    if AccessRequest.objects.filter(participant=participant, status=AccessRequest.Status.OPEN).exists():
+        raise ValidationError(
+            {"request_text": _("You already asked for a copy. The program is working on it.")}
+        )
+    today = timezone.localdate(timezone=participant.program.tz)
+    first = (
+        EpisodeOfCare.objects.filter(participant=participant)
+        .order_by("admitted_on")
+        .values_list("admitted_on", flat=True)
+        .first()
+    )
+    start = min(first or today, today)
+    return access_request_record(
+        actor=PortalActor(account),
+        participant=participant,
+        requested_on=today,
+        request_text=request_text,
+        data_classes=list(GENERAL_CLASSES),
+        date_from=start,
+        date_to=today,
+    )
+
+
+def alumni_reply(*, account: ParticipantAccount, session: Session, coming: bool) -> EventReply:
+    """An alumni member says whether they are coming to an alumni event (they may change their mind).
+
+    Coming, and not yet on the roster (they joined the alumni group after the invitations): they are
+    added to it, if the room has a seat. Not coming: the invitation stays on the roster; staff record
+    attendance on the day as for any session.
+    """
+    participant = account.participant
+    if session.kind != SessionKind.ALUMNI or session.program_id != participant.program_id:
+        raise ValidationError({"session": _("This is not an alumni event of your program.")})
+    if session.status != Session.Status.SCHEDULED or session.starts_at <= timezone.now():
+        raise ValidationError({"session": _("This event has already started or was cancelled.")})
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
+        on_roster = Attendance.objects.filter(session=locked, participant=participant).exists()
+        if coming and not on_roster:
+            room = locked.room
+            if room is not None and Attendance.objects.filter(session=locked).count() >= room.capacity:
+                raise ValidationError({"session": _("This event is full.")})
+            row = Attendance(session=locked, participant=participant)
+            row.full_clean()
+            row.save()
+        reply = EventReply.objects.filter(participant=participant, session=locked).first()
+        if reply is None:
+            reply = EventReply(participant=participant, session=locked, coming=coming)
+        reply.coming, reply.answered_at = coming, timezone.now()
+        reply.full_clean()
+        reply.save()
+        audit_record(
+            action=Action.UPDATE,
+            actor=PortalActor(account),
+            participant=participant,
+            object_type="event_reply",
+            object_id=str(reply.pk),
+            detail={
+                "session": str(session.pk),
+                "coming": coming,
+                "added_to_roster": coming and not on_roster,
+            },
+        )
+    return reply

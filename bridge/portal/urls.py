@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.portal import staff_views, views
+from bridge.portal import rights_views, staff_views, views
 
 app_name = "portal"
 # Under /me/, beside three staff pages that were there first (me/calendar/, me/hours/, me/alerts/).
@@ -19,6 +19,12 @@ urlpatterns = [
     path("me/help/", views.help_page, name="help"),
     path("me/account/", views.account_page, name="account"),
     path("me/privacy/", views.privacy, name="privacy"),
+    path("me/consents/", rights_views.consents, name="consents"),
+    path("me/consents/<uuid:consent_id>/revoke/", rights_views.consent_revoke, name="consent_revoke"),
+    path("me/disclosures/", rights_views.disclosures, name="disclosures"),
+    path("me/copy/", rights_views.copy, name="copy"),
+    path("me/events/", rights_views.events, name="events"),
+    path("me/events/<uuid:session_id>/rsvp/", rights_views.rsvp, name="rsvp"),
     path("me/language/", views.language, name="language"),
     path("me/manifest.webmanifest", views.manifest, name="manifest"),
     path("me/sw.js", views.service_worker, name="service_worker"),

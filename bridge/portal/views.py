@@ -34,6 +34,7 @@ from bridge.portal.access import (
     SESSION_PENDING,
     PortalHttpRequest,
     PortalPageRequest,
+    is_alumni,
     own_measure_link,
     own_session,
     portal_forget,
@@ -239,6 +240,7 @@ def home(request: PortalPageRequest) -> HttpResponse:
         "portal/home.html",
         {
             "participant": participant,
+            "alumni": is_alumni(participant),
             "days": days,
             "questionnaires": questionnaires,
             "today": today,
@@ -481,13 +483,19 @@ def service_worker(request: PortalHttpRequest) -> HttpResponse:
 def help_page(request: PortalHttpRequest) -> HttpResponse:
     """Crisis numbers for anyone, always; the signed-in participant's safety plan and program too."""
     account = request.portal_account
-    context: dict = {"plan": None, "program": None}
+    context: dict = {"plan": None, "program": None, "aftercare": None, "coping": []}
     if account is not None and not request.user.is_authenticated:
+        from bridge.aftercare.models import AftercarePlan
         from bridge.safety.models import SafetyPlan
 
         participant = account.participant
         context["program"] = participant.program
         context["plan"] = SafetyPlan.objects.filter(participant=participant).first()
+        # Their aftercare plan's people to call and coping steps, one tap from every page ("Help now").
+        aftercare = AftercarePlan.objects.filter(participant=participant).first()
+        if aftercare is not None:
+            context["aftercare"] = aftercare
+            context["coping"] = [line.strip() for line in aftercare.coping.splitlines() if line.strip()]
         portal_read(request, object_type="safety_plan")
     return render(request, "portal/help.html", context)
 

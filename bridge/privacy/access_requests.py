@@ -26,7 +26,7 @@ DAYS = 30  # 45 CFR 164.524(b)(2): act on a request within 30 days
 
 def access_request_record(
     *,
-    actor: User,
+    actor: object,
     participant: Participant,
     requested_on: date,
     request_text: str,
@@ -58,7 +58,9 @@ def access_request_record(
             data_classes=[c for c in DataClass.values if c in set(data_classes)],
             date_from=date_from,
             date_to=date_to,
-            recorded_by=actor,
+            # The participant asking in their own app is not a staff User.
+            recorded_by=actor if isinstance(actor, User) else None,
+            requested_in_app=not isinstance(actor, User),
         )
         request.full_clean()
         request.save()

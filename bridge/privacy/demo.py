@@ -229,6 +229,7 @@ def _rule_demo(ctx, rec, in_care, employed, family, therapist, today) -> None:
         purposes=[Purpose.PAYMENT, Purpose.OPERATIONS],
         self_paid=True,
     )
+    _breach_demo(ctx, director)
     restrictions.restriction_request(
         actor=therapist,
         participant=family,
@@ -237,3 +238,45 @@ def _rule_demo(ctx, rec, in_care, employed, family, therapist, today) -> None:
         recipient=rec[RecipientKind.FAMILY],
         data_classes=[DataClass.DRUG_SCREENS],
     )
+
+
+def _breach_demo(ctx, director) -> None:
+    """A breach in the register: the front desk emailed a list to a wrong address this morning. The
+    people affected come from the audit log (whose records the front desk touched in those hours);
+    it is assessed as a breach, and the first person has been told."""
+    from bridge.privacy import breaches
+    from bridge.privacy.models import BreachNotice
+
+    now = timezone.now()
+    incident = breaches.breach_record(
+        actor=director,
+        program=ctx.program,
+        title="Check-in list emailed to a wrong address",
+        description=(
+            "The front desk emailed this week's check-in list to a similarly named outside address "
+            "instead of the program's own; the recipient replied to say so."
+        ),
+        discovered_on=ctx.today,
+        user=ctx.staff["frontdesk"],
+        window_start=now - timedelta(hours=3),
+        window_end=now,
+    )
+    breaches.breach_assess(
+        actor=director,
+        incident=incident,
+        assessment="breach",
+        risk_assessment=(
+            "Names and attendance of people in SUD treatment (Part 2 records); the recipient is unknown "
+            "to the program; they say they deleted it unread, but that cannot be verified; no encryption."
+        ),
+    )
+    first = incident.affected.order_by("last_name", "first_name").first()
+    if first is not None:
+        breaches.breach_notice_record(
+            actor=director,
+            incident=incident,
+            kind=BreachNotice.Kind.INDIVIDUAL,
+            sent_on=ctx.today,
+            method="First-class mail",
+            participant=first,
+        )

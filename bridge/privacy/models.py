@@ -464,6 +464,8 @@ class SignatureRequest(models.Model):
 
     class Kind(models.TextChoices):
         CONSENT = "consent", "Consent to disclose"
+        NOTICE = "notice", "Acknowledgement of the notice of privacy practices"
+        AFTERCARE = "aftercare", "Aftercare and relapse-prevention plan"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the signature"
@@ -497,6 +499,10 @@ class SignatureRequest(models.Model):
     consent = models.OneToOneField(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="signature"
     )
+    # A signed notice acknowledgement: the row it created (the notice's version is on it).
+    acknowledgement = models.OneToOneField(
+        "NoticeAcknowledgement", null=True, blank=True, on_delete=models.PROTECT, related_name="signature"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -506,6 +512,14 @@ class SignatureRequest(models.Model):
                 condition=~Q(status="signed")
                 | (Q(signed_at__isnull=False) & ~Q(signer_name="") & ~Q(identified_how="")),
                 name="signature_event_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (Q(kind="consent") & Q(consent__isnull=False))
+                | (Q(kind="notice") & Q(acknowledgement__isnull=False))
+                # a plan's signature is the event itself; `payload` names the plan and its version
+                | Q(kind="aftercare"),
+                name="signature_made_its_record",
             ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("created_at")), name="signature_request_expires"
@@ -702,7 +716,12 @@ class AccessRequest(models.Model):
     produced_at = models.DateTimeField(null=True, blank=True)
     delivered_on = models.DateField(null=True, blank=True, validators=[in_db_range])
     delivered_how = models.CharField(max_length=20, choices=Channel.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Staff record a request made at the desk or by letter; a request the participant made in their own
+    # app has no staff recorder.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_in_app = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -716,6 +735,10 @@ class AccessRequest(models.Model):
                 condition=Q(due_on__gte=F("requested_on")), name="access_due_after_request"
             ),
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="access_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(requested_in_app=True),
+                name="access_request_has_a_source",
+            ),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(package__isnull=False) & Q(produced_at__isnull=False)),
                 name="access_copy_produced",

@@ -240,7 +240,8 @@ def consent_record(
     return consent
 
 
-def _end(consent: Consent, *, actor: User, status: str, on: date, note: str, received: str = "") -> Consent:
+def _end(consent: Consent, *, actor: object, status: str, on: date, note: str, received: str = "") -> Consent:
+    # `actor` is a staff User, or the participant acting in their own app (not a User: no `ended_by`).
     if consent.status != Consent.Status.ACTIVE:
         raise ValidationError(
             {"__all__": f"This consent has already ended ({consent.get_status_display()})."}
@@ -257,7 +258,7 @@ def _end(consent: Consent, *, actor: User, status: str, on: date, note: str, rec
         consent.status = status
         consent.ended_at = timezone.now()
         consent.ended_on = on
-        consent.ended_by = actor
+        consent.ended_by = actor if isinstance(actor, User) else None
         consent.end_note = note.strip()
         consent.revocation_received = received
         consent.full_clean()
@@ -275,7 +276,7 @@ def _end(consent: Consent, *, actor: User, status: str, on: date, note: str, rec
     return consent
 
 
-def consent_revoke(*, actor: User, consent: Consent, received_on: date, received_how: str, note: str = ""):
+def consent_revoke(*, actor: object, consent: Consent, received_on: date, received_how: str, note: str = ""):
     """The participant revoked the consent in writing: it stops applying at once."""
     if received_how not in Consent.RevocationReceived.values:
         raise ValidationError({"received_how": "Say how the written revocation was received."})
@@ -291,6 +292,26 @@ def consent_revoke(*, actor: User, consent: Consent, received_on: date, received
         )
     return _end(
         consent, actor=actor, status=Consent.Status.REVOKED, on=received_on, note=note, received=received_how
+    )
+
+
+def consent_revoke_in_app(*, actor: object, consent: Consent, typed_name: str, reason: str = "") -> Consent:
+    """The participant revoked the consent in writing in their own app: their typed name signs the
+    written revocation (42 CFR 2.31(a)(6)). `actor` is the participant's app actor, who must be the
+    consent's participant. It stops applying at once: the decision point reads the status."""
+    if getattr(actor, "participant", None) != consent.participant:
+        raise ValidationError({"__all__": "Only the participant can revoke their consent in the app."})
+    if not typed_name.strip():
+        raise ValidationError({"typed_name": "Type your full name to sign the revocation."})
+    note = f"Revoked by the participant in the Bridge app, signed “{typed_name.strip()}”."
+    if reason.strip():
+        note += f" Their words: {reason.strip()}"
+    return consent_revoke(
+        actor=actor,
+        consent=consent,
+        received_on=timezone.localdate(timezone=consent.program.tz),
+        received_how=Consent.RevocationReceived.PORTAL,
+        note=note,
     )
 
 

@@ -23,11 +23,13 @@ from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.core.tokens import new_token, token_hash
 from bridge.participants.models import Participant
-from bridge.privacy import fhir, rules, services, signers, statements
-from bridge.privacy.models import Consent, Recipient, SignatureMethod, SignatureRequest
+from bridge.privacy import fhir, notices, rules, services, signers, statements
+from bridge.privacy.models import Consent, NoticeAcknowledgement, Recipient, SignatureMethod, SignatureRequest
 from bridge.privacy.vocab import DATA_CLASS_DESCRIPTIONS, ConsentType, DataClass, Purpose
 
 LINK_HOURS = 72
+# Documents whose signature event is the record itself (nothing else is created when signed).
+DOCUMENT_KINDS = {SignatureRequest.Kind.AFTERCARE}
 
 
 def document_hash(document: dict) -> str:
@@ -129,14 +131,72 @@ def consent_signature_request(
     problems = rules.missing_elements(draft, today=today)
     if problems:
         raise ValidationError(problems)
-    document = _consent_document(participant, payload)
+    return _open_request(
+        actor=actor,
+        participant=participant,
+        kind=SignatureRequest.Kind.CONSENT,
+        channel=channel,
+        payload=payload,
+        document=_consent_document(participant, payload),
+    )
+
+
+def notice_signature_request(
+    *, actor: User, participant: Participant, channel: str
+) -> tuple[SignatureRequest, str]:
+    """Prepare the program's current notice of privacy practices for the participant's written
+    acknowledgement on a screen (45 CFR 164.520(c)(2)(ii)); returns (request, token)."""
+    if channel not in SignatureRequest.Channel.values:
+        raise ValidationError({"channel": "Choose where the participant signs."})
+    notice = notices.current_notice(participant.program)
+    if notice is None:
+        raise ValidationError({"__all__": "The program has not published a notice of privacy practices yet."})
+    document = {
+        "title": "Notice of privacy practices: acknowledgement of receipt",
+        "elements": [
+            ["Participant", participant.legal_name],
+            ["Program", participant.program.name],
+            ["Version", f"{notice.version}, in effect from {notice.effective_on.isoformat()}"],
+            ["Fingerprint of the notice (SHA-256)", notice.text_sha256],
+        ],
+        "statements": [p.strip() for p in notice.text.split("\n\n") if p.strip()]
+        + ["By signing you say that you received this notice. You do not have to agree with it."],
+        "version": notice.version,
+    }
+    return _open_request(
+        actor=actor,
+        participant=participant,
+        kind=SignatureRequest.Kind.NOTICE,
+        channel=channel,
+        payload={"notice": str(notice.pk)},
+        document=document,
+    )
+
+
+def document_signature_request(
+    *, actor: User, participant: Participant, channel: str, kind: str, payload: dict, document: dict
+) -> tuple[SignatureRequest, str]:
+    """Prepare a document whose signature event is itself the record (a plan: `payload` names it and
+    its version; `document` is {"title", "elements", "statements"} as the participant reads it)."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError({"kind": "This kind of document is signed through its own request."})
+    if channel not in SignatureRequest.Channel.values:
+        raise ValidationError({"channel": "Choose where the participant signs."})
+    return _open_request(
+        actor=actor, participant=participant, kind=kind, channel=channel, payload=payload, document=document
+    )
+
+
+def _open_request(
+    *, actor: User, participant: Participant, kind: str, channel: str, payload: dict, document: dict
+) -> tuple[SignatureRequest, str]:
     token = new_token()
     now = timezone.now()
     with transaction.atomic():
         request = SignatureRequest(
             participant=participant,
             program=participant.program,
-            kind=SignatureRequest.Kind.CONSENT,
+            kind=kind,
             channel=channel,
             payload=payload,
             document=document,
@@ -179,9 +239,10 @@ def signature_sign(
     agreed: bool,
     ip_address: str | None = None,
     user_agent: str = "",
-) -> Consent:
+) -> Consent | NoticeAcknowledgement | SignatureRequest:
     """The participant signs: identified by date of birth; typed name and a ticked "I agree" are the
-    signature. Records the consent (signed today by the participant) and the signature event."""
+    signature. Records what the document creates (the consent, signed today by the participant, or the
+    notice acknowledgement) and the signature event (for a plan, the event is the record)."""
     participant = request.participant
     problems = {}
     if date_of_birth != participant.date_of_birth:
@@ -205,34 +266,22 @@ def signature_sign(
         raise ValidationError(problems)
     if document_hash(request.document) != request.document_hash:
         raise ValidationError({"__all__": "This document changed after it was prepared. Ask for a new link."})
-    payload = request.payload
     today = timezone.localdate(timezone=participant.program.tz)
     with transaction.atomic():
         locked = SignatureRequest.objects.select_for_update().get(pk=request.pk)
         if not locked.is_open_at(timezone.now()):
             raise ValidationError({"__all__": "This link has already been used or has expired."})
-        consent = services.consent_record(
-            actor=request.created_by,
-            participant=participant,
-            consent_type=payload["consent_type"],
-            patient_name=payload["patient_name"],
-            discloser=payload["discloser"],
-            data_classes=payload["data_classes"],
-            recipients=list(Recipient.objects.filter(pk__in=payload["recipients"])),
-            purposes=payload["purposes"],
-            signature_name=typed_name.strip(),
-            signed_on=today,
-            expires_on=date.fromisoformat(payload["expires_on"]) if payload.get("expires_on") else None,
-            expiry_event=payload["expiry_event"],
-            intermediary_name=payload["intermediary_name"],
-            intermediary_members=payload["intermediary_members"],
-            intermediary_treating_providers_only=payload["intermediary_treating_providers_only"],
-            cj_agency=payload["cj_agency"],
-            cj_period=payload["cj_period"],
-            proceeding=payload["proceeding"],
-        )
-        consent.signature_method = SignatureMethod.ELECTRONIC
-        consent.save(update_fields=["signature_method"])
+        record: Consent | NoticeAcknowledgement | SignatureRequest
+        if locked.kind == SignatureRequest.Kind.NOTICE:
+            record = _acknowledge(request=locked, typed_name=typed_name.strip(), today=today)
+            locked.acknowledgement = record
+            object_type = "notice_acknowledgement"
+        elif locked.kind in DOCUMENT_KINDS:
+            record, object_type = locked, "signature_request"
+        else:
+            record = _sign_consent(request=locked, typed_name=typed_name.strip(), today=today)
+            locked.consent = record
+            object_type = "consent"
         locked.status = SignatureRequest.Status.SIGNED
         locked.signed_at = timezone.now()
         locked.signer_name = typed_name.strip()
@@ -241,7 +290,6 @@ def signature_sign(
         )
         locked.user_agent = user_agent[:300]
         locked.ip_address = ip_address
-        locked.consent = consent
         locked.full_clean()
         locked.save()
         audit_record(
@@ -249,15 +297,60 @@ def signature_sign(
             actor=None,
             actor_label="participant (signature link)",
             participant=participant,
-            object_type="consent",
-            object_id=str(consent.pk),
+            object_type=object_type,
+            object_id=str(record.pk),
             detail={
                 "signature_request": str(locked.pk),
                 "document_sha256": locked.document_hash,
                 "identified_how": locked.identified_how,
                 "channel": locked.channel,
+                **({"signed": locked.payload} if locked.kind in DOCUMENT_KINDS else {}),
             },
         )
+    return record
+
+
+def _acknowledge(*, request: SignatureRequest, typed_name: str, today: date) -> NoticeAcknowledgement:
+    """The acknowledgement of exactly the version shown: a newer notice published since needs a new link."""
+    notice = notices.current_notice(request.participant.program, today)
+    if notice is None or str(notice.pk) != request.payload.get("notice"):
+        raise ValidationError(
+            {"__all__": "A newer notice was published since this link was made. Ask for a new link."}
+        )
+    return notices.notice_acknowledge(
+        actor=request.created_by,
+        participant=request.participant,
+        outcome=NoticeAcknowledgement.Outcome.ACKNOWLEDGED,
+        given_on=today,
+        signer_name=typed_name,
+    )
+
+
+def _sign_consent(*, request: SignatureRequest, typed_name: str, today: date) -> Consent:
+    payload = request.payload
+    participant = request.participant
+    consent = services.consent_record(
+        actor=request.created_by,
+        participant=participant,
+        consent_type=payload["consent_type"],
+        patient_name=payload["patient_name"],
+        discloser=payload["discloser"],
+        data_classes=payload["data_classes"],
+        recipients=list(Recipient.objects.filter(pk__in=payload["recipients"])),
+        purposes=payload["purposes"],
+        signature_name=typed_name.strip(),
+        signed_on=today,
+        expires_on=date.fromisoformat(payload["expires_on"]) if payload.get("expires_on") else None,
+        expiry_event=payload["expiry_event"],
+        intermediary_name=payload["intermediary_name"],
+        intermediary_members=payload["intermediary_members"],
+        intermediary_treating_providers_only=payload["intermediary_treating_providers_only"],
+        cj_agency=payload["cj_agency"],
+        cj_period=payload["cj_period"],
+        proceeding=payload["proceeding"],
+    )
+    consent.signature_method = SignatureMethod.ELECTRONIC
+    consent.save(update_fields=["signature_method"])
     return consent
 
 

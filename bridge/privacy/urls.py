@@ -42,6 +42,7 @@ urlpatterns = [
     path(P + "accounting/", disclosures.accounting, name="accounting"),
     path(P + "restrictions/", restrictions.restriction_list, name="restriction_list"),
     path(P + "privacy-notice/", notices.notice_chart, name="notice_chart"),
+    path(P + "privacy-notice/sign/", notices.notice_sign_request, name="notice_sign_request"),
     path(P + "access-requests/", access_requests.access_request_list, name="access_request_list"),
     path(
         P + "access-requests/<uuid:request_id>/",

@@ -12,6 +12,9 @@ from django.urls import reverse
 from bridge.notify import sms
 from bridge.portal.models import ParticipantAccount
 
+# The privacy tests' consents and recipients, for the app's privacy pages.
+from bridge.privacy.tests.conftest import make_consent, recipients, today  # noqa: F401
+
 ALEX_PHONE = "510-555-0142"
 ALEX_EMAIL = "alex@example.org"
 

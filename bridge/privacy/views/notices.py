@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts.http import StaffRequest
 from bridge.participants.access import Cap, ParticipantRequest, participant_view, visible
 from bridge.participants.models import Participant
-from bridge.privacy import notices
+from bridge.privacy import notices, signing
 from bridge.privacy.access import director_programs
 from bridge.privacy.models import (
     AccessRequest,
@@ -26,6 +27,7 @@ from bridge.privacy.models import (
     NoticeAcknowledgement,
     PrivacyNotice,
     Restriction,
+    SignatureRequest,
 )
 from bridge.privacy.views.common import apply_errors
 from bridge.programs.models import Program
@@ -99,6 +101,24 @@ def notice_list(request: StaffRequest) -> HttpResponse:
     )
 
 
+@participant_view(Cap.EDIT, post=Cap.EDIT, get=False)
+def notice_sign_request(request: ParticipantRequest, participant: Participant) -> HttpResponse:
+    """The participant acknowledges the notice on a screen: a private link (the consent's mechanism)."""
+    try:
+        sig, token = signing.notice_signature_request(
+            actor=request.user, participant=participant, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("privacy:notice_chart", participant_id=participant.pk)
+    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+    return render(
+        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
+    )
+
+
 @participant_view(Cap.VIEW, post=Cap.EDIT)
 def notice_chart(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = AcknowledgeForm(
@@ -118,7 +138,10 @@ def notice_chart(request: ParticipantRequest, participant: Participant) -> HttpR
         {
             "participant": participant,
             "current": notices.current_notice(participant.program),
-            "acks": NoticeAcknowledgement.objects.filter(participant=participant).select_related("notice"),
+            "acks": NoticeAcknowledgement.objects.filter(participant=participant).select_related(
+                "notice", "signature"
+            ),
+            "channels": SignatureRequest.Channel.choices,
             "form": form,
             "can_edit": Cap.EDIT in request.participant_caps,
         },

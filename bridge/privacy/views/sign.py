@@ -15,6 +15,17 @@ from bridge.audit.services import audit_record, audit_token_refused
 from bridge.core.forms import apply_errors
 from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
+from bridge.privacy.models import SignatureRequest
+
+# What the participant ticks, per kind of document (the form's own label is the consent's).
+AGREED_LABELS: dict[str, str] = {
+    SignatureRequest.Kind.NOTICE: (
+        "I have received and read this notice, and I sign electronically. My typed name is my signature."
+    ),
+    SignatureRequest.Kind.AFTERCARE: (
+        "I have read this plan and I sign it electronically. My typed name is my signature."
+    ),
+}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -35,6 +46,8 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         )
         raise Http404("This link does not work any more. Ask the program for a new one.")
     form = SignForm(request.POST or None)
+    if found.kind in AGREED_LABELS:
+        form.fields["agreed"].label = AGREED_LABELS[found.kind]
     if request.method == "POST" and form.is_valid():
         try:
             signing.signature_sign(
