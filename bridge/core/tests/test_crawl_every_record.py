@@ -1,0 +1,353 @@
+"""Create one of every record through its real form, then open every page as every demo login.
+
+Each create form is opened (GET) and posted back as the staff role that does that work, twice: once
+with only the fields the page marks required, once with every optional field filled too
+(`bridge.testing.forms` fills the page's own form). The new rows' ids then fill every GET route,
+and every demo login opens every route: a 500 always fails; any status other than 200, 302, 403,
+404 (and 405 on a route that only takes POST) fails unless ALLOWED says why.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bridge.testing.forms import submit
+from bridge.testing.urls import Route, all_routes
+
+# Route kwarg -> the model whose new rows fill it.
+MODELS: dict[str, tuple[str, str]] = {
+    "note_id": ("clinical", "Note"),
+    "screen_id": ("clinical", "DrugScreen"),
+    "version_id": ("clinical", "PlanVersion"),
+    "order_id": ("clinical", "MedicationOrder"),
+    "summary_id": ("aftercare", "DischargeSummary"),
+    "screening_id": ("intake", "Screening"),
+    "session_id": ("scheduling", "Session"),
+    "series_id": ("scheduling", "GroupSeries"),
+    "attendance_id": ("scheduling", "Attendance"),
+    "administration_id": ("intake", "InstrumentAdministration"),
+    "consent_id": ("privacy", "Consent"),
+    "disclosure_id": ("privacy", "Disclosure"),
+    "complaint_id": ("privacy", "Complaint"),
+    "incident_id": ("privacy", "BreachIncident"),
+    "coverage_id": ("billing", "Coverage"),
+    "authorization_id": ("billing", "Authorization"),
+    "rule_id": ("planner", "VisitRule"),
+    "signal_id": ("safety", "SafetySignal"),
+}
+
+# Statuses other than 200/302/403/404 that a page is expected to answer, with the reason.
+# (route name, login or "*") -> (status, reason)
+ALLOWED: dict[tuple[str, str], tuple[int, str]] = {}
+
+# Routes the crawl leaves out, with the reason.
+SKIPPED = {
+    "accounts:logout": "signs the login out",
+    "portal:sign_out": "signs the participant out",
+}
+
+
+@dataclass
+class Crawl:
+    client: Client
+    staff: dict[str, Any]
+    failures: list[str] = field(default_factory=list)
+    urls: dict[str, list[str]] = field(default_factory=dict)  # label -> pages the creates landed on
+
+    def as_(self, login: str) -> Client:
+        self.client.force_login(self.staff[login])
+        return self.client
+
+    def create(
+        self,
+        label: str,
+        login: str,
+        url: str | Callable[[], str],
+        *,
+        both: dict[str, Any] | None = None,
+        required: dict[str, Any] | None = None,
+        full: dict[str, Any] | None = None,
+        action: str | None = None,
+        expect_redirect: bool = True,
+        modes: tuple[bool, ...] = (False, True),
+    ) -> None:
+        """Post the form at `url` as `login`, with only required fields and then with every field."""
+        client = self.as_(login)
+        for is_full in modes:
+            overrides = dict(both or {})
+            overrides.update((full if is_full else required) or {})
+            page = url() if callable(url) else url
+            try:
+                response = submit(
+                    client,
+                    page,
+                    full=is_full,
+                    overrides=overrides,
+                    action=action,
+                    expect_redirect=expect_redirect,
+                )
+            except AssertionError as exc:
+                self.failures.append(f"{label} as {login}: {exc}")
+            else:
+                if response.status_code == 302:
+                    self.urls.setdefault(label, []).append(response["Location"])
+
+
+def _snapshot() -> dict[type[Model], set[Any]]:
+    return {
+        m: set(m.objects.values_list("pk", flat=True))
+        for m in apps.get_models()
+        if m.__module__.startswith("bridge.")
+    }
+
+
+def _participant_of(row: Model) -> Any:
+    for path in ("participant", "plan__participant", "screening__participant", "episode__participant"):
+        obj: Any = row
+        for part in path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                break
+        if obj is not None:
+            return obj.pk
+    return None
+
+
+def _fillings(route: Route, new: dict[str, list[Model]], base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Kwarg sets for `route`: one per new row of its object (with that row's participant)."""
+    objects = [k for k in route.kwargs if k in MODELS and new.get(k)]
+    if not objects:
+        participants = new.get("participant_id") or []
+        if "participant_id" in route.kwargs and participants:
+            return [route.fill(**{**base, "participant_id": p.pk}) for p in participants]
+        return [route.fill(**base)]
+    key = objects[0]
+    out = []
+    for row in new[key]:
+        known = {**base, key: row.pk}
+        owner = _participant_of(row)
+        if owner is not None:
+            known["participant_id"] = owner
+        out.append(route.fill(**known))
+    return out
+
+
+def _create_everything(crawl: Crawl, demo) -> None:
+    from bridge.participants.models import Participant
+    from bridge.scheduling.models import Room
+
+    # A chart of therapist1's with the prescriber and the nurse on its care team.
+    chart_of = (
+        Participant.objects.filter(status="active", care_team__staff=demo.staff["therapist1"])
+        .filter(care_team__staff=demo.staff["nurse"])
+        .order_by("last_name", "pk")
+        .first()
+    )
+    assert chart_of is not None
+    p = str(chart_of.pk)
+    chart = f"/participants/{p}"
+    today = timezone.localdate()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    rooms = {r.name: str(r.pk) for r in Room.objects.filter(program=demo.program)}
+    group_room = rooms["Group room 1"]
+    t1 = str(demo.staff["therapist1"].pk)
+
+    crawl.create(
+        "participant",
+        "director",
+        reverse("participants:create"),
+        required={"first_name": "Min", "last_name": "Crawl"},
+        full={"first_name": "Full", "last_name": "Crawl"},
+    )
+    crawl.create(
+        "caller",
+        "intake",
+        reverse("intake:new"),
+        required={"caller-first_name": "Mina", "caller-last_name": "Caller", "caller-phone": "510-555-0101"},
+        full={"caller-first_name": "Fuller", "caller-last_name": "Caller"},
+    )
+    # Sessions of each kind, early yesterday (free rooms; attendance and notes can be recorded).
+    for i, (label, kind, typed) in enumerate(
+        [
+            ("group session with a type", "group", True),
+            ("one-off group session without a type", "group", False),
+            ("individual session", "individual", False),
+            ("family session", "family", False),
+        ]
+    ):
+        crawl.create(
+            label,
+            "frontdesk",
+            reverse("scheduling:session_new"),
+            both={
+                "kind": kind,
+                "staff": t1,
+                "participants": [p],
+                "day": yesterday,
+                "minutes": "30",
+                "room": group_room,
+                "modality": "in_person",
+                "confirm_reason": "Crawl: booked outside the usual hours",
+            },
+            required={"session_type": "", "start": f"0{i}:00"},
+            full={"session_type": None if typed else "", "start": f"0{i}:30"},
+        )
+    def session_ids(label: str) -> list[str]:
+        return [u.rstrip("/").rsplit("/", 1)[-1] for u in crawl.urls.get(label, [])]
+
+    individual, family = session_ids("individual session"), session_ids("family session")
+    if individual and family:
+        crawl.create(
+            "note",
+            "therapist1",
+            f"{chart}/notes/new/",
+            required={"session": individual[0], "kind": "individual"},
+            full={"session": family[0], "kind": "family", "template": "soap"},
+        )
+    crawl.create("drug screen", "nurse", f"{chart}/screens/new/")
+    crawl.create(
+        "medication order",
+        "prescriber",
+        f"{chart}/medications/new/",
+        both={
+            "reason": "Opioid use disorder",
+            "dose": "8",
+            "pdmp_checked_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        full={"drug": "naltrexone", "route": "oral"},
+    )
+    crawl.create("naloxone offer", "prescriber", f"{chart}/medications/", action=f"{chart}/medications/naloxone/")
+    crawl.create("safety plan", "therapist1", f"{chart}/safety-plan/")
+    crawl.create(
+        "aftercare plan",
+        "therapist1",
+        f"{chart}/aftercare/plan/edit/",
+        full={
+            "contacts": "Maria | (510) 555-0134 | sponsor",
+            "meetings": "AA | Harbor Hope | Monday | 19:00 | Church hall",
+            "mat_next_appointment": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "crisis_lines": "988 Lifeline | 988",
+        },
+    )
+    crawl.create(
+        "availability",
+        "frontdesk",
+        f"{chart}/availability/",
+        action=f"{chart}/availability/add/",
+        both={"weekdays": ["2"]},
+    )
+    crawl.create(
+        "disclosure",
+        "therapist1",
+        f"{chart}/disclosures/new/",
+        both={"data_classes": ["demographics"], "purpose": "TREAT"},
+    )
+    crawl.create(
+        "alumni event",
+        "director",
+        reverse("aftercare:alumni_events"),
+        both={"day": (today + timedelta(days=10)).isoformat(), "confirm_reason": "Crawl: after hours"},
+        required={"start": "05:00"},
+        full={"start": "07:00", "room": group_room},
+    )
+    crawl.create("complaint", "director", reverse("privacy:complaint_list"))
+    crawl.create("breach", "director", reverse("privacy:breach_list"))
+    crawl.create(
+        "visit rule",
+        "director",
+        reverse("planner:rule_create"),
+        # Every kind has its active rule in the demo (one active rule per kind): these are kept inactive.
+        both={"is_active": None},
+        required={"name": "Crawl rule min"},
+        full={"name": "Crawl rule full"},
+    )
+    setup = {
+        "rooms": {},
+        "curriculum": {},
+        "tracks": {"weekdays": ["5"]},
+        "series": {"facilitator": t1, "room": group_room},
+        "payers": {"code": "H0015"},
+    }
+    for kind, both in setup.items():
+        crawl.create(
+            f"setup: {kind}",
+            "director",
+            reverse("scheduling:setup_create", kwargs={"kind": kind}),
+            both=both,
+            required={"name": f"Crawl {kind} min"},
+            full={"name": f"Crawl {kind} full"},
+        )
+    crawl.create("discharge", "therapist1", f"{chart}/aftercare/discharge/", modes=(False,))
+
+
+def _crawl_every_page(crawl: Crawl, demo, before: dict[type[Model], set[Any]]) -> int:
+    new: dict[str, list[Model]] = {}
+    for kwarg, (app, name) in MODELS.items():
+        model = apps.get_model(app, name)
+        pks = set(model.objects.values_list("pk", flat=True)) - before[model]
+        new[kwarg] = list(model.objects.filter(pk__in=pks).order_by("pk"))
+    participant = apps.get_model("participants", "Participant")
+    new["participant_id"] = list(
+        participant.objects.filter(pk__in=set(participant.objects.values_list("pk", flat=True)) - before[participant])
+    )
+    base = {"program_id": demo.program.pk, "user_id": demo.staff["therapist1"].pk}
+    routes = [
+        r
+        for r in all_routes()
+        if not r.pattern.startswith(("api/", "fhir/", "oauth/", ".well-known/")) and r.name not in SKIPPED
+    ]
+    opened = 0
+    anonymous = Client(raise_request_exception=False)
+    for login in [*demo.staff, None]:
+        client = anonymous if login is None else crawl.as_(login)
+        who = login or "anonymous"
+        for route in routes:
+            for kwargs in _fillings(route, new, base):
+                url = reverse(route.name, kwargs=kwargs)
+                response = client.get(url)
+                opened += 1
+                status = response.status_code
+                if status in (200, 302, 403, 404):
+                    continue
+                if status == 405 and "GET" not in response.get("Allow", ""):
+                    continue
+                allowed = ALLOWED.get((route.name, who)) or ALLOWED.get((route.name, "*"))
+                if allowed is not None and allowed[0] == status:
+                    continue
+                crawl.failures.append(f"GET {url} ({route.name}) as {who}: {status}")
+    return opened
+
+
+def test_every_form_creates_its_record_and_every_page_opens_for_every_login(demo):
+    crawl = Crawl(client=Client(raise_request_exception=False), staff=demo.staff)
+    before = _snapshot()
+    _create_everything(crawl, demo)
+    opened = _crawl_every_page(crawl, demo, before)
+    assert opened > 1000
+    assert crawl.failures == [], "\n".join(crawl.failures)
+
+
+def test_the_crawl_fails_on_a_refused_form(demo):
+    """The harness itself can fail: a form posted without its required text is reported."""
+    crawl = Crawl(client=Client(raise_request_exception=False), staff=demo.staff)
+    crawl.create(
+        "participant",
+        "director",
+        reverse("participants:create"),
+        both={"first_name": None},
+        modes=(False,),
+    )
+    assert len(crawl.failures) == 1 and "first_name" in crawl.failures[0]
+
+
+del uuid
