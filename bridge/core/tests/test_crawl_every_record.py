@@ -42,7 +42,7 @@ MODELS: dict[str, tuple[str, str]] = {
     "incident_id": ("privacy", "BreachIncident"),
     "coverage_id": ("billing", "Coverage"),
     "authorization_id": ("billing", "Authorization"),
-    "rule_id": ("planner", "VisitRule"),
+    "rule_id": ("planner", "AppointmentRule"),
     "signal_id": ("safety", "SafetySignal"),
 }
 
@@ -206,6 +206,29 @@ def _create_everything(crawl: Crawl, demo) -> None:
         return [u.rstrip("/").rsplit("/", 1)[-1] for u in crawl.urls.get(label, [])]
 
     individual, family = session_ids("individual session"), session_ids("family session")
+    typed, untyped = session_ids("group session with a type"), session_ids("one-off group session without a type")
+    prefix = "a" + p.replace("-", "")[:12]
+    # Attendance of each kind: present, late (after the start), left early (before the end), absent.
+    marks = [
+        (typed[:1], {"status": "present"}),
+        (typed[1:2], {"status": "late", "arrived": "00:40"}),
+        (untyped[:1], {"status": "left_early", "departed": "01:20"}),
+        (untyped[1:2], {"status": "unexcused", "arrived": None, "departed": None}),
+        (individual[:1], {"status": "present"}),
+        (family[:1], {"status": "present"}),
+    ]
+    for sessions_, mark in marks:
+        for session_id in sessions_:
+            crawl.create(
+                f"attendance: {mark['status']}",  # type: ignore[index]
+                "frontdesk",
+                f"/schedule/sessions/{session_id}/attendance/",
+                both={f"{prefix}-{k}": v for k, v in mark.items()},
+                modes=(True,),
+            )
+    # The group note of a typed group and of a one-off group without a type.
+    for session_id in [*typed[:1], *untyped[:1]]:
+        crawl.create("group note", "therapist1", f"/groups/{session_id}/", modes=(True,))
     if individual and family:
         crawl.create(
             "note",
@@ -224,7 +247,7 @@ def _create_everything(crawl: Crawl, demo) -> None:
             "dose": "8",
             "pdmp_checked_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         },
-        full={"drug": "naltrexone", "route": "oral"},
+        full={"drug": "acamprosate", "route": "oral", "frequency": "tid", "dose": "666"},
     )
     crawl.create("naloxone offer", "prescriber", f"{chart}/medications/", action=f"{chart}/medications/naloxone/")
     crawl.create("safety plan", "therapist1", f"{chart}/safety-plan/")
