@@ -9,7 +9,6 @@ and every demo login opens every route: a 500 always fails; any status other tha
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,8 +48,8 @@ MODELS: dict[str, tuple[str, str]] = {
 # Statuses other than 200/302/403/404 that a page is expected to answer, with the reason.
 # (route name, login or "*") -> (status, reason)
 ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
-    ("scheduling:today_part", "*"): (400, "an htmx fragment: opened without its ?day= and filters it says so"),
-    ("directory:compare", "*"): (400, "compares the listings named in ?ids=; with none it says to pick some"),
+    ("scheduling:today_part", "*"): (400, "an htmx fragment: without its ?day= and filters it says so"),
+    ("directory:compare", "*"): (400, "compares the listings named in ?ids=; with none it asks for some"),
 }
 # The director opens every route with every new record; the other logins with the first one each
 # (the chart the records were made on), so the crawl stays within the suite's time.
@@ -210,11 +209,13 @@ def _create_everything(crawl: Crawl, demo) -> Any:
             required={"session_type": "", "start": f"0{i}:00"},
             full={"session_type": None if typed else "", "start": f"0{i}:30"},
         )
+
     def session_ids(label: str) -> list[str]:
         return [u.rstrip("/").rsplit("/", 1)[-1] for u in crawl.urls.get(label, [])]
 
     individual, family = session_ids("individual session"), session_ids("family session")
-    typed, untyped = session_ids("group session with a type"), session_ids("one-off group session without a type")
+    typed = session_ids("group session with a type")
+    untyped = session_ids("one-off group session without a type")
     prefix = "a" + p.replace("-", "")[:12]
     # Attendance of each kind: present, late (after the start), left early (before the end), absent.
     marks = [
@@ -257,7 +258,9 @@ def _create_everything(crawl: Crawl, demo) -> Any:
         },
         full={"drug": "acamprosate", "route": "oral", "frequency": "tid", "dose": "666"},
     )
-    crawl.create("naloxone offer", "prescriber", f"{chart}/medications/", action=f"{chart}/medications/naloxone/")
+    crawl.create(
+        "naloxone offer", "prescriber", f"{chart}/medications/", action=f"{chart}/medications/naloxone/"
+    )
     crawl.create("safety plan", "therapist1", f"{chart}/safety-plan/")
     crawl.create(
         "aftercare plan",
@@ -329,9 +332,8 @@ def _crawl_every_page(crawl: Crawl, demo, before: dict[type[Model], set[Any]], c
         pks = set(model.objects.values_list("pk", flat=True)) - before[model]
         new[kwarg] = list(model.objects.filter(pk__in=pks).order_by("pk"))
     participant = apps.get_model("participants", "Participant")
-    new["participant_id"] = list(
-        participant.objects.filter(pk__in=set(participant.objects.values_list("pk", flat=True)) - before[participant])
-    )
+    added = set(participant.objects.values_list("pk", flat=True)) - before[participant]
+    new["participant_id"] = list(participant.objects.filter(pk__in=added).order_by("pk"))
     base = {"program_id": demo.program.pk, "user_id": demo.staff["therapist1"].pk, "participant_id": chart}
     routes = [
         r
@@ -381,6 +383,3 @@ def test_the_crawl_fails_on_a_refused_form(demo):
         modes=(False,),
     )
     assert len(crawl.failures) == 1 and "first_name" in crawl.failures[0]
-
-
-del uuid
