@@ -231,8 +231,12 @@ def submit(
     overrides: dict[str, Any] | None = None,
     action: str | None = None,
     expect_redirect: bool = True,
+    essential: tuple[str, ...] = (),
 ):
     """Open `url`, fill its form, apply `overrides` (None drops a field), post it; return the response.
+
+    `essential` names fields filled even with `full=False`: ones the form validates as required
+    although the page does not mark them (a consent's legal elements, listed together when missing).
 
     Fails (AssertionError naming the errors) unless the post was accepted: a redirect, or with
     `expect_redirect=False` a page without form errors.
@@ -241,6 +245,9 @@ def submit(
     assert page.status_code == 200, f"GET {url} answered {page.status_code}"
     form = pick_form(parse_forms(page.content.decode()), url, action)
     data = fill(form, full=full)
+    if essential:
+        every = fill(form, full=True)
+        data.update({k: every[k] for k in essential if k in every})
     for key, value in (overrides or {}).items():
         if value is None:
             data.pop(key, None)

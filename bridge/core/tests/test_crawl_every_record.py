@@ -55,6 +55,18 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
 # (the chart the records were made on), so the crawl stays within the suite's time.
 EVERY_RECORD_LOGIN = "director"
 
+CONSENT_ELEMENTS = (
+    "patient_name",
+    "discloser",
+    "data_classes",
+    "recipients",
+    "purposes",
+    "cj_agency",
+    "cj_period",
+    "proceeding",
+    "expiry_event",
+)
+
 # Routes the crawl leaves out, with the reason.
 SKIPPED = {
     "accounts:logout": "signs the login out",
@@ -85,6 +97,7 @@ class Crawl:
         action: str | None = None,
         expect_redirect: bool = True,
         modes: tuple[bool, ...] = (False, True),
+        essential: tuple[str, ...] = (),
     ) -> None:
         """Post the form at `url` as `login`, with only required fields and then with every field."""
         client = self.as_(login)
@@ -100,6 +113,7 @@ class Crawl:
                     overrides=overrides,
                     action=action,
                     expect_redirect=expect_redirect,
+                    essential=essential,
                 )
             except AssertionError as exc:
                 self.failures.append(f"{label} as {login}: {exc}")
@@ -320,6 +334,60 @@ def _create_everything(crawl: Crawl, demo) -> Any:
             both=both,
             required={"name": f"Crawl {kind} min"},
             full={"name": f"Crawl {kind} full"},
+        )
+    later = (today + timedelta(days=365)).isoformat()
+    crawl.create(
+        "coverage",
+        "billing",
+        f"{chart}/billing/coverage/new/",
+        required={"order": "2", "member_id": "CRAWL-MIN"},
+        full={"order": "3", "member_id": "CRAWL-FULL", "ends_on": later},
+    )
+    crawl.create(
+        "authorization",
+        "billing",
+        f"{chart}/billing/authorizations/new/",
+        both={"ends_on": (today + timedelta(days=30)).isoformat()},
+        required={"reference_number": "AUTH-MIN"},
+        full={
+            "reference_number": "AUTH-FULL",
+            "service_codes": "H0015",
+            "next_review_on": (today + timedelta(days=14)).isoformat(),
+        },
+    )
+    # An instrument's items are all answered (the page marks none optional): given once, in full.
+    crawl.create("measure: PHQ-9", "therapist1", f"{chart}/measures/give/PHQ-9/", modes=(True,))
+    listing = f"/listing/{demo.program.pk}/"
+    crawl.create(
+        "accreditation",
+        "director",
+        listing,
+        action=f"{listing}accreditations/",
+        both={"acc-expires_on": later},
+        required={"acc-number": "ACC-MIN", "acc-body": "COA"},
+        full={"acc-number": "ACC-FULL", "acc-body": "HFAP"},
+    )
+    crawl.create(
+        "license",
+        "director",
+        listing,
+        action=f"{listing}licenses/",
+        both={"lic-expires_on": later},
+        required={"lic-number": "LIC-MIN"},
+        full={"lic-number": "LIC-FULL", "lic-state": "CA"},
+    )
+    for consent_type in ("tpo", "named", "research", "counseling_notes", "criminal_justice", "proceedings"):
+        crawl.create(
+            f"consent: {consent_type}",
+            "therapist1",
+            f"{chart}/consents/new/{consent_type}/",
+            both={"expires_on": later, "signed_on": today.isoformat(), "signature_name": "Rebecca Fowler"},
+            # The elements 42 CFR 2.31 requires: the form lists any missing together, the page marks none.
+            essential=CONSENT_ELEMENTS,
+            full={
+                "new_recipient_name": f"Crawl recipient for {consent_type}",
+                **({"new_recipient_kind": "court"} if consent_type == "criminal_justice" else {}),
+            },
         )
     crawl.create("discharge", "therapist1", f"{chart}/aftercare/discharge/", modes=(False,))
     return chart_of.pk
