@@ -184,6 +184,8 @@ def fill(form: Form, *, full: bool) -> dict[str, Any]:
                 data[name] = selected[0] if selected else values[0]
         elif full or required:
             data[name] = first.value.strip() or _value_for(first)
+            if first.attrs.get("maxlength", "").isdigit():
+                data[name] = data[name][: int(first.attrs["maxlength"])]
             low = first.attrs.get("min", "")
             if first.kind == "number" and low and float(data[name]) < float(low):
                 data[name] = low

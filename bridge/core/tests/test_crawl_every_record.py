@@ -389,6 +389,20 @@ def _create_everything(crawl: Crawl, demo) -> Any:
                 **({"new_recipient_kind": "court"} if consent_type == "criminal_justice" else {}),
             },
         )
+    # The treatment plan: a new draft version, a problem, a goal, an objective and an intervention.
+    crawl.create(
+        "plan revision", "therapist1", f"{chart}/plan/", action=f"{chart}/plan/revise/", modes=(True,)
+    )
+    for version in crawl.urls.get("plan revision", [])[:1]:
+        for part in ("problems", "goals", "objectives", "interventions"):
+            crawl.create(
+                f"plan {part}",
+                "therapist1",
+                version,
+                action=f"{version}{part}/",
+                required={"code": "F15.20"} if part == "problems" else {},
+                full={"code": "F12.20"} if part == "problems" else {},
+            )
     crawl.create("discharge", "therapist1", f"{chart}/aftercare/discharge/", modes=(False,))
     return chart_of.pk
 
