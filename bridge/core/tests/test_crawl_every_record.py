@@ -98,6 +98,7 @@ class Crawl:
         expect_redirect: bool = True,
         modes: tuple[bool, ...] = (False, True),
         essential: tuple[str, ...] = (),
+        post_to: str | None = None,
     ) -> None:
         """Post the form at `url` as `login`, with only required fields and then with every field."""
         client = self.as_(login)
@@ -114,6 +115,7 @@ class Crawl:
                     action=action,
                     expect_redirect=expect_redirect,
                     essential=essential,
+                    post_to=post_to,
                 )
             except AssertionError as exc:
                 self.failures.append(f"{label} as {login}: {exc}")
@@ -389,6 +391,13 @@ def _create_everything(crawl: Crawl, demo) -> Any:
                 **({"new_recipient_kind": "court"} if consent_type == "criminal_justice" else {}),
             },
         )
+    # Notes written: a draft saved with nothing typed, then the full text signed in the same post.
+    for note in crawl.urls.get("note", []):
+        crawl.create("note: draft", "therapist1", note, modes=(False,))
+        crawl.create("note: signed", "therapist1", note, modes=(True,), post_to=f"{note}sign/")
+    for group in crawl.urls.get("group note", []):
+        crawl.create("group note: draft", "therapist1", group, modes=(False,))
+        crawl.create("group note: signed", "therapist1", group, modes=(True,), post_to=f"{group}sign/")
     # The treatment plan: a new draft version, a problem, a goal, an objective and an intervention.
     crawl.create(
         "plan revision", "therapist1", f"{chart}/plan/", action=f"{chart}/plan/revise/", modes=(True,)
