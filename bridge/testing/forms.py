@@ -109,7 +109,8 @@ def _value_for(f: Field) -> str:
     if f.kind == "date" and "birth" in f.name:
         return "1988-04-12"
     if f.kind == "date":
-        return f.attrs.get("min") if f.attrs.get("min", "") > today.isoformat() else today.isoformat()  # type: ignore[return-value]
+        low = f.attrs.get("min", "")
+        return low if low > today.isoformat() else today.isoformat()
     ends = "end" in f.name or "until" in f.name or "to" in f.name.split("_")
     if f.kind == "datetime-local":
         moment = timezone.localtime() - timedelta(hours=1 if ends else 2)

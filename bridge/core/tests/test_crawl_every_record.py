@@ -9,6 +9,7 @@ and every demo login opens every route: a 500 always fails; any status other tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -199,6 +200,31 @@ def _create_everything(crawl: Crawl, demo) -> Any:
         required={"caller-first_name": "Mina", "caller-last_name": "Caller", "caller-phone": "510-555-0101"},
         full={"caller-first_name": "Fuller", "caller-last_name": "Caller"},
     )
+    # Screening each new caller: details, situation, every instrument offered, ratings, decision;
+    # the first caller's forms with only the required fields, the second's with every field.
+    for full, hub in enumerate(crawl.urls.get("caller", [])):
+        page = crawl.as_("intake").get(hub).content.decode()
+        screening = re.search(rf"({re.escape(hub)}[0-9a-f-]{{36}}/)details/", page)
+        if screening is None:
+            crawl.failures.append(f"no screening on {hub}")
+            continue
+        base_url = screening.group(1)
+        modes = (bool(full),)
+        crawl.create("screening details", "intake", f"{base_url}details/", modes=modes)
+        crawl.create("screening situation", "intake", f"{base_url}situation/", modes=modes)
+        codes = sorted(set(re.findall(rf"{re.escape(base_url)}instruments/([^/]+)/\"", page)))
+        assert codes, f"no instruments offered on {hub}"
+        for code in codes:
+            # An instrument's items are all answered: the page marks none of them optional.
+            crawl.create(f"instrument {code}", "intake", f"{base_url}instruments/{code}/", modes=(True,))
+        crawl.create("placement ratings", "intake", f"{base_url}placement/", modes=modes)
+        crawl.create(
+            "placement decision",
+            "intake",
+            f"{base_url}placement/",
+            post_to=f"{base_url}decision/",
+            modes=modes,
+        )
     # Sessions of each kind, early yesterday (free rooms; attendance and notes can be recorded).
     for i, (label, kind, typed) in enumerate(
         [
