@@ -118,8 +118,7 @@ def _value_for(f: Field) -> str:
     if f.kind == "time":
         return "20:00" if ends else "18:00"
     if f.kind == "number":
-        low = f.attrs.get("min")
-        return low if low not in (None, "") else "1"
+        return f.attrs.get("min") or "1"
     if f.kind == "email":
         return "crawl@example.org"
     if f.kind == "tel":

@@ -127,7 +127,7 @@ class Crawl:
 
 def _snapshot() -> dict[type[Model], set[Any]]:
     return {
-        m: set(m.objects.values_list("pk", flat=True))
+        m: set(m._default_manager.values_list("pk", flat=True))
         for m in apps.get_models()
         if m.__module__.startswith("bridge.")
     }
@@ -226,7 +226,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
             modes=modes,
         )
     # Sessions of each kind, early yesterday (free rooms; attendance and notes can be recorded).
-    for i, (label, kind, typed) in enumerate(
+    for i, (label, kind, with_type) in enumerate(
         [
             ("group session with a type", "group", True),
             ("one-off group session without a type", "group", False),
@@ -249,7 +249,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
                 "confirm_reason": "Crawl: booked outside the usual hours",
             },
             required={"session_type": "", "start": f"0{i}:00"},
-            full={"session_type": None if typed else "", "start": f"0{i}:30"},
+            full={"session_type": None if with_type else "", "start": f"0{i}:30"},
         )
 
     def session_ids(label: str) -> list[str]:
@@ -260,7 +260,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
     untyped = session_ids("one-off group session without a type")
     prefix = "a" + p.replace("-", "")[:12]
     # Attendance of each kind: present, late (after the start), left early (before the end), absent.
-    marks = [
+    marks: list[tuple[list[str], dict[str, str | None]]] = [
         (typed[:1], {"status": "present"}),
         (typed[1:2], {"status": "late", "arrived": "00:40"}),
         (untyped[:1], {"status": "left_early", "departed": "01:20"}),
@@ -271,7 +271,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
     for sessions_, mark in marks:
         for session_id in sessions_:
             crawl.create(
-                f"attendance: {mark['status']}",  # type: ignore[index]
+                f"attendance: {mark['status']}",
                 "frontdesk",
                 f"/schedule/sessions/{session_id}/attendance/",
                 both={f"{prefix}-{k}": v for k, v in mark.items()},
@@ -347,7 +347,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
         required={"name": "Crawl rule min"},
         full={"name": "Crawl rule full"},
     )
-    setup = {
+    setup: dict[str, dict[str, Any]] = {
         "rooms": {},
         "curriculum": {},
         "tracks": {"weekdays": ["5"]},
