@@ -332,6 +332,8 @@ PLAN_SAVES_PER_MINUTE = 10
 def _plan_size_check(plan: AftercarePlan) -> None:
     for name in PLAN_FIELDS:
         value = getattr(plan, name)
+        if not isinstance(value, str | list):
+            continue  # the next MAT appointment (a datetime) has no length to limit
         size = len(value) if isinstance(value, str) else len(json.dumps(value or [], ensure_ascii=False))
         if size > PLAN_TEXT_LIMIT * (2 if isinstance(value, list) else 1):
             raise ValidationError({name: f"Keep this part under {PLAN_TEXT_LIMIT} characters."})

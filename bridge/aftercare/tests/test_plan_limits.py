@@ -50,3 +50,23 @@ def test_any_form_field_beyond_the_ceiling_is_400(admitted, login):
     client = login(admitted.therapist_a)
     url = reverse("aftercare:plan_edit", args=[admitted.alex.pk])
     assert client.post(url, {"triggers": "z" * 60_000}).status_code == 400
+
+
+def test_a_plan_with_the_next_mat_appointment_saves_instead_of_a_server_error(admitted, login):
+    # Found by the record crawl: the size check measured the appointment (a datetime) as JSON: 500.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = login(admitted.therapist_a)
+    url = reverse("aftercare:plan_edit", args=[admitted.alex.pk])
+    when = timezone.localtime() + timedelta(days=3)
+    response = client.post(
+        url, {"triggers": "Payday", "mat_next_appointment": when.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 302
+    plan = admitted.alex.aftercare_plan
+    assert plan.mat_next_appointment is not None
+    assert timezone.localtime(plan.mat_next_appointment).strftime("%Y-%m-%d %H:%M") == when.strftime(
+        "%Y-%m-%d %H:%M"
+    )
