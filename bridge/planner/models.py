@@ -164,7 +164,13 @@ class AppointmentRule(models.Model):
         ordering = ["program", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "kind"], condition=Q(is_active=True), name="one_active_rule_per_kind"
+                fields=["program", "kind"],
+                condition=Q(is_active=True),
+                name="one_active_rule_per_kind",
+                violation_error_message=(
+                    "This program already has an active rule for this kind of appointment. "
+                    "Switch that rule off first, or save this one as not active."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["individual", "family", "medication", "drug_screen"]),

@@ -153,6 +153,9 @@ def test_director_adds_a_requirement_once_per_kind(harbor, login):
     assert rule.program == harbor.program and not rule.applies_by_default
     again = client.post(reverse("planner:rule_create"), {**data, "name": "Another"})
     assert again.status_code == 400 and AppointmentRule.objects.filter(kind="family").count() == 1
+    # Plain words, never the constraint's name.
+    assert "already has an active rule" in again.content.decode()
+    assert "one_active_rule_per_kind" not in again.content.decode()
     group = client.post(reverse("planner:rule_create"), {**data, "kind": "group"})
     assert group.status_code == 400 and 'id="id_kind_error"' in group.content.decode()
     assert login(harbor.therapist_a).get(reverse("planner:rule_create")).status_code == 404
