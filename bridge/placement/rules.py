@@ -590,6 +590,11 @@ def alert_spec(code: str) -> AlertSpec:
     return AlertSpec(ROUTINE, code.replace("_", " "))
 
 
+def alert_labels(codes) -> list[str]:
+    """Alert codes in plain words, for pages (the codes themselves are for the API)."""
+    return [alert_spec(code).message for code in codes or ()]
+
+
 # Kept for callers of the earlier names.
 IMMINENT_ALERTS: dict[str, str] = {c: a.message for c, a in INSTRUMENT_ALERTS.items() if a.urgency == NOW}
 OTHER_ALERTS: dict[str, str] = {c: a.message for c, a in INSTRUMENT_ALERTS.items() if a.urgency != NOW}
