@@ -400,7 +400,7 @@ class InstrumentAdministration(models.Model):
         return instruments.ScoreResult(self.instrument, self.total, self.band, tuple(self.alerts))
 
     @property
-    def alert_labels(self) -> list[str]:
+    def plain_alerts(self) -> list[str]:
         """The alerts in plain words, as the clinician reads them (the codes are for the API)."""
         return alert_labels(self.alerts)
 
