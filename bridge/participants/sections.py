@@ -14,7 +14,7 @@ from bridge.participants.services import HOLDABLE, open_hold
 
 
 def participant_sections(request, participant) -> list[Panel]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps or participant.status != Participant.Status.ON_HOLD:
         return []
     # Why someone is away can be clinical (a hospital stay): the reason is for those who document care.
@@ -28,7 +28,7 @@ def participant_sections(request, participant) -> list[Panel]:
 
 
 def participant_links(request, participant) -> list[Link]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.DOCUMENT not in caps:
         return []
     if participant.status in HOLDABLE:

@@ -11,6 +11,7 @@ Change a rule → bump RULES_VERSION; the version is stored with every placement
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bridge.placement.conditions import (
@@ -590,7 +591,7 @@ def alert_spec(code: str) -> AlertSpec:
     return AlertSpec(ROUTINE, code.replace("_", " "))
 
 
-def alert_labels(codes) -> list[str]:
+def alert_labels(codes: Iterable[str] | None) -> list[str]:
     """Alert codes in plain words, for pages (the codes themselves are for the API)."""
     return [alert_spec(code).message for code in codes or ()]
 
