@@ -272,6 +272,8 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "bridge" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
+# Dates and times are shown in the named formats of bridge/formats (one format for a date, one for a moment).
+FORMAT_MODULE_PATH = ["bridge.formats"]
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------

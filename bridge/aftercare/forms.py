@@ -10,6 +10,7 @@ from bridge.aftercare.models import AftercarePlan, AlumniEnrollment, CheckIn, Di
 from bridge.aftercare.services import GOAL_OUTCOMES, PLAN_TEXT_LIMIT
 from bridge.core.dates import DateField, DateTimeField, Span
 from bridge.participants.models import LevelOfCare
+from bridge.placement import editions
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -178,11 +179,28 @@ class TaperForm(forms.Form):
         label="Weekly floors in hours", help_text="From the first week on, e.g. “6, 3”", max_length=60
     )
     series = forms.ModelChoiceField(label="Continuing group", queryset=None, required=False)
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    level_of_care = forms.ChoiceField(label="Level of care from the first taper week", required=False)
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Needed when the level of care goes down.",
+    )
 
-    def __init__(self, *args, series_choices, **kwargs):
+    def __init__(self, *args, series_choices, episode=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series_choices
+        # The less intensive levels of the episode's edition, most intensive first.
+        current = episode.level_of_care if episode is not None else ""
+        edition = editions.edition(episode.edition if episode is not None else None)
+        lower = [lv for lv in edition.levels if edition.above(current, lv.code)]
+        self.fields["level_of_care"].choices = [
+            (
+                "",
+                f"Stay at {edition.level_label(current)} while the hours taper" if current else "Stay as now",
+            ),
+            *[(lv.code, f"Step down to {lv.code} ({lv.name})") for lv in reversed(lower)],
+        ]
 
     def clean_weekly_hours(self) -> list[float]:
         try:

@@ -11,7 +11,7 @@ from bridge.participants.models import Participant
 from bridge.worklist.models import WorkItem
 
 S = Participant.Status
-IN_AFTERCARE = {S.ACTIVE, S.STEP_DOWN, S.DISCHARGED, S.ALUMNI}
+IN_AFTERCARE = {S.ACTIVE, S.STEP_DOWN, S.ON_HOLD, S.DISCHARGED, S.ALUMNI}
 
 
 def participant_sections(request, participant) -> list[Panel]:

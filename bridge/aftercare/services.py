@@ -33,6 +33,7 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.tokens import new_token, token_hash
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
+from bridge.participants.services import hold_end_at_discharge
 from bridge.scheduling.models import Attendance, SeriesMembership
 
 S = Participant.Status
@@ -118,6 +119,7 @@ def discharge_record(
         episode.save(update_fields=["status", "discharged_on"])
         participant.status = S.DISCHARGED
         participant.save(update_fields=["status", "updated_at"])
+        hold_end_at_discharge(actor=actor, participant=participant, discharged_on=discharged_on)
         TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).update(
             ended_on=discharged_on
         )

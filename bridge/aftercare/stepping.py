@@ -17,6 +17,7 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants import services as participant_services
 from bridge.participants.models import EpisodeOfCare, Participant
+from bridge.placement import editions
 from bridge.scheduling.models import SeriesMembership
 
 S = Participant.Status
@@ -33,11 +34,28 @@ def taper_start(
     weekly_hours: list[float],
     series=None,
     reason: str = "",
+    level_of_care: str = "",
 ) -> TaperPlan:
-    """Begin a step-down: weekly floors for the coming weeks while the person stays in a continuing group."""
+    """Begin a step-down: weekly floors for the coming weeks while the person stays in a continuing group.
+
+    With `level_of_care` (a less intensive level of the episode's edition, e.g. 2.1 → 1) the new level
+    is recorded on the episode from the first taper week, with the reason; without it the level stays
+    (a short taper may still count as IOP).
+    """
     episode = active_episode(participant)
     if episode is None:
         raise ValidationError({"starts_on": "A step-down needs an active episode of care."})
+    if participant.status == S.ON_HOLD:
+        raise ValidationError({"starts_on": "They are on hold: record their return first."})
+    if level_of_care:
+        edition = editions.edition(episode.edition)
+        current = episode.level_of_care
+        if level_of_care not in edition.level_order or not edition.above(current, level_of_care):
+            raise ValidationError(
+                {"level_of_care": f"A step-down goes to a less intensive level than now ({current})."}
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the level of care goes down."})
     if starts_on.weekday() != 0:
         raise ValidationError({"starts_on": "A taper week starts on a Monday."})
     if starts_on < episode.admitted_on:
@@ -71,6 +89,14 @@ def taper_start(
         )
         taper.full_clean()
         taper.save()
+        if level_of_care:
+            participant_services.episode_change_level(
+                actor=actor,
+                episode=episode,
+                level_of_care=level_of_care,
+                effective_on=starts_on,
+                reason=reason,
+            )
         participant.status = S.STEP_DOWN
         participant.save(update_fields=["status", "updated_at"])
         _audit(
@@ -78,7 +104,11 @@ def taper_start(
             actor=actor,
             participant=participant,
             obj=taper,
-            detail={"starts_on": starts_on, "weekly_minutes": taper.weekly_minutes},
+            detail={
+                "starts_on": starts_on,
+                "weekly_minutes": taper.weekly_minutes,
+                "level_of_care": level_of_care or episode.level_of_care,
+            },
         )
     return taper
 
@@ -167,6 +197,8 @@ def step_up(
         raise ValidationError(
             {"level_of_care": "There is no active episode: re-admission starts with an intake screening."}
         )
+    if participant.status == S.ON_HOLD:
+        raise ValidationError({"level_of_care": "They are on hold: record their return first."})
     if level_of_care not in INTENSITY:
         raise ValidationError({"level_of_care": "Choose a level of care."})
     current = episode.level_on(effective_on)

@@ -410,7 +410,9 @@ def taper_new(request, participant):
     series = GroupSeries.objects.filter(
         memberships__participant=participant, memberships__status="active", is_active=True
     ).distinct()
-    form = TaperForm(request.POST or None, series_choices=series)
+    form = TaperForm(
+        request.POST or None, series_choices=series, episode=services.active_episode(participant)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             stepping.taper_start(actor=request.user, participant=participant, **form.cleaned_data)

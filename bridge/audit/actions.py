@@ -52,6 +52,8 @@ class Action(enum.StrEnum):
     DISCHARGE = "discharge"  # an episode of care ends (type, date, reason, destination)
     STEP_DOWN = "step_down"  # a taper of weekly hours begins
     STEP_UP = "step_up"  # a move to a more intensive level of care
+    HOLD = "hold"  # care paused within the episode (hospital stay, residential, travel)
+    RESUME = "resume"  # back in care after a hold
     CHECKIN = "checkin"  # a post-discharge check-in completed (by staff or by the alumnus)
     OUTREACH = "outreach"  # the outcome of outreach after a missed check-in or a warning sign
     OPT_OUT = "opt_out"  # an alumnus stops contact

@@ -153,7 +153,7 @@ def medication_caseload(user, limit: int = LIMIT) -> list:
         Participant.objects.filter(
             care_team__staff=user,
             care_team__ended_at__isnull=True,
-            status__in=[Participant.Status.ACTIVE, Participant.Status.STEP_DOWN],
+            status__in=[Participant.Status.ACTIVE, Participant.Status.STEP_DOWN, Participant.Status.ON_HOLD],
         )
         .annotate(
             last_pdmp=Max("medication_orders__pdmp_checked_at"),

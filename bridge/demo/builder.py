@@ -95,6 +95,32 @@ def other_data() -> dict[str, int]:
     return {(one if n == 1 else many): n for (one, many), n in counts.items() if n}
 
 
+def _one_on_hold(ctx: DemoContext) -> None:
+    """One participant in care goes on hold (a hospital stay) through the hold workflow, after every
+    app has built its records, so their groups and notes are there as for anyone in care."""
+    from bridge.participants.models import CareHold
+    from bridge.participants.services import participant_hold
+
+    today = ctx.today
+    for p in reversed(ctx.participants):  # the last, so tests that take the first person in care keep them
+        p.refresh_from_db(fields=["status"])
+        episode = p.episodes.filter(status=EpisodeOfCare.Status.ACTIVE).first()
+        actor = ctx.primary_of(p)
+        if p.status != Participant.Status.ACTIVE or episode is None or actor is None:
+            continue
+        if episode.admitted_on > today - timedelta(days=21):
+            continue
+        participant_hold(
+            actor=actor,
+            participant=p,
+            kind=CareHold.Kind.HOSPITAL,
+            reason="Admitted to hospital for pneumonia; the family will call when discharge is planned.",
+            starts_on=today - timedelta(days=3),
+            expected_return_on=today + timedelta(days=10),
+        )
+        return
+
+
 def _staff_spec(scale: int) -> list[tuple[str, str, str, list[str], list[tuple[str, int]]]]:
     """(username, first, last, roles, [(credential kind, days until expiry)])."""
     spec = [
@@ -340,6 +366,7 @@ def build(*, scale: int = 1, stdout=None) -> DemoContext:
         if stdout:
             stdout.write(f"  {config.verbose_name} …")
         module.build(ctx)
+    _one_on_hold(ctx)
 
     audit_record(
         action=Action.DEMO_LOADED,

@@ -98,7 +98,7 @@ def patient(p) -> dict[str, Any]:
         contact_phone=p.emergency_contact_phone,
         contact_relationship=p.emergency_contact_relationship,
     )
-    resource["active"] = p.status in ("prospect", "screening", "active", "step_down")
+    resource["active"] = p.status in ("prospect", "screening", "active", "step_down", "on_hold")
     resource["managingOrganization"] = ref("Organization", p.program_id)
     # The program's record number: Bridge's participant id, in the program's identifier system.
     resource["identifier"] = [

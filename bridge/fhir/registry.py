@@ -332,7 +332,7 @@ TYPES: dict[str, ResourceType] = {
                     program="program_id",
                     updated="updated_at",
                     status={
-                        "active": Q(status__in=["prospect", "screening", "active", "step_down"]),
+                        "active": Q(status__in=["prospect", "screening", "active", "step_down", "on_hold"]),
                         "inactive": Q(status__in=["discharged", "alumni", "referred"]),
                     },
                     order=("last_name", "first_name", "pk"),

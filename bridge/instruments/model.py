@@ -229,7 +229,10 @@ class Instrument:
     criteria: CriteriaSpec | None = None
     source: str = ""
     settings_used: tuple[str, ...] = ()  # the ScoringSettings fields that change this instrument's bands
+    # For developers (the instruments API): response format, codes, field names.
     notes: tuple[str, ...] = field(default=())
+    # For the clinician giving it (under the instrument on every page): plain words, no codes.
+    guidance: tuple[str, ...] = field(default=())
 
     @property
     def item_count(self) -> int:

@@ -16,6 +16,7 @@ from bridge import instruments
 from bridge.core.dates import dates_in_range, in_db_range
 from bridge.participants.models import CriteriaEdition, LevelOfCare
 from bridge.placement import DIMENSIONS, WM_LEVELS, Context
+from bridge.placement.rules import alert_labels
 
 
 class IntakeSettings(models.Model):
@@ -397,6 +398,11 @@ class InstrumentAdministration(models.Model):
 
     def result(self) -> instruments.ScoreResult:
         return instruments.ScoreResult(self.instrument, self.total, self.band, tuple(self.alerts))
+
+    @property
+    def plain_alerts(self) -> list[str]:
+        """The alerts in plain words, as the clinician reads them (the codes are for the API)."""
+        return alert_labels(self.alerts)
 
     @property
     def band_label(self) -> str:

@@ -43,6 +43,7 @@ from bridge.intake.safety import admission_gate
 from bridge.participants.access import Cap, participant_view
 from bridge.participants.models import Participant
 from bridge.placement import IOP_LEVEL, LEVELS, WM_LEVELS
+from bridge.placement.rules import alert_labels
 from bridge.programs.models import Program
 from bridge.worklist.models import WorkItem
 
@@ -349,6 +350,7 @@ def instrument_preview(
                 if valid and form.result and isinstance(form.result.band, str)
                 else ""
             ),
+            "alert_labels": alert_labels(form.result.alerts) if valid and form.result else [],
             "answered": answered,
             "points": points,
             "rows": (

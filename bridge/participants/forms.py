@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from bridge.accounts.models import User
-from bridge.core.dates import BirthDateField
-from bridge.participants.models import DECLINED, RACE_CHOICES, CareTeamMember, Participant
+from bridge.core.dates import BirthDateField, PlannedDateField, RecordDateField
+from bridge.participants.models import DECLINED, RACE_CHOICES, CareHold, CareTeamMember, Participant
 from bridge.participants.services import EDITABLE_FIELDS, TEAM_ELIGIBLE_ROLES
 
 
@@ -75,3 +75,41 @@ class CareTeamAddForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
+
+
+class HoldForm(forms.Form):
+    """Pause care: why they are away, since when, and when they are expected back."""
+
+    kind = forms.ChoiceField(label="Why they are away", choices=CareHold.Kind.choices)
+    reason = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="A sentence the team can act on, e.g. “Admitted to Highland Hospital for pneumonia”.",
+    )
+    starts_on = RecordDateField(label="First day away", widget=forms.DateInput(attrs={"type": "date"}))
+    expected_return_on = PlannedDateField(
+        label="Expected back on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Your best estimate; record the return whenever it happens.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, back = data.get("starts_on"), data.get("expected_return_on")
+        if start and back and back < start:
+            self.add_error("expected_return_on", "The expected return is on or after the first day away.")
+        return data
+
+
+class ResumeForm(forms.Form):
+    """Back in care after a hold."""
+
+    resumed_on = RecordDateField(label="Back in care on", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Anything the team should know on their return (optional).",
+    )

@@ -21,6 +21,17 @@ class ParticipantQuerySet(models.QuerySet):
         return access.visible(self, user)
 
 
+# Every Participant.Status value, for the CHECK constraint (a test keeps the two lists equal).
+STATUS_VALUES = [
+    "prospect",
+    "screening",
+    "active",
+    "step_down",
+    "on_hold",
+    "discharged",
+    "alumni",
+    "referred",
+]
 DECLINED = "ASKU"  # HL7 NullFlavor: asked but declined to answer
 GENDER_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")]
 BIRTH_SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("UNK", "Unknown"), (DECLINED, "Declined to answer")]
@@ -48,6 +59,9 @@ class Participant(models.Model):
         SCREENING = "screening", "Screening"
         ACTIVE = "active", "Active"
         STEP_DOWN = "step_down", "Step-down"
+        # In care (the episode stays open) but away for a while: a hospital stay, residential
+        # treatment, travel. Set and cleared only by participant_hold / participant_resume.
+        ON_HOLD = "on_hold", "On hold"
         DISCHARGED = "discharged", "Discharged"
         ALUMNI = "alumni", "Alumni"
         # Screened and referred to another provider or level of care instead of admitted here.
@@ -94,6 +108,8 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(date_of_birth__gt=date(1900, 1, 1)), name="participant_dob_plausible"
             ),
+            # Only the workflows' statuses; which one is right is `bridge check-records`' job.
+            models.CheckConstraint(condition=Q(status__in=STATUS_VALUES), name="participant_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -282,3 +298,70 @@ class LevelOfCareChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level_of_care} from {self.effective_on}"
+
+
+class CareHold(models.Model):
+    """A pause in care within an open episode: the participant is away (a hospital stay, residential
+    treatment, travel) and expected back. Opened by `participant_hold`, ended by `participant_resume`
+    or by the discharge; never edited otherwise, never deleted."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", "Hospital stay"
+        RESIDENTIAL = "residential", "Residential or inpatient treatment"
+        TRAVEL = "travel", "Travel"
+        FAMILY = "family", "Family or work commitment"
+        OTHER = "other", "Other"
+
+    class Ending(models.TextChoices):
+        RESUMED = "resumed", "Returned to care"
+        DISCHARGED = "discharged", "Discharged while on hold"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="holds")
+    episode = models.ForeignKey(EpisodeOfCare, on_delete=models.PROTECT, related_name="holds")
+    kind = models.CharField("why they are away", max_length=12, choices=Kind.choices)
+    reason = models.TextField()
+    starts_on = models.DateField(validators=[in_db_range])
+    expected_return_on = models.DateField(validators=[in_db_range])
+    # The status to go back to on resuming (Active, or Step-down during a taper).
+    status_before = models.CharField(max_length=20, choices=Participant.Status.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_on = models.DateField(null=True, blank=True, validators=[in_db_range])
+    ending = models.CharField(max_length=12, choices=Ending.choices, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    end_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-created_at"]
+        constraints = [
+            dates_in_range(
+                "participants_carehold_dates_in_range", dates=["starts_on", "expected_return_on", "ended_on"]
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_hold_per_participant",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="hold_has_reason"),
+            models.CheckConstraint(
+                condition=Q(expected_return_on__gte=models.F("starts_on")), name="hold_return_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, ending="")
+                | Q(ended_on__gte=models.F("starts_on"), ending__in=["resumed", "discharged"]),
+                name="hold_ended_with_how",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_before__in=["active", "step_down"]), name="hold_from_care"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hold from {self.starts_on} ({self.kind}) for {self.participant_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None

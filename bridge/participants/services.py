@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +12,12 @@ from django.utils import timezone
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
+from bridge.participants.models import CareHold, CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.programs.models import Program
 
-# Status is not here: it changes only through the workflows that mean it (admission in intake,
-# discharge and alumni enrolment in aftercare); `bridge check-records` finds any disagreement.
+# Status is not here: it changes only through the workflows that mean it (admission in intake, hold
+# and resume below, step-down, discharge and alumni enrolment in aftercare); `bridge check-records`
+# finds any disagreement, and participants/tests/test_status_writes.py lists every place that writes it.
 CONTACT_FIELDS = (
     "preferred_name",
     "pronouns",
@@ -241,3 +243,131 @@ def episode_change_level(
             detail={"level_of_care": level_of_care, "effective_on": effective_on, "edition": edition},
         )
     return change
+
+
+# Hold and resume ---------------------------------------------------------------------------------
+
+HOLDABLE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
+
+
+def open_hold(participant: Participant) -> CareHold | None:
+    return CareHold.objects.filter(participant=participant, ended_on__isnull=True).first()
+
+
+def _hold_missing(participant: Participant) -> bool:
+    return participant.status == Participant.Status.ON_HOLD and open_hold(participant) is None
+
+
+def participant_hold(
+    *,
+    actor: User,
+    participant: Participant,
+    kind: str,
+    reason: str,
+    starts_on: date,
+    expected_return_on: date,
+) -> CareHold:
+    """Pause care: the episode stays open, the status becomes On hold until they resume or are discharged.
+
+    Someone already "On hold" with no hold recorded (a record `bridge check-records` lists) gets
+    the hold recorded here, and returns to Active when they resume.
+    """
+    if participant.status not in HOLDABLE and not _hold_missing(participant):
+        raise ValidationError(
+            {
+                "kind": f"Only someone in care can go on hold; {participant.display_name} is "
+                f"“{participant.get_status_display()}”."
+            }
+        )
+    episode = participant.episodes.filter(status=EpisodeOfCare.Status.ACTIVE).first()
+    if episode is None:
+        raise ValidationError({"kind": "There is no open episode of care to pause."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why they are away."})
+    if starts_on > timezone.localdate():
+        raise ValidationError({"starts_on": "Record the hold on the day it begins, not ahead of time."})
+    if starts_on < episode.admitted_on:
+        raise ValidationError({"starts_on": "The hold cannot begin before the admission."})
+    if expected_return_on < starts_on:
+        raise ValidationError(
+            {"expected_return_on": "The expected return is on or after the first day away."}
+        )
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if open_hold(locked) is not None:
+            raise ValidationError({"kind": "This participant is already on hold."})
+        hold = CareHold(
+            participant=locked,
+            episode=episode,
+            kind=kind,
+            reason=reason.strip(),
+            starts_on=starts_on,
+            expected_return_on=expected_return_on,
+            status_before=locked.status if locked.status in HOLDABLE else Participant.Status.ACTIVE,
+            created_by=actor,
+        )
+        hold.full_clean()
+        hold.save()
+        locked.status = Participant.Status.ON_HOLD
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.HOLD,
+            actor=actor,
+            participant=locked,
+            object_type="care_hold",
+            object_id=str(hold.pk),
+            detail={"kind": kind, "starts_on": starts_on, "expected_return_on": expected_return_on},
+        )
+    participant.status = locked.status
+    return hold
+
+
+def participant_resume(
+    *, actor: User, participant: Participant, resumed_on: date, note: str = ""
+) -> CareHold:
+    """Back in care: the hold ends and the status returns to what it was (Active, or Step-down)."""
+    hold = open_hold(participant)
+    if hold is None:
+        raise ValidationError({"resumed_on": "This participant is not on hold."})
+    if resumed_on > timezone.localdate():
+        raise ValidationError({"resumed_on": "Record the return on the day it happens, not ahead of time."})
+    if resumed_on < hold.starts_on:
+        raise ValidationError({"resumed_on": f"The hold began on {hold.starts_on:%b %-d, %Y}."})
+    with transaction.atomic():
+        _hold_end(hold, ending=CareHold.Ending.RESUMED, ended_on=resumed_on, actor=actor, note=note)
+        # A hold left open under another status (check-records lists it) just ends; the status stays.
+        if participant.status == Participant.Status.ON_HOLD:
+            participant.status = hold.status_before
+            participant.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.RESUME,
+            actor=actor,
+            participant=participant,
+            object_type="care_hold",
+            object_id=str(hold.pk),
+            detail={"resumed_on": resumed_on, "status": participant.status},
+        )
+    return hold
+
+
+def hold_end_at_discharge(*, actor: User, participant: Participant, discharged_on: date) -> CareHold | None:
+    """The discharge (aftercare) ends an open hold; it writes the status and the audit event itself."""
+    hold = open_hold(participant)
+    if hold is not None:
+        _hold_end(
+            hold,
+            ending=CareHold.Ending.DISCHARGED,
+            ended_on=max(discharged_on, hold.starts_on),
+            actor=actor,
+            note="",
+        )
+    return hold
+
+
+def _hold_end(hold: CareHold, *, ending: str, ended_on: date, actor: User, note: str) -> None:
+    hold.ended_on = ended_on
+    hold.ending = ending
+    hold.ended_by = actor
+    hold.end_note = note.strip()
+    hold.full_clean()
+    hold.save(update_fields=["ended_on", "ending", "ended_by", "end_note"])

@@ -8,6 +8,8 @@ urlpatterns = [
     path("participants/new/", views.participant_create, name="create"),
     path("participants/<uuid:participant_id>/", views.participant_detail, name="detail"),
     path("participants/<uuid:participant_id>/edit/", views.participant_edit, name="edit"),
+    path("participants/<uuid:participant_id>/hold/", views.participant_hold, name="hold"),
+    path("participants/<uuid:participant_id>/resume/", views.participant_resume, name="resume"),
     path("participants/<uuid:participant_id>/care-team/", views.care_team, name="care_team"),
     path("participants/<uuid:participant_id>/care-team/add/", views.care_team_add, name="care_team_add"),
     path(

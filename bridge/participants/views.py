@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bridge.accounts.models import Role, User
@@ -17,7 +18,13 @@ from bridge.core.forms import apply_errors
 from bridge.core.panels import participant_links, participant_sections
 from bridge.participants import queries, services
 from bridge.participants.access import Cap, participant_view
-from bridge.participants.forms import CareTeamAddForm, ParticipantFilterForm, ParticipantForm
+from bridge.participants.forms import (
+    CareTeamAddForm,
+    HoldForm,
+    ParticipantFilterForm,
+    ParticipantForm,
+    ResumeForm,
+)
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.programs.models import Program
 
@@ -171,3 +178,56 @@ def care_team_end(request: HttpRequest, participant: Participant, member_id: uui
     services.care_team_end(actor=request.user, member=member)
     messages.success(request, f"{member.staff} left the care team; the history is kept.")
     return redirect("participants:care_team", participant_id=participant.pk)
+
+
+# Hold and resume: care paused within the episode, and the return -----------------------------------
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def participant_hold(request: HttpRequest, participant: Participant) -> HttpResponse:
+    if participant.status not in services.HOLDABLE and services.open_hold(participant) is not None:
+        return redirect("participants:resume", participant_id=participant.pk)
+    if participant.status not in services.HOLDABLE and participant.status != Participant.Status.ON_HOLD:
+        messages.info(request, "Only someone in care (Active or Step-down) can go on hold.")
+        return redirect("participants:detail", participant_id=participant.pk)
+    form = HoldForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_hold(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{participant.display_name} is on hold; their episode stays open.")
+            return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/hold.html",
+        {"participant": participant, "form": form, "resuming": False},
+        status=400 if form.errors else 200,
+    )
+
+
+@participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+def participant_resume(request: HttpRequest, participant: Participant) -> HttpResponse:
+    hold = services.open_hold(participant)
+    if hold is None:
+        if participant.status == Participant.Status.ON_HOLD:  # no hold recorded: record it first
+            messages.info(request, "No hold is recorded yet: say why they are away, then record the return.")
+            return redirect("participants:hold", participant_id=participant.pk)
+        messages.info(request, f"{participant.display_name} is not on hold.")
+        return redirect("participants:detail", participant_id=participant.pk)
+    form = ResumeForm(request.POST or None, initial={"resumed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_resume(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{participant.display_name} is back in care.")
+            return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/hold.html",
+        {"participant": participant, "form": form, "hold": hold, "resuming": True},
+        status=400 if form.errors else 200,
+    )

@@ -11,6 +11,7 @@ Change a rule → bump RULES_VERSION; the version is stored with every placement
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bridge.placement.conditions import (
@@ -588,6 +589,11 @@ def alert_spec(code: str) -> AlertSpec:
         if derived.code == code:
             return derived.spec
     return AlertSpec(ROUTINE, code.replace("_", " "))
+
+
+def alert_labels(codes: Iterable[str] | None) -> list[str]:
+    """Alert codes in plain words, for pages (the codes themselves are for the API)."""
+    return [alert_spec(code).message for code in codes or ()]
 
 
 # Kept for callers of the earlier names.

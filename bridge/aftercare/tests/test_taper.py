@@ -163,3 +163,81 @@ def test_step_up_page_shows_the_trouble_in_the_record(admitted, monday, login):
         .content.decode()
     )
     assert "Unexpected positive drug screen" in html and "Cocaine" in html
+
+
+def test_a_step_down_to_outpatient_records_the_new_level_on_the_episode_with_its_reason(admitted, monday):
+    _taper(admitted, monday, [6, 3], level_of_care="1", reason="Goals met; stable for six weeks")
+    episode = admitted.alex.episodes.get()
+    assert episode.level_of_care == "1"
+    change = LevelOfCareChange.objects.filter(episode=episode).order_by("created_at").last()
+    assert (change.level_of_care, change.effective_on, change.reason) == (
+        "1",
+        monday,
+        "Goals met; stable for six weeks",
+    )
+    assert episode.level_on(monday - timedelta(days=1)) == "2.1"
+    event = AuditEvent.objects.get(action="step_down", participant=admitted.alex)
+    assert event.detail["level_of_care"] == "1"
+    assert AuditEvent.objects.filter(action="update", object_type="episode_of_care").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"level_of_care": "2.5", "reason": "More"}, "level_of_care"),  # not a step down
+        ({"level_of_care": "1.5", "reason": "4th-edition code"}, "level_of_care"),  # not this edition's
+        ({"level_of_care": "1", "reason": " "}, "reason"),
+    ],
+)
+def test_a_step_down_level_is_lower_than_now_and_says_why(admitted, monday, extra, field):
+    with pytest.raises(ValidationError) as err:
+        _taper(admitted, monday, [6], **extra)
+    assert field in err.value.message_dict
+    assert admitted.alex.episodes.get().level_of_care == "2.1"
+
+
+def test_the_step_down_form_offers_only_lower_levels_and_keeps_input_on_error(admitted, monday, login):
+    from django.urls import reverse
+
+    client = login(admitted.therapist_a)
+    url = reverse("aftercare:taper", args=[admitted.alex.pk])
+    page = client.get(url).content.decode()
+    assert 'value="1"' in page and 'value="0.5"' in page and 'value="2.5"' not in page
+    response = client.post(
+        url, {"starts_on": monday.isoformat(), "weekly_hours": "6, 3", "level_of_care": "1"}
+    )
+    assert response.status_code == 400
+    assert "reason" in response.context["form"].errors
+    response = client.post(
+        url,
+        {"starts_on": monday.isoformat(), "weekly_hours": "6, 3", "level_of_care": "1", "reason": "Ready"},
+    )
+    assert response.status_code == 302
+    assert admitted.alex.episodes.get().level_of_care == "1"
+
+
+def test_no_step_down_or_step_up_while_on_hold(admitted, monday):
+    from django.utils import timezone
+
+    from bridge.participants.services import participant_hold
+
+    participant_hold(
+        actor=admitted.therapist_a,
+        participant=admitted.alex,
+        kind="travel",
+        reason="Family emergency out of state",
+        starts_on=timezone.localdate(),
+        expected_return_on=timezone.localdate() + timedelta(days=10),
+    )
+    with pytest.raises(ValidationError):
+        _taper(admitted, monday, [6])
+    with pytest.raises(ValidationError):
+        stepping.step_up(
+            actor=admitted.therapist_a,
+            participant=admitted.alex,
+            level_of_care="2.5",
+            effective_on=timezone.localdate(),
+            reason="Worse",
+        )
+    admitted.alex.refresh_from_db()
+    assert admitted.alex.status == Participant.Status.ON_HOLD

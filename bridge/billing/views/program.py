@@ -347,7 +347,7 @@ def certifications_csv(request: HttpRequest) -> HttpResponse:
             participant__program=program,
             plan__payer__requires_certification=True,
             ends_on__isnull=True,
-            participant__status__in=["active", "step_down"],
+            participant__status__in=["active", "step_down", "on_hold"],
         )
         .select_related("participant")
         .prefetch_related("participant__certifications")

@@ -18,7 +18,7 @@ def test_demo_tokens_see_what_their_rules_allow(demo, client):
     everyone = matches(get(fhir_demo.DIRECTOR_TOKEN, "Patient"))
     assert len(everyone) == Participant.objects.count()
     clinic = matches(get(fhir_demo.CLINIC_TOKEN, "Patient"))
-    in_care = Participant.objects.filter(status__in=["active", "step_down"]).count()
+    in_care = Participant.objects.filter(status__in=["active", "step_down", "on_hold"]).count()
     assert 0 < len(clinic) <= in_care < len(everyone)
     assert matches(get(fhir_demo.CLINIC_TOKEN, "Observation"))
     assert matches(get(fhir_demo.EMPLOYER_TOKEN, "Patient")) == []  # its consent releases no demographics

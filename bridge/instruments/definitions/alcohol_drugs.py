@@ -91,6 +91,10 @@ AUDIT = Instrument(
         "Skip logic: if Q1 is Never, skip Q2-8; if Q2 + Q3 is 0, skip Q4-8. Skipped items score 0.",
         "The possible-dependence alert follows the WHO rule per item (any of Q4-Q6 at 2 or more).",
     ),
+    guidance=(
+        "If Q1 is Never, skip Q2-8; if Q2 and Q3 add up to 0, skip Q4-8. Skipped questions score 0.",
+        "Any of Q4-Q6 answered at 2 or more raises the possible-dependence alert (the WHO rule).",
+    ),
 )
 
 # --- AUDIT-C -------------------------------------------------------------------------------------
@@ -147,6 +151,7 @@ AUDITC = Instrument(
     settings_used=("auditc_scheme",),
     source="Bush 1998; Bradley 2003 (PMID 12695273); LOINC 75626-2; VA QUERI (≥ 8, secondary)",
     notes=('Takes "sex": positive at ≥ 4 for men and ≥ 3 for women (default).',),
+    guidance=("Positive at 4 or more for men and 3 or more for women.",),
 )
 
 # --- DAST-10 -------------------------------------------------------------------------------------
@@ -214,6 +219,7 @@ DAST10 = Instrument(
     loinc_total="82667-7",
     source="Skinner 1982; Yudko 2007 (PMID 17306727); NIDA CDE 3254089; LOINC 82667-7",
     notes=("Responses are raw answers (1 = Yes, 0 = No); item 3 is reversed by the scorer.",),
+    guidance=("Question 3 counts the other way round: a “No” adds a point.",),
 )
 
 # --- BAM -----------------------------------------------------------------------------------------
@@ -268,6 +274,11 @@ BAM = Instrument(
         "17 Likert codes 0-4; item 7 is a placeholder and is not scored; item 14 is No = 0, Yes = 4.",
         "Total and band are objects: use (4,5,6) ≥ 1 any_use; risk (1,2,3,8,11,15) ≥ 12 elevated; "
         "protective (9,10,12,13,14,16) ≤ 12 low. No single total is validated.",
+    ),
+    guidance=(
+        "Question 7 is not scored. There is no single total: the results are three sums — use "
+        "(questions 4-6, any use at 1 or more), risk factors (1, 2, 3, 8, 11, 15; elevated at 12 or more) "
+        "and protective factors (9, 10, 12, 13, 14, 16; low at 12 or less).",
     ),
 )
 
@@ -333,5 +344,11 @@ DSM5_SUD = Instrument(
         "taken solely under appropriate medical supervision.",
         "Phencyclidine, other hallucinogens and inhalants have no withdrawal criterion: c11_withdrawal must "
         "be false.",
+    ),
+    guidance=(
+        "Tolerance and withdrawal do not count for opioids, sedatives, hypnotics, anxiolytics and stimulants "
+        "taken only as prescribed under medical supervision.",
+        "Phencyclidine, other hallucinogens and inhalants have no withdrawal criterion: leave withdrawal "
+        "unmet for them.",
     ),
 )

@@ -66,6 +66,10 @@ PHQ9 = Instrument(
     notes=(
         "Item 9 of 1 or more raises phq9_item9_positive: follow with a C-SSRS screen or clinician review.",
     ),
+    guidance=(
+        "Any answer above “Not at all” to question 9 (thoughts of being better off dead or of self-harm) "
+        "raises an alert: follow with a C-SSRS screen or a clinician's review the same day.",
+    ),
 )
 
 
@@ -95,6 +99,7 @@ PHQ2 = Instrument(
     settings_used=("phq2_cutoff",),
     source="Kroenke 2003 (≥ 3); Arroll 2010 PMC2906530 (≥ 2 alternative); LOINC 55757-9",
     notes=("A positive screen is followed by the full PHQ-9.",),
+    guidance=("A positive screen is followed by the full PHQ-9.",),
 )
 
 _GAD7_ITEMS = [
@@ -206,4 +211,8 @@ PCL5 = Instrument(
     settings_used=("pcl5_cutoff",),
     source="Blevins 2015 (PMID 26606250); National Center for PTSD (31-33); CamCOPS pcl5.py (33)",
     notes=("The DSM-5 cluster rule (≥1 B, ≥1 C, ≥2 D, ≥2 E items rated ≥ 2) is an alert, not the band.",),
+    guidance=(
+        "Meeting the DSM-5 symptom pattern (at least 1 B, 1 C, 2 D and 2 E symptoms rated 2 or more) raises "
+        "an alert; it does not change the severity band.",
+    ),
 )

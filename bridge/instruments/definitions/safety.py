@@ -55,4 +55,9 @@ CSSRS_SCREENER = Instrument(
         "High: q4 or q5, or behaviour in the past 3 months. Moderate: q3, or older behaviour. "
         "Low: q1 and/or q2 only. There is no numeric total.",
     ),
+    guidance=(
+        "If question 2 is No, skip questions 3-5; if question 6 is No, skip its follow-up.",
+        "High risk: question 4 or 5, or suicidal behaviour in the past 3 months. Moderate: question 3, or "
+        "behaviour longer ago. Low: questions 1 and/or 2 only. There is no total score.",
+    ),
 )

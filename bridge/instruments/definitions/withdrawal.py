@@ -62,6 +62,7 @@ CIWA_AR = Instrument(
     source="Sullivan et al. 1989 (PMID 2597811); ASAM Alcohol Withdrawal Management CPG 2020 Table 1. "
     "No CIWA-Ar LOINC panel or total was found [verify].",
     notes=("No alerts come from the score alone: 'complicated' withdrawal needs clinical signs.",),
+    guidance=("The score alone raises no alert: complicated withdrawal is judged from clinical signs.",),
 )
 
 # Allowed point values per item (Wesson & Ling 2003; VA VistA COWS spec). Entered as points, not index.
@@ -174,5 +175,9 @@ COWS = Instrument(
     notes=(
         "Score only what is attributable to opioid withdrawal.",
         "Responses are point values (pulse 101-120 is entered as 2), never the option's position.",
+    ),
+    guidance=(
+        "Score only what is attributable to opioid withdrawal.",
+        "Each answer is worth the points shown beside it (a resting pulse of 101-120 scores 2).",
     ),
 )

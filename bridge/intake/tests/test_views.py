@@ -209,7 +209,9 @@ def test_live_score_preview_stores_nothing(world, login, screening):
     assert partial.status_code == 200 and b"2 of 9 answered; 5 points so far" in partial.content
     full = {f"phq9_{i}": "2" for i in range(1, 10)}
     complete = client.post(preview, full, headers={"HX-Request": "true"}).content.decode()
-    assert "18" in complete and "Moderately severe" in complete and "phq9_item9_positive" in complete
+    assert "18" in complete and "Moderately severe" in complete
+    assert "PHQ-9 item 9: thoughts of being better off dead" in complete
+    assert "phq9_item9_positive" not in complete
     assert "<html" not in complete
     assert not InstrumentAdministration.objects.exists()
     assert client.get(preview).status_code == 405
