@@ -21,8 +21,8 @@ NAMED = {
 }
 # Not a date: the name of a weekday, as a column heading or beside a time.
 WEEKDAY_LABELS = {"D", "l"}
-# A date a machine reads (a form's hidden value, a link's query) is ISO.
-MACHINE = "Y-m-d"
+# A date a machine reads (a form's hidden value, a link's query, a data- attribute) is ISO.
+MACHINE = {"Y-m-d", "c"}
 # The audit trail shows the second each event happened (events are compared to the second).
 EXCEPTIONS = {("audit/log.html", "Y-m-d H:i:s"), ("privacy/review/chart.html", "Y-m-d H:i:s")}
 FILTER = re.compile(r"\|(?:date|time)(?::(\"[^\"]*\"|'[^']*'|[\w.]+))?")
@@ -52,7 +52,7 @@ def test_every_template_date_uses_a_named_format():
             fmt = arg.strip("\"'")
             if arg[0] not in "\"'":
                 odd.append(f"{name}: {match.group(0)} (a variable format)")
-            elif fmt == MACHINE and text[: text.rfind("{{", 0, match.start())].endswith(("=", '="')):
+            elif fmt in MACHINE and text[: text.rfind("{{", 0, match.start())].endswith(("=", '="')):
                 continue  # value="{{ day|date:'Y-m-d' }}" or ?date={{ … }}
             elif fmt not in NAMED | WEEKDAY_LABELS and (name, fmt) not in EXCEPTIONS:
                 odd.append(f"{name}: {match.group(0)}")
