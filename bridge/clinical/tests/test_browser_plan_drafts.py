@@ -26,8 +26,13 @@ def test_sign_asks_before_leaving_a_typed_goal_and_the_goal_comes_back_as_a_draf
     page.goto(url)
     page.get_by_label("Goal, in the participant's words").fill(GOAL)
 
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Sign and lock").click()
     page.wait_for_timeout(500)
     assert asked and "Add a goal" in asked[0] and "not saved yet" in asked[0]

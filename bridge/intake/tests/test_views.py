@@ -438,7 +438,9 @@ def test_hub_and_placement_queries_do_not_grow_with_instruments_given(world, log
                 actor=world.intake, screening=iop_ready, instrument=code, responses=responses
             )
     assert [count(page) for page in pages] == before
-    assert max(before) <= 21  # the hub also offers the hand-off to a prescriber (one query)
+    # The hub also offers the hand-off to a prescriber (one query); on PostgreSQL the audit chain
+    # takes its advisory lock (one more).
+    assert max(before) <= 21 + (connection.vendor == "postgresql")
 
 
 def test_record_decision_saves_the_ratings_and_notes_typed_with_it(world, login, iop_ready):
