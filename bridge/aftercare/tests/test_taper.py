@@ -170,6 +170,7 @@ def test_a_step_down_to_outpatient_records_the_new_level_on_the_episode_with_its
     episode = admitted.alex.episodes.get()
     assert episode.level_of_care == "1"
     change = LevelOfCareChange.objects.filter(episode=episode).order_by("created_at").last()
+    assert change is not None
     assert (change.level_of_care, change.effective_on, change.reason) == (
         "1",
         monday,

@@ -28,8 +28,12 @@ EXCEPTIONS = {("audit/log.html", "Y-m-d H:i:s"), ("privacy/review/chart.html", "
 FILTER = re.compile(r"\|(?:date|time)(?::(\"[^\"]*\"|'[^']*'|[\w.]+))?")
 
 
+def _dirs() -> list[Path]:
+    return [Path(d) for t in settings.TEMPLATES for d in t["DIRS"]]  # type: ignore[attr-defined]
+
+
 def _templates() -> list[Path]:
-    roots = [Path(d) for t in settings.TEMPLATES for d in t["DIRS"]]
+    roots = _dirs()
     roots += [p for p in Path(settings.BASE_DIR, "bridge").glob("*/templates")]
     return [f for root in roots for f in root.rglob("*") if f.suffix in (".html", ".txt", ".ics")]
 
@@ -40,9 +44,7 @@ def test_every_template_date_uses_a_named_format():
     odd = []
     for path in templates:
         name = next(
-            str(path.relative_to(root))
-            for root in [Path(d) for t in settings.TEMPLATES for d in t["DIRS"]] + [path.parent]
-            if path.is_relative_to(root)
+            str(path.relative_to(root)) for root in [*_dirs(), path.parent] if path.is_relative_to(root)
         )
         text = path.read_text()
         for match in FILTER.finditer(text):

@@ -5,6 +5,7 @@ document care; `bridge check-records` finds a status that disagrees with the hol
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ def in_care(world):
 
 def _hold(world, **extra):
     today = timezone.localdate()
-    data = {
+    data: dict[str, Any] = {
         "kind": CareHold.Kind.HOSPITAL,
         "reason": "Admitted to Highland Hospital for pneumonia",
         "starts_on": today - timedelta(days=2),
