@@ -81,6 +81,9 @@ def _check(session: Session, mark: Mark, name: str) -> tuple[datetime | None, da
     return arrived, departed, attended_minutes(session, arrived, departed)
 
 
+EARLY_REASON_MAX = 300  # the page's field allows as much; a longer one is refused, never cut
+
+
 def attendance_record(
     *, actor, session: Session, marks: list[Mark], early_reason: str = ""
 ) -> list[Attendance]:
@@ -95,6 +98,9 @@ def attendance_record(
         raise ValidationError({"session": "This session was cancelled; there is no attendance to take."})
     now = timezone.now()
     early_reason = early_reason.strip()
+    if len(early_reason) > EARLY_REASON_MAX:
+        too_long = f"Say why in at most {EARLY_REASON_MAX} characters (this has {len(early_reason)})."
+        raise ValidationError({"early_reason": too_long})
     if now < session.starts_at and not early_reason and any(m.status != S.EXPECTED for m in marks):
         raise ValidationError(
             {"early_reason": "The session has not started yet: say why attendance is recorded early."}

@@ -81,3 +81,15 @@ def test_the_screen_shows_the_rule_as_a_field_error(world, login):
     response = client.post(reverse("scheduling:attendance", args=[session.pk]), {f"{prefix}-status": "late"})
     assert response.status_code == 400
     assert "needs the time they arrived, after the start" in response.content.decode()
+
+
+def test_an_early_reason_too_long_is_refused_not_cut(world):
+    session = _session(world, timedelta(hours=2))
+    with pytest.raises(ValidationError, match="at most 300 characters"):
+        attendance_record(
+            actor=world.therapist_a,
+            session=session,
+            marks=[Mark(world.alex.pk, S.PRESENT)],
+            early_reason="x" * 301,
+        )
+    assert Attendance.objects.get(session=session).status == S.EXPECTED

@@ -99,7 +99,7 @@ def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                     actor=request.user,
                     session=session,
                     marks=marks,
-                    early_reason=request.POST.get("early_reason", "")[:300],
+                    early_reason=request.POST.get("early_reason", ""),
                 )
             except ValidationError as exc:
                 forms[0].add_error(None, exc.messages)
