@@ -4,7 +4,7 @@ from django import forms
 
 from bridge.accounts import credentials
 from bridge.accounts.models import Credential, Role, User
-from bridge.core.dates import ExpiryDateField, RecordDateField
+from bridge.core.dates import DateTimeField, ExpiryDateField, RecordDateField, Span
 
 
 class LoginForm(forms.Form):
@@ -78,7 +78,7 @@ class DraftForm(forms.Form):
 
     page = forms.CharField(max_length=300)
     form = forms.CharField(max_length=100)
-    since = forms.DateTimeField(required=False)
+    since = DateTimeField(required=False, span=Span.RECORD)  # when the record was last saved
 
     def clean_page(self) -> str:
         page = self.cleaned_data["page"]

@@ -470,7 +470,7 @@ def alumni_reply(*, account: ParticipantAccount, session: Session, coming: bool)
     if session.status != Session.Status.SCHEDULED or session.starts_at <= timezone.now():
         raise ValidationError({"session": _("This event has already started or was cancelled.")})
     with transaction.atomic():
-        locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
+        locked = Session.objects.select_for_update(of=("self",)).select_related("room").get(pk=session.pk)
         on_roster = Attendance.objects.filter(session=locked, participant=participant).exists()
         if coming and not on_roster:
             room = locked.room
