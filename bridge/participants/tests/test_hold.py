@@ -271,3 +271,18 @@ def test_someone_not_in_care_is_sent_back_from_the_hold_page(world, login):
     client = login(world.director)
     response = client.get(reverse("participants:hold", args=[world.casey.pk]))
     assert response.status_code == 302 and response["Location"].endswith(f"/participants/{world.casey.pk}/")
+
+
+def test_a_week_wholly_on_hold_is_planned_in_the_hours_ledger_not_a_shortfall(in_care):
+    from bridge.scheduling.ledger import hours_for
+
+    world = in_care
+    today = timezone.localdate()
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    _hold(world, starts_on=last_monday - timedelta(days=1))
+    away = hours_for(world.alex, last_monday)
+    assert (away.floor_minutes, away.planned, away.below_floor) == (0, True, False)
+    assert away.label == "On hold (hospital stay): no hours expected"
+    # The week the hold began on its Sunday had six days in care: the level's floor stands.
+    before = hours_for(world.alex, last_monday - timedelta(days=7))
+    assert before.floor_minutes > 0 and not before.planned
