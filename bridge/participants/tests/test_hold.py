@@ -285,4 +285,4 @@ def test_a_week_wholly_on_hold_is_planned_in_the_hours_ledger_not_a_shortfall(in
     assert away.label == "On hold (hospital stay): no hours expected"
     # The week the hold began on its Sunday had six days in care: the level's floor stands.
     before = hours_for(world.alex, last_monday - timedelta(days=7))
-    assert before.floor_minutes > 0 and not before.planned
+    assert before.floor_minutes and not before.planned
