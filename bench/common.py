@@ -11,9 +11,17 @@ from pathlib import Path
 
 
 def setup_django(database_url: str | None, scale: int, *, fresh: bool = True) -> Path:
-    """Point Django at a benchmark database (a new SQLite file unless a URL is given); load the demo."""
+    """Point Django at a benchmark database (a new SQLite file unless a URL is given); load the demo.
+
+    With BENCH_DB=/path/file.sqlite3 the SQLite file is kept: built (migrate + demo) when it does not
+    exist, reused as it is when it does, so several benchmarks share one `--scale 50` database.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="bridge-bench-"))
     os.environ["BRIDGE_VAR_DIR"] = str(workdir)
+    kept = os.environ.get("BENCH_DB") if not database_url else None
+    reuse = bool(kept) and Path(kept).exists()  # type: ignore[arg-type]
+    if kept:
+        database_url = f"sqlite:///{Path(kept).resolve()}"
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridge.settings")
     import django
@@ -21,13 +29,22 @@ def setup_django(database_url: str | None, scale: int, *, fresh: bool = True) ->
     django.setup()
     from django.core.management import call_command
 
-    if fresh and database_url:
+    if reuse:
+        from bridge.participants.models import Participant
+
+        print(f"# reusing {kept}: {Participant.objects.count()} participants")
+        return workdir
+    if fresh and database_url and not kept:
         call_command("flush", interactive=False, verbosity=0)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("migrate", verbosity=0)
+    migrated = time.process_time()
     call_command("demo", scale=scale, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     elapsed = time.perf_counter() - started
-    print(f"# demo --scale {scale} loaded in {elapsed:.1f} s ({os.environ['DATABASE_URL']})")
+    print(
+        f"# demo --scale {scale} loaded in {elapsed:.1f} s (CPU: migrate {migrated - cpu:.1f} s, "
+        f"demo {time.process_time() - migrated:.1f} s; {os.environ['DATABASE_URL']})"
+    )
     return workdir
 
 

@@ -120,6 +120,11 @@ def build(ctx) -> None:
         .order_by("discharged_on", "participant__last_name")
     )
     _history(ctx, finished)
+    # Every summary's weekly floors from one ledger call per week (hours_for per person and week
+    # costs a ledger each: most of the demo's time at --scale 50).
+    floors = queries.weekly_floors(
+        program, [(e.participant, e.admitted_on, e.discharged_on) for e in finished]
+    )
     alumni: list[tuple[Participant, object]] = []
     for k, episode in enumerate(finished):
         p = episode.participant
@@ -148,7 +153,7 @@ def build(ctx) -> None:
         AftercarePlanVersion.objects.create(
             plan=plan, number=1, content=plan_content(plan), saved_by=clinician, saved_at=planned
         )
-        figures = queries.summary_figures(discharge)
+        figures = queries.summary_figures(discharge, floors)
         goals = queries.goals_for(episode) or [
             {"statement": "Stay sober one day at a time", "outcome": ""},
             {"statement": "Rebuild trust with my family", "outcome": ""},

@@ -29,8 +29,11 @@ def attended_minutes(participant: Participant, start: date, end: date) -> int:
     return int(total or 0)
 
 
-def required_minutes(episode: EpisodeOfCare, end: date) -> int:
-    """The ledger's floors of every week of the episode up to `end`, pro rata for partial weeks."""
+def required_minutes(episode: EpisodeOfCare, end: date, floors: dict | None = None) -> int:
+    """The ledger's floors of every week of the episode up to `end`, pro rata for partial weeks.
+
+    `floors` ({(participant id, Monday): floor minutes or None}, from `weekly_floors`) saves asking
+    the ledger week by week when many summaries are drafted at once (the demo)."""
     from bridge.scheduling.ledger import hours_for
 
     participant = episode.participant
@@ -39,7 +42,10 @@ def required_minutes(episode: EpisodeOfCare, end: date) -> int:
     while monday <= end:
         first = max(monday, episode.admitted_on)
         last = min(monday + timedelta(days=6), end)
-        floor = hours_for(participant, monday).floor_minutes or 0
+        if floors is not None:
+            floor = floors.get((participant.pk, monday)) or 0
+        else:
+            floor = hours_for(participant, monday).floor_minutes or 0
         total += floor * ((last - first).days + 1) / 7
         monday += timedelta(days=7)
     return round(total)
@@ -133,8 +139,29 @@ def goals_for(episode: EpisodeOfCare) -> list[dict]:
     ]
 
 
-def summary_figures(discharge: Discharge) -> dict:
-    """What the record says about the episode that `discharge` ended (JSON-ready; stored on the draft)."""
+def weekly_floors(program, spans: list[tuple[Participant, date, date]]) -> dict:
+    """{(participant id, Monday): the ledger's floor minutes (None: no floor)} for every week of each
+    (participant, first day, last day) span: one ledger call per week for everyone, the same figures
+    as `hours_for` week by week."""
+    from bridge.scheduling.ledger import week_ledger
+
+    weeks: dict[date, list] = defaultdict(list)
+    for participant, first, last in spans:
+        monday = monday_of(first)
+        while monday <= last:
+            weeks[monday].append(participant.pk)
+            monday += timedelta(days=7)
+    floors: dict = {}
+    for monday, ids in sorted(weeks.items()):
+        for line in week_ledger(program, monday, participants=ids):
+            floors[(line.participant_id, monday)] = line.floor_minutes
+    return floors
+
+
+def summary_figures(discharge: Discharge, floors: dict | None = None) -> dict:
+    """What the record says about the episode that `discharge` ended (JSON-ready; stored on the draft).
+
+    `floors`: the weekly floors from `weekly_floors`, when many summaries are drafted at once."""
     # The level history once, for the levels list and every week's floor.
     episode = EpisodeOfCare.objects.prefetch_related("level_changes").get(pk=discharge.episode_id)
     participant = discharge.participant
@@ -150,7 +177,7 @@ def summary_figures(discharge: Discharge) -> dict:
     ]
     tapers = list(TaperPlan.objects.filter(episode=episode))
     attended = attended_minutes(participant, start, end)
-    required = required_minutes(episode, end)
+    required = required_minutes(episode, end, floors)
     return {
         "admitted_on": start.isoformat(),
         "discharged_on": end.isoformat(),

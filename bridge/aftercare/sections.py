@@ -20,19 +20,26 @@ def participant_sections(request, participant) -> list[Panel]:
     caps = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps or participant.status not in (S.STEP_DOWN, S.DISCHARGED, S.ALUMNI):
         return []
-    context: dict = {"participant": participant, "follows_up": Cap.FOLLOW_UP in caps}
-    if participant.status == S.STEP_DOWN:
-        context["taper"] = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
-    else:
-        context["next_checkin"] = (
-            CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING)
-            .order_by("due_on")
-            .first()
-        )
-        context["open_outreach"] = WorkItem.objects.filter(
-            participant=participant, kind="outreach", status=WorkItem.Status.OPEN
-        ).count()
-    return [Panel("aftercare/sections/aftercare.html", context, order=40)]
+
+    def context() -> dict:
+        found: dict = {"participant": participant, "follows_up": Cap.FOLLOW_UP in caps}
+        if participant.status == S.STEP_DOWN:
+            found["taper"] = TaperPlan.objects.filter(participant=participant, ended_on__isnull=True).first()
+        else:
+            found["next_checkin"] = (
+                CheckIn.objects.filter(participant=participant, status=CheckIn.Status.PENDING)
+                .order_by("due_on")
+                .first()
+            )
+            found["open_outreach"] = WorkItem.objects.filter(
+                participant=participant, kind="outreach", status=WorkItem.Status.OPEN
+            ).count()
+        return found
+
+    # Below the fold: loads after the page's first paint.
+    return [
+        Panel("aftercare/sections/aftercare.html", context, order=40, lazy="aftercare", title="aftercare")
+    ]
 
 
 def participant_links(request, participant) -> list[Link]:

@@ -21,12 +21,24 @@ def participant_sections(request, participant) -> list[Panel]:
     caps = getattr(request, "participant_caps", frozenset())
     if Cap.CHART not in caps or participant.status in BEFORE_ADMISSION:
         return []  # before admission the intake sections are the record; the chart's pages stay linked
-    chart = queries.chart_summary(participant)
-    context = {"chart": chart, "participant": participant, "caps": {c.value: c in caps for c in Cap}}
-    found = [Panel("clinical/sections/chart.html", context, order=20)]
-    if chart.alerts:
-        # A negative order puts the panel above the participant's details (participants/detail.html).
-        found.append(Panel("clinical/sections/alerts.html", context, order=-10))
+    flags = {c.value: c in caps for c in Cap}
+
+    def context() -> dict:
+        return {"chart": queries.chart_summary(participant), "participant": participant, "caps": flags}
+
+    # The chart's sections are below the participant's details: they load after the first paint.
+    found = [Panel("clinical/sections/chart.html", context, order=20, lazy="chart", title="the chart")]
+    alerts = queries.chart_alerts(participant)
+    if alerts:
+        # A negative order puts the panel above the participant's details (participants/detail.html),
+        # in the first paint.
+        found.append(
+            Panel(
+                "clinical/sections/alerts.html",
+                {"chart": {"alerts": alerts}, "participant": participant, "caps": flags},
+                order=-10,
+            )
+        )
     return found
 
 

@@ -15,7 +15,7 @@ shown in `order`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -26,10 +26,20 @@ from bridge.core.registry import discover
 
 @dataclass
 class Panel:
+    """A section of a shared page. `lazy` (a short key, unique on the page) makes a participant-page
+    section load after the first paint: the page shows a placeholder that fetches
+    /participants/<id>/sections/<lazy>/ (same access check and audit as the page), and `context`
+    may then be a callable, called only there, so the page itself runs none of its queries."""
+
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] | Callable[[], dict[str, Any] | None] = field(default_factory=dict)
     order: int = 50
     styles: tuple[str, ...] = ()  # static paths of the panel's style sheets, linked in the page's head
+    lazy: str = ""
+    title: str = ""  # what the placeholder of a lazy section says it is loading
+
+    def resolved(self) -> dict[str, Any] | None:
+        return self.context() if callable(self.context) else self.context
 
 
 @dataclass(frozen=True)

@@ -17,33 +17,32 @@ def _can_read(request) -> bool:
 def participant_sections(request, participant) -> list[Panel]:
     if not _can_read(request):
         return []
-    screening = (
-        Screening.objects.filter(participant=participant)
-        .select_related("decision", "referral")
-        .prefetch_related(
-            Prefetch(
-                "administrations",
-                queryset=InstrumentAdministration.objects.filter(entered_in_error_at__isnull=True).order_by(
-                    "-administered_at"
-                ),
+
+    def context() -> dict | None:
+        screening = (
+            Screening.objects.filter(participant=participant)
+            .select_related("decision", "referral")
+            .prefetch_related(
+                Prefetch(
+                    "administrations",
+                    queryset=InstrumentAdministration.objects.filter(
+                        entered_in_error_at__isnull=True
+                    ).order_by("-administered_at"),
+                )
             )
+            .order_by("-started_at")
+            .first()
         )
-        .order_by("-started_at")
-        .first()
-    )
-    if screening is None:
-        return []
-    return [
-        Panel(
-            "intake/section.html",
-            {
-                "participant": participant,
-                "screening": screening,
-                "administrations": screening.administrations.all(),
-            },
-            order=30,
-        )
-    ]
+        if screening is None:
+            return None  # nothing to show: the placeholder goes away
+        return {
+            "participant": participant,
+            "screening": screening,
+            "administrations": screening.administrations.all(),
+        }
+
+    # Below the fold: loads after the page's first paint.
+    return [Panel("intake/section.html", context, order=30, lazy="intake", title="intake and placement")]
 
 
 def participant_links(request, participant) -> list[Link]:

@@ -7,6 +7,9 @@ urlpatterns = [
     path("participants/", views.participant_list, name="list"),
     path("participants/new/", views.participant_create, name="create"),
     path("participants/<uuid:participant_id>/", views.participant_detail, name="detail"),
+    path(
+        "participants/<uuid:participant_id>/sections/<slug:key>/", views.participant_section, name="section"
+    ),
     path("participants/<uuid:participant_id>/edit/", views.participant_edit, name="edit"),
     path("participants/<uuid:participant_id>/hold/", views.participant_hold, name="hold"),
     path("participants/<uuid:participant_id>/resume/", views.participant_resume, name="resume"),

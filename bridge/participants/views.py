@@ -121,6 +121,26 @@ def participant_detail(request: HttpRequest, participant: Participant) -> HttpRe
     )
 
 
+@participant_view(Cap.VIEW)
+def participant_section(request: HttpRequest, participant: Participant, key: str) -> HttpResponse:
+    """One section of the participant page that loads after its first paint (a `Panel` with `lazy`).
+
+    The same access check and audit as the page (participant_view); the section's own provider
+    decides again whether this user sees it, so a section the page would not show is a 404 here.
+    Without htmx (the placeholder's no-script link) it answers a whole page with the section.
+    """
+    section = next((s for s in participant_sections(request, participant) if s.lazy == key), None)
+    if section is None:
+        raise Http404("No such section.")
+    ctx = section.resolved()
+    template = (
+        "participants/_section_part.html"
+        if request.headers.get("HX-Request")
+        else "participants/section.html"
+    )
+    return render(request, template, {"participant": participant, "section": section, "ctx": ctx})
+
+
 @participant_view(Cap.EDIT, post=Cap.EDIT)
 def participant_edit(request: HttpRequest, participant: Participant) -> HttpResponse:
     fields = services.editable_fields_for(request.user, participant.program_id)

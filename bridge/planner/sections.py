@@ -22,17 +22,20 @@ def participant_links(request, participant) -> list[Link]:
 def participant_sections(request, participant) -> list[Panel]:
     if Cap.VIEW not in request.participant_caps:
         return []
-    blocks = list(
-        ParticipantTimeBlock.objects.filter(participant=participant).order_by("weekday", "start_time")
-    )
+
+    def context() -> dict:
+        blocks = list(
+            ParticipantTimeBlock.objects.filter(participant=participant).order_by("weekday", "start_time")
+        )
+        return {
+            "participant": participant,
+            "busy": [b for b in blocks if b.is_busy],
+            "preferred": [b for b in blocks if not b.is_busy],
+        }
+
+    # Below the fold: loads after the page's first paint.
     return [
         Panel(
-            "planner/panels/availability.html",
-            {
-                "participant": participant,
-                "busy": [b for b in blocks if b.is_busy],
-                "preferred": [b for b in blocks if not b.is_busy],
-            },
-            order=40,
+            "planner/panels/availability.html", context, order=40, lazy="availability", title="availability"
         )
     ]

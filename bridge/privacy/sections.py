@@ -14,21 +14,20 @@ def participant_sections(request, participant) -> list[Panel]:
     caps = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps:
         return []
-    today = timezone.localdate(timezone=participant.program.tz)
-    active = [
-        c
-        for c in Consent.objects.filter(participant=participant, status=Consent.Status.ACTIVE)
-        .prefetch_related("recipients")
-        .order_by("-signed_on")
-        if c.is_active_on(today)
-    ]
-    return [
-        Panel(
-            "privacy/panels/section.html",
-            {"participant": participant, "active": active, "can_chart": Cap.CHART in caps},
-            order=80,
-        )
-    ]
+
+    def context() -> dict:
+        today = timezone.localdate(timezone=participant.program.tz)
+        active = [
+            c
+            for c in Consent.objects.filter(participant=participant, status=Consent.Status.ACTIVE)
+            .prefetch_related("recipients")
+            .order_by("-signed_on")
+            if c.is_active_on(today)
+        ]
+        return {"participant": participant, "active": active, "can_chart": Cap.CHART in caps}
+
+    # Below the fold: loads after the page's first paint.
+    return [Panel("privacy/panels/section.html", context, order=80, lazy="consents", title="consents")]
 
 
 def participant_links(request, participant) -> list[Link]:

@@ -234,7 +234,7 @@ def build(ctx) -> None:
     )
     for k, s in enumerate(sessions):
         s.title = TOPICS[k % len(TOPICS)]
-    Session.objects.bulk_update(sessions, ["title"], batch_size=500)
+    _update_grouped(Session, sessions, ["title"])
 
     # Attendance for everything that has already started (up to yesterday's last group).
     struggling = {e.participant_id for e in episodes[3::9]}  # often absent: below the floor
@@ -275,8 +275,8 @@ def build(ctx) -> None:
         row.recorded_at = s.ends_at + timedelta(minutes=10)
         completed.append(s.pk)
     # Two unexcused in a row need a clean lead-in: the chosen person's absences are set below.
-    Attendance.objects.bulk_update(
-        rows, ["status", "minutes", "arrived_at", "departed_at", "recorded_by", "recorded_at"], batch_size=500
+    _update_grouped(
+        Attendance, rows, ["status", "minutes", "arrived_at", "departed_at", "recorded_by_id", "recorded_at"]
     )
     Session.objects.filter(pk__in=set(completed)).update(status=Session.Status.COMPLETED)
 
@@ -352,6 +352,18 @@ def build(ctx) -> None:
             granted_by=ctx.primary_of(e.participant) or staff["director"],
             granted_at=now - timedelta(days=8),
         )
+
+
+def _update_grouped(model, objects: list, fields: list[str]) -> None:
+    """Save `fields` of `objects` with one UPDATE per distinct set of values (a session's attendees
+    mostly share theirs). The same rows as `bulk_update`, without its per-row CASE expressions, which
+    cost minutes of CPU at `--scale 50`."""
+    groups: dict[tuple, list] = {}
+    for obj in objects:
+        groups.setdefault(tuple(getattr(obj, f) for f in fields), []).append(obj.pk)
+    for values, pks in groups.items():
+        for k in range(0, len(pks), 500):
+            model.objects.filter(pk__in=pks[k : k + 500]).update(**dict(zip(fields, values, strict=True)))
 
 
 def _visits(ctx, episodes, types, start_day, now) -> None:
