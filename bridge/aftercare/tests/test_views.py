@@ -12,6 +12,7 @@ from django.utils import timezone
 from bridge.aftercare import followup, services
 from bridge.aftercare.models import AftercarePlan, CheckIn, Discharge, PlanLink
 from bridge.audit.models import AuditEvent
+from bridge.testing.sections import full_page
 
 
 @pytest.fixture
@@ -262,7 +263,7 @@ def test_the_aftercare_page_stays_constant_in_queries_as_history_grows(discharge
 
 
 def test_participant_page_shows_the_next_checkin_after_discharge(discharged, admitted, login):
-    html = login(admitted.peer).get(reverse("participants:detail", args=[admitted.alex.pk])).content.decode()
+    html = full_page(login(admitted.peer), reverse("participants:detail", args=[admitted.alex.pk]))
     assert "Next check-in: day 7" in html
     assert reverse("aftercare:hub", args=[admitted.alex.pk]) in html
 
@@ -333,8 +334,8 @@ def test_checkin_links_stop_a_month_after_they_fall_due_and_at_opt_out(discharge
 def test_the_chart_section_offers_the_plan_only_to_those_who_may_open_it(discharged, admitted, login):
     plan_url = reverse("aftercare:plan", args=[admitted.alex.pk])
     page = reverse("participants:detail", args=[admitted.alex.pk])
-    assert plan_url not in login(admitted.frontdesk).get(page).content.decode()
-    assert plan_url in login(admitted.peer).get(page).content.decode()
+    assert plan_url not in full_page(login(admitted.frontdesk), page)
+    assert plan_url in full_page(login(admitted.peer), page)
 
 
 def test_every_save_of_the_plan_is_kept_and_readable(discharged, admitted, login):

@@ -37,7 +37,7 @@ def test_first_paint_has_a_fixed_query_count_and_the_sections_load_after_it(admi
     sections = lazy_urls(html)
     keys = {u.rstrip("/").rsplit("/", 1)[1] for u in sections}
     assert {"chart", "consents", "availability"} <= keys, keys
-    assert 'hx-trigger="revealed"' in html and "Plan goals" not in html
+    assert 'hx-trigger="load"' in html and "Plan goals" not in html
     reads = AuditEvent.objects.filter(action="read", actor=w.therapist_a, participant=w.alex).count()
     part = client.get(next(u for u in sections if "/chart/" in u), headers={"HX-Request": "true"})
     assert part.status_code == 200 and "Plan goals" in part.content.decode()

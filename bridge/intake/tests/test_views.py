@@ -15,6 +15,7 @@ from bridge.intake import services
 from bridge.intake.models import InstrumentAdministration, PlacementDecision, Screening
 from bridge.participants.models import Participant
 from bridge.testing.personas import make_participant
+from bridge.testing.sections import full_page
 
 
 def url(name, screening, **extra):
@@ -324,7 +325,7 @@ def test_refer_out_through_the_pages(world, login, iop_ready):
     assert response.status_code == 302 and response["Location"] == reverse(
         "participants:detail", args=[world.casey.pk]
     )
-    page = client.get(reverse("participants:detail", args=[world.casey.pk])).content.decode()
+    page = full_page(client, reverse("participants:detail", args=[world.casey.pk]))
     assert "Referred elsewhere" in page and "Hillside Residential" in page
 
 
@@ -366,7 +367,7 @@ def test_a_screening_of_another_participant_is_404(world, login, screening):
 
 
 def test_participant_page_has_an_intake_section_and_link(world, login, iop_ready):
-    page = login(world.intake).get(reverse("participants:detail", args=[world.casey.pk])).content.decode()
+    page = full_page(login(world.intake), reverse("participants:detail", args=[world.casey.pk]))
     assert "Intake and placement" in page and "DSM-5-SUD: 4" in page
     assert reverse("intake:screening", args=[world.casey.pk]) in page
 

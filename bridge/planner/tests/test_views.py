@@ -25,6 +25,7 @@ from bridge.planner.models import (
 from bridge.planner.tests.conftest import WEEK
 from bridge.scheduling.models import Session
 from bridge.testing.personas import make_participant
+from bridge.testing.sections import full_page
 
 
 def test_director_previews_then_commits_a_week(harbor, login):
@@ -226,9 +227,7 @@ def test_a_rule_of_another_program_is_not_found_on_the_participant_page(harbor, 
 
 
 def test_participant_page_links_to_availability(harbor, login):
-    page = (
-        login(harbor.therapist_a).get(reverse("participants:detail", args=[harbor.alex.pk])).content.decode()
-    )
+    page = full_page(login(harbor.therapist_a), reverse("participants:detail", args=[harbor.alex.pk]))
     assert reverse("planner:availability", args=[harbor.alex.pk]) in page
     assert reverse("notify:participant_calendar", args=[harbor.alex.pk]) in page
     assert "Work: Monday 09:00" in page
