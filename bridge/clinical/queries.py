@@ -228,16 +228,20 @@ def _alerts(episode, plan, reviews: list, orders: list, today: date) -> list[str
 
 def chart_alerts(participant: Participant) -> list[str]:
     """The chart's "Needs attention" lines alone (the same as `chart_summary(...).alerts`), for the
-    first paint of the participant page: four queries (five with an injectable order)."""
+        first paint of the participant page: three queries with a signed plan (one more without, one more
+    with an injectable order)."""
     from bridge.clinical.models import Administration
     from bridge.clinical.services.screens import UDS_REVIEW
     from bridge.worklist.models import WorkItem
 
     today = timezone.localdate()
+    plan = plan_for(participant)
+    # The episode matters only without a signed plan ("No signed treatment plan for the current…").
     episode = (
         EpisodeOfCare.objects.filter(participant=participant).order_by("-status", "-admitted_on").first()
+        if plan is None or not plan.current_version_id
+        else None
     )
-    plan = plan_for(participant)
     orders = list(active_orders(participant))
     injectable = [o.pk for o in orders if o.spec.injectable]
     last_doses: dict = {}
