@@ -28,17 +28,18 @@ def participant_sections(request, participant) -> list[Panel]:
 
     # The chart's sections are below the participant's details: they load after the first paint.
     found = [Panel("clinical/sections/chart.html", context, order=20, lazy="chart", title="the chart")]
-    alerts = queries.chart_alerts(participant)
-    if alerts:
-        # A negative order puts the panel above the participant's details (participants/detail.html),
-        # in the first paint.
-        found.append(
-            Panel(
-                "clinical/sections/alerts.html",
-                {"chart": {"alerts": alerts}, "participant": participant, "caps": flags},
-                order=-10,
-            )
-        )
+
+    def alerts() -> dict:
+        return {
+            "chart": {"alerts": queries.chart_alerts(participant)},
+            "participant": participant,
+            "caps": flags,
+        }
+
+    # A negative order puts the panel above the participant's details (participants/detail.html), in
+    # the first paint; it shows nothing when there is nothing to say. Its context is a callable (the
+    # template calls it), so a lazy section's own URL, which renders only that section, skips it.
+    found.append(Panel("clinical/sections/alerts.html", alerts, order=-10))
     return found
 
 
