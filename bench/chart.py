@@ -72,7 +72,7 @@ def main() -> None:
     }
     print(f"{'page':32} {'wall-clock latency':50} {'cpu of this process (ms)':26} queries")
     for label, (client, url_for) in pages.items():
-        queries: list[int] = []
+        queries: list[float] = []
         cpu: list[float] = []
         if url_for is None:
             prepared = [all_sections() for _ in range(args.repeat + 3)]
