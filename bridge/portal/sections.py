@@ -11,4 +11,30 @@ from bridge.participants.access import Cap
 def participant_links(request, participant) -> list[Link]:
     if Cap.VIEW not in request.participant_caps:
         return []
-    return [Link("Participant app", reverse("portal:staff_account", args=[participant.pk]), order=46)]
+    links = [Link("Participant app", reverse("portal:staff_account", args=[participant.pk]), order=46)]
+    if Cap.FOLLOW_UP in request.participant_caps:  # i19m
+        links.append(Link("Messages", reverse("portal:staff_messages", args=[participant.pk]), order=45))
+    return links
+
+
+# --- i19m: the conversation with the care team, on the participant page ----------------------------------
+
+
+def participant_sections(request, participant) -> list:
+    """The latest messages from their app, for those who may answer them (Cap.FOLLOW_UP: care-team
+    clinicians, peers, directors). One query, and only when a conversation exists."""
+    from bridge.core.panels import Panel
+    from bridge.portal.messaging import awaiting_answer
+    from bridge.portal.models import Message
+
+    caps = getattr(request, "participant_caps", frozenset())
+    if Cap.FOLLOW_UP not in caps:
+        return []
+    latest = list(
+        Message.objects.filter(thread__participant=participant).select_related("staff").order_by("-sent_at")[:3]
+    )
+    if not latest:
+        return []
+    latest.reverse()
+    context = {"participant": participant, "latest": latest, "awaiting": awaiting_answer(latest)}
+    return [Panel("portal/staff/section_messages.html", context, order=-5 if context["awaiting"] else 45)]
