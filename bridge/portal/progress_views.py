@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import dates, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from bridge.measures import chart
@@ -23,28 +23,28 @@ from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # What each questionnaire asks about, and which way is better, for the person who answered it.
 ABOUT = {
-    "PHQ-9": _lazy("The PHQ-9 asks about low mood and depression over the last two weeks. Lower is better."),
-    "GAD-7": _lazy("The GAD-7 asks about worry and anxiety over the last two weeks. Lower is better."),
-    "PCL-5": _lazy(
+    "PHQ-9": gettext_lazy("The PHQ-9 asks about low mood and depression over the last two weeks. Lower is better."),
+    "GAD-7": gettext_lazy("The GAD-7 asks about worry and anxiety over the last two weeks. Lower is better."),
+    "PCL-5": gettext_lazy(
         "The PCL-5 asks how much stress from hard or frightening experiences bothered you this past month. "
         "Lower is better."
     ),
-    "BAM": _lazy(
+    "BAM": gettext_lazy(
         "The BAM asks about alcohol and drug use, what puts your recovery at risk, and what protects it. "
         "Lower use and risk are better; higher protection is better."
     ),
 }
 # Severity bands in plain words (the band codes of bridge/instruments).
 BAND_WORDS = {
-    "minimal": _lazy("little or none"),
-    "mild": _lazy("mild"),
-    "moderate": _lazy("moderate"),
-    "moderately_severe": _lazy("fairly strong"),
-    "severe": _lazy("strong"),
-    "below_cutoff": _lazy("below the level your team watches for"),
-    "probable_ptsd": _lazy("at or above the level your team watches for"),
+    "minimal": gettext_lazy("little or none"),
+    "mild": gettext_lazy("mild"),
+    "moderate": gettext_lazy("moderate"),
+    "moderately_severe": gettext_lazy("fairly strong"),
+    "severe": gettext_lazy("strong"),
+    "below_cutoff": gettext_lazy("below the level your team watches for"),
+    "probable_ptsd": gettext_lazy("at or above the level your team watches for"),
 }
-SERIES_WORDS = {"Use": _lazy("Use"), "Risk": _lazy("Risk"), "Protective": _lazy("Protection")}
+SERIES_WORDS = {"Use": gettext_lazy("Use"), "Risk": gettext_lazy("Risk"), "Protective": gettext_lazy("Protection")}
 SHOWN = ("PHQ-9", "GAD-7", "PCL-5", "BAM")
 
 
