@@ -66,6 +66,8 @@ def _days_text(days: list[int]) -> str:
 
 def office_hours_text(hours: ParticipantAppSettings) -> str:
     """"Monday to Friday, 9:00 to 17:00", in the active language."""
+    if not hours.office_days:
+        return _("no set office hours")
     return _("%(days)s, %(opens)s to %(closes)s") % {
         "days": _days_text(hours.office_days),
         "opens": formats.time_format(hours.opens_at, "TIME_FORMAT"),
