@@ -113,16 +113,14 @@ def staff_messages(request: ParticipantRequest, participant: Participant) -> Htt
 def help_peer(request: PortalPageRequest) -> HttpResponse:
     form = PeerAlertForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                flash.error(request, error)
+        for message in form.errors.get("opt_in", []):
+            flash.error(request, str(message))
         return redirect("portal:help")
     try:
         result = messaging.peer_alert(account=request.portal_account)
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                flash.error(request, error)
+        for text in exc.messages:
+            flash.error(request, text)
         return redirect("portal:help")
     if result.already:
         flash.info(request, _("We already told your peer support specialist. They will reach out to you."))

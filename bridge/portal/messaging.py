@@ -65,7 +65,7 @@ def _days_text(days: list[int]) -> str:
 
 
 def office_hours_text(hours: ParticipantAppSettings) -> str:
-    """"Monday to Friday, 9:00 to 17:00", in the active language."""
+    """ "Monday to Friday, 9:00 to 17:00", in the active language."""
     if not hours.office_days:
         return _("no set office hours")
     return _("%(days)s, %(opens)s to %(closes)s") % {
@@ -113,9 +113,11 @@ def messages_in(thread: MessageThread | None, limit: int = 200) -> list[Message]
 def messages_read_by_participant(*, account: ParticipantAccount) -> int:
     """The participant opened their messages: the care team's (and automatic) ones are now read.
     The page read itself is audited by the view (`portal_read`)."""
-    return Message.objects.filter(
-        thread__participant_id=account.participant_id, read_at__isnull=True
-    ).exclude(author=Message.Author.PARTICIPANT).update(read_at=timezone.now())
+    return (
+        Message.objects.filter(thread__participant_id=account.participant_id, read_at__isnull=True)
+        .exclude(author=Message.Author.PARTICIPANT)
+        .update(read_at=timezone.now())
+    )
 
 
 def messages_read_by_staff(*, participant: Participant) -> int:
@@ -292,7 +294,10 @@ def message_send_staff(*, actor: User, participant: Participant, body: str) -> M
             detail={"thread": str(thread.pk), "chars": len(body)},
         )
         for item in WorkItem.objects.filter(
-            kind=MESSAGE_KIND, source_type=THREAD_SOURCE, source_id=str(thread.pk), status=WorkItem.Status.OPEN
+            kind=MESSAGE_KIND,
+            source_type=THREAD_SOURCE,
+            source_id=str(thread.pk),
+            status=WorkItem.Status.OPEN,
         ):
             work_item_resolve(actor=actor, item=item, resolution=f"Answered in the app by {actor}.")
     return message
@@ -311,7 +316,8 @@ def peer_alert_recipients(participant: Participant) -> list[User]:
     peers = [
         m.staff
         for m in members
-        if m.staff.has_role(Role.PEER, participant.program_id) and Cap.VIEW in capabilities(m.staff, participant)
+        if m.staff.has_role(Role.PEER, participant.program_id)
+        and Cap.VIEW in capabilities(m.staff, participant)
     ]
     if peers:
         return sorted(set(peers), key=lambda u: u.username)
@@ -338,7 +344,9 @@ def peer_alert(*, account: ParticipantAccount, now: datetime | None = None) -> P
         latest = PeerAlert.objects.filter(participant=participant).order_by("-created_at").first()
         if latest is not None and latest.created_at > now - PEER_ALERT_SAME:
             return PeerAlertResult(latest, already=True)
-        today = PeerAlert.objects.filter(participant=participant, created_at__gt=now - timedelta(days=1)).count()
+        today = PeerAlert.objects.filter(
+            participant=participant, created_at__gt=now - timedelta(days=1)
+        ).count()
         if today >= settings.BRIDGE_PORTAL_PEER_ALERTS_PER_DAY:
             audit_record(
                 action=Action.CREATE,

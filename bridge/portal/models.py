@@ -254,7 +254,8 @@ class Message(models.Model):
         indexes = [models.Index(fields=["thread", "sent_at"], name="portal_message_thread_time")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(author="staff", staff__isnull=False) | (~Q(author="staff") & Q(staff__isnull=True)),
+                condition=Q(author="staff", staff__isnull=False)
+                | (~Q(author="staff") & Q(staff__isnull=True)),
                 name="portal_message_staff_author_named",
             ),
             models.CheckConstraint(condition=~Q(body=""), name="portal_message_not_empty"),
@@ -262,7 +263,8 @@ class Message(models.Model):
                 condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_CHARS), name="portal_message_length"
             ),
             models.CheckConstraint(
-                condition=Q(author__in=["participant", "staff", "automatic"]), name="portal_message_author_known"
+                condition=Q(author__in=["participant", "staff", "automatic"]),
+                name="portal_message_author_known",
             ),
         ]
 

@@ -12,7 +12,7 @@ from bridge.portal.models import Message
 from bridge.privacy.providers import Record
 from bridge.privacy.vocab import DataClass
 
-AUTHOR_TITLES = {
+AUTHOR_TITLES: dict[str, str] = {
     Message.Author.PARTICIPANT: "Message from the participant",
     Message.Author.STAFF: "Message from the care team",
     Message.Author.AUTOMATIC: "Automatic reply (outside office hours)",

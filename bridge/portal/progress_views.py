@@ -23,7 +23,9 @@ from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # What each questionnaire asks about, and which way is better, for the person who answered it.
 ABOUT = {
-    "PHQ-9": gettext_lazy("The PHQ-9 asks about low mood and depression over the last two weeks. Lower is better."),
+    "PHQ-9": gettext_lazy(
+        "The PHQ-9 asks about low mood and depression over the last two weeks. Lower is better."
+    ),
     "GAD-7": gettext_lazy("The GAD-7 asks about worry and anxiety over the last two weeks. Lower is better."),
     "PCL-5": gettext_lazy(
         "The PCL-5 asks how much stress from hard or frightening experiences bothered you this past month. "
@@ -44,7 +46,11 @@ BAND_WORDS = {
     "below_cutoff": gettext_lazy("below the level your team watches for"),
     "probable_ptsd": gettext_lazy("at or above the level your team watches for"),
 }
-SERIES_WORDS = {"Use": gettext_lazy("Use"), "Risk": gettext_lazy("Risk"), "Protective": gettext_lazy("Protection")}
+SERIES_WORDS = {
+    "Use": gettext_lazy("Use"),
+    "Risk": gettext_lazy("Risk"),
+    "Protective": gettext_lazy("Protection"),
+}
 SHOWN = ("PHQ-9", "GAD-7", "PCL-5", "BAM")
 
 
@@ -120,19 +126,24 @@ def measure_views(participant) -> list[dict]:
             values = row.total if isinstance(row.total, dict) else {"Total": row.total}
             names += [n for n in values if n not in names]
         series = [
-            chart.Series(trend.code if n == "Total" else str(SERIES_WORDS.get(n.capitalize(), n.capitalize())))
+            chart.Series(
+                trend.code if n == "Total" else str(SERIES_WORDS.get(n.capitalize(), n.capitalize()))
+            )
             for n in names
         ]
         table = []
         for row in trend.rows:
             values = row.total if isinstance(row.total, dict) else {"Total": row.total}
             for name, s in zip(names, series, strict=True):
-                if isinstance(values.get(name), int):
-                    s.points.append(chart.Point(local_day(row, tz), int(values[name])))
+                value = values.get(name)
+                if isinstance(value, int):
+                    s.points.append(chart.Point(local_day(row, tz), value))
             table.append(
                 {
                     "day": local_day(row, tz),
-                    "score": ", ".join(f"{s.name} {values[n]}" for n, s in zip(names, series, strict=True) if n in values)
+                    "score": ", ".join(
+                        f"{s.name} {values[n]}" for n, s in zip(names, series, strict=True) if n in values
+                    )
                     if len(names) > 1
                     else values.get("Total"),
                     "band": "" if isinstance(row.band, dict) else _band_words(row.band),
@@ -142,9 +153,13 @@ def measure_views(participant) -> list[dict]:
         if not definition.subscales and definition.total_range is not None:
             # The staff chart's own cut-offs (the program's scoring choices), named in plain words.
             bands = definition.bands(_settings(trend.rows[-1].scoring_settings or {}), None)
-            cutoffs = [chart.Cutoff(b.minimum, _band_words(b.code) or b.label) for b in bands if b.minimum > 0]
+            cutoffs = [
+                chart.Cutoff(b.minimum, _band_words(b.code) or b.label) for b in bands if b.minimum > 0
+            ]
         y_max = definition.total_range[1] if definition.total_range else 24
-        geometry = chart.line_chart(series, y_max=y_max, cutoffs=cutoffs) if any(s.points for s in series) else None
+        geometry = (
+            chart.line_chart(series, y_max=y_max, cutoffs=cutoffs) if any(s.points for s in series) else None
+        )
         found.append(
             {
                 "code": trend.code,

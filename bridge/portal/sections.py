@@ -27,11 +27,13 @@ def participant_sections(request, participant) -> list:
     from bridge.portal.messaging import awaiting_answer
     from bridge.portal.models import Message
 
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.FOLLOW_UP not in caps:
         return []
     latest = list(
-        Message.objects.filter(thread__participant=participant).select_related("staff").order_by("-sent_at")[:3]
+        Message.objects.filter(thread__participant=participant)
+        .select_related("staff")
+        .order_by("-sent_at")[:3]
     )
     if not latest:
         return []

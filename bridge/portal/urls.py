@@ -1,7 +1,6 @@
 from django.urls import path
 
-from bridge.portal import rights_views, staff_views, views
-from bridge.portal import message_views, progress_views  # i19m
+from bridge.portal import message_views, progress_views, rights_views, staff_views, views  # i19m
 
 app_name = "portal"
 # Under /me/, beside three staff pages that were there first (me/calendar/, me/hours/, me/alerts/).
