@@ -133,3 +133,11 @@ def help_peer(request: PortalPageRequest) -> HttpResponse:
             ),
         )
     return redirect("portal:help")
+
+
+@participant_view(Cap.FOLLOW_UP)
+def staff_messages_latest(request: ParticipantRequest, participant: Participant) -> HttpResponse:
+    """The participant page's messages section, loaded after the page: the last three messages."""
+    latest = messaging.messages_in(messaging.thread_for(participant), limit=3)
+    context = {"participant": participant, "latest": latest, "awaiting": messaging.awaiting_answer(latest)}
+    return render(request, "portal/staff/_latest_messages.html", context)

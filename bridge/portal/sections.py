@@ -22,21 +22,11 @@ def participant_links(request, participant) -> list[Link]:
 
 def participant_sections(request, participant) -> list:
     """The latest messages from their app, for those who may answer them (Cap.FOLLOW_UP: care-team
-    clinicians, peers, directors). One query, and only when a conversation exists."""
+    clinicians, peers, directors). The section loads them after the page (htmx), so the chart keeps
+    its query budget (clinical/tests/test_chart.py)."""
     from bridge.core.panels import Panel
-    from bridge.portal.messaging import awaiting_answer
-    from bridge.portal.models import Message
 
     caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.FOLLOW_UP not in caps:
         return []
-    latest = list(
-        Message.objects.filter(thread__participant=participant)
-        .select_related("staff")
-        .order_by("-sent_at")[:3]
-    )
-    if not latest:
-        return []
-    latest.reverse()
-    context = {"participant": participant, "latest": latest, "awaiting": awaiting_answer(latest)}
-    return [Panel("portal/staff/section_messages.html", context, order=-5 if context["awaiting"] else 45)]
+    return [Panel("portal/staff/section_messages.html", {"participant": participant}, order=45)]

@@ -45,4 +45,9 @@ urlpatterns = [
     path("me/help/peer/", message_views.help_peer, name="help_peer"),
     path("me/progress/", progress_views.progress, name="progress"),
     path("participants/<uuid:participant_id>/messages/", message_views.staff_messages, name="staff_messages"),
+    path(
+        "participants/<uuid:participant_id>/messages/latest/",
+        message_views.staff_messages_latest,
+        name="staff_messages_latest",
+    ),
 ]

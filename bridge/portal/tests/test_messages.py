@@ -36,9 +36,9 @@ def test_office_hours_default_to_weekdays_nine_to_five_in_the_programs_zone(app_
     hours = ParticipantAppSettings.for_program(app_world.program)
     assert hours.is_open(TUESDAY_NOON)
     assert not hours.is_open(TUESDAY_NIGHT) and not hours.is_open(SATURDAY)
-    assert messaging.office_hours_text(hours) == "Monday to Friday, 9 a.m. to 5 p.m." or (
-        messaging.office_hours_text(hours).startswith("Monday to Friday, ")
-    )
+    assert messaging.office_hours_text(hours) == "Monday to Friday, 09:00 to 17:00"
+    hours.office_days = [1, 3]
+    assert messaging.office_hours_text(hours) == "Tuesday and Thursday, 09:00 to 17:00"
 
 
 def test_a_program_sets_its_own_office_hours(app_world):
@@ -160,8 +160,13 @@ def test_the_participant_page_shows_the_conversation_to_the_care_team_only(app_w
     w = app_world
     messaging.message_send_participant(account=_account(w), body="Feeling shaky today", now=TUESDAY_NOON)
     url = reverse("participants:detail", args=[w.alex.pk])
-    assert "Feeling shaky today" in login(w.therapist_a).get(url).content.decode()
-    assert "Feeling shaky today" not in login(w.frontdesk).get(url).content.decode()
+    latest = reverse("portal:staff_messages_latest", args=[w.alex.pk])
+    assert latest in login(w.therapist_a).get(url).content.decode()
+    section = login(w.therapist_a).get(latest).content.decode()
+    assert "Feeling shaky today" in section and "Waiting for an answer" in section
+    assert latest not in login(w.frontdesk).get(url).content.decode()
+    assert login(w.frontdesk).get(latest).status_code == 403
+    assert login(w.outsider).get(latest).status_code == 404
 
 
 def test_messages_are_in_the_participants_copy_of_their_record(app_world):
