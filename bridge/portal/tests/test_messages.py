@@ -124,12 +124,21 @@ def test_messages_are_rate_limited(app_world, settings):
     assert AuditEvent.objects.filter(object_type="portal_message", outcome="denied").exists()
 
 
-def test_messages_are_never_deleted(app_world):
-    sent = messaging.message_send_participant(account=_account(app_world), body="hello", now=TUESDAY_NOON)
+def test_messages_are_never_deleted_or_changed_even_by_hand(app_world):
+    from django.db import connection
     from django.db.models import ProtectedError
 
+    sent = messaging.message_send_participant(account=_account(app_world), body="hello", now=TUESDAY_NOON)
     with pytest.raises(ProtectedError):
         sent.message.thread.delete()
+    for sql in (
+        "DELETE FROM portal_message WHERE id = %s",
+        "UPDATE portal_message SET body = 'changed' WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [Message._meta.pk.get_db_prep_value(sent.message.pk, connection)])
+    Message.objects.filter(pk=sent.message.pk).update(read_at=TUESDAY_NOON)  # reading is allowed
+    assert Message.objects.get(pk=sent.message.pk).body == "hello"
 
 
 def test_a_participant_sees_only_their_own_conversation(app_world, client):
