@@ -341,6 +341,9 @@ BRIDGE_PORTAL_IDLE_MINUTES = env_int("BRIDGE_PORTAL_IDLE_MINUTES", 30)
 BRIDGE_PORTAL_CODE_MINUTES = env_int("BRIDGE_PORTAL_CODE_MINUTES", 10)
 BRIDGE_PORTAL_CODES_PER_HOUR = env_int("BRIDGE_PORTAL_CODES_PER_HOUR", 5)
 BRIDGE_PORTAL_SIGNIN_RATE = env_str("BRIDGE_PORTAL_SIGNIN_RATE", "10/hour")
+# i19m: messages a participant may send in an hour, and "let my peer know" alerts in a day (floods).
+BRIDGE_PORTAL_MESSAGES_PER_HOUR = env_int("BRIDGE_PORTAL_MESSAGES_PER_HOUR", 10)
+BRIDGE_PORTAL_PEER_ALERTS_PER_DAY = env_int("BRIDGE_PORTAL_PEER_ALERTS_PER_DAY", 3)
 
 # Break-the-glass: how long an emergency grant to a chart outside one's care team lasts.
 BRIDGE_BREAK_GLASS_MINUTES = env_int("BRIDGE_BREAK_GLASS_MINUTES", 60)

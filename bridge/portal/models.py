@@ -8,10 +8,13 @@ staff member) can be reached with it, and no staff member can become one.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from bridge.core.dates import dates_in_range, in_db_range
@@ -159,3 +162,132 @@ class EventReply(models.Model):
 
     def __str__(self) -> str:
         return f"{'Coming' if self.coming else 'Not coming'}: {self.session_id}"
+
+
+# --- i19m: messages with the care team, office hours, "let my peer know" -------------------------------
+
+MESSAGE_MAX_CHARS = 2000
+WEEKDAYS_MON_FRI = [0, 1, 2, 3, 4]
+
+
+def _default_office_days() -> list[int]:
+    return list(WEEKDAYS_MON_FRI)
+
+
+class ParticipantAppSettings(models.Model):
+    """A program's choices for its participants' app: when the care team answers messages (office
+    hours, in the program's time zone; Monday is 0) and whether participants see their measures.
+
+    A program without a row uses the defaults: Monday to Friday, 9:00 to 17:00, measures shown.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.PROTECT, related_name="participant_app_settings"
+    )
+    office_days = models.JSONField(default=_default_office_days)
+    opens_at = models.TimeField(default=time(9))
+    closes_at = models.TimeField(default=time(17))
+    show_measures = models.BooleanField(
+        default=True, help_text="Participants see their questionnaire scores over time in their app"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "participant app settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="portal_office_hours_open_before_close"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant app settings of {self.program_id}"
+
+    @classmethod
+    def for_program(cls, program) -> ParticipantAppSettings:
+        return cls.objects.filter(program=program).first() or cls(program=program)
+
+    def is_open(self, moment: datetime) -> bool:
+        """Whether `moment` falls in office hours, read in the program's time zone."""
+        local = timezone.localtime(moment, self.program.tz)
+        return local.weekday() in self.office_days and self.opens_at <= local.time() < self.closes_at
+
+
+class MessageThread(models.Model):
+    """The one conversation between a participant and their care team (Part 2 data, never deleted)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.PROTECT, related_name="message_thread"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"messages of {self.participant_id}"
+
+
+class Message(models.Model):
+    """One message in a participant's conversation with their care team: written by the participant,
+    by a staff member, or the app's automatic out-of-hours reply. `read_at` is when the other side
+    first opened it (staff for the participant's messages, the participant for the others).
+    Never edited, never deleted; no attachments.
+    """
+
+    class Author(models.TextChoices):
+        PARTICIPANT = "participant", "Participant"
+        STAFF = "staff", "Care team"
+        AUTOMATIC = "automatic", "Automatic reply"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    thread = models.ForeignKey(MessageThread, on_delete=models.PROTECT, related_name="messages")
+    author = models.CharField(max_length=12, choices=Author.choices)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(max_length=MESSAGE_MAX_CHARS)
+    sent_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at"]
+        indexes = [models.Index(fields=["thread", "sent_at"], name="portal_message_thread_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author="staff", staff__isnull=False)
+                | (~Q(author="staff") & Q(staff__isnull=True)),
+                name="portal_message_staff_author_named",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="portal_message_not_empty"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_CHARS), name="portal_message_length"
+            ),
+            models.CheckConstraint(
+                condition=Q(author__in=["participant", "staff", "automatic"]),
+                name="portal_message_author_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_author_display()} message at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class PeerAlert(models.Model):
+    """A participant, on the "help now" page, chose to let their peer support specialist know.
+
+    Each alert raises an urgent work item for each peer on the care team (or, without one, the
+    primary clinician); `notified` lists who got one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="peer_alerts"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    notified = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"peer alert of {self.participant_id} at {self.created_at:%Y-%m-%d %H:%M}"

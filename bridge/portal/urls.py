@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.portal import rights_views, staff_views, views
+from bridge.portal import message_views, progress_views, rights_views, staff_views, views  # i19m
 
 app_name = "portal"
 # Under /me/, beside three staff pages that were there first (me/calendar/, me/hours/, me/alerts/).
@@ -39,5 +39,15 @@ urlpatterns = [
         "participants/<uuid:participant_id>/app/close/",
         staff_views.staff_account_close,
         name="staff_account_close",
+    ),
+    # i19m: messages with the care team, "let my peer know", progress.
+    path("me/messages/", message_views.participant_messages, name="messages"),
+    path("me/help/peer/", message_views.help_peer, name="help_peer"),
+    path("me/progress/", progress_views.progress, name="progress"),
+    path("participants/<uuid:participant_id>/messages/", message_views.staff_messages, name="staff_messages"),
+    path(
+        "participants/<uuid:participant_id>/messages/latest/",
+        message_views.staff_messages_latest,
+        name="staff_messages_latest",
     ),
 ]

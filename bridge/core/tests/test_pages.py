@@ -60,6 +60,9 @@ PUBLIC = {
     "portal:language",
     "portal:manifest",
     "portal:service_worker",
+    "portal:messages",  # i19m
+    "portal:help_peer",  # i19m
+    "portal:progress",  # i19m
     # SMART Backend Services: discovery and the token endpoint (clients authenticate with a signed
     # assertion; bridge/fhir/tests/test_smart_backend.py).
     "fhir:smart_config_root",
