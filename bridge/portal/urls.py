@@ -41,3 +41,14 @@ urlpatterns = [
         name="staff_account_close",
     ),
 ]
+
+# i19p: documents to sign and signed, the notice, the copy of their records; passkeys.
+from bridge.portal import documents_views  # noqa: E402
+
+urlpatterns += [
+    path("me/documents/", documents_views.document_list, name="documents"),
+    path("me/documents/notice/", documents_views.notice, name="notice"),
+    path("me/documents/<uuid:signature_id>/", documents_views.document_detail, name="document"),
+    path("me/documents/<uuid:signature_id>/signed.pdf", documents_views.document_pdf, name="document_pdf"),
+    path("me/copy/<uuid:request_id>/records.<str:fmt>", documents_views.copy_file, name="copy_file"),
+]

@@ -25,6 +25,9 @@ AGREED_LABELS: dict[str, str] = {
     SignatureRequest.Kind.AFTERCARE: (
         "I have read this plan and I sign it electronically. My typed name is my signature."
     ),
+    SignatureRequest.Kind.PLAN: (
+        "I have read this plan and I sign it electronically. My typed name is my signature."
+    ),
 }
 
 
