@@ -159,3 +159,7 @@ class EventReply(models.Model):
 
     def __str__(self) -> str:
         return f"{'Coming' if self.coming else 'Not coming'}: {self.session_id}"
+
+
+# i19p: passkeys, in their own module (imported here so Django finds the model).
+from bridge.portal.passkey_models import ParticipantPasskey  # noqa: E402, F401

@@ -52,3 +52,14 @@ urlpatterns += [
     path("me/documents/<uuid:signature_id>/signed.pdf", documents_views.document_pdf, name="document_pdf"),
     path("me/copy/<uuid:request_id>/records.<str:fmt>", documents_views.copy_file, name="copy_file"),
 ]
+
+from bridge.portal import passkey_views  # noqa: E402
+
+urlpatterns += [
+    path("me/passkeys/register/begin/", passkey_views.register_begin, name="passkey_register_begin"),
+    path("me/passkeys/register/complete/", passkey_views.register_complete, name="passkey_register_complete"),
+    path("me/passkeys/sign-in/begin/", passkey_views.sign_in_begin, name="passkey_sign_in_begin"),
+    path("me/passkeys/sign-in/complete/", passkey_views.sign_in_complete, name="passkey_sign_in_complete"),
+    path("me/passkeys/<uuid:passkey_id>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
+    path("me/passkeys/jsi18n/", passkey_views.passkey_catalog, name="passkey_catalog"),
+]

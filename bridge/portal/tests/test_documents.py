@@ -106,13 +106,15 @@ def test_a_consent_waiting_for_signature_is_signed_in_the_app_with_the_same_sign
     assert again.status_code == 302 and Consent.objects.filter(participant=app_world.alex).count() == 1
 
 
+@pytest.mark.usefixtures("admitted")
 def test_the_treatment_plan_is_signed_on_screen_and_the_version_carries_the_signature(
-    admitted, app_world, client, login
+    app_world, client, login
 ):
-    version = unsigned_plan_version(admitted, admitted.alex, admitted.therapist_a)
-    staff = login(admitted.therapist_a)
+    w = app_world
+    version = unsigned_plan_version(w, w.alex, w.therapist_a)
+    staff = login(w.therapist_a)
     response = staff.post(
-        reverse("clinical:plan_sign_request", args=[admitted.alex.pk, version.pk]), {"channel": "phone"}
+        reverse("clinical:plan_sign_request", args=[w.alex.pk, version.pk]), {"channel": "phone"}
     )
     assert response.status_code == 200 and "/sign/" in response.content.decode()
     request = SignatureRequest.objects.get(kind=SignatureRequest.Kind.PLAN)
@@ -133,21 +135,22 @@ def test_the_treatment_plan_is_signed_on_screen_and_the_version_carries_the_sign
     body = participant.get(reverse("portal:document_pdf", args=[request.pk])).content
     assert "I want to keep my job and my kids." in _pdf_text(body)
     # A version the participant already signed cannot be sent again.
-    again = staff_again = login(admitted.therapist_a)
-    del staff_again
+    again = login(w.therapist_a)
     refused = again.post(
-        reverse("clinical:plan_sign_request", args=[admitted.alex.pk, version.pk]), {"channel": "phone"}
+        reverse("clinical:plan_sign_request", args=[w.alex.pk, version.pk]), {"channel": "phone"}
     )
     assert refused.status_code == 302 and SignatureRequest.objects.filter(kind="plan").count() == 1
 
 
-def test_the_plan_signed_through_the_private_link_marks_the_version_too(admitted, client):
-    version = unsigned_plan_version(admitted, admitted.alex, admitted.therapist_a)
-    request, token = plans.plan_signature_request(actor=admitted.therapist_a, version=version, channel="desk")
+@pytest.mark.usefixtures("admitted")
+def test_the_plan_signed_through_the_private_link_marks_the_version_too(world, client):
+    w = world
+    version = unsigned_plan_version(w, w.alex, w.therapist_a)
+    _request, token = plans.plan_signature_request(actor=w.therapist_a, version=version, channel="desk")
     response = client.post(
         reverse("privacy:sign", args=[token]),
         {
-            "date_of_birth": admitted.alex.date_of_birth.isoformat(),
+            "date_of_birth": w.alex.date_of_birth.isoformat(),
             "typed_name": "Alex R",
             "agreed": "on",
         },
@@ -208,11 +211,9 @@ def test_a_spanish_participant_reads_the_app_in_spanish_and_the_document_as_prep
     assert "Esperan su firma" in app_client.get(reverse("portal:documents")).content.decode()
 
 
+@pytest.mark.usefixtures("alex_attendance")
 def test_the_copy_of_their_records_is_downloaded_in_the_app_audited_and_not_accounted(
-    app_client,
-    app_world,
-    alex_attendance,
-    today,  # noqa: F811
+    app_client, app_world, today
 ):
     requested = access_requests.access_request_record(
         actor=app_world.director,
@@ -244,7 +245,8 @@ def test_the_copy_of_their_records_is_downloaded_in_the_app_audited_and_not_acco
     assert AccessRequest.objects.get(pk=requested.pk).status == "produced"
 
 
-def test_another_participant_cannot_download_the_copy(app_world, alex_attendance, today, client):  # noqa: F811
+@pytest.mark.usefixtures("alex_attendance")
+def test_another_participant_cannot_download_the_copy(app_world, today, client):
     requested = access_requests.access_request_record(
         actor=app_world.director,
         participant=app_world.alex,
