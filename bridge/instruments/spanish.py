@@ -28,17 +28,18 @@ STEM = (
 OPTIONS = {0: "Ningún día", 1: "Varios días", 2: "Más de la mitad de los días", 3: "Casi todos los días"}
 SOURCE = "PHQ Screeners, Spanish for the USA (Pfizer)"
 
+# The published text has en dashes (\u2013), kept as published.
 _PHQ9 = [
     "Poco interés o placer en hacer cosas",
     "Se ha sentido decaído(a), deprimido(a) o sin esperanzas",
     "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
     "Se ha sentido cansado(a) o con poca energía",
     "Sin apetito o ha comido en exceso",
-    "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal con usted mismo(a) "
+    "Se ha sentido mal con usted mismo(a) \u2013 o que es un fracaso o que ha quedado mal con usted mismo(a) "
     "o con su familia",
     "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver "
     "la televisión",
-    "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario – muy "
+    "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario \u2013 muy "
     "inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo normal",
     "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
 ]

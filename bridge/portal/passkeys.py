@@ -61,13 +61,13 @@ def user_handle(account: ParticipantAccount) -> bytes:
 class ParticipantPasskeyHelper(WebAuthnHelper):
     """The library's ceremony helper with a participant's account where it expects a user."""
 
-    def get_user_entity(self, user) -> PublicKeyCredentialUserEntity:  # type: ignore[override]
+    def get_user_entity(self, user) -> PublicKeyCredentialUserEntity:
         account: ParticipantAccount = user
         # What the phone shows in its passkey list: the first name, nothing about the program.
         first = account.participant.first_name or "Bridge"
         return PublicKeyCredentialUserEntity(id=user_handle(account), name=first, display_name=first)
 
-    def get_generate_registration_options_kwargs(self, *, user) -> dict:  # type: ignore[override]
+    def get_generate_registration_options_kwargs(self, *, user) -> dict:
         account: ParticipantAccount = user
         rp = self.get_relying_party()
         entity = self.get_user_entity(account)
@@ -79,7 +79,7 @@ class ParticipantPasskeyHelper(WebAuthnHelper):
             ),
             "challenge": self.generate_challenge(),
             # Not the same passkey twice on one phone.
-            "exclude_credentials": as_credential_descriptors(account.passkeys.all()),  # type: ignore[arg-type]
+            "exclude_credentials": as_credential_descriptors(account.passkeys.all()),
             "rp_id": rp.id,
             "rp_name": rp.name,
             "user_display_name": entity.display_name,
@@ -92,7 +92,7 @@ class ParticipantPasskeyHelper(WebAuthnHelper):
             options["supported_pub_key_algs"] = algorithms
         return options
 
-    def create_credential(  # type: ignore[override]
+    def create_credential(
         self,
         user,
         response: VerifiedRegistration,
@@ -113,11 +113,11 @@ class ParticipantPasskeyHelper(WebAuthnHelper):
             backup_state=response.credential_backed_up,
         )
 
-    def create_attestation(self, credential, attestation_object, client_data_json):  # type: ignore[override]
+    def create_attestation(self, credential, attestation_object, client_data_json):
         # Attestation is not asked for ("none"): there is nothing to keep.
         return None
 
-    def authenticate_complete(self, user, state: dict, data: dict) -> ParticipantPasskey:  # type: ignore[override]
+    def authenticate_complete(self, user, state: dict, data: dict) -> ParticipantPasskey:
         credential = parse_authentication_credential_json(data)
         passkey = (
             ParticipantPasskey.objects.select_related("account", "account__participant")

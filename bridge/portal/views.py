@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -374,7 +375,9 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
         form.fields[item.key].label = item.ask or item.text
         if spanish is not None:
             form.fields[item.key].label = spanish.items[item.key]
-            form.fields[item.key].choices = [(o.value, spanish.options[o.value]) for o in item.options]
+            field = form.fields[item.key]
+            assert isinstance(field, forms.ChoiceField)  # an item is a TypedChoiceField (InstrumentForm)
+            field.choices = [(o.value, spanish.options[o.value]) for o in item.options]
         form.fields[item.key].error_messages["required"] = _("Please choose an answer.")
     if request.method == "POST" and form.is_valid():
         try:

@@ -260,3 +260,33 @@ def test_another_participant_cannot_download_the_copy(app_world, today, client):
     sign_in(client, contact="510-555-0199")  # Blair
     assert client.get(reverse("portal:copy_file", args=[requested.pk, "pdf"])).status_code == 404
     assert not AuditEvent.objects.filter(action="export", actor_label="participant app").exists()
+
+
+def test_a_signature_link_leads_a_participant_with_the_app_into_it(app_world, recipients, today, client):
+    request, token = signing.consent_signature_request(
+        actor=app_world.therapist_a,
+        participant=app_world.alex,
+        channel="phone",
+        consent={
+            "consent_type": ConsentType.NAMED,
+            "patient_name": app_world.alex.legal_name,
+            "discloser": "Harbor",
+            "data_classes": [DataClass.ATTENDANCE],
+            "recipients": [recipients["employer"]],
+            "purposes": [Purpose.EMPLOYMENT],
+            "expires_on": today + timedelta(days=90),
+            "expiry_event": "",
+        },
+    )
+    url = reverse("privacy:sign", args=[token])
+    response = client.get(url)
+    document = reverse("portal:document", args=[request.pk])
+    assert response.status_code == 302 and response["Location"] == document
+    assert client.get(document)["Location"].startswith(reverse("portal:sign_in"))
+    sign_in(client, next_url=document)
+    assert client.get(document).status_code == 200
+    # Without an app account (closed), the private link is the place to sign, as before.
+    account = app_world.alex.portal_account
+    account.closed_at, account.closed_by = timezone.now(), app_world.frontdesk
+    account.save()
+    assert Client().get(url).status_code == 200
