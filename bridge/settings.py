@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # its ceremony helper and browser script, for participants' passkeys
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -361,3 +362,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# i19p: passkeys in the participant app (bridge/portal/passkeys.py uses django-otp-webauthn's helper).
+# The relying party is the host the app is served from; list the app's origin(s) in production.
+OTP_WEBAUTHN_RP_NAME = "Bridge"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "bridge.portal.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("BRIDGE_PASSKEY_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_HELPER_CLASS = "bridge.portal.passkeys.ParticipantPasskeyHelper"

@@ -99,9 +99,12 @@ class SignInStepsMiddleware:
         if not getattr(view_func, "login_required", True) or getattr(view_func, "mfa_exempt", False):
             return None
         if not user.is_verified():
-            from django_otp import user_has_device
+            # Staff's second factor is TOTP. (django_otp.user_has_device would also query
+            # django-otp-webauthn's credential table, which holds no staff rows: passkeys are the
+            # participants', kept in bridge/portal.)
+            from django_otp.plugins.otp_totp.models import TOTPDevice
 
-            if user_has_device(user, confirmed=True):
+            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 return _redirect(request, reverse("accounts:mfa_verify"))
             if settings.BRIDGE_REQUIRE_MFA:
                 return _redirect(request, reverse("accounts:mfa_setup"))

@@ -19,6 +19,7 @@ urlpatterns = [
     path(V + "remove/<slug:kind>/<uuid:item_id>/", plans.plan_item_remove, name="plan_item_remove"),
     path(V + "sign/", plans.plan_sign, name="plan_sign"),
     path(V + "participant-sign/", plans.plan_participant_sign, name="plan_participant_sign"),
+    path(V + "sign-on-screen/", plans.plan_sign_request, name="plan_sign_request"),
     # Notes
     path(P + "notes/", notes.note_list, name="notes"),
     path(P + "notes/new/", notes.note_create, name="note_create"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -65,6 +66,19 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return _headers(_refuse(request, token))
     participant = link.participant
+    # i19p: a participant with the app answers there (after sign-in); the link still works without it.
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=participant,
+        url=reverse("portal:questionnaire", args=[link.pk]),
+        object_type="measure_link",
+        object_id=link.pk,
+        view="measures:respond",
+    )
+    if led is not None:
+        return led
     definition = instruments.get(link.instrument)
     scoring = IntakeSettings.for_program(participant.program).scoring()
     form = InstrumentForm(request.POST or None, instrument=definition, scoring=scoring)

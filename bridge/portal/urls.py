@@ -51,3 +51,25 @@ urlpatterns = [
         name="staff_messages_latest",
     ),
 ]
+
+# i19p: documents to sign and signed, the notice, the copy of their records; passkeys.
+from bridge.portal import documents_views  # noqa: E402
+
+urlpatterns += [
+    path("me/documents/", documents_views.document_list, name="documents"),
+    path("me/documents/notice/", documents_views.notice, name="notice"),
+    path("me/documents/<uuid:signature_id>/", documents_views.document_detail, name="document"),
+    path("me/documents/<uuid:signature_id>/signed.pdf", documents_views.document_pdf, name="document_pdf"),
+    path("me/copy/<uuid:request_id>/records.<str:fmt>", documents_views.copy_file, name="copy_file"),
+]
+
+from bridge.portal import passkey_views  # noqa: E402
+
+urlpatterns += [
+    path("me/passkeys/register/begin/", passkey_views.register_begin, name="passkey_register_begin"),
+    path("me/passkeys/register/complete/", passkey_views.register_complete, name="passkey_register_complete"),
+    path("me/passkeys/sign-in/begin/", passkey_views.sign_in_begin, name="passkey_sign_in_begin"),
+    path("me/passkeys/sign-in/complete/", passkey_views.sign_in_complete, name="passkey_sign_in_complete"),
+    path("me/passkeys/<uuid:passkey_id>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
+    path("me/passkeys/jsi18n/", passkey_views.passkey_catalog, name="passkey_catalog"),
+]

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bridge import instruments
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.instruments.spanish import spanish_version
 from bridge.intake.models import IntakeSettings
 from bridge.intake.throttle import ClientRateThrottle
 from bridge.measures import services as measures
@@ -367,8 +369,15 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
     definition = instruments.get(link.instrument)
     scoring = IntakeSettings.for_program(participant.program).scoring()
     form = InstrumentForm(request.POST or None, instrument=definition, scoring=scoring)
+    # The published Spanish version where there is one (i19p); otherwise the questions stay in English.
+    spanish = spanish_version(definition.code) if translation.get_language() == "es" else None
     for item in definition.items:
         form.fields[item.key].label = item.ask or item.text
+        if spanish is not None:
+            form.fields[item.key].label = spanish.items[item.key]
+            field = form.fields[item.key]
+            assert isinstance(field, forms.ChoiceField)  # an item is a TypedChoiceField (InstrumentForm)
+            field.choices = [(o.value, spanish.options[o.value]) for o in item.options]
         form.fields[item.key].error_messages["required"] = _("Please choose an answer.")
     if request.method == "POST" and form.is_valid():
         try:
@@ -386,9 +395,10 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
         portal_read(request, object_type="measure_link", object_id=str(link.pk))
     context = {
         "definition": definition,
-        "lead_in": LEAD_IN.get(definition.code, ""),
+        "lead_in": spanish.stem if spanish else LEAD_IN.get(definition.code, ""),
         "form": form,
-        "english_only": translation.get_language() != "en",
+        "english_only": translation.get_language() != "en" and spanish is None,
+        "questions_language": "es" if spanish else "en",
     }
     return render(request, "portal/questionnaire.html", context, status=400 if form.errors else 200)
 

@@ -466,6 +466,7 @@ class SignatureRequest(models.Model):
         CONSENT = "consent", "Consent to disclose"
         NOTICE = "notice", "Acknowledgement of the notice of privacy practices"
         AFTERCARE = "aftercare", "Aftercare and relapse-prevention plan"
+        PLAN = "plan", "Treatment plan"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the signature"
@@ -518,7 +519,7 @@ class SignatureRequest(models.Model):
                 | (Q(kind="consent") & Q(consent__isnull=False))
                 | (Q(kind="notice") & Q(acknowledgement__isnull=False))
                 # a plan's signature is the event itself; `payload` names the plan and its version
-                | Q(kind="aftercare"),
+                | Q(kind__in=["aftercare", "plan"]),
                 name="signature_made_its_record",
             ),
             models.CheckConstraint(

@@ -193,3 +193,17 @@ def accounting_pdf(accounting: dict) -> bytes:
             )
         )
     return _render("Accounting of disclosures", story)
+
+
+def signed_document_pdf(document: dict, signature_rows: list[tuple[str, str]]) -> bytes:
+    """A document the participant signed on a screen (a plan, the notice acknowledgement), exactly as
+    they read it, with its signature event."""
+    story: list = [
+        p(document.get("title", "Signed document"), H1),
+        _facts([(str(k), str(v)) for k, v in document.get("elements", [])]),
+        p("What you should know", H2),
+        *[p(str(s)) for s in document.get("statements", [])],
+        p("Signature", H2),
+        _facts(signature_rows),
+    ]
+    return _render("Signed document", story)

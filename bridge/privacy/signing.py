@@ -29,7 +29,19 @@ from bridge.privacy.vocab import DATA_CLASS_DESCRIPTIONS, ConsentType, DataClass
 
 LINK_HOURS = 72
 # Documents whose signature event is the record itself (nothing else is created when signed).
-DOCUMENT_KINDS = {SignatureRequest.Kind.AFTERCARE}
+DOCUMENT_KINDS = {SignatureRequest.Kind.AFTERCARE, SignatureRequest.Kind.PLAN}
+
+
+def _on_signed(request: SignatureRequest) -> None:
+    """Let the app that owns a signed document record the signature on it (the treatment plan's
+    version takes the participant's signature). Apps offer `ON_SIGNED = {kind: callable}` in their
+    `signed_documents` module, so privacy imports none of them. Runs in the signing transaction."""
+    from bridge.core import registry
+
+    for hooks in registry.discover("signed_documents", "ON_SIGNED"):
+        hook = hooks.get(request.kind)
+        if hook is not None:
+            hook(request)
 
 
 def document_hash(document: dict) -> str:
@@ -264,6 +276,59 @@ def signature_sign(
                 detail={"reason": "date of birth did not match"},
             )
         raise ValidationError(problems)
+    return _complete(
+        request=request,
+        typed_name=typed_name,
+        identified_how=f"Private link ({request.get_channel_display().lower()}) and date of birth matched",
+        actor=None,
+        actor_label="participant (signature link)",
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+def signature_sign_in_app(
+    *,
+    request: SignatureRequest,
+    actor: object,
+    signed_in_with: str,
+    typed_name: str,
+    agreed: bool,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Consent | NoticeAcknowledgement | SignatureRequest:
+    """The participant signs in their own app: already identified by their sign-in (a one-time code to
+    the contact on their record, or their passkey), so no date of birth is asked. The same signature
+    event as through the private link; `actor` is the app's participant actor (audited as such)."""
+    problems = {}
+    if not typed_name.strip():
+        problems["typed_name"] = "Type your full name to sign."
+    if not agreed:
+        problems["agreed"] = "Tick the box to say you agree and sign."
+    if problems:
+        raise ValidationError(problems)
+    return _complete(
+        request=request,
+        typed_name=typed_name,
+        identified_how=f"Signed in to their Bridge app ({signed_in_with})"[:200],
+        actor=actor,
+        actor_label=None,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+def _complete(
+    *,
+    request: SignatureRequest,
+    typed_name: str,
+    identified_how: str,
+    actor: object,
+    actor_label: str | None,
+    ip_address: str | None,
+    user_agent: str,
+) -> Consent | NoticeAcknowledgement | SignatureRequest:
+    participant = request.participant
     if document_hash(request.document) != request.document_hash:
         raise ValidationError({"__all__": "This document changed after it was prepared. Ask for a new link."})
     today = timezone.localdate(timezone=participant.program.tz)
@@ -285,17 +350,17 @@ def signature_sign(
         locked.status = SignatureRequest.Status.SIGNED
         locked.signed_at = timezone.now()
         locked.signer_name = typed_name.strip()
-        locked.identified_how = (
-            f"Private link ({locked.get_channel_display().lower()}) and date of birth matched"
-        )
+        locked.identified_how = identified_how
         locked.user_agent = user_agent[:300]
         locked.ip_address = ip_address
         locked.full_clean()
         locked.save()
+        if locked.kind in DOCUMENT_KINDS:
+            _on_signed(locked)
         audit_record(
             action=Action.SIGN,
-            actor=None,
-            actor_label="participant (signature link)",
+            actor=actor,
+            actor_label=actor_label,
             participant=participant,
             object_type=object_type,
             object_id=str(record.pk),

@@ -425,3 +425,69 @@ def review_policy_create(
 
         audit_record(action=Action.CREATE, actor=actor, object_type="reviewpolicy", object_id=str(policy.pk))
     return policy
+
+
+def plan_signature_request(*, actor: User, version: PlanVersion, channel: str):
+    """The participant signs a signed version of their treatment plan on a screen (their phone through
+    a private link, a tablet at the desk, or in their app): the privacy app's signature event, the
+    document being the version exactly as they read it. Returns (request, token)."""
+    from bridge.privacy import signing
+    from bridge.privacy.models import SignatureRequest
+
+    if version.is_draft:
+        raise ValidationError({"__all__": "The clinician signs the plan first."})
+    if version.participant_signed_at:
+        raise ValidationError({"__all__": "The participant has already signed this version."})
+    participant = version.plan.participant
+    elements = [
+        ["Participant", participant.legal_name],
+        ["Program", participant.program.name],
+        [
+            "Version",
+            f"{version.number}, signed by {version.clinician_signature} on {version.signed_at:%Y-%m-%d}",
+        ],
+    ]
+    goals: dict = {}
+    for goal in version.goals.all().order_by("position", "id"):
+        goals.setdefault(goal.problem_id, []).append(goal)
+    objectives: dict = {}
+    for o in version.objectives.all().order_by("position", "id"):
+        objectives.setdefault(o.goal_id, []).append(f"{o.text} (by {o.target_on.isoformat()})")
+    interventions: dict = {}
+    for i in version.interventions.select_related("responsible").order_by("position", "id"):
+        interventions.setdefault(i.goal_id, []).append(f"{i.get_modality_display()}, {i.frequency}")
+    for problem in version.problems.all().order_by("position", "id"):
+        elements.append(["Problem", f"{problem.code} {problem.description}"])
+        for goal in goals.get(problem.pk, []):
+            elements.append(["Goal (in my words)", goal.statement])
+            for text in objectives.get(goal.pk, []):
+                elements.append(["Step towards it", text])
+            for text in interventions.get(goal.pk, []):
+                elements.append(["What the program does", text])
+    document = {
+        "title": f"Treatment plan (version {version.number})",
+        "elements": elements,
+        "statements": [
+            "By signing you say that you took part in writing this plan and that you agree with it. "
+            "You can ask your care team to change it at any time."
+        ],
+    }
+    return signing.document_signature_request(
+        actor=actor,
+        participant=participant,
+        channel=channel,
+        kind=SignatureRequest.Kind.PLAN,
+        payload={"plan": str(version.plan_id), "version": str(version.pk), "number": version.number},
+        document=document,
+    )
+
+
+def plan_participant_signed(signature) -> None:
+    """The participant signed a version of their plan on a screen (the privacy app's signature event,
+    in its transaction): the version takes their typed name and the time, as a signature at the desk."""
+    version = PlanVersion.objects.select_for_update().get(pk=signature.payload["version"])
+    if version.participant_signed_at:
+        raise ValidationError({"__all__": "You have already signed this version of your plan."})
+    version.participant_signature = signature.signer_name[:150]
+    version.participant_signed_at = signature.signed_at
+    version.save(update_fields=["participant_signature", "participant_signed_at"])

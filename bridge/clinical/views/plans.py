@@ -109,6 +109,10 @@ def _render_version(request, participant, version, status=200, **bound):
         icd10_codes=icd10.curated().values(),
         frequencies=FREQUENCIES,
         participant_sign_form=bound.get("participant_sign_form", ParticipantSignForm()),
+        signature_channels=[
+            ("phone", "The participant's phone (private link)"),
+            ("desk", "A tablet at the front desk"),
+        ],
         **forms,
     )
     return render(request, "clinical/plan_version.html", context, status=status)
@@ -212,6 +216,24 @@ def plan_participant_sign(request, participant, version_id):
             messages.success(request, "The participant's signature was added.")
             return redirect("clinical:plan_version", participant.pk, version.pk)
     return _render_version(request, participant, version, status=400, participant_sign_form=form)
+
+
+@participant_view(post=Cap.DOCUMENT, get=False)
+def plan_sign_request(request, participant, version_id):
+    """The participant signs this version on a screen: a private link (shown once), and the document
+    waits in their app if they have one."""
+    version = _version(participant, version_id)
+    try:
+        sig, token = services.plan_signature_request(
+            actor=request.user, version=version, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("clinical:plan_version", participant.pk, version.pk)
+    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+    return render(
+        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
+    )
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)

@@ -84,11 +84,15 @@ def test_the_private_link_still_works_and_leads_into_the_app_after_sign_in(app_w
     link, token = measures.measure_link_create(
         actor=app_world.nurse, participant=app_world.alex, instrument="PHQ-9"
     )
+    # With an app account the link leads into the app: its page sends them to sign in and back.
     page = client.get(reverse("measures:respond", args=[token]))
-    assert page.status_code == 200
+    assert page.status_code == 302 and page["Location"] == f"/me/questions/{link.pk}/"
     target = f"/me/sign-in/?next=%2Fme%2Fquestions%2F{link.pk}%2F"
-    assert target in page.content.decode()
+    assert client.get(page["Location"])["Location"] == target
     assert client.get(target).status_code == 200
+    assert AuditEvent.objects.filter(
+        object_type="measure_link", object_id=str(link.pk), detail__led_into="participant app"
+    ).exists()
     response = sign_in(client, next_url=f"/me/questions/{link.pk}/")
     assert response.url == f"/me/questions/{link.pk}/"
     assert client.get(response.url).status_code == 200

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from bridge.audit.actions import Action
@@ -23,6 +24,9 @@ AGREED_LABELS: dict[str, str] = {
         "I have received and read this notice, and I sign electronically. My typed name is my signature."
     ),
     SignatureRequest.Kind.AFTERCARE: (
+        "I have read this plan and I sign it electronically. My typed name is my signature."
+    ),
+    SignatureRequest.Kind.PLAN: (
         "I have read this plan and I sign it electronically. My typed name is my signature."
     ),
 }
@@ -45,6 +49,19 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             token=token, label="signature link", object_type="signature_request", view="privacy:sign"
         )
         raise Http404("This link does not work any more. Ask the program for a new one.")
+    # i19p: a participant with the app signs there, after sign-in (the same signature event).
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=found.participant,
+        url=reverse("portal:document", args=[found.pk]),
+        object_type="signature_request",
+        object_id=found.pk,
+        view="privacy:sign",
+    )
+    if led is not None:
+        return led
     form = SignForm(request.POST or None)
     if found.kind in AGREED_LABELS:
         form.fields["agreed"].label = AGREED_LABELS[found.kind]
