@@ -324,6 +324,9 @@ BRIDGE_DEMO_PASSWORD = env_str("BRIDGE_DEMO_PASSWORD", "recovery-demo-2026")
 BRIDGE_EXPORT_DIR = env_str("BRIDGE_EXPORT_DIR", str(VAR_DIR / "exports"))
 # ... and deletes them this many hours after the export finished (Part 2 data does not linger on disk).
 BRIDGE_EXPORT_KEEP_HOURS = env_int("BRIDGE_EXPORT_KEEP_HOURS", 24)
+# Unsaved form drafts (accounts.Draft: typing kept across an idle sign-out, not a record) that nobody
+# came back to are deleted by the worker once this many days old.
+BRIDGE_DRAFT_DAYS = env_int("BRIDGE_DRAFT_DAYS", 30)
 # A background job's lease: a running job not heard from for this long lost its worker.
 BRIDGE_JOB_LEASE_SECONDS = env_int("BRIDGE_JOB_LEASE_SECONDS", 120)
 # Public, no-login endpoints: the instruments/placement JSON API and self-check call-back requests,

@@ -12,8 +12,9 @@ or not theirs, is a 404 like every other "not yours".
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import Resolver404, resolve
@@ -121,4 +122,25 @@ def draft_discard(*, author: User, page: str, form_key: str | None = None) -> in
     if form_key is not None:
         drafts = drafts.filter(form_key=form_key)
     deleted, _ = drafts.delete()
+    return deleted
+
+
+def drafts_purge(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Delete drafts nobody came back to: last typed into more than `days` (BRIDGE_DRAFT_DAYS) ago.
+
+    A draft is unsaved typing, not a clinical record, so an abandoned one is not kept for ever (it
+    holds chart text outside any record's access rules and retention). The purge is audited as one
+    event with the count; what the drafts said is not copied anywhere.
+    """
+    days = settings.BRIDGE_DRAFT_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        deleted, _ = Draft.objects.filter(saved_at__lt=cutoff).delete()
+        if deleted:
+            audit_record(
+                action=Action.DRAFTS_PURGED,
+                actor_label="draft purge",
+                object_type="draft",
+                detail={"deleted": deleted, "older_than_days": days},
+            )
     return deleted

@@ -69,6 +69,7 @@ class Action(enum.StrEnum):
     ELIGIBILITY = "eligibility"  # a 270 eligibility request sent, or its 271 answer read
     EXPORT_CANCELLED = "export_cancelled"
     EXPORT_EXPIRED = "export_expired"  # an export's files deleted after the retention period
+    DRAFTS_PURGED = "drafts_purged"  # unsaved form drafts past BRIDGE_DRAFT_DAYS deleted by the worker
     # The participant's own app
     PORTAL_CODE_SENT = "portal_code_sent"  # a one-time sign-in code sent to the contact on record
     PORTAL_SIGN_OUT_ALL = "portal_sign_out_all"  # every device signed out of a participant's account

@@ -15,8 +15,8 @@ from datetime import date
 # rather than borrow a figure from elsewhere. An entry here draws the threshold band on the chart.
 RELIABLE_CHANGE: dict[str, int] = {}
 NO_RELIABLE_CHANGE = (
-    "The scoring reference Bridge follows (reference/instruments.md) gives no reliable-change "
-    "threshold for {code}, so none is drawn; read the change against the severity bands."
+    "The scoring reference Bridge follows gives no reliable-change threshold for {code}, so none is "
+    "drawn; read the change against the severity bands."
 )
 
 MARKERS = ("circle", "square", "triangle")

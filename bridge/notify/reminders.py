@@ -92,12 +92,10 @@ def message(session: Session, language: str = "en") -> tuple[str, str]:
     where = location(session)
     with translation.override(language):
         what = _("a group session") if session.kind in GROUP_KINDS else _("an appointment")
-        if translation.get_language() == "en":
-            when = f"{local:%A, %B} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
-            day = f"{local:%a %b} {local.day}"
-        else:
-            when = formats.date_format(local, _("l, F j \\a\\t g:i A"))
-            day = formats.date_format(local, _("D M j"))
+        # The same named formats the pages use (bridge/formats; Django's own for other languages),
+        # so a reminder names the day and time exactly as the participant's schedule shows them.
+        day = formats.date_format(local, "MONTH_DAY_FORMAT")
+        when = _("%(day)s at %(time)s") % {"day": day, "time": formats.time_format(local, "TIME_FORMAT")}
         place = _("Join here") if session.modality == Session.Modality.TELEHEALTH else _("Where")
         subject = _("Reminder: %(what)s on %(day)s") % {"what": what, "day": day}
         body = (

@@ -4,6 +4,10 @@ Two programs: Harbor (where everyone works) and Elsewhere (the outsider's). In H
   - `alex` is on therapist A's caseload (prescriber and nurse on the team too);
   - `blair` is on therapist B's caseload;
   - `casey` is a prospect waiting for intake, with no care team.
+Every participant is in a state the workflows allow: alex, blair and Elsewhere's Eli were admitted
+today through `episode_open` (so "Active" has its open episode of care) and `bridge check-records`
+finds nothing in the world. A test that needs an admission on its own terms (another day or level)
+first calls `unadmit(...)`, which takes the world's admission back.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from bridge.accounts.models import Credential, Role, StaffRole, User
-from bridge.participants.models import CareTeamMember, Participant
+from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.programs.models import Organization, Program, Track
 
 PASSWORD = "correct horse battery staple 42"
@@ -68,6 +72,34 @@ def make_participant(
         status=status,
         **extra,
     )
+
+
+def admit(
+    participant: Participant,
+    *,
+    actor: User | None = None,
+    admitted_on: date | None = None,
+    level_of_care: str = "2.1",
+    **extra,
+) -> EpisodeOfCare:
+    """Admit through the workflow (participants.services.episode_open): an open episode, status Active."""
+    from bridge.participants.services import episode_open
+
+    return episode_open(
+        actor=actor,
+        participant=participant,
+        level_of_care=level_of_care,
+        admitted_on=admitted_on or timezone.localdate(),
+        **extra,
+    )
+
+
+def unadmit(participant: Participant) -> None:
+    """Test set-up only: take back the world's admission of `participant` (nothing rests on it yet) so
+    the test can admit them on its own terms right after. The status is left as it was."""
+    episodes = EpisodeOfCare.objects.filter(participant=participant, status=EpisodeOfCare.Status.ACTIVE)
+    LevelOfCareChange.objects.filter(episode__in=episodes).delete()
+    episodes.delete()
 
 
 def add_to_team(participant: Participant, staff: User, team_role: str) -> CareTeamMember:
@@ -168,6 +200,13 @@ def world(db) -> World:
     add_to_team(w.alex, w.peer, T.PEER)
     add_to_team(w.blair, w.therapist_b, T.PRIMARY_CLINICIAN)
     add_to_team(w.elsewhere_participant, w.outsider, T.PRIMARY_CLINICIAN)
+    # "Active" means admitted: each gets the open episode the admission workflow gives.
+    for participant, admitted_by in (
+        (w.alex, w.intake),
+        (w.blair, w.intake),
+        (w.elsewhere_participant, w.outsider),
+    ):
+        admit(participant, actor=admitted_by)
     return w
 
 

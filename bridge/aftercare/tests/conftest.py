@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bridge.participants.models import LevelOfCare
 from bridge.participants.services import episode_open
+from bridge.testing.personas import unadmit
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def monday():
 def admitted(world, monday):
     """Alex and Blair admitted to IOP (2.1) on the Monday three weeks before this week."""
     for p in (world.alex, world.blair):
+        unadmit(p)  # replaces the world's admission of today
         episode_open(
             actor=world.intake,
             participant=p,

@@ -10,11 +10,13 @@ from django.utils import timezone
 from bridge.clinical.models import GroupNoteEntry, Note, PlanVersion, Problem, TreatmentPlan
 from bridge.participants.models import EpisodeOfCare
 from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind, SessionType
+from bridge.testing.personas import unadmit
 
 MONDAY = date(2026, 11, 2)
 
 
 def admit(participant, clinician, on=date(2026, 10, 1), diagnosis="F10.20") -> EpisodeOfCare:
+    unadmit(participant)  # replaces the world's admission of today
     episode = EpisodeOfCare.objects.create(
         participant=participant, program=participant.program, admitted_on=on, created_by=clinician
     )

@@ -11,6 +11,7 @@ from bridge.clinical.services import plans
 from bridge.participants.models import LevelOfCare
 from bridge.participants.services import episode_open
 from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind, SessionType
+from bridge.testing.personas import unadmit
 
 
 @pytest.fixture
@@ -18,6 +19,7 @@ def admitted(world):
     """Alex and Blair admitted to IOP (2.1) three weeks ago."""
     day = timezone.localdate() - timedelta(days=21)
     for p in (world.alex, world.blair):
+        unadmit(p)  # replaces the world's admission of today
         episode_open(
             actor=world.intake, participant=p, level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT, admitted_on=day
         )

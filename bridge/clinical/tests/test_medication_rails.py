@@ -65,6 +65,24 @@ def test_every_rxnorm_code_names_its_source_and_every_missing_one_says_why():
             assert row.get("verify") and row.get("rxnorm_note"), row["code"]
     checked = {row["code"]: row["rxnorm"] for row in rows if row["rxnorm"]}
     assert (checked["buprenorphine"], checked["methadone"], checked["naloxone"]) == ("1819", "6813", "7242")
+    # Ingredient codes read in CPIC's drug table (cpicpgx/cpic-schema drug.sql); each source quotes its row.
+    cpic = {
+        "naltrexone": "7243",
+        "naltrexone_xr": "7243",
+        "sertraline": "36437",
+        "fluoxetine": "4493",
+        "escitalopram": "321988",
+        "citalopram": "2556",
+        "venlafaxine": "39786",
+        "duloxetine": "72625",
+    }
+    for code, rxcui in cpic.items():
+        row = next(r for r in rows if r["code"] == code)
+        assert checked[code] == rxcui
+        assert f"RxNorm:{rxcui}\\t{row['rxnorm_name']}" in row["rxnorm_source"], code
+    # No source named the combination's multiple-ingredient concept: it stays unset, and says so.
+    combination = next(r for r in rows if r["code"] == "buprenorphine_naloxone")
+    assert combination["rxnorm"] is None and "MIN" in combination["rxnorm_note"]
 
 
 # (drug, route, frequency, dose, unusual reason) -> the field refused, or None when it may be placed

@@ -28,6 +28,7 @@ from bridge.privacy import services as privacy_services
 from bridge.privacy.models import Recipient
 from bridge.privacy.vocab import GENERAL_CLASSES, ConsentType, Purpose, RecipientKind
 from bridge.scheduling.models import Attendance, GroupSeries, Room, SeriesMembership, Session, SessionType
+from bridge.testing.personas import unadmit
 
 
 @pytest.fixture
@@ -74,6 +75,7 @@ def chart(world):
     today = timezone.localdate(timezone=world.program.tz)
     rows = {}
     for who, clinician in ((world.alex, world.therapist_a), (world.blair, world.therapist_b)):
+        unadmit(who)  # replaces the world's admission of today
         episode = EpisodeOfCare.objects.create(
             participant=who, program=world.program, admitted_on=today - timedelta(days=30)
         )

@@ -110,8 +110,19 @@ def test_medication_requests_carry_rxnorm_only_where_the_code_was_checked(everyt
     }
     codings = set().union(*by_text.values())
     assert "1819" in codings  # buprenorphine (ingredient), checked against a source in drugs.json
-    # Naltrexone's code could not be checked against a source: it is sent by name, with no RxNorm coding.
-    assert any("Naltrexone" in text and not codes for text, codes in by_text.items())
+    assert "7243" in codings  # naltrexone (ingredient), checked against CPIC's drug table
+    assert all(codes <= {"1819", "7243"} for codes in by_text.values())
+
+
+def test_a_drug_whose_code_was_not_checked_is_sent_by_name_only():
+    from bridge.clinical.medication import DRUGS
+    from bridge.fhir.mapping import drug_concept
+
+    unchecked = [d for d in DRUGS.values() if d.rxnorm is None]
+    assert unchecked and any(d.code == "buprenorphine_naloxone" for d in unchecked)
+    for drug in unchecked:
+        concept = drug_concept(drug.code, drug.label)
+        assert all(c["system"] != RXNORM for c in concept["coding"]), drug.code
 
 
 def test_encounters_and_appointments_reference_their_room(everything, chart):

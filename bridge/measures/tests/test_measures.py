@@ -112,6 +112,7 @@ def test_chart_shows_baseline_latest_change_and_says_no_reliable_change_threshol
     assert "Baseline <strong>16</strong>" in html and "Latest <strong>6</strong>" in html
     assert "Change <strong>-10</strong> (lower)" in html
     assert "gives no reliable-change threshold for PHQ-9" in html
+    assert "instruments.md" not in html  # no file names (developer wording) on a clinical page
     assert "Moderate (10)" in html  # band cut-offs are labelled lines
     assert "results as a table" in html  # the data-table alternative
 

@@ -153,8 +153,28 @@ def test_the_message_names_no_program_and_uses_the_programs_time(world):
     session = session_in(world, 5, people=[world.alex])
     subject, body = message(session)
     local = timezone.localtime(session.starts_at, world.program.tz)
-    assert f"{local:%B} {local.day}" in body and "Oakland" in body and "Harbor" not in body
+    assert f"{local:%b} {local.day}" in body and "Oakland" in body and "Harbor" not in body
     assert "appointment" in subject and "Harbor" not in subject
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_message_says_the_day_and_time_as_the_pages_do_in_the_participants_language(world, language):
+    """Named formats (bridge/formats/en; Django's own for Spanish), not a format spelled out in Python."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    session = session_in(world, 5, people=[world.alex])
+    local = timezone.localtime(session.starts_at, world.program.tz)
+    page = Template('{{ when|date:"MONTH_DAY_FORMAT" }}|{{ when|time:"TIME_FORMAT" }}')
+    with translation.override(language):
+        day, clock = page.render(Context({"when": local})).split("|")
+    subject, body = message(session, language)
+    assert day in subject and f"{day} {'at' if language == 'en' else 'a las'} {clock}" in body
+    if language == "en":  # "Mon Dec 7 at 18:00": the schedule's own day and 24-hour time
+        assert day == f"{local:%a %b} {local.day}" and clock == f"{local:%H:%M}"
+        assert "AM" not in body and "PM" not in body
+    else:  # "7 de diciembre a las 18:00"
+        assert " de " in day and "Reminder" not in subject
 
 
 def test_staff_record_the_reminder_choice(world, login):

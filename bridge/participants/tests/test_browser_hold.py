@@ -11,12 +11,13 @@ from bridge.audit.models import AuditEvent
 from bridge.participants import services
 from bridge.participants.models import CareHold, LevelOfCare, Participant
 from bridge.testing.browser import browser_login
-from bridge.testing.personas import PASSWORD
+from bridge.testing.personas import PASSWORD, unadmit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_therapist_puts_alex_on_hold_then_records_the_return(world, page):
+    unadmit(world.alex)
     Participant.objects.filter(pk=world.alex.pk).update(status=Participant.Status.SCREENING)
     world.alex.refresh_from_db()
     services.episode_open(

@@ -17,6 +17,7 @@ from bridge.audit.models import AuditEvent
 from bridge.core.records import all_findings
 from bridge.participants import services
 from bridge.participants.models import STATUS_VALUES, CareHold, EpisodeOfCare, LevelOfCare, Participant
+from bridge.testing.personas import unadmit
 
 S = Participant.Status
 
@@ -24,6 +25,7 @@ S = Participant.Status
 @pytest.fixture
 def in_care(world):
     """Alex admitted to IOP three weeks ago (blair and eli are left as the world has them)."""
+    unadmit(world.alex)
     Participant.objects.filter(pk=world.alex.pk).update(status=S.SCREENING)
     world.alex.refresh_from_db()
     services.episode_open(

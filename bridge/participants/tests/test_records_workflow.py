@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from bridge.core.records import all_findings
 from bridge.participants import services
-from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
+from bridge.participants.models import EpisodeOfCare, Participant
+from bridge.testing.personas import unadmit
 
 
 def test_the_demo_has_no_record_that_disagrees_with_its_workflow(demo):
@@ -24,14 +25,21 @@ def test_the_demo_has_no_record_that_disagrees_with_its_workflow(demo):
     assert "Every record agrees with its workflow." in out.getvalue()
 
 
+def test_the_test_world_has_no_record_that_disagrees_with_its_workflow(world):
+    """Every test starts from states the workflows allow: Active participants have their open episode."""
+    assert all_findings() == []
+    for participant in (world.alex, world.blair, world.elsewhere_participant):
+        participant.refresh_from_db()
+        assert participant.status == Participant.Status.ACTIVE
+        assert participant.episodes.get(status=EpisodeOfCare.Status.ACTIVE).level_changes.count() == 1
+    assert not world.casey.episodes.exists()
+    out = io.StringIO()
+    call_command("check_records", stdout=out)
+    assert "Every record agrees with its workflow." in out.getvalue()
+
+
 def test_check_records_lists_active_without_episode_and_discharged_with_open_episode(world):
-    Participant.objects.filter(pk=world.alex.pk).update(status=Participant.Status.ACTIVE)
-    services.episode_open(
-        actor=world.intake,
-        participant=world.blair,
-        level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT,
-        admitted_on=timezone.localdate(),
-    )
+    unadmit(world.alex)  # still "Active", with no open episode
     Participant.objects.filter(pk=world.blair.pk).update(status=Participant.Status.DISCHARGED)
     found = {f.pk: f for f in all_findings()}
     assert "no open episode" in found[str(world.alex.pk)].problem

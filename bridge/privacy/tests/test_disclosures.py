@@ -209,7 +209,9 @@ def test_a_class_nobody_provides_yet_gives_an_empty_section(world, make_consent,
 
 def test_demographics_care_team_and_episodes_providers(world, make_consent, recipients, today):
     from bridge.participants.services import episode_open
+    from bridge.testing.personas import unadmit
 
+    unadmit(world.alex)
     episode_open(
         actor=world.director,
         participant=world.alex,

@@ -29,7 +29,9 @@ def _pdf_pages(body: bytes) -> list[str]:
 @pytest.fixture
 def released(world, make_consent, recipients, today, alex_attendance):
     from bridge.participants.services import episode_open
+    from bridge.testing.personas import unadmit
 
+    unadmit(world.alex)
     episode_open(
         actor=world.director,
         participant=world.alex,

@@ -8,12 +8,14 @@ import pytest
 
 from bridge.participants.models import EpisodeOfCare, LevelOfCareChange
 from bridge.scheduling.models import Attendance, GroupSeries, Session, SessionKind, SessionType
+from bridge.testing.personas import unadmit
 
 # A Monday in a week without a DST change in America/Los_Angeles.
 WEEK = date(2026, 11, 16)
 
 
 def admit(participant, admitted_on=date(2026, 9, 1), level="2.1"):
+    unadmit(participant)  # replaces the world's admission of today
     episode = EpisodeOfCare.objects.create(
         participant=participant, program=participant.program, admitted_on=admitted_on, level_of_care=level
     )
