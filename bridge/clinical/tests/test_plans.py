@@ -14,6 +14,7 @@ from bridge.audit.models import AuditEvent
 from bridge.clinical import cadence, icd10
 from bridge.clinical.models import Goal, PlanVersion, Problem, ReviewPolicy
 from bridge.clinical.services import plans
+from bridge.testing.personas import unadmit
 
 
 def test_icd10_format_and_the_curated_table():
@@ -163,6 +164,7 @@ def test_review_policy_needs_one_interval(world):
 
 
 def test_plan_needs_an_active_episode(world):
+    unadmit(world.alex)  # the world admits alex; this test needs a participant with no open episode
     with pytest.raises(ValidationError, match="Admit the participant"):
         plans.plan_start(actor=world.therapist_a, participant=world.alex)
 
