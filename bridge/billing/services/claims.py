@@ -216,40 +216,59 @@ def claims_build(
                 Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
                     status=Charge.Status.BILLED, claim=claim
                 )
-            control = control_number()
-            text = build_837(
-                provider=_provider(profile),
-                claims=data,
+            where = _send(
+                actor=actor,
+                profile=profile,
+                claims=claims,
+                data=data,
                 institutional=institutional,
-                control=control,
+                out_dir=out_dir,
+                now=now,
                 when=when,
             )
-            found = problems(text)
-            if found:
-                raise X12Error(found)
-            name = f"837{'I' if institutional else 'P'}-{control}.x12"
-            if out_dir is not None:
-                path = Path(out_dir) / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="ascii")
-                where = str(path)
-            else:
-                where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
-            for claim in claims:
-                claim.status = Claim.Status.SUBMITTED
-                claim.submitted_at = now
-                claim.file_name = name
-                claim.save(update_fields=["status", "submitted_at", "file_name"])
-                audit_record(
-                    action=Action.CLAIM_SUBMIT,
-                    actor=actor,
-                    participant=claim.participant,
-                    object_type="claim",
-                    object_id=str(claim.pk),
-                    detail={"file": name, "payer": claim.coverage.plan.payer.name, "total": str(claim.total)},
-                )
             written.append((where, claims))
     return written
+
+
+def _send(*, actor, profile, claims, data, institutional: bool, out_dir, now, when) -> str:
+    """Write one 837 for `claims`, validate it with pyx12 (X12Error: nothing leaves), send it to the
+    clearinghouse (or `out_dir`), and mark the claims submitted, each audited. Returns where it went."""
+    control = control_number()
+    text = build_837(
+        provider=_provider(profile),
+        claims=data,
+        institutional=institutional,
+        control=control,
+        when=when,
+    )
+    found = problems(text)
+    if found:
+        raise X12Error(found)
+    name = f"837{'I' if institutional else 'P'}-{control}.x12"
+    if out_dir is not None:
+        path = Path(out_dir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="ascii")
+        where = str(path)
+    else:
+        where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
+    for claim in claims:
+        claim.status = Claim.Status.SUBMITTED
+        claim.submitted_at = now
+        claim.file_name = name
+        claim.save(update_fields=["status", "submitted_at", "file_name"])
+        detail = {"file": name, "payer": claim.coverage.plan.payer.name, "total": str(claim.total)}
+        if claim.replaces_id:
+            detail |= {"frequency": claim.frequency, "replaces": str(claim.replaces_id)}
+        audit_record(
+            action=Action.CLAIM_SUBMIT,
+            actor=actor,
+            participant=claim.participant,
+            object_type="claim",
+            object_id=str(claim.pk),
+            detail=detail,
+        )
+    return where
 
 
 def claim_paper(*, actor, claim: Claim) -> bytes:
