@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,12 +112,37 @@ def _released(actor, coverage, channel: str = "x12-837") -> policy.Decision:
     )
 
 
-def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days) -> None:
+def console_discloser(program):
+    """The person responsible for claims the console or the nightly job sends for `program`
+    (`BRIDGE_BILLING_DISCLOSER`): an active director or billing staff member of the program.
+    ValidationError saying what to set when there is none: a claim never leaves unaccounted."""
+    from bridge.accounts.models import Role, User
+
+    name = settings.BRIDGE_BILLING_DISCLOSER
+    if not name:
+        raise ValidationError(
+            "Claims sent from the console are entered in each participant's accounting of disclosures "
+            "under a responsible person: set BRIDGE_BILLING_DISCLOSER to the username of the director "
+            "or billing staff member who runs claim sending."
+        )
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None or program.pk not in user.programs_with_role(Role.DIRECTOR, Role.BILLING):
+        raise ValidationError(
+            f"BRIDGE_BILLING_DISCLOSER={name!r} is not an active director or billing staff member of "
+            f"{program.name}."
+        )
+    return user
+
+
+def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days, discloser=None) -> None:
     """Enter a released claim in the participant's accounting of disclosures (a Part 2 release under
-    the TPO consent's payment purpose). Console runs (no signed-in person) are audited but make no
-    entry: an accounting entry names the person who made the release."""
-    if actor is None or decision.consent is None:
+    the TPO consent's payment purpose), naming the person who made the release: the signed-in person,
+    or for a console run the configured responsible person (`console_discloser`)."""
+    if decision.consent is None:
         return
+    person = actor or discloser
+    if person is None:
+        raise ValidationError("A claim released with no one signed in needs a responsible person.")
     recipient = payer_recipient(claim.coverage.plan.payer)
     classes = list(decision.data_classes)
     first, last = min(days), max(days)
@@ -140,8 +166,10 @@ def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days)
         notice_text=packages.notice_for(bases.CONSENT, {}),
         notice_version=NOTICE_VERSION,
         records=[{"type": "claim", "id": str(claim.pk)}],
-        requested_by=actor,
+        requested_by=person,
     )
+    if actor is None:
+        entry.description += " (sent by the scheduled claims run)"
     entry.full_clean()
     entry.save()
 
@@ -151,15 +179,26 @@ def _next_number() -> str:
 
 
 def claims_build(
-    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None, refused=None
+    *,
+    actor,
+    program,
+    claim_format: str,
+    out_dir: str | Path | None = None,
+    through=None,
+    refused=None,
+    discloser=None,
 ) -> list[tuple[str, list[Claim]]]:
     """Write one 837 file per payer for the program's ready charges of that format.
 
     Returns (where each file went, its claims). A file pyx12 finds invalid raises X12Error and
     nothing is written or changed. A participant whose consent does not allow the release to the
     payer for payment gets no claim (the charges stay ready); `refused`, a list, collects
-    (participant, reason) for them.
+    (participant, reason) for them. With no `actor` (the console, the nightly job) `discloser` is the
+    responsible person named in the accounting of disclosures (`console_discloser`); without one
+    nothing is sent (ValidationError).
     """
+    if actor is None and discloser is None:
+        discloser = console_discloser(program)
     institutional = claim_format == ClaimFormat.INSTITUTIONAL
     profile = profile_for(program)
     ready = Charge.objects.filter(
@@ -212,6 +251,7 @@ def claims_build(
                     decisions[coverage.pk],
                     Channel.ELECTRONIC,
                     [c.service_date for c in lines],
+                    discloser,
                 )
                 Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
                     status=Charge.Status.BILLED, claim=claim

@@ -25,7 +25,14 @@ from django.utils import timezone
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial
-from bridge.billing.services.claims import _account, _claim_data, _next_number, _released, _send
+from bridge.billing.services.claims import (
+    _account,
+    _claim_data,
+    _next_number,
+    _released,
+    _send,
+    console_discloser,
+)
 from bridge.billing.services.eligibility import profile_for
 from bridge.privacy.vocab import Channel
 
@@ -91,9 +98,12 @@ def claim_resubmit(
     coverage: Coverage | None = None,
     diagnosis: str = "",
     out_dir=None,
+    discloser=None,
 ) -> Claim:
     """Correct `claim` and send the claim that follows it (see the module). ValidationError (by field)
     when the correction is not allowed; X12Error when the new file is invalid. Returns the new claim."""
+    if actor is None and discloser is None:
+        discloser = console_discloser(claim.program)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say what was corrected and why."})
@@ -196,7 +206,7 @@ def claim_resubmit(
         data = _claim_data(new, coverage, charges)
         data.frequency = new.frequency
         data.original_reference = old.payer_claim_number if action != Correction.RESEND else ""
-        _account(actor, new, decision, Channel.ELECTRONIC, [c.service_date for c in charges])
+        _account(actor, new, decision, Channel.ELECTRONIC, [c.service_date for c in charges], discloser)
         profile = profile_for(old.program)
         _send(
             actor=actor,

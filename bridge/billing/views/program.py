@@ -260,11 +260,11 @@ def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
             except X12Error as exc:
                 form.add_error(None, f"The corrected claim failed validation and was not sent: {exc}")
             else:
+                kept = "voided" if new.frequency == Claim.Frequency.VOID else "replaced"
                 messages.success(
                     request,
                     f"Claim {new.number} ({new.get_frequency_display().lower()}) sent in {new.file_name}; "
-                    f"claim {claim.number} is kept, marked "
-                    f"{Claim.Status(new.replaces.status).label.lower()}.",
+                    f"claim {claim.number} is kept, marked {kept}.",
                 )
                 return redirect("billing:claim", claim_id=new.pk)
     history = []
@@ -273,10 +273,10 @@ def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
         history.append(earlier)
         earlier = earlier.replaces
     later = Claim.objects.filter(replaces=claim).first()
-    denials = list(claim.denials.select_related("charge", "resolved_by"))
+    denials: list = list(claim.denials.select_related("charge", "resolved_by"))
     for d in denials:
         d.words = carc_words(d.reason_code)
-    postings = list(claim.postings.select_related("remittance", "charge"))
+    postings: list = list(claim.postings.select_related("remittance", "charge"))
     for p in postings:
         p.words = carc_words(p.reason_code) if p.reason_code else ""
     audit_record(
@@ -372,9 +372,9 @@ def eligibility_upload(request: HttpRequest) -> HttpResponse:
     return redirect("billing:claims")
 
 
-@require_GET
-def denial_list(request: HttpRequest) -> HttpResponse:
-    program = _program(request)
+def _denials_page(request, program, failed=None, form=None, status: int = 200) -> HttpResponse:
+    """The denials work list; `failed` (a denial) with its bound `form` when resolving it was refused:
+    the page again with the field errors on that row, nothing stored."""
     denials = list(queries.open_denials([program.pk]))
     for d in denials:
         d.words = carc_words(d.reason_code)
@@ -386,11 +386,32 @@ def denial_list(request: HttpRequest) -> HttpResponse:
         .order_by("submitted_at")
     )
     _audit_list(request, "denial_list", len(denials) + len(rejected))
+    errors = []
+    if form is not None:
+        errors = [
+            f"{name.replace('_', ' ').capitalize()}: {e}" if name != "__all__" else e
+            for name, found in form.errors.items()
+            for e in found
+        ]
     return render(
         request,
         "billing/denials.html",
-        {"program": program, "denials": denials, "rejected": rejected, "form": DenialResolveForm()},
+        {
+            "program": program,
+            "denials": denials,
+            "rejected": rejected,
+            "form": DenialResolveForm(),
+            "failed": failed.pk if failed is not None else None,
+            "failed_data": form.data if form is not None else {},
+            "failed_errors": errors,
+        },
+        status=status,
     )
+
+
+@require_GET
+def denial_list(request: HttpRequest) -> HttpResponse:
+    return _denials_page(request, _program(request))
 
 
 @require_POST
@@ -405,9 +426,7 @@ def denial_resolve_view(request: HttpRequest, denial_id: uuid.UUID) -> HttpRespo
         raise Http404("No such denial.")
     form = DenialResolveForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
-        return redirect("billing:denials")
+        return _denials_page(request, program, failed=denial, form=form, status=400)
     denial_resolve(actor=request.user, denial=denial, **form.cleaned_data)
     messages.success(request, "Denial resolved.")
     return redirect("billing:denials")
