@@ -78,6 +78,7 @@ def main() -> None:
 
     from django.utils import timezone
 
+    from bridge.accounts.models import User
     from bridge.billing.models import Charge, Claim, ClaimFormat
     from bridge.billing.services.charges import charges_build
     from bridge.billing.services.claims import _provider, claims_build
@@ -130,7 +131,13 @@ def main() -> None:
             program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=fmt
         ).count()
         start = time.perf_counter()
-        written = claims_build(actor=None, program=program, claim_format=fmt, out_dir=out)
+        written = claims_build(
+            actor=None,
+            program=program,
+            claim_format=fmt,
+            out_dir=out,
+            discloser=User.objects.filter(username="director").first(),
+        )
         seconds = time.perf_counter() - start
         n = sum(len(c) for _w, c in written)
         print(f"claims_build {fmt}: {ready} lines, {n} claims, {len(written)} files in {seconds:.2f} s")

@@ -338,6 +338,10 @@ BRIDGE_CALLBACK_RATE = env_str("BRIDGE_CALLBACK_RATE", "5/hour")
 # and the folder the default one writes them to (like the console SMS sender: nothing leaves the machine).
 BRIDGE_CLEARINGHOUSE = env_str("BRIDGE_CLEARINGHOUSE", "bridge.billing.clearinghouse.FolderClearinghouse")
 BRIDGE_CLEARINGHOUSE_DIR = env_str("BRIDGE_CLEARINGHOUSE_DIR", str(VAR_DIR / "clearinghouse"))
+# Claims sent by the console or the worker's nightly job (no one signed in) are entered in each
+# participant's accounting of disclosures under this person: the username of the director or billing
+# staff member responsible for claim sending. `bridge billing claims` refuses to send without one.
+BRIDGE_BILLING_DISCLOSER = env_str("BRIDGE_BILLING_DISCLOSER", "")
 
 # The participant's app (/me/): idle minutes before it signs them out, how long a sign-in code
 # lives, and how many codes one account may be sent per hour.

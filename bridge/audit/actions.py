@@ -65,6 +65,7 @@ class Action(enum.StrEnum):
     # Revenue cycle
     CHARGE_BUILD = "charge_build"  # a charge created from signed, attended, qualifying services
     CLAIM_SUBMIT = "claim_submit"  # a claim file (837) written and handed to the clearinghouse
+    CLAIM_RESUBMIT = "claim_resubmit"  # a rejected/denied claim corrected: replaced, voided or resent
     REMIT_POST = "remit_post"  # an 835 remittance posted to claims (payments, adjustments, denials)
     ELIGIBILITY = "eligibility"  # a 270 eligibility request sent, or its 271 answer read
     EXPORT_CANCELLED = "export_cancelled"

@@ -2,7 +2,8 @@
 active participant's coverage from the payer their episode is billed under, authorizations (one
 near its end), Medicare certifications (one missing), a month of charges built from the scheduling
 and clinical demos (so some are held for each reason those records give), claims written as 837
-files, and a remittance posted with payments, a contractual adjustment and a denial to work.
+files, and a remittance posted with payments, a contractual adjustment and two denials: one to work,
+one corrected and resubmitted (a replacement claim; the old one kept as replaced).
 
 Runs after the scheduling and clinical demos (app order), which give the attendance and notes.
 Rates are demo figures, not a real fee schedule.
@@ -30,6 +31,7 @@ from bridge.billing.models import (
 )
 from bridge.billing.services.charges import charges_build
 from bridge.billing.services.claims import claims_build
+from bridge.billing.services.corrections import claim_resubmit
 from bridge.billing.services.eligibility import control_number
 from bridge.billing.services.remittance import remittance_post
 from bridge.billing.x12.remittance import PaidClaim, PaidLine, build_835
@@ -202,10 +204,36 @@ def build(ctx) -> None:
     out = tempfile.mkdtemp(prefix="bridge-demo-claims-")
     for fmt in (ClaimFormat.PROFESSIONAL, ClaimFormat.INSTITUTIONAL):
         # The last 12 days stay ready for the next batch.
+        # The nightly run's responsible person (BRIDGE_BILLING_DISCLOSER) is the director.
         claims_build(
-            actor=None, program=program, claim_format=fmt, out_dir=out, through=today - timedelta(days=13)
+            actor=None,
+            program=program,
+            claim_format=fmt,
+            out_dir=out,
+            through=today - timedelta(days=13),
+            discloser=staff["director"],
         )
     _remit(program, medi_cal, today)
+    _correct(program, staff, out)
+
+
+def _correct(program, staff, out: str) -> None:
+    """The claim Medi-Cal denied for a billing error (CO-16) is corrected and replaced (frequency 7,
+    the payer's claim number in REF*F8); the old claim stays, shown as replaced. The other denial
+    (CO-197, no authorization) stays on the work list."""
+    denied = (
+        Claim.objects.filter(program=program, status=Claim.Status.DENIED, denials__reason_code="16")
+        .order_by("number")
+        .first()
+    )
+    if denied is not None:
+        claim_resubmit(
+            actor=staff["billing"],
+            claim=denied,
+            action="replace",
+            reason="Rendering provider NPI added (the payer's CO-16 / MA130)",
+            out_dir=out,
+        )
 
 
 def _remit(program, payer, today) -> None:
@@ -230,6 +258,19 @@ def _remit(program, payer, today) -> None:
                         Decimal("0"),
                         (("CO", "197", charge.amount),),
                         "N54",
+                    )
+                )
+            elif k == 2:
+                # Denied for a billing error: corrected and resubmitted below (a replaced claim).
+                lines.append(
+                    PaidLine(
+                        charge.code,
+                        tuple(charge.modifiers.split(":")),
+                        charge.service_date,
+                        charge.amount,
+                        Decimal("0"),
+                        (("CO", "16", charge.amount),),
+                        "MA130",
                     )
                 )
             elif k == 1:

@@ -172,3 +172,30 @@ class CertificationForm(forms.ModelForm):
 class DenialResolveForm(forms.Form):
     next_step = forms.ChoiceField(choices=Denial.NextStep.choices)
     resolution = forms.CharField(max_length=300)
+
+
+class ClaimCorrectionForm(forms.Form):
+    """Correct and resubmit a rejected or denied claim: which kind of claim follows it (only those the
+    claim allows), under which coverage, a corrected diagnosis if any, and what was corrected."""
+
+    action = forms.ChoiceField(label="Send", widget=forms.RadioSelect)
+    coverage = forms.ModelChoiceField(queryset=Coverage.objects.none(), empty_label=None)
+    diagnosis = forms.CharField(
+        max_length=10, required=False, help_text="Corrected ICD-10-CM code (empty: keep the claim's)"
+    )
+    reason = forms.CharField(
+        label="What was corrected", max_length=300, help_text="Kept with both claims and in the audit log"
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        from bridge.billing.services.corrections import Correction, corrections_for, coverages_for
+
+        super().__init__(*args, **kwargs)
+        allowed = corrections_for(claim)
+        field = cast(forms.ChoiceField, self.fields["action"])
+        field.choices = [(a, Correction(a).label) for a in allowed]
+        if allowed:
+            field.initial = allowed[0]
+        coverage = cast(forms.ModelChoiceField, self.fields["coverage"])
+        coverage.queryset = coverages_for(claim)
+        coverage.initial = claim.coverage_id

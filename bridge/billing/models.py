@@ -368,6 +368,17 @@ class Claim(models.Model):
         PAID = "paid", "Paid"
         DENIED = "denied", "Denied"
         ADJUSTED = "adjusted", "Adjusted"
+        REPLACED = "replaced", "Replaced"
+        VOIDED = "voided", "Voided"
+
+    class Frequency(models.TextChoices):
+        # X12 claim frequency type code (CLM05-3; on the 837I the type of bill's last digit).
+        ORIGINAL = "1", "Original"
+        REPLACEMENT = "7", "Replacement of a prior claim"
+        VOID = "8", "Void of a prior claim"
+
+    # A claim in these statuses can be corrected and resubmitted (replaced, voided or sent afresh).
+    CORRECTABLE = (Status.REJECTED, Status.DENIED, Status.ADJUSTED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="claims")
@@ -384,12 +395,42 @@ class Claim(models.Model):
     status_reason = models.CharField(
         max_length=500, blank=True, help_text="Why, in words, from the last 999/277CA acknowledgement"
     )
+    payer_claim_number = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The payer's claim control number (277CA REF*1K or 835 CLP07): sent as REF*F8 "
+        "when the claim is replaced or voided",
+    )
+    frequency = models.CharField(max_length=1, choices=Frequency.choices, default=Frequency.ORIGINAL)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The earlier claim this one replaces, voids or resends (kept, shown as replaced)",
+    )
+    correction = models.CharField(max_length=300, blank=True, help_text="What was corrected, and why")
+    lines_sent = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The lines as they stood when this claim was replaced (its charges moved on)",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A replacement or void names the payer's claim number of the claim it follows (REF*F8).
+            models.CheckConstraint(
+                condition=Q(frequency="1") | Q(replaces__isnull=False), name="claim_correction_follows_one"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Claim {self.number}"

@@ -26,6 +26,7 @@ urlpatterns += [
     path("billing/charges/build/", program.charges_run, name="charges_run"),
     path("billing/claims/", program.claim_list, name="claims"),
     path("billing/claims/build/", program.claims_run, name="claims_run"),
+    path("billing/claims/<uuid:claim_id>/", program.claim_detail, name="claim"),
     path("billing/claims/<uuid:claim_id>/cms1500.pdf", program.claim_pdf, name="claim_pdf"),
     path("billing/remittances/", program.remit_upload, name="remit_upload"),
     path("billing/acknowledgements/", program.ack_upload, name="ack_upload"),

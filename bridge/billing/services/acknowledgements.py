@@ -40,8 +40,8 @@ def _file_names(control: int) -> list[str]:
 def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckResult:
     ack = read(text)
     kind = ClaimAcknowledgement.Kind.FILE if ack.kind == "999" else ClaimAcknowledgement.Kind.CLAIMS
-    # (claim, accepted, reason) for every claim the acknowledgement answers for.
-    answers: list[tuple[Claim, bool, str]] = []
+    # (claim, accepted, reason, payer claim number) for every claim the acknowledgement answers for.
+    answers: list[tuple[Claim, bool, str, str]] = []
     missing: list[X12Problem] = []
     if ack.kind == "999":
         names = {g.control: _file_names(g.control) for g in ack.groups}
@@ -57,7 +57,7 @@ def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckRes
                     X12Problem("AK1", "", f"Claim file {group.control} is not one of this program's files")
                 )
             reason = f"999 for file {group.control}: {group.reason}"
-            answers += [(c, group.accepted, reason) for c in mine]
+            answers += [(c, group.accepted, reason, "") for c in mine]
     else:
         by_number = {
             c.number: c
@@ -75,7 +75,7 @@ def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckRes
             reason = f"277CA: {said.reason}"
             if said.payer_claim_number:
                 reason += f" (payer claim {said.payer_claim_number})"
-            answers.append((claim, said.accepted, reason))
+            answers.append((claim, said.accepted, reason, said.payer_claim_number))
     if missing:
         raise X12Error(missing)
     if ClaimAcknowledgement.objects.filter(program=program, kind=kind, control_number=ack.control).exists():
@@ -90,7 +90,7 @@ def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckRes
             received_by=actor,
         )
         result = AckResult(record)
-        for claim, accepted, reason in answers:
+        for claim, accepted, reason, payer_number in answers:
             if claim.status not in OPEN:
                 result.unchanged.append(claim)
                 continue
@@ -103,8 +103,10 @@ def acknowledgement_post(*, actor, program, text: str, file_name: str) -> AckRes
                 result.rejected.append(claim)
             claim.status = status
             claim.status_reason = reason[:500]
+            if payer_number:
+                claim.payer_claim_number = payer_number[:50]
             claim.full_clean()
-            claim.save(update_fields=["status", "status_reason"])
+            claim.save(update_fields=["status", "status_reason", "payer_claim_number"])
             audit_record(
                 action=Action.UPDATE,
                 actor=actor,

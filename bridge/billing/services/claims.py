@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,12 +112,37 @@ def _released(actor, coverage, channel: str = "x12-837") -> policy.Decision:
     )
 
 
-def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days) -> None:
+def console_discloser(program):
+    """The person responsible for claims the console or the nightly job sends for `program`
+    (`BRIDGE_BILLING_DISCLOSER`): an active director or billing staff member of the program.
+    ValidationError saying what to set when there is none: a claim never leaves unaccounted."""
+    from bridge.accounts.models import Role, User
+
+    name = settings.BRIDGE_BILLING_DISCLOSER
+    if not name:
+        raise ValidationError(
+            "Claims sent from the console are entered in each participant's accounting of disclosures "
+            "under a responsible person: set BRIDGE_BILLING_DISCLOSER to the username of the director "
+            "or billing staff member who runs claim sending."
+        )
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None or program.pk not in user.programs_with_role(Role.DIRECTOR, Role.BILLING):
+        raise ValidationError(
+            f"BRIDGE_BILLING_DISCLOSER={name!r} is not an active director or billing staff member of "
+            f"{program.name}."
+        )
+    return user
+
+
+def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days, discloser=None) -> None:
     """Enter a released claim in the participant's accounting of disclosures (a Part 2 release under
-    the TPO consent's payment purpose). Console runs (no signed-in person) are audited but make no
-    entry: an accounting entry names the person who made the release."""
-    if actor is None or decision.consent is None:
+    the TPO consent's payment purpose), naming the person who made the release: the signed-in person,
+    or for a console run the configured responsible person (`console_discloser`)."""
+    if decision.consent is None:
         return
+    person = actor or discloser
+    if person is None:
+        raise ValidationError("A claim released with no one signed in needs a responsible person.")
     recipient = payer_recipient(claim.coverage.plan.payer)
     classes = list(decision.data_classes)
     first, last = min(days), max(days)
@@ -140,8 +166,10 @@ def _account(actor, claim: Claim, decision: policy.Decision, channel: str, days)
         notice_text=packages.notice_for(bases.CONSENT, {}),
         notice_version=NOTICE_VERSION,
         records=[{"type": "claim", "id": str(claim.pk)}],
-        requested_by=actor,
+        requested_by=person,
     )
+    if actor is None:
+        entry.description += " (sent by the scheduled claims run)"
     entry.full_clean()
     entry.save()
 
@@ -151,15 +179,26 @@ def _next_number() -> str:
 
 
 def claims_build(
-    *, actor, program, claim_format: str, out_dir: str | Path | None = None, through=None, refused=None
+    *,
+    actor,
+    program,
+    claim_format: str,
+    out_dir: str | Path | None = None,
+    through=None,
+    refused=None,
+    discloser=None,
 ) -> list[tuple[str, list[Claim]]]:
     """Write one 837 file per payer for the program's ready charges of that format.
 
     Returns (where each file went, its claims). A file pyx12 finds invalid raises X12Error and
     nothing is written or changed. A participant whose consent does not allow the release to the
     payer for payment gets no claim (the charges stay ready); `refused`, a list, collects
-    (participant, reason) for them.
+    (participant, reason) for them. With no `actor` (the console, the nightly job) `discloser` is the
+    responsible person named in the accounting of disclosures (`console_discloser`); without one
+    nothing is sent (ValidationError).
     """
+    if actor is None and discloser is None:
+        discloser = console_discloser(program)
     institutional = claim_format == ClaimFormat.INSTITUTIONAL
     profile = profile_for(program)
     ready = Charge.objects.filter(
@@ -212,44 +251,64 @@ def claims_build(
                     decisions[coverage.pk],
                     Channel.ELECTRONIC,
                     [c.service_date for c in lines],
+                    discloser,
                 )
                 Charge.objects.filter(pk__in=[c.pk for c in lines]).update(
                     status=Charge.Status.BILLED, claim=claim
                 )
-            control = control_number()
-            text = build_837(
-                provider=_provider(profile),
-                claims=data,
+            where = _send(
+                actor=actor,
+                profile=profile,
+                claims=claims,
+                data=data,
                 institutional=institutional,
-                control=control,
+                out_dir=out_dir,
+                now=now,
                 when=when,
             )
-            found = problems(text)
-            if found:
-                raise X12Error(found)
-            name = f"837{'I' if institutional else 'P'}-{control}.x12"
-            if out_dir is not None:
-                path = Path(out_dir) / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="ascii")
-                where = str(path)
-            else:
-                where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
-            for claim in claims:
-                claim.status = Claim.Status.SUBMITTED
-                claim.submitted_at = now
-                claim.file_name = name
-                claim.save(update_fields=["status", "submitted_at", "file_name"])
-                audit_record(
-                    action=Action.CLAIM_SUBMIT,
-                    actor=actor,
-                    participant=claim.participant,
-                    object_type="claim",
-                    object_id=str(claim.pk),
-                    detail={"file": name, "payer": claim.coverage.plan.payer.name, "total": str(claim.total)},
-                )
             written.append((where, claims))
     return written
+
+
+def _send(*, actor, profile, claims, data, institutional: bool, out_dir, now, when) -> str:
+    """Write one 837 for `claims`, validate it with pyx12 (X12Error: nothing leaves), send it to the
+    clearinghouse (or `out_dir`), and mark the claims submitted, each audited. Returns where it went."""
+    control = control_number()
+    text = build_837(
+        provider=_provider(profile),
+        claims=data,
+        institutional=institutional,
+        control=control,
+        when=when,
+    )
+    found = problems(text)
+    if found:
+        raise X12Error(found)
+    name = f"837{'I' if institutional else 'P'}-{control}.x12"
+    if out_dir is not None:
+        path = Path(out_dir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="ascii")
+        where = str(path)
+    else:
+        where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
+    for claim in claims:
+        claim.status = Claim.Status.SUBMITTED
+        claim.submitted_at = now
+        claim.file_name = name
+        claim.save(update_fields=["status", "submitted_at", "file_name"])
+        detail = {"file": name, "payer": claim.coverage.plan.payer.name, "total": str(claim.total)}
+        if claim.replaces_id:
+            detail |= {"frequency": claim.frequency, "replaces": str(claim.replaces_id)}
+        audit_record(
+            action=Action.CLAIM_SUBMIT,
+            actor=actor,
+            participant=claim.participant,
+            object_type="claim",
+            object_id=str(claim.pk),
+            detail=detail,
+        )
+    return where
 
 
 def claim_paper(*, actor, claim: Claim) -> bytes:

@@ -113,7 +113,9 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             else:
                 claim.status = Claim.Status.ADJUSTED
             claim.closed_at = timezone.now() if claim.status == Claim.Status.PAID else None
-            claim.save(update_fields=["paid", "status", "closed_at"])
+            if cp.payer_control:
+                claim.payer_claim_number = cp.payer_control[:50]
+            claim.save(update_fields=["paid", "status", "closed_at", "payer_claim_number"])
             audit_record(
                 action=Action.REMIT_POST,
                 actor=actor,

@@ -95,8 +95,15 @@ def test_an_approved_review_adds_units_and_moves_the_next_review(world, login, c
     )
     client = login(world.billing)
     url = reverse("billing:review_record", args=[world.alex.pk, auth.pk])
-    client.post(url, {"outcome": "approved", "approved_units": "0"})
+    refused = client.post(url, {"outcome": "approved", "approved_units": "0"})
+    assert refused.status_code == 400 and f'id="rev-err-{auth.pk}"' in refused.content.decode()
     assert not UtilizationReview.objects.exists()  # approved needs units
+    # A note too long: the billing page again with the field error (not a redirect); nothing stored.
+    refused = client.post(url, {"outcome": "denied", "note": "n" * 301})
+    assert (
+        refused.status_code == 400 and "Note: Ensure this value has at most 300" in refused.content.decode()
+    )
+    assert not UtilizationReview.objects.exists()
     client.post(url, {"outcome": "approved", "approved_units": "12", "note": "Reviewer: continue IOP"})
     auth.refresh_from_db()
     assert auth.units_approved == 22 and auth.next_review_on == today + timedelta(days=14)

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from bridge.audit.models import AuditEvent
@@ -93,7 +95,7 @@ def test_a_claim_file_written_by_billing_is_entered_in_the_accounting(world, cla
     (entry,) = disclosures_for(world.alex)
     assert entry.channel == "electronic" and entry.description.startswith(f"Claim {new.number}:")
     assert entry.records == [{"type": "claim", "id": str(new.pk)}] and entry.accountable == "part2"
-    # From the console (no signed-in person) the release is audited but makes no accounting entry.
+    # From the console (no signed-in person): entered under the configured responsible person.
     Charge.objects.create(
         program=world.program,
         participant=world.alex,
@@ -108,8 +110,25 @@ def test_a_claim_file_written_by_billing_is_entered_in_the_accounting(world, cla
         rendering=world.therapist_a,
         rendering_credential="LCSW",
     )
-    claims_build(actor=None, program=world.program, claim_format="837p", out_dir=tmp_path)
-    assert disclosures_for(world.alex).count() == 1
+    # Without one, nothing leaves: the charge stays ready, no file, no entry.
+    with pytest.raises(ValidationError, match="BRIDGE_BILLING_DISCLOSER"):
+        claims_build(actor=None, program=world.program, claim_format="837p", out_dir=tmp_path)
+    # A user who is not the program's director or billing staff is refused too.
+    with (
+        override_settings(BRIDGE_BILLING_DISCLOSER=world.therapist_a.username),
+        pytest.raises(ValidationError, match="not an active director or billing staff"),
+    ):
+        claims_build(actor=None, program=world.program, claim_format="837p", out_dir=tmp_path)
+    assert disclosures_for(world.alex).count() == 1 and len(list(tmp_path.glob("*.x12"))) == 1
+    assert Charge.objects.filter(status=Charge.Status.READY).count() == 1
+    with override_settings(BRIDGE_BILLING_DISCLOSER=world.director.username):
+        (console,) = claims_build(actor=None, program=world.program, claim_format="837p", out_dir=tmp_path)
+    (sent,) = console[1]
+    entry = disclosures_for(world.alex).get(records=[{"type": "claim", "id": str(sent.pk)}])
+    assert entry.requested_by == world.director and entry.purpose == Purpose.PAYMENT
+    assert "(sent by the scheduled claims run)" in entry.description
+    event = AuditEvent.objects.get(action="claim_submit", object_id=str(sent.pk))
+    assert event.actor_id is None  # the audit log says no one was signed in; the accounting names who
 
 
 def test_the_paper_claim_is_the_programs_alone(world, login, client, claim):

@@ -22,6 +22,7 @@ from bridge.billing.tests import clinic
 from bridge.billing.tests import factories as f
 from bridge.billing.x12.eligibility import read_271
 from bridge.billing.x12.validate import X12Error, problems
+from bridge.privacy.models import Disclosure
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).parent / "samples"
@@ -94,6 +95,14 @@ def test_835_posts_a_payment_and_a_denial_to_work(world, submitted, login):
     page = login(world.billing).get(reverse("billing:denials")).content.decode()
     assert "Precertification/authorization/notification absent" in page
     assert "inconsistent with pre-certified/authorized services" in page
+    # A resolution too long: the work list again with the field error on that row; nothing stored.
+    refused = login(world.billing).post(
+        reverse("billing:denial_resolve", args=[denial.pk]), {"next_step": "appeal", "resolution": "r" * 301}
+    )
+    assert refused.status_code == 400
+    assert "Resolution: Ensure this value has at most 300" in refused.content.decode()
+    denial.refresh_from_db()
+    assert denial.resolved_at is None and denial.resolution == ""
     response = login(world.billing).post(
         reverse("billing:denial_resolve", args=[denial.pk]),
         {"next_step": "appeal", "resolution": "Appeal sent with auth"},
@@ -217,12 +226,19 @@ def test_console_charges_claims_and_remit(world, tmp_path):
         "billing", "charges", "--through", str(MON + timedelta(days=6)), "--program", "Harbor", stdout=out
     )
     assert "created 1" in out.getvalue() and "1  Note not signed" in out.getvalue()
+    claims = ["billing", "claims", "--format", "837p", "--out", str(tmp_path), "--program", "Harbor"]
+    # Refused at the start without a responsible person for the accounting of disclosures.
+    with pytest.raises(CommandError, match="BRIDGE_BILLING_DISCLOSER"):
+        call_command(*claims, stdout=StringIO())
+    assert not list(tmp_path.glob("837P-*.x12"))
     out = StringIO()
-    call_command(
-        "billing", "claims", "--format", "837p", "--out", str(tmp_path), "--program", "Harbor", stdout=out
-    )
+    with override_settings(BRIDGE_BILLING_DISCLOSER=world.billing.username):
+        call_command(*claims, stdout=out)
     written = list(tmp_path.glob("837P-*.x12"))
     assert len(written) == 1 and problems(written[0].read_text()) == []
+    # Every claim sent is accountable: the accounting names the configured responsible person.
+    (entry,) = Disclosure.objects.filter(participant=world.alex)
+    assert entry.requested_by == world.billing and entry.recipient_name == payer.name
     bad = tmp_path / "bad.835"
     bad.write_text("ISA*nonsense~")
     with pytest.raises(CommandError, match="nothing changed"):

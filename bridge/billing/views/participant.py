@@ -9,7 +9,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.billing import queries, services
@@ -20,12 +20,17 @@ from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
 
-@participant_view(Cap.BILLING)
-def participant_billing(request: ParticipantRequest, participant: Participant) -> HttpResponse:
+def _context(request: ParticipantRequest, participant: Participant) -> dict:
     context = queries.participant_billing(participant)
     context["participant"] = participant
     context["may_certify"] = Cap.DOCUMENT in request.participant_caps
-    return render(request, "billing/participant.html", context)
+    context["outcomes"] = ReviewForm.base_fields["outcome"].choices  # type: ignore[attr-defined]
+    return context
+
+
+@participant_view(Cap.BILLING)
+def participant_billing(request: ParticipantRequest, participant: Participant) -> HttpResponse:
+    return render(request, "billing/participant.html", _context(request, participant))
 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING)
@@ -101,7 +106,7 @@ def authorization_add(request: ParticipantRequest, participant: Participant) -> 
 
 @participant_view(Cap.BILLING, post=Cap.BILLING, get=False)
 def review_record(
-    request: HttpRequest, participant: Participant, authorization_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, authorization_id: uuid.UUID
 ) -> HttpResponse:
     auth = (
         Authorization.objects.filter(participant=participant, pk=authorization_id)
@@ -122,14 +127,20 @@ def review_record(
                 next_review_on=form.cleaned_data["next_review_on"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Review recorded.")
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
-    return redirect("billing:participant", participant_id=participant.pk)
+            return redirect("billing:participant", participant_id=participant.pk)
+    # Refused: the billing page again with the errors on this authorization's review form (nothing stored).
+    context = _context(request, participant)
+    context["review_for"] = auth.pk
+    context["review_data"] = form.data
+    context["review_errors"] = [
+        f"{name.replace('_', ' ').capitalize()}: {e}" if name != "__all__" else e
+        for name, found in form.errors.items()
+        for e in cast(list[str], found)
+    ]
+    return render(request, "billing/participant.html", context, status=400)
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)

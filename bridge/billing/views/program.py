@@ -26,15 +26,17 @@ from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing import queries
 from bridge.billing.access import WORKLIST_ROLES, billing_programs
-from bridge.billing.forms import DenialResolveForm
+from bridge.billing.forms import ClaimCorrectionForm, DenialResolveForm
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, Posting
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
 from bridge.billing.services.claims import claim_paper, claims_build
+from bridge.billing.services.corrections import claim_resubmit, corrections_for
 from bridge.billing.services.eligibility import eligibility_read
 from bridge.billing.services.remittance import denial_resolve, remittance_post
 from bridge.billing.x12.remittance import carc_words, rarc_words
 from bridge.billing.x12.validate import X12Error
+from bridge.core.forms import apply_errors
 from bridge.programs.models import Program
 
 HELD_WINDOW_DAYS = 31
@@ -169,7 +171,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     program = _program(request)
     claims = list(
         Claim.objects.filter(program=program)
-        .select_related("participant", "coverage__plan__payer")
+        .select_related("participant", "coverage__plan__payer", "replaces")
         .annotate(n=Count("lines"))[:200]
     )
     _audit_list(request, "claim_list", len(claims))
@@ -224,6 +226,81 @@ def claim_pdf(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="claim-{claim.number}.pdf"'
     return response
+
+
+def _claim(request, claim_id: uuid.UUID) -> Claim:
+    """One of the program's claims (404 for any other: another program's is not there for them)."""
+    claim = (
+        Claim.objects.filter(program_id__in=billing_programs(request), pk=claim_id)
+        .select_related("program", "participant", "coverage__plan__payer", "replaces", "created_by")
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim.")
+    return claim
+
+
+def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    """One claim: its lines, postings, denials and the claims it replaced or was replaced by; and for
+    a rejected or denied claim, "Correct and resubmit" (a replacement, a void or a fresh original)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    claim = _claim(request, claim_id)
+    form = ClaimCorrectionForm(request.POST or None, claim=claim)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not corrections_for(claim):
+            form.add_error(None, f"Claim {claim.number} cannot be corrected and resubmitted now.")
+        elif form.is_valid():
+            try:
+                new = claim_resubmit(actor=request.user, claim=claim, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except X12Error as exc:
+                form.add_error(None, f"The corrected claim failed validation and was not sent: {exc}")
+            else:
+                kept = "voided" if new.frequency == Claim.Frequency.VOID else "replaced"
+                messages.success(
+                    request,
+                    f"Claim {new.number} ({new.get_frequency_display().lower()}) sent in {new.file_name}; "
+                    f"claim {claim.number} is kept, marked {kept}.",
+                )
+                return redirect("billing:claim", claim_id=new.pk)
+    history = []
+    earlier = claim.replaces
+    while earlier is not None:
+        history.append(earlier)
+        earlier = earlier.replaces
+    later = Claim.objects.filter(replaces=claim).first()
+    denials: list = list(claim.denials.select_related("charge", "resolved_by"))
+    for d in denials:
+        d.words = carc_words(d.reason_code)
+    postings: list = list(claim.postings.select_related("remittance", "charge"))
+    for p in postings:
+        p.words = carc_words(p.reason_code) if p.reason_code else ""
+    audit_record(
+        action=Action.READ,
+        actor=request.user,
+        participant=claim.participant,
+        object_type="claim",
+        object_id=str(claim.pk),
+    )
+    return render(
+        request,
+        "billing/claim.html",
+        {
+            "program": claim.program,
+            "claim": claim,
+            "lines": list(claim.lines.order_by("service_date")),
+            "history": history,
+            "later": later,
+            "denials": denials,
+            "postings": postings,
+            "form": form if corrections_for(claim) or form.errors else None,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -295,18 +372,46 @@ def eligibility_upload(request: HttpRequest) -> HttpResponse:
     return redirect("billing:claims")
 
 
-@require_GET
-def denial_list(request: HttpRequest) -> HttpResponse:
-    program = _program(request)
+def _denials_page(request, program, failed=None, form=None, status: int = 200) -> HttpResponse:
+    """The denials work list; `failed` (a denial) with its bound `form` when resolving it was refused:
+    the page again with the field errors on that row, nothing stored."""
     denials = list(queries.open_denials([program.pk]))
     for d in denials:
         d.words = carc_words(d.reason_code)
         remarks = [p.remark_codes for p in d.claim.postings.all() if p.remark_codes]
         d.remarks = [rarc_words(code) for codes in remarks for code in codes.split(",")]
-    _audit_list(request, "denial_list", len(denials))
-    return render(
-        request, "billing/denials.html", {"program": program, "denials": denials, "form": DenialResolveForm()}
+    rejected = list(
+        Claim.objects.filter(program=program, status=Claim.Status.REJECTED, replaced_by__isnull=True)
+        .select_related("participant", "coverage__plan__payer")
+        .order_by("submitted_at")
     )
+    _audit_list(request, "denial_list", len(denials) + len(rejected))
+    errors = []
+    if form is not None:
+        errors = [
+            f"{name.replace('_', ' ').capitalize()}: {e}" if name != "__all__" else e
+            for name, found in form.errors.items()
+            for e in found
+        ]
+    return render(
+        request,
+        "billing/denials.html",
+        {
+            "program": program,
+            "denials": denials,
+            "rejected": rejected,
+            "form": DenialResolveForm(),
+            "failed": failed.pk if failed is not None else None,
+            "failed_data": form.data if form is not None else {},
+            "failed_errors": errors,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def denial_list(request: HttpRequest) -> HttpResponse:
+    return _denials_page(request, _program(request))
 
 
 @require_POST
@@ -321,9 +426,7 @@ def denial_resolve_view(request: HttpRequest, denial_id: uuid.UUID) -> HttpRespo
         raise Http404("No such denial.")
     form = DenialResolveForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(cast(list[str], errors))}")
-        return redirect("billing:denials")
+        return _denials_page(request, program, failed=denial, form=form, status=400)
     denial_resolve(actor=request.user, denial=denial, **form.cleaned_data)
     messages.success(request, "Denial resolved.")
     return redirect("billing:denials")

@@ -70,6 +70,9 @@ class ClaimData:
     lines: list[Line] = field(default_factory=list)
     condition_codes: tuple[str, ...] = ()
     type_of_bill: str = "0131"  # hospital outpatient, admit through discharge
+    # CLM05-3: 1 original, 7 replacement, 8 void; a 7 or 8 names the payer's claim number (REF*F8).
+    frequency: str = "1"
+    original_reference: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -149,10 +152,31 @@ def _subscriber(claim: ClaimData, provider: Provider, hl: int, institutional: bo
     return body
 
 
+def _original_reference(claim: ClaimData) -> list[list[object]]:
+    """REF*F8 (payer claim control number) for a replacement or void; none on an original."""
+    if claim.frequency == "1":
+        return []
+    if not claim.original_reference:
+        raise ValueError("A replacement or void claim needs the payer's original claim number")
+    return [["REF", "F8", clean(claim.original_reference, 50)]]
+
+
 def _professional(claim: ClaimData) -> list[list[object]]:
     pos = claim.lines[0].place_of_service if claim.lines else "57"
     body: list[list[object]] = [
-        ["CLM", clean(claim.number, 20), _amount(claim.total), "", "", f"{pos}:B:1", "Y", "A", "Y", "Y"],
+        [
+            "CLM",
+            clean(claim.number, 20),
+            _amount(claim.total),
+            "",
+            "",
+            f"{pos}:B:{claim.frequency}",
+            "Y",
+            "A",
+            "Y",
+            "Y",
+        ],
+        *_original_reference(claim),
         ["HI", f"ABK:{claim.diagnosis}"],
     ]
     for i, line in enumerate(claim.lines, start=1):
@@ -176,7 +200,7 @@ def _institutional(claim: ClaimData, provider: Provider) -> list[list[object]]:
             _amount(claim.total),
             "",
             "",
-            f"{tob[:2]}:A:{tob[2:] or '1'}",
+            f"{tob[:2]}:A:{claim.frequency}",
             "",
             "A",
             "Y",
@@ -184,6 +208,7 @@ def _institutional(claim: ClaimData, provider: Provider) -> list[list[object]]:
         ],
         ["DTP", "434", "RD8", f"{first:%Y%m%d}-{last:%Y%m%d}"],
         ["CL1", "", "", "01"],
+        *_original_reference(claim),
         ["HI", f"ABK:{claim.diagnosis}"],
     ]
     if claim.condition_codes:

@@ -2,6 +2,8 @@
 
   bridge billing charges --through YYYY-MM-DD [--from YYYY-MM-DD] [--program NAME]
   bridge billing claims --format 837p|837i --out DIR [--program NAME]
+      (needs BRIDGE_BILLING_DISCLOSER: the username of the director or billing staff member
+      responsible for claim sending, named in each participant's accounting of disclosures)
   bridge billing remit FILE.835 [--program NAME]
   bridge billing ack FILE.999|FILE.277 [--program NAME]
   bridge billing eligibility --participant UUID --out FILE.270
@@ -21,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bridge.billing.models import ClaimFormat, Coverage
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
-from bridge.billing.services.claims import claims_build
+from bridge.billing.services.claims import claims_build, console_discloser
 from bridge.billing.services.eligibility import eligibility_read, profile_for, subscriber_of
 from bridge.billing.services.remittance import remittance_post
 from bridge.billing.x12.eligibility import build_270
@@ -90,7 +92,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {n}  {Reason.LABELS[reason]}")
 
     def _claims(self, format, out, program=None, **_):
-        written = claims_build(actor=None, program=self._program(program), claim_format=format, out_dir=out)
+        chosen = self._program(program)
+        # Checked first: every claim sent is entered in the accounting under a responsible person.
+        discloser = console_discloser(chosen)
+        written = claims_build(
+            actor=None, program=chosen, claim_format=format, out_dir=out, discloser=discloser
+        )
         for where, claims in written:
             self.stdout.write(f"{where} ({len(claims)} claims)")
         if not written:
