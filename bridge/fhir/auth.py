@@ -126,7 +126,6 @@ class Principal:
             return list(self.consents_for(data_class))
         return visible(Participant.objects.all(), self.token.user, cap).values("pk")
 
-
     def _own(self, data_class: str) -> list[str]:
         """A patient token: the participant themself, for the classes released to them."""
         if data_class not in PATIENT_RELEASED_CLASSES:

@@ -101,7 +101,9 @@ def patient_app_authorize(
             .first()
         )
         if grant is None:
-            grant = PatientGrant.objects.create(app=app, participant=participant, scopes=scopes, granted_at=now)
+            grant = PatientGrant.objects.create(
+                app=app, participant=participant, scopes=scopes, granted_at=now
+            )
         elif grant.scopes != scopes:
             grant.scopes = scopes
             grant.granted_at = now

@@ -40,7 +40,8 @@ def parse(text: str, *, known_types: frozenset[str] | None = None) -> list[Scope
         match = _SCOPE.match(word)
         if match is None:
             raise ScopeError(
-                f"{word!r} is not a scope Bridge grants: use user/, system/ or patient/, a resource type or *, "
+                f"{word!r} is not a scope Bridge grants: use user/, system/ or patient/, a resource type "
+                "or *, "
                 "and read (or r, s, rs); the API is read-only."
             )
         context, resource, perm = match.groups()
@@ -50,7 +51,9 @@ def parse(text: str, *, known_types: frozenset[str] | None = None) -> list[Scope
     if not scopes:
         raise ScopeError("Give at least one scope, e.g. system/*.read")
     if len({s.context for s in scopes}) > 1:
-        raise ScopeError("A token is a user (user/…), system (system/…) or patient (patient/…) token, not a mix.")
+        raise ScopeError(
+            "A token is a user (user/…), system (system/…) or patient (patient/…) token, not a mix."
+        )
     return scopes
 
 

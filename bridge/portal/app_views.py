@@ -61,9 +61,13 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
     # name this FHIR server, so a token meant for it is not sent to another.
     problem = None
     if credentials.get("code_challenge_method") != patient.PKCE_METHOD:
-        problem = oauth_errors.InvalidRequestError(description="PKCE with code_challenge_method=S256 is required.")
+        problem = oauth_errors.InvalidRequestError(
+            description="PKCE with code_challenge_method=S256 is required."
+        )
     elif request.GET.get("aud", "").rstrip("/") != _fhir_base(request):
-        problem = oauth_errors.InvalidRequestError(description=f"aud must be this FHIR server: {_fhir_base(request)}")
+        problem = oauth_errors.InvalidRequestError(
+            description=f"aud must be this FHIR server: {_fhir_base(request)}"
+        )
     if problem is not None:
         return HttpResponseRedirect(patient.error_redirect(redirect_uri, problem, state=state))
     if request.portal_account is None:
@@ -78,7 +82,14 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
             return HttpResponseRedirect(patient.error_redirect(redirect_uri, denied, state=state))
         granted = {
             key: credentials[key]
-            for key in ("client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method")
+            for key in (
+                "client_id",
+                "redirect_uri",
+                "response_type",
+                "state",
+                "code_challenge",
+                "code_challenge_method",
+            )
         }
         granted["bridge_participant"] = participant
         uri, _headers, _body, _status = oauth.create_authorization_response(
@@ -101,8 +112,10 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
 @require_GET
 def apps(request: PortalPageRequest) -> HttpResponse:
     participant = request.portal_account.participant
-    grants = PatientGrant.objects.filter(participant=participant).select_related("app").order_by(
-        "revoked_at", "-granted_at"
+    grants = (
+        PatientGrant.objects.filter(participant=participant)
+        .select_related("app")
+        .order_by("revoked_at", "-granted_at")
     )
     rows = [{"grant": g, "reads": patient.plain_words(g.scopes)} for g in grants]
     portal_read(request, object_type="patient_apps")

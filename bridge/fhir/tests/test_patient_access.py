@@ -21,7 +21,7 @@ from fhir.resources.R4B.patient import Patient
 from bridge.audit.models import AuditEvent
 from bridge.fhir import patient_services
 from bridge.fhir.models import ApiToken, PatientApp, PatientGrant
-from bridge.portal.tests.conftest import app_world, sign_in  # noqa: F401 (fixture)
+from bridge.portal.tests.conftest import sign_in
 from bridge.privacy.models import Disclosure
 
 REDIRECT = "https://app.example/callback"
@@ -158,7 +158,9 @@ def test_a_participant_authorizes_an_app_which_reads_only_their_own_records(
         assert fhir_get(client, secret, other).status_code == 403
     # The session encounter (the program's) is not offered; alex's own attendance encounter is.
     encounters = fhir_get(client, secret, "Encounter").json()
-    assert {e["resource"]["subject"]["reference"] for e in encounters["entry"]} == {f"Patient/{world.alex.pk}"}
+    assert {e["resource"]["subject"]["reference"] for e in encounters["entry"]} == {
+        f"Patient/{world.alex.pk}"
+    }
     assert fhir_get(client, secret, "Patient/$export").status_code == 403
 
     # Each read names the app; it is the participant's own access, not a disclosure under Part 2.
@@ -207,9 +209,7 @@ def test_staff_signed_in_cannot_authorize_for_a_participant(world, test_app, cli
     assert client.get(authorize_url(test_app, challenge)).status_code == 403
 
 
-def test_refusing_on_the_consent_screen_sends_the_app_away_with_access_denied(
-    app_world, test_app, client
-):
+def test_refusing_on_the_consent_screen_sends_the_app_away_with_access_denied(app_world, test_app, client):
     sign_in(client)
     _verifier, challenge = pkce()
     response = client.post(authorize_url(test_app, challenge), {"decision": "deny"})
@@ -222,8 +222,11 @@ def test_refusing_on_the_consent_screen_sends_the_app_away_with_access_denied(
 
 def test_pkce_is_required_with_s256(app_world, test_app, client):
     sign_in(client)
-    verifier, challenge = pkce()
-    for bad in (authorize_url(test_app, None), authorize_url(test_app, challenge, code_challenge_method="plain")):
+    _verifier, challenge = pkce()
+    for bad in (
+        authorize_url(test_app, None),
+        authorize_url(test_app, challenge, code_challenge_method="plain"),
+    ):
         response = client.get(bad)
         assert response.status_code == 302
         assert query(response["Location"])["error"] == "invalid_request"
