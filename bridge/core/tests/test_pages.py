@@ -60,6 +60,11 @@ PUBLIC = {
     "portal:language",
     "portal:manifest",
     "portal:service_worker",
+    "portal:apps",
+    "portal:app_revoke",
+    # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
+    # there (bridge/fhir/tests/test_patient_access.py).
+    "portal:authorize",
     # SMART Backend Services: discovery and the token endpoint (clients authenticate with a signed
     # assertion; bridge/fhir/tests/test_smart_backend.py).
     "fhir:smart_config_root",

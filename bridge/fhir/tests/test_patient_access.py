@@ -354,3 +354,16 @@ def test_smart_configuration_and_capability_state_patient_access(db, client):
     security = client.get("/fhir/metadata").json()["rest"][0]["security"]
     uris = {e["url"]: e["valueUri"] for e in security["extension"][0]["extension"]}
     assert uris == {"authorize": config["authorization_endpoint"], "token": config["token_endpoint"]}
+
+
+def test_the_app_gets_everything_of_its_patient_and_nothing_of_another(app_world, chart, test_app, client):
+    sign_in(client)
+    secret = token_for_alex(client, test_app)
+    response = fhir_get(client, secret, f"Patient/{app_world.alex.pk}/$everything")
+    assert response.status_code == 200
+    body = response.json()
+    Bundle.model_validate(body)
+    resources = [e["resource"] for e in body["entry"]]
+    assert resources[0]["id"] == str(app_world.alex.pk) and body["total"] == len(resources)
+    assert not any(r["resourceType"] in ("OperationOutcome", "Group") for r in resources)
+    assert fhir_get(client, secret, f"Patient/{app_world.blair.pk}/$everything").status_code == 404
