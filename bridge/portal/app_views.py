@@ -53,7 +53,10 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
     except FatalClientError as exc:
         return _refuse_page(request, exc.oauthlib_error.description or exc.oauthlib_error.error)
     except OAuthToolkitError as exc:
-        return HttpResponseRedirect(exc.oauthlib_error.in_uri(exc.oauthlib_error.redirect_uri))
+        error = exc.oauthlib_error
+        if not error.redirect_uri:
+            return _refuse_page(request, error.description or error.error)
+        return HttpResponseRedirect(error.in_uri(error.redirect_uri))
     oauth_request = credentials["request"]
     app: PatientApp = oauth_request.bridge_app
     redirect_uri, state = credentials["redirect_uri"], credentials["state"]
