@@ -45,8 +45,19 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--existing", action="store_true", help="use --database-url as it is (a demo already loaded there)"
+    )
     args = parser.parse_args()
-    setup_django(args.database_url, args.scale)
+    if args.existing and args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridge.settings")
+        import django
+
+        django.setup()
+        print(f"# existing database {args.database_url}")
+    else:
+        setup_django(args.database_url, args.scale)
     print(f"# load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
 
     import uuid
