@@ -9,7 +9,7 @@ let in, and `app_revoke` takes an app's access away at once.
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -100,7 +100,7 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
         )
         return HttpResponseRedirect(uri)
     portal_read(request, object_type="patient_app", object_id=str(app.pk))
-    return render(
+    response = render(
         request,
         "portal/authorize.html",
         {
@@ -109,6 +109,11 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
             "redirect_host": redirect_uri.split("/")[2] if "//" in redirect_uri else redirect_uri,
         },
     )
+    # The form posts here and is redirected to the app: the CSP's form-action must allow the app's
+    # registered redirect origin, or browsers stop the redirect (django-csp's per-response update).
+    parts = urlsplit(redirect_uri)
+    response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+    return response
 
 
 @portal_page
