@@ -75,6 +75,9 @@ class Action(enum.StrEnum):
     PORTAL_CODE_SENT = "portal_code_sent"  # a one-time sign-in code sent to the contact on record
     PORTAL_SIGN_OUT_ALL = "portal_sign_out_all"  # every device signed out of a participant's account
     PORTAL_REQUEST = "portal_request"  # a participant asked to reschedule or to be excused
+    APP_AUTHORIZED = "app_authorized"  # a participant let an app read their records (SMART patient access)
+    APP_REFUSED = "app_refused"  # a participant refused an app on the consent screen
+    APP_REVOKED = "app_revoked"  # a participant (or the program) took an app's access away
 
 
 class Outcome(enum.StrEnum):

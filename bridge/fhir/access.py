@@ -2,7 +2,8 @@
 
 Participant data: the participants `visible` to a user token's staff member with the capability the
 type needs, or, for a system token, those whose consent releases the type's data class to the
-token's recipient for its purpose. A program's own resources: the caller's programs. Everything
+token's recipient for its purpose, or, for a patient token, the participant themself. A program's own
+resources: the caller's programs (none for a patient token). Everything
 else is filtered out before paging, so a denied row and a missing one are indistinguishable.
 """
 
@@ -18,6 +19,8 @@ def rows_for(principal: Principal, rtype: ResourceType, source: Source) -> Query
     if source.scoped_rows is not None:
         return source.queryset(principal)  # its own rule (the audit log's), applied by the source
     qs = source.queryset()
+    if source.participant is None and principal.is_patient:
+        return qs.none()  # a participant's app reads their own records, not the program's
     if source.participant is None:
         qs = qs.filter(**{f"{source.program}__in": principal.program_ids()})
         return source.restrict(qs, principal) if source.restrict is not None else qs

@@ -4,7 +4,10 @@ A `user/` token acts with exactly its staff member's access (participants/access
 the capability the resource needs), so the API shows what the screens show. A `system/` token is an
 outside client of its program: it sees a participant's data of a given kind only while a consent
 permits releasing that kind to the token's recipient for the token's purpose (privacy/policy.py).
-Both rules run on every read, search and export; denied and missing look alike.
+A `patient/` token belongs to an app a participant authorized (SMART App Launch, patient.py): it sees
+that participant's own participant data and nothing else — every search is held to their compartment,
+anyone else's record is "not here" — a right-of-access release, not a disclosure, recorded under the
+app's name. All three rules run on every read, search and export; denied and missing look alike.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bridge.fhir.outcome import FhirError
 from bridge.fhir.services import token_find, token_touch
 from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
+from bridge.privacy.vocab import DataClass
 
 
 @dataclass
@@ -48,20 +52,35 @@ class Principal:
         return self.token.kind == ApiToken.Kind.SYSTEM
 
     @property
+    def is_patient(self) -> bool:
+        return self.token.kind == ApiToken.Kind.PATIENT
+
+    @property
     def user(self):
         return self.token.user
 
+    def app_client_id(self) -> str:
+        grant = self.token.patient_grant
+        return grant.app.client_id if grant is not None else ""
+
     def audit_actor(self) -> dict[str, Any]:
+        if self.is_patient:
+            # The app reading for the participant: its identity on every event (right of access).
+            return {"actor": None, "actor_label": f"patient app:{self.app_client_id()}"[:100]}
         if self.is_system:
             return {"actor": None, "actor_label": f"token:{self.token.prefix}"}
         return {"actor": self.token.user}
 
     def program_ids(self) -> set:
+        if self.is_patient:
+            return {self.token.participant.program_id}
         if self.is_system:
             return {self.token.program_id}
         return self.token.user.program_ids()
 
     def require(self, resource: str, *, search: bool) -> None:
+        if self.is_patient and resource not in patient_types():
+            raise FhirError(403, f"An app a participant authorized reads their own records, not {resource}.")
         if not scope_rules.allows(self.scopes, resource, search=search):
             raise FhirError(403, f"This token's scopes ({self.token.scopes}) do not cover {resource}.")
 
@@ -84,7 +103,9 @@ class Principal:
         """The ids `participant_filter` stands for, as a set, kept for the request (Groups ask per row)."""
         key = (data_class, str(cap))
         if key not in self._visible:
-            if self.is_system:
+            if self.is_patient:
+                self._visible[key] = set(self._own(data_class))
+            elif self.is_system:
                 self._visible[key] = set(self.consents_for(data_class))
             else:
                 qs = visible(Participant.objects.all(), self.token.user, cap)
@@ -99,9 +120,28 @@ class Principal:
 
     def participant_filter(self, data_class: str, cap: Cap):
         """For `participant_id__in`: the participants whose data of this kind this caller may see."""
+        if self.is_patient:
+            return self._own(data_class)
         if self.is_system:
             return list(self.consents_for(data_class))
         return visible(Participant.objects.all(), self.token.user, cap).values("pk")
+
+    def _own(self, data_class: str) -> list[str]:
+        """A patient token: the participant themself, for the classes released to them."""
+        if data_class not in PATIENT_RELEASED_CLASSES:
+            return []
+        return [str(self.token.participant_id)]
+
+
+def patient_types() -> list[str]:
+    from bridge.fhir.patient import patient_types as types
+
+    return types()
+
+
+# What a participant's own app may receive: every class the API offers, save counseling notes (which
+# the API never offers; named here too so that offering them later cannot release them by accident).
+PATIENT_RELEASED_CLASSES = frozenset(DataClass.values) - {DataClass.COUNSELING_NOTES}
 
 
 def _deny(reason: str, token: ApiToken | None = None) -> FhirError:

@@ -50,6 +50,17 @@ def capability_statement(base: str) -> dict[str, Any]:
                     "definition": f"http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{rtype.name.lower()}-export",
                 }
             ]
+        if rtype.name == "Patient":
+            entry["operation"].append(
+                {
+                    "name": "everything",
+                    "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                    "documentation": (
+                        "Instance level, GET, with _count (paged by next links); what the caller may "
+                        "see of the patient's records (care team, consent, or the participant's own app)."
+                    ),
+                }
+            )
         resources.append(entry)
     return {
         "resourceType": "CapabilityStatement",
@@ -65,11 +76,13 @@ def capability_statement(base: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "documentation": (
-                    "Read-only: read and search-type on the listed types, and Bulk Data $export. "
+                    "Read-only: read and search-type on the listed types, Patient/[id]/$everything, "
+                    "and Bulk Data $export. "
                     "Every resource about a participant carries the 42 CFR Part 2 security labels. "
                     "user/ tokens see what their staff member sees on the screens; system/ tokens see "
                     "only what a participant's consent releases to the client, with the redisclosure "
-                    "notice."
+                    "notice; patient/ tokens (an app the participant authorized) see that participant's own "
+                    "records only."
                 ),
                 "security": security(base),
                 "resource": resources,
@@ -85,15 +98,21 @@ def capability_statement(base: str) -> dict[str, Any]:
 
 
 def security(base: str) -> dict[str, Any]:
-    """What the server really does: SMART Backend Services for system clients (token endpoint only:
-    there is no authorize endpoint, so no app launch is claimed), and bearer tokens issued by a
-    director for staff. See /.well-known/smart-configuration."""
-    token_url = base.removesuffix("/fhir") + "/oauth/token"
+    """What the server really does: SMART Backend Services for system clients, SMART App Launch
+    standalone launch with PKCE for apps participants authorize (no EHR launch, no OpenID Connect, no
+    refresh tokens), and bearer tokens issued by a director for staff. See
+    /.well-known/smart-configuration."""
+    root = base.removesuffix("/fhir")
+    token_url = root + "/oauth/token"
+    authorize_url = root + "/oauth/authorize"
     return {
         "extension": [
             {
                 "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                "extension": [{"url": "token", "valueUri": token_url}],
+                "extension": [
+                    {"url": "authorize", "valueUri": authorize_url},
+                    {"url": "token", "valueUri": token_url},
+                ],
             }
         ],
         "service": [
@@ -105,7 +124,10 @@ def security(base: str) -> dict[str, Any]:
                         "display": "SMART-on-FHIR",
                     }
                 ],
-                "text": "SMART Backend Services (client credentials with a signed JWT assertion)",
+                "text": (
+                    "SMART Backend Services (client credentials with a signed JWT assertion); SMART App "
+                    "Launch standalone launch with PKCE for participants' apps"
+                ),
             }
         ],
         "description": (
@@ -113,10 +135,16 @@ def security(base: str) -> dict[str, Any]:
             f"the program; POST grant_type=client_credentials with a client_assertion signed RS384 or "
             f"ES384 to {token_url} for a 5-minute access token with system/ scopes "
             "(system/*.read, system/<Type>.read, SMART v2 .r/.s/.rs). "
+            f"Participants' apps (public clients, registered with their redirect URIs): standalone "
+            f"launch at {authorize_url} with response_type=code, aud={base}, PKCE S256 required, "
+            "scopes launch/patient and patient/*.read, patient/*.rs or patient/<Type>.read|r|s|rs; the "
+            "participant signs in with their app sign-in and approves on a consent screen; the code "
+            f"and code_verifier are exchanged at {token_url} for a one-hour token whose response names "
+            "the patient; it reads only that participant's own records, until they revoke it. "
             "Staff: a bearer token issued on the director's API tokens page, with user/ scopes, "
             "acting with that staff member's access until it expires. "
-            "Send either as Authorization: Bearer <token>. Discovery: "
-            f"{base}/.well-known/smart-configuration. No write scopes, no patient/ scopes, "
-            "no app launch."
+            "Send any of them as Authorization: Bearer <token>. Discovery: "
+            f"{base}/.well-known/smart-configuration. No write scopes, no EHR launch, no OpenID "
+            "Connect (openid, fhirUser), no refresh tokens."
         ),
     }

@@ -7,7 +7,9 @@ Only the demo has fixed secrets (like its fixed password): a real token is rando
   * a revoked token shows in the list and is refused;
   * East Bay's EHR is also registered as a SMART Backend Services client (client_id
     `demo-eastbay-backend`) whose private key is in data/demo_backend_key.json (demo only), so
-    `bridge smart_assertion --demo` signs an assertion for the README's curl example.
+    `bridge smart_assertion --demo` signs an assertion for the README's curl example;
+  * a test app for patient access (client_id `demo-patient-app`, a public client that must use PKCE)
+    that participants may authorize at /oauth/authorize (the README shows the flow with curl).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 from pathlib import Path
 
 from bridge.core.tokens import token_hash
-from bridge.fhir import services
+from bridge.fhir import patient_services, services
 from bridge.fhir.models import ApiToken
 from bridge.privacy.models import Recipient
 from bridge.privacy.vocab import Purpose, RecipientKind
@@ -26,6 +28,8 @@ CLINIC_TOKEN = "brg_demo-eastbay-clinic-2026"  # noqa: S105
 EMPLOYER_TOKEN = "brg_demo-employer-2026"  # noqa: S105
 BACKEND_CLIENT_ID = "demo-eastbay-backend"
 BACKEND_KEY_PATH = Path(__file__).parent / "data" / "demo_backend_key.json"
+PATIENT_APP_CLIENT_ID = "demo-patient-app"
+PATIENT_APP_REDIRECT = "https://app.example/callback"
 
 
 def demo_private_jwk() -> dict:
@@ -85,6 +89,14 @@ def build(ctx) -> None:
             ),
             EMPLOYER_TOKEN,
         )
+    patient_services.patient_app_register(
+        actor=director,
+        name="My Recovery Journal (demo app)",
+        publisher="Journal Labs (made up)",
+        redirect_uris=[PATIENT_APP_REDIRECT],
+        scopes="launch/patient patient/*.read",
+        client_id=PATIENT_APP_CLIENT_ID,
+    )
     old = services.token_create(
         actor=director, name="Old analytics export (replaced)", scopes="user/*.read", user=director
     )

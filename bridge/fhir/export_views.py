@@ -35,6 +35,8 @@ KICKOFF_PARAMS = ("_type", "_since", "_outputFormat")
 
 def _kickoff(request: HttpRequest, level: str, group_id: str = "") -> HttpResponse:
     principal = authenticate(request)
+    if principal.is_patient:
+        raise FhirError(403, "Bulk Data export is for staff and system clients; an app reads with search.")
     unknown = sorted(k for k in request.GET if k not in KICKOFF_PARAMS)
     if unknown:
         raise FhirError(

@@ -24,6 +24,7 @@ class ApiToken(models.Model):
     class Kind(models.TextChoices):
         USER = "user", "Staff member"
         SYSTEM = "system", "System client"
+        PATIENT = "patient", "App a participant authorized"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=120, help_text="What it is for, e.g. 'County HIE nightly export'")
@@ -59,6 +60,14 @@ class ApiToken(models.Model):
         related_name="access_tokens",
         help_text="Set on a 5-minute access token issued to a SMART Backend Services client.",
     )
+    # A `patient` token: issued to an app the participant authorized (SMART App Launch), reading only
+    # that participant's own records while the grant stands.
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    patient_grant = models.ForeignKey(
+        "fhir.PatientGrant", null=True, blank=True, on_delete=models.PROTECT, related_name="access_tokens"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -69,13 +78,26 @@ class ApiToken(models.Model):
                 name="api_token_backend_client_is_system",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="user") & Q(user__isnull=False) & Q(recipient__isnull=True))
+                condition=(
+                    Q(kind="user")
+                    & Q(user__isnull=False)
+                    & Q(recipient__isnull=True)
+                    & Q(participant__isnull=True)
+                )
+                | (
+                    Q(kind="patient")
+                    & Q(user__isnull=True)
+                    & Q(recipient__isnull=True)
+                    & Q(participant__isnull=False)
+                    & Q(patient_grant__isnull=False)
+                )
                 | (
                     Q(kind="system")
                     & Q(user__isnull=True)
                     & Q(program__isnull=False)
                     & Q(recipient__isnull=False)
                     & ~Q(purpose="")
+                    & Q(participant__isnull=True)
                 ),
                 name="api_token_kind_fields",
             ),
@@ -178,6 +200,96 @@ class AssertionUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.jti}"
+
+
+class PatientApp(models.Model):
+    """An app registered for patient access (SMART App Launch, standalone launch).
+
+    A public OAuth client (django-oauth-toolkit's Application: client_id and exact redirect URIs, no
+    secret) that must use PKCE with S256. A participant signs in with their app sign-in, reads on the
+    consent screen what it will read, and approves or refuses; the app then reads that participant's
+    own records and nothing else. `scopes` is the most it may ask for. Revoked, never deleted.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.PROTECT, related_name="bridge_patient_app"
+    )
+    name = models.CharField(max_length=120, help_text="Shown to the participant on the consent screen.")
+    publisher = models.CharField(max_length=120, blank=True, help_text="Who makes the app.")
+    scopes = models.CharField(max_length=500, help_text="The patient/ scopes it may ask for.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id
+
+
+class PatientGrant(models.Model):
+    """A participant's permission for one app to read their own records: the scopes they approved.
+
+    One standing grant per app and participant (approving again replaces its scopes). The participant
+    revokes it in their app (/me/apps/); its tokens stop working at once. Kept after revocation: the
+    audit log points at it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    app = models.ForeignKey(PatientApp, on_delete=models.PROTECT, related_name="grants")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="app_grants"
+    )
+    scopes = models.CharField(max_length=500)
+    granted_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "participant"],
+                condition=Q(revoked_at__isnull=True),
+                name="patient_grant_one_standing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.app_id} for {self.participant_id}"
+
+
+class PatientAuthCode(models.Model):
+    """An authorization code handed to an app after the participant approved: works once, for a minute.
+
+    Kept as a hash, with the PKCE challenge (S256) and the redirect URI it was issued for; oauthlib
+    checks the verifier and the URI at the token endpoint. `token` is what it was exchanged for, so a
+    replayed code revokes that token (RFC 6749 4.1.2).
+    """
+
+    grant = models.ForeignKey(PatientGrant, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    redirect_uri = models.CharField(max_length=500)
+    code_challenge = models.CharField(max_length=128)
+    code_challenge_method = models.CharField(max_length=10)
+    scopes = models.CharField(max_length=500)
+    expires_at = models.DateTimeField(validators=[in_db_range])
+    used_at = models.DateTimeField(null=True, blank=True)
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [dates_in_range("fhir_patientauthcode_dates_in_range", moments=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"code for {self.grant_id}"
 
 
 class ApiPolicy(models.Model):

@@ -1,8 +1,9 @@
 """SMART-style scopes of API tokens. Pure Python: parse a scope string, answer "may this read that".
 
 A scope is `<context>/<resource>.<permission>`:
-  * context `user` (the token acts as its staff member, with exactly their access on the screens) or
-    `system` (the token acts for its program as an outside client, and every release passes consent);
+  * context `user` (the token acts as its staff member, with exactly their access on the screens),
+    `system` (the token acts for its program as an outside client, and every release passes consent)
+    or `patient` (an app the participant authorized reads that participant's own records only);
   * resource a FHIR resource type or `*`;
   * permission `read` (SMART v1) or `r`, `s`, `rs` (SMART v2: read, search). Bridge's API only reads,
     so write permissions (`c`, `u`, `d`, `write`, `*`) are refused when a token is made, not ignored.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SCOPE = re.compile(r"^(user|system)/(\*|[A-Z][A-Za-z]+)\.(read|r|s|rs)$")
+_SCOPE = re.compile(r"^(user|system|patient)/(\*|[A-Z][A-Za-z]+)\.(read|r|s|rs)$")
 
 
 class ScopeError(ValueError):
@@ -22,7 +23,7 @@ class ScopeError(ValueError):
 
 @dataclass(frozen=True)
 class Scope:
-    context: str  # "user" or "system"
+    context: str  # "user", "system" or "patient"
     resource: str  # a resource type or "*"
     read: bool
     search: bool
@@ -39,7 +40,8 @@ def parse(text: str, *, known_types: frozenset[str] | None = None) -> list[Scope
         match = _SCOPE.match(word)
         if match is None:
             raise ScopeError(
-                f"{word!r} is not a scope Bridge grants: use user/ or system/, a resource type or *, "
+                f"{word!r} is not a scope Bridge grants: use user/, system/ or patient/, a resource type "
+                "or *, "
                 "and read (or r, s, rs); the API is read-only."
             )
         context, resource, perm = match.groups()
@@ -49,7 +51,9 @@ def parse(text: str, *, known_types: frozenset[str] | None = None) -> list[Scope
     if not scopes:
         raise ScopeError("Give at least one scope, e.g. system/*.read")
     if len({s.context for s in scopes}) > 1:
-        raise ScopeError("A token is either a user token (user/…) or a system token (system/…), not both.")
+        raise ScopeError(
+            "A token is a user (user/…), system (system/…) or patient (patient/…) token, not a mix."
+        )
     return scopes
 
 

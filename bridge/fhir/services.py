@@ -52,6 +52,9 @@ def token_create(
         errors["scopes"] = str(exc)
         parsed = []
     kind = parsed[0].context if parsed else ""
+    if kind == ApiToken.Kind.PATIENT:
+        # Only the participant grants patient/ access, to an app, on the consent screen.
+        errors["scopes"] = "patient/ scopes are granted by the participant to an app, not issued here."
     if kind == ApiToken.Kind.USER:
         if user is None:
             errors["user"] = "A user/ token needs the staff member it acts for."
@@ -349,7 +352,9 @@ def token_find(secret: str) -> tuple[ApiToken | None, str]:
     """The token a caller sent, and why it may not be used ("" when it may): unknown, revoked or
     expired, or its staff member deactivated. The one check for the FHIR API and the JSON API."""
     token = (
-        ApiToken.objects.select_related("user", "program", "recipient")
+        ApiToken.objects.select_related(
+            "user", "program", "recipient", "participant", "patient_grant__app__application"
+        )
         .filter(token_hash=token_hash(secret.strip()))
         .first()
     )
@@ -359,6 +364,15 @@ def token_find(secret: str) -> tuple[ApiToken | None, str]:
         return token, token.status
     if token.user is not None and not token.user.is_active:
         return token, "user deactivated"
+    if token.kind == ApiToken.Kind.PATIENT:
+        grant = token.patient_grant
+        if grant is None or grant.revoked_at is not None:
+            return token, "the participant revoked the app's access"
+        if grant.app.revoked_at is not None:
+            return token, "app revoked"
+        account = getattr(token.participant, "portal_account", None)
+        if account is None or account.closed_at is not None:
+            return token, "the participant's app account is closed"
     return token, ""
 
 

@@ -314,13 +314,32 @@ class BackendServicesValidator(OAuth2Validator):
 # --- Discovery -----------------------------------------------------------------------------------
 
 
-def smart_configuration(token_endpoint: str) -> dict[str, Any]:
-    """/.well-known/smart-configuration: what Bridge implements (Backend Services only), no more."""
+def smart_configuration(token_endpoint: str, authorize_endpoint: str) -> dict[str, Any]:
+    """/.well-known/smart-configuration: what Bridge implements, no more: Backend Services for system
+    clients, and standalone launch with PKCE for apps participants authorize (patient.py). No EHR
+    launch, no OpenID Connect (no `openid fhirUser`), no refresh tokens, no user/ scopes by OAuth."""
+    from bridge.fhir import patient
+
+    additions = patient.smart_additions(authorize_endpoint)
     return {
+        "authorization_endpoint": additions["authorization_endpoint"],
         "token_endpoint": token_endpoint,
-        "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "grant_types_supported": ["authorization_code", "client_credentials"],
+        "token_endpoint_auth_methods_supported": ["private_key_jwt", "none"],
         "token_endpoint_auth_signing_alg_values_supported": list(ALGORITHMS),
-        "scopes_supported": ["system/*.read", "system/*.rs", "system/Patient.read", "system/Patient.rs"],
-        "capabilities": ["client-confidential-asymmetric", "permission-v1", "permission-v2"],
+        "response_types_supported": additions["response_types_supported"],
+        "code_challenge_methods_supported": additions["code_challenge_methods_supported"],
+        "scopes_supported": [
+            "system/*.read",
+            "system/*.rs",
+            "system/Patient.read",
+            "system/Patient.rs",
+            *additions["scopes_supported"],
+        ],
+        "capabilities": [
+            "client-confidential-asymmetric",
+            *additions["capabilities"],
+            "permission-v1",
+            "permission-v2",
+        ],
     }

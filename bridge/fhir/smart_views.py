@@ -21,6 +21,7 @@ from bridge.core.forms import apply_errors
 from bridge.fhir import services, smart
 from bridge.fhir.forms import BackendClientForm, PolicyForm
 from bridge.fhir.models import ApiPolicy, BackendClient
+from bridge.fhir.patient import PatientOAuth
 from bridge.fhir.token_views import _director_programs
 
 
@@ -28,9 +29,15 @@ def token_endpoint_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("fhir:smart_token"))
 
 
+def authorize_endpoint_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("portal:authorize"))
+
+
 @require_GET
 def smart_configuration(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(smart.smart_configuration(token_endpoint_url(request)))
+    response = JsonResponse(
+        smart.smart_configuration(token_endpoint_url(request), authorize_endpoint_url(request))
+    )
     response["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -40,12 +47,17 @@ smart_configuration.login_required = False  # type: ignore[attr-defined]
 
 @method_decorator(csrf_exempt, name="dispatch")
 class TokenView(OAuthLibMixin, View):
-    """POST /oauth/token: client credentials with a signed JWT assertion (django-oauth-toolkit)."""
+    """POST /oauth/token (django-oauth-toolkit): client credentials with a signed JWT assertion
+    (Backend Services), or an authorization code with its PKCE verifier (an app a participant
+    authorized: patient.py)."""
 
     login_required = False
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        _url, headers, body, status = self.create_token_response(request)
+        if request.POST.get("grant_type") == "authorization_code":
+            _url, headers, body, status = PatientOAuth().create_token_response(request)
+        else:
+            _url, headers, body, status = self.create_token_response(request)
         response = HttpResponse(content=body, status=status, content_type="application/json")
         for key, value in headers.items():
             response[key] = value
@@ -55,7 +67,7 @@ class TokenView(OAuthLibMixin, View):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = JsonResponse(
-            {"error": "invalid_request", "error_description": "POST a client_credentials request."},
+            {"error": "invalid_request", "error_description": "POST a token request."},
             status=405,
         )
         response["Allow"] = "POST"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.fhir import export_views, smart_views, token_views, views
+from bridge.fhir import everything, export_views, smart_views, token_views, views
 
 app_name = "fhir"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("fhir/Group/<str:group_id>/$export", export_views.export_group, name="export_group"),
     path("fhir/$export-status/<uuid:job_id>", export_views.export_status, name="export_status"),
     path("fhir/$export-file/<uuid:file_id>", export_views.export_file, name="export_file"),
+    path("fhir/Patient/<str:resource_id>/$everything", everything.patient_everything, name="everything"),
     path("fhir/<str:resource_type>", views.search_type, name="search"),
     path("fhir/<str:resource_type>/<str:resource_id>", views.read, name="read"),
     # The director's page for issuing and revoking tokens.

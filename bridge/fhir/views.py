@@ -104,6 +104,11 @@ def _audit_disclosed(
             classes.setdefault(key, source_data_class(rtype, source) or "")
     for participant_id, ids in seen.items():
         extra: dict[str, Any] = {"token": str(principal.token.pk), "ids": ids[:50], **detail}
+        if principal.is_patient:
+            # The participant's own access through an app they chose: a right-of-access release,
+            # not a disclosure; the app is named on the event.
+            extra["app"] = principal.app_client_id()
+            extra["right_of_access"] = True
         if principal.is_system:
             data_class = classes[participant_id]
             consent_id = principal.consents_for(data_class)[participant_id]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.portal import message_views, progress_views, rights_views, staff_views, views  # i19m
+from bridge.portal import app_views, message_views, progress_views, rights_views, staff_views, views
 
 app_name = "portal"
 # Under /me/, beside three staff pages that were there first (me/calendar/, me/hours/, me/alerts/).
@@ -25,6 +25,10 @@ urlpatterns = [
     path("me/copy/", rights_views.copy, name="copy"),
     path("me/events/", rights_views.events, name="events"),
     path("me/events/<uuid:session_id>/rsvp/", rights_views.rsvp, name="rsvp"),
+    path("me/apps/", app_views.apps, name="apps"),
+    path("me/apps/<uuid:grant_id>/revoke/", app_views.app_revoke, name="app_revoke"),
+    # SMART App Launch: the authorization endpoint, where a participant lets an app read their records.
+    path("oauth/authorize", app_views.authorize, name="authorize"),
     path("me/language/", views.language, name="language"),
     path("me/manifest.webmanifest", views.manifest, name="manifest"),
     path("me/sw.js", views.service_worker, name="service_worker"),

@@ -63,6 +63,11 @@ PUBLIC = {
     "portal:messages",  # i19m
     "portal:help_peer",  # i19m
     "portal:progress",  # i19m
+    "portal:apps",
+    "portal:app_revoke",
+    # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
+    # there (bridge/fhir/tests/test_patient_access.py).
+    "portal:authorize",
     # SMART Backend Services: discovery and the token endpoint (clients authenticate with a signed
     # assertion; bridge/fhir/tests/test_smart_backend.py).
     "fhir:smart_config_root",

@@ -24,6 +24,7 @@ from bridge.clinical.models.screens import DrugScreenResult
 from bridge.fhir import services
 from bridge.intake.models import InstrumentAdministration
 from bridge.participants.models import EpisodeOfCare
+from bridge.portal.tests.conftest import app_world  # noqa: F401 (the participant app's fixture)
 from bridge.privacy import services as privacy_services
 from bridge.privacy.models import Recipient
 from bridge.privacy.vocab import GENERAL_CLASSES, ConsentType, Purpose, RecipientKind

@@ -70,16 +70,18 @@ def token_request(client, signed: str, scope: str = "system/*.read", **extra):
     return client.post("/oauth/token", data)
 
 
-def test_smart_configuration_describes_backend_services_only(db, client):
+def test_smart_configuration_describes_backend_services_and_patient_access(db, client):
     for url in ("/.well-known/smart-configuration", "/fhir/.well-known/smart-configuration"):
         body = client.get(url).json()
         assert body["token_endpoint"] == TOKEN_URL
-        assert body["token_endpoint_auth_methods_supported"] == ["private_key_jwt"]
+        assert body["token_endpoint_auth_methods_supported"] == ["private_key_jwt", "none"]
         assert set(body["token_endpoint_auth_signing_alg_values_supported"]) == {"RS384", "ES384"}
-        assert body["grant_types_supported"] == ["client_credentials"]
+        assert body["grant_types_supported"] == ["authorization_code", "client_credentials"]
         assert "client-confidential-asymmetric" in body["capabilities"]
-        assert "authorization_endpoint" not in body  # no app launch: nothing claimed that is not there
-        assert "launch-standalone" not in body["capabilities"]
+        # Patient access is standalone launch only (test_patient_access.py): no EHR launch, no OIDC.
+        assert body["authorization_endpoint"] == "http://testserver/oauth/authorize"
+        assert "launch-standalone" in body["capabilities"] and "launch-ehr" not in body["capabilities"]
+        assert "sso-openid-connect" not in body["capabilities"]
 
 
 @pytest.mark.parametrize("alg", ["RS384", "ES384"])

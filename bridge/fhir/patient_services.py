@@ -1,0 +1,241 @@
+"""Every write of patient access: apps registered, participants' approvals and revocations, codes
+taken and tokens issued. Each in one transaction with its audit event."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bridge.audit.actions import Action, Outcome
+from bridge.audit.services import audit_record
+from bridge.core.tokens import token_hash
+from bridge.fhir import patient
+from bridge.fhir import scopes as scope_rules
+from bridge.fhir.models import ApiToken, PatientApp, PatientAuthCode, PatientGrant
+
+PARTICIPANT_LABEL = "participant app"  # the participant acting in their own app (portal.PortalActor)
+
+
+def patient_app_register(
+    *,
+    actor,
+    name: str,
+    redirect_uris: list[str],
+    scopes: str = "launch/patient patient/*.read",
+    publisher: str = "",
+    client_id: str | None = None,
+) -> PatientApp:
+    """Register an app for patient access: a public client that must use PKCE (S256).
+
+    `actor` None means the console (`bridge patient_app register`). Redirect URIs must be HTTPS and
+    are matched exactly.
+    """
+    from oauth2_provider.models import Application
+
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Give the app's name (the participant sees it)."
+    if not redirect_uris:
+        errors["redirect_uris"] = "Give at least one redirect URI."
+    try:
+        patient.parse_request(scopes.split())
+    except scope_rules.ScopeError as exc:
+        errors["scopes"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application = Application(
+            name=name.strip()[:255],
+            client_type=Application.CLIENT_PUBLIC,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=" ".join(redirect_uris),
+            skip_authorization=False,
+        )
+        if client_id:
+            application.client_id = client_id
+        try:
+            application.full_clean(exclude=["client_secret", "user"])
+        except ValidationError as exc:
+            raise ValidationError({"redirect_uris": exc.messages}) from exc
+        application.save()
+        app = PatientApp(
+            application=application,
+            name=name.strip(),
+            publisher=publisher.strip(),
+            scopes=" ".join(scopes.split()),
+            created_by=actor,
+        )
+        app.full_clean()
+        app.save()
+        audit_record(
+            action=Action.CREATE,
+            actor=actor,
+            actor_label=None if actor else "console",
+            object_type="patient_app",
+            object_id=str(app.pk),
+            detail={"client_id": application.client_id, "scopes": app.scopes, "redirect_uris": redirect_uris},
+        )
+    return app
+
+
+def patient_app_authorize(
+    *,
+    app: PatientApp,
+    participant,
+    scopes: str,
+    code: str,
+    code_challenge: str,
+    code_challenge_method: str,
+    redirect_uri: str,
+) -> PatientAuthCode:
+    """The participant approved the app on the consent screen: record (or renew) the grant and issue
+    a one-minute authorization code (kept as its hash)."""
+    now = timezone.now()
+    with transaction.atomic():
+        grant = (
+            PatientGrant.objects.select_for_update()
+            .filter(app=app, participant=participant, revoked_at__isnull=True)
+            .first()
+        )
+        if grant is None:
+            grant = PatientGrant.objects.create(
+                app=app, participant=participant, scopes=scopes, granted_at=now
+            )
+        elif grant.scopes != scopes:
+            grant.scopes = scopes
+            grant.granted_at = now
+            grant.save(update_fields=["scopes", "granted_at"])
+        row = PatientAuthCode.objects.create(
+            grant=grant,
+            code_hash=token_hash(code),
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+            scopes=scopes,
+            expires_at=now + timedelta(seconds=patient.CODE_SECONDS),
+        )
+        audit_record(
+            action=Action.APP_AUTHORIZED,
+            actor_label=PARTICIPANT_LABEL,
+            participant=participant,
+            object_type="patient_grant",
+            object_id=str(grant.pk),
+            detail={"app": app.client_id, "app_name": app.name, "scopes": scopes},
+        )
+    return row
+
+
+def patient_app_refused(*, app: PatientApp, participant, scopes: str) -> None:
+    """The participant said no on the consent screen."""
+    audit_record(
+        action=Action.APP_REFUSED,
+        actor_label=PARTICIPANT_LABEL,
+        participant=participant,
+        object_type="patient_app",
+        object_id=str(app.pk),
+        outcome=Outcome.DENIED,
+        detail={"app": app.client_id, "app_name": app.name, "scopes": scopes},
+    )
+
+
+def _refuse_code(reason: str, *, client_id: str, row: PatientAuthCode | None = None) -> None:
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor_label=f"patient app:{client_id}"[:100],
+        participant=row.grant.participant if row else None,
+        object_type="patient_auth_code",
+        outcome=Outcome.DENIED,
+        detail={"reason": reason, "app": client_id[:100]},
+    )
+
+
+def patient_code_take(*, client_id: str, code_hash: str) -> PatientAuthCode | None:
+    """The code an app presents, marked used (atomically: it works once), or None saying why in the
+    audit log. A code presented again revokes the token it was exchanged for (RFC 6749 4.1.2)."""
+    now = timezone.now()
+    row = (
+        PatientAuthCode.objects.select_related("grant__app__application", "grant__participant", "token")
+        .filter(code_hash=code_hash, grant__app__application__client_id=client_id)
+        .first()
+    )
+    if row is None:
+        _refuse_code("unknown code", client_id=client_id)
+        return None
+    if row.used_at is not None:
+        with transaction.atomic():
+            if row.token is not None and row.token.revoked_at is None:
+                ApiToken.objects.filter(pk=row.token.pk).update(revoked_at=now)
+            _refuse_code("code used twice: its token is revoked", client_id=client_id, row=row)
+        return None
+    if row.expires_at <= now:
+        _refuse_code("code expired", client_id=client_id, row=row)
+        return None
+    if row.grant.revoked_at is not None or row.grant.app.revoked_at is not None:
+        _refuse_code("grant revoked", client_id=client_id, row=row)
+        return None
+    if not PatientAuthCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now):
+        _refuse_code("code used twice", client_id=client_id, row=row)
+        return None
+    return row
+
+
+def patient_token_issue(*, code: PatientAuthCode, secret: str, seconds: int) -> ApiToken:
+    """Store the app's access token (its hash) for the participant's grant, and audit the issuance."""
+    now = timezone.now()
+    grant = code.grant
+    resource_scopes = patient.parse_request(code.scopes.split())
+    with transaction.atomic():
+        token = ApiToken(
+            name=grant.app.name,
+            kind=ApiToken.Kind.PATIENT,
+            participant=grant.participant,
+            patient_grant=grant,
+            scopes=" ".join(str(s) for s in resource_scopes),
+            prefix=secret[:10],
+            token_hash=token_hash(secret),
+            created_at=now,
+            expires_at=now + timedelta(seconds=seconds),
+        )
+        token.full_clean()
+        token.save()
+        PatientAuthCode.objects.filter(pk=code.pk).update(token=token)
+        PatientGrant.objects.filter(pk=grant.pk).update(last_used_at=now)
+        audit_record(
+            action=Action.TOKEN_CREATED,
+            actor_label=f"patient app:{grant.app.client_id}"[:100],
+            participant=grant.participant,
+            object_type="api_token",
+            object_id=str(token.pk),
+            detail={
+                "kind": "patient",
+                "grant": "authorization_code",
+                "app": grant.app.client_id,
+                "patient_grant": str(grant.pk),
+                "scopes": token.scopes,
+                "expires_in": seconds,
+            },
+        )
+    return token
+
+
+def patient_grant_revoke(*, grant: PatientGrant, actor=None) -> None:
+    """Take an app's access away (the participant, in their app): its tokens stop working at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = PatientGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=now)
+        if not updated:
+            return
+        ApiToken.objects.filter(patient_grant=grant, revoked_at__isnull=True).update(revoked_at=now)
+        audit_record(
+            action=Action.APP_REVOKED,
+            actor=actor,
+            actor_label=None if actor else PARTICIPANT_LABEL,
+            participant=grant.participant,
+            object_type="patient_grant",
+            object_id=str(grant.pk),
+            detail={"app": grant.app.client_id, "app_name": grant.app.name},
+        )
+    grant.revoked_at = now
