@@ -5,11 +5,12 @@ from datetime import UTC
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.access import require_auditor
 from bridge.audit.actions import Action
 from bridge.audit.forms import AuditFilterForm
@@ -35,7 +36,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
+def _filters(request: StaffRequest) -> tuple[AuditFilterForm, dict]:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, {k: v for k, v in form.cleaned_data.items() if v}
@@ -43,7 +44,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     require_auditor(request)
     form, filters = _filters(request)
     events = audit_event_list(request.user, **filters) if not form.errors else AuditEvent.objects.none()
@@ -64,7 +65,7 @@ class _Echo:
 
 
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     require_auditor(request)
     form, filters = _filters(request)
     if form.errors:
