@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -10,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bridge.accounts.http import StaffRequest
 from bridge.audit.access import require_auditor
 from bridge.audit.actions import Action
 from bridge.audit.forms import AuditFilterForm
@@ -18,6 +18,9 @@ from bridge.audit.models import AuditEvent
 from bridge.audit.queries import audit_event_list
 from bridge.audit.services import audit_record
 from bridge.core import csv_export
+
+if TYPE_CHECKING:
+    from bridge.accounts.http import StaffRequest  # audit sits below accounts: for type checking only
 
 CSV_COLUMNS = [
     "seq",
