@@ -134,6 +134,6 @@ def test_bootstrap_creates_the_first_program_and_director():
 def test_a_director_of_two_programs_who_posts_a_bad_program_sees_a_form_error(world, login, posted):
     StaffRole.objects.create(user=world.director, program=world.other_program, role=Role.DIRECTOR)
     response = _create(login(world.director), program=posted)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the error; never a 500
     assert "Choose the program this person works in." in response.content.decode()
     assert not User.objects.filter(username="newclin").exists()
