@@ -44,7 +44,7 @@ def _pages_by_login(ctx) -> dict[str | None, list[str]]:
     participant = next(p for p in ctx.participants if ctx.primary_of(p) == therapist)
     chart = f"/participants/{participant.pk}/"
     note = (
-        Note.objects.filter(participant=participant, author=therapist).order_by("status").first()
+        Note.objects.filter(participant=participant, author=therapist).order_by("-created_at").first()
         or Note.objects.filter(participant=participant).first()
     )
     group = Session.objects.filter(program=ctx.program, kind=SessionKind.GROUP).order_by("starts_at").first()
