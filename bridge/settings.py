@@ -141,7 +141,7 @@ FORM_RENDERER = "bridge.core.forms.FormRenderer"
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bridge.sqlite3'}")
 
 
-def _database(url: str) -> dict:
+def _database(url: str) -> dj_database_url.DBConfig:
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] not in ("", ":memory:"):

@@ -6,8 +6,9 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -20,7 +21,7 @@ def staff_visible_to(user: User) -> QuerySet[User]:
     return User.objects.filter(roles__program_id__in=programs).distinct()
 
 
-def require_director(request: HttpRequest) -> None:
+def require_director(request: StaffRequest) -> None:
     if not request.user.programs_with_role(Role.DIRECTOR):
         audit_record(
             action=Action.ACCESS_DENIED,
@@ -32,7 +33,7 @@ def require_director(request: HttpRequest) -> None:
         raise PermissionDenied("Only a program director manages staff.")
 
 
-def staff_for(request: HttpRequest, user_id: uuid.UUID) -> User:
+def staff_for(request: StaffRequest, user_id: uuid.UUID) -> User:
     require_director(request)
     staff = staff_visible_to(request.user).filter(pk=user_id).first()
     if staff is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 
 from bridge.accounts.models import User
@@ -12,3 +14,10 @@ class StaffRequest(HttpRequest):
     user reach one (views marked `login_not_required` excepted), so `user` is a User."""
 
     user: User
+
+
+def mfa_verified(request: StaffRequest) -> bool:
+    """Whether this session passed its second factor (django-otp's `OTPMiddleware` gives the request's
+    user `is_verified()`; the User model itself does not have it)."""
+    is_verified: Callable[[], bool] = request.user.is_verified  # type: ignore[attr-defined]  # set by OTPMiddleware
+    return is_verified()

@@ -30,6 +30,7 @@ def session_start(*, request: HttpRequest, user: User) -> None:
         request.session[SESSION_STARTED] = now
         request.session[SESSION_LAST_SEEN] = now
         request.session.save()
+        assert request.session.session_key is not None  # save() gave the session its key
         UserSession.objects.create(user=user, session_key=request.session.session_key)
         audit_record(action=Action.LOGIN, actor=user, object_type="session")
 

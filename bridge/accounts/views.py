@@ -22,9 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bridge.accounts import drafts, services
 from bridge.accounts.access import require_director, staff_for, staff_visible_to
 from bridge.accounts.forms import CredentialForm, DraftForm, LoginForm, RolesForm, StaffCreateForm, TokenForm
+from bridge.accounts.http import StaffRequest, mfa_verified
 from bridge.accounts.middleware import SESSION_LAST_SEEN, idle_seconds
 from bridge.accounts.models import Role, StaffRole
-from bridge.core.forms import apply_errors
+from bridge.core.forms import apply_errors, uuid_or_none
 from bridge.programs.models import Program
 
 LOCKED_MESSAGE = (
@@ -74,7 +75,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 @require_POST
 @mfa_exempt
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: StaffRequest) -> HttpResponse:
     services.session_end(request=request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")
@@ -82,8 +83,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
-def mfa_verify(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():
+def mfa_verify(request: StaffRequest) -> HttpResponse:
+    if mfa_verified(request):
         return redirect("core:home")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,9 +99,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: StaffRequest) -> HttpResponse:
     user = request.user
-    if any(d.confirmed for d in devices_for_user(user)) and not user.is_verified():
+    if any(d.confirmed for d in devices_for_user(user)) and not mfa_verified(request):
         return redirect("accounts:mfa_verify")
     if any(d.confirmed for d in devices_for_user(user)):
         return render(request, "accounts/mfa_done.html")
@@ -133,7 +134,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponse:
     require_director(request)
     staff = (
         staff_visible_to(request.user)
@@ -144,14 +145,16 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: StaffRequest) -> HttpResponse:
     require_director(request)
     programs = Program.objects.filter(pk__in=request.user.programs_with_role(Role.DIRECTOR))
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        program = (
-            programs.filter(pk=request.POST.get("program")).first() if len(programs) > 1 else programs.first()
-        )
+        program_id = uuid_or_none(request.POST.get("program"))
+        if len(programs) > 1:
+            program = programs.filter(pk=program_id).first() if program_id else None
+        else:
+            program = programs.first()
         if program is None:
             form.add_error(None, "Choose the program this person works in.")
         else:
@@ -172,14 +175,14 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _shared_program(request: HttpRequest, staff) -> Program | None:
+def _shared_program(request: StaffRequest, staff) -> Program | None:
     directed = request.user.programs_with_role(Role.DIRECTOR)
     shared = [pid for pid in staff.program_ids() if pid in directed] or sorted(directed)
     return Program.objects.filter(pk__in=shared).order_by("name").first()
 
 
 @require_http_methods(["GET", "POST"])
-def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+def staff_detail(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     staff = staff_for(request, user_id)
     form = CredentialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +207,7 @@ def staff_detail(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def staff_roles(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+def staff_roles(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     staff = staff_for(request, user_id)
     form = RolesForm(request.POST)
     program = _shared_program(request, staff)
@@ -223,7 +226,7 @@ def staff_roles(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: StaffRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
@@ -239,7 +242,7 @@ password_change.password_change_view = True  # type: ignore[attr-defined]
 
 
 @require_POST
-def staff_deactivate(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+def staff_deactivate(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     staff = staff_for(request, user_id)
     if staff == request.user:
         messages.error(request, "You cannot deactivate your own account.")
@@ -250,7 +253,7 @@ def staff_deactivate(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def keepalive(request: HttpRequest) -> HttpResponse:
+def keepalive(request: StaffRequest) -> HttpResponse:
     """ "Stay signed in" (and typing on a page): counts as activity for the idle limit.
 
     Reaching this view is enough: SessionLimitsMiddleware has already refreshed last-seen; the
@@ -266,7 +269,7 @@ def keepalive(request: HttpRequest) -> HttpResponse:
 # always the signed-in user: no request names another user's draft, so none can be read or written.
 
 
-def _draft_request(request: HttpRequest) -> tuple[DraftForm | None, JsonResponse | None]:
+def _draft_request(request: StaffRequest) -> tuple[DraftForm | None, JsonResponse | None]:
     # The body is already read (the CSRF check reads the form); its declared length says enough.
     if int(request.META.get("CONTENT_LENGTH") or 0) > drafts.MAX_BYTES + 10_000:
         return None, JsonResponse(
@@ -282,7 +285,7 @@ def _draft_request(request: HttpRequest) -> tuple[DraftForm | None, JsonResponse
 
 
 @require_POST
-def draft_save(request: HttpRequest) -> HttpResponse:
+def draft_save(request: StaffRequest) -> HttpResponse:
     """Keep what is typed in one form of a page (the page's scripts call this as the person types)."""
     form, error = _draft_request(request)
     if form is None:
@@ -300,7 +303,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def draft_load(request: HttpRequest) -> HttpResponse:
+def draft_load(request: StaffRequest) -> HttpResponse:
     """The author's draft of one form, if it is newer than the record (`since`); a POST, so that
     opening a page that has no draft writes nothing to the log."""
     form, error = _draft_request(request)
@@ -330,7 +333,7 @@ def draft_load(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def draft_discard(request: HttpRequest) -> HttpResponse:
+def draft_discard(request: StaffRequest) -> HttpResponse:
     """Throw the author's draft of one form away ("Discard the draft")."""
     form, error = _draft_request(request)
     if form is None:

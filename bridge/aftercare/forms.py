@@ -3,6 +3,8 @@ an error names the line, so a phone keyboard needs no repeating widgets."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils import timezone
 
@@ -11,6 +13,9 @@ from bridge.aftercare.services import GOAL_OUTCOMES, PLAN_TEXT_LIMIT
 from bridge.core.dates import DateField, DateTimeField, Span
 from bridge.participants.models import LevelOfCare
 from bridge.placement import editions
+
+if TYPE_CHECKING:
+    from bridge.scheduling.models import GroupSeries, Room
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -178,7 +183,9 @@ class TaperForm(forms.Form):
     weekly_hours = forms.CharField(
         label="Weekly floors in hours", help_text="From the first week on, e.g. “6, 3”", max_length=60
     )
-    series = forms.ModelChoiceField(label="Continuing group", queryset=None, required=False)
+    series: forms.ModelChoiceField[GroupSeries] = forms.ModelChoiceField(
+        label="Continuing group", queryset=None, required=False
+    )
     level_of_care = forms.ChoiceField(label="Level of care from the first taper week", required=False)
     reason = forms.CharField(
         max_length=2000,
@@ -189,12 +196,12 @@ class TaperForm(forms.Form):
 
     def __init__(self, *args, series_choices, episode=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = series_choices
+        cast(forms.ModelChoiceField, self.fields["series"]).queryset = series_choices
         # The less intensive levels of the episode's edition, most intensive first.
         current = episode.level_of_care if episode is not None else ""
         edition = editions.edition(episode.edition if episode is not None else None)
         lower = [lv for lv in edition.levels if edition.above(current, lv.code)]
-        self.fields["level_of_care"].choices = [
+        cast(forms.ChoiceField, self.fields["level_of_care"]).choices = [
             (
                 "",
                 f"Stay at {edition.level_label(current)} while the hours taper" if current else "Stay as now",
@@ -318,7 +325,9 @@ class AlumniEventForm(forms.Form):
         label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00"
     )
     minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=480, initial=90)
-    room = forms.ModelChoiceField(queryset=None, required=False, empty_label="No room (off site or online)")
+    room: forms.ModelChoiceField[Room] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No room (off site or online)"
+    )
     confirm_reason = forms.CharField(
         label="Reason to book it anyway",
         required=False,
@@ -330,7 +339,7 @@ class AlumniEventForm(forms.Form):
         super().__init__(*args, **kwargs)
         from bridge.scheduling.models import Room
 
-        self.fields["room"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = (
             Room.objects.filter(program=program, is_active=True).order_by("name")
             if program is not None
             else Room.objects.none()

@@ -17,7 +17,7 @@ from bridge.scheduling.ledger import PlannedFloor
 
 def planned_floors(participant_ids: list, week_start: date) -> dict[object, PlannedFloor]:
     """{participant_id: PlannedFloor} for those of `participant_ids` in a taper week starting `week_start`."""
-    found = {}
+    found: dict[object, PlannedFloor] = {}
     tapers = TaperPlan.objects.filter(
         participant_id__in=list(participant_ids), starts_on__lte=week_start
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=week_start))

@@ -17,7 +17,7 @@ IN_AFTERCARE = {S.ACTIVE, S.STEP_DOWN, S.ON_HOLD, S.DISCHARGED, S.ALUMNI}
 def participant_sections(request, participant) -> list[Panel]:
     """Step-down: the taper. After discharge: the next check-in and open outreach. In care: nothing
     here (the Aftercare link is enough), so the chart stays within its query budget."""
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps or participant.status not in (S.STEP_DOWN, S.DISCHARGED, S.ALUMNI):
         return []
 
@@ -43,7 +43,7 @@ def participant_sections(request, participant) -> list[Panel]:
 
 
 def participant_links(request, participant) -> list[Link]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps or participant.status not in IN_AFTERCARE:
         return []
     return [Link("Aftercare", reverse("aftercare:hub", args=[participant.pk]), order=40)]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +46,7 @@ from bridge.aftercare.models import (
 from bridge.aftercare.pdf import summary_pdf
 from bridge.clinical.forms import AddendumForm  # the same addendum as a clinical note's
 from bridge.core.forms import apply_errors
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.chart import caps_of
 from bridge.participants.models import Participant
 from bridge.privacy.models import SignatureRequest
@@ -95,12 +95,12 @@ def _hub(request, participant, status=200, **forms):
 
 
 @participant_view(Cap.VIEW)
-def hub(request: HttpRequest, participant: Participant) -> HttpResponse:
+def hub(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _hub(request, participant)
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def discharge_new(request: HttpRequest, participant: Participant) -> HttpResponse:
+def discharge_new(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     episode = services.active_episode(participant)
     form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -162,7 +162,9 @@ def _render_summary(request, participant, summary, status=200, **bound):
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def summary_detail(request: HttpRequest, participant: Participant, summary_id: uuid.UUID) -> HttpResponse:
+def summary_detail(
+    request: ParticipantRequest, participant: Participant, summary_id: uuid.UUID
+) -> HttpResponse:
     summary = _summary(participant, summary_id)
     if request.method != "POST":
         return _render_summary(request, participant, summary)

@@ -18,6 +18,7 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data

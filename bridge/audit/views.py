@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,6 +18,9 @@ from bridge.audit.models import AuditEvent
 from bridge.audit.queries import audit_event_list
 from bridge.audit.services import audit_record
 from bridge.core import csv_export
+
+if TYPE_CHECKING:
+    from bridge.accounts.http import StaffRequest  # audit sits below accounts: for type checking only
 
 CSV_COLUMNS = [
     "seq",
@@ -35,7 +39,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
+def _filters(request: StaffRequest) -> tuple[AuditFilterForm, dict]:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, {k: v for k, v in form.cleaned_data.items() if v}
@@ -43,7 +47,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     require_auditor(request)
     form, filters = _filters(request)
     events = audit_event_list(request.user, **filters) if not form.errors else AuditEvent.objects.none()
@@ -64,7 +68,7 @@ class _Echo:
 
 
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     require_auditor(request)
     form, filters = _filters(request)
     if form.errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from bridge.clinical.models import (
     MedicationOrder,
     NaloxoneOffer,
     Note,
+    Problem,
     ReviewPolicy,
 )
 from bridge.core.dates import DateField, DateTimeField, Span
@@ -40,7 +43,9 @@ class StartPlanForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review_policy"].queryset = ReviewPolicy.objects.filter(program=program)
+        cast(forms.ModelChoiceField, self.fields["review_policy"]).queryset = ReviewPolicy.objects.filter(
+            program=program
+        )
 
 
 class ProblemForm(forms.Form):
@@ -61,18 +66,18 @@ class ProblemForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    problem = forms.ModelChoiceField(queryset=None)
+    problem: forms.ModelChoiceField[Problem] = forms.ModelChoiceField(queryset=None)
     statement = forms.CharField(
         label="Goal, in the participant's words", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["problem"].queryset = version.problems.all()
+        cast(forms.ModelChoiceField, self.fields["problem"]).queryset = version.problems.all()
 
 
 class ObjectiveForm(forms.Form):
-    goal = forms.ModelChoiceField(queryset=None)
+    goal: forms.ModelChoiceField[Goal] = forms.ModelChoiceField(queryset=None)
     text = forms.CharField(
         label="Measurable objective", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
@@ -80,7 +85,7 @@ class ObjectiveForm(forms.Form):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = version.goals.all()
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = version.goals.all()
 
     def clean_target_on(self):
         day = self.cleaned_data["target_on"]
@@ -90,16 +95,18 @@ class ObjectiveForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    goal = forms.ModelChoiceField(queryset=None)
+    goal: forms.ModelChoiceField[Goal] = forms.ModelChoiceField(queryset=None)
     modality = forms.ChoiceField(label="Approach", choices=Intervention.Modality.choices)
-    responsible = forms.ModelChoiceField(queryset=None, label="Responsible staff")
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=None, label="Responsible staff"
+    )
     frequency = forms.CharField(max_length=60, widget=forms.TextInput(attrs={"list": "frequencies"}))
     description = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = version.goals.all()
-        self.fields["responsible"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = version.goals.all()
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = (
             User.objects.filter(is_active=True, roles__program_id=version.plan.participant.program_id)
             .distinct()
             .order_by("last_name")
@@ -143,7 +150,7 @@ class NoteStartForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.sessions = {str(s.pk): s for s in sessions}
-        self.fields["session"].choices = [
+        cast(forms.ChoiceField, self.fields["session"]).choices = [
             (
                 str(s.pk),
                 f"{timezone.localtime(s.starts_at):%a %b %d %H:%M} — {s.get_kind_display()} with {s.staff}",
@@ -160,7 +167,10 @@ class NoteForm(forms.Form):
 
     subjective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     objective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
-    data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    # The form metaclass moves declared fields off the class, so this field never shadows `BaseForm.data`.
+    data = forms.CharField(  # type: ignore[assignment]
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
     assessment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     goals = forms.ModelMultipleChoiceField(
@@ -175,7 +185,7 @@ class NoteForm(forms.Form):
         for name in ("subjective", "objective", "data", "assessment", "plan"):
             if name not in Note.TEMPLATE_FIELDS[note.template]:
                 del self.fields[name]
-        self.fields["goals"].queryset = goals
+        cast(forms.ModelChoiceField, self.fields["goals"]).queryset = goals
 
 
 class AddendumForm(forms.Form):
@@ -229,7 +239,7 @@ class GroupEntryForm(forms.Form):
 
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = goals
+        cast(forms.ModelChoiceField, self.fields["goals"]).queryset = goals
 
 
 class DrugScreenForm(forms.Form):
@@ -262,6 +272,7 @@ class DrugScreenForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("panel") and data["panel"] != self.panel_code:
             raise forms.ValidationError("The panel changed; check the substances below and save again.")
         return data
@@ -402,6 +413,7 @@ class ReviewPolicyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("unit") == "months" and data.get("every", 0) > 12:
             self.add_error("every", "At most 12 months.")
         return data

@@ -18,7 +18,7 @@ BEFORE_ADMISSION = {S.PROSPECT, S.SCREENING, S.REFERRED}
 
 
 def participant_sections(request, participant) -> list[Panel]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.CHART not in caps or participant.status in BEFORE_ADMISSION:
         return []  # before admission the intake sections are the record; the chart's pages stay linked
     flags = {c.value: c in caps for c in Cap}
@@ -44,7 +44,7 @@ def participant_sections(request, participant) -> list[Panel]:
 
 
 def participant_links(request, participant) -> list[Link]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.CHART not in caps:
         return []
     pid = participant.pk

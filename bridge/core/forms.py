@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +21,23 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, 
     for field, errors in exc.message_dict.items():
         name = aliases.get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def uuid_or_none(text: str | None) -> uuid.UUID | None:
+    """A posted or query-string id as a UUID; None when it is missing or not a UUID (filtering a UUID
+    primary key by such text raises ValidationError: a 500, not "not found")."""
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def choices_of(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    """A choice field's choices as (value, label) pairs. Django normalizes what is assigned into
+    pairs; django-stubs types the getter like the setter (which also takes callables and mappings)."""
+    return list(cast(Iterable[tuple[Any, Any]], field.choices))
 
 
 def text_limited(limit: int) -> type[forms.CharField]:

@@ -11,8 +11,9 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -23,7 +24,7 @@ def programs_directed(user) -> QuerySet[Program]:
     return Program.objects.filter(pk__in=user.programs_with_role(Role.DIRECTOR)).order_by("name")
 
 
-def _deny(request: HttpRequest, program_id, found: bool) -> None:
+def _deny(request: StaffRequest, program_id, found: bool) -> None:
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=request.user,
@@ -34,7 +35,7 @@ def _deny(request: HttpRequest, program_id, found: bool) -> None:
     )
 
 
-def program_for_director(request: HttpRequest, program_id: uuid.UUID) -> Program:
+def program_for_director(request: StaffRequest, program_id: uuid.UUID) -> Program:
     user = request.user
     program = (
         Program.objects.select_related("organization").filter(pk=program_id).first()

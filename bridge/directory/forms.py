@@ -25,7 +25,12 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "94607 or Oakland, CA"}),
     )
     radius = forms.TypedChoiceField(
-        label="Within", choices=RADIUS_CHOICES, coerce=int, initial=25, required=False, empty_value=25
+        label="Within",
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        initial=25,
+        required=False,
+        empty_value=25,  # type: ignore[arg-type]  # django-stubs says str; Django returns any value given
     )
     include_mh = forms.BooleanField(label="Include places that treat only mental health", required=False)
 
@@ -69,6 +74,7 @@ class SearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean() returns cleaned_data
         where = (cleaned.get("where") or "").strip()
         if not where:
             if self.has_filters():

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.directory import facets, forms, geo, quality, queries, services
 from bridge.directory.access import program_for_director, programs_directed
 from bridge.directory.models import ImportRun, ProgramAccreditation, ProgramLicense
@@ -163,7 +164,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def manage_index(request: HttpRequest) -> HttpResponse:
+def manage_index(request: StaffRequest) -> HttpResponse:
     programs = list(programs_directed(request.user))
     if not programs:
         raise PermissionDenied("Only a program director keeps the public listing.")
@@ -183,7 +184,7 @@ def _recognitions(program: Program) -> dict:
     }
 
 
-def _manage_page(request: HttpRequest, program: Program, *, status: int = 200, **forms_in) -> HttpResponse:
+def _manage_page(request: StaffRequest, program: Program, *, status: int = 200, **forms_in) -> HttpResponse:
     profile = services.profile_for(program)
     initial = {name: getattr(profile, name) for name in services.PROFILE_FIELDS}
     context = {
@@ -200,7 +201,7 @@ def _manage_page(request: HttpRequest, program: Program, *, status: int = 200, *
 
 
 @require_http_methods(["GET", "POST"])
-def manage(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def manage(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     if request.method == "GET":
         return _manage_page(request, program)
@@ -213,7 +214,7 @@ def manage(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def accreditation_add(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def accreditation_add(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     form = forms.AccreditationForm(request.POST, prefix="acc")
     if form.is_valid():
@@ -228,7 +229,7 @@ def accreditation_add(request: HttpRequest, program_id: uuid.UUID) -> HttpRespon
 
 
 @require_http_methods(["POST"])
-def license_add(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def license_add(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     form = forms.LicenseForm(request.POST, prefix="lic")
     if form.is_valid():
@@ -242,7 +243,10 @@ def license_add(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     return _manage_page(request, program, license_form=form, status=400)
 
 
-KINDS = {"accreditations": ProgramAccreditation, "licenses": ProgramLicense}
+KINDS: dict[str, type[ProgramAccreditation] | type[ProgramLicense]] = {
+    "accreditations": ProgramAccreditation,
+    "licenses": ProgramLicense,
+}
 
 
 def _item(program: Program, kind: str, item_id: uuid.UUID):
@@ -254,7 +258,7 @@ def _item(program: Program, kind: str, item_id: uuid.UUID):
 
 
 @require_http_methods(["GET", "POST"])
-def renew(request: HttpRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> HttpResponse:
+def renew(request: StaffRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     item = _item(program, kind, item_id)
     form = forms.RenewForm(request.POST or None, initial={"number": item.number})
@@ -272,7 +276,7 @@ def renew(request: HttpRequest, program_id: uuid.UUID, kind: str, item_id: uuid.
 
 
 @require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> HttpResponse:
+def end(request: StaffRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     item = _item(program, kind, item_id)
     form = forms.EndForm(request.POST or None)
@@ -290,7 +294,7 @@ def end(request: HttpRequest, program_id: uuid.UUID, kind: str, item_id: uuid.UU
 
 
 @require_GET
-def preview(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def preview(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     found = queries.live_listings([program.pk], detail=True, published_only=False)
     if not found:

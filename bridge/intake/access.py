@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -15,7 +16,7 @@ from bridge.programs.models import Program
 INTAKE_ROLES = (Role.INTAKE, Role.DIRECTOR)
 
 
-def settings_program_for(request: HttpRequest, program_id: uuid.UUID | str) -> Program:
+def settings_program_for(request: StaffRequest, program_id: uuid.UUID | str) -> Program:
     """The program whose cut-offs `request.user` may change (its directors only).
 
     Anyone else — including a director of another program — gets 404, the same as for a program

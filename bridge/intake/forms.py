@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from bridge import instruments
 from bridge.accounts.models import Role, User
 from bridge.core.dates import DateField, Span
-from bridge.core.forms import text_limited
+from bridge.core.forms import choices_of, text_limited
 from bridge.instruments.model import Instrument
 from bridge.intake.models import (
     IntakeSettings,
@@ -24,6 +24,9 @@ from bridge.participants.forms import ParticipantForm
 from bridge.participants.models import LevelOfCare
 from bridge.placement import DIMENSIONS, Recommendation
 
+if TYPE_CHECKING:
+    from bridge.scheduling.models import PayerRule
+
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 UNKNOWN = "Not asked yet"
 
@@ -36,6 +39,7 @@ class CallerForm(ParticipantForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if not data.get("phone") and not data.get("email"):
             self.add_error("phone", "Give a phone number or an email address to reach them.")
         return data
@@ -73,6 +77,7 @@ class DetailsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         start, end = data.get("work_start"), data.get("work_end")
         if bool(start) != bool(end):
             self.add_error("work_end" if start else "work_start", "Give both the start and the end of work.")
@@ -123,7 +128,8 @@ class SituationForm(forms.ModelForm):
             if isinstance(field, forms.NullBooleanField):
                 field.widget = TriStateRadio()
             else:
-                choices = [c for c in field.choices if c[0] != ""]
+                assert isinstance(field, forms.ChoiceField)  # the other context fields have choices
+                choices = [c for c in choices_of(field) if c[0] != ""]
                 field.widget = forms.RadioSelect(choices=[("", UNKNOWN), *choices])
                 field.choices = [("", UNKNOWN), *choices]
 
@@ -176,6 +182,7 @@ class InstrumentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         inst = self.instrument
         values = [data.get(item.key) for item in inst.items]
         skipped = inst.skip_rule(values) if inst.skip_rule else set()
@@ -295,6 +302,7 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("decision") != PlacementDecision.Decision.OVERRIDE:
             return data
         rec = self.recommendation
@@ -325,7 +333,7 @@ class AdmitForm(forms.Form):
 
     def __init__(self, *args, program_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary_clinician"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["primary_clinician"]).queryset = (
             User.objects.filter(is_active=True, roles__program_id=program_id, roles__role=Role.THERAPIST)
             .distinct()
             .order_by("last_name", "first_name")
@@ -336,6 +344,7 @@ class AdmitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         admitted, consent = data.get("admitted_on"), data.get("consent_to_treatment_signed_on")
         today = timezone.localdate()
         if consent and consent > today:
@@ -386,10 +395,11 @@ class IntakeSettingsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if not self.errors:
             try:
                 instruments.ScoringSettings(
-                    **{k: data[k] for k in IntakeSettings.SCORING_FIELDS if k in data}  # type: ignore[arg-type]
+                    **{k: data[k] for k in IntakeSettings.SCORING_FIELDS if k in data}
                 )
             except ValueError as exc:
                 raise forms.ValidationError(str(exc)) from None
@@ -410,7 +420,7 @@ class CriteriaEditionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
-    payer_rule = forms.ModelChoiceField(
+    payer_rule: forms.ModelChoiceField[PayerRule] = forms.ModelChoiceField(
         label="For",
         queryset=None,
         required=False,
@@ -421,7 +431,9 @@ class CriteriaEditionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from bridge.scheduling.models import PayerRule
 
-        self.fields["payer_rule"].queryset = PayerRule.objects.filter(program=program).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["payer_rule"]).queryset = PayerRule.objects.filter(
+            program=program
+        ).order_by("name")
 
     def clean_effective_on(self):
         day = self.cleaned_data["effective_on"]
@@ -446,10 +458,10 @@ class HandoffForm(forms.Form):
 
     def __init__(self, *args, prescribers=(), reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prescriber"].queryset = User.objects.filter(pk__in=[u.pk for u in prescribers]).order_by(
-            "last_name", "username"
-        )
-        self.fields["why"].choices = list(reasons)
+        cast(forms.ModelChoiceField, self.fields["prescriber"]).queryset = User.objects.filter(
+            pk__in=[u.pk for u in prescribers]
+        ).order_by("last_name", "username")
+        cast(forms.ChoiceField, self.fields["why"]).choices = list(reasons)
 
 
 class WithdrawalCompleteForm(forms.Form):

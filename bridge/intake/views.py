@@ -11,16 +11,17 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bridge import instruments
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core.forms import apply_errors, uuid_or_none
 from bridge.intake import queries, services
 from bridge.intake.access import INTAKE_ROLES, settings_program_for
 from bridge.intake.forms import (
@@ -40,7 +41,7 @@ from bridge.intake.forms import (
 )
 from bridge.intake.models import InstrumentAdministration, IntakeSettings, PlacementDecision, Screening
 from bridge.intake.safety import admission_gate
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.placement import IOP_LEVEL, LEVELS, WM_LEVELS
 from bridge.placement.rules import alert_labels
@@ -79,7 +80,7 @@ def _open_screening(participant: Participant, screening_id: uuid.UUID) -> Screen
 
 
 @require_http_methods(["GET"])
-def intake_queue(request: HttpRequest) -> HttpResponse:
+def intake_queue(request: StaffRequest) -> HttpResponse:
     if not request.user.programs_with_role(*INTAKE_ROLES):
         raise PermissionDenied("The intake list is for intake coordinators and directors.")
     page = Paginator(queries.intake_queue(request.user), 50).get_page(request.GET.get("page"))
@@ -94,7 +95,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def caller_new(request: HttpRequest) -> HttpResponse:
+def caller_new(request: StaffRequest) -> HttpResponse:
     programs = Program.objects.filter(pk__in=request.user.programs_with_role(*INTAKE_ROLES))
     if not programs:
         raise PermissionDenied("Intake coordinators and directors record new callers.")
@@ -103,7 +104,8 @@ def caller_new(request: HttpRequest) -> HttpResponse:
     program = programs.first()
     if request.method == "POST":
         if len(programs) > 1:
-            program = programs.filter(pk=request.POST.get("program")).first()
+            program_id = uuid_or_none(request.POST.get("program"))
+            program = programs.filter(pk=program_id).first() if program_id else None
             if program is None:
                 caller.add_error(None, "Choose the program the caller is asking about.")
         if caller.is_valid() and details.is_valid() and program is not None:
@@ -131,7 +133,7 @@ def caller_new(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def screening_hub(request: HttpRequest, participant: Participant) -> HttpResponse:
+def screening_hub(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     """The open screening (or the latest) with its steps; POST starts a new screening."""
     if request.method == "POST":
         try:
@@ -148,6 +150,7 @@ def screening_hub(request: HttpRequest, participant: Participant) -> HttpRespons
     context = {"participant": participant, "screenings": screenings, "screening": None}
     if current is not None:
         current = queries.screening_for_page(current.pk, participant)
+        assert current is not None  # one of this participant's screenings, just listed
         administrations = list(current.administrations.all())
         given = {a.instrument for a in administrations if not a.is_entered_in_error}
         context.update(
@@ -209,7 +212,7 @@ def _handoff_reasons(screening: Screening, recommendation) -> list[tuple[str, st
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT, get=False)
 def screening_handoff(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
 ) -> HttpResponse:
     """Hand the person to a prescriber: a work item on their list, and a notification."""
     screening = _open_screening(participant, screening_id)
@@ -236,7 +239,9 @@ def screening_handoff(
         messages.error(
             request,
             " ".join(
-                f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                f"{form.fields[k].label}: {' '.join(map(str, v))}"
+                if k in form.fields
+                else " ".join(map(str, v))
                 for k, v in form.errors.items()
             ),
         )
@@ -245,7 +250,7 @@ def screening_handoff(
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
 def screening_details(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
 ) -> HttpResponse:
     screening = _open_screening(participant, screening_id)
     form = DetailsForm(request.POST or None, instance=screening, prefix="details")
@@ -266,7 +271,7 @@ def screening_details(
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
 def screening_situation(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
 ) -> HttpResponse:
     screening = _open_screening(participant, screening_id)
     form = SituationForm(request.POST or None, instance=screening)
@@ -289,7 +294,7 @@ def screening_situation(
 _CHOICE_FIELDS = {"medical_condition", "daily_functioning", "readiness"}
 
 
-def _instrument_form(request: HttpRequest, screening: Screening, code: str) -> InstrumentForm:
+def _instrument_form(request: StaffRequest, screening: Screening, code: str) -> InstrumentForm:
     try:
         instrument = instruments.get(code)
     except instruments.UnknownInstrument:
@@ -300,7 +305,7 @@ def _instrument_form(request: HttpRequest, screening: Screening, code: str) -> I
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
 def instrument_give(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID, code: str
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID, code: str
 ) -> HttpResponse:
     screening = _open_screening(participant, screening_id)
     form = _instrument_form(request, screening, code)
@@ -327,7 +332,7 @@ def instrument_give(
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def instrument_preview(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID, code: str
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID, code: str
 ) -> HttpResponse:
     """Live score while the form is filled in (htmx). Nothing is stored."""
     screening = _open_screening(participant, screening_id)
@@ -355,7 +360,10 @@ def instrument_preview(
             "points": points,
             "rows": (
                 [(k, v, str(form.result.band[k]).replace("_", " ")) for k, v in form.result.total.items()]
-                if valid and form.result and isinstance(form.result.total, dict)
+                if valid
+                and form.result
+                and isinstance(form.result.total, dict)
+                and isinstance(form.result.band, dict)
                 else []
             ),
         },
@@ -364,7 +372,7 @@ def instrument_preview(
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def administration_error(
-    request: HttpRequest, participant: Participant, administration_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, administration_id: uuid.UUID
 ) -> HttpResponse:
     administration = InstrumentAdministration.objects.filter(
         pk=administration_id, participant=participant
@@ -417,7 +425,7 @@ def _placement_page(request, participant, screening, *, dimensions=None, decisio
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
 def screening_placement(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
 ) -> HttpResponse:
     """The six dimensions, the recommendation with its reasons, and the decision form."""
     screening = _screening(participant, screening_id)
@@ -441,7 +449,9 @@ def screening_placement(
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def screening_decide(request: HttpRequest, participant: Participant, screening_id: uuid.UUID) -> HttpResponse:
+def screening_decide(
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
+) -> HttpResponse:
     """Record the decision; the ratings and notes on the page are saved with it (one POST)."""
     screening = _open_screening(participant, screening_id)
     dimensions = None
@@ -502,7 +512,9 @@ def screening_decide(request: HttpRequest, participant: Participant, screening_i
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def screening_admit(request: HttpRequest, participant: Participant, screening_id: uuid.UUID) -> HttpResponse:
+def screening_admit(
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
+) -> HttpResponse:
     screening = _open_screening(participant, screening_id)
     decision = getattr(screening, "decision", None)
     if decision is None or decision.level != IOP_LEVEL:
@@ -541,7 +553,7 @@ def screening_admit(request: HttpRequest, participant: Participant, screening_id
 
 @participant_view(post=Cap.PRESCRIBE, get=False)
 def withdrawal_management_complete(
-    request: HttpRequest, participant: Participant, screening_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
 ) -> HttpResponse:
     """A prescriber records that the decided withdrawal management is complete: a new screening opens."""
     screening = _open_screening(participant, screening_id)
@@ -558,11 +570,11 @@ def withdrawal_management_complete(
                 request, "Withdrawal management recorded as complete. Reassess now: a new screening is open."
             )
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("intake:screening", participant_id=participant.pk)
 
 
-def _caps_now(request: HttpRequest, participant: Participant):
+def _caps_now(request: StaffRequest, participant: Participant):
     from bridge.participants.access import capabilities
 
     participant.refresh_from_db(fields=["status"])
@@ -570,7 +582,9 @@ def _caps_now(request: HttpRequest, participant: Participant):
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def screening_refer(request: HttpRequest, participant: Participant, screening_id: uuid.UUID) -> HttpResponse:
+def screening_refer(
+    request: ParticipantRequest, participant: Participant, screening_id: uuid.UUID
+) -> HttpResponse:
     screening = _open_screening(participant, screening_id)
     decision = getattr(screening, "decision", None)
     if decision is None:
@@ -604,7 +618,7 @@ def screening_refer(request: HttpRequest, participant: Participant, screening_id
 
 
 @require_http_methods(["GET", "POST"])
-def intake_settings(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def intake_settings(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = settings_program_for(request, program_id)
     current = IntakeSettings.for_program(program)
     form = IntakeSettingsForm(request.POST or None, instance=current)
@@ -627,7 +641,7 @@ def intake_settings(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def criteria_edition(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def criteria_edition(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     """A director chooses the placement-criteria edition (3rd or 4th) for the program, or for one
     payer, from a date; the page shows what is in force today and every setting made (kept)."""
     from bridge.intake.editions import edition_for

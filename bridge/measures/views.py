@@ -6,12 +6,13 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bridge import instruments
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.core.forms import apply_errors
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
@@ -20,7 +21,7 @@ from bridge.measures import queries, services
 from bridge.measures.forms import AcknowledgeForm, ErrorForm, InstrumentForm, LinkForm, ScheduleForm
 from bridge.measures.models import MeasureLink, MeasureSchedule
 from bridge.measures.schedule import DEFAULT_EVERY_DAYS, SCHEDULABLE, effective_every_days
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.chart import chart_context
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
@@ -45,7 +46,7 @@ def _overview(request, participant: Participant, *, status: int = 200, **extra) 
 
 
 @participant_view(Cap.CHART)
-def overview(request: HttpRequest, participant: Participant) -> HttpResponse:
+def overview(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _overview(request, participant)
 
 
@@ -56,7 +57,7 @@ def _definition(code: str) -> instruments.Instrument:
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def give(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+def give(request: ParticipantRequest, participant: Participant, code: str) -> HttpResponse:
     definition = _definition(code)
     scoring = IntakeSettings.for_program(participant.program).scoring()
     form = InstrumentForm(request.POST or None, instrument=definition, scoring=scoring)
@@ -81,7 +82,7 @@ def give(request: HttpRequest, participant: Participant, code: str) -> HttpRespo
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def link_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def link_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = LinkForm(request.POST)
     if not form.is_valid():
         return _overview(request, participant, status=400, link_errors=form.errors)
@@ -94,7 +95,7 @@ def link_create(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def link_revoke(request: HttpRequest, participant: Participant, link_id: uuid.UUID) -> HttpResponse:
+def link_revoke(request: ParticipantRequest, participant: Participant, link_id: uuid.UUID) -> HttpResponse:
     link = MeasureLink.objects.filter(pk=link_id, participant=participant).first()
     if link is None:
         raise Http404("No such link.")
@@ -108,7 +109,9 @@ def link_revoke(request: HttpRequest, participant: Participant, link_id: uuid.UU
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def acknowledge(request: HttpRequest, participant: Participant, administration_id: uuid.UUID) -> HttpResponse:
+def acknowledge(
+    request: ParticipantRequest, participant: Participant, administration_id: uuid.UUID
+) -> HttpResponse:
     row = (
         InstrumentAdministration.objects.filter(pk=administration_id, participant=participant)
         .select_related("participant")
@@ -129,7 +132,9 @@ def acknowledge(request: HttpRequest, participant: Participant, administration_i
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def mark_error(request: HttpRequest, participant: Participant, administration_id: uuid.UUID) -> HttpResponse:
+def mark_error(
+    request: ParticipantRequest, participant: Participant, administration_id: uuid.UUID
+) -> HttpResponse:
     """A result given by mistake is marked entered in error (with the reason); it is never deleted."""
     row = InstrumentAdministration.objects.filter(pk=administration_id, participant=participant).first()
     if row is None:
@@ -147,7 +152,7 @@ def mark_error(request: HttpRequest, participant: Participant, administration_id
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def participant_schedule(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_schedule(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     program_every, own = queries.schedules_for(participant)
     form = ScheduleForm(request.POST, current=own, fallback=effective_every_days(program_every))
     if not form.is_valid():
@@ -166,7 +171,7 @@ def participant_schedule(request: HttpRequest, participant: Participant) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def program_schedule(request: HttpRequest) -> HttpResponse:
+def program_schedule(request: StaffRequest) -> HttpResponse:
     """A director sets the program's default measure schedule."""
     program = (
         Program.objects.filter(pk__in=request.user.programs_with_role(Role.DIRECTOR)).order_by("name").first()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.services import audit_token_refused
 from bridge.notify import services
 from bridge.notify.forms import ReminderPreferenceForm
@@ -14,7 +15,7 @@ from bridge.notify.ics import calendar_text
 from bridge.notify.models import CalendarFeed, ReminderPreference, SentReminder
 from bridge.notify.queries import feed_sessions
 from bridge.notify.reminders import channels_for
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
 
@@ -38,7 +39,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _feed_url(request: HttpRequest, token: str) -> str:
+def _feed_url(request: StaffRequest, token: str) -> str:
     return request.build_absolute_uri(reverse("notify:feed", args=[token]))
 
 
@@ -71,19 +72,19 @@ def _participant_page(request, participant: Participant, *, new_url: str = "", f
 
 
 @participant_view(Cap.VIEW)
-def participant_calendar(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_calendar(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _participant_page(request, participant)
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def participant_feed_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_feed_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     _, token = services.feed_create(actor=request.user, participant=participant)
     # Rendered, not redirected: the link exists only in this response (we keep only its hash).
     return _participant_page(request, participant, new_url=_feed_url(request, token))
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def participant_feed_revoke(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_feed_revoke(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     live = CalendarFeed.objects.filter(participant=participant, revoked_at__isnull=True).first()
     if live is not None:
         services.feed_revoke(actor=request.user, feed=live)
@@ -92,7 +93,7 @@ def participant_feed_revoke(request: HttpRequest, participant: Participant) -> H
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def participant_reminders(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_reminders(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = ReminderPreferenceForm(request.POST)
     if form.is_valid():
         services.reminder_preference_set(actor=request.user, participant=participant, **form.cleaned_data)
@@ -101,24 +102,24 @@ def participant_reminders(request: HttpRequest, participant: Participant) -> Htt
     return _participant_page(request, participant, form=form, status=400)
 
 
-def _my_page(request: HttpRequest, new_url: str = "") -> HttpResponse:
+def _my_page(request: StaffRequest, new_url: str = "") -> HttpResponse:
     live = CalendarFeed.objects.filter(staff=request.user, revoked_at__isnull=True).first()
     return render(request, "notify/my_calendar.html", {"feed": live, "new_url": new_url})
 
 
 @require_GET
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: StaffRequest) -> HttpResponse:
     return _my_page(request)
 
 
 @require_POST
-def my_feed_create(request: HttpRequest) -> HttpResponse:
+def my_feed_create(request: StaffRequest) -> HttpResponse:
     _, token = services.feed_create(actor=request.user, staff=request.user)
     return _my_page(request, new_url=_feed_url(request, token))
 
 
 @require_POST
-def my_feed_revoke(request: HttpRequest) -> HttpResponse:
+def my_feed_revoke(request: StaffRequest) -> HttpResponse:
     live = CalendarFeed.objects.filter(staff=request.user, revoked_at__isnull=True).first()
     if live is not None:
         services.feed_revoke(actor=request.user, feed=live)

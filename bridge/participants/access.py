@@ -31,7 +31,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.accounts.models import Role, User
+from bridge.accounts.http import StaffRequest
+from bridge.accounts.models import Role
 from bridge.participants.models import CareTeamMember, Participant
 
 if TYPE_CHECKING:
@@ -40,11 +41,10 @@ if TYPE_CHECKING:
 S = Participant.Status
 
 
-class ParticipantRequest(HttpRequest):
+class ParticipantRequest(StaffRequest):
     """For type checking: the request a `participant_view` passes to its view, once `participant_for`
     has found the signed-in staff user's capabilities on the participant (`participant_caps`)."""
 
-    user: User
     participant_caps: frozenset[Cap]
 
 

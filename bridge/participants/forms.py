@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -59,7 +60,10 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, *args, clinicians=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].choices = [("", "Anyone"), *[(str(u.pk), str(u)) for u in clinicians]]
+        cast(forms.ChoiceField, self.fields["clinician"]).choices = [
+            ("", "Anyone"),
+            *[(str(u.pk), str(u)) for u in clinicians],
+        ]
 
 
 class CareTeamAddForm(forms.Form):
@@ -68,7 +72,7 @@ class CareTeamAddForm(forms.Form):
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = (
             User.objects.filter(
                 is_active=True, roles__program_id=participant.program_id, roles__role__in=TEAM_ELIGIBLE_ROLES
             )

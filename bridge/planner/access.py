@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -22,7 +23,7 @@ def directed_programs(user) -> list[Program]:
     return list(Program.objects.filter(pk__in=user.programs_with_role(Role.DIRECTOR)).order_by("name"))
 
 
-def _deny(request: HttpRequest, object_type: str, object_id: str) -> Http404:
+def _deny(request: StaffRequest, object_type: str, object_id: str) -> Http404:
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=request.user,
@@ -34,14 +35,14 @@ def _deny(request: HttpRequest, object_type: str, object_id: str) -> Http404:
     return Http404("Not found.")
 
 
-def require_director(request: HttpRequest) -> list[Program]:
+def require_director(request: StaffRequest) -> list[Program]:
     programs = directed_programs(request.user)
     if not programs:
         raise _deny(request, "schedule", "")
     return programs
 
 
-def run_for(request: HttpRequest, run_id: uuid.UUID) -> ScheduleRun:
+def run_for(request: StaffRequest, run_id: uuid.UUID) -> ScheduleRun:
     run = (
         ScheduleRun.objects.select_related("program", "created_by", "committed_by")
         .filter(pk=run_id, program_id__in=request.user.programs_with_role(Role.DIRECTOR))
@@ -52,7 +53,7 @@ def run_for(request: HttpRequest, run_id: uuid.UUID) -> ScheduleRun:
     return run
 
 
-def rule_for(request: HttpRequest, rule_id: uuid.UUID) -> AppointmentRule:
+def rule_for(request: StaffRequest, rule_id: uuid.UUID) -> AppointmentRule:
     rule = AppointmentRule.objects.filter(
         pk=rule_id, program_id__in=request.user.programs_with_role(Role.DIRECTOR)
     ).first()
@@ -61,7 +62,7 @@ def rule_for(request: HttpRequest, rule_id: uuid.UUID) -> AppointmentRule:
     return rule
 
 
-def clinician_for(request: HttpRequest, user_id: uuid.UUID) -> tuple[User, list[Program]]:
+def clinician_for(request: StaffRequest, user_id: uuid.UUID) -> tuple[User, list[Program]]:
     """The staff member whose hours may be edited, and the programs the viewer may edit them for."""
     viewer = request.user
     staff = User.objects.filter(pk=user_id).first()

@@ -37,7 +37,7 @@ from bridge.scheduling.models import Attendance, GroupSeries, Room, SeriesMember
 APPOINTMENT_KINDS = ("individual", "family", "medication", "drug_screen")
 SCHEDULED_STATUSES = ("active", "step_down")
 DEFAULT_CAPACITY = 20 * 60
-MODALITIES = {
+MODALITIES: dict[str, tuple[pm.Modality, ...]] = {
     Modality.EITHER: (pm.Modality.IN_PERSON, pm.Modality.TELEHEALTH),
     Modality.IN_PERSON: (pm.Modality.IN_PERSON,),
     Modality.TELEHEALTH: (pm.Modality.TELEHEALTH,),
@@ -161,15 +161,15 @@ def build_plan(
     staff_busy: dict[str, list[pm.Window]] = defaultdict(list)
     room_busy: dict[str, list[pm.Window]] = defaultdict(list)
     booked: dict[str, int] = defaultdict(int)
-    for s in sessions:
-        a, b = minute(s["starts_at"]), minute(s["ends_at"])
-        if b <= a:
+    for row in sessions:
+        begins, ends = minute(row["starts_at"]), minute(row["ends_at"])
+        if ends <= begins:
             continue
-        staff_busy[str(s["staff_id"])].append(pm.Window(a, b))
-        if s["room_id"]:
-            room_busy[str(s["room_id"])].append(pm.Window(a, b))
-        if s["kind"] in APPOINTMENT_KINDS:
-            booked[str(s["staff_id"])] += b - a
+        staff_busy[str(row["staff_id"])].append(pm.Window(begins, ends))
+        if row["room_id"]:
+            room_busy[str(row["room_id"])].append(pm.Window(begins, ends))
+        if row["kind"] in APPOINTMENT_KINDS:
+            booked[str(row["staff_id"])] += ends - begins
     for series in GroupSeries.objects.filter(program=program, is_active=True).select_related("track"):
         windows = [
             pm.Window(d * pm.DAY + s, d * pm.DAY + e)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
+from bridge.core.forms import choices_of
 from bridge.core.weeks import parse_iso_week
 from bridge.planner.models import (
     WEEKDAY_CHOICES,
@@ -27,6 +30,7 @@ class _SpanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", "The end must be after the start (on the same day).")
@@ -46,10 +50,13 @@ class ClinicianHoursForm(_SpanForm):
             self.fields["program"] = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
             from bridge.programs.models import Program
 
-            self.fields["program"].queryset = Program.objects.filter(pk__in=[p.pk for p in self.programs])
+            cast(forms.ModelChoiceField, self.fields["program"]).queryset = Program.objects.filter(
+                pk__in=[p.pk for p in self.programs]
+            )
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if len(self.programs) == 1:
             data["program"] = self.programs[0]
         return data
@@ -93,6 +100,7 @@ class WeekForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if len(self.programs) == 1:
             data["program"] = self.programs[0]
         return data
@@ -129,9 +137,8 @@ class RuleCreateForm(RuleForm):
         from bridge.programs.models import Program
 
         self.programs = list(programs)
-        self.fields["kind"].choices = [
-            (k, label) for k, label in self.fields["kind"].choices if k in APPOINTMENT_KINDS
-        ]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [(k, label) for k, label in choices_of(kind) if k in APPOINTMENT_KINDS]
         if len(self.programs) > 1:
             self.fields["program"] = forms.ModelChoiceField(
                 queryset=Program.objects.filter(pk__in=[p.pk for p in self.programs]), empty_label=None
@@ -142,6 +149,7 @@ class RuleCreateForm(RuleForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if len(self.programs) == 1:
             data["program"] = self.programs[0]
         return data

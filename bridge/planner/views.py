@@ -7,17 +7,18 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.queries import outside_authorization
 from bridge.core.forms import apply_errors
 from bridge.core.weeks import iso_week, monday_of
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.planner import services
 from bridge.planner.access import clinician_for, require_director, rule_for, run_for
@@ -41,7 +42,7 @@ from bridge.planner.models import (
 # --- The director's schedule page -------------------------------------------------------------------
 
 
-def _schedule_page(request: HttpRequest, programs, form: WeekForm, status: int = 200) -> HttpResponse:
+def _schedule_page(request: StaffRequest, programs, form: WeekForm, status: int = 200) -> HttpResponse:
     runs = (
         ScheduleRun.objects.filter(program__in=programs)
         .select_related("program", "created_by")
@@ -51,14 +52,14 @@ def _schedule_page(request: HttpRequest, programs, form: WeekForm, status: int =
 
 
 @require_GET
-def schedule_home(request: HttpRequest) -> HttpResponse:
+def schedule_home(request: StaffRequest) -> HttpResponse:
     programs = require_director(request)
     next_week = iso_week(monday_of(timezone.localdate()) + timedelta(days=7))
     return _schedule_page(request, programs, WeekForm(initial={"week": next_week}, programs=programs))
 
 
 @require_POST
-def schedule_preview(request: HttpRequest) -> HttpResponse:
+def schedule_preview(request: StaffRequest) -> HttpResponse:
     programs = require_director(request)
     form = WeekForm(request.POST, programs=programs)
     if form.is_valid():
@@ -77,7 +78,7 @@ def schedule_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_detail(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     run = run_for(request, run_id)
     tz = run.program.tz
     appointments = list(
@@ -132,7 +133,7 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def run_commit(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_commit(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     run = run_for(request, run_id)
     try:
         committed, created = services.schedule_run_commit(actor=request.user, run=run)
@@ -152,7 +153,7 @@ def run_commit(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def run_top_up(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_top_up(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """From a committed week: propose what is still due (people admitted since, changed needs)."""
     run = run_for(request, run_id)
     try:
@@ -166,7 +167,7 @@ def run_top_up(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def run_discard(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_discard(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     run = run_for(request, run_id)
     try:
         services.schedule_run_discard(actor=request.user, run=run)
@@ -181,14 +182,14 @@ def run_discard(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-def rules_list(request: HttpRequest) -> HttpResponse:
+def rules_list(request: StaffRequest) -> HttpResponse:
     programs = require_director(request)
     rules = AppointmentRule.objects.filter(program__in=programs).select_related("program").order_by("kind")
     return render(request, "planner/rules.html", {"rules": rules})
 
 
 @require_http_methods(["GET", "POST"])
-def rule_create(request: HttpRequest) -> HttpResponse:
+def rule_create(request: StaffRequest) -> HttpResponse:
     programs = require_director(request)
     form = RuleCreateForm(request.POST or None, programs=programs)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +205,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def rule_edit(request: HttpRequest, rule_id: uuid.UUID) -> HttpResponse:
+def rule_edit(request: StaffRequest, rule_id: uuid.UUID) -> HttpResponse:
     rule = rule_for(request, rule_id)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -270,12 +271,12 @@ def _availability_page(request, participant, form=None, status: int = 200) -> Ht
 
 
 @participant_view(Cap.VIEW)
-def availability(request: HttpRequest, participant: Participant) -> HttpResponse:
+def availability(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _availability_page(request, participant)
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def availability_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+def availability_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = TimeBlockForm(request.POST)
     if form.is_valid():
         try:
@@ -289,7 +290,9 @@ def availability_add(request: HttpRequest, participant: Participant) -> HttpResp
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def availability_remove(request: HttpRequest, participant: Participant, block_id: uuid.UUID) -> HttpResponse:
+def availability_remove(
+    request: ParticipantRequest, participant: Participant, block_id: uuid.UUID
+) -> HttpResponse:
     block = participant.time_blocks.filter(pk=block_id).first()
     if block is None:
         raise Http404("No such time.")
@@ -299,7 +302,9 @@ def availability_remove(request: HttpRequest, participant: Participant, block_id
 
 
 @participant_view(post=Cap.EDIT, get=False)
-def requirement_set(request: HttpRequest, participant: Participant, rule_id: uuid.UUID) -> HttpResponse:
+def requirement_set(
+    request: ParticipantRequest, participant: Participant, rule_id: uuid.UUID
+) -> HttpResponse:
     rule = AppointmentRule.objects.filter(pk=rule_id, program_id=participant.program_id).first()
     if rule is None:
         raise Http404("No such requirement.")
@@ -309,7 +314,7 @@ def requirement_set(request: HttpRequest, participant: Participant, rule_id: uui
         messages.success(request, f"Saved: {rule.name}.")
         return redirect("planner:availability", participant_id=participant.pk)
     messages.error(
-        request, "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        request, "; ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
     )
     return _availability_page(request, participant, status=400)
 
@@ -345,7 +350,7 @@ def _hours_page(request, staff, programs, hours_form=None, schedule_form=None, s
 
 
 @require_http_methods(["GET", "POST"])
-def clinician_hours(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+def clinician_hours(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     staff, programs = clinician_for(request, user_id)
     if request.method == "POST":
         form = ClinicianScheduleForm(request.POST)
@@ -364,7 +369,7 @@ def clinician_hours(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def clinician_hours_add(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+def clinician_hours_add(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     staff, programs = clinician_for(request, user_id)
     form = ClinicianHoursForm(request.POST, programs=programs)
     if form.is_valid():
@@ -375,7 +380,7 @@ def clinician_hours_add(request: HttpRequest, user_id: uuid.UUID) -> HttpRespons
 
 
 @require_POST
-def clinician_hours_remove(request: HttpRequest, user_id: uuid.UUID, row_id: uuid.UUID) -> HttpResponse:
+def clinician_hours_remove(request: StaffRequest, user_id: uuid.UUID, row_id: uuid.UUID) -> HttpResponse:
     staff, programs = clinician_for(request, user_id)
     row = ClinicianHours.objects.filter(pk=row_id, staff=staff, program__in=programs).first()
     if row is None:
@@ -386,5 +391,5 @@ def clinician_hours_remove(request: HttpRequest, user_id: uuid.UUID, row_id: uui
 
 
 @require_GET
-def my_hours(request: HttpRequest) -> HttpResponse:
+def my_hours(request: StaffRequest) -> HttpResponse:
     return redirect("planner:clinician_hours", user_id=request.user.pk)

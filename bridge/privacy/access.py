@@ -13,8 +13,9 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.access import require_auditor
 from bridge.audit.actions import Action, Outcome
@@ -24,7 +25,7 @@ from bridge.privacy.models import Recipient
 RECIPIENT_ROLES = (Role.DIRECTOR, Role.INTAKE, Role.THERAPIST, Role.PRESCRIBER, Role.NURSE, Role.FRONT_DESK)
 
 
-def _deny(request: HttpRequest, object_type: str, object_id: str = "") -> None:
+def _deny(request: StaffRequest, object_type: str, object_id: str = "") -> None:
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=request.user,
@@ -35,7 +36,7 @@ def _deny(request: HttpRequest, object_type: str, object_id: str = "") -> None:
     )
 
 
-def recipient_programs(request: HttpRequest) -> set[uuid.UUID]:
+def recipient_programs(request: StaffRequest) -> set[uuid.UUID]:
     programs = request.user.programs_with_role(*RECIPIENT_ROLES)
     if not programs:
         _deny(request, "recipient_list")
@@ -43,7 +44,7 @@ def recipient_programs(request: HttpRequest) -> set[uuid.UUID]:
     return programs
 
 
-def recipient_for(request: HttpRequest, recipient_id) -> Recipient:
+def recipient_for(request: StaffRequest, recipient_id) -> Recipient:
     programs = request.user.programs_with_role(*RECIPIENT_ROLES)
     recipient = Recipient.objects.filter(pk=recipient_id, program_id__in=programs).first()
     if recipient is None:
@@ -52,7 +53,7 @@ def recipient_for(request: HttpRequest, recipient_id) -> Recipient:
     return recipient
 
 
-def director_programs(request: HttpRequest) -> set[uuid.UUID]:
+def director_programs(request: StaffRequest) -> set[uuid.UUID]:
     programs = request.user.programs_with_role(Role.DIRECTOR)
     if not programs:
         _deny(request, "emergency_access_list")
@@ -60,6 +61,6 @@ def director_programs(request: HttpRequest) -> set[uuid.UUID]:
     return programs
 
 
-def auditor_programs(request: HttpRequest) -> set[uuid.UUID]:
+def auditor_programs(request: StaffRequest) -> set[uuid.UUID]:
     require_auditor(request)
     return request.user.programs_with_role(Role.AUDITOR)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -45,6 +46,18 @@ ELEMENT_FIELDS = {
 }
 
 
+class RecipientChoiceField(forms.ModelChoiceField):
+    """A recipient shown with its kind ("County court (Court)")."""
+
+    def label_from_instance(self, obj: Recipient) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class RecipientMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Recipient) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
 def _class_choices(classes) -> list[tuple[str, str]]:
     return [(c, f"{DataClass(c).label} — {DATA_CLASS_DESCRIPTIONS[c]}") for c in classes]
 
@@ -57,7 +70,7 @@ class ConsentForm(forms.Form):
     data_classes = forms.MultipleChoiceField(
         label="What information may be disclosed", required=False, widget=forms.CheckboxSelectMultiple
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = RecipientMultipleChoiceField(
         label="Who may receive it",
         queryset=Recipient.objects.none(),
         required=False,
@@ -136,11 +149,12 @@ class ConsentForm(forms.Form):
         self.consent_type = consent_type
         self.participant = participant
         f = self.fields
+        data_classes = cast(forms.MultipleChoiceField, f["data_classes"])
         if consent_type == ConsentType.COUNSELING_NOTES:
-            f["data_classes"].choices = _class_choices([DataClass.COUNSELING_NOTES])
-            f["data_classes"].initial = [DataClass.COUNSELING_NOTES]
+            data_classes.choices = _class_choices([DataClass.COUNSELING_NOTES])
+            data_classes.initial = [DataClass.COUNSELING_NOTES]
         else:
-            f["data_classes"].choices = _class_choices(GENERAL_CLASSES)
+            data_classes.choices = _class_choices(GENERAL_CLASSES)
         if consent_type == ConsentType.TPO:
             purposes = [p for p in Purpose if p in TPO_PURPOSES]
             for name in ("recipients", "new_recipient_name", "new_recipient_kind", "new_recipient_address"):
@@ -153,18 +167,17 @@ class ConsentForm(forms.Form):
             f["purposes"].initial = [Purpose.LEGAL]
         else:
             purposes = [Purpose(p) for p in CONSENT_PURPOSES if p != Purpose.RESEARCH]
-        f["purposes"].choices = [(p.value, p.label) for p in purposes]
+        cast(forms.MultipleChoiceField, f["purposes"]).choices = [(p.value, p.label) for p in purposes]
         if consent_type != ConsentType.CRIMINAL_JUSTICE:
             del f["cj_agency"], f["cj_period"]
         if consent_type != ConsentType.PROCEEDINGS:
             del f["proceeding"]
         if "recipients" in f:
-            f["recipients"].queryset = Recipient.objects.filter(
-                program_id=participant.program_id, is_active=True
-            ).order_by("name")
+            recipients = cast(forms.ModelMultipleChoiceField, f["recipients"])
+            choices = Recipient.objects.filter(program_id=participant.program_id, is_active=True)
             if consent_type == ConsentType.CRIMINAL_JUSTICE:
-                f["recipients"].queryset = f["recipients"].queryset.filter(kind=RecipientKind.COURT)
-            f["recipients"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+                choices = choices.filter(kind=RecipientKind.COURT)
+            recipients.queryset = choices.order_by("name")
         program = participant.program
         f["patient_name"].initial = participant.legal_name
         f["discloser"].initial = f"{program.name} ({program.organization.name})"
@@ -172,6 +185,7 @@ class ConsentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         new_name = (data.get("new_recipient_name") or "").strip()
         if new_name:
             if not data.get("new_recipient_kind"):
@@ -260,7 +274,7 @@ class EndByEventForm(forms.Form):
 
 
 def _basis_field(f: bases.Field) -> forms.Field:
-    common = {"label": f.label, "required": False, "help_text": f.help}
+    common: dict[str, Any] = {"label": f.label, "required": False, "help_text": f.help}
     if f.kind == "date":
         return forms.DateField(widget=DATE, **common)
     if f.kind == "datetime":
@@ -285,7 +299,7 @@ class DisclosureForm(forms.Form):
     legal_basis = forms.ChoiceField(
         label="Legal basis", choices=LegalBasis.choices, initial=LegalBasis.CONSENT, required=False
     )
-    recipient = forms.ModelChoiceField(label="Recipient", queryset=Recipient.objects.none())
+    recipient = RecipientChoiceField(label="Recipient", queryset=Recipient.objects.none())
     purpose = forms.ChoiceField(
         label="Purpose",
         choices=[("", "—"), *Purpose.choices],
@@ -306,10 +320,10 @@ class DisclosureForm(forms.Form):
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = Recipient.objects.filter(
+        recipient = cast(forms.ModelChoiceField, self.fields["recipient"])
+        recipient.queryset = Recipient.objects.filter(
             program_id=participant.program_id, is_active=True
         ).order_by("name")
-        self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
         for name, f in BASIS_FIELDS.items():
             self.fields[name] = _basis_field(f)
         today = timezone.localdate(timezone=participant.program.tz)
@@ -326,6 +340,7 @@ class DisclosureForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "The end of the period is before its start.")
         basis = data["legal_basis"] = data.get("legal_basis") or bases.CONSENT
@@ -403,7 +418,7 @@ class UserReviewForm(forms.Form):
 
     def __init__(self, *args, program_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["actor"]).queryset = (
             User.objects.filter(roles__program_id__in=program_ids)
             .distinct()
             .order_by("last_name", "first_name")

@@ -11,7 +11,7 @@ from bridge.privacy.models import Consent
 
 
 def participant_sections(request, participant) -> list[Panel]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.VIEW not in caps:
         return []
 
@@ -31,7 +31,7 @@ def participant_sections(request, participant) -> list[Panel]:
 
 
 def participant_links(request, participant) -> list[Link]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     links = []
     if Cap.VIEW in caps:
         links.append(Link("Consents", reverse("privacy:consent_list", args=[participant.pk]), order=60))

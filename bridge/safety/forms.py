@@ -46,6 +46,7 @@ class AlertContactForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("channel") in ("sms", "both") and not (data.get("mobile_phone") or "").strip():
             self.add_error("mobile_phone", "Give a mobile number for text messages.")
         return data

@@ -160,11 +160,16 @@ class SafetyPlan(models.Model):
     def __str__(self) -> str:
         return f"Safety plan of {self.participant_id}"
 
+    def _label(self, name: str) -> str:
+        field = self._meta.get_field(name)
+        assert isinstance(field, models.Field)  # FIELDS are the plan's own text columns
+        return str(field.verbose_name)
+
     def sections(self) -> list[tuple[str, list[str]]]:
         """(heading, lines) for each part, in order, for the printable and phone pages."""
         return [
             (
-                str(self._meta.get_field(name).verbose_name),
+                self._label(name),
                 [ln for ln in getattr(self, name).splitlines() if ln.strip()],
             )
             for name in self.FIELDS

@@ -201,7 +201,12 @@ def safety_signal_raise(
         except IntegrityError:  # raised at the same moment by another request: one signal only
             return SafetySignal.objects.get(participant=participant, code=code, dedup_key=dedup_key)
         people = recipients_for(signal, assign_to)
-        label = {Urgency.NOW: "Act now", Urgency.SAME_DAY: "Today", Urgency.ROUTINE: "Safety"}[urgency]
+        labels: dict[str, str] = {
+            Urgency.NOW: "Act now",
+            Urgency.SAME_DAY: "Today",
+            Urgency.ROUTINE: "Safety",
+        }
+        label = labels[urgency]
         for person in people:
             work_item_open(
                 participant=participant,
@@ -330,7 +335,7 @@ def same_day_screens_done(*, actor: User | None, administration) -> int:
         return 0
     who = (
         actor.get_full_name() or actor.username
-        if getattr(actor, "is_authenticated", False)
+        if actor is not None and actor.is_authenticated
         else "the participant"
     )
     local = timezone.localtime(administration.administered_at, administration.participant.program.tz)

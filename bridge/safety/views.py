@@ -8,18 +8,19 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.forms import apply_errors
 from bridge.notify.models import StaffAlertContact, StaffNotification
 from bridge.notify.services import staff_alert_contact_set
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.chart import chart_context
 from bridge.participants.models import Participant
 from bridge.safety import services
@@ -61,7 +62,9 @@ def _signal_page(request, participant, signal, form=None, status=200):
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def signal_detail(request: HttpRequest, participant: Participant, signal_id: uuid.UUID) -> HttpResponse:
+def signal_detail(
+    request: ParticipantRequest, participant: Participant, signal_id: uuid.UUID
+) -> HttpResponse:
     """A safety signal with its route and who was told; POST records the disposition (required)."""
     signal = _signal(participant, signal_id)
     if request.method == "GET":
@@ -81,7 +84,7 @@ def signal_detail(request: HttpRequest, participant: Participant, signal_id: uui
 
 
 @participant_view(Cap.CHART)
-def signal_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def signal_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     signals = list(
         SafetySignal.objects.filter(participant=participant)
         .select_related("closed_by")
@@ -94,7 +97,7 @@ def signal_list(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def acknowledgements(request: HttpRequest) -> HttpResponse:
+def acknowledgements(request: StaffRequest) -> HttpResponse:
     """For supervisors: every safety signal in the programs they direct, open ones first, with the
     disposition of each (who, when, what was done)."""
     programs = request.user.programs_with_role(Role.DIRECTOR)
@@ -139,7 +142,7 @@ def _plan_page(request, participant, *, form=None, status=200, new_url=""):
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def plan(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     if request.method == "GET":
         return _plan_page(request, participant)
     current = SafetyPlan.objects.filter(participant=participant).first()
@@ -160,7 +163,7 @@ def plan(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(Cap.CHART)
-def plan_print(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan_print(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     found = SafetyPlan.objects.filter(participant=participant).first()
     if found is None:
         raise Http404("No safety plan yet.")
@@ -170,7 +173,7 @@ def plan_print(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def plan_link_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan_link_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     found = SafetyPlan.objects.filter(participant=participant).first()
     if found is None:
         messages.error(request, "Write the safety plan first.")
@@ -182,7 +185,7 @@ def plan_link_create(request: HttpRequest, participant: Participant) -> HttpResp
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def plan_link_revoke(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan_link_revoke(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     live = SafetyPlanLink.objects.filter(plan__participant=participant, revoked_at__isnull=True).first()
     if live is not None:
         services.safety_plan_link_revoke(actor=request.user, link=live)
@@ -194,7 +197,7 @@ def plan_link_revoke(request: HttpRequest, participant: Participant) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def my_alerts(request: HttpRequest) -> HttpResponse:
+def my_alerts(request: StaffRequest) -> HttpResponse:
     current = StaffAlertContact.objects.filter(staff=request.user).first()
     initial = (
         {"mobile_phone": current.mobile_phone, "channel": current.channel}

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -24,7 +25,7 @@ from bridge.scheduling.models import Session
 SCHEDULE_ROLES = (Role.DIRECTOR, Role.FRONT_DESK)
 
 
-def deny(request: HttpRequest, object_type: str, object_id: str = "") -> Http404:
+def deny(request: StaffRequest, object_type: str, object_id: str = "") -> Http404:
     match = getattr(request, "resolver_match", None)
     audit_record(
         action=Action.ACCESS_DENIED,
@@ -45,7 +46,7 @@ def may_take_attendance(user, session: Session) -> bool:
     return session.staff_id == user.pk and session.program_id in user.program_ids()
 
 
-def session_for(request: HttpRequest, session_id: uuid.UUID) -> Session:
+def session_for(request: StaffRequest, session_id: uuid.UUID) -> Session:
     """The session if the user may take its attendance, else 404 (audited)."""
     session = (
         Session.objects.select_related("program", "session_type", "staff", "room", "series")
@@ -62,7 +63,7 @@ def schedule_programs(user) -> list[Program]:
     return list(Program.objects.filter(pk__in=user.programs_with_role(*SCHEDULE_ROLES)).order_by("name"))
 
 
-def require_schedule_program(request: HttpRequest, object_type: str) -> Program:
+def require_schedule_program(request: StaffRequest, object_type: str) -> Program:
     """The program chosen by `?program=` (or the first) among those the user may see, else 404."""
     programs = schedule_programs(request.user)
     wanted = request.GET.get("program") or request.POST.get("program")
@@ -72,7 +73,7 @@ def require_schedule_program(request: HttpRequest, object_type: str) -> Program:
     raise deny(request, object_type, wanted or "")
 
 
-def require_director_program(request: HttpRequest, object_type: str) -> Program:
+def require_director_program(request: StaffRequest, object_type: str) -> Program:
     programs = Program.objects.filter(pk__in=request.user.programs_with_role(Role.DIRECTOR)).order_by("name")
     wanted = request.GET.get("program") or request.POST.get("program")
     for program in programs:

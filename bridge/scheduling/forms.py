@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django import forms
 
@@ -52,6 +53,7 @@ class AttendanceRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         status = data.get("status")
         if status in ATTENDED:
             arrived, departed = self._at(data.get("arrived")), self._at(data.get("departed"))
@@ -112,7 +114,9 @@ class EpisodePayerForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].queryset = PayerRule.objects.filter(program=program, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["rule"]).queryset = PayerRule.objects.filter(
+            program=program, is_active=True
+        )
 
 
 class GenerateForm(forms.Form):
@@ -121,6 +125,7 @@ class GenerateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data
@@ -138,7 +143,7 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = participants
+        cast(forms.ModelChoiceField, self.fields["participant"]).queryset = participants
 
 
 class LeaveForm(forms.Form):
@@ -165,6 +170,7 @@ class RescheduleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("day") and data.get("start") and data.get("end"):
             data["starts_at"], data["ends_at"] = local_span(data["day"], data["start"], data["end"], self.tz)
             if data["ends_at"] <= data["starts_at"]:
@@ -195,18 +201,23 @@ class OneOffForm(forms.Form):
     def __init__(self, *args, program, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["session_type"].queryset = SessionType.objects.filter(program=program, is_active=True)
-        self.fields["staff"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = SessionType.objects.filter(
+            program=program, is_active=True
+        )
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = (
             User.objects.filter(is_active=True, roles__program=program)
             .exclude(roles__role=Role.AUDITOR)
             .distinct()
             .order_by("last_name", "first_name")
         )
-        self.fields["participants"].queryset = participants
-        self.fields["room"].queryset = Room.objects.filter(program=program, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["participants"]).queryset = participants
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = Room.objects.filter(
+            program=program, is_active=True
+        )
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("day") and data.get("start") and data.get("minutes"):
             starts, _ = local_span(data["day"], data["start"], data["start"], self.program.tz)
             data["starts_at"], data["ends_at"] = starts, starts + timedelta(minutes=data["minutes"])
@@ -261,9 +272,12 @@ class ServiceRuleForm(forms.ModelForm):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session_type"].queryset = SessionType.objects.filter(program=program, is_active=True)
-        self.fields["payer"].queryset = PayerRule.objects.filter(program=program, is_active=True)
-        self.fields["payer"].empty_label = "Program default (every payer without its own rule)"
+        cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = SessionType.objects.filter(
+            program=program, is_active=True
+        )
+        payer = cast(forms.ModelChoiceField, self.fields["payer"])
+        payer.queryset = PayerRule.objects.filter(program=program, is_active=True)
+        payer.empty_label = "Program default (every payer without its own rule)"
 
     def validate_unique(self):
         pass  # the service updates the existing row for this session type and payer

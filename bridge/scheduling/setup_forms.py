@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -63,6 +65,7 @@ class TrackForm(ProgramForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", "The track must end after it starts.")
@@ -122,11 +125,16 @@ class GroupSeriesForm(ProgramForm):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, program=program, **kwargs)
-        self.fields["track"].queryset = Track.objects.filter(program=program, is_active=True)
-        self.fields["session_type"].queryset = SessionType.objects.filter(program=program, is_active=True)
-        self.fields["room"].queryset = Room.objects.filter(program=program, is_active=True)
-        self.fields["room"].empty_label = "No room (telehealth)"
-        self.fields["facilitator"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["track"]).queryset = Track.objects.filter(
+            program=program, is_active=True
+        )
+        cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = SessionType.objects.filter(
+            program=program, is_active=True
+        )
+        room = cast(forms.ModelChoiceField, self.fields["room"])
+        room.queryset = Room.objects.filter(program=program, is_active=True)
+        room.empty_label = "No room (telehealth)"
+        cast(forms.ModelChoiceField, self.fields["facilitator"]).queryset = (
             User.objects.filter(is_active=True, roles__program=program, roles__role__in=FACILITATOR_ROLES)
             .distinct()
             .order_by("last_name", "first_name")
@@ -136,6 +144,7 @@ class GroupSeriesForm(ProgramForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         kind, staff = data.get("session_type"), data.get("facilitator")
         if kind and staff:
             today = timezone.localdate()
@@ -177,6 +186,7 @@ class PayerRuleForm(ProgramForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns cleaned_data
         if data.get("min_hours_per_day") is not None:
             self.instance.min_minutes_per_day = round(data["min_hours_per_day"] * 60)
         return data

@@ -4,12 +4,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.accounts.models import Role
 from bridge.core.forms import apply_errors
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.worklist import services
 from bridge.worklist.forms import ResolveForm
@@ -17,7 +17,9 @@ from bridge.worklist.models import WorkItem
 
 
 @participant_view(Cap.VIEW, post=Cap.VIEW)
-def work_item_resolve(request: HttpRequest, participant: Participant, item_id: uuid.UUID) -> HttpResponse:
+def work_item_resolve(
+    request: ParticipantRequest, participant: Participant, item_id: uuid.UUID
+) -> HttpResponse:
     """Resolve a work item about `participant`; the person it is assigned to (or a director) does this."""
     item = WorkItem.objects.filter(pk=item_id, participant=participant).first()
     if item is None:

@@ -128,3 +128,12 @@ def test_bootstrap_creates_the_first_program_and_director():
             email="a@example.org",
             stdout=io.StringIO(),
         )
+
+
+@pytest.mark.parametrize("posted", ["not-a-uuid", ""])
+def test_a_director_of_two_programs_who_posts_a_bad_program_sees_a_form_error(world, login, posted):
+    StaffRole.objects.create(user=world.director, program=world.other_program, role=Role.DIRECTOR)
+    response = _create(login(world.director), program=posted)
+    assert response.status_code == 400  # the form again, with the error; never a 500
+    assert "Choose the program this person works in." in response.content.decode()
+    assert not User.objects.filter(username="newclin").exists()

@@ -8,11 +8,15 @@ note is marked entered-in-error with the reason.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from bridge.clinical.models.plans import Goal
 
 
 class Note(models.Model):
@@ -34,7 +38,7 @@ class Note(models.Model):
         GROUP = "group", "Group (shared part + individualized parts)"
 
     # The text columns each template uses, in order (the form and the page read this).
-    TEMPLATE_FIELDS = {
+    TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
         Template.DAP: ("data", "assessment", "plan"),
         Template.SOAP: ("subjective", "objective", "assessment", "plan"),
         Template.GROUP: ("topic", "shared_text"),
@@ -70,7 +74,9 @@ class Note(models.Model):
         null=True, blank=True
     )  # fixed at signing (CPT 90853)
     # The golden thread: plan goals this note addressed (individual notes; group parts have their own).
-    goals = models.ManyToManyField("clinical.Goal", blank=True, related_name="notes", through="NoteGoal")
+    goals: models.ManyToManyField[Goal, NoteGoal] = models.ManyToManyField(
+        "clinical.Goal", blank=True, related_name="notes", through="NoteGoal"
+    )
     # Signing and co-signing
     signed_at = models.DateTimeField(null=True, blank=True)
     author_licensed = models.BooleanField(null=True, blank=True)  # at signing
@@ -203,7 +209,7 @@ class GroupNoteEntry(models.Model):
     participation = models.TextField(blank=True, help_text="How they took part")
     response = models.TextField(blank=True, help_text="Their response to the session's content")
     progress = models.TextField(blank=True, help_text="Progress on their own plan goals")
-    goals = models.ManyToManyField(
+    goals: models.ManyToManyField[Goal, EntryGoal] = models.ManyToManyField(
         "clinical.Goal", blank=True, related_name="group_entries", through="EntryGoal"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

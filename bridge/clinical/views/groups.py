@@ -12,13 +12,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bridge.accounts.drafts import draft_discard
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -35,7 +36,7 @@ LIST_DAYS = 14
 
 
 @require_http_methods(["GET"])
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: StaffRequest) -> HttpResponse:
     """Group sessions of the last two weeks the signed-in person led (directors: their programs')."""
     since = timezone.now() - timedelta(days=LIST_DAYS)
     directed = request.user.programs_with_role(Role.DIRECTOR)
@@ -116,7 +117,7 @@ def _page(request, session: Session, status=200, **bound):
             form = _entry_form(a.participant_id, goals_by_participant.get(a.participant_id, []), entry=entry)
         rows.append({"attendance": a, "entry": entry, "form": form})
     shared_form = bound.get("shared_form")
-    if shared_form is None and editing:
+    if shared_form is None and editing and note is not None:
         shared_form = GroupSharedForm(
             initial={
                 "topic": note.topic,
@@ -140,7 +141,7 @@ def _page(request, session: Session, status=200, **bound):
         "rows": rows,
         "editing": editing,
         "shared_form": shared_form,
-        "problems": services.group_note_problems(note) if editing else [],
+        "problems": services.group_note_problems(note) if editing and note is not None else [],
         "sign_errors": bound.get("sign_errors", []),
         "addendum_form": bound.get("addendum_form", AddendumForm()),
         "error_form": bound.get("error_form", ErrorForm()),
@@ -180,13 +181,13 @@ def _save_entry(request, note: Note, attendance: Attendance, goal_ids, entry) ->
     return form
 
 
-def _save_all(request, session: Session, note: Note) -> dict:
+def _save_all(request, session: Session, note: Note) -> dict[str, GroupSharedForm | GroupEntryForm]:
     """Save the shared part and every member's part posted with it: the group note is one form.
 
     Each part is validated and saved on its own, so a problem in one never discards the others.
     Returns the bound forms that have errors (empty when everything was saved).
     """
-    bound = {}
+    bound: dict[str, GroupSharedForm | GroupEntryForm] = {}
     shared = None
     if "topic" in request.POST or "shared_text" in request.POST:
         shared = _save_shared(request, session, note)
@@ -195,7 +196,7 @@ def _save_all(request, session: Session, note: Note) -> dict:
     roster = _roster(session)
     goals = _goals_by_participant([a.participant_id for a in roster])
     entries = {e.participant_id: e for e in note.entries.prefetch_related("goals")}
-    forms = {}
+    forms: dict[str, GroupSharedForm | GroupEntryForm] = {}
     for a in roster:
         if not any(key.startswith(_prefix(a.participant_id) + "-") for key in request.POST):
             continue
@@ -222,7 +223,7 @@ def _is_htmx(request) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def group_note(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     """GET shows the note (starting it on first POST); POST saves the shared part and every part."""
     session = group_session_for(request, session_id)
     if request.method == "GET":
@@ -232,7 +233,7 @@ def group_note(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         return redirect("clinical:group", session.pk)
     if _is_htmx(request) and request.POST.get("only") == "shared":
         form = _save_shared(request, session, note)
-        return _autosaved(request, [e for errs in form.errors.values() for e in errs])
+        return _autosaved(request, [str(e) for errs in form.errors.values() for e in errs])
     bound = _save_all(request, session, note)
     if bound:
         return _page(request, session, status=400, **bound)
@@ -249,7 +250,7 @@ def _live_note(session) -> Note:
 
 
 @require_http_methods(["POST"])
-def group_entry(request: HttpRequest, session_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
+def group_entry(request: StaffRequest, session_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
     """Save one member's part (the htmx autosave as the clinician moves between parts)."""
     session = group_session_for(request, session_id)
     note = _live_note(session)
@@ -265,7 +266,7 @@ def group_entry(request: HttpRequest, session_id: uuid.UUID, member_id: uuid.UUI
     entry = note.entries.filter(participant=participant).prefetch_related("goals").first()
     form = _save_entry(request, note, attendance, goals, entry)
     if _is_htmx(request):
-        return _autosaved(request, [e for errs in form.errors.values() for e in errs])
+        return _autosaved(request, [str(e) for errs in form.errors.values() for e in errs])
     if form.errors:
         return _page(request, session, status=400, **{f"entry_{participant.pk}": form})
     messages.success(request, f"Part for {participant.display_name} saved.")
@@ -273,7 +274,7 @@ def group_entry(request: HttpRequest, session_id: uuid.UUID, member_id: uuid.UUI
 
 
 @require_http_methods(["POST"])
-def group_sign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def group_sign(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     """Save everything on the page, then sign, in one POST; a refusal keeps everything typed."""
     session = group_session_for(request, session_id)
     note = _live_note(session)
@@ -296,7 +297,7 @@ def group_sign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def group_cosign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def group_cosign(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = group_session_for(request, session_id)
     note = _live_note(session)
     try:
@@ -309,7 +310,7 @@ def group_cosign(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def group_addendum(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def group_addendum(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = group_session_for(request, session_id)
     note = _live_note(session)
     form = AddendumForm(request.POST)
@@ -330,7 +331,7 @@ def group_addendum(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def group_error(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def group_error(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = group_session_for(request, session_id)
     note = _live_note(session)
     form = ErrorForm(request.POST)

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from bridge.clinical.models import Administration, MedicationOrder, NaloxoneOffe
 from bridge.clinical.queries import has_opioid_use_disorder
 from bridge.clinical.services import meds as services
 from bridge.clinical.views.common import apply_errors, chart_context
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
 
@@ -66,12 +66,12 @@ def _render_overview(request, participant, status=200, **bound):
 
 
 @participant_view(Cap.CHART)
-def meds_overview(request: HttpRequest, participant: Participant) -> HttpResponse:
+def meds_overview(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _render_overview(request, participant)
 
 
 @participant_view(Cap.PRESCRIBE, post=Cap.PRESCRIBE)
-def order_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def order_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

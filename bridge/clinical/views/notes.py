@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from bridge.clinical.models import Note
 from bridge.clinical.services import notes as services
 from bridge.clinical.services.common import can_cosign
 from bridge.clinical.views.common import apply_errors, chart_context
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.scheduling.models import Session, SessionKind
 
@@ -32,7 +32,7 @@ NOTE_WINDOW_DAYS = 30
 
 
 @participant_view(Cap.CHART)
-def note_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def note_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     page = Paginator(queries.notes_for(participant), 25).get_page(request.GET.get("page"))
     return render(request, "clinical/notes.html", chart_context(request, participant, page=page))
 
@@ -53,7 +53,7 @@ def _sessions_to_document(participant: Participant):
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def note_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def note_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = NoteStartForm(request.POST or None, sessions=_sessions_to_document(participant))
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +125,7 @@ def _initial(note: Note) -> dict:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def note_detail(request: HttpRequest, participant: Participant, note_id: uuid.UUID) -> HttpResponse:
+def note_detail(request: ParticipantRequest, participant: Participant, note_id: uuid.UUID) -> HttpResponse:
     note = _note(participant, note_id)
     if request.method != "POST":
         return _render_note(request, participant, note)

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -25,10 +25,15 @@ from bridge.clinical.forms import (
 from bridge.clinical.models import Goal, Intervention, Objective, PlanVersion, Problem, ReviewPolicy
 from bridge.clinical.services import plans as services
 from bridge.clinical.views.common import apply_errors, chart_context
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
-ITEM_MODELS = {"problem": Problem, "goal": Goal, "objective": Objective, "intervention": Intervention}
+ITEM_MODELS: dict[str, type[Problem] | type[Goal] | type[Objective] | type[Intervention]] = {
+    "problem": Problem,
+    "goal": Goal,
+    "objective": Objective,
+    "intervention": Intervention,
+}
 FREQUENCIES = ["Daily", "3 groups a week", "Twice a week", "Weekly", "Every 2 weeks", "Monthly", "As needed"]
 
 
@@ -44,7 +49,7 @@ def _version(participant: Participant, version_id) -> PlanVersion:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
-def plan_overview(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan_overview(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     plan = queries.plan_for(participant)
     form = StartPlanForm(request.POST or None, program=participant.program)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +74,7 @@ def plan_overview(request: HttpRequest, participant: Participant) -> HttpRespons
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
-def plan_policy(request: HttpRequest, participant: Participant) -> HttpResponse:
+def plan_policy(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     plan = queries.plan_for(participant)
     if plan is None:
         raise Http404("No plan yet.")
@@ -119,7 +124,9 @@ def _render_version(request, participant, version, status=200, **bound):
 
 
 @participant_view(Cap.CHART)
-def plan_version(request: HttpRequest, participant: Participant, version_id: uuid.UUID) -> HttpResponse:
+def plan_version(
+    request: ParticipantRequest, participant: Participant, version_id: uuid.UUID
+) -> HttpResponse:
     return _render_version(request, participant, _version(participant, version_id))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.clinical.access import director_programs
 from bridge.clinical.forms import ReviewPolicyForm
 from bridge.clinical.models import ReviewPolicy
@@ -17,7 +18,7 @@ from bridge.programs.models import Program
 
 
 @require_http_methods(["GET", "POST"])
-def review_policies(request: HttpRequest) -> HttpResponse:
+def review_policies(request: StaffRequest) -> HttpResponse:
     programs = list(Program.objects.filter(pk__in=director_programs(request.user)))
     if not programs:
         raise PermissionDenied("Program directors set review cadences.")
@@ -49,7 +50,7 @@ def review_policies(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def pdmp_setting(request: HttpRequest) -> HttpResponse:
+def pdmp_setting(request: StaffRequest) -> HttpResponse:
     """A director sets the program's PDMP rule by its state (default: California CURES, 24 hours)."""
     from bridge.clinical import medication
     from bridge.clinical.forms import PdmpSettingForm

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.clinical import queries, uds
@@ -14,7 +14,7 @@ from bridge.clinical.forms import ConfirmForm, DrugScreenForm, ErrorForm
 from bridge.clinical.models import DrugScreen, DrugScreenResult
 from bridge.clinical.services import screens as services
 from bridge.clinical.views.common import apply_errors, chart_context
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
 TREND_LIMIT = 52  # about a year of weekly screens
@@ -33,7 +33,7 @@ def trend_rows(screens: list[DrugScreen]) -> tuple[list[str], list[dict]]:
 
 
 @participant_view(Cap.CHART)
-def screen_list(request: HttpRequest, participant: Participant) -> HttpResponse:
+def screen_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     screens = queries.screens_with_results(participant, TREND_LIMIT)
     substances, rows = trend_rows([s for s in screens if not s.error_at])
     days, last = queries.days_since_unexpected(participant)
@@ -50,7 +50,7 @@ def screen_list(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def screen_create(request: HttpRequest, participant: Participant) -> HttpResponse:
+def screen_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     panel = request.POST.get("panel") or request.GET.get("panel") or "12"
     form = DrugScreenForm(request.POST or None, panel=panel, initial={"panel": panel})
     if request.method == "POST" and form.is_valid():

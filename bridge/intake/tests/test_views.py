@@ -121,6 +121,26 @@ def test_new_caller_errors_name_the_fields_and_save_nothing(world, login):
     assert Participant.objects.count() == before
 
 
+def test_an_intake_worker_of_two_programs_who_posts_a_bad_program_sees_a_form_error(world, login):
+    from bridge.accounts.models import Role, StaffRole
+
+    StaffRole.objects.create(user=world.intake, program=world.other_program, role=Role.INTAKE)
+    before = Participant.objects.count()
+    response = login(world.intake).post(
+        reverse("intake:new"),
+        {
+            "program": "not-a-uuid",
+            "caller-first_name": "Dana",
+            "caller-last_name": "Fox",
+            "caller-date_of_birth": "1988-04-02",
+            "caller-phone": "(510) 555-0123",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose the program the caller is asking about." in response.content.decode()
+    assert Participant.objects.count() == before
+
+
 def test_therapists_do_not_record_callers(world, login):
     assert login(world.therapist_a).get(reverse("intake:new")).status_code == 403
 

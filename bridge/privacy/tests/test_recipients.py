@@ -60,3 +60,12 @@ def test_edit_keeps_disclosure_snapshots_and_another_program_gets_404(world, log
 def test_peer_and_auditor_do_not_manage_recipients(world, login):
     assert login(world.peer).get(reverse("privacy:recipient_list")).status_code == 403
     assert login(world.auditor).get(reverse("privacy:recipient_list")).status_code == 403
+
+
+def test_a_posted_program_that_is_not_an_id_adds_to_the_only_program(world, login):
+    response = login(world.frontdesk).post(
+        reverse("privacy:recipient_list"),
+        {"name": "Oakland Housing Authority", "kind": "other", "address": "1619 Harrison St", "program": "x"},
+    )
+    assert response.status_code == 302
+    assert Recipient.objects.get().program == world.program

@@ -7,10 +7,11 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
@@ -78,7 +79,7 @@ def disclosure_create(request: ParticipantRequest, participant: Participant) -> 
 
 @participant_view(Cap.CHART)
 def disclosure_detail(
-    request: HttpRequest, participant: Participant, disclosure_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, disclosure_id: uuid.UUID
 ) -> HttpResponse:
     disclosure = _disclosure(participant, disclosure_id)
     return render(
@@ -103,7 +104,7 @@ def disclosure_pdf(
 
 @participant_view(Cap.CHART)
 def disclosure_bundle(
-    request: HttpRequest, participant: Participant, disclosure_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, disclosure_id: uuid.UUID
 ) -> HttpResponse:
     disclosure = _disclosure(participant, disclosure_id)
     decision = services.disclosure_copy(actor=request.user, disclosure=disclosure, fmt="fhir")
@@ -115,7 +116,7 @@ def disclosure_bundle(
 
 @participant_view(Cap.CHART)
 def disclosure_document(
-    request: HttpRequest, participant: Participant, disclosure_id: uuid.UUID
+    request: ParticipantRequest, participant: Participant, disclosure_id: uuid.UUID
 ) -> HttpResponse:
     """The court order or agreement kept with a disclosure without consent (the program's own record)."""
     disclosure = _disclosure(participant, disclosure_id)
@@ -134,7 +135,7 @@ def disclosure_document(
     return file_response(body, "application/octet-stream", name)
 
 
-def _accounting(request: HttpRequest, participant: Participant) -> tuple[AccountingForm, dict | None]:
+def _accounting(request: StaffRequest, participant: Participant) -> tuple[AccountingForm, dict | None]:
     form = AccountingForm(request.GET or None)
     today = timezone.localdate(timezone=participant.program.tz)
     if form.is_bound and not form.is_valid():

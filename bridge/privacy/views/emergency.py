@@ -7,11 +7,12 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -31,7 +32,7 @@ from bridge.privacy.models import EmergencyAccess
 from bridge.privacy.views.common import apply_errors
 
 
-def _deny(request: HttpRequest, participant: Participant | None, participant_id) -> None:
+def _deny(request: StaffRequest, participant: Participant | None, participant_id) -> None:
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=request.user,
@@ -44,7 +45,7 @@ def _deny(request: HttpRequest, participant: Participant | None, participant_id)
 
 
 @require_http_methods(["GET", "POST"])
-def emergency_access(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+def emergency_access(request: StaffRequest, participant_id: uuid.UUID) -> HttpResponse:
     """Ask for emergency access to a chart outside one's care team.
 
     This page cannot go through `participant_view`: it exists for people who may not see the
@@ -103,7 +104,7 @@ def emergency_access_end(
 
 
 @require_GET
-def emergency_review_list(request: HttpRequest) -> HttpResponse:
+def emergency_review_list(request: StaffRequest) -> HttpResponse:
     programs = director_programs(request)
     page = Paginator(queries.emergency_accesses(programs), 50).get_page(request.GET.get("page"))
     grants = list(page.object_list)

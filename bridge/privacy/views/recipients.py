@@ -6,12 +6,14 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import uuid_or_none
 from bridge.privacy import services
 from bridge.privacy.access import recipient_for, recipient_programs
 from bridge.privacy.forms import RecipientForm
@@ -21,12 +23,13 @@ from bridge.programs.models import Program
 
 
 @require_http_methods(["GET", "POST"])
-def recipient_list(request: HttpRequest) -> HttpResponse:
+def recipient_list(request: StaffRequest) -> HttpResponse:
     programs = recipient_programs(request)
     form = RecipientForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     program_choices = Program.objects.filter(pk__in=programs).order_by("name")
     if request.method == "POST" and form.is_valid():
-        program = program_choices.filter(pk=request.POST.get("program")).first() or (
+        program_id = uuid_or_none(request.POST.get("program"))
+        program = (program_choices.filter(pk=program_id).first() if program_id else None) or (
             program_choices.first() if len(programs) == 1 else None
         )
         if program is None:
@@ -58,7 +61,7 @@ def recipient_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recipient_edit(request: HttpRequest, recipient_id: uuid.UUID) -> HttpResponse:
+def recipient_edit(request: StaffRequest, recipient_id: uuid.UUID) -> HttpResponse:
     recipient = recipient_for(request, recipient_id)
     form = RecipientForm(request.POST if request.method == "POST" else None, instance=recipient)
     if request.method == "POST" and form.is_valid():

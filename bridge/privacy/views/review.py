@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.models import AuditEvent
 from bridge.audit.services import audit_record
@@ -25,12 +26,12 @@ from bridge.privacy.models import Disclosure
 CHART_ACTIONS = [Action.READ, Action.ACCESS_DENIED, Action.BREAK_GLASS, Action.EXPORT, Action.DISCLOSE]
 
 
-def _audit_read(request: HttpRequest, what: str, **detail) -> None:
+def _audit_read(request: StaffRequest, what: str, **detail) -> None:
     audit_record(action=Action.READ, actor=request.user, object_type=f"access_review:{what}", detail=detail)
 
 
 @require_GET
-def review_home(request: HttpRequest) -> HttpResponse:
+def review_home(request: StaffRequest) -> HttpResponse:
     programs = auditor_programs(request)
     _audit_read(request, "home")
     return render(
@@ -47,7 +48,7 @@ def review_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def review_chart(request: HttpRequest) -> HttpResponse:
+def review_chart(request: StaffRequest) -> HttpResponse:
     """Who opened this chart: every person, how often, when, and whether under emergency access."""
     programs = auditor_programs(request)
     form = ChartReviewForm(request.GET or None)
@@ -83,7 +84,7 @@ def review_chart(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def review_user(request: HttpRequest) -> HttpResponse:
+def review_user(request: StaffRequest) -> HttpResponse:
     """What this user opened: each participant's chart, how often and when, and refusals."""
     programs = auditor_programs(request)
     form = UserReviewForm(request.GET or None, program_ids=programs)
@@ -115,7 +116,7 @@ def review_user(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def review_emergency(request: HttpRequest) -> HttpResponse:
+def review_emergency(request: StaffRequest) -> HttpResponse:
     """Every break-the-glass use: who, whose chart, why, how long, how many pages, the review."""
     programs = auditor_programs(request)
     page = Paginator(queries.emergency_accesses(programs), 50).get_page(request.GET.get("page"))
@@ -128,7 +129,7 @@ def review_emergency(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def review_disclosures(request: HttpRequest) -> HttpResponse:
+def review_disclosures(request: StaffRequest) -> HttpResponse:
     """Every disclosure and every refusal, newest first; filter by outcome."""
     programs = auditor_programs(request)
     outcome = request.GET.get("outcome", "")

@@ -7,11 +7,12 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.scheduling.access import session_for
@@ -74,7 +75,7 @@ def _roster(session):
 
 
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def attendance(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = session_for(request, session_id)
     roster = _roster(session)
     forms = _forms(session, roster, request.POST if request.method == "POST" else None)

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -47,7 +48,7 @@ def _affected_upcoming(program, today: date) -> list[tuple[date, str, list]]:
 
 
 @require_http_methods(["GET", "POST"])
-def closures(request: HttpRequest) -> HttpResponse:
+def closures(request: StaffRequest) -> HttpResponse:
     program = require_schedule_program(request, "program_closures")
     is_director = request.user.has_role(Role.DIRECTOR, program.pk)
     if request.method == "POST" and not is_director:
@@ -107,7 +108,7 @@ def closures(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def counting(request: HttpRequest) -> HttpResponse:
+def counting(request: StaffRequest) -> HttpResponse:
     """The table of what counts (per session type and payer), and the form that changes one cell."""
     program = require_schedule_program(request, "service_rules")
     is_director = request.user.has_role(Role.DIRECTOR, program.pk)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.weeks import iso_week
@@ -17,7 +18,7 @@ from bridge.scheduling.views.hours import _week
 
 
 @require_http_methods(["GET"])
-def conflicts_week(request: HttpRequest) -> HttpResponse:
+def conflicts_week(request: StaffRequest) -> HttpResponse:
     """Every conflict of the program's sessions in a week, one a line, in time order."""
     program = require_schedule_program(request, "schedule_conflicts")
     form, week = _week(request, program)

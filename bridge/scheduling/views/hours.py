@@ -6,17 +6,18 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import csv_export
 from bridge.core.forms import apply_errors
 from bridge.core.weeks import iso_week, monday_of
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import EpisodeOfCare
 from bridge.scheduling import ledger
 from bridge.scheduling.access import require_director_program, require_schedule_program
@@ -44,7 +45,7 @@ def _sorted(lines):
 
 
 @require_http_methods(["GET"])
-def hours_week(request: HttpRequest) -> HttpResponse:
+def hours_week(request: StaffRequest) -> HttpResponse:
     program = require_schedule_program(request, "hours_ledger")
     form, week = _week(request, program)
     lines = _sorted(ledger.week_ledger(program, week))
@@ -80,7 +81,7 @@ def _csv_response(filename: str) -> tuple[HttpResponse, csv_export.SafeWriter]:
 
 
 @require_http_methods(["GET"])
-def hours_csv(request: HttpRequest) -> HttpResponse:
+def hours_csv(request: StaffRequest) -> HttpResponse:
     """The ledger of one week as CSV (directors)."""
     program = require_director_program(request, "hours_ledger_export")
     form, week = _week(request, program)
@@ -115,6 +116,7 @@ def hours_csv(request: HttpRequest) -> HttpResponse:
         + [d.isoformat() for d in days]
     )
     for line in lines:
+        assert line.participant is not None  # the week's ledger names each line's participant
         out.writerow(
             [
                 line.participant_id,
@@ -152,7 +154,7 @@ def hours_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def attendance_csv(request: HttpRequest) -> HttpResponse:
+def attendance_csv(request: StaffRequest) -> HttpResponse:
     """Every attendance row of one week's sessions as CSV (directors)."""
     program = require_director_program(request, "attendance_export")
     form, week = _week(request, program)
@@ -225,7 +227,7 @@ def attendance_csv(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.VIEW, post=Cap.EDIT)
-def participant_hours(request: HttpRequest, participant) -> HttpResponse:
+def participant_hours(request: ParticipantRequest, participant) -> HttpResponse:
     """A participant's last weeks of hours; the payer their episode is billed under (EDIT to change)."""
     program = participant.program
     episode = EpisodeOfCare.objects.filter(participant=participant).select_related("payer__rule").first()
@@ -261,7 +263,7 @@ def participant_hours(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def step_down_exception(request: HttpRequest, participant) -> HttpResponse:
+def step_down_exception(request: ParticipantRequest, participant) -> HttpResponse:
     """Grant a step-down exception: fewer weekly hours for one or two weeks, with a reason."""
     program = participant.program
     this_week = monday_of(timezone.localtime(timezone.now(), program.tz).date())

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import ChoiceField
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.forms import apply_errors
@@ -32,7 +35,7 @@ IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
 UPCOMING = 12
 
 
-def _series_for(request: HttpRequest, series_id: uuid.UUID) -> GroupSeries:
+def _series_for(request: StaffRequest, series_id: uuid.UUID) -> GroupSeries:
     series = (
         GroupSeries.objects.select_related("program", "track", "session_type", "facilitator", "room")
         .filter(pk=series_id, program_id__in=request.user.programs_with_role(*SCHEDULE_ROLES))
@@ -86,7 +89,7 @@ def _series_page(request, series, status=200, **forms) -> HttpResponse:
         "free": max(0, series.size_cap - len(active)),
         "join_form": forms.get("join_form") or JoinForm(participants=_candidates(series, request.user)),
         "leave_form": forms.get("leave_form") or LeaveForm(),
-        "leave_choices": LeaveForm.base_fields["status"].choices,
+        "leave_choices": cast(ChoiceField, LeaveForm.base_fields["status"]).choices,
         "generate_form": forms.get("generate_form")
         or GenerateForm(initial={"date_from": today, "date_to": today + timedelta(weeks=4)}),
     }
@@ -94,12 +97,12 @@ def _series_page(request, series, status=200, **forms) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def series_detail(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
+def series_detail(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse:
     return _series_page(request, _series_for(request, series_id))
 
 
 @require_http_methods(["POST"])
-def series_join(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
+def series_join(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse:
     series = _series_for(request, series_id)
     form = JoinForm(request.POST, participants=_candidates(series, request.user))
     if form.is_valid():
@@ -128,7 +131,7 @@ def series_join(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def series_leave(request: HttpRequest, series_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
+def series_leave(request: StaffRequest, series_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
     series = _series_for(request, series_id)
     membership = (
         SeriesMembership.objects.filter(pk=membership_id, series=series).select_related("participant").first()
@@ -150,7 +153,7 @@ def series_leave(request: HttpRequest, series_id: uuid.UUID, membership_id: uuid
 
 
 @require_http_methods(["POST"])
-def series_generate(request: HttpRequest, series_id: uuid.UUID) -> HttpResponse:
+def series_generate(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse:
     series = _series_for(request, series_id)
     form = GenerateForm(request.POST)
     if form.is_valid():
@@ -219,7 +222,7 @@ def _session_page(request, session, status=200, **forms) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     return _session_page(request, session_for(request, session_id))
 
 
@@ -236,7 +239,7 @@ def _affected_message(request, verb: str, change: sessions.Change) -> None:
 
 
 @require_http_methods(["POST"])
-def session_cancel(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_cancel(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _managed_session(request, session_id)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -253,7 +256,7 @@ def session_cancel(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def session_move(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_move(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _managed_session(request, session_id)
     form = RescheduleForm(request.POST, tz=session.program.tz)
     if form.is_valid():
@@ -278,7 +281,7 @@ def session_move(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: StaffRequest) -> HttpResponse:
     """A one-off session: individual, family, medication or drug-screen visit, or an extra group."""
     program = require_schedule_program(request, "session")
     participants = Participant.objects.visible_to(request.user).filter(program=program, status__in=IN_CARE)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -26,8 +27,8 @@ from bridge.scheduling.models import GroupSeries, PayerRule, Room, SessionType
 
 @dataclass(frozen=True)
 class Kind:
-    model: type
-    form: type
+    model: type[Track | Room | SessionType | GroupSeries | PayerRule]
+    form: type[f.ProgramForm]
     singular: str
     plural: str
     object_type: str
@@ -49,7 +50,7 @@ def _kind(kind: str) -> Kind:
 
 
 @require_http_methods(["GET"])
-def setup_home(request: HttpRequest) -> HttpResponse:
+def setup_home(request: StaffRequest) -> HttpResponse:
     program = require_director_program(request, "program_setup")
     context = {
         "program": program,
@@ -98,14 +99,14 @@ def _form_page(request, kind: Kind, program, instance=None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def setup_create(request: HttpRequest, kind: str) -> HttpResponse:
+def setup_create(request: StaffRequest, kind: str) -> HttpResponse:
     k = _kind(kind)
     program = require_director_program(request, k.object_type)
     return _form_page(request, k, program)
 
 
 @require_http_methods(["GET", "POST"])
-def setup_edit(request: HttpRequest, kind: str, object_id: uuid.UUID) -> HttpResponse:
+def setup_edit(request: StaffRequest, kind: str, object_id: uuid.UUID) -> HttpResponse:
     k = _kind(kind)
     obj = k.model.objects.filter(
         pk=object_id, program_id__in=request.user.programs_with_role(Role.DIRECTOR)
