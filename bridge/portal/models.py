@@ -291,5 +291,7 @@ class PeerAlert(models.Model):
 
     def __str__(self) -> str:
         return f"peer alert of {self.participant_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 # i19p: passkeys, in their own module (imported here so Django finds the model).
 from bridge.portal.passkey_models import ParticipantPasskey  # noqa: E402, F401
