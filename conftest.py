@@ -51,3 +51,24 @@ def _signal_handlers_restored():
     for sig, handler in saved.items():
         if handler is not None and signal.getsignal(sig) is not handler:
             signal.signal(sig, handler)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Browser tests: the live test server answers one request at a time.
+
+    Django's live server shares the test database connection with every request thread (an in-memory
+    SQLite database cannot be opened twice). A page that starts several requests at once — the chart's
+    sections loading after first paint, an autosave while a button is pressed — would interleave their
+    transactions on that one connection. A real server gives each request its own connection, so the
+    product is not at fault; the test server is made serial instead (Django closes each connection
+    after its response when the server is not threaded, so the browser's other requests simply wait).
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    LiveServerThread.server_class = SerialWSGIServer

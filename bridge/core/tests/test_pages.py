@@ -65,6 +65,19 @@ PUBLIC = {
     "portal:progress",  # i19m
     "portal:apps",
     "portal:app_revoke",
+    # i19p: documents to sign and copies, the produced copy of records, passkeys (the participant's
+    # own sign-in; bridge/portal/tests/test_documents.py and test_passkeys.py).
+    "portal:documents",
+    "portal:notice",
+    "portal:document",
+    "portal:document_pdf",
+    "portal:copy_file",
+    "portal:passkey_register_begin",
+    "portal:passkey_register_complete",
+    "portal:passkey_sign_in_begin",
+    "portal:passkey_sign_in_complete",
+    "portal:passkey_remove",
+    "portal:passkey_catalog",
     # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
     # there (bridge/fhir/tests/test_patient_access.py).
     "portal:authorize",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from bridge.audit.models import AuditEvent
 from bridge.intake.models import InstrumentAdministration
 from bridge.measures import services as measures
+from bridge.participants.models import EpisodeOfCare
 from bridge.portal.models import ParticipantAppSettings
 from bridge.scheduling.models import Attendance, SessionKind
 from bridge.scheduling.tests.conftest import admit, attend, session_at
@@ -23,6 +24,10 @@ NOW = "2026-11-17 17:50 -08:00"  # a Tuesday evening in Oakland
 
 
 def _phq9(world, answers: list[int], days_ago: int) -> InstrumentAdministration:
+    # The world admits alex today; the series shown starts at admission, so move it before the answers.
+    long_ago = timezone.localdate() - timedelta(days=60)
+    episodes = EpisodeOfCare.objects.filter(participant=world.alex, admitted_on__gt=long_ago)
+    episodes.update(admitted_on=long_ago)
     row = measures.measure_record(
         actor=world.therapist_a, participant=world.alex, instrument="PHQ-9", responses=answers
     )
