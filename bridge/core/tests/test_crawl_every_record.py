@@ -144,7 +144,9 @@ class Crawl:
                 if response.status_code == 302:
                     self.urls.setdefault(label, []).append(response["Location"])
 
-    def submit_as(self, client: Client, label: str, url: str, *, full: bool, action: str | None = None) -> None:
+    def submit_as(
+        self, client: Client, label: str, url: str, *, full: bool, action: str | None = None
+    ) -> None:
         """Post the form at `url` with a client signed in some other way (a participant in the app)."""
         try:
             submit(client, url, full=full, action=action)
@@ -569,7 +571,9 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         both={"floor_hours": "6"},
     )
     # Doses given and dose changes on the orders the crawl wrote.
-    orders = MedicationOrder.objects.filter(participant_id=chart_pk, stop_on__isnull=True).order_by("-created_at")
+    orders = MedicationOrder.objects.filter(participant_id=chart_pk, stop_on__isnull=True).order_by(
+        "-created_at"
+    )
     for order in list(orders[:1]):
         page = f"{chart}/medications/{order.pk}/"
         crawl.create("dose given", "nurse", page, action=f"{page}administer/")
@@ -603,7 +607,9 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
     crawl.create("restriction", "director", f"{chart}/restrictions/")
     decide = _first_form_action(crawl, "director", f"{chart}/restrictions/", "/decide/")
     if decide:
-        crawl.create("restriction decision", "director", f"{chart}/restrictions/", action=decide, modes=(True,))
+        crawl.create(
+            "restriction decision", "director", f"{chart}/restrictions/", action=decide, modes=(True,)
+        )
     crawl.create("access request", "director", f"{chart}/access-requests/")
     for request_page in crawl.urls.get("access request", [])[:1]:
         crawl.create(
@@ -648,13 +654,17 @@ def _create_portal_requests(crawl: Crawl, demo, settings) -> list[tuple[Client, 
 
     settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
     now = timezone.now()
-    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related("participant")
+    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related(
+        "participant"
+    )
     signed_in: list[tuple[Client, str]] = []
     coming = (
         Attendance.objects.filter(
             session__starts_at__gt=now,
             session__status=Session.Status.SCHEDULED,
-            participant__in=[a.participant for a in accounts if a.participant.status == "active" and a.participant.phone],
+            participant__in=[
+                a.participant for a in accounts if a.participant.status == "active" and a.participant.phone
+            ],
         )
         .order_by("session__starts_at", "pk")
         .select_related("participant")
@@ -745,7 +755,8 @@ def _crawl_the_app(crawl: Crawl, signed_in: list[tuple[Client, str]]) -> int:
             continue
         participant = me.wsgi_request.portal_account.participant  # type: ignore[attr-defined]
         sessions = Attendance.objects.filter(participant=participant).order_by("-session__starts_at")
-        known = {"session_id": s for s in sessions.values_list("session_id", flat=True)[:1]}
+        first = sessions.values_list("session_id", flat=True).first()
+        known = {"session_id": first} if first else {}
         for route in routes:
             url = reverse(route.name, kwargs=route.fill(**known))
             status = client.get(url).status_code

@@ -334,10 +334,14 @@ def test_the_participant_app_and_private_links_survive_hostile_input(demo, setti
     settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
     settings.BRIDGE_CALLBACK_RATE = settings.BRIDGE_PUBLIC_API_RATE = "100000/min"
     before = _findings()
-    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related("participant")
+    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related(
+        "participant"
+    )
     who = {}
     for status in ("active", "alumni"):
-        who[status] = next(a.participant for a in accounts if a.participant.status == status and a.participant.phone)
+        who[status] = next(
+            a.participant for a in accounts if a.participant.status == status and a.participant.phone
+        )
     problems: list[str] = []
     walked: set[Any] = set()
     links = _private_links(demo)
@@ -363,7 +367,7 @@ def test_the_participant_app_and_private_links_survive_hostile_input(demo, setti
                     problems.append(f"{where}: {response.status_code}, not a 400")
     actions = {form_key[1] for form_key in walked}
     for expected in ("/me/copy/", "/me/language/", "/m/", "/my-plan/", "/check-in/", "/sign/"):
-        assert any(expected in action for action in actions), f"no form walked at {expected}: {sorted(actions)}"
+        assert any(expected in action for action in actions), f"no form at {expected}: {sorted(actions)}"
     assert not problems, "\n".join(problems)
     assert _findings() - before == set()
     assert hostile.text_beyond_limits() == []
