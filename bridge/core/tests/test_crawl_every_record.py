@@ -584,7 +584,13 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         page = f"{chart}/notes/{note.pk}/"
         crawl.create("note addendum", "therapist1", page, action=f"{page}addendum/")
         crawl.create("note entered in error", "therapist1", page, action=f"{page}error/", modes=(bool(i),))
-    awaiting = Note.objects.filter(status="awaiting_cosign", participant__isnull=False).order_by("pk")
+    awaiting = Note.objects.filter(
+        cosign_required=True,
+        cosigned_at__isnull=True,
+        signed_at__isnull=False,
+        error_at__isnull=True,
+        participant__isnull=False,
+    ).order_by("pk")
     for note in list(awaiting[:1]):
         page = f"/participants/{note.participant_id}/notes/{note.pk}/"
         crawl.create("note co-signature", "director", page, action=f"{page}cosign/", modes=(True,))
