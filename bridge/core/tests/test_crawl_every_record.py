@@ -517,6 +517,8 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         "director",
         reverse("accounts:staff_create"),
         both={"roles": ["therapist"]},
+        # The page that answers shows the one-time password (no redirect).
+        expect_redirect=False,
         required={"username": "crawl-min", "email": "crawl-min@example.org"},
         full={"username": "crawl-full", "email": "crawl-full@example.org", "roles": ["therapist", "peer"]},
     )
@@ -540,8 +542,15 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         both={"staff": str(demo.staff["therapist2"].pk)},
         modes=(True,),
     )
-    end = _first_form_action(crawl, "director", f"{chart}/care-team/", "/end/")
-    if end:
+    from bridge.participants.models import CareTeamMember
+
+    added = CareTeamMember.objects.filter(
+        participant_id=chart_pk, staff=demo.staff["therapist2"], ended_at__isnull=True
+    ).first()
+    if added is None:
+        crawl.failures.append("therapist2 was not added to the care team")
+    else:
+        end = f"{chart}/care-team/{added.pk}/end/"
         crawl.create("care team end", "director", f"{chart}/care-team/", action=end, modes=(True,))
     # A hold and the return from it, and a step-down (the taper), on two other charts of therapist1.
     others = list(
@@ -577,7 +586,7 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
     for order in list(orders[:1]):
         page = f"{chart}/medications/{order.pk}/"
         crawl.create("dose given", "nurse", page, action=f"{page}administer/")
-        crawl.create("dose change", "prescriber", page, action=f"{page}dose/", both={"dose": "12"})
+        crawl.create("dose change", "prescriber", page, action=f"{page}dose/", both={"dose": "666"})
     # Addenda and entered-in-error on the crawl's signed notes; a co-signature on a demo note.
     signed = Note.objects.filter(participant_id=chart_pk, signed_at__isnull=False).order_by("-signed_at")
     for i, note in enumerate(list(signed[:2])):
@@ -610,13 +619,13 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
             expect_redirect=False,
         )
     # Privacy: a restriction asked for and decided, an access request recorded and delivered.
-    crawl.create("restriction", "director", f"{chart}/restrictions/")
+    crawl.create("restriction", "director", f"{chart}/restrictions/", essential=("recipient",))
     decide = _first_form_action(crawl, "director", f"{chart}/restrictions/", "/decide/")
     if decide:
         crawl.create(
             "restriction decision", "director", f"{chart}/restrictions/", action=decide, modes=(True,)
         )
-    crawl.create("access request", "director", f"{chart}/access-requests/")
+    crawl.create("access request", "director", f"{chart}/access-requests/", essential=("data_classes",))
     for request_page in crawl.urls.get("access request", [])[:1]:
         crawl.create(
             "access request produced",
