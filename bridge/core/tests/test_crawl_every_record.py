@@ -539,7 +539,8 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         "director",
         f"{chart}/care-team/",
         action=f"{chart}/care-team/add/",
-        both={"staff": str(demo.staff["therapist2"].pk)},
+        # A second clinician (the first choice, primary clinician, would replace therapist1's role).
+        both={"staff": str(demo.staff["therapist2"].pk), "team_role": "clinician"},
         modes=(True,),
     )
     from bridge.participants.models import CareTeamMember
