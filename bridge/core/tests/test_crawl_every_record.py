@@ -10,19 +10,17 @@ free text at its maximum length (accents, CJK, emoji counted as characters).
 Beyond the create forms, the daily workflows are run through their pages too: staff with roles
 and credentials, the care team (a clinician added, then ended), a hold and the return, a step-down
 (the taper) and a step-down exception, a dose change, addenda on notes and group notes, a
-co-signature and entered-in-error marks on notes, the plan's review, a privacy restriction asked
-for and decided, an access request recorded and produced, a planner run, the billing uploads (835,
-999, 271), and in the participant app (signed in the real way) an excused absence, a copy request
-and an alumni event's RSVP; the app's pages are then opened as those participants. GET routes are
-opened once, after every record exists.
+co-signature, entered-in-error marks on notes and on a group note, the plan's review, a privacy
+restriction asked for and decided, an access request recorded and produced, a planner run, the
+billing uploads (835, 999, 271), and in the participant app (signed in the real way) an excused
+absence, a copy request and an alumni event's RSVP; the app's pages are then opened as those
+participants. GET routes are opened once, after every record exists.
 
 Not created yet: consent scans (file upload), emergency access, the private-link answers (see
 test_hostile_walk for those pages), OTP enrolments, claims and denials; and, from the workflows:
 - admission: the crawl's screenings do not answer the DSM-5 items so that they meet the criteria
   (the admission rightly refuses "The DSM-5 criteria do not show a substance use disorder");
-- a dose given: the order page of the crawl's newest order offers no "administer" form;
-- a group note marked entered in error: the signed group note page offers no such form (only
-  individual notes can be marked in error from their page);
+- a dose given: recorded only for injectable orders, and the crawl's orders are oral;
 - the plan's signatures: the crawl's draft version has no goal per problem nor objectives and
   interventions per goal, which signing rightly requires;
 - a reschedule request in the app: the session page offers it only for individual sessions, and the
@@ -597,6 +595,10 @@ def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
         crawl.create("note co-signature", "director", page, action=f"{page}cosign/", modes=(True,))
     for group in crawl.urls.get("group note", [])[:1]:
         crawl.create("group note addendum", "therapist1", group, action=f"{group}addendum/")
+        # Once (a note marked in error leaves the page offering a new note to start, not the form).
+        crawl.create(
+            "group note entered in error", "therapist1", group, action=f"{group}error/", modes=(False,)
+        )
     # The plan: reviewed (the crawl's draft version is not signed: see the docstring).
     crawl.create("plan review", "therapist1", f"{chart}/plan/review/")
     # Privacy: a restriction asked for and decided, an access request recorded and delivered.
