@@ -6,8 +6,11 @@ import logging
 import re
 
 # The public pages that authenticate by a token in the path (measures, aftercare plan and check-in,
-# calendar feeds). Django's request logger writes the path of every 4xx/5xx answer.
-_TOKEN_PATH = re.compile(r"/(m|my-plan|check-in|calendar)/(?!new-link/|reminders/|revoke/)[^/\s?]+")
+# calendar feeds, the safety plan's link, a document signed on the participant's phone). Django's
+# request logger writes the path of every 4xx/5xx answer.
+_TOKEN_PATH = re.compile(
+    r"/(m|my-plan|check-in|calendar|my-safety-plan|sign)/(?!new-link/|reminders/|revoke/)[^/\s?]+"
+)
 
 
 def redact(text: str) -> str:

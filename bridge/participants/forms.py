@@ -68,7 +68,13 @@ class ParticipantFilterForm(forms.Form):
 
 class CareTeamAddForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Staff member")
-    team_role = forms.ChoiceField(choices=CareTeamMember.TeamRole.choices, label="Role on the team")
+    # No role is preselected: a primary clinician replaces the current one, so the front desk chooses
+    # it on purpose rather than by leaving the first option as it was.
+    team_role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *CareTeamMember.TeamRole.choices],
+        label="Role on the team",
+        error_messages={"required": "Choose the role on the team."},
+    )
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)

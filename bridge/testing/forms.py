@@ -140,6 +140,51 @@ def _value_for(f: Field) -> str:
     return f"{TEXT} ({f.name.replace('_', ' ')}, {len(f.name) * 7 % 97} minutes in)"
 
 
+# Free text a person types: filled to its maximum length when every field is filled (a date, a
+# number, an email or a phone number keeps its plausible value).
+LONG_KINDS = ("text", "textarea", "search")
+_WORDS = [
+    "árbol",
+    "niño",
+    "Ünïcode",
+    "日本",
+    "emoji",
+    "😀",
+    "family",
+    "👩\u200d👩\u200d👧",
+    "sponsor",
+    "meeting",
+    "craving",
+    "relapse",
+    "coping",
+    "sleep",
+    "work",
+    "children",
+    "housing",
+    "court",
+    "probation",
+    "medication",
+    "counselling",
+    "walk",
+    "breathing",
+    "call",
+    "journal",
+]
+
+
+def longest(start: str, limit: int, name: str) -> str:
+    """`start` padded with words to exactly `limit` characters; each field its own word order
+    (so parts of a note never read the same), with accents, CJK and emoji counted as characters."""
+    if any(word in name.lower() for word in ("zip", "state", "npi", "code", "phone", "number")):
+        return start
+    seed = sum(ord(c) for c in name)
+    words, out, i = _WORDS, start, seed
+    while len(out) < limit:
+        out += " " + words[i % len(words)]
+        i = i * 31 + 7
+    return out[:limit]
+
+
 def fill(form: Form, *, full: bool) -> dict[str, Any]:
     """POST data for `form`: required fields always, optional ones only when `full`."""
     data: dict[str, Any] = {}
@@ -186,7 +231,10 @@ def fill(form: Form, *, full: bool) -> dict[str, Any]:
         elif full or required:
             data[name] = first.value.strip() or _value_for(first)
             if first.attrs.get("maxlength", "").isdigit():
-                data[name] = data[name][: int(first.attrs["maxlength"])]
+                limit = int(first.attrs["maxlength"])
+                if full and first.kind in LONG_KINDS and not first.value.strip():
+                    data[name] = longest(data[name], limit, name)
+                data[name] = data[name][:limit]
             low = first.attrs.get("min", "")
             if first.kind == "number" and low and float(data[name]) < float(low):
                 data[name] = low

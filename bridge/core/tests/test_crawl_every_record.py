@@ -4,7 +4,27 @@ Each create form is opened (GET) and posted back as the staff role that does tha
 with only the fields the page marks required, once with every optional field filled too
 (`bridge.testing.forms` fills the page's own form). The new rows' ids then fill every GET route,
 and every demo login opens every route: a 500 always fails; any status other than 200, 302, 403,
-404 (and 405 on a route that only takes POST) fails unless ALLOWED says why.
+404 (and 405 on a route that only takes POST) fails unless ALLOWED says why. "Every field" means
+free text at its maximum length (accents, CJK, emoji counted as characters).
+
+Beyond the create forms, the daily workflows are run through their pages too: staff with roles
+and credentials, the care team (a clinician added, then ended), a hold and the return, a step-down
+(the taper) and a step-down exception, a dose change, addenda on notes and group notes, a
+co-signature, entered-in-error marks on notes and on a group note, the plan's review, a privacy
+restriction asked for and decided, an access request recorded and produced, a planner run, the
+billing uploads (835, 999, 271), and in the participant app (signed in the real way) an excused
+absence, a copy request and an alumni event's RSVP; the app's pages are then opened as those
+participants. GET routes are opened once, after every record exists.
+
+Not created yet: consent scans (file upload), emergency access, the private-link answers (see
+test_hostile_walk for those pages), OTP enrolments, claims and denials; and, from the workflows:
+- admission: the crawl's screenings do not answer the DSM-5 items so that they meet the criteria
+  (the admission rightly refuses "The DSM-5 criteria do not show a substance use disorder");
+- a dose given: recorded only for injectable orders, and the crawl's orders are oral;
+- the plan's signatures: the crawl's draft version has no goal per problem nor objectives and
+  interventions per goal, which signing rightly requires;
+- a reschedule request in the app: the session page offers it only for individual sessions, and the
+  coming session the crawl finds is a group session.
 """
 
 from __future__ import annotations
@@ -13,15 +33,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bridge.testing.forms import submit
+from bridge.testing.forms import parse_forms, submit
 from bridge.testing.urls import Route, all_routes
 
 # Route kwarg -> the model whose new rows fill it.
@@ -44,6 +66,11 @@ MODELS: dict[str, tuple[str, str]] = {
     "authorization_id": ("billing", "Authorization"),
     "rule_id": ("planner", "AppointmentRule"),
     "signal_id": ("safety", "SafetySignal"),
+    "run_id": ("planner", "ScheduleRun"),
+    "request_id": ("privacy", "AccessRequest"),
+    "restriction_id": ("privacy", "Restriction"),
+    "member_id": ("participants", "CareTeamMember"),
+    "user_id": ("accounts", "User"),
 }
 
 # Statuses other than 200/302/403/404 that a page is expected to answer, with the reason.
@@ -123,6 +150,15 @@ class Crawl:
             else:
                 if response.status_code == 302:
                     self.urls.setdefault(label, []).append(response["Location"])
+
+    def submit_as(
+        self, client: Client, label: str, url: str, *, full: bool, action: str | None = None
+    ) -> None:
+        """Post the form at `url` with a client signed in some other way (a participant in the app)."""
+        try:
+            submit(client, url, full=full, action=action)
+        except AssertionError as exc:
+            self.failures.append(f"{label}: {exc}")
 
 
 def _snapshot() -> dict[type[Model], set[Any]]:
@@ -438,8 +474,231 @@ def _create_everything(crawl: Crawl, demo) -> Any:
                 required={"code": "F15.20"} if part == "problems" else {},
                 full={"code": "F12.20"} if part == "problems" else {},
             )
-    crawl.create("discharge", "therapist1", f"{chart}/aftercare/discharge/", modes=(False,))
     return chart_of.pk
+
+
+def _first_form_action(crawl: Crawl, login: str, page: str, fragment: str) -> str | None:
+    """The action of the first POST form on `page` whose action contains `fragment`."""
+    response = crawl.as_(login).get(page)
+    if response.status_code != 200:
+        crawl.failures.append(f"GET {page} as {login}: {response.status_code}")
+        return None
+    for form in parse_forms(response.content.decode()):
+        if form.method == "post" and fragment in form.action:
+            return form.action
+    return None
+
+
+def _create_workflows(crawl: Crawl, demo, chart_pk: Any) -> None:
+    """The records the daily workflows make on top of the first batch: admission, staff and their
+    credentials, the care team, a hold and a step-down, doses, addenda, co-signatures and
+    entered-in-error marks, the plan's review and signatures, privacy restrictions, access
+    requests, a planner run and the billing uploads."""
+    from bridge.clinical.models import MedicationOrder, Note
+    from bridge.participants.models import Participant
+
+    p = str(chart_pk)
+    chart = f"/participants/{p}"
+    today = timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    # Staff, their roles and credentials.
+    crawl.create(
+        "staff",
+        "director",
+        reverse("accounts:staff_create"),
+        both={"roles": ["therapist"]},
+        # The page that answers shows the one-time password (no redirect).
+        expect_redirect=False,
+        required={"username": "crawl-min", "email": "crawl-min@example.org"},
+        full={"username": "crawl-full", "email": "crawl-full@example.org", "roles": ["therapist", "peer"]},
+    )
+    for staff_page in crawl.urls.get("staff", []):
+        crawl.create(
+            "staff roles",
+            "director",
+            staff_page,
+            action=staff_page + "roles/",
+            modes=(True,),
+        )
+        crawl.create("credential", "director", staff_page, required={"number": "LIC-123"})
+    t1_page = f"/staff/{demo.staff['therapist1'].pk}/"
+    crawl.create("credential", "director", t1_page, modes=(True,))
+    # The care team: add, then end the added member.
+    crawl.create(
+        "care team member",
+        "director",
+        f"{chart}/care-team/",
+        action=f"{chart}/care-team/add/",
+        # A second clinician (the first choice, primary clinician, would replace therapist1's role).
+        both={"staff": str(demo.staff["therapist2"].pk), "team_role": "clinician"},
+        modes=(True,),
+    )
+    from bridge.participants.models import CareTeamMember
+
+    added = CareTeamMember.objects.filter(
+        participant_id=chart_pk, staff=demo.staff["therapist2"], ended_at__isnull=True
+    ).first()
+    if added is None:
+        crawl.failures.append("therapist2 was not added to the care team")
+    else:
+        end = f"{chart}/care-team/{added.pk}/end/"
+        crawl.create("care team end", "director", f"{chart}/care-team/", action=end, modes=(True,))
+    # A hold and the return from it, and a step-down (the taper), on two other charts of therapist1.
+    others = list(
+        Participant.objects.filter(
+            program=demo.program, status="active", care_team__staff=demo.staff["therapist1"]
+        )
+        .exclude(pk=chart_pk)
+        .order_by("last_name", "pk")[:2]
+    )
+    assert len(others) == 2, "two more active charts of therapist1's"
+    held, tapered = (f"/participants/{o.pk}" for o in others)
+    crawl.create("hold", "therapist1", f"{held}/hold/", modes=(True,), required={})
+    crawl.create("resume", "therapist1", f"{held}/resume/", modes=(False,))
+    crawl.create("hold", "therapist1", f"{held}/hold/", modes=(False,))
+    crawl.create(
+        "step-down (taper)",
+        "therapist1",
+        f"{tapered}/aftercare/taper/",
+        both={"starts_on": monday.isoformat(), "weekly_hours": "6, 3"},
+        full={"reason": "Crawl: doing well, stepping down"},
+        modes=(True,),
+    )
+    crawl.create(
+        "step-down exception",
+        "therapist1",
+        f"{chart}/hours/exception/",
+        both={"floor_hours": "6"},
+    )
+    # Doses given and dose changes on the orders the crawl wrote.
+    orders = MedicationOrder.objects.filter(participant_id=chart_pk, stop_on__isnull=True).order_by(
+        "-created_at"
+    )
+    for order in list(orders[:1]):
+        page = f"{chart}/medications/{order.pk}/"
+        crawl.create("dose change", "prescriber", page, action=f"{page}dose/", both={"dose": "666"})
+    # Addenda and entered-in-error on the crawl's signed notes; a co-signature on a demo note.
+    signed = Note.objects.filter(participant_id=chart_pk, signed_at__isnull=False).order_by("-signed_at")
+    for i, note in enumerate(list(signed[:2])):
+        page = f"{chart}/notes/{note.pk}/"
+        crawl.create("note addendum", "therapist1", page, action=f"{page}addendum/")
+        crawl.create("note entered in error", "therapist1", page, action=f"{page}error/", modes=(bool(i),))
+    awaiting = Note.objects.filter(
+        cosign_required=True,
+        cosigned_at__isnull=True,
+        signed_at__isnull=False,
+        error_at__isnull=True,
+        participant__isnull=False,
+    ).order_by("pk")
+    for note in list(awaiting[:1]):
+        page = f"/participants/{note.participant_id}/notes/{note.pk}/"
+        crawl.create("note co-signature", "director", page, action=f"{page}cosign/", modes=(True,))
+    for group in crawl.urls.get("group note", [])[:1]:
+        crawl.create("group note addendum", "therapist1", group, action=f"{group}addendum/")
+        # Once (a note marked in error leaves the page offering a new note to start, not the form).
+        crawl.create(
+            "group note entered in error", "therapist1", group, action=f"{group}error/", modes=(False,)
+        )
+    # The plan: reviewed (the crawl's draft version is not signed: see the docstring).
+    crawl.create("plan review", "therapist1", f"{chart}/plan/review/")
+    # Privacy: a restriction asked for and decided, an access request recorded and delivered.
+    crawl.create("restriction", "director", f"{chart}/restrictions/", essential=("recipient",))
+    decide = _first_form_action(crawl, "director", f"{chart}/restrictions/", "/decide/")
+    if decide:
+        crawl.create(
+            "restriction decision", "director", f"{chart}/restrictions/", action=decide, modes=(True,)
+        )
+    crawl.create("access request", "director", f"{chart}/access-requests/", essential=("data_classes",))
+    for request_page in crawl.urls.get("access request", [])[:1]:
+        crawl.create(
+            "access request produced",
+            "director",
+            request_page,
+            both={"action": "produce"},
+            modes=(True,),
+            expect_redirect=False,
+        )
+    # A planner run for next week.
+    crawl.create(
+        "planner run",
+        "director",
+        reverse("planner:home"),
+        action=reverse("planner:preview"),
+        both={"week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"},
+        modes=(True,),
+    )
+    # Billing uploads: a remittance (835), an acknowledgement (999) and an eligibility answer (271).
+    samples = Path(__file__).resolve().parents[2] / "billing" / "tests" / "samples"
+    billing = crawl.as_("billing")
+    for label, route, sample in (
+        ("remittance upload", "billing:remit_upload", "remit-medi-cal.835"),
+        ("acknowledgement upload", "billing:ack_upload", "ack-accepted.999"),
+        ("eligibility upload", "billing:eligibility_upload", "eligibility-active.271"),
+    ):
+        upload = SimpleUploadedFile(sample, (samples / sample).read_bytes())
+        response = billing.post(reverse(route), {"file": upload})
+        if response.status_code not in (200, 302):
+            crawl.failures.append(f"{label}: {response.status_code}")
+    # Last, the chart's discharge (the records above need it in care).
+    crawl.create("discharge", "therapist1", f"{chart}/aftercare/discharge/", modes=(False,))
+
+
+def _create_portal_requests(crawl: Crawl, demo, settings) -> list[tuple[Client, str]]:
+    """The participant app's requests, from its own pages: a reschedule and an excused absence on a
+    coming session, a copy of the record, an alumni event's RSVP. Returns the signed-in clients."""
+    from bridge.portal.models import ParticipantAccount
+    from bridge.portal.tests.conftest import sign_in
+    from bridge.scheduling.models import Attendance, Session
+
+    settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
+    now = timezone.now()
+    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related(
+        "participant"
+    )
+    signed_in: list[tuple[Client, str]] = []
+    coming = (
+        Attendance.objects.filter(
+            session__starts_at__gt=now,
+            session__status=Session.Status.SCHEDULED,
+            participant__in=[
+                a.participant for a in accounts if a.participant.status == "active" and a.participant.phone
+            ],
+        )
+        .order_by("session__starts_at", "pk")
+        .select_related("participant")
+    )
+    first = coming.first()
+    if first is None:
+        crawl.failures.append("no participant with an account and a coming session")
+        return signed_in
+    client = Client(raise_request_exception=False)
+    sign_in(client, first.participant.phone)
+    signed_in.append((client, "participant"))
+    sessions = list(coming.filter(participant=first.participant).values_list("session_id", flat=True)[:2])
+    for full, session_id in enumerate(sessions):
+        page = f"/me/sessions/{session_id}/"
+        crawl.submit_as(client, "excused absence", page, action=f"{page}excused/", full=bool(full))
+    crawl.submit_as(client, "copy request", "/me/copy/", full=True)
+    alumni = next(
+        (a.participant for a in accounts if a.participant.status == "alumni" and a.participant.phone), None
+    )
+    if alumni is None:
+        crawl.failures.append("no alumnus with an account")
+        return signed_in
+    alumni_client = Client(raise_request_exception=False)
+    sign_in(alumni_client, alumni.phone)
+    signed_in.append((alumni_client, "alumnus"))
+    rsvp = None
+    events = alumni_client.get("/me/events/")
+    for form in parse_forms(events.content.decode()):
+        if "/rsvp/" in form.action:
+            rsvp = form.action
+            break
+    if rsvp is None:
+        crawl.failures.append("no alumni event to answer on /me/events/")
+    else:
+        crawl.submit_as(alumni_client, "RSVP", "/me/events/", action=rsvp, full=True)
+    return signed_in
 
 
 def _crawl_every_page(crawl: Crawl, demo, before: dict[type[Model], set[Any]], chart: Any) -> int:
@@ -480,11 +739,38 @@ def _crawl_every_page(crawl: Crawl, demo, before: dict[type[Model], set[Any]], c
     return opened
 
 
-def test_every_form_creates_its_record_and_every_page_opens_for_every_login(demo):
+def _crawl_the_app(crawl: Crawl, signed_in: list[tuple[Client, str]]) -> int:
+    """Every page of the participant app, as each participant who made requests in it."""
+    from bridge.scheduling.models import Attendance
+
+    opened = 0
+    routes = [r for r in all_routes() if r.pattern.startswith("me/") and r.name not in SKIPPED]
+    for client, who in signed_in:
+        me = client.get("/me/account/")
+        if me.status_code != 200:
+            crawl.failures.append(f"{who} is not signed in to the app: {me.status_code}")
+            continue
+        participant = me.wsgi_request.portal_account.participant  # type: ignore[attr-defined]
+        sessions = Attendance.objects.filter(participant=participant).order_by("-session__starts_at")
+        first = sessions.values_list("session_id", flat=True).first()
+        known = {"session_id": first} if first else {}
+        for route in routes:
+            url = reverse(route.name, kwargs=route.fill(**known))
+            status = client.get(url).status_code
+            opened += 1
+            if status not in (200, 302, 403, 404) and not (status == 405 and "/me/" in url):
+                crawl.failures.append(f"GET {url} ({route.name}) as {who}: {status}")
+    return opened
+
+
+def test_every_form_creates_its_record_and_every_page_opens_for_every_login(demo, settings):
     crawl = Crawl(client=Client(raise_request_exception=False), staff=demo.staff)
     before = _snapshot()
     chart = _create_everything(crawl, demo)
+    _create_workflows(crawl, demo, chart)
+    signed_in = _create_portal_requests(crawl, demo, settings)
     opened = _crawl_every_page(crawl, demo, before, chart)
+    opened += _crawl_the_app(crawl, signed_in)
     assert opened > 1000
     assert crawl.failures == [], "\n".join(crawl.failures)
 

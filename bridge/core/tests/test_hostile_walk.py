@@ -289,3 +289,85 @@ def test_a_query_parameter_longer_than_any_search_is_a_400_naming_it(world, logi
     response = client.get("/audit/", {"actor": "x" * 5000})
     assert response.status_code == 400 and response.content.startswith(b"actor:")
     assert client.get("/audit/", {"actor": "x" * 100}).status_code == 200
+
+
+# --- The participant app and the private links -------------------------------------------------------
+
+
+def _private_links(demo) -> list[str]:
+    """One page of each private link a participant is sent: a questionnaire, their aftercare plan,
+    a follow-up check-in, a document to sign on their phone."""
+    from bridge.aftercare import followup
+    from bridge.aftercare import services as aftercare
+    from bridge.aftercare.models import AftercarePlan, CheckIn
+    from bridge.measures.services import measure_link_create
+    from bridge.participants.models import Participant
+    from bridge.privacy.signing import notice_signature_request
+
+    director = demo.staff["director"]
+    active = Participant.objects.filter(program=demo.program, status="active").order_by("pk").first()
+    plan = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk").first()
+    checkin = (
+        CheckIn.objects.filter(discharge__participant__program=demo.program, completed_at__isnull=True)
+        .order_by("due_on")
+        .first()
+    )
+    assert active and plan and checkin, "the demo has an active chart, an aftercare plan and a check-in due"
+    _, measure = measure_link_create(actor=director, participant=active, instrument="PHQ-9")
+    _, plan_token = aftercare.plan_link_create(actor=director, plan=plan)
+    _, sign = notice_signature_request(actor=director, participant=active, channel="phone")
+    return [
+        reverse("measures:respond", args=[measure]),
+        reverse("aftercare:public_plan", args=[plan_token]),
+        reverse("aftercare:public_checkin", args=[followup.checkin_link_create(checkin=checkin)]),
+        reverse("privacy:sign", args=[sign]),
+    ]
+
+
+def test_the_participant_app_and_private_links_survive_hostile_input(demo, settings):
+    """The walk as a participant signed in to the app (/me/...), an alumnus (their events), and
+    whoever holds a private link (/m/, /my-plan/, /check-in/, /sign/): the same variants, the same
+    rules, nothing stored out of range."""
+    from bridge.portal.models import ParticipantAccount
+    from bridge.portal.tests.conftest import sign_in
+
+    settings.BRIDGE_SMS_SENDER = "bridge.notify.sms.MemorySmsSender"
+    settings.BRIDGE_CALLBACK_RATE = settings.BRIDGE_PUBLIC_API_RATE = "100000/min"
+    before = _findings()
+    accounts = ParticipantAccount.objects.filter(participant__program=demo.program).select_related(
+        "participant"
+    )
+    who = {}
+    for status in ("active", "alumni"):
+        who[status] = next(
+            a.participant for a in accounts if a.participant.status == status and a.participant.phone
+        )
+    problems: list[str] = []
+    walked: set[Any] = set()
+    links = _private_links(demo)
+    visitors: list[tuple[str, Client, list[str]]] = []
+    for status, participant in who.items():
+        client = Client(raise_request_exception=False)
+        sign_in(client, participant.phone)
+        visitors.append((f"participant ({status})", client, ["/me/"]))
+    visitors.append(("link holder", Client(raise_request_exception=False), links))
+    for label, client, start in visitors:
+        forms, errors = _crawl(client, start)
+        problems += [f"{label} {e}" for e in errors]
+        for form in forms:
+            if form.key in walked or "sign-out" in form.action:
+                continue
+            walked.add(form.key)
+            for variant, data in form.variants():
+                response = _submit(client, form, data)
+                where = f"{label} {form.method.upper()} {form.action} ({variant}, from {form.page})"
+                if response.status_code >= 500:
+                    problems.append(f"{where}: {response.status_code}")
+                elif variant in REFUSED_BY_MIDDLEWARE and response.status_code != 400:
+                    problems.append(f"{where}: {response.status_code}, not a 400")
+    assert not problems, "\n".join(problems)
+    actions = {form_key[1] for form_key in walked}
+    for expected in ("/me/copy/", "/me/language/", "/me/sessions/", "/m/", "/sign/"):
+        assert any(expected in action for action in actions), f"no form at {expected}: {sorted(actions)}"
+    assert _findings() - before == set()
+    assert hostile.text_beyond_limits() == []

@@ -179,6 +179,28 @@ def test_new_primary_clinician_replaces_the_old_and_history_is_kept(world, login
     )
 
 
+def test_the_care_team_form_preselects_no_role_and_a_blank_role_is_refused(world, login):
+    """A primary clinician replaces the current one: the form never offers it as its default, so
+    adding a member as the page comes cannot take the chart away from its clinician."""
+    from bridge.testing.forms import parse_forms
+
+    client = login(world.director)
+    page = client.get(reverse("participants:care_team", args=[world.alex.pk])).content.decode()
+    add = next(f for f in parse_forms(page) if f.action.endswith("/care-team/add/"))
+    role = next(f for f in add.fields if f.name == "team_role")
+    # The first option is blank and no other is selected: a browser posts "" as the page comes.
+    assert role.options[0][0] == ""
+    assert [value for value, selected in role.options if selected] in ([], [""])
+    response = client.post(
+        reverse("participants:care_team_add", args=[world.alex.pk]),
+        {"staff": str(world.therapist_b.pk), "team_role": ""},
+    )
+    assert response.status_code == 400
+    assert "Choose the role on the team." in response.content.decode()
+    assert not CareTeamMember.objects.filter(staff=world.therapist_b, participant=world.alex).exists()
+    assert CareTeamMember.objects.get(staff=world.therapist_a, participant=world.alex).ended_at is None
+
+
 def test_staff_of_another_program_cannot_join_a_care_team(world, login):
     client = login(world.director)
     response = client.post(
