@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
@@ -305,7 +306,13 @@ def _private_links(demo) -> list[str]:
     from bridge.privacy.signing import notice_signature_request
 
     director = demo.staff["director"]
-    active = Participant.objects.filter(program=demo.program, status="active").order_by("pk").first()
+    # A participant with an open app account is led from a private link into the app (bridge/portal/links.py);
+    # the link pages themselves are walked with someone who has no app account.
+    in_care = Participant.objects.filter(program=demo.program, status="active").order_by("pk")
+    active = (
+        in_care.filter(Q(portal_account__isnull=True) | Q(portal_account__closed_at__isnull=False)).first()
+        or in_care.first()
+    )
     plan = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk").first()
     checkin = (
         CheckIn.objects.filter(discharge__participant__program=demo.program, completed_at__isnull=True)
