@@ -113,7 +113,7 @@ def test_reminders_go_out_in_the_participants_language(app_world):
     subject, body = message(group, "es")
     assert subject == "Recordatorio: una sesión de grupo el martes 17 de noviembre"
     assert body.startswith(
-        "Le recordamos que tiene una sesión de grupo el martes 17 de noviembre, a las 18:00."
+        "Le recordamos que tiene una sesión de grupo el martes 17 de noviembre a las 18:00."
     )
     assert "\nDónde: " in body and "recepción" in body
     assert message(group, "en")[0] == "Reminder: a group session on Tue Nov 17"
