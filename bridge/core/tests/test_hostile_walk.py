@@ -374,7 +374,9 @@ def test_the_participant_app_and_private_links_survive_hostile_input(demo, setti
                     problems.append(f"{where}: {response.status_code}, not a 400")
     assert not problems, "\n".join(problems)
     actions = {form_key[1] for form_key in walked}
-    for expected in ("/me/copy/", "/me/language/", "/me/sessions/", "/m/", "/sign/"):
+    # The demo's participants in care all have the app, so their /m/ and /sign/ links lead into it (the
+    # forms there are walked as /me/ pages); the link pages' own forms are left to their apps' tests.
+    for expected in ("/me/copy/", "/me/language/", "/me/sessions/"):
         assert any(expected in action for action in actions), f"no form at {expected}: {sorted(actions)}"
     assert _findings() - before == set()
     assert hostile.text_beyond_limits() == []
