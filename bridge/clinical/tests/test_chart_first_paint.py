@@ -33,7 +33,9 @@ def test_first_paint_has_a_fixed_query_count_and_the_sections_load_after_it(admi
     small, html = _first_paint(client, url)
     _grow_history(w, 4)
     large, html = _first_paint(client, url)
-    assert (small, large) == (FIRST_PAINT_QUERIES, FIRST_PAINT_QUERIES)
+    # On PostgreSQL the read's audit event also takes the chain's advisory lock (one more query).
+    expected = FIRST_PAINT_QUERIES + (connection.vendor == "postgresql")
+    assert (small, large) == (expected, expected)
     sections = lazy_urls(html)
     keys = {u.rstrip("/").rsplit("/", 1)[1] for u in sections}
     assert {"chart", "consents", "availability"} <= keys, keys
