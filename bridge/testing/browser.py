@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -39,8 +40,15 @@ def chromium():
 def page(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    from playwright.sync_api import Error as PlaywrightError
+
     pg = context.new_page()
     yield pg
+    # Let requests the page started (sections loading after first paint, autosaves) be answered before
+    # the test database is flushed: the live server shares its connection with the flush.
+    # A page still busy after 5 s is left: the test itself has already passed or failed.
+    with contextlib.suppress(PlaywrightError):
+        pg.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
