@@ -55,17 +55,30 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    samples = []
+class Samples(list):
+    """Wall-clock milliseconds per call, with the CPU milliseconds this process spent on each
+    (`cpu`): on a shared, loaded machine wall-clock time is mostly waiting for a core."""
+
+    cpu: list[float]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> Samples:
+    samples = Samples()
+    samples.cpu = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+        samples.cpu.append((time.process_time() - cpu) * 1000)
     return samples
 
 
 def summary(samples: list[float]) -> str:
-    return (
+    line = (
         f"p50 {percentile(samples, 50):7.2f} ms  p95 {percentile(samples, 95):7.2f} ms  "
         f"mean {statistics.fmean(samples):7.2f} ms"
     )
+    cpu = getattr(samples, "cpu", None)
+    if cpu:
+        line += f"  (cpu p50 {percentile(cpu, 50):.2f} ms, p95 {percentile(cpu, 95):.2f} ms)"
+    return line

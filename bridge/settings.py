@@ -142,7 +142,12 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bridge.sqlite3'}"
 
 
 def _database(url: str) -> dj_database_url.DBConfig:
-    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    # Production keeps each worker's connection for a minute (a new PostgreSQL connection per request
+    # is a process fork on the server) and checks it before each request, so a restarted or lost
+    # database is noticed and reconnected on the next request rather than failing it.
+    config = dj_database_url.parse(
+        url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0), conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] not in ("", ":memory:"):
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -226,6 +226,28 @@ def _record(participant: Participant):
     return episode, program, own, rows
 
 
+def open_alerts(participant: Participant) -> list[InstrumentAdministration]:
+    """The participant's safety alerts not yet acknowledged, newest first (the same as
+    `summary_for(...).alerts`), for the first paint of the participant page: one small query (the
+    results not acknowledged and not entered in error; which of them alert is read from each row)."""
+    rows = list(
+        InstrumentAdministration.objects.filter(
+            participant=participant, entered_in_error_at__isnull=True, acknowledgement__isnull=True
+        )
+        .only(*ROW_FIELDS)
+        .order_by("-administered_at")
+    )
+    return _flagged(rows)
+
+
+def _flagged(rows: list[InstrumentAdministration]) -> list[InstrumentAdministration]:
+    """Results with a safety alert, oldest first, each labelled (`alert_labels`) for the page."""
+    flagged = [r for r in rows if safety_alerts(r)]
+    for r in flagged:
+        r.alert_labels = [alert_label(a) for a in safety_alerts(r)]  # type: ignore[attr-defined]
+    return flagged
+
+
 def summary_for(
     participant: Participant, today: date | None = None, *, links: bool = False
 ) -> MeasuresSummary:
@@ -246,10 +268,8 @@ def summary_for(
         if links
         else []
     )
-    flagged = [r for r in rows if safety_alerts(r)]
-    for r in flagged:
-        r.alert_labels = [alert_label(a) for a in safety_alerts(r)]  # type: ignore[attr-defined]
-    alerts = [r for r in flagged if not r.acknowledged]  # type: ignore[attr-defined]
+    flagged = _flagged(rows)
+    alerts = [r for r in reversed(flagged) if not r.acknowledged]  # type: ignore[attr-defined]
     acknowledged = [r for r in reversed(flagged) if r.acknowledged]  # type: ignore[attr-defined]
     # The episode's series starts at admission: its first result is the baseline, and the baseline is
     # due on the day of admission (intake's screening results stay in the intake section).
@@ -267,7 +287,7 @@ def summary_for(
     return MeasuresSummary(
         episode=episode,
         due=due,
-        alerts=list(reversed(alerts)),
+        alerts=alerts,
         acknowledged=acknowledged,
         trends=trends,
         open_links=open_links,

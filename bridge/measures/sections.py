@@ -1,7 +1,8 @@
 """The chart: unacknowledged safety alerts on top, and a "Measures" section with due measures and trends.
 
-Shown to viewers with Cap.CHART once the participant is admitted. Both panels come from one
-queries.summary_for call: a fixed number of queries whatever the history length.
+Shown to viewers with Cap.CHART once the participant is admitted. Each panel is one query whatever
+the history length: the alerts (queries.open_alerts) in the page's first paint, the measures
+(queries.summary_for) after it.
 """
 
 from __future__ import annotations
@@ -25,13 +26,28 @@ def participant_sections(request, participant) -> list[Panel]:
     caps = _caps(request)
     if Cap.CHART not in caps or participant.status in BEFORE_ADMISSION:
         return []
-    summary = queries.summary_for(participant)
-    context = {"m": summary, "participant": participant, "caps": {c.value: c in caps for c in Cap}}
-    found = [Panel("measures/sections/measures.html", context, order=25, styles=("bridge/measures.css",))]
-    if summary.alerts:
-        # Above the chart's other alerts (-10): a possible risk of suicide comes first.
-        found.append(Panel("measures/sections/alerts.html", context, order=-20))
-    return found
+    flags = {c.value: c in caps for c in Cap}
+
+    def measures() -> dict:
+        return {"m": queries.summary_for(participant), "participant": participant, "caps": flags}
+
+    def alerts() -> dict:
+        return {"m": {"alerts": queries.open_alerts(participant)}, "participant": participant, "caps": flags}
+
+    return [
+        # The trends' charts are below the participant's details: they load after the first paint.
+        Panel(
+            "measures/sections/measures.html",
+            measures,
+            order=25,
+            styles=("bridge/measures.css",),
+            lazy="measures",
+            title="measures",
+        ),
+        # Above the chart's other alerts (-10): a possible risk of suicide comes first. In the first
+        # paint; the template shows nothing when there is no open alert.
+        Panel("measures/sections/alerts.html", alerts, order=-20),
+    ]
 
 
 def participant_links(request, participant) -> list[Link]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import timezone
@@ -210,6 +210,30 @@ def _view_name(request: HttpRequest) -> str:
     return match.view_name if match else request.path
 
 
+def _with_team_roles(pid: uuid.UUID, user) -> Participant | None:
+    """The participant (with its program) and `user`'s active care-team roles on it, in ONE query:
+    the care team LEFT JOINed on this user's active memberships (one row per role, or one row)."""
+    qs = Participant.objects.select_related("program").filter(pk=pid)
+    if getattr(user, "is_authenticated", False):
+        rows = list(
+            qs.annotate(
+                mine=FilteredRelation(
+                    "care_team", condition=Q(care_team__staff=user, care_team__ended_at__isnull=True)
+                ),
+                viewer_role=F("mine__team_role"),
+            )
+        )
+    else:
+        rows = list(qs)
+    if not rows:
+        return None
+    participant = rows[0]
+    participant.viewer_team_roles = [  # type: ignore[attr-defined]
+        role for row in rows if (role := getattr(row, "viewer_role", None))
+    ]
+    return participant
+
+
 def participant_for(
     request: HttpRequest,
     participant_id: uuid.UUID | str,
@@ -232,10 +256,12 @@ def participant_for(
         pid = uuid.UUID(str(participant_id))
     except ValueError:
         pid = None
-    participant = (
-        Participant.objects.select_related("program").filter(pk=pid).first() if pid is not None else None
+    participant = _with_team_roles(pid, user) if pid is not None else None
+    access = (
+        access_for(user, participant, participant.viewer_team_roles)  # type: ignore[attr-defined]
+        if participant is not None
+        else Access(frozenset())
     )
-    access = access_for(user, participant) if participant is not None else Access(frozenset())
     caps = access.caps
     detail = {"view": _view_name(request), "needed": str(cap)}
     if Cap.VIEW not in caps or cap not in caps:

@@ -54,6 +54,7 @@ def test_staff_and_participant_complete_measures_and_see_them_on_the_chart(admit
     alert = page.get_by_role("region", name=re.compile("Safety alert"))
     alert.get_by_text(re.compile("PHQ-9 item 9")).wait_for()
     chart = page.locator("figure.measure-chart svg[aria-labelledby^='chart-gad-7']")
+    chart.wait_for()  # the measures' charts load after the page's first paint
     assert chart.count() == 1 and "GAD-7 over time" in chart.inner_html()
     assert "Latest 14" in page.locator("section:has(> #trend-gad-7)").inner_text().replace("\n", " ")
     alert.get_by_label("What was done (required)").fill("Safety plan reviewed together.")

@@ -15,6 +15,7 @@ from bridge.measures.models import AlertAcknowledgement, MeasureSchedule
 from bridge.measures.tests.conftest import PHQ9_CALM, PHQ9_ITEM9, phq9_post
 from bridge.privacy.providers import records_for
 from bridge.privacy.vocab import DataClass
+from bridge.testing.sections import full_page
 
 
 def test_staff_give_phq9_from_the_definition_and_it_is_scored_and_audited(admitted, login):
@@ -120,7 +121,7 @@ def test_chart_shows_baseline_latest_change_and_says_no_reliable_change_threshol
 def test_due_and_overdue_measures_show_on_the_chart_and_the_clinicians_home(admitted, login):
     w = admitted  # admitted 21 days ago, nothing given yet: every default measure is overdue
     client = login(w.therapist_a)
-    chart = client.get(reverse("participants:detail", args=[w.alex.pk])).content.decode()
+    chart = full_page(client, reverse("participants:detail", args=[w.alex.pk]))
     assert "Overdue</span>\n  <strong>PHQ-9</strong>" in chart
     home = client.get("/").content.decode()
     assert "Measures due" in home and "Alex Sample" in home and "BAM" in home
@@ -202,6 +203,6 @@ def test_a_result_given_by_mistake_is_marked_entered_in_error_and_leaves_the_cha
     row.refresh_from_db()
     assert row.entered_in_error_by == w.therapist_a and row.entered_in_error_reason
     assert AuditEvent.objects.filter(action="entered_in_error", object_id=str(row.pk)).exists()
-    html = client.get(reverse("participants:detail", args=[w.alex.pk])).content.decode()
+    html = full_page(client, reverse("participants:detail", args=[w.alex.pk]))
     assert "Safety alert — not yet acknowledged" not in html and "PHQ-9 over time" not in html
     assert login(w.outsider).post(url, {"reason": "x"}).status_code == 404

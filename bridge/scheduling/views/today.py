@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,6 +149,9 @@ def _conflicts_today(program, today) -> list:
     return conflicts
 
 
+_MARK = uuid.UUID(int=0)
+
+
 def _board(request, program: Program, *, inline_rows: int | None = None) -> dict:
     """The board. A day with more roster rows than `inline_rows` (a large program's evening: hundreds
     expected at once) is shown compact: each session with its counts and its roster opened on demand
@@ -190,16 +193,26 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         if may_see_injections
         else set()
     )
+    # Each session's links, formatted from one reverse() each (a busy evening lists hundreds).
+    page, opened, marker = (
+        reverse("scheduling:session", args=[_MARK]),
+        reverse("scheduling:today_session", args=[_MARK]),
+        str(_MARK),
+    )
+    for s in todays:
+        s.page_url, s.open_url = page.replace(marker, str(s.pk)), opened.replace(marker, str(s.pk))
     now_list, next_list, late, late_sessions = [], [], [], []
     if compact:
+        # Counted here, not in SQL: "participant IN (those this user may see)" next to "session IN
+        # (today's)" makes SQLite probe every pair (hundreds of sessions times a thousand people).
+        may_see = set(in_program.values_list("pk", flat=True))
         counts: dict = {}
-        for sid, status, n in (
-            Attendance.objects.filter(session__in=todays, participant__in=in_program.values("pk"))
-            .values_list("session_id", "status")
-            .annotate(n=Count("id"))
-            .order_by()
+        for sid, pid, status in Attendance.objects.filter(session__in=todays).values_list(
+            "session_id", "participant_id", "status"
         ):
-            counts.setdefault(sid, {})[status] = n
+            if pid in may_see:
+                by_status = counts.setdefault(sid, {})
+                by_status[status] = by_status.get(status, 0) + 1
         for s in todays:
             s.local_start = timezone.localtime(s.starts_at, tz)
             s.local_end = timezone.localtime(s.ends_at, tz)
