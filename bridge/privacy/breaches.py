@@ -52,7 +52,9 @@ def obligations(incident: BreachIncident, affected_count: int) -> Obligations:
     if affected_count >= HHS_IMMEDIATE_THRESHOLD:
         hhs, hhs_due = "Notify HHS now, with the individual notices (500 or more affected).", due
     else:
-        hhs_due = date(incident.discovered_on.year + 1, 3, 1)  # 60 days after the end of the calendar year
+        # 164.408(c): not later than 60 days after the end of the calendar year of discovery
+        # (1 March, or 29 February when the next year is a leap year).
+        hhs_due = date(incident.discovered_on.year, 12, 31) + timedelta(days=NOTICE_DAYS)
         hhs = "Log it and report it to HHS within 60 days of the end of the calendar year (fewer than 500)."
     media = affected_count > MEDIA_THRESHOLD
     return Obligations(due, hhs, hhs_due, media, due if media else None)

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from bridge.core.panels import Link, Panel
 from bridge.participants.access import Cap
-from bridge.privacy.models import Consent
+from bridge.privacy.models import Consent, NoticeAcknowledgement, Restriction
+from bridge.privacy.notices import current_notice
 
 
 def participant_sections(request, participant) -> list[Panel]:
@@ -24,7 +25,26 @@ def participant_sections(request, participant) -> list[Panel]:
             .order_by("-signed_on")
             if c.is_active_on(today)
         ]
-        return {"participant": participant, "active": active, "can_chart": Cap.CHART in caps}
+        # The notice of privacy practices given (or not) and the restrictions in force, in the chart.
+        notice = current_notice(participant.program, today)
+        given = (
+            NoticeAcknowledgement.objects.filter(participant=participant, notice=notice).first()
+            if notice
+            else None
+        )
+        restricted = list(
+            Restriction.objects.filter(participant=participant, status=Restriction.Status.AGREED)
+            .select_related("recipient")
+            .order_by("-decided_on")
+        )
+        return {
+            "participant": participant,
+            "active": active,
+            "can_chart": Cap.CHART in caps,
+            "notice": notice,
+            "given": given,
+            "restrictions": restricted,
+        }
 
     # Below the fold: loads after the page's first paint.
     return [Panel("privacy/panels/section.html", context, order=80, lazy="consents", title="consents")]

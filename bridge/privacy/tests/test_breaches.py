@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -66,3 +66,17 @@ def test_a_breach_draws_the_people_affected_from_the_audit_log(world, login, tod
     assert AuditEvent.objects.filter(object_type="breach_notice", participant=world.alex).exists()
     assert login(world.outsider).get(detail).status_code == 404
     assert login(world.therapist_a).get(reverse("privacy:breach_list")).status_code == 403
+
+
+def test_the_hhs_annual_report_is_due_60_days_after_the_year_of_discovery_ends():
+    """45 CFR 164.408(c): fewer than 500 people, logged and reported within 60 days of the year's end."""
+
+    def hhs_due(discovered_on):
+        return breaches.obligations(BreachIncident(discovered_on=discovered_on), 3).hhs_due
+
+    assert hhs_due(date(2026, 7, 1)) == date(2027, 3, 1)
+    # The year after is a leap year: the sixtieth day is 29 February.
+    assert hhs_due(date(2027, 7, 1)) == date(2028, 2, 29)
+    # 500 or more: HHS is told with the individuals, within 60 days of discovery.
+    many = breaches.obligations(BreachIncident(discovered_on=date(2027, 7, 1)), 500)
+    assert many.hhs_due == date(2027, 8, 30) and not many.media

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bridge.audit.models import AuditEvent
 from bridge.participants.models import Participant
-from bridge.privacy import notices
+from bridge.privacy import notices, restrictions
 from bridge.privacy.models import NoticeAcknowledgement
 
 
@@ -74,3 +74,32 @@ def test_the_work_list_names_active_participants_without_an_acknowledgement(worl
     page = login(world.director).get(reverse("privacy:compliance"))
     assert world.alex not in page.context["no_notice"]
     assert login(world.therapist_a).get(reverse("privacy:compliance")).status_code == 403
+
+
+def test_the_chart_shows_the_notice_given_and_the_restrictions_agreed(
+    world, login, notice, today, recipients
+):
+    url = reverse("participants:section", args=[world.alex.pk, "consents"])
+    client = login(world.therapist_a)
+    body = client.get(url).content.decode()
+    assert "version 2026-02" in body and "not given yet" in body and "Restrictions agreed" not in body
+    notices.notice_acknowledge(
+        actor=world.therapist_a,
+        participant=world.alex,
+        outcome="good_faith",
+        given_on=today,
+        attempt_note="Given at admission; declined to sign.",
+    )
+    restriction = restrictions.restriction_request(
+        actor=world.therapist_a,
+        participant=world.alex,
+        requested_on=today,
+        request_text="Nothing more to my employer.",
+        recipient=recipients["employer"],
+    )
+    assert "Restrictions agreed" not in client.get(url).content.decode()  # requested, not yet agreed
+    restrictions.restriction_decide(actor=world.director, restriction=restriction, agree=True)
+    body = client.get(url).content.decode()
+    assert "not given yet" not in body and f"good-faith attempt recorded) on {today:%Y-%m-%d}" in body
+    assert "Restrictions agreed" in body and "Not to Acme Freight HR" in body
+    assert login(world.outsider).get(url).status_code == 404

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bridge.participants.models import Participant
-from bridge.privacy import signers
-from bridge.privacy.models import Consent
+from bridge.privacy import signers, signing
+from bridge.privacy.models import Consent, SignatureMethod, SignatureRequest
+from bridge.privacy.vocab import ConsentType, DataClass, Purpose
 
 
 def test_in_california_a_minor_of_12_or_older_signs_alone():
@@ -99,3 +100,52 @@ def test_the_consent_form_shows_who_signs_and_no_longer_suggests_a_parent_as_rep
     body = page.content.decode()
     assert "Family Code §6929" in body
     assert "parent of a minor" not in body
+
+
+def _in_state(world, state):
+    world.program.state = state
+    world.program.save(update_fields=["state"])
+    world.alex.refresh_from_db()  # its program is read again, with the new state
+
+
+def test_on_a_screen_a_california_minor_signs_alone_and_a_parental_state_minor_is_sent_to_paper(
+    world, minor, recipients, client, settings
+):
+    def request_signature():
+        return signing.consent_signature_request(
+            actor=world.therapist_a,
+            participant=world.alex,
+            channel="phone",
+            consent={
+                "consent_type": ConsentType.NAMED,
+                "patient_name": world.alex.legal_name,
+                "discloser": "Harbor",
+                "data_classes": [DataClass.ATTENDANCE],
+                "recipients": [recipients["employer"]],
+                "purposes": [Purpose.EMPLOYMENT],
+                "expires_on": date.today() + timedelta(days=90),
+            },
+        )
+
+    _in_state(world, "CA")
+    _request, token = request_signature()
+    done = client.post(
+        reverse("privacy:sign", args=[token]),
+        {
+            "date_of_birth": world.alex.date_of_birth.isoformat(),
+            "typed_name": world.alex.legal_name,
+            "agreed": "on",
+        },
+    )
+    assert done.status_code == 200
+    consent = Consent.objects.get()
+    assert consent.signature_method == SignatureMethod.ELECTRONIC and consent.parent_signature_name == ""
+    # Where a parent must sign too, the screen (the minor's own signature) is refused, naming the rule.
+    settings.BRIDGE_MINOR_CONSENT_RULES = {
+        "CO": {"minor_consent_age": None, "citation": "Colorado rule (test)"}
+    }
+    _in_state(world, "CO")
+    with pytest.raises(ValidationError) as exc:
+        request_signature()
+    assert "Colorado rule (test)" in exc.value.messages[0] and "2.14(b)" in exc.value.messages[0]
+    assert SignatureRequest.objects.count() == 1
