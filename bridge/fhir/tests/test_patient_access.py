@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -60,6 +61,11 @@ def authorize_url(app: PatientApp, challenge: str | None, **overrides) -> str:
     return "/oauth/authorize?" + urlencode({k: v for k, v in params.items() if v is not None})
 
 
+def ticked(page) -> list[str]:
+    """The kinds of record the consent screen offers, ticked (as a browser submits them untouched)."""
+    return re.findall(r'name="kinds" value="([^"]+)" checked', page.content.decode())
+
+
 def query(location: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
@@ -69,7 +75,7 @@ def approve(client, app: PatientApp, challenge: str, **overrides) -> str:
     url = authorize_url(app, challenge, **overrides)
     page = client.get(url)
     assert page.status_code == 200, page.content
-    response = client.post(url, {"decision": "allow"})
+    response = client.post(url, {"decision": "allow", "kinds": ticked(page)})
     assert response.status_code == 302
     assert response["Location"].startswith(REDIRECT + "?")
     back = query(response["Location"])
@@ -313,9 +319,10 @@ def test_granular_scopes_read_only_what_was_granted(app_world, chart, world, cli
     sign_in(client)
     verifier, challenge = pkce()
     url = authorize_url(narrow, challenge, scope="launch/patient patient/Observation.rs")
-    page = client.get(url).content.decode()
+    shown = client.get(url)
+    page = shown.content.decode()
     assert "Your drug-screen results and questionnaire scores" in page and "Your diagnoses" not in page
-    code = query(client.post(url, {"decision": "allow"})["Location"])["code"]
+    code = query(client.post(url, {"decision": "allow", "kinds": ticked(shown)})["Location"])["code"]
     secret = exchange(client, narrow, code, verifier).json()["access_token"]
     assert fhir_get(client, secret, "Observation").status_code == 200
     assert fhir_get(client, secret, "Condition").status_code == 403
