@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bridge.core.middleware.RequestContextMiddleware",
     "bridge.core.middleware.HostileInputMiddleware",
+    # CORS for registered browser-based patient apps, on the SMART and FHIR paths only (i20b).
+    "bridge.fhir.cors.SmartCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
