@@ -17,6 +17,7 @@ from bridge.core.tokens import token_hash
 from bridge.fhir import patient
 from bridge.fhir import scopes as scope_rules
 from bridge.fhir.models import ApiToken, PatientApp, PatientAuthCode, PatientGrant
+from bridge.fhir.services import issued_token_clean
 
 PARTICIPANT_LABEL = "participant app"  # the participant acting in their own app (portal.PortalActor)
 
@@ -295,7 +296,7 @@ def patient_token_issue(*, code: PatientAuthCode, secret: str, seconds: int) -> 
             created_at=now,
             expires_at=now + timedelta(seconds=seconds),
         )
-        token.full_clean()
+        issued_token_clean(token)
         token.save()
         PatientAuthCode.objects.filter(pk=code.pk).update(token=token)
         PatientGrant.objects.filter(pk=grant.pk).update(last_used_at=now)

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
@@ -22,6 +24,7 @@ from fhir.resources.R4B.patient import Patient
 from bridge.audit.models import AuditEvent
 from bridge.fhir import patient_services
 from bridge.fhir.models import ApiToken, PatientApp, PatientGrant
+from bridge.fhir.tests.test_smart_backend import work as smart_backend_work
 from bridge.portal.tests.conftest import sign_in
 from bridge.privacy.models import Disclosure
 
@@ -374,3 +377,14 @@ def test_the_app_gets_everything_of_its_patient_and_nothing_of_another(app_world
     assert resources[0]["id"] == str(app_world.alex.pk) and body["total"] == len(resources)
     assert not any(r["resourceType"] in ("OperationOutcome", "Group") for r in resources)
     assert fhir_get(client, secret, f"Patient/{app_world.blair.pk}/$everything").status_code == 404
+
+
+def test_a_patient_token_costs_a_bounded_number_of_queries(app_world, test_app, client):
+    sign_in(client)
+    verifier, challenge = pkce()
+    code = approve(client, test_app, challenge)
+    with CaptureQueriesContext(connection) as ctx:
+        response = exchange(client, test_app, code, verifier)
+    assert response.status_code == 200, response.content
+    # app; code found and taken; token insert; code and grant updated; the audit chain's head and event.
+    assert len(smart_backend_work(ctx)) <= 8, smart_backend_work(ctx)
