@@ -115,7 +115,8 @@ def capability_statement(base: str) -> dict[str, Any]:
                     "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
                     "documentation": (
                         "Instance level, GET, with _count (paged by next links); what the caller may "
-                        "see of the patient's records (care team, consent, or the participant's own app)."
+                        "see of the patient's records (care team, consent, or the participant's own app), "
+                        "without the Patient entry when the caller may not see the demographics."
                     ),
                 }
             )
@@ -203,7 +204,9 @@ def security(base: str) -> dict[str, Any]:
             "the patient; it reads only that participant's own records, until they revoke it. "
             "Staff: a bearer token issued on the director's API tokens page, with user/ scopes, "
             "acting with that staff member's access until it expires. "
-            "Send any of them as Authorization: Bearer <token>. Discovery: "
+            "Send any of them as Authorization: Bearer <token>. CORS: the token endpoint, discovery "
+            "and this API answer browser apps from the origins of registered patient apps' redirect "
+            "URIs only (no credentials). Discovery: "
             f"{base}/.well-known/smart-configuration. No write scopes, no EHR launch, no OpenID "
             "Connect (openid, fhirUser), no refresh tokens."
         ),
