@@ -40,11 +40,32 @@ def report(name: str, wall: list[float], cpu: list[float]) -> None:
     print(f"{name}: {summary(wall)}  cpu mean {statistics.fmean(cpu):6.2f} ms/issuance")
 
 
+def profiled(name: str, runs: list) -> None:
+    """cProfile over the given issuances (each a no-argument callable): the top 25 by own+callee time."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    for run in runs:
+        profile.enable()
+        run()
+        profile.disable()
+    print(f"## profile: {name} ({len(runs)} issuances)")
+    stats = pstats.Stats(profile)
+    stats.sort_stats("cumulative").print_stats(r"bridge|joserfc|oauth|cryptography|hashers", 40)
+    stats.sort_stats("tottime").print_stats(20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run each kind of issuance under cProfile and print where its CPU time goes",
+    )
     parser.add_argument(
         "--existing", action="store_true", help="use --database-url as it is (a demo already loaded there)"
     )
@@ -86,7 +107,7 @@ def main() -> None:
         }
         return jwt.encode({"alg": "ES384", "kid": key.kid}, claims, key, algorithms=["ES384"])
 
-    signed = iter([assertion() for _ in range(args.repeat + 10)])
+    signed = iter([assertion() for _ in range(args.repeat * (2 if args.profile else 1) + 10)])
 
     def issue() -> None:
         response = client.post(
@@ -101,6 +122,8 @@ def main() -> None:
         assert response.status_code == 200, response.content
 
     timed_cpu(issue, 10)  # warm up
+    if args.profile:
+        profiled("backend services", [issue] * args.repeat)
     report("backend services (ES384 assertion)", *timed_cpu(issue, args.repeat))
 
     app = PatientApp.objects.get(application__client_id=demo.PATIENT_APP_CLIENT_ID)
@@ -126,6 +149,24 @@ def main() -> None:
         assert response.status_code == 200, response.content
         assert response.json()["patient"] == str(participant.pk)
 
+    if args.profile:
+        extra = []
+        for _ in range(args.repeat):
+            verifier = secrets.token_urlsafe(48)
+            digest = hashlib.sha256(verifier.encode()).digest()
+            challenge = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+            code = secrets.token_urlsafe(30)
+            patient_app_authorize(
+                app=app,
+                participant=participant,
+                scopes="launch/patient patient/*.read",
+                code=code,
+                code_challenge=challenge,
+                code_challenge_method="S256",
+                redirect_uri=demo.PATIENT_APP_REDIRECT,
+            )
+            extra.append(lambda code=code, verifier=verifier: exchange(code, verifier))
+        profiled("patient access", extra)
     wall: list[float] = []
     cpu: list[float] = []
     for i, (code, verifier, challenge) in enumerate(codes):

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bridge.core.middleware.RequestContextMiddleware",
     "bridge.core.middleware.HostileInputMiddleware",
+    # CORS for registered browser-based patient apps, on the SMART and FHIR paths only (i20b).
+    "bridge.fhir.cors.SmartCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,7 +190,10 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # http only for loopback redirect URIs and origins (RFC 8252, an app in development):
+    # bridge.fhir.patient_services.check_redirect_uri refuses any other http:// URI first.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ALLOWED_SCHEMES": ["https", "http"],
 }
 
 AUTH_USER_MODEL = "accounts.User"

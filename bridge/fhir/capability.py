@@ -19,13 +19,71 @@ _PARAM_TYPES = {
 }
 
 
+_SP = "http://hl7.org/fhir/SearchParameter/"
+# The R4 SearchParameter each offered parameter is, where R4 defines one for that type: shared ones
+# (clinical-patient, clinical-date, clinical-code, medications-status) or the type's own.
+_CLINICAL_PATIENT = {
+    "CarePlan", "Condition", "Consent", "DocumentReference", "Encounter", "EpisodeOfCare", "Goal",
+    "MedicationAdministration", "MedicationRequest", "Observation",
+}  # fmt: skip
+_CLINICAL_DATE = {"CarePlan", "Consent", "Encounter", "EpisodeOfCare", "Observation"}
+_CLINICAL_CODE = {"Condition", "MedicationAdministration", "MedicationRequest", "Observation"}
+_MEDICATIONS = {"MedicationAdministration", "MedicationRequest"}
+_OWN = {
+    ("Patient", "active"),
+    ("Appointment", "patient"),
+    ("AuditEvent", "patient"),
+    ("QuestionnaireResponse", "patient"),
+    ("Appointment", "date"),
+    ("AuditEvent", "date"),
+    ("DocumentReference", "date"),
+    ("Questionnaire", "code"),
+    *((name, "subject") for name in (
+        "CarePlan", "Condition", "DocumentReference", "Encounter", "Goal", "MedicationAdministration",
+        "MedicationRequest", "Observation", "QuestionnaireResponse",
+    )),
+    *((name, "status") for name in (
+        "Appointment", "CarePlan", "Consent", "DocumentReference", "Encounter", "EpisodeOfCare",
+        "Observation", "Questionnaire", "QuestionnaireResponse",
+    )),
+}  # fmt: skip
+# Parameters Bridge offers under a name R4 does not define for that type: said so, with what they do.
+BRIDGE_DEFINED = {
+    ("Condition", "date"): "Bridge's own: when the plan naming the diagnosis was signed (recorded).",
+    ("MedicationRequest", "date"): "Bridge's own: the day the medication starts (eq, ge, le, gt, lt).",
+    ("MedicationAdministration", "date"): "Bridge's own: when the dose was given (eq, ge, le, gt, lt).",
+    ("QuestionnaireResponse", "date"): "Bridge's own: when the answers were given (R4's `authored`).",
+    ("Goal", "status"): "Bridge's own: Goal.lifecycleStatus (R4's `lifecycle-status`).",
+    ("AuditEvent", "code"): "Bridge's own: the audited action's code.",
+}
+
+
+def definition(resource: str, name: str) -> str | None:
+    """The canonical URL of the R4 SearchParameter `name` is for `resource`; None when R4 has none."""
+    if name.startswith("_"):
+        return f"{_SP}Resource-{name.lstrip('_')}"
+    if (name == "patient" and resource in _CLINICAL_PATIENT) or (
+        name == "date" and resource in _CLINICAL_DATE
+    ):
+        return f"{_SP}clinical-{name}"
+    if name == "code" and resource in _CLINICAL_CODE:
+        return f"{_SP}clinical-code"
+    if name == "status" and resource in _MEDICATIONS:
+        return f"{_SP}medications-status"
+    if (resource, name) in _OWN:
+        return f"{_SP}{resource}-{name}"
+    return None
+
+
 def _param(resource: str, name: str) -> dict[str, Any]:
-    base = "Resource" if name.startswith("_") else resource
-    return {
-        "name": name,
-        "definition": f"http://hl7.org/fhir/SearchParameter/{base}-{name.lstrip('_')}",
-        "type": _PARAM_TYPES[name],
-    }
+    out: dict[str, Any] = {"name": name}
+    url = definition(resource, name)
+    if url is not None:
+        out["definition"] = url
+    out["type"] = _PARAM_TYPES[name]
+    if url is None:
+        out["documentation"] = BRIDGE_DEFINED[(resource, name)]
+    return out
 
 
 def capability_statement(base: str) -> dict[str, Any]:
@@ -57,7 +115,8 @@ def capability_statement(base: str) -> dict[str, Any]:
                     "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
                     "documentation": (
                         "Instance level, GET, with _count (paged by next links); what the caller may "
-                        "see of the patient's records (care team, consent, or the participant's own app)."
+                        "see of the patient's records (care team, consent, or the participant's own app), "
+                        "without the Patient entry when the caller may not see the demographics."
                     ),
                 }
             )
@@ -106,6 +165,8 @@ def security(base: str) -> dict[str, Any]:
     token_url = root + "/oauth/token"
     authorize_url = root + "/oauth/authorize"
     return {
+        # CORS headers for the origins of registered patient apps only (bridge/fhir/cors.py).
+        "cors": True,
         "extension": [
             {
                 "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
@@ -143,7 +204,9 @@ def security(base: str) -> dict[str, Any]:
             "the patient; it reads only that participant's own records, until they revoke it. "
             "Staff: a bearer token issued on the director's API tokens page, with user/ scopes, "
             "acting with that staff member's access until it expires. "
-            "Send any of them as Authorization: Bearer <token>. Discovery: "
+            "Send any of them as Authorization: Bearer <token>. CORS: the token endpoint, discovery "
+            "and this API answer browser apps from the origins of registered patient apps' redirect "
+            "URIs only (no credentials). Discovery: "
             f"{base}/.well-known/smart-configuration. No write scopes, no EHR launch, no OpenID "
             "Connect (openid, fhirUser), no refresh tokens."
         ),

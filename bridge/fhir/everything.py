@@ -4,8 +4,11 @@ searchset Bundle (`_count`, `_offset` in the `next` links).
 The patient first, then each participant-data type in the registry's order. Every part goes through
 the same rule as a search (access.rows_for): a user token's staff access, a system client's consent
 (the policy decision point, with the redisclosure notice and a disclosure per participant), or a
-patient token's own compartment. Types the token's scopes do not cover are left out, not refused.
-A patient the caller may not see is "not here" (404), like a read.
+patient token's own compartment. Types the token's scopes do not cover are left out, not refused,
+and so is the Patient itself when the caller may see some of the records but not the demographics
+(a client whose consent does not release them, a token without a Patient scope): the Bundle then
+holds what it may see, without a Patient entry. A patient of whom the caller may see nothing is
+"not here" (404), like a read.
 """
 
 from __future__ import annotations
@@ -48,10 +51,18 @@ def _parts(principal: Principal, patient_id: str) -> list[tuple[ResourceType, So
     return parts
 
 
+def _may_read_some(principal: Principal) -> bool:
+    return any(
+        rtype.is_participant_data and scope_rules.allows(principal.scopes, rtype.name, search=False)
+        for rtype in TYPES.values()
+    )
+
+
 @fhir_endpoint("GET")
 def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     principal = authenticate(request)
-    principal.require("Patient", search=False)
+    if not _may_read_some(principal):
+        raise FhirError(403, f"This token's scopes ({principal.token.scopes}) cover no patient's records.")
     unknown = sorted(k for k in request.GET if k not in PARAMS)
     if unknown:
         raise FhirError(400, f"Unsupported $everything parameter: {unknown[0]}.", expression=unknown[0])
@@ -59,8 +70,19 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     patient_type = TYPES["Patient"]
     source = patient_type.sources[0]
     where = search.source_filter(patient_type, source, search.Query(ids=[resource_id]))
-    found = rows_for(principal, patient_type, source).filter(where).first() if where is not None else None
-    if found is None:
+    # Which participant the id names, in the caller's programs. Whether the caller sees anything of
+    # them is decided part by part below: a client whose consent releases drug screens but not
+    # demographics gets the drug screens without the Patient resource (the Patient part is empty
+    # under the Patient rule). Nothing visible at all reads exactly like an unknown id (404).
+    found = (
+        source.queryset().filter(where, fhir_program__in=principal.program_ids()).first()
+        if where is not None
+        else None
+    )
+    parts = _parts(principal, str(found.pk)) if found is not None else []
+    counted = [(rtype, src, qs, qs.count()) for rtype, src, qs in parts]
+    total = sum(n for *_, n in counted)
+    if found is None or total == 0:
         audit_record(
             action=Action.ACCESS_DENIED,
             object_type="fhir:Patient/$everything",
@@ -72,8 +94,6 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
         raise FhirError(404, f"Patient/{resource_id} is not here.")
     patient_id = str(found.pk)
 
-    counted = [(rtype, src, qs, qs.count()) for rtype, src, qs in _parts(principal, patient_id)]
-    total = sum(n for *_, n in counted)
     page: list[tuple[ResourceType, Source, Any]] = []
     skip, want = q.offset, q.count
     for rtype, src, qs, n in counted:

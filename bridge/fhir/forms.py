@@ -5,6 +5,7 @@ from django import forms
 from bridge.accounts.models import User
 from bridge.privacy.models import Recipient
 from bridge.privacy.vocab import Purpose
+from bridge.programs.models import Program
 
 
 class TokenForm(forms.Form):
@@ -82,3 +83,46 @@ class PolicyForm(forms.Form):
         label="Require SMART Backend Services for new system clients",
         help_text="Static system tokens already issued keep working until they expire or are revoked.",
     )
+
+
+class PatientAppForm(forms.Form):
+    """Register an app participants may authorize (SMART App Launch, public client with PKCE)."""
+
+    name = forms.CharField(max_length=120, help_text="Shown to the participant on the consent screen.")
+    publisher = forms.CharField(max_length=120, required=False, help_text="Who makes the app.")
+    contact = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Who to reach about the app: an email or a web page.",
+    )
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(), help_text="Its participants may let the app read their records."
+    )
+    redirect_uris = forms.CharField(
+        label="Redirect URIs",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "One a line, matched exactly. HTTPS only (http://localhost for an app in development). "
+            "The app's browser origins for CORS come from these."
+        ),
+    )
+    scopes = forms.CharField(
+        max_length=500,
+        initial="launch/patient patient/*.read",
+        help_text=(
+            "The most it may ask for: launch/patient and patient/ scopes, e.g. patient/*.read or "
+            "patient/Observation.rs patient/MedicationRequest.rs. The participant may approve fewer."
+        ),
+    )
+
+    def __init__(self, *args, programs: set, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Program.objects.filter(pk__in=programs).order_by("name")
+        if len(programs) == 1:
+            field.initial = next(iter(programs))
+
+    def clean_redirect_uris(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines() if line.strip()]

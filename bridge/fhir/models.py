@@ -217,15 +217,39 @@ class PatientApp(models.Model):
     )
     name = models.CharField(max_length=120, help_text="Shown to the participant on the consent screen.")
     publisher = models.CharField(max_length=120, blank=True, help_text="Who makes the app.")
+    contact = models.CharField(
+        max_length=200, blank=True, help_text="Who to reach about the app (an email address or a web page)."
+    )
+    # The program whose participants may authorize it (its director registered it); empty for an app
+    # the operator registered at the console for every program on this server.
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.PROTECT, related_name="patient_apps"
+    )
     scopes = models.CharField(max_length=500, help_text="The patient/ scopes it may ask for.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Disabled, never deleted: its grants and tokens stop at once, and the audit log keeps pointing at it.
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | Q(revoked_by__isnull=False)
+                | Q(created_by__isnull=True),
+                name="patient_app_disabling_says_who",
+            ),
+            models.CheckConstraint(
+                condition=Q(program__isnull=False) | Q(created_by__isnull=True),
+                name="patient_app_director_names_program",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -233,6 +257,14 @@ class PatientApp(models.Model):
     @property
     def client_id(self) -> str:
         return self.application.client_id
+
+    @property
+    def status(self) -> str:
+        return "disabled" if self.revoked_at is not None else "active"
+
+    def offered_to(self, participant) -> bool:
+        """May this participant authorize the app: it is active, and registered for their program."""
+        return self.revoked_at is None and self.program_id in (None, participant.program_id)
 
 
 class PatientGrant(models.Model):

@@ -13,5 +13,6 @@ def nav_items(request) -> list[Link]:
         return [
             Link("API tokens", reverse("fhir:token_list"), order=63),
             Link("API clients", reverse("fhir:client_list"), order=64),
+            Link("Patient apps", reverse("fhir:app_list"), order=64),
         ]
     return []

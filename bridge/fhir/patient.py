@@ -102,6 +102,65 @@ def plain_words(scope_text: str) -> list[str]:
     return out
 
 
+def consent_choices(scope_text: str) -> list[tuple[str, str]]:
+    """The kinds of record an app asks for, as (key, plain words) for the consent screen's checkboxes.
+
+    Types that mean the same to a participant share one box (Appointment and Encounter: "Your sessions
+    and attendance"); the key is the first such type.
+    """
+    try:
+        parsed = parse_request(scope_text.split())
+    except scope_rules.ScopeError:
+        return []
+    asked = patient_types() if any(s.resource == "*" for s in parsed) else [s.resource for s in parsed]
+    out: dict[str, tuple[str, str]] = {}
+    for name in patient_types():
+        if name in asked:
+            words = str(TYPE_WORDS.get(name, name))
+            out.setdefault(words, (name, words))
+    return list(out.values())
+
+
+def _types_of_choice(key: str) -> set[str]:
+    words = TYPE_WORDS.get(key)
+    if words is None:
+        return {key}
+    return {name for name in patient_types() if TYPE_WORDS.get(name) == words}
+
+
+def approved_scopes(scope_words: list[str], approved_keys: list[str]) -> list[str]:
+    """The scopes the participant approved: what the app asked for, held to the kinds they ticked.
+
+    All ticked: exactly the request (`patient/*.read` stays one scope). Otherwise each asked scope
+    that covers a ticked type becomes that type's scope with the same permission (`patient/*.rs`
+    with only Observation ticked is `patient/Observation.rs`). `launch/patient` is kept.
+    """
+    scope_text = " ".join(scope_words)
+    offered = {key for key, _words in consent_choices(scope_text)}
+    keys = [k for k in approved_keys if k in offered]
+    if set(keys) == offered:
+        return list(scope_words)
+    allowed: set[str] = set()
+    for key in keys:
+        allowed |= _types_of_choice(key)
+    out: list[str] = [LAUNCH_PATIENT] if LAUNCH_PATIENT in scope_words else []
+    for word in scope_words:
+        if word == LAUNCH_PATIENT:
+            continue
+        (scope,) = parse_request([word])
+        permission = word.rsplit(".", 1)[1]  # as the app asked: v1 `read` or v2 `rs`, `r`, `s`
+        names = patient_types() if scope.resource == "*" else [scope.resource]
+        for name in names:
+            text = f"{scope.context}/{name}.{permission}"
+            if name in allowed and text not in out:
+                out.append(text)
+    return out
+
+
+def has_resource_scope(scope_words: list[str]) -> bool:
+    return any(w != LAUNCH_PATIENT for w in scope_words)
+
+
 def _app(client_id: str):
     from bridge.fhir.models import PatientApp
 

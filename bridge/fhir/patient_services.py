@@ -4,19 +4,54 @@ taken and tokens issued. Each in one transaction with its audit event."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.core.tokens import token_hash
 from bridge.fhir import patient
 from bridge.fhir import scopes as scope_rules
 from bridge.fhir.models import ApiToken, PatientApp, PatientAuthCode, PatientGrant
+from bridge.fhir.services import issued_token_clean
 
 PARTICIPANT_LABEL = "participant app"  # the participant acting in their own app (portal.PortalActor)
+
+
+def check_redirect_uri(uri: str) -> str:
+    """A redirect URI Bridge accepts for a patient app; ValueError saying why not.
+
+    HTTPS with a host, or http://localhost (127.0.0.1, [::1]) for an app in development (RFC 8252
+    loopback); no fragment (RFC 6749 3.1.2); matched exactly at the authorization endpoint.
+    """
+    parts = urlsplit(uri)
+    if not parts.scheme or not parts.hostname:
+        raise ValueError(f"{uri!r} is not an absolute URL.")
+    if parts.fragment:
+        raise ValueError(f"{uri!r}: a redirect URI has no #fragment.")
+    if parts.scheme == "https":
+        return uri
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return uri
+    raise ValueError(f"{uri!r}: redirect URIs must use https:// (http:// only for localhost).")
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def origins_of(redirect_uris: list[str]) -> list[str]:
+    """The browser origins of an app's redirect URIs: the origins CORS answers for (cors.py)."""
+    out: list[str] = []
+    for uri in redirect_uris:
+        parts = urlsplit(uri)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if origin not in out:
+            out.append(origin)
+    return out
 
 
 def patient_app_register(
@@ -26,24 +61,44 @@ def patient_app_register(
     redirect_uris: list[str],
     scopes: str = "launch/patient patient/*.read",
     publisher: str = "",
+    contact: str = "",
+    program=None,
     client_id: str | None = None,
 ) -> PatientApp:
     """Register an app for patient access: a public client that must use PKCE (S256).
 
-    `actor` None means the console (`bridge patient_app register`). Redirect URIs must be HTTPS and
-    are matched exactly.
+    A director registers it for their `program` (its participants may authorize it); `actor` None is
+    the console (`bridge fhir register-app`), where `program` None offers it to every program.
+    Redirect URIs are HTTPS (http only for localhost) and matched exactly; the app's browser origins
+    (for CORS) are derived from them.
     """
     from oauth2_provider.models import Application
 
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = "Give the app's name (the participant sees it)."
-    if not redirect_uris:
-        errors["redirect_uris"] = "Give at least one redirect URI."
+        errors["name"] = ["Give the app's name (the participant sees it)."]
+    uris = [u.strip() for u in redirect_uris if u.strip()]
+    if not uris:
+        errors["redirect_uris"] = ["Give at least one redirect URI."]
+    for uri in uris:
+        try:
+            check_redirect_uri(uri)
+        except ValueError as exc:
+            errors.setdefault("redirect_uris", []).append(str(exc))
     try:
         patient.parse_request(scopes.split())
     except scope_rules.ScopeError as exc:
-        errors["scopes"] = str(exc)
+        errors["scopes"] = [str(exc)]
+    if actor is not None:
+        directed = actor.programs_with_role(Role.DIRECTOR)
+        if program is None and len(directed) == 1:
+            from bridge.programs.models import Program
+
+            program = Program.objects.get(pk=next(iter(directed)))
+        if program is None:
+            errors["program"] = ["Choose the program whose participants may use the app."]
+        elif not actor.has_role(Role.DIRECTOR, program.pk):
+            errors["program"] = ["Only the program's director registers apps for it."]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -51,8 +106,12 @@ def patient_app_register(
             name=name.strip()[:255],
             client_type=Application.CLIENT_PUBLIC,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-            redirect_uris=" ".join(redirect_uris),
+            redirect_uris=" ".join(uris),
+            allowed_origins=" ".join(origins_of(uris)),
             skip_authorization=False,
+            # A public client has no secret (PKCE stands in for one): store none, hash none.
+            client_secret="",
+            hash_client_secret=False,
         )
         if client_id:
             application.client_id = client_id
@@ -65,6 +124,8 @@ def patient_app_register(
             application=application,
             name=name.strip(),
             publisher=publisher.strip(),
+            contact=contact.strip(),
+            program=program,
             scopes=" ".join(scopes.split()),
             created_by=actor,
         )
@@ -76,7 +137,43 @@ def patient_app_register(
             actor_label=None if actor else "console",
             object_type="patient_app",
             object_id=str(app.pk),
-            detail={"client_id": application.client_id, "scopes": app.scopes, "redirect_uris": redirect_uris},
+            detail={
+                "client_id": application.client_id,
+                "scopes": app.scopes,
+                "redirect_uris": uris,
+                "program": str(program.pk) if program else None,
+            },
+        )
+    return app
+
+
+def patient_app_disable(*, actor, app: PatientApp) -> PatientApp:
+    """Disable an app (never deleted): participants can no longer authorize it, and every standing
+    grant and token it holds stops at once. `actor` None is the console."""
+    now = timezone.now()
+    with transaction.atomic():
+        app = PatientApp.objects.select_for_update().select_related("application").get(pk=app.pk)
+        if app.revoked_at is not None:
+            return app
+        if actor is not None and (
+            app.program_id is None or not actor.has_role(Role.DIRECTOR, app.program_id)
+        ):
+            raise ValidationError({"app": "Only the director of the app's program disables it."})
+        app.revoked_at = now
+        app.revoked_by = actor
+        app.save(update_fields=["revoked_at", "revoked_by"])
+        grants = list(app.grants.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+        PatientGrant.objects.filter(pk__in=grants).update(revoked_at=now)
+        ApiToken.objects.filter(patient_grant__app=app, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor
+        )
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            actor_label=None if actor else "console",
+            object_type="patient_app",
+            object_id=str(app.pk),
+            detail={"disabled": True, "client_id": app.client_id, "grants_revoked": len(grants)},
         )
     return app
 
@@ -199,7 +296,7 @@ def patient_token_issue(*, code: PatientAuthCode, secret: str, seconds: int) -> 
             created_at=now,
             expires_at=now + timedelta(seconds=seconds),
         )
-        token.full_clean()
+        issued_token_clean(token)
         token.save()
         PatientAuthCode.objects.filter(pk=code.pk).update(token=token)
         PatientGrant.objects.filter(pk=grant.pk).update(last_used_at=now)

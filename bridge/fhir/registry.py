@@ -41,6 +41,8 @@ class Source:
     code_aliases: Callable[[], dict[str, str]] | None = None
     # Rows with their own access rule (the audit log's): principal -> queryset, used instead of `rows`.
     scoped_rows: Callable[[Any], QuerySet] | None = None
+    # Ids are numbers, not UUIDs (the audit log's events, numbered in their hash chain's order).
+    numbered_ids: bool = False
 
     def queryset(self, principal: Any = None) -> QuerySet:
         qs = self.scoped_rows(principal) if self.scoped_rows is not None else self.rows()
@@ -685,6 +687,7 @@ TYPES: dict[str, ResourceType] = {
                     code="action",
                     order=("seq",),
                     scoped_rows=_audit_rows,
+                    numbered_ids=True,
                 ),
             ),
             None,

@@ -138,6 +138,10 @@ def _valid_uuids(values: list[str]) -> list[uuid.UUID]:
     return out
 
 
+def _valid_numbers(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+
+
 def bounds(prefix: str, value: str, is_datetime: bool):
     """The lookup and the value for one `date`-style comparison on a date or a dateTime column."""
     moment = parse_datetime(value)
@@ -170,7 +174,8 @@ def source_filter(rtype: ResourceType, source: Source, q: Query) -> Q | None:
     """The filter for one source, or None when the query cannot match anything in it."""
     where = Q()
     if q.ids is not None:
-        where &= Q(pk__in=_valid_uuids(q.ids))
+        ids = _valid_numbers(q.ids) if source.numbered_ids else _valid_uuids(q.ids)
+        where &= Q(pk__in=ids)
     if q.patients is not None:
         if source.participant is None:
             return None

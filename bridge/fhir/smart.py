@@ -14,6 +14,7 @@ system token. Every issuance and every refusal is audited.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 import urllib.request
@@ -103,16 +104,26 @@ def fetch_jwks(url: str) -> dict:
         raise AssertionRefused(f"The client's JWKS could not be fetched from {url}.") from exc
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_keys(canonical: str) -> KeySet:
+    """A JWKS checked and imported once per process (per distinct content), not on every assertion."""
+    return check_jwks(json.loads(canonical))
+
+
+def _keys_of(value: Any) -> KeySet:
+    return _parsed_keys(json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
 def client_keys(client, *, fresh: bool = False) -> KeySet:
     if client.jwks is not None:
-        return check_jwks(client.jwks)
+        return _keys_of(client.jwks)
     key = f"smart:jwks:{client.pk}"
     value = None if fresh else cache.get(key)
     if value is None:
         value = fetch_jwks(client.jwks_url)
         cache.set(key, value, JWKS_CACHE_SECONDS)
     try:
-        return check_jwks(value)
+        return _keys_of(value)
     except ValueError as exc:
         raise AssertionRefused(f"The client's JWKS is not usable: {exc}") from exc
 

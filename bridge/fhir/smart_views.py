@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,10 +55,14 @@ class TokenView(OAuthLibMixin, View):
     login_required = False
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.POST.get("grant_type") == "authorization_code":
-            _url, headers, body, status = PatientOAuth().create_token_response(request)
-        else:
-            _url, headers, body, status = self.create_token_response(request)
+        # One transaction for the whole issuance (the jti or the code taken, the token row, its audit
+        # event; or a refusal's audit event): one commit instead of three. A refusal is an answer,
+        # not an exception, so what it recorded (a jti used, a code taken) is committed too.
+        with transaction.atomic():
+            if request.POST.get("grant_type") == "authorization_code":
+                _url, headers, body, status = PatientOAuth().create_token_response(request)
+            else:
+                _url, headers, body, status = self.create_token_response(request)
         response = HttpResponse(content=body, status=status, content_type="application/json")
         for key, value in headers.items():
             response[key] = value

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.fhir import everything, export_views, smart_views, token_views, views
+from bridge.fhir import app_views, everything, export_views, smart_views, token_views, views
 
 app_name = "fhir"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("settings/api-clients/", smart_views.client_list, name="client_list"),
     path("settings/api-clients/<uuid:client_id>/revoke/", smart_views.client_revoke, name="client_revoke"),
     path("settings/api-clients/policy/<uuid:program_id>/", smart_views.policy_set, name="policy_set"),
+    # i20b: the director's patient apps (SMART App Launch), never deleted, only disabled.
+    path("settings/patient-apps/", app_views.app_list, name="app_list"),
+    path("settings/patient-apps/<uuid:app_id>/disable/", app_views.app_disable, name="app_disable"),
 ]

@@ -78,11 +78,20 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
         return HttpResponseRedirect(f"{reverse('portal:sign_in')}?{query}")
     participant = request.portal_account.participant
     scope_text = " ".join(scopes)
+    if not app.offered_to(participant):
+        # Registered by another program's director: not this participant's program's app.
+        unknown = oauth_errors.AccessDeniedError(description="This app is not registered with your program.")
+        return HttpResponseRedirect(patient.error_redirect(redirect_uri, unknown, state=state))
+    none_ticked = False
     if request.method == "POST":
         if request.POST.get("decision") != "allow":
             patient_app_refused(app=app, participant=participant, scopes=scope_text)
             denied = oauth_errors.AccessDeniedError(description="The participant did not allow access.")
             return HttpResponseRedirect(patient.error_redirect(redirect_uri, denied, state=state))
+        # The participant may untick kinds of record: the code (and the token) carry only those.
+        approved = patient.approved_scopes(scopes, request.POST.getlist("kinds"))
+        none_ticked = not patient.has_resource_scope(approved)
+    if request.method == "POST" and not none_ticked:
         granted = {
             key: credentials[key]
             for key in (
@@ -96,7 +105,7 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
         }
         granted["bridge_participant"] = participant
         uri, _headers, _body, _status = oauth.create_authorization_response(
-            request, scope_text, granted, allow=True
+            request, " ".join(approved), granted, allow=True
         )
         return HttpResponseRedirect(uri)
     portal_read(request, object_type="patient_app", object_id=str(app.pk))
@@ -106,8 +115,11 @@ def authorize(request: PortalHttpRequest) -> HttpResponse:
         {
             "app": app,
             "reads": patient.plain_words(scope_text),
+            "choices": patient.consent_choices(scope_text),
+            "none_ticked": none_ticked,
             "redirect_host": redirect_uri.split("/")[2] if "//" in redirect_uri else redirect_uri,
         },
+        status=400 if none_ticked else 200,
     )
     # The form posts here and is redirected to the app: the CSP's form-action must allow the app's
     # registered redirect origin, or browsers stop the redirect (django-csp's per-response update).

@@ -4,12 +4,16 @@ through the same access rule as a search (care team, consent, or the participant
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from bridge.audit.models import AuditEvent
+from bridge.privacy import services as privacy_services
 from bridge.privacy.models import Disclosure
+from bridge.privacy.vocab import ConsentType, DataClass, Purpose
 
 
 def valid(resource: dict) -> None:
@@ -85,5 +89,45 @@ def test_scopes_narrow_the_types_and_bad_parameters_are_400(world, chart, fhir, 
     assert {e["resource"]["resourceType"] for e in bundles[0]["entry"]} == {"Patient", "Observation"}
     bad = fhir(token_for(user=world.director), f"Patient/{world.alex.pk}/$everything", start="2026-01-01")
     assert bad.status_code == 400 and bad.json()["resourceType"] == "OperationOutcome"
+    # No Patient scope: the parts it may read, without the Patient entry.
     no_patient = token_for(user=world.director, scopes="user/Observation.read")
-    assert fhir(no_patient, f"Patient/{world.alex.pk}/$everything").status_code == 403
+    kinds = {e["resource"]["resourceType"] for e in everything(fhir, no_patient, world.alex.pk)[0]["entry"]}
+    assert kinds == {"Observation"}
+    groups_only = token_for(user=world.director, scopes="user/Group.read")
+    assert fhir(groups_only, f"Patient/{world.alex.pk}/$everything").status_code == 403
+
+
+def test_a_client_whose_consent_does_not_cover_demographics_gets_the_rest_without_the_patient(
+    world, chart, fhir, token_for, clinic
+):
+    today = timezone.localdate(timezone=world.program.tz)
+    privacy_services.consent_record(
+        actor=world.director,
+        participant=world.alex,
+        consent_type=ConsentType.TPO,
+        patient_name=world.alex.legal_name,
+        discloser="Harbor",
+        data_classes=[DataClass.DRUG_SCREENS],
+        recipients=[],
+        purposes=[Purpose.TREATMENT],
+        expiry_event="when I revoke it in writing",
+        signature_name=world.alex.legal_name,
+        signed_on=today - timedelta(days=5),
+    )
+    secret = token_for(recipient=clinic)
+    assert fhir(secret, f"Patient/{world.alex.pk}").status_code == 404  # demographics: not released
+    bundles = everything(fhir, secret, world.alex.pk)
+    entries = bundles[0]["entry"]
+    resources = [e["resource"] for e in entries]
+    for resource in resources:
+        valid(resource)
+    kinds = [r["resourceType"] for r in resources]
+    assert "Patient" not in kinds and set(kinds) == {"Observation", "OperationOutcome"}
+    assert kinds[-1] == "OperationOutcome"  # the redisclosure notice
+    observations = [r for r in resources if r["resourceType"] == "Observation"]
+    assert bundles[0]["total"] == len(observations) == 2  # alex's two drug-screen results, no PHQ-9
+    assert all(r["subject"]["reference"] == f"Patient/{world.alex.pk}" for r in observations)
+    disclosure = Disclosure.objects.get(participant=world.alex, recipient=clinic)
+    assert disclosure.data_classes == [DataClass.DRUG_SCREENS]
+    # Blair has no consent for this client: nothing to see, which reads as "not here".
+    assert fhir(secret, f"Patient/{world.blair.pk}/$everything").status_code == 404

@@ -52,7 +52,8 @@ def test_fhirclient_authorizes_as_a_participant_and_reads_only_their_records(liv
         assert back.status_code == 302 and back.headers["Location"].startswith("/oauth/authorize?")
         consent = browser.get(authorize)
         assert "Let Journal read your records?" in consent.text
-        allowed = _form(browser, authorize, {"decision": "allow"})
+        kinds = re.findall(r'name="kinds" value="([^"]+)" checked', consent.text)
+        allowed = _form(browser, authorize, {"decision": "allow", "kinds": kinds})
         assert allowed.status_code == 302 and allowed.headers["Location"].startswith(REDIRECT)
 
         smart.handle_callback(allowed.headers["Location"])

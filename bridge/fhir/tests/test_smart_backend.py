@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
@@ -326,3 +328,32 @@ def test_a_later_token_of_the_same_client_follows_its_export(
     )
     stranger = token_request(client, assertion(other.client_id, ec_key, "ES384")).json()["access_token"]
     assert client.get(status_url, HTTP_AUTHORIZATION=f"Bearer {stranger}").status_code == 404
+
+
+# Token issuance cost (bench/smart_token.py measures the CPU): one transaction, no re-validation of
+# the rows the endpoint has just loaded, registered keys imported once per process.
+# Transaction control is not work; the portal's session row is the test client's sign-in, not the app's.
+NOT_WORK = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")
+
+
+def work(ctx) -> list[str]:
+    return [
+        q["sql"][:140]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(NOT_WORK)
+        and "django_session" not in q["sql"]
+        and "portal_participantaccount" not in q["sql"]
+    ]
+
+
+def test_a_backend_services_token_costs_a_bounded_number_of_queries(world, backend_client, rsa_key, client):
+    token_request(client, assertion(backend_client.client_id, rsa_key))  # warm: keys imported once
+    smart._parsed_keys.cache_clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = token_request(client, assertion(backend_client.client_id, rsa_key))
+    assert response.status_code == 200, response.content
+    # client; jti purge and insert; token insert; client's last use; the audit chain's head and event.
+    assert len(work(ctx)) <= 7, work(ctx)
+    assert smart._parsed_keys.cache_info().currsize == 1
+    token_request(client, assertion(backend_client.client_id, rsa_key))
+    assert smart._parsed_keys.cache_info().hits >= 1  # the registered keys were not imported again

@@ -81,6 +81,47 @@ def test_every_claimed_profile_has_its_elements(everything):
     assert claimed == set(MUST)
 
 
+# Sub-elements US Core 6.1 marks must-support inside those elements, as paths (a list is "every item").
+NESTED = {
+    "us-core-patient": ["identifier.system", "identifier.value", "name.family", "name.given"],
+    "us-core-condition-problems-health-concerns": ["category.coding.code", "code.coding.system"],
+    "us-core-observation-lab": ["category.coding.code", "code.coding.system", "code.coding.code"],
+    "us-core-observation-screening-assessment": ["category.coding.code", "code.coding"],
+    "us-core-medicationrequest": ["medicationCodeableConcept.text", "requester.reference"],
+    "us-core-encounter": ["identifier.system", "identifier.value", "class.code", "type.coding.code"],
+    "us-core-location": ["managingOrganization.reference"],
+    "us-core-organization": ["name"],
+    "us-core-practitioner": ["identifier.system", "identifier.value", "name.family"],
+    "us-core-documentreference": [
+        "type.coding.code",
+        "category.coding.code",
+        "content.attachment.contentType",
+        "content.attachment.data",
+        "author.reference",
+    ],
+}
+
+
+def _present(value, path: list[str]) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_present(item, path) for item in value)
+    if not path:
+        return value not in (None, "", {}, [])
+    return isinstance(value, dict) and _present(value.get(path[0]), path[1:])
+
+
+def test_every_claimed_profile_has_its_must_support_sub_elements(everything):
+    checked = set()
+    for name, resources in everything.items():
+        for resource in resources:
+            for profile in resource.get("meta", {}).get("profile", []):
+                short = profile.removeprefix(US_CORE)
+                missing = [p for p in NESTED[short] if not _present(resource, p.split("."))]
+                assert not missing, (name, resource["id"], missing)
+                checked.add(short)
+    assert checked == set(NESTED)
+
+
 def test_drug_screens_are_loinc_coded_lab_results(everything):
     labs = [o for o in everything["Observation"] if o["category"][0]["coding"][0]["code"] == "laboratory"]
     by_code = {o["code"]["coding"][0]["code"]: o for o in labs}
