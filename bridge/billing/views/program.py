@@ -174,6 +174,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         .select_related("participant", "coverage__plan__payer", "replaces")
         .annotate(n=Count("lines"))[:200]
     )
+    for c in claims:
+        # A replaced or voided claim's charges moved on; it shows the lines it carried when sent.
+        c.line_count = c.n or len(c.lines_sent)  # type: ignore[attr-defined]
     _audit_list(request, "claim_list", len(claims))
     ready = (
         Charge.objects.filter(program=program, status=Charge.Status.READY)
@@ -321,6 +324,8 @@ def remit_upload(request: HttpRequest) -> HttpResponse:
             request,
             f"Posted {result.posted} payments, {result.adjusted} adjustments, {result.denied} denials.",
         )
+        for note in result.notes:
+            messages.warning(request, note)
     return redirect("billing:claims")
 
 
