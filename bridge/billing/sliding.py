@@ -112,7 +112,8 @@ def parse_tiers(raw: list[dict]) -> list[Tier]:
             raise ValueError(f"Tier {k}: a discount is a percent between 1 and 100.")
         if kind == "nominal" and value < 0:
             raise ValueError(f"Tier {k}: a nominal fee cannot be negative.")
-        tiers.append(Tier(int(bound) if bound not in (None, "") else None, kind, value))
+        upper = None if bound is None or bound == "" else int(bound)
+        tiers.append(Tier(upper, kind, value))
     if not tiers:
         raise ValueError("A scale needs at least one tier.")
     bounds = [t.up_to_percent for t in tiers]

@@ -445,8 +445,8 @@ def _build_day(
         amount = (fee.rate * units).quantize(Decimal("0.01"))
         discount, tier_label = Decimal("0.00"), ""
         if self_pay:
-            tier = tier_from(records.scales, records.incomes.get(pid, ()), day)
-            discount, tier_label = amount - tier.tier.price(amount), tier.label[:80]
+            on = tier_from(records.scales, records.incomes.get(pid, ()), day)
+            discount, tier_label = amount - on.tier.price(amount), on.label[:80]
         result.created.append(
             Charge(
                 program=program,

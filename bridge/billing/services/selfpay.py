@@ -42,6 +42,7 @@ from bridge.scheduling.models import Attendance, Session, SessionType
 from bridge.scheduling.qualifying import CATEGORY_OF_KIND
 
 ZERO = Decimal("0.00")
+KIND_CATEGORY: dict[str, str] = {str(k): str(v) for k, v in CATEGORY_OF_KIND.items()}
 NO_INCOME = "No household income attested: full fee"
 NO_SCALE = "No sliding-fee scale set: full fee"
 
@@ -448,7 +449,7 @@ def _weekly_pattern(participant, around: date) -> tuple[dict[str, int], int, dic
     minutes: dict[str, list[int]] = defaultdict(list)
     days = set()
     for r in rows:
-        category = r["session__session_type__category"] or CATEGORY_OF_KIND.get(r["session__kind"], "")
+        category = r["session__session_type__category"] or (KIND_CATEGORY.get(r["session__kind"]) or "")
         counts[category] += 1
         minutes[category].append(int((r["session__ends_at"] - r["session__starts_at"]).total_seconds() // 60))
         days.add(timezone.localtime(r["session__starts_at"], tz).date())
@@ -470,10 +471,10 @@ def gfe_estimate(participant, *, first_service_on: date, weeks: int) -> tuple[li
         )
     payer = coverage.plan.payer
     fees: dict[str, FeeLine] = {}
-    for fee in FeeLine.objects.filter(payer=payer, effective_on__lte=first_service_on).order_by(
+    for line in FeeLine.objects.filter(payer=payer, effective_on__lte=first_service_on).order_by(
         "-effective_on"
     ):
-        fees.setdefault(fee.applies_to, fee)
+        fees.setdefault(line.applies_to, line)
     if not fees:
         raise ValidationError(f"{payer.name} has no fee schedule to price the services from.")
     per_week, days_a_week, typical = _weekly_pattern(participant, first_service_on)

@@ -24,7 +24,7 @@ from bridge.billing.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 MON = clinic.MONDAY
-TIERS = [
+TIERS: list[dict] = [
     {"up_to_percent": 100, "kind": "nominal", "value": "20.00"},
     {"up_to_percent": 150, "kind": "discount", "value": "75"},
     {"up_to_percent": 200, "kind": "discount", "value": "50"},
@@ -422,3 +422,17 @@ def test_the_scale_is_the_directors_and_billings(world, login, self_pay):
     assert world.program.sliding_fees.count() == 2
     bad = client.post(url, {**form, "effective_on": "2026-12-02", "tier-1-up_to_percent": "300"})
     assert bad.status_code == 400 and b"the last is open" in bad.content
+
+
+def test_the_dashboard_counts_self_pay_collections_net_of_reversals(world, login, self_pay):
+    for amount in ("25.00", "60.00"):
+        payment = selfpay.payment_record(
+            actor=world.billing,
+            participant=world.alex,
+            amount=Decimal(amount),
+            method="cash",
+            received_on=MON,
+        )
+    selfpay.payment_reverse(actor=world.billing, payment=payment, reason="Entered twice", on=MON)
+    body = login(world.director).get(reverse("billing:dashboard") + "?csv=self_pay").content.decode()
+    assert "2026-11,25.00" in body

@@ -198,7 +198,7 @@ def statement_pdf(
 
 # The program's scale ----------------------------------------------------------------------------
 
-DEFAULT_TIERS = [
+DEFAULT_TIERS: list[dict] = [
     {"up_to_percent": 100, "kind": "nominal", "value": "20.00"},
     {"up_to_percent": 150, "kind": "discount", "value": "75"},
     {"up_to_percent": 200, "kind": "discount", "value": "50"},
