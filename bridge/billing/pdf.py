@@ -7,6 +7,7 @@ part 2. Plain data in, bytes out: no Django here.
 
 from __future__ import annotations
 
+import html
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -171,6 +172,11 @@ def _money(value: Decimal) -> str:
     return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
+def _escaped(program: dict) -> dict:
+    """The program's fields made safe for reportlab's Paragraph markup (an "&" or "<" in a name)."""
+    return {k: html.escape(str(v)) for k, v in program.items()}
+
+
 def _document(out: io.BytesIO, title: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         out,
@@ -184,6 +190,7 @@ def _document(out: io.BytesIO, title: str) -> SimpleDocTemplate:
 
 
 def _program_block(program: dict, styles) -> list:
+    program = _escaped(program)
     return [
         Paragraph(f"<b>{program['name']}</b>", styles["Normal"]),
         Paragraph(f"{program['address']} · {program['phone']}", styles["Normal"]),
@@ -261,11 +268,11 @@ def estimate_pdf(estimate: Estimate) -> bytes:
     out = io.BytesIO()
     styles = getSampleStyleSheet()
     doc = _document(out, f"Good Faith Estimate {estimate.number}")
-    p = estimate.program
+    p = _escaped(estimate.program)
     birth = f"{estimate.date_of_birth:%B %-d, %Y}" if estimate.date_of_birth else "not recorded"
     story: list = [
         Paragraph("Good Faith Estimate", styles["Title"]),
-        *_program_block(p, styles),
+        *_program_block(estimate.program, styles),
         Paragraph(f"NPI {p['npi']} · Tax ID (EIN) {p['tax_id']}", styles["Normal"]),
         Spacer(1, 8),
         _boxes(
@@ -397,11 +404,11 @@ def statement_pdf(statement: Statement) -> bytes:
     out = io.BytesIO()
     styles = getSampleStyleSheet()
     doc = _document(out, f"Statement {statement.period_first:%B %Y}")
-    p = statement.program
+    p = _escaped(statement.program)
     s = statement
     story: list = [
         Paragraph("Statement", styles["Title"]),
-        *_program_block(p, styles),
+        *_program_block(statement.program, styles),
         Spacer(1, 8),
         _boxes(
             [
