@@ -5,12 +5,17 @@ and clinical demos (so some are held for each reason those records give), claims
 files, and a remittance posted with payments, a contractual adjustment and two denials: one to work,
 one corrected and resubmitted (a replacement claim; the old one kept as replaced).
 
+Self-pay participants have a household-income attestation (a sliding-fee tier each), self-pay charges
+priced from the self-pay fee schedule less their discount, and the first of them a payment (with a
+mistaken entry reversed) and a good-faith estimate.
+
 Runs after the scheduling and clinical demos (app order), which give the attendance and notes.
 Rates are demo figures, not a real fee schedule.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import timedelta
 from decimal import Decimal
@@ -197,6 +202,7 @@ def build(ctx) -> None:
                 valid_from=first,
                 valid_through=first + timedelta(days=59),
             )
+    self_pay_people = _self_pay_setup(program, staff, self_pay, coverages, start)
     # A month of charges from what was attended and documented; claims for the first three weeks.
     charges_build(
         actor=None, program=program, first=today - timedelta(days=35), through=today - timedelta(days=1)
@@ -215,6 +221,103 @@ def build(ctx) -> None:
         )
     _remit(program, medi_cal, today)
     _correct(program, staff, out)
+    _self_pay_account(program, staff, self_pay_people, today)
+
+
+def _self_pay_setup(program, staff, payer, coverages, start) -> list:
+    """The sliding-fee scale, the self-pay fee schedule, and each self-pay participant's household
+    income as they attested it at admission (the first on the nominal-fee tier, the next at 75% off,
+    then 50% off, then the full fee)."""
+    from bridge.billing.services.selfpay import income_record, scale_save
+
+    scale_save(
+        actor=staff["director"],
+        program=program,
+        effective_on=start,
+        tiers=[
+            {"up_to_percent": 100, "kind": "nominal", "value": "20.00"},
+            {"up_to_percent": 150, "kind": "discount", "value": "75"},
+            {"up_to_percent": 200, "kind": "discount", "value": "50"},
+            {"up_to_percent": None, "kind": "full", "value": "0"},
+        ],
+        note="Board-approved scale (demo figures)",
+    )
+    FeeLine.objects.bulk_create(
+        [
+            FeeLine(payer=payer, effective_on=start, applies_to=category, code=code, rate=Decimal(rate))
+            for category, code, rate in (
+                ("group_therapy", "90853", "120.00"),
+                ("psychoeducation", "H2035", "90.00"),
+                ("life_skills", "H2035", "90.00"),
+                ("individual", "90834", "160.00"),
+                ("family", "90847", "170.00"),
+            )
+        ]
+    )
+    people = [c.participant for c in coverages if c.plan.payer_id == payer.pk]
+    incomes = [(1, "14000"), (3, "31000"), (2, "38000"), (4, "90000")]
+    for k, person in enumerate(people):
+        size, income = incomes[k % len(incomes)]
+        episode_start = min(c.effective_on for c in coverages if c.participant_id == person.pk)
+        income_record(
+            actor=staff["frontdesk"],
+            participant=person,
+            household_size=size,
+            annual_income=Decimal(income),
+            attested_on=episode_start,
+            source="self",
+            attested_by=person.legal_name,
+        )
+    return people
+
+
+def _self_pay_account(program, staff, people, today) -> None:
+    """The first self-pay participant pays part of their bill (and a mistaken entry is reversed), and
+    is given a good-faith estimate for the next eight weeks."""
+    from django.core.exceptions import ValidationError
+
+    from bridge.billing.services.selfpay import gfe_give, payment_record, payment_reverse
+
+    if not people:
+        return
+    person = people[0]
+    payment_record(
+        actor=staff["frontdesk"],
+        participant=person,
+        amount=Decimal("40.00"),
+        method="cash",
+        received_on=today - timedelta(days=10),
+    )
+    wrong = payment_record(
+        actor=staff["frontdesk"],
+        participant=person,
+        amount=Decimal("400.00"),
+        method="check",
+        received_on=today - timedelta(days=3),
+        reference="1042",
+    )
+    payment_reverse(
+        actor=staff["billing"],
+        payment=wrong,
+        reason="Entered $400 for a $40 check",
+        on=today - timedelta(days=3),
+    )
+    payment_record(
+        actor=staff["frontdesk"],
+        participant=person,
+        amount=Decimal("40.00"),
+        method="check",
+        received_on=today - timedelta(days=3),
+        reference="1042",
+    )
+    with contextlib.suppress(ValidationError):  # nothing on their calendar: the page offers it later
+        gfe_give(
+            actor=staff["billing"],
+            participant=person,
+            requested_on=today,
+            first_service_on=today + timedelta(days=1),
+            weeks=8,
+        )
 
 
 def _correct(program, staff, out: str) -> None:

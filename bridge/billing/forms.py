@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -11,7 +12,10 @@ from bridge.billing.models import (
     Certification,
     Coverage,
     Denial,
+    HouseholdIncome,
+    PatientPayment,
     Plan,
+    SlidingFeeScale,
     UtilizationReview,
 )
 from bridge.core.dates import (
@@ -199,3 +203,78 @@ class ClaimCorrectionForm(forms.Form):
         coverage = cast(forms.ModelChoiceField, self.fields["coverage"])
         coverage.queryset = coverages_for(claim)
         coverage.initial = claim.coverage_id
+
+
+# Self-pay ---------------------------------------------------------------------------------------
+
+
+class HouseholdIncomeForm(forms.Form):
+    household_size = forms.IntegerField(min_value=1, max_value=30, help_text="People in the household")
+    annual_income = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, help_text="Yearly household income before taxes, $"
+    )
+    attested_on = RecordDateField(widget=DATE)
+    source = forms.ChoiceField(choices=HouseholdIncome.Source.choices)
+    attested_by = forms.CharField(
+        max_length=120, help_text="The participant's name, or who saw the documents"
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=9, decimal_places=2)
+    method = forms.ChoiceField(choices=PatientPayment.Method.choices)
+    received_on = RecordDateField(widget=DATE)
+    reference = forms.CharField(max_length=40, required=False, help_text="Check or receipt number")
+
+
+class ReversalForm(forms.Form):
+    reason = forms.CharField(max_length=200)
+
+
+class EstimateForm(forms.Form):
+    requested_on = RecordDateField(
+        widget=DATE, help_text="When the services were scheduled or the participant asked for an estimate"
+    )
+    first_service_on = PlannedDateField(widget=DATE, help_text="Expected first day of services")
+    weeks = forms.IntegerField(
+        min_value=1, max_value=52, initial=8, help_text="Expected length of stay, in weeks"
+    )
+
+    def clean(self):
+        data = super().clean()
+        assert data is not None
+        if (
+            data.get("requested_on")
+            and data.get("first_service_on")
+            and data["first_service_on"] < data["requested_on"]
+        ):
+            self.add_error(
+                "first_service_on", "The first service comes on or after the day it was scheduled."
+            )
+        return data
+
+
+class TierForm(forms.Form):
+    up_to_percent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        label="Up to % of poverty",
+        help_text="Empty: the last tier",
+    )
+    kind = forms.ChoiceField(choices=SlidingFeeScale.Kind.choices)
+    value = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        help_text="Nominal fee ($) or discount (%)",
+    )
+
+
+TierFormSet = forms.formset_factory(TierForm, extra=0, min_num=1, max_num=8, validate_min=True)
+
+
+class ScaleForm(forms.Form):
+    effective_on = PlannedDateField(widget=DATE, help_text="The scale applies to services from this day")
+    note = forms.CharField(max_length=300, required=False)

@@ -479,6 +479,7 @@ class Charge(models.Model):
     class Status(models.TextChoices):
         READY = "ready", "Ready to bill"
         BILLED = "billed", "On a claim"
+        SELF_PAY = "self_pay", "Self-pay (billed to the participant)"
         VOID = "void", "Voided"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -506,8 +507,13 @@ class Charge(models.Model):
     level_of_care = models.CharField(max_length=5, choices=LevelOfCare.choices)
     rendering = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     rendering_credential = models.CharField(max_length=12)
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.READY)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.READY)
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    # Self-pay: the participant's own bill. Never on a claim; priced from the self-pay fee schedule,
+    # less the sliding-fee discount of the participant's tier on the service date.
+    self_pay = models.BooleanField(default=False)
+    discount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    fee_tier = models.CharField(max_length=80, blank=True, help_text="The sliding-fee tier applied, in words")
     void_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -531,11 +537,26 @@ class Charge(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="billed") | Q(claim__isnull=False), name="billed_charge_has_claim"
             ),
+            # A self-pay charge is the participant's bill: never ready for a claim, never on one.
+            models.CheckConstraint(
+                condition=(Q(self_pay=True) & Q(status__in=["self_pay", "void"]) & Q(claim__isnull=True))
+                | (Q(self_pay=False) & ~Q(status="self_pay")),
+                name="self_pay_charge_never_claimed",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0) & Q(discount__lte=F("amount")),
+                name="charge_discount_within_amount",
+            ),
         ]
         indexes = [models.Index(fields=["program", "status", "service_date"], name="charge_program_status")]
 
     def __str__(self) -> str:
         return f"{self.code} on {self.service_date} for {self.participant_id}"
+
+    @property
+    def owed(self) -> Decimal:
+        """What the participant owes for a self-pay line (the amount less the sliding-fee discount)."""
+        return self.amount - self.discount
 
 
 class Remittance(models.Model):
@@ -650,3 +671,167 @@ class EligibilityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"270 {self.control_number} for {self.coverage_id}"
+
+
+class SlidingFeeScale(models.Model):
+    """The program's sliding-fee scale for self-pay participants, effective from a date (a new row is a
+    new version; the one in effect on a service date prices it).
+
+    `tiers`: in order, each {"up_to_percent": int or null (the last, open tier), "kind": "nominal" or
+    "discount" or "full", "value": "20.00" (nominal fee per charge line) or "50" (percent off)}. A
+    household at exactly a tier's bound belongs to that tier (at 100% of poverty: the "up to 100%" tier).
+    """
+
+    class Kind(models.TextChoices):
+        NOMINAL = "nominal", "Nominal fee per service"
+        DISCOUNT = "discount", "Percent discount"
+        FULL = "full", "Full fee"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="sliding_fees")
+    effective_on = models.DateField(validators=[in_db_range])
+    tiers = models.JSONField()
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "-effective_on"]
+        constraints = [
+            dates_in_range("billing_slidingfeescale_dates_in_range", dates=["effective_on"]),
+            models.UniqueConstraint(fields=["program", "effective_on"], name="sliding_fee_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sliding-fee scale from {self.effective_on}"
+
+
+class HouseholdIncome(models.Model):
+    """A participant's household size and yearly income, as attested on a date (self-attestation is
+    allowed), for the sliding-fee scale. A new attestation is a new row; the latest on or before a
+    service date applies. Never edited or deleted."""
+
+    class Source(models.TextChoices):
+        SELF = "self", "Self-attested by the participant"
+        DOCUMENTS = "documents", "Documents seen (pay stubs, tax return, benefit letter)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="household_incomes"
+    )
+    household_size = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    annual_income = models.DecimalField(max_digits=10, decimal_places=2)
+    attested_on = models.DateField(validators=[in_db_range])
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+    attested_by = models.CharField(
+        max_length=120, help_text="Who attested: the participant's name, or who saw the documents"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attested_on", "-recorded_at"]
+        constraints = [
+            dates_in_range("billing_householdincome_dates_in_range", dates=["attested_on"]),
+            models.CheckConstraint(
+                condition=Q(household_size__gte=1) & Q(household_size__lte=30), name="household_size_sane"
+            ),
+            models.CheckConstraint(condition=Q(annual_income__gte=0), name="household_income_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Household of {self.household_size}, ${self.annual_income} a year ({self.attested_on})"
+
+
+class GoodFaithEstimate(models.Model):
+    """A good-faith estimate given to a self-pay participant (No Surprises Act, 45 CFR 149.610):
+    the expected services and charges, kept as given (the PDF, its SHA-256, who and when)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="good_faith_estimates"
+    )
+    number = models.CharField(max_length=20, unique=True)
+    requested_on = models.DateField(
+        validators=[in_db_range], help_text="When the services were scheduled or the estimate asked for"
+    )
+    first_service_on = models.DateField(validators=[in_db_range])
+    weeks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    due_by = models.DateField(validators=[in_db_range], help_text="The latest day 45 CFR 149.610 allows")
+    lines = models.JSONField(help_text="The expected services as estimated")
+    total_charges = models.DecimalField(max_digits=10, decimal_places=2)
+    total_discount = models.DecimalField(max_digits=10, decimal_places=2)
+    total_due = models.DecimalField(max_digits=10, decimal_places=2)
+    fee_tier = models.CharField(max_length=80)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            dates_in_range(
+                "billing_gfe_dates_in_range", dates=["requested_on", "first_service_on", "due_by"]
+            ),
+            models.CheckConstraint(
+                condition=Q(total_due=F("total_charges") - F("total_discount")) & Q(total_discount__gte=0),
+                name="gfe_totals_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Good-faith estimate {self.number}"
+
+
+class PatientPayment(models.Model):
+    """A payment from a self-pay participant, or the reversal of one (a bounced check, a mistake).
+
+    Append-only: never edited or deleted (database triggers). A mistaken payment is corrected by a
+    reversal row for the negative of its amount, naming it and the reason.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        REVERSAL = "reversal", "Reversal"
+
+    class Method(models.TextChoices):
+        CASH = "cash", "Cash"
+        CHECK = "check", "Check"
+        CARD = "card", "Debit or credit card"
+        MONEY_ORDER = "money_order", "Money order"
+        OTHER = "other", "Other"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="patient_payments"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT)
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    method = models.CharField(max_length=12, choices=Method.choices)
+    reference = models.CharField(max_length=40, blank=True, help_text="Check or receipt number")
+    received_on = models.DateField(validators=[in_db_range])
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_on", "recorded_at"]
+        constraints = [
+            dates_in_range("billing_patientpayment_dates_in_range", dates=["received_on"]),
+            models.CheckConstraint(
+                condition=(Q(kind="payment") & Q(amount__gt=0) & Q(reverses__isnull=True))
+                | (Q(kind="reversal") & Q(amount__lt=0) & Q(reverses__isnull=False) & ~Q(reason="")),
+                name="patient_payment_or_reversal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} on {self.received_on}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bridge.billing.views import participant, program
+from bridge.billing.views import participant, program, selfpay
 
 app_name = "billing"
 P = "participants/<uuid:participant_id>/billing/"
@@ -35,4 +35,16 @@ urlpatterns += [
     path("billing/denials/<uuid:denial_id>/resolve/", program.denial_resolve_view, name="denial_resolve"),
     path("billing/authorizations/", program.authorization_list, name="authorizations"),
     path("billing/certifications.csv", program.certifications_csv, name="certifications_csv"),
+]
+
+# i17s: self-pay (sliding-fee scale, household income, payments, good-faith estimates, statements)
+urlpatterns += [
+    path(P + "self-pay/", selfpay.self_pay, name="self_pay"),
+    path(P + "self-pay/income/", selfpay.income_add, name="income_add"),
+    path(P + "self-pay/payments/", selfpay.payment_add, name="payment_add"),
+    path(P + "self-pay/payments/<uuid:payment_id>/reverse/", selfpay.payment_reverse, name="payment_reverse"),
+    path(P + "self-pay/estimates/new/", selfpay.estimate_new, name="estimate_new"),
+    path(P + "self-pay/estimates/<uuid:estimate_id>.pdf", selfpay.estimate_pdf, name="estimate_pdf"),
+    path(P + "self-pay/statements/<int:year>-<int:month>.pdf", selfpay.statement_pdf, name="statement_pdf"),
+    path("billing/sliding-fee/", selfpay.sliding_fee, name="sliding_fee"),
 ]

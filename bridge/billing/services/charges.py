@@ -32,7 +32,17 @@ from bridge.accounts.models import Credential
 from bridge.accounts.qualify import qualifications
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.billing.models import Authorization, Certification, Charge, Coverage, FeeLine, PayerKind
+from bridge.billing.models import (
+    Authorization,
+    Certification,
+    Charge,
+    Coverage,
+    FeeLine,
+    HouseholdIncome,
+    PayerKind,
+    SlidingFeeScale,
+)
+from bridge.billing.services.selfpay import tier_from
 from bridge.clinical.models import GroupNoteEntry, Note, Problem
 from bridge.participants.models import EpisodeOfCare, LevelOfCare, Participant
 from bridge.scheduling.models import Session
@@ -44,7 +54,10 @@ from bridge.scheduling.qualifying import (
     evaluate,
 )
 
-NO_CLAIM_KINDS = (PayerKind.SELF_PAY, PayerKind.GRANT)
+# Grant-funded services are not billed to anyone (the grant reports them); self-pay services become
+# self-pay charges: the participant's bill, priced from the self-pay fee schedule less the
+# sliding-fee discount of their tier on the date, never on a claim.
+NO_CHARGE_KINDS = (PayerKind.GRANT,)
 FOREIGN_KEYS = ["program", "participant", "coverage", "authorization", "attendance", "rendering", "claim"]
 
 
@@ -202,6 +215,17 @@ class _Records:
             effective_on__lte=through,
         ).order_by("-effective_on"):
             self.fees[fee.payer_id].append(fee)
+        self_pay = [
+            pid
+            for pid, covs in self.coverages.items()
+            if any(c.plan.payer.kind == PayerKind.SELF_PAY for c in covs)
+        ]
+        self.scales = list(SlidingFeeScale.objects.filter(program=program).order_by("-effective_on"))
+        self.incomes: dict = defaultdict(list)
+        for income in HouseholdIncome.objects.filter(participant_id__in=self_pay).order_by(
+            "-attested_on", "-recorded_at"
+        ):
+            self.incomes[income.participant_id].append(income)
         live = Charge.objects.filter(
             participant_id__in=pids, service_date__gte=first, service_date__lte=through
         ).exclude(status=Charge.Status.VOID)
@@ -313,8 +337,9 @@ def _build_day(
         return
     coverage = min(live, key=lambda c: c.order)
     payer = coverage.plan.payer
-    if payer.kind in NO_CLAIM_KINDS or (records.charged_days and (pid, day) in records.charged_days):
+    if payer.kind in NO_CHARGE_KINDS or (records.charged_days and (pid, day) in records.charged_days):
         return
+    self_pay = payer.kind == PayerKind.SELF_PAY
     level = records.level_on(pid, day)
     diagnosis = records.diagnosis.get(pid, "")
     ready = []
@@ -385,7 +410,7 @@ def _build_day(
             lines.append(([item], fee, units))
     for items, fee, units in lines:
         auth = None
-        if payer.requires_authorization:
+        if payer.requires_authorization and not self_pay:
             covering = [a for a in records.authorizations.get(pid, ()) if a.covers(day, fee.code)]
             if not covering:
                 hold(
@@ -401,8 +426,10 @@ def _build_day(
                     f"Authorization {a.reference_number}: all {a.units_approved} {a.unit} used",
                 )
                 continue
-        if payer.requires_certification and not any(
-            c.valid_from <= day <= c.valid_through for c in records.certifications.get(pid, ())
+        if (
+            payer.requires_certification
+            and not self_pay
+            and not any(c.valid_from <= day <= c.valid_through for c in records.certifications.get(pid, ()))
         ):
             hold(
                 Reason.NO_CERTIFICATION,
@@ -415,6 +442,11 @@ def _build_day(
         per_diem = fee.applies_to == "per_diem"
         if per_diem:
             records.charged_days.add((pid, day))
+        amount = (fee.rate * units).quantize(Decimal("0.01"))
+        discount, tier_label = Decimal("0.00"), ""
+        if self_pay:
+            on = tier_from(records.scales, records.incomes.get(pid, ()), day)
+            discount, tier_label = amount - on.tier.price(amount), on.label[:80]
         result.created.append(
             Charge(
                 program=program,
@@ -430,7 +462,11 @@ def _build_day(
                 revenue_code=fee.revenue_code,
                 place_of_service=fee.place_of_service,
                 units=units,
-                amount=(fee.rate * units).quantize(Decimal("0.01")),
+                amount=amount,
+                self_pay=self_pay,
+                status=Charge.Status.SELF_PAY if self_pay else Charge.Status.READY,
+                discount=discount,
+                fee_tier=tier_label,
                 diagnosis=records.diagnosis[pid],
                 level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT,
                 rendering_id=session["staff_id"],

@@ -7,7 +7,7 @@ are append-only rows; a claim's status follows from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,14 @@ class PostResult:
     posted: int = 0  # payments
     adjusted: int = 0
     denied: int = 0
+    notes: list[str] = field(default_factory=list)  # what was posted differently, and why, in words
+
+
+# A claim the program has replaced or voided is closed here: what the payer still sends for it is
+# recorded (the money is real) but does not move its status or open denials; the live claim is the
+# replacement, worked on its own.
+CLOSED = (Claim.Status.REPLACED, Claim.Status.VOIDED)
+REVERSAL = "22"  # CLP02: reversal of a previous payment
 
 
 def _line_for(claim: Claim, svc):
@@ -67,6 +75,8 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
         result = PostResult(remit)
         for cp in data.claims:
             claim = claims[cp.number]
+            closed = claim.status in CLOSED
+            reversal = cp.status == REVERSAL
             entries: list[tuple[Any, Any, Any, Any]] = [
                 (None, cp.paid if not cp.lines else Decimal("0"), cp.adjustments, [])
             ]
@@ -91,7 +101,13 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
                     )
                     result.adjusted += 1
                     contractual = adj.group == "CO" and adj.reason == "45"
-                    if adj.group in ("CO", "OA", "PI") and not contractual and (cp.denied or not paid):
+                    if (
+                        adj.group in ("CO", "OA", "PI")
+                        and not contractual
+                        and not closed
+                        and not reversal
+                        and (cp.denied or not paid)
+                    ):
                         Denial.objects.create(
                             claim=claim,
                             charge=charge,
@@ -104,7 +120,35 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
                         result.denied += 1
                         denied_here = True
             claim.paid += cp.paid
-            if cp.denied or (denied_here and not cp.paid):
+            if closed:
+                follows = getattr(claim, "replaced_by", None)
+                result.notes.append(
+                    f"Claim {claim.number} is {claim.get_status_display().lower()}"
+                    + (f" by claim {follows.number}" if follows is not None else "")
+                    + f": the payer's {cp.paid:.2f} and its adjustments are recorded on it; its status "
+                    "stays, and nothing goes to the denials work list"
+                    + (f" (work claim {follows.number})." if follows is not None else ".")
+                )
+                claim.save(update_fields=["paid"])
+                audit_record(
+                    action=Action.REMIT_POST,
+                    actor=actor,
+                    participant=claim.participant,
+                    object_type="claim",
+                    object_id=str(claim.pk),
+                    detail={"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+                )
+                continue
+            if reversal:
+                # The payer takes back what it paid before (the amounts come negative): new postings
+                # reverse the earlier ones; nothing earlier is changed. A corrected payment usually
+                # follows in the same file (another CLP for the claim) and sets the status again.
+                result.notes.append(
+                    f"Claim {claim.number}: the payer reversed its earlier payment (CLP02 22); "
+                    f"{cp.paid:.2f} posted as reversing entries"
+                )
+                claim.status = Claim.Status.ADJUSTED
+            elif cp.denied or (denied_here and not cp.paid):
                 claim.status = Claim.Status.DENIED
             elif claim.paid + sum(
                 a.amount for _c, _p, adjs, _r in entries for a in adjs

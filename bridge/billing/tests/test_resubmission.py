@@ -225,3 +225,73 @@ def test_only_billing_and_directors_of_the_program_reach_a_claim(world, submitte
     assert login(world.outsider).get(url).status_code == 404
     assert login(world.outsider).post(url, data).status_code == 404
     assert not Claim.objects.filter(replaces=old).exists() and not outbox
+
+
+def _835(trace: str, claims) -> str:
+    from datetime import date, datetime
+
+    from bridge.billing.x12.remittance import build_835
+
+    return build_835(
+        payer_name="Medi-Cal DMC-ODS",
+        payer_id="MCDCA",
+        payee_name="Harbor Light IOP",
+        payee_npi="1234567893",
+        trace=trace,
+        claims=claims,
+        paid_on=date(2026, 12, 20),
+        control=700000001,
+        when=datetime(2026, 12, 20, 9, 0),
+    )
+
+
+def _paid(number: str, day, charged: str, paid: str, adjustments=(), status: str = ""):
+    from bridge.billing.x12.remittance import PaidClaim, PaidLine
+
+    line = PaidLine("H0015", ("HF",), day, Decimal(charged), Decimal(paid), adjustments)
+    return PaidClaim(number, "91234567A", "ALEX", "SAMPLE", (line,), status=status)
+
+
+def test_an_835_for_a_replaced_claim_is_recorded_without_moving_its_status(world, submitted, outbox, login):
+    old = _denied(world)
+    new = claim_resubmit(actor=world.billing, claim=old, action="replace", reason="Authorization added")
+    denials = Denial.objects.count()
+    text = _835("EFT-LATE-1", [_paid(old.number, MON + timedelta(days=1), "150", "150")])
+    assert problems(text) == []
+    result = remittance_post(actor=world.billing, program=world.program, text=text, file_name="late.835")
+    old.refresh_from_db()
+    assert old.status == Claim.Status.REPLACED and old.paid == Decimal("150")
+    assert old.postings.filter(kind="payment", amount=Decimal("150")).exists()
+    assert Denial.objects.count() == denials
+    assert result.notes and new.number in result.notes[0] and "status stays" in result.notes[0]
+    # The claims list shows the lines the replaced claim carried (its charges moved to the replacement).
+    page = login(world.billing).get(reverse("billing:claims"))
+    shown = {c.number: c.line_count for c in page.context["claims"]}
+    assert shown[old.number] == 1 and shown[new.number] == 1
+
+
+def test_a_payment_reversal_clp02_22_is_posted_as_reversing_entries(world, submitted):
+    remittance_post(
+        actor=world.billing, program=world.program, text=sample("remit-medi-cal.835"), file_name="r.835"
+    )
+    first = Claim.objects.get(number="C100000001")
+    assert first.status == Claim.Status.PAID and first.paid == Decimal("150")
+    before = list(first.postings.values_list("pk", "amount"))
+    text = _835(
+        "EFT-REVERSAL-1",
+        [
+            _paid("C100000001", MON, "-150", "-150", status="22"),
+            _paid("C100000001", MON, "150", "120", (("CO", "45", Decimal("30")),)),
+            _paid("C100000002", MON + timedelta(days=1), "150", "150"),
+        ],
+    )
+    assert problems(text) == []
+    result = remittance_post(actor=world.billing, program=world.program, text=text, file_name="rev.835")
+    first.refresh_from_db()
+    assert first.paid == Decimal("120") and first.status == Claim.Status.PAID
+    amounts = sorted(a for _pk, a in first.postings.values_list("pk", "amount"))
+    assert amounts == sorted([Decimal("150"), Decimal("-150"), Decimal("120"), Decimal("30")])
+    # Nothing earlier was changed: the first payment is still there as it was.
+    assert set(before) <= set(first.postings.values_list("pk", "amount"))
+    assert any("reversed" in note for note in result.notes)
+    assert not Denial.objects.filter(claim=first).exists()

@@ -27,7 +27,7 @@ from bridge.audit.services import audit_record
 from bridge.billing import queries
 from bridge.billing.access import WORKLIST_ROLES, billing_programs
 from bridge.billing.forms import ClaimCorrectionForm, DenialResolveForm
-from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, Posting
+from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, PatientPayment, Posting
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
 from bridge.billing.services.claims import claim_paper, claims_build
@@ -84,6 +84,13 @@ def dashboard_figures(program, actor) -> dict[str, list[list]]:
         .annotate(total=Sum("amount"))
         .order_by("month")
     )
+    self_paid = (
+        PatientPayment.objects.filter(program=program)
+        .annotate(month=TruncMonth("received_on"))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
+    )
     expiring = queries.authorization_worklist([program.pk], today)
     return {
         "held": [["reason", "count"]] + [[Reason.LABELS[r], n] for r, n in held.items()],
@@ -105,6 +112,8 @@ def dashboard_figures(program, actor) -> dict[str, list[list]]:
         ],
         "collections": [["month", "collected"]]
         + [[m.strftime("%Y-%m"), f"{t:.2f}"] for m, t in collections if m],
+        "self_pay": [["month", "collected from self-pay participants (net of reversals)"]]
+        + [[m.strftime("%Y-%m"), f"{t:.2f}"] for m, t in self_paid if m],
     }
 
 
@@ -131,6 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "denials": "Denials by reason",
         "authorizations": "Authorizations to watch",
         "collections": "Collections by month",
+        "self_pay": "Self-pay collections by month",
     }
     tables = [(key, titles[key], rows[0], rows[1:]) for key, rows in figures.items()]
     return render(request, "billing/dashboard.html", {"program": program, "tables": tables})
@@ -174,6 +184,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         .select_related("participant", "coverage__plan__payer", "replaces")
         .annotate(n=Count("lines"))[:200]
     )
+    for c in claims:
+        # A replaced or voided claim's charges moved on; it shows the lines it carried when sent.
+        c.line_count = c.n or len(c.lines_sent)  # type: ignore[attr-defined]
     _audit_list(request, "claim_list", len(claims))
     ready = (
         Charge.objects.filter(program=program, status=Charge.Status.READY)
@@ -321,6 +334,8 @@ def remit_upload(request: HttpRequest) -> HttpResponse:
             request,
             f"Posted {result.posted} payments, {result.adjusted} adjustments, {result.denied} denials.",
         )
+        for note in result.notes:
+            messages.warning(request, note)
     return redirect("billing:claims")
 
 

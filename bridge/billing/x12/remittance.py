@@ -196,6 +196,7 @@ class PaidClaim:
     last_name: str
     lines: tuple[PaidLine, ...]
     filing: str = "MC"
+    status: str = ""  # CLP02; empty: 1 (paid) or 4 (denied) from the amounts
 
     @property
     def charged(self) -> Decimal:
@@ -255,7 +256,7 @@ def build_835(
         ["LX", 1],
     ]
     for c in claims:
-        status = "1" if c.paid > 0 else "4"
+        status = c.status or ("1" if c.paid > 0 else "4")
         body += [
             [
                 "CLP",

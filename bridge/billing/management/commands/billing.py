@@ -110,6 +110,8 @@ class Command(BaseCommand):
         text = path.read_text(encoding="ascii", errors="replace").strip()
         result = remittance_post(actor=None, program=self._program(program), text=text, file_name=path.name)
         self.stdout.write(f"posted {result.posted} adjusted {result.adjusted} denied {result.denied}")
+        for note in result.notes:
+            self.stdout.write(note)
 
     def _ack(self, file, program=None, **_):
         path = Path(file)
