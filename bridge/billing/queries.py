@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from bridge.billing.models import (
@@ -19,6 +19,8 @@ from bridge.billing.models import (
     EligibilityCheck,
     PayerKind,
 )
+from bridge.participants.models import Participant
+from bridge.programs.models import Program
 from bridge.scheduling.models import Attendance, Session
 
 NEAR_DAYS = 5
@@ -170,28 +172,40 @@ def outside_authorization(items, tz, today: date | None = None) -> list[OutsideA
 
 
 def calendar_outside_authorization(program_ids, today: date | None = None, days: int = 14):
-    """Sessions on the calendar in the next `days` days that fall outside any authorization."""
+    """Sessions on the calendar in the next `days` days that fall outside any authorization.
+
+    Only the people with a coverage whose payer asks for authorizations are looked at, and their
+    roster rows are read as plain values (a large program has tens of thousands in two weeks)."""
     today = today or timezone.localdate()
+    needs_one = Coverage.objects.filter(
+        participant_id=OuterRef("participant_id"), plan__payer__requires_authorization=True
+    ).exclude(plan__payer__kind__in=[PayerKind.SELF_PAY, PayerKind.GRANT])
     rows = (
         Attendance.objects.filter(
+            Exists(needs_one),
             session__program_id__in=program_ids,
             session__starts_at__gte=timezone.now(),
             session__starts_at__lt=timezone.now() + timedelta(days=days),
             session__status=Session.Status.SCHEDULED,
             status=Attendance.Status.EXPECTED,
         )
-        .select_related("participant", "session__program")
         .order_by("session__starts_at")
+        .values_list("participant_id", "session__program_id", "session__starts_at", "session__title")
+    )
+    by_program: dict = {}
+    for pid, program_id, starts_at, title in rows:
+        by_program.setdefault(program_id, []).append((pid, starts_at, title))
+    if not by_program:
+        return []
+    people = Participant.objects.only("id", "first_name", "last_name", "preferred_name").in_bulk(
+        {pid for group in by_program.values() for pid, _, _ in group}
     )
     found: list[OutsideAuthorization] = []
-    by_program: dict = {}
-    for a in rows:
-        by_program.setdefault(a.session.program, []).append(a)
-    for program, attendances in by_program.items():
+    for program in Program.objects.filter(pk__in=by_program):
         items = []
-        for a in attendances:
-            starts = timezone.localtime(a.session.starts_at, program.tz)
-            items.append((a.participant, starts.date(), f"{a.session.title} {starts:%H:%M}"))
+        for pid, starts_at, title in by_program[program.pk]:
+            starts = timezone.localtime(starts_at, program.tz)
+            items.append((people[pid], starts.date(), f"{title} {starts:%H:%M}"))
         found += outside_authorization(items, program.tz, today)
     return found
 
