@@ -50,6 +50,7 @@ class Refusal:
         aliases: dict[str, str] | None = None,
         field: str | None = None,
         at_top: bool = False,
+        unplaced: list[str] | None = None,
         prefix: str = "",
     ) -> None:
         self.form = form
@@ -57,6 +58,7 @@ class Refusal:
         self.aliases = aliases
         self.field = field
         self.at_top = at_top
+        self.unplaced = unplaced
         self.prefix = prefix
         self.error: ValidationError | None = None
         # True when the service refused (the block was cut short); subclasses that catch more than
@@ -82,7 +84,9 @@ class Refusal:
         self.error = exc
         self.refused = True
         if self.form is not None:
-            if self.at_top:
+            if self.unplaced is not None:
+                self._place_or_keep(self.form, exc, self.unplaced)
+            elif self.at_top:
                 self.form.add_error(None, exc.messages)
             elif self.field is not None and not hasattr(exc, "error_dict"):
                 self.form.add_error(self.field, exc.messages)
@@ -92,6 +96,17 @@ class Refusal:
             messages.error(self.request, self.prefix + " ".join(exc.messages))
         return True
 
+    def _place_or_keep(self, form: forms.BaseForm, exc: ValidationError, unplaced: list[str]) -> None:
+        if not hasattr(exc, "error_dict"):
+            unplaced.extend(exc.messages)
+            return
+        for field, errors in exc.message_dict.items():
+            name = (self.aliases or {}).get(field, field)
+            if name in form.fields:
+                form.add_error(name, errors)
+            else:
+                unplaced.extend(errors)
+
 
 def on_form(
     form: forms.BaseForm,
@@ -99,12 +114,15 @@ def on_form(
     aliases: dict[str, str] | None = None,
     field: str | None = None,
     at_top: bool = False,
+    unplaced: list[str] | None = None,
 ) -> Refusal:
     """Put a refusal on `form`: each message on its field (after `aliases`, service field -> form
     field) when the form has it, else at the top; a refusal that names no field goes on `field` when
-    given, else at the top; `at_top` puts every message at the top (a form that is one row of many).
-    The view then re-renders the form with status 400."""
-    return Refusal(form=form, aliases=aliases, field=field, at_top=at_top)
+    given, else at the top; `at_top` puts every message at the top (a form that is one row of many);
+    `unplaced` collects the messages of no field of the form into that list instead (for a page that
+    shows them above everything, even when the form itself is no longer shown). The view then
+    re-renders the form with status 400."""
+    return Refusal(form=form, aliases=aliases, field=field, at_top=at_top, unplaced=unplaced)
 
 
 def as_message(request: HttpRequest, *, prefix: str = "") -> Refusal:
