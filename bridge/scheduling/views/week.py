@@ -23,6 +23,7 @@ from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core.forms import uuid_or_none
 from bridge.core.weeks import iso_week, monday_of, parse_iso_week
 from bridge.participants.access import participant_for
 from bridge.participants.models import Participant
@@ -130,9 +131,8 @@ def _week_target(request: StaffRequest, f: WeekFilter) -> WeekTarget:
     if f.view == "staff":
         staff = user
         if target_id and target_id != str(user.pk):
-            other = User.objects.filter(
-                pk=target_id if _uuid(target_id) else None, roles__program=program
-            ).first()
+            wanted = uuid_or_none(target_id)
+            other = User.objects.filter(pk=wanted, roles__program=program).first() if wanted else None
             if not schedules:
                 raise deny(request, "schedule_week", target_id)
             staff = other or user  # a stale id from another filter falls back to one's own week
@@ -142,7 +142,8 @@ def _week_target(request: StaffRequest, f: WeekFilter) -> WeekTarget:
         if not schedules:
             raise deny(request, "schedule_week", target_id)
         rooms = Room.objects.filter(program=program).order_by("-is_active", "name")
-        room = rooms.filter(pk=target_id if _uuid(target_id) else None).first() or rooms.first()
+        wanted = uuid_or_none(target_id)
+        room = (rooms.filter(pk=wanted).first() if wanted else None) or rooms.first()
         return WeekTarget(
             sessions.filter(room=room),
             room.name if room else "No rooms set up",
@@ -243,7 +244,8 @@ def week(request: StaffRequest) -> HttpResponse:
     )
     base = reverse("scheduling:week")
     keep = "&".join(f"{k}={v}" for k, v in filters.items())
-    context = {
+    conflict_count = len([s for s in sessions if getattr(s, "has_conflict", False)])
+    context: dict[str, object] = {
         "program": program,
         "view": view,
         "title": t.title,
@@ -263,6 +265,6 @@ def week(request: StaffRequest) -> HttpResponse:
         "error": f.error,
         "participant": t.participant,
         "count": len(sessions),
-        "conflict_count": sum(1 for s in sessions if s.has_conflict),  # type: ignore[attr-defined]
+        "conflict_count": conflict_count,
     }
     return render(request, "scheduling/week.html", context, status=400 if f.error else 200)
