@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,8 @@ from bridge.accounts.forms import CredentialForm, DraftForm, LoginForm, RolesFor
 from bridge.accounts.http import StaffRequest, mfa_verified
 from bridge.accounts.middleware import SESSION_LAST_SEEN, idle_seconds
 from bridge.accounts.models import Role, StaffRole
-from bridge.core.forms import apply_errors, uuid_or_none
+from bridge.core import refusal
+from bridge.core.forms import uuid_or_none
 from bridge.programs.models import Program
 
 LOCKED_MESSAGE = (
@@ -158,13 +158,10 @@ def staff_create(request: StaffRequest) -> HttpResponse:
         if program is None:
             form.add_error(None, "Choose the program this person works in.")
         else:
-            try:
+            with refusal.on_form(form):
                 user, password = services.staff_create(
                     actor=request.user, program=program, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 # Shown once, never stored in clear; the first sign-in replaces it.
                 return render(request, "accounts/staff_created.html", {"staff": user, "password": password})
     return render(
@@ -212,13 +209,10 @@ def staff_roles(request: StaffRequest, user_id: uuid.UUID) -> HttpResponse:
     form = RolesForm(request.POST)
     program = _shared_program(request, staff)
     if form.is_valid() and program is not None:
-        try:
+        with refusal.as_message(request):
             services.staff_set_roles(
                 actor=request.user, user=staff, program=program, roles=form.cleaned_data["roles"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, f"Roles at {program} saved.")
     else:
         messages.error(request, "Choose roles from the list.")

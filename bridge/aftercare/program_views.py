@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +21,9 @@ from bridge.aftercare.models import AftercareSettings
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
 from bridge.core import csv_export
-from bridge.core.forms import apply_errors
 from bridge.programs.models import Program
 from bridge.scheduling.access import may_take_attendance
-from bridge.scheduling.conflicts import BookingConflict
-from bridge.scheduling.conflicts.form_errors import show_conflicts
+from bridge.scheduling.conflicts.form_errors import booking_refusal
 from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # Director's outcomes -----------------------------------------------------------------------------
@@ -149,7 +147,7 @@ def alumni_events(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at = timezone.make_aware(datetime.combine(data["day"], data["start"]), program.tz)
-        try:
+        with booking_refusal(form):
             followup.alumni_event_create(
                 actor=request.user,
                 program=program,
@@ -159,11 +157,6 @@ def alumni_events(request):
                 room=data["room"],
                 confirm_reason=data["confirm_reason"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except BookingConflict as exc:
-            show_conflicts(form, exc)
-        else:
             messages.success(request, "Event on the calendar; current alumni are invited.")
             return redirect("aftercare:alumni_events")
     events = (

@@ -15,7 +15,6 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +44,7 @@ from bridge.aftercare.models import (
 )
 from bridge.aftercare.pdf import summary_pdf
 from bridge.clinical.forms import AddendumForm  # the same addendum as a clinical note's
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.chart import caps_of
 from bridge.participants.models import Participant
@@ -104,13 +103,10 @@ def discharge_new(request: ParticipantRequest, participant: Participant) -> Http
     episode = services.active_episode(participant)
     form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             discharge = services.discharge_record(
                 actor=request.user, participant=participant, **form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, "Discharged. The summary is drafted from the record: review and sign it."
             )
@@ -171,13 +167,10 @@ def summary_detail(
     form = SummaryForm(request.POST, goals=summary.goals)
     if form.is_valid():
         text = {f: form.cleaned_data[f] for f in services.SUMMARY_TEXT}
-        try:
+        with refusal.on_form(form):
             services.summary_update(
                 actor=request.user, summary=summary, goal_outcomes=form.goal_outcomes(), **text
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)  # the summary now holds the text
             messages.success(request, "Draft saved.")
             return redirect("aftercare:summary", participant.pk, summary.pk)
@@ -194,43 +187,40 @@ def summary_sign(request, participant, summary_id):
         if not form.is_valid():
             return _render_summary(request, participant, summary, status=400, form=form)
         text = {f: form.cleaned_data[f] for f in services.SUMMARY_TEXT}
-        try:
+        with refusal.on_form(form) as saving:
             services.summary_update(
                 actor=request.user, summary=summary, goal_outcomes=form.goal_outcomes(), **text
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        if saving.refused:
             return _render_summary(request, participant, summary, status=400, form=form)
-    try:
+    with refusal.silently() as signing:
         services.summary_sign(actor=request.user, summary=summary)
-    except ValidationError as exc:
-        if form is None:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("aftercare:summary", participant.pk, summary.pk)
-        for message in exc.messages:
-            form.add_error(None, message)
-        return _render_summary(
-            request,
-            participant,
-            summary,
-            status=400,
-            form=form,
-            sign_refused="Draft saved, but not signed yet.",
+        draft_discard(
+            author=request.user, page=reverse("aftercare:summary", args=[participant.pk, summary.pk])
         )
-    draft_discard(author=request.user, page=reverse("aftercare:summary", args=[participant.pk, summary.pk]))
-    messages.success(request, "Signed and locked. Later additions are addenda.")
-    return redirect("aftercare:summary", participant.pk, summary.pk)
+        messages.success(request, "Signed and locked. Later additions are addenda.")
+        return redirect("aftercare:summary", participant.pk, summary.pk)
+    if form is None:
+        for message in signing.messages:
+            messages.error(request, message)
+        return redirect("aftercare:summary", participant.pk, summary.pk)
+    for message in signing.messages:
+        form.add_error(None, message)
+    return _render_summary(
+        request,
+        participant,
+        summary,
+        status=400,
+        form=form,
+        sign_refused="Draft saved, but not signed yet.",
+    )
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def summary_refresh(request, participant, summary_id):
     summary = _summary(participant, summary_id)
-    try:
+    with refusal.as_message(request):
         services.summary_refresh(actor=request.user, summary=summary)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, "Figures recomputed from the record.")
     return redirect("aftercare:summary", participant.pk, summary.pk)
 
@@ -240,11 +230,8 @@ def summary_addendum(request, participant, summary_id):
     summary = _summary(participant, summary_id)
     form = AddendumForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.summary_addendum_add(actor=request.user, summary=summary, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Addendum added.")
             return redirect("aftercare:summary", participant.pk, summary.pk)
     return _render_summary(request, participant, summary, status=400, addendum_form=form)
@@ -336,11 +323,8 @@ def plan_edit(request, participant):
     initial = PlanForm.initial_for(plan) if plan else {}
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.aftercare_plan_save(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)  # the plan now holds the text
             messages.success(request, "Aftercare plan saved.")
             return redirect("aftercare:plan", participant.pk)
@@ -381,19 +365,17 @@ def plan_sign_request(request, participant):
     plan = AftercarePlan.objects.filter(participant=participant).first()
     if plan is None:
         raise Http404("No aftercare plan yet.")
-    try:
+    with refusal.as_message(request):
         sig, token = services.plan_signature_request(
             actor=request.user, plan=plan, channel=request.POST.get("channel", "")
         )
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("aftercare:plan", participant.pk)
-    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
-    return render(
-        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
-    )
+        link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+        return render(
+            request,
+            "privacy/signature_link.html",
+            {"participant": participant, "signature": sig, "link": link},
+        )
+    return redirect("aftercare:plan", participant.pk)
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
@@ -416,11 +398,8 @@ def taper_new(request, participant):
         request.POST or None, series_choices=series, episode=services.active_episode(participant)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             stepping.taper_start(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, "Step-down taper started; the hours ledger treats its weeks as planned."
             )
@@ -445,11 +424,8 @@ def step_up(request, participant):
         recommendation = stepping.reassessment_recommend(participant, form.ratings())
         if request.POST.get("action") == "decide":
             data = {k: form.cleaned_data[k] for k in ("level_of_care", "effective_on", "reason")}
-            try:
+            with refusal.on_form(form):
                 stepping.step_up(actor=request.user, participant=participant, ratings=form.ratings(), **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 messages.success(request, "Moved to a more intensive level; the level history is kept.")
                 return redirect("aftercare:hub", participant.pk)
     return render(
@@ -474,11 +450,8 @@ def step_up(request, participant):
 def alumni_enroll(request, participant):
     form = AlumniForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             followup.alumni_enroll(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Enrolled in the alumni program.")
             return redirect("aftercare:hub", participant.pk)
     return _hub(request, participant, status=400, alumni_form=form)

@@ -5,8 +5,11 @@ Bad input is 400 and names the field; a 500 is always a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from ninja import Schema
 
 
@@ -42,3 +45,17 @@ def field_path(loc: list[Any] | tuple[Any, ...]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "body"
+
+
+@contextmanager
+def refused_as_400(*, prefix: str = "") -> Iterator[None]:
+    """The JSON API's `bridge.core.refusal`: run a service inside it, and its ValidationError answers
+    400 naming the first field at fault (`prefix` + field; none when the refusal names no field)."""
+    try:
+        yield
+    except ValidationError as exc:
+        field, messages = (
+            next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
+        )
+        named = f"{prefix}{field}" if field and field != NON_FIELD_ERRORS else None
+        raise ApiError(400, " ".join(messages), field=named) from None

@@ -1,4 +1,9 @@
-"""Every write of the directory: the import, and what a director changes about the program's listing."""
+"""Every write of the directory: the import, and what a director changes about the program's listing.
+
+Renewing and ending a recognition are entry points (only views call them), so they run in
+`transaction.atomic(durable=True)` (bridge/core/tests/test_durable_services.py); the others are not
+durable yet, as the demo builder calls them inside its own transaction.
+"""
 
 from __future__ import annotations
 
@@ -256,7 +261,7 @@ def recognition_renew(
         raise ValidationError({"expires_on": "This one has ended; add it again instead."})
     if expires_on <= item.expires_on and number.strip() == item.number:
         raise ValidationError({"expires_on": "A renewal moves the expiry date later."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         item.number = number.strip()
         item.expires_on = expires_on
         item.updated_at = timezone.now()
@@ -274,7 +279,7 @@ def recognition_end(*, actor: User, item: ProgramAccreditation | ProgramLicense,
         raise ValidationError({"reason": "Say why it ends, for example “withdrawn” or “entered in error”."})
     if item.ended_at is not None:
         raise ValidationError({"reason": "This one has already ended."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         item.ended_at = timezone.now()
         item.end_reason = reason.strip()[:200]
         item.save(update_fields=["ended_at", "end_reason"])

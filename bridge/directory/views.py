@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bridge.accounts.http import StaffRequest
+from bridge.core import refusal
 from bridge.directory import facets, forms, geo, quality, queries, services
 from bridge.directory.access import program_for_director, programs_directed
 from bridge.directory.models import ImportRun, ProgramAccreditation, ProgramLicense
@@ -103,10 +104,10 @@ def _render_listing(request: HttpRequest, found: queries.Listing, *, preview: bo
 
 @_public
 def compare(request: HttpRequest) -> HttpResponse:
-    try:
+    with refusal.silently() as bad:
         ids = forms.compare_ids(request.GET.getlist("id"))
-    except ValidationError as exc:
-        return render(request, "directory/compare.html", {"error": exc.messages[0]}, status=400)
+    if bad.refused:
+        return render(request, "directory/compare.html", {"error": bad.messages[0]}, status=400)
     listings = queries.listings_for(ids)
     for found in listings:
         if found.live and found.program is not None:
@@ -218,11 +219,8 @@ def accreditation_add(request: StaffRequest, program_id: uuid.UUID) -> HttpRespo
     program = program_for_director(request, program_id)
     form = forms.AccreditationForm(request.POST, prefix="acc")
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.accreditation_add(actor=request.user, program=program, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(request, "Accreditation added.")
             return redirect("directory:manage", program_id=program.pk)
     return _manage_page(request, program, accreditation_form=form, status=400)
@@ -233,11 +231,8 @@ def license_add(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     program = program_for_director(request, program_id)
     form = forms.LicenseForm(request.POST, prefix="lic")
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.license_add(actor=request.user, program=program, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(request, "License added.")
             return redirect("directory:manage", program_id=program.pk)
     return _manage_page(request, program, license_form=form, status=400)
@@ -263,11 +258,8 @@ def renew(request: StaffRequest, program_id: uuid.UUID, kind: str, item_id: uuid
     item = _item(program, kind, item_id)
     form = forms.RenewForm(request.POST or None, initial={"number": item.number})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.recognition_renew(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(request, f"{item} is renewed until {item.expires_on:%B %-d, %Y}.")
             return redirect("directory:manage", program_id=program.pk)
     status = 400 if form.errors else 200
@@ -281,11 +273,8 @@ def end(request: StaffRequest, program_id: uuid.UUID, kind: str, item_id: uuid.U
     item = _item(program, kind, item_id)
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.recognition_end(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(request, f"{item} is off your listing.")
             return redirect("directory:manage", program_id=program.pk)
     status = 400 if form.errors else 200

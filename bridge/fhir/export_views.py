@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.core.dates import Span
 from bridge.fhir import export as export_runner
 from bridge.fhir import services
@@ -53,10 +53,10 @@ def _kickoff(request: HttpRequest, level: str, group_id: str = "") -> HttpRespon
             since = None
         if since is None or since.tzinfo is None:
             raise FhirError(400, "_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z.")
-        try:
+        with refusal.silently() as too_far:
             Span.HISTORY.check(since)
-        except ValidationError as exc:
-            raise FhirError(400, f"_since: {exc.messages[0]}", expression="_since") from None
+        if too_far.refused:
+            raise FhirError(400, f"_since: {too_far.messages[0]}", expression="_since")
     patient_level = level != ExportJob.Level.SYSTEM
     offered = [t for t in TYPES.values() if t.is_participant_data or not patient_level]
     if "_type" in request.GET:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.fhir import services, smart
 from bridge.fhir.forms import BackendClientForm, PolicyForm
 from bridge.fhir.models import ApiPolicy, BackendClient
@@ -90,7 +89,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     registered = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             registered = services.backend_client_register(
                 actor=request.user,
                 name=data["name"],
@@ -100,8 +99,6 @@ def client_list(request: HttpRequest) -> HttpResponse:
                 jwks_url=data["jwks_url"],
                 jwks_text=data["jwks"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
     if request.method == "GET":
         audit_record(action=Action.READ, actor=request.user, object_type="smart_client_list")
     policies = {p.program_id: p for p in ApiPolicy.objects.filter(program_id__in=programs)}

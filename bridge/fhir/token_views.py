@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.fhir import services
 from bridge.fhir.forms import TokenForm
 from bridge.fhir.models import ApiToken
@@ -54,7 +54,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     issued = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             issued = services.token_create(
                 actor=request.user,
                 name=data["name"],
@@ -64,8 +64,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 purpose=data["purpose"],
                 expires_at=timezone.now() + timedelta(days=data["expires_in_days"]),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
     if request.method == "GET":
         audit_record(action=Action.READ, actor=request.user, object_type="api_token_list")
     return render(

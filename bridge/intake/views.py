@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,8 @@ from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors, uuid_or_none
+from bridge.core import refusal
+from bridge.core.forms import uuid_or_none
 from bridge.intake import queries, services
 from bridge.intake.access import INTAKE_ROLES, settings_program_for
 from bridge.intake.forms import (
@@ -109,16 +110,13 @@ def caller_new(request: StaffRequest) -> HttpResponse:
             if program is None:
                 caller.add_error(None, "Choose the program the caller is asking about.")
         if caller.is_valid() and details.is_valid() and program is not None:
-            try:
+            with refusal.on_form(caller):
                 screening = services.caller_register(
                     actor=request.user,
                     program=program,
                     participant_fields=caller.cleaned_data,
                     details={k: details.cleaned_data[k] for k in Screening.DETAIL_FIELDS},
                 )
-            except ValidationError as exc:
-                apply_errors(caller, exc)
-            else:
                 messages.success(request, f"{screening.participant.display_name} is on the intake list.")
                 return redirect("intake:screening", participant_id=screening.participant_id)
     return render(
@@ -136,11 +134,8 @@ def caller_new(request: StaffRequest) -> HttpResponse:
 def screening_hub(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     """The open screening (or the latest) with its steps; POST starts a new screening."""
     if request.method == "POST":
-        try:
+        with refusal.as_message(request):
             services.screening_start(actor=request.user, participant=participant)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, "Screening started.")
         return redirect("intake:screening", participant_id=participant.pk)
     screenings = list(
@@ -223,13 +218,10 @@ def screening_handoff(
         reasons=_handoff_reasons(screening, recommendation),
     )
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             item = services.screening_hand_to_prescriber(
                 actor=request.user, screening=screening, **form.cleaned_data
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(
                 request,
                 f"Handed to {item.assigned_to.get_full_name() or item.assigned_to}: "
@@ -381,13 +373,10 @@ def administration_error(
         raise Http404("No such administration.")
     form = MarkErrorForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             services.administration_mark_error(
                 actor=request.user, administration=administration, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(
                 request, f"{administration.instrument} marked as entered in error; it stays on record."
             )
@@ -436,13 +425,10 @@ def screening_placement(
     saved = {r.dimension: r for r in screening.dimension_ratings.all()}
     form = DimensionsForm(request.POST, recommendation=rules_only, saved=saved)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.dimensions_rate(
                 actor=request.user, screening=screening, ratings=form.ratings(), notes=form.notes()
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Ratings saved. The recommendation below uses them.")
             return redirect("intake:placement", participant_id=participant.pk, screening_id=screening.pk)
     return _placement_page(request, participant, screening, dimensions=form, status=400)
@@ -466,15 +452,14 @@ def screening_decide(
             )
     before = queries.recommendation_for(screening)
     if dimensions is not None and (dimensions.has_changed() or not saved):
-        try:
+        with refusal.on_form(dimensions) as saving:
             services.dimensions_rate(
                 actor=request.user,
                 screening=screening,
                 ratings=dimensions.ratings(),
                 notes=dimensions.notes(),
             )
-        except ValidationError as exc:
-            apply_errors(dimensions, exc)
+        if saving.refused:
             decision = DecisionForm(request.POST, recommendation=before)
             return _placement_page(
                 request, participant, screening, dimensions=dimensions, decision=decision, status=400
@@ -494,7 +479,7 @@ def screening_decide(
             "review it and record the decision again.",
         )
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.placement_decide(
                 actor=request.user,
                 screening=screening,
@@ -503,9 +488,6 @@ def screening_decide(
                 withdrawal_management=form.cleaned_data.get("withdrawal_management", ""),
                 reason=form.cleaned_data.get("reason", ""),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Decision recorded.")
             return redirect("intake:screening", participant_id=participant.pk)
     return _placement_page(request, participant, screening, dimensions=dimensions, decision=form, status=400)
@@ -523,11 +505,8 @@ def screening_admit(
     problems = admission_gate(screening, decision)
     form = AdmitForm(request.POST or None, program_id=screening.program_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.screening_admit(actor=request.user, screening=screening, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             clinician = form.cleaned_data["primary_clinician"]
             messages.success(
                 request,
@@ -559,13 +538,10 @@ def withdrawal_management_complete(
     screening = _open_screening(participant, screening_id)
     form = WithdrawalCompleteForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             services.withdrawal_management_complete(
                 actor=request.user, screening=screening, **form.cleaned_data
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(
                 request, "Withdrawal management recorded as complete. Reassess now: a new screening is open."
             )
@@ -597,11 +573,8 @@ def screening_refer(
     }
     form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.screening_refer(actor=request.user, screening=screening, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"Referral to {form.cleaned_data['to_name']} recorded.")
             if Cap.VIEW in _caps_now(request, participant):
                 return redirect("participants:detail", participant_id=participant.pk)
@@ -653,7 +626,7 @@ def criteria_edition(request: StaffRequest, program_id: uuid.UUID) -> HttpRespon
     form = CriteriaEditionForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             services.criteria_edition_set(
                 actor=request.user,
                 program=program,
@@ -661,9 +634,6 @@ def criteria_edition(request: StaffRequest, program_id: uuid.UUID) -> HttpRespon
                 effective_on=data["effective_on"],
                 payer_rule=data["payer_rule"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             who = data["payer_rule"].name if data["payer_rule"] else program.name
             messages.success(
                 request,

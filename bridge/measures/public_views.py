@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from bridge import instruments
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record, audit_token_refused
+from bridge.core import refusal
 from bridge.intake.models import IntakeSettings
 from bridge.measures import services
 from bridge.measures.forms import InstrumentForm
@@ -86,19 +86,19 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         form.fields[item.key].label = item.ask or item.text
         form.fields[item.key].error_messages["required"] = "Please choose an answer."
     if request.method == "POST" and form.is_valid():
-        try:
+        # A refusal here means the link was spent or closed meanwhile: the refusal page, not the form.
+        with refusal.silently():
             row = services.measure_link_complete(
                 link=link, responses=form.responses, sex=form.cleaned_data.get("sex")
             )
-        except ValidationError:
-            return _headers(_refuse(request, token))
-        return _headers(
-            render(
-                request,
-                "measures/public/done.html",
-                {"safety": bool(services.safety_alerts(row))},
+            return _headers(
+                render(
+                    request,
+                    "measures/public/done.html",
+                    {"safety": bool(services.safety_alerts(row))},
+                )
             )
-        )
+        return _headers(_refuse(request, token))
     if request.method == "GET":
         audit_record(
             action=Action.READ,

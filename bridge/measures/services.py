@@ -1,4 +1,9 @@
-"""Every write of measurement-based care, each in one transaction with its audit event."""
+"""Every write of measurement-based care, each in one transaction with its audit event.
+
+Each is an entry point (views call them; no service calls another), so each runs in
+`transaction.atomic(durable=True)`: nesting one in another transaction raises instead of silently
+joining it (bridge/core/tests/test_durable_services.py).
+"""
 
 from __future__ import annotations
 
@@ -114,7 +119,7 @@ def measure_record(
 ) -> InstrumentAdministration:
     """Staff give a measure. Raises instruments.ResponseError (naming the item) for unscorable answers."""
     _check_instrument(instrument)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = _administration(
             participant=participant, instrument=instrument, responses=responses, sex=sex, actor=actor
         )
@@ -142,7 +147,7 @@ def measure_link_create(
     _check_instrument(instrument)
     token = new_token()
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         link = MeasureLink(
             participant=participant,
             instrument=instrument,
@@ -186,7 +191,7 @@ def measure_link_complete(
     *, link: MeasureLink, responses: Any, sex: str | None = None
 ) -> InstrumentAdministration:
     """The participant's own answers through the link: scored, stored, and the link used up."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
         if not locked.is_open:
             raise ValidationError("This link has already been used or has expired.")
@@ -234,7 +239,7 @@ def _revoke(*, actor: User, link: MeasureLink, reason: str) -> None:
 
 def measure_link_revoke(*, actor: User, link: MeasureLink) -> MeasureLink:
     """Stop a link that was not used yet (sent to the wrong number, no longer wanted)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = MeasureLink.objects.select_for_update().get(pk=link.pk)
         if locked.completed_at is not None:
             raise ValidationError("This link was already used; its answers are on record.")
@@ -254,7 +259,7 @@ def alert_acknowledge(
         raise ValidationError("This result has no safety alert to acknowledge.")
     if administration.is_entered_in_error:
         raise ValidationError("This result was entered in error.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if AlertAcknowledgement.objects.filter(administration=administration).exists():
             raise ValidationError("This alert was already acknowledged.")
         ack = AlertAcknowledgement(
@@ -288,7 +293,7 @@ def schedule_set(
         raise ValidationError({"every_days": "Choose one of the listed intervals."})
     if participant is not None and participant.program_id != program.pk:
         raise ValidationError("The participant belongs to another program.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row, created = MeasureSchedule.objects.select_for_update().get_or_create(
             program=program,
             participant=participant,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from bridge import instruments
 from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.intake.models import InstrumentAdministration, IntakeSettings
 from bridge.intake.services import administration_mark_error
 from bridge.measures import queries, services
@@ -99,11 +99,8 @@ def link_revoke(request: ParticipantRequest, participant: Participant, link_id: 
     link = MeasureLink.objects.filter(pk=link_id, participant=participant).first()
     if link is None:
         raise Http404("No such link.")
-    try:
+    with refusal.as_message(request):
         services.measure_link_revoke(actor=request.user, link=link)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, f"The {link.instrument} link …{link.hint} no longer works.")
     return redirect("measures:overview", participant.pk)
 
@@ -121,11 +118,8 @@ def acknowledge(
         raise Http404("No such result.")
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             services.alert_acknowledge(actor=request.user, administration=row, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, f"{row.instrument} alert acknowledged.")
         return redirect("measures:overview", participant.pk)
     return _overview(request, participant, status=400, ack_errors=form.errors)
@@ -142,11 +136,8 @@ def mark_error(
     form = ErrorForm(request.POST)
     if not form.is_valid():
         return _overview(request, participant, status=400, error_errors=form.errors)
-    try:
+    with refusal.as_message(request):
         administration_mark_error(actor=request.user, administration=row, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, f"{row.instrument} result marked entered in error; it stays on record.")
     return redirect("measures:overview", participant.pk)
 
@@ -183,12 +174,9 @@ def program_schedule(request: StaffRequest) -> HttpResponse:
         current[row.instrument] = row.every_days
     form = ScheduleForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             for code, days in form.changes(current).items():
                 services.schedule_set(actor=request.user, program=program, instrument=code, every_days=days)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Program measure schedule saved.")
             return redirect("measures:program_schedule")
     return render(

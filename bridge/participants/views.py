@@ -4,7 +4,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.core.panels import participant_links, participant_sections
 from bridge.participants import queries, services
 from bridge.participants.access import Cap, participant_view
@@ -178,11 +178,8 @@ def _care_team_page(request: HttpRequest, participant: Participant, form: CareTe
 def care_team_add(request: HttpRequest, participant: Participant) -> HttpResponse:
     form = CareTeamAddForm(request.POST, participant=participant)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.care_team_add(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"{form.cleaned_data['staff']} joined the care team.")
             return redirect("participants:care_team", participant_id=participant.pk)
     return _care_team_page(request, participant, form, status=400)
@@ -212,11 +209,8 @@ def participant_hold(request: HttpRequest, participant: Participant) -> HttpResp
         return redirect("participants:detail", participant_id=participant.pk)
     form = HoldForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.participant_hold(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"{participant.display_name} is on hold; their episode stays open.")
             return redirect("participants:detail", participant_id=participant.pk)
     return render(
@@ -238,11 +232,8 @@ def participant_resume(request: HttpRequest, participant: Participant) -> HttpRe
         return redirect("participants:detail", participant_id=participant.pk)
     form = ResumeForm(request.POST or None, initial={"resumed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.participant_resume(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"{participant.display_name} is back in care.")
             return redirect("participants:detail", participant_id=participant.pk)
     return render(

@@ -3,6 +3,11 @@
 A run is proposed (the solver's answer stored with every placement and every reason), then
 committed once: sessions and roster rows are created in one transaction, each audited. Committing
 a week that is already committed changes nothing.
+
+The availability, hours, requirement and rule writes are entry points (only views call them), so they
+run in `transaction.atomic(durable=True)`: nesting one in another transaction raises instead of
+silently joining it (bridge/core/tests/test_durable_services.py). The run writes are not durable yet:
+the `schedule` command and the demo call them too.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ def time_block_add(
     *, actor, participant, kind: str, weekdays: list[int], start_time: time, end_time: time
 ) -> list[ParticipantTimeBlock]:
     """Add the same span on several weekdays (e.g. work Mon-Fri 9-5) in one go."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         blocks = []
         for weekday in sorted(set(weekdays)):
             block = ParticipantTimeBlock(
@@ -64,7 +69,7 @@ def time_block_add(
 
 def time_block_remove(*, actor, block: ParticipantTimeBlock) -> None:
     # Availability is scheduling data, not a clinical record: removing it is an ordinary edit.
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit_record(
             action=Action.UPDATE,
             actor=actor,
@@ -79,7 +84,7 @@ def time_block_remove(*, actor, block: ParticipantTimeBlock) -> None:
 def clinician_hours_add(
     *, actor, staff, program, weekdays: list[int], start_time: time, end_time: time
 ) -> list[ClinicianHours]:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         rows = []
         for weekday in sorted(set(weekdays)):
             row = ClinicianHours(
@@ -99,7 +104,7 @@ def clinician_hours_add(
 
 
 def clinician_hours_remove(*, actor, row: ClinicianHours) -> None:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit_record(
             action=Action.UPDATE,
             actor=actor,
@@ -113,7 +118,7 @@ def clinician_hours_remove(*, actor, row: ClinicianHours) -> None:
 def clinician_schedule_update(
     *, actor, staff, program, weekly_capacity_minutes: int, telehealth_url: str
 ) -> ClinicianSchedule:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         schedule, _ = ClinicianSchedule.objects.get_or_create(staff=staff, program=program)
         schedule.weekly_capacity_minutes = weekly_capacity_minutes
         schedule.telehealth_url = telehealth_url
@@ -141,7 +146,7 @@ def requirement_set(
 ) -> ParticipantRequirement:
     if rule.program_id != participant.program_id:
         raise ValidationError({"rule": "That requirement belongs to another program."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = ParticipantRequirement.objects.filter(participant=participant, rule=rule).first()
         row = row or ParticipantRequirement(participant=participant, rule=rule)
         row.status = status
@@ -163,7 +168,7 @@ def requirement_set(
 
 
 def rule_create(*, actor, program, **fields) -> AppointmentRule:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         rule = AppointmentRule(program=program, **fields)
         rule.full_clean()  # includes "one active rule per kind"
         rule.save()
@@ -178,7 +183,7 @@ def rule_create(*, actor, program, **fields) -> AppointmentRule:
 
 
 def rule_update(*, actor, rule: AppointmentRule, **fields) -> AppointmentRule:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for name, value in fields.items():
             setattr(rule, name, value)
         rule.full_clean()

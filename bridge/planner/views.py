@@ -6,7 +6,6 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.queries import outside_authorization
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.core.weeks import iso_week, monday_of
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
@@ -68,11 +67,8 @@ def schedule_preview(request: StaffRequest) -> HttpResponse:
         if done is not None:
             messages.info(request, f"{done.iso_week} is already committed; here is what was scheduled.")
             return redirect("planner:run", run_id=done.pk)
-        try:
+        with refusal.on_form(form):
             run = services.schedule_run_create(actor=request.user, program=program, week_start=week_start)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             return redirect("planner:run", run_id=run.pk)
     return _schedule_page(request, programs, form, status=400)
 
@@ -135,47 +131,41 @@ def run_detail(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def run_commit(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     run = run_for(request, run_id)
-    try:
+    with refusal.as_message(request):
         committed, created = services.schedule_run_commit(actor=request.user, run=run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("planner:run", run_id=run.pk)
-    if run.status == ScheduleRun.Status.PROPOSED and committed.pk == run.pk:
-        if committed.is_top_up:
-            messages.success(request, f"Added {created} appointments to {committed.iso_week}.")
+        if run.status == ScheduleRun.Status.PROPOSED and committed.pk == run.pk:
+            if committed.is_top_up:
+                messages.success(request, f"Added {created} appointments to {committed.iso_week}.")
+            else:
+                messages.success(
+                    request, f"Committed {committed.iso_week}: {created} appointments are on the calendar."
+                )
         else:
-            messages.success(
-                request, f"Committed {committed.iso_week}: {created} appointments are on the calendar."
-            )
-    else:
-        messages.info(request, f"{committed.iso_week} was already committed; nothing new was created.")
-    return redirect("planner:run", run_id=committed.pk)
+            messages.info(request, f"{committed.iso_week} was already committed; nothing new was created.")
+        return redirect("planner:run", run_id=committed.pk)
+    return redirect("planner:run", run_id=run.pk)
 
 
 @require_POST
 def run_top_up(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """From a committed week: propose what is still due (people admitted since, changed needs)."""
     run = run_for(request, run_id)
-    try:
+    with refusal.as_message(request):
         proposal = services.schedule_run_create(
             actor=request.user, program=run.program, week_start=run.week_start, top_up=True
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("planner:run", run_id=run.pk)
-    return redirect("planner:run", run_id=proposal.pk)
+        return redirect("planner:run", run_id=proposal.pk)
+    return redirect("planner:run", run_id=run.pk)
 
 
 @require_POST
 def run_discard(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     run = run_for(request, run_id)
-    try:
+    with refusal.as_message(request):
         services.schedule_run_discard(actor=request.user, run=run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("planner:run", run_id=run.pk)
-    messages.info(request, "Proposal discarded.")
-    return redirect("planner:home")
+        messages.info(request, "Proposal discarded.")
+        return redirect("planner:home")
+    return redirect("planner:run", run_id=run.pk)
 
 
 # --- Program rules ---------------------------------------------------------------------------------------
@@ -194,11 +184,8 @@ def rule_create(request: StaffRequest) -> HttpResponse:
     form = RuleCreateForm(request.POST or None, programs=programs)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "program"}
-        try:
+        with refusal.on_form(form):
             services.rule_create(actor=request.user, program=form.cleaned_data["program"], **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Added. The next schedule run uses it.")
             return redirect("planner:rules")
     return render(request, "planner/rule_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -210,11 +197,8 @@ def rule_edit(request: StaffRequest, rule_id: uuid.UUID) -> HttpResponse:
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         fresh = AppointmentRule.objects.get(pk=rule.pk)
-        try:
+        with refusal.on_form(form):
             services.rule_update(actor=request.user, rule=fresh, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Saved. The next schedule run uses it.")
             return redirect("planner:rules")
     return render(
@@ -279,11 +263,8 @@ def availability(request: ParticipantRequest, participant: Participant) -> HttpR
 def availability_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = TimeBlockForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.time_block_add(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Added.")
             return redirect("planner:availability", participant_id=participant.pk)
     return _availability_page(request, participant, form, status=400)

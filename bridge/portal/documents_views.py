@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bridge.core import refusal
 from bridge.portal import documents
 from bridge.portal.access import PortalPageRequest, portal_page, portal_read
 from bridge.privacy import notices, packages, pdf
@@ -71,7 +72,7 @@ def document_detail(request: PortalPageRequest, signature_id: uuid.UUID) -> Http
             messages.info(request, _("You have already signed this document."))
             return redirect("portal:document", signature_id=signature.pk)
         if form.is_valid():
-            try:
+            with refusal.silently() as outcome:
                 documents.document_sign(
                     account=request.portal_account,
                     signature=signature,
@@ -83,12 +84,11 @@ def document_detail(request: PortalPageRequest, signature_id: uuid.UUID) -> Http
                     ip_address=request.META.get("REMOTE_ADDR"),
                     user_agent=request.headers.get("User-Agent", ""),
                 )
-            except ValidationError:
-                # Signed meanwhile, expired, or the document changed: it cannot be signed here now.
-                form.add_error(None, _("This document can no longer be signed here. Ask your program."))
-            else:
                 messages.success(request, _("Signed. A copy is kept with your documents."))
                 return redirect("portal:document", signature_id=signature.pk)
+            if outcome.refused:
+                # Signed meanwhile, expired, or the document changed: it cannot be signed here now.
+                form.add_error(None, _("This document can no longer be signed here. Ask your program."))
     else:
         portal_read(request, object_type="signature_request", object_id=str(signature.pk))
     return render(

@@ -9,13 +9,13 @@ Cap.FOLLOW_UP, so someone off the care team gets 404 and the front desk 403.
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.portal import messaging
@@ -44,12 +44,8 @@ def participant_messages(request: PortalPageRequest) -> HttpResponse:
     if request.method == "POST":
         form = MessageForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal.on_form(form, field="body"):
                 sent = messaging.message_send_participant(account=account, body=form.cleaned_data["body"])
-            except ValidationError as exc:
-                for error in exc.message_dict.get("body", []):
-                    form.add_error("body", error)
-            else:
                 if sent.automatic_reply is not None:
                     flash.info(request, _("Sent. The office is closed now: see the answer below."))
                 else:
@@ -90,14 +86,10 @@ def staff_messages(request: ParticipantRequest, participant: Participant) -> Htt
     if request.method == "POST":
         form = StaffMessageForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal.on_form(form, field="body"):
                 messaging.message_send_staff(
                     actor=request.user, participant=participant, body=form.cleaned_data["body"]
                 )
-            except ValidationError as exc:
-                for error in exc.message_dict.get("body", []):
-                    form.add_error("body", error)
-            else:
                 flash.success(request, "Sent. They see it in their app.")
                 return redirect("portal:staff_messages", participant_id=participant.pk)
         return _staff_page(request, participant, form, status=400)
@@ -116,22 +108,20 @@ def help_peer(request: PortalPageRequest) -> HttpResponse:
         for message in form.errors.get("opt_in", []):
             flash.error(request, str(message))
         return redirect("portal:help")
-    try:
+    with refusal.as_message(request):
         result = messaging.peer_alert(account=request.portal_account)
-    except ValidationError as exc:
-        for text in exc.messages:
-            flash.error(request, text)
-        return redirect("portal:help")
-    if result.already:
-        flash.info(request, _("We already told your peer support specialist. They will reach out to you."))
-    else:
-        flash.success(
-            request,
-            _(
-                "Done. Your peer support specialist knows you need help and will reach out to you. "
-                "If you need help right now, call or text 988."
-            ),
-        )
+        if result.already:
+            flash.info(
+                request, _("We already told your peer support specialist. They will reach out to you.")
+            )
+        else:
+            flash.success(
+                request,
+                _(
+                    "Done. Your peer support specialist knows you need help and will reach out to you. "
+                    "If you need help right now, call or text 988."
+                ),
+            )
     return redirect("portal:help")
 
 

@@ -11,13 +11,13 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bridge.core import refusal
 from bridge.portal import services
 from bridge.portal.access import (
     PortalPageRequest,
@@ -75,15 +75,8 @@ def consent_revoke(request: PortalPageRequest, consent_id: uuid.UUID) -> HttpRes
     form = RevokeForm(request.POST or None)
     page_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form, unplaced=page_errors):
             services.consent_revoke(account=request.portal_account, consent=consent, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field in form.fields:
-                    form.add_error(field, errors)
-                else:
-                    page_errors.extend(errors)
-        else:
             messages.success(request, _("Your consent is revoked. Nothing more will be shared under it."))
             return redirect("portal:consents")
     if request.method == "GET":
@@ -123,12 +116,8 @@ def copy(request: PortalPageRequest) -> HttpResponse:
     participant = request.portal_account.participant
     form = CopyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.copy_request(account=request.portal_account, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
             messages.success(request, _("Sent. The program has 30 days to give you your copy."))
             return redirect("portal:copy")
     if request.method == "GET":
@@ -186,11 +175,8 @@ def rsvp(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Say whether you are coming."))
         return redirect("portal:events")
     coming = form.cleaned_data["coming"] == "yes"
-    try:
+    with refusal.as_message(request):
         services.alumni_reply(account=request.portal_account, session=session, coming=coming)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-    else:
         if coming:
             messages.success(request, _("You are on the list. See you there!"))
         else:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.portal import services
@@ -35,15 +35,11 @@ def staff_account(request: ParticipantRequest, participant: Participant) -> Http
 
 @participant_view(post=Cap.EDIT, get=False)
 def staff_account_open(request: ParticipantRequest, participant: Participant) -> HttpResponse:
-    try:
+    with refusal.as_message(request):
         services.portal_account_open(actor=request.user, participant=participant)
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
-        return _page(request, participant, status=400)
-    messages.success(request, f"{participant.display_name} can now sign in to their app at /me/.")
-    return redirect("portal:staff_account", participant_id=participant.pk)
+        messages.success(request, f"{participant.display_name} can now sign in to their app at /me/.")
+        return redirect("portal:staff_account", participant_id=participant.pk)
+    return _page(request, participant, status=400)
 
 
 @participant_view(post=Cap.EDIT, get=False)

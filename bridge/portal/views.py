@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bridge import instruments
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.instruments.spanish import spanish_version
 from bridge.intake.models import IntakeSettings
 from bridge.intake.throttle import ClientRateThrottle
@@ -118,12 +118,8 @@ def code(request: PortalHttpRequest) -> HttpResponse:
         elif row is None:
             form.add_error("code", _("That code is not right, or it has expired."))
         else:
-            try:
+            with refusal.on_form(form, field="code"):
                 account = services.code_verify(code_row=row, code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                for message in exc.message_dict.get("code", []):
-                    form.add_error("code", message)
-            else:
                 next_url = request.session.get("portal_next")
                 portal_sign_in(request, account)
                 return HttpResponseRedirect(_safe_next(request, next_url))
@@ -283,16 +279,14 @@ def session_detail(request: PortalPageRequest, session_id: uuid.UUID) -> HttpRes
 @require_POST
 def check_in(request: PortalPageRequest, session_id: uuid.UUID) -> HttpResponse:
     session = own_session(request, session_id)
-    try:
+    with refusal.as_message(request):
         result = services.check_in(account=request.portal_account, session=session)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-        return redirect("portal:session", session_id=session.pk)
-    if result.already:
-        messages.info(request, _("You were already checked in."))
-    else:
-        messages.success(request, _("You are checked in. Welcome!"))
-    return redirect("portal:home")
+        if result.already:
+            messages.info(request, _("You were already checked in."))
+        else:
+            messages.success(request, _("You are checked in. Welcome!"))
+        return redirect("portal:home")
+    return redirect("portal:session", session_id=session.pk)
 
 
 def _request_view(request: PortalPageRequest, session_id: uuid.UUID, form_class, action) -> HttpResponse:
@@ -300,15 +294,8 @@ def _request_view(request: PortalPageRequest, session_id: uuid.UUID, form_class,
     form = form_class(request.POST)
     page_errors: list[str] = []
     if form.is_valid():
-        try:
+        with refusal.on_form(form, unplaced=page_errors):
             action(session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field in form.fields:
-                    form.add_error(field, errors)
-                else:
-                    page_errors.extend(errors)
-        else:
             messages.success(request, _("Sent. The front desk will get back to you."))
             return redirect("portal:session", session_id=session.pk)
     context = _session_context(request, session)
@@ -380,17 +367,16 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
             field.choices = [(o.value, spanish.options[o.value]) for o in item.options]
         form.fields[item.key].error_messages["required"] = _("Please choose an answer.")
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.silently():
             row = measures.measure_link_complete(
                 link=link, responses=form.responses, sex=form.cleaned_data.get("sex")
             )
-        except ValidationError:
-            messages.error(request, _("This questionnaire was already answered or has closed."))
-            return redirect("portal:questionnaires")
-        safety = bool(measures.safety_alerts(row))
-        return render(
-            request, "portal/questionnaire_done.html", {"safety": safety, "program": participant.program}
-        )
+            safety = bool(measures.safety_alerts(row))
+            return render(
+                request, "portal/questionnaire_done.html", {"safety": safety, "program": participant.program}
+            )
+        messages.error(request, _("This questionnaire was already answered or has closed."))
+        return redirect("portal:questionnaires")
     if request.method == "GET":
         portal_read(request, object_type="measure_link", object_id=str(link.pk))
     context = {

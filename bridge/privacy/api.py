@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from bridge.api.auth import staff_auth
-from bridge.api.errors import ApiError, Error
+from bridge.api.errors import ApiError, Error, refused_as_400
 from bridge.core.dates import AnyDate
 from bridge.participants.access import Cap, participant_for
 from bridge.privacy import policy, services
@@ -107,7 +107,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn):
     """Prepare a disclosure: 201 with the package's summary, or 403 when no consent covers it (recorded)."""
     participant = _participant(request, payload.participant, Cap.DOCUMENT)
     recipient = _recipient(participant, payload.recipient)
-    try:
+    with refused_as_400():
         d = services.disclosure_prepare(
             actor=request.user,
             participant=participant,
@@ -118,9 +118,6 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn):
             date_to=payload.date_to,
             channel=payload.channel,
         )
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApiError(400, messages[0], field=field) from exc
     if d.outcome != Disclosure.Outcome.RELEASED:
         raise _refused(d.refusal_reasons)
     created = DisclosureOut(

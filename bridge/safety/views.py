@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.notify.models import StaffAlertContact, StaffNotification
 from bridge.notify.services import staff_alert_contact_set
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
@@ -71,13 +71,10 @@ def signal_detail(
         return _signal_page(request, participant, signal)
     form = DispositionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.safety_signal_close(
                 actor=request.user, signal=signal, action_taken=form.cleaned_data["action_taken"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Disposition recorded: who, when and what was done.")
             return redirect("safety:signals", participant_id=participant.pk)
     return _signal_page(request, participant, signal, form=form, status=400)
@@ -148,15 +145,12 @@ def plan(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     current = SafetyPlan.objects.filter(participant=participant).first()
     form = SafetyPlanForm(request.POST, instance=current)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.safety_plan_save(
                 actor=request.user,
                 participant=participant,
                 **{k: form.cleaned_data[k] for k in SafetyPlan.FIELDS},
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Safety plan saved. Print it, or make a private link for their phone.")
             return redirect("safety:plan", participant_id=participant.pk)
     return _plan_page(request, participant, form=form, status=400)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -22,7 +22,7 @@ except ImportError:  # older django-ninja: a (status, body) tuple says the same
 
 
 from bridge.api.auth import staff_auth
-from bridge.api.errors import ApiError, Error
+from bridge.api.errors import ApiError, Error, refused_as_400
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core.dates import AnyMoment, PlannedDate, PlannedMoment
@@ -337,13 +337,8 @@ def session_attendance(request: HttpRequest, session_id: uuid.UUID, payload: Att
         if mark.status == AttendanceStatus.EXPECTED:
             raise ApiError(400, "Record what happened, not 'expected'.", field=f"marks[{k}].status")
     marks = [Mark(m.participant, m.status, m.arrived_at, m.departed_at) for m in payload.marks]
-    try:
+    with refused_as_400(prefix="marks."):
         attendance_record(actor=request.user, session=session, marks=marks)
-    except ValidationError as exc:
-        field, messages = (
-            next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
-        )
-        raise ApiError(400, " ".join(messages), field=f"marks.{field}" if field else None) from None
     session.refresh_from_db()
     roster = _roster(session)
     return {**_session_out(session, len(roster)), "roster": roster}
@@ -393,15 +388,6 @@ def _conflicts_409(exc: BookingConflict):
     return Status(
         409,
         {"conflicts": [c.as_dict() for c in exc.conflicts], "needs_confirmation": exc.needs_confirmation},
-    )
-
-
-def _validation_400(exc: ValidationError, prefix: str = ""):
-    field, messages = (
-        next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
-    )
-    raise ApiError(
-        400, " ".join(messages), field=f"{prefix}{field}" if field and field != "__all__" else None
     )
 
 
@@ -462,24 +448,23 @@ def session_book(request: HttpRequest, payload: OneOffIn):
         if session_type is None:
             raise ApiError(400, "No session type of this program has that id.", field="session_type")
     try:
-        session = session_services.session_create(
-            actor=request.user,
-            program=program,
-            kind=payload.kind,
-            staff=staff,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            participants=[people[pid] for pid in dict.fromkeys(payload.participants)],
-            session_type=session_type,
-            room=room,
-            modality=payload.modality,
-            title=payload.title,
-            confirm_reason=payload.confirm_reason,
-        )
+        with refused_as_400():
+            session = session_services.session_create(
+                actor=request.user,
+                program=program,
+                kind=payload.kind,
+                staff=staff,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                participants=[people[pid] for pid in dict.fromkeys(payload.participants)],
+                session_type=session_type,
+                room=room,
+                modality=payload.modality,
+                title=payload.title,
+                confirm_reason=payload.confirm_reason,
+            )
     except BookingConflict as exc:
         return _conflicts_409(exc)
-    except ValidationError as exc:
-        _validation_400(exc)
     roster = _roster(session)
     return Status(201, {**_session_out(session, len(roster)), "roster": roster})
 
@@ -507,19 +492,18 @@ def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn):
         if room is None:
             raise ApiError(400, "No room of this program has that id.", field="room")
     try:
-        change = session_services.session_reschedule(
-            actor=request.user,
-            session=session,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            reason=payload.reason,
-            room=room,
-            confirm_reason=payload.confirm_reason,
-        )
+        with refused_as_400():
+            change = session_services.session_reschedule(
+                actor=request.user,
+                session=session,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=payload.reason,
+                room=room,
+                confirm_reason=payload.confirm_reason,
+            )
     except BookingConflict as exc:
         return _conflicts_409(exc)
-    except ValidationError as exc:
-        _validation_400(exc)
     roster = _roster(change.session)
     return Status(200, {**_session_out(change.session, len(roster)), "roster": roster})
 
@@ -550,17 +534,16 @@ def roster_join(request: HttpRequest, series_id: uuid.UUID, payload: RosterJoinI
     if person is None:
         raise ApiError(400, "No participant of this program has that id.", field="participant")
     try:
-        membership = roster_services.series_join(
-            actor=request.user,
-            series=series,
-            participant=person,
-            on=payload.on,
-            confirm_reason=payload.confirm_reason,
-        )
+        with refused_as_400():
+            membership = roster_services.series_join(
+                actor=request.user,
+                series=series,
+                participant=person,
+                on=payload.on,
+                confirm_reason=payload.confirm_reason,
+            )
     except BookingConflict as exc:
         return _conflicts_409(exc)
-    except ValidationError as exc:
-        _validation_400(exc)
     return Status(
         200,
         {

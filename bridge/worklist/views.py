@@ -3,12 +3,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.accounts.models import Role
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.worklist import services
@@ -37,11 +37,8 @@ def work_item_resolve(
         raise PermissionDenied("Only the person it is assigned to, or a director, resolves this.")
     form = ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.work_item_resolve(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Marked as resolved.")
             return redirect("core:home")
     return render(

@@ -8,14 +8,13 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bridge.billing import queries, services
 from bridge.billing.forms import AuthorizationForm, CertificationForm, CoverageForm, ReviewForm
 from bridge.billing.models import Authorization, Coverage
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
@@ -37,11 +36,8 @@ def participant_billing(request: ParticipantRequest, participant: Participant) -
 def coverage_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = CoverageForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.coverage_add(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Coverage saved.")
             return redirect("billing:participant", participant_id=participant.pk)
     status = 400 if request.method == "POST" else 200
@@ -68,11 +64,8 @@ def coverage_edit(
     form = CoverageForm(request.POST or None, instance=coverage, participant=participant)
     if request.method == "POST" and form.is_valid():
         fresh = Coverage.objects.select_related("participant").get(pk=coverage.pk)
-        try:
+        with refusal.on_form(form):
             changed = services.coverage_update(actor=request.user, coverage=fresh, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Saved." if changed else "Nothing changed.")
             return redirect("billing:participant", participant_id=participant.pk)
     status = 400 if request.method == "POST" else 200
@@ -88,11 +81,8 @@ def coverage_edit(
 def authorization_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = AuthorizationForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.authorization_add(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Authorization saved.")
             return redirect("billing:participant", participant_id=participant.pk)
     status = 400 if request.method == "POST" else 200
@@ -117,7 +107,7 @@ def review_record(
         raise Http404("No such authorization.")
     form = ReviewForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.review_record(
                 actor=request.user,
                 authorization=auth,
@@ -126,9 +116,6 @@ def review_record(
                 note=form.cleaned_data["note"],
                 next_review_on=form.cleaned_data["next_review_on"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Review recorded.")
             return redirect("billing:participant", participant_id=participant.pk)
     # Refused: the billing page again with the errors on this authorization's review form (nothing stored).
@@ -147,11 +134,8 @@ def review_record(
 def certification_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.certification_sign(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Certification signed.")
             if Cap.BILLING in request.participant_caps:
                 return redirect("billing:participant", participant_id=participant.pk)
@@ -174,9 +158,11 @@ def eligibility_check(
 
     coverage = _coverage(participant, coverage_id)
     try:
-        check = eligibility_request(actor=request.user, coverage=coverage)
-    except (ValidationError, X12Error) as exc:
+        with refusal.as_message(request, prefix="The eligibility request was not sent: "):
+            check = eligibility_request(actor=request.user, coverage=coverage)
+            messages.success(
+                request, f"Eligibility request (270) sent, control number {check.control_number}."
+            )
+    except X12Error as exc:
         messages.error(request, f"The eligibility request was not sent: {exc}")
-    else:
-        messages.success(request, f"Eligibility request (270) sent, control number {check.control_number}.")
     return redirect("billing:participant", participant_id=participant.pk)

@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,7 +35,7 @@ from bridge.billing.services.eligibility import eligibility_read
 from bridge.billing.services.remittance import denial_resolve, remittance_post
 from bridge.billing.x12.remittance import carc_words, rarc_words
 from bridge.billing.x12.validate import X12Error
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.programs.models import Program
 
 HELD_WINDOW_DAYS = 31
@@ -208,16 +207,16 @@ def claims_run(request: HttpRequest) -> HttpResponse:
         return HttpResponse("format: choose 837p or 837i", status=400, content_type="text/plain")
     refused: list = []
     try:
-        written = claims_build(actor=request.user, program=program, claim_format=fmt, refused=refused)
-    except (X12Error, ValidationError) as exc:
+        with refusal.as_message(request, prefix="No claims were written: "):
+            written = claims_build(actor=request.user, program=program, claim_format=fmt, refused=refused)
+            for participant, reason in refused:
+                messages.warning(request, f"No claim for {participant.display_name}: {reason}")
+            n = sum(len(claims) for _w, claims in written)
+            messages.success(
+                request, f"{n} claims in {len(written)} file(s): " + ", ".join(w for w, _c in written)
+            )
+    except X12Error as exc:
         messages.error(request, f"No claims were written: {exc}")
-    else:
-        for participant, reason in refused:
-            messages.warning(request, f"No claim for {participant.display_name}: {reason}")
-        n = sum(len(claims) for _w, claims in written)
-        messages.success(
-            request, f"{n} claims in {len(written)} file(s): " + ", ".join(w for w, _c in written)
-        )
     return redirect("billing:claims")
 
 
@@ -232,13 +231,12 @@ def claim_pdf(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
     )
     if claim is None:
         raise Http404("No such claim.")
-    try:
+    with refusal.silently() as outcome:
         pdf = claim_paper(actor=request.user, claim=claim)
-    except ValidationError as exc:
-        return HttpResponse("Not released: " + " ".join(exc.messages), status=403, content_type="text/plain")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="claim-{claim.number}.pdf"'
-    return response
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="claim-{claim.number}.pdf"'
+        return response
+    return HttpResponse("Not released: " + " ".join(outcome.messages), status=403, content_type="text/plain")
 
 
 def _claim(request, claim_id: uuid.UUID) -> Claim:
@@ -267,19 +265,17 @@ def claim_detail(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, f"Claim {claim.number} cannot be corrected and resubmitted now.")
         elif form.is_valid():
             try:
-                new = claim_resubmit(actor=request.user, claim=claim, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
+                with refusal.on_form(form):
+                    new = claim_resubmit(actor=request.user, claim=claim, **form.cleaned_data)
+                    kept = "voided" if new.frequency == Claim.Frequency.VOID else "replaced"
+                    messages.success(
+                        request,
+                        f"Claim {new.number} ({new.get_frequency_display().lower()}) "
+                        f"sent in {new.file_name}; claim {claim.number} is kept, marked {kept}.",
+                    )
+                    return redirect("billing:claim", claim_id=new.pk)
             except X12Error as exc:
                 form.add_error(None, f"The corrected claim failed validation and was not sent: {exc}")
-            else:
-                kept = "voided" if new.frequency == Claim.Frequency.VOID else "replaced"
-                messages.success(
-                    request,
-                    f"Claim {new.number} ({new.get_frequency_display().lower()}) sent in {new.file_name}; "
-                    f"claim {claim.number} is kept, marked {kept}.",
-                )
-                return redirect("billing:claim", claim_id=new.pk)
     history = []
     earlier = claim.replaces
     while earlier is not None:

@@ -10,7 +10,6 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from bridge.clinical.forms import AddendumForm, ErrorForm, GroupEntryForm, Group
 from bridge.clinical.models import Goal, GroupNoteEntry, Note
 from bridge.clinical.services import notes as services
 from bridge.clinical.services.common import can_cosign
-from bridge.clinical.views.common import apply_errors
+from bridge.core import refusal
 from bridge.participants.models import EpisodeOfCare
 from bridge.scheduling.models import Attendance, Session, SessionKind
 
@@ -157,12 +156,10 @@ def _page(request, session: Session, status=200, **bound):
 def _save_shared(request, session: Session, note: Note) -> GroupSharedForm:
     form = GroupSharedForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.group_note_update_shared(
                 actor=request.user, note=note, curriculum=session.session_type, **form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
     return form
 
 
@@ -174,10 +171,8 @@ def _save_entry(request, note: Note, attendance: Attendance, goal_ids, entry) ->
     blank = not any(data[f].strip() for f in ("participation", "response", "progress")) and not data["goals"]
     if entry is None and blank:
         return form  # nothing written for this member yet: no empty part is created
-    try:
+    with refusal.on_form(form):
         services.group_entry_save(actor=request.user, note=note, participant=attendance.participant, **data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
     return form
 
 
@@ -283,28 +278,25 @@ def group_sign(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
         bound = _save_all(request, session, note)
     if bound:
         return _page(request, session, status=400, **bound)
-    try:
+    with refusal.silently() as outcome:
         services.note_sign(actor=request.user, note=note)
-    except ValidationError as exc:
-        # Everything typed was saved above; the page comes back with it and the reasons.
-        return _page(request, session, status=400, sign_errors=exc.messages)
-    draft_discard(author=request.user, page=reverse("clinical:group", args=[session.pk]))
-    messages.success(
-        request,
-        "Signed and locked." + (" A licensed supervisor will co-sign it." if note.cosign_required else ""),
-    )
-    return redirect("clinical:group", session.pk)
+        draft_discard(author=request.user, page=reverse("clinical:group", args=[session.pk]))
+        messages.success(
+            request,
+            "Signed and locked."
+            + (" A licensed supervisor will co-sign it." if note.cosign_required else ""),
+        )
+        return redirect("clinical:group", session.pk)
+    # Everything typed was saved above; the page comes back with it and the reasons.
+    return _page(request, session, status=400, sign_errors=outcome.messages)
 
 
 @require_http_methods(["POST"])
 def group_cosign(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = group_session_for(request, session_id)
     note = _live_note(session)
-    try:
+    with refusal.as_message(request):
         services.note_cosign(actor=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, "Co-signed.")
     return redirect("clinical:group", session.pk)
 
@@ -320,11 +312,8 @@ def group_addendum(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse
         if entry is None:
             raise Http404("No such part.")
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.note_addendum_add(actor=request.user, note=note, entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Addendum added.")
             return redirect("clinical:group", session.pk)
     return _page(request, session, status=400, addendum_form=form)
@@ -336,11 +325,8 @@ def group_error(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     note = _live_note(session)
     form = ErrorForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.note_mark_error(actor=request.user, note=note, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Marked entered in error; it stays in the record.")
             return redirect("clinical:group", session.pk)
     return _page(request, session, status=400, error_form=form)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,8 @@ from bridge.clinical.forms import (
 from bridge.clinical.models import Administration, MedicationOrder, NaloxoneOffer, OtpEnrollment, PdmpSetting
 from bridge.clinical.queries import has_opioid_use_disorder
 from bridge.clinical.services import meds as services
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.clinical.views.common import chart_context
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
@@ -74,13 +74,10 @@ def meds_overview(request: ParticipantRequest, participant: Participant) -> Http
 def order_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             order = services.medication_order_create(
                 actor=request.user, participant=participant, **form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"{order.get_drug_display()} ordered.")
             return redirect("clinical:order", participant.pk, order.pk)
     rule = PdmpSetting.objects.filter(program_id=participant.program_id).first()
@@ -138,11 +135,8 @@ def _post(request, participant, order_id, form_class, key, service, success, **e
     order = _order(participant, order_id)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             service(actor=request.user, order=order, **form.cleaned_data, **extra)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, success)
             return redirect("clinical:order", participant.pk, order.pk)
     return _render_order(request, participant, order, status=400, **{key: form})
@@ -191,11 +185,8 @@ def order_administer(request, participant, order_id: uuid.UUID):
 def otp_record(request, participant):
     form = OtpForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.otp_enrollment_record(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Opioid treatment program recorded.")
             return redirect("clinical:meds", participant.pk)
     return _render_overview(request, participant, status=400, otp_form=form)
@@ -224,11 +215,8 @@ def otp_end(request, participant, enrollment_id: uuid.UUID):
     enrollment = _enrollment(participant, enrollment_id)
     form = OtpEndForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.otp_enrollment_end(actor=request.user, enrollment=enrollment, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Enrolment ended.")
             return redirect("clinical:meds", participant.pk)
     return _render_overview(request, participant, status=400, otp_end_form=form)
@@ -238,11 +226,8 @@ def otp_end(request, participant, enrollment_id: uuid.UUID):
 def naloxone_offer(request, participant):
     form = NaloxoneOfferForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.naloxone_offer_record(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Naloxone offer recorded.")
             return redirect("clinical:meds", participant.pk)
     return _render_overview(request, participant, status=400, naloxone_form=form)

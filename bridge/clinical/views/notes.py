@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +23,8 @@ from bridge.clinical.forms import AddendumForm, ErrorForm, NoteForm, NoteStartFo
 from bridge.clinical.models import Note
 from bridge.clinical.services import notes as services
 from bridge.clinical.services.common import can_cosign
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.clinical.views.common import chart_context
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.scheduling.models import Session, SessionKind
@@ -56,11 +57,8 @@ def _sessions_to_document(participant: Participant):
 def note_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = NoteStartForm(request.POST or None, sessions=_sessions_to_document(participant))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             note = services.note_create(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             return redirect("clinical:note", participant.pk, note.pk)
     return render(
         request,
@@ -135,11 +133,8 @@ def note_detail(request: ParticipantRequest, participant: Participant, note_id: 
     if form.is_valid():
         data = dict(form.cleaned_data)
         goals = data.pop("goals")
-        try:
+        with refusal.on_form(form):
             services.note_update(actor=request.user, note=note, goals=goals, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)  # the note now holds the text
             messages.success(request, "Draft saved.")
             return redirect("clinical:note", participant.pk, note.pk)
@@ -163,39 +158,34 @@ def note_sign(request, participant, note_id):
             return _render_note(request, participant, note, status=400, form=form)
         data = dict(form.cleaned_data)
         goals = data.pop("goals")
-        try:
+        with refusal.on_form(form) as saving:
             services.note_update(actor=request.user, note=note, goals=goals, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        if saving.refused:
             return _render_note(request, participant, note, status=400, form=form)
-    try:
+    with refusal.silently() as signing:
         services.note_sign(actor=request.user, note=note)
-    except ValidationError as exc:
-        if form is None:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("clinical:note", participant.pk, note.pk)
-        for message in exc.messages:
-            form.add_error(None, message)
-        return _render_note(
-            request, participant, note, status=400, form=form, sign_refused="Draft saved, but not signed yet."
-        )
-    draft_discard(author=request.user, page=reverse("clinical:note", args=[participant.pk, note.pk]))
-    if note.cosign_required:
-        messages.success(request, "Signed and locked. A licensed supervisor will co-sign it.")
-    else:
-        messages.success(request, "Signed and locked.")
-    return redirect("clinical:note", participant.pk, note.pk)
+        draft_discard(author=request.user, page=reverse("clinical:note", args=[participant.pk, note.pk]))
+        if note.cosign_required:
+            messages.success(request, "Signed and locked. A licensed supervisor will co-sign it.")
+        else:
+            messages.success(request, "Signed and locked.")
+        return redirect("clinical:note", participant.pk, note.pk)
+    if form is None:
+        for message in signing.messages:
+            messages.error(request, message)
+        return redirect("clinical:note", participant.pk, note.pk)
+    for message in signing.messages:
+        form.add_error(None, message)
+    return _render_note(
+        request, participant, note, status=400, form=form, sign_refused="Draft saved, but not signed yet."
+    )
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
 def note_cosign(request, participant, note_id):
     note = _note(participant, note_id)
-    try:
+    with refusal.as_message(request):
         services.note_cosign(actor=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, "Co-signed.")
     return redirect("clinical:note", participant.pk, note.pk)
 
@@ -206,11 +196,8 @@ def note_addendum(request, participant, note_id):
     form = AddendumForm(request.POST)
     if form.is_valid():
         entry = note.my_entries[0] if note.is_group and note.my_entries else None
-        try:
+        with refusal.on_form(form):
             services.note_addendum_add(actor=request.user, note=note, entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Addendum added.")
             return redirect("clinical:note", participant.pk, note.pk)
     return _render_note(request, participant, note, status=400, addendum_form=form)
@@ -223,11 +210,8 @@ def note_error(request, participant, note_id):
         raise PermissionDenied("A group note is marked entered in error from the group's page.")
     form = ErrorForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.note_mark_error(actor=request.user, note=note, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Marked entered in error; the note stays in the record.")
             return redirect("clinical:note", participant.pk, note.pk)
     return _render_note(request, participant, note, status=400, error_form=form)

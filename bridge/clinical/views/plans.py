@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,8 @@ from bridge.clinical.forms import (
 )
 from bridge.clinical.models import Goal, Intervention, Objective, PlanVersion, Problem, ReviewPolicy
 from bridge.clinical.services import plans as services
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.clinical.views.common import chart_context
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
@@ -53,13 +53,10 @@ def plan_overview(request: ParticipantRequest, participant: Participant) -> Http
     plan = queries.plan_for(participant)
     form = StartPlanForm(request.POST or None, program=participant.program)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             plan = services.plan_start(
                 actor=request.user, participant=participant, review_policy=form.cleaned_data["review_policy"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "A draft treatment plan was started.")
             return redirect("clinical:plan_version", participant.pk, plan.versions.get().pk)
     context = chart_context(request, participant, plan=plan, start_form=form)
@@ -134,11 +131,8 @@ def _add_item(request, participant, version_id, form_class, form_key, service, *
     version = _version(participant, version_id)
     form = form_class(request.POST, **({"version": version} if form_class is not ProblemForm else {}))
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             service(actor=request.user, version=version, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             # The item is in the plan now; that form's draft (e.g. "goal" for goal_form) is done.
             page = reverse("clinical:plan_version", args=[participant.pk, version.pk])
             draft_discard(author=request.user, page=page, form_key=form_key.removesuffix("_form"))
@@ -182,10 +176,8 @@ def plan_item_remove(request, participant, version_id, kind: str, item_id: uuid.
     item = model.objects.filter(pk=item_id, version=version).first() if model else None
     if item is None:
         raise Http404("No such part of the plan.")
-    try:
+    with refusal.as_message(request):
         services.plan_item_remove(actor=request.user, version=version, item=item)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("clinical:plan_version", participant.pk, version.pk)
 
 
@@ -194,11 +186,8 @@ def plan_sign(request, participant, version_id):
     version = _version(participant, version_id)
     form = PlanSignForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.plan_version_sign(actor=request.user, version=version, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             # Signed: the version is locked, so no form on its page is open any more.
             draft_discard(
                 author=request.user, page=reverse("clinical:plan_version", args=[participant.pk, version.pk])
@@ -215,11 +204,8 @@ def plan_participant_sign(request, participant, version_id):
     version = _version(participant, version_id)
     form = ParticipantSignForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.plan_participant_sign(actor=request.user, version=version, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "The participant's signature was added.")
             return redirect("clinical:plan_version", participant.pk, version.pk)
     return _render_version(request, participant, version, status=400, participant_sign_form=form)
@@ -230,17 +216,17 @@ def plan_sign_request(request, participant, version_id):
     """The participant signs this version on a screen: a private link (shown once), and the document
     waits in their app if they have one."""
     version = _version(participant, version_id)
-    try:
+    with refusal.as_message(request):
         sig, token = services.plan_signature_request(
             actor=request.user, version=version, channel=request.POST.get("channel", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("clinical:plan_version", participant.pk, version.pk)
-    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
-    return render(
-        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
-    )
+        link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+        return render(
+            request,
+            "privacy/signature_link.html",
+            {"participant": participant, "signature": sig, "link": link},
+        )
+    return redirect("clinical:plan_version", participant.pk, version.pk)
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
@@ -248,15 +234,13 @@ def plan_revise(request, participant):
     plan = queries.plan_for(participant)
     if plan is None:
         raise Http404("No plan yet.")
-    try:
+    with refusal.as_message(request):
         draft = services.plan_revise(actor=request.user, plan=plan)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("clinical:plan", participant.pk)
-    messages.success(
-        request, f"Version {draft.number} is a draft copy of the plan in force; change it and sign."
-    )
-    return redirect("clinical:plan_version", participant.pk, draft.pk)
+        messages.success(
+            request, f"Version {draft.number} is a draft copy of the plan in force; change it and sign."
+        )
+        return redirect("clinical:plan_version", participant.pk, draft.pk)
+    return redirect("clinical:plan", participant.pk)
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
@@ -266,11 +250,8 @@ def plan_review(request, participant):
         raise Http404("No signed plan to review.")
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.plan_review_record(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)
             messages.success(request, "Review recorded; the plan continues unchanged.")
             return redirect("clinical:plan", participant.pk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,7 +13,7 @@ from bridge.clinical.access import director_programs
 from bridge.clinical.forms import ReviewPolicyForm
 from bridge.clinical.models import ReviewPolicy
 from bridge.clinical.services.plans import review_policy_create
-from bridge.clinical.views.common import apply_errors
+from bridge.core import refusal
 from bridge.programs.models import Program
 
 
@@ -31,13 +31,10 @@ def review_policies(request: StaffRequest) -> HttpResponse:
             if data["unit"] == "months"
             else {"interval_days": data["every"]}
         )
-        try:
+        with refusal.on_form(form):
             review_policy_create(
                 actor=request.user, program=program, name=data["name"], is_default=data["is_default"], **unit
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Review cadence added.")
             return redirect("clinical:review_policies")
     policies = ReviewPolicy.objects.filter(program=program)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -13,7 +12,8 @@ from bridge.clinical import queries, uds
 from bridge.clinical.forms import ConfirmForm, DrugScreenForm, ErrorForm
 from bridge.clinical.models import DrugScreen, DrugScreenResult
 from bridge.clinical.services import screens as services
-from bridge.clinical.views.common import apply_errors, chart_context
+from bridge.clinical.views.common import chart_context
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 
@@ -55,7 +55,7 @@ def screen_create(request: ParticipantRequest, participant: Participant) -> Http
     form = DrugScreenForm(request.POST or None, panel=panel, initial={"panel": panel})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             screen = services.drug_screen_record(
                 actor=request.user,
                 participant=participant,
@@ -66,9 +66,6 @@ def screen_create(request: ParticipantRequest, participant: Participant) -> Http
                 comment=data["comment"],
                 results=form.results(),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             if screen.unexpected_positive:
                 messages.warning(
                     request,
@@ -127,11 +124,8 @@ def screen_confirm(request, participant, screen_id: uuid.UUID, result_id: uuid.U
         raise Http404("No such result.")
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             services.drug_screen_confirm(actor=request.user, result=result, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, "Confirmation recorded.")
     else:
         messages.error(request, "Choose a confirmation result.")
@@ -143,11 +137,8 @@ def screen_error(request, participant, screen_id: uuid.UUID):
     screen = _screen(participant, screen_id)
     form = ErrorForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.drug_screen_mark_error(actor=request.user, screen=screen, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Marked entered in error; it stays in the record.")
             return redirect("clinical:screens", participant.pk)
     return _render_screen(request, participant, screen, status=400, error_form=form)

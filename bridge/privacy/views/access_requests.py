@@ -7,16 +7,16 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import access_requests, pdf
 from bridge.privacy.models import AccessRequest
-from bridge.privacy.views.common import apply_errors, file_response
+from bridge.privacy.views.common import file_response
 from bridge.privacy.vocab import GENERAL_CLASSES, Channel, DataClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -56,13 +56,10 @@ def access_request_list(request: ParticipantRequest, participant: Participant) -
         initial={"requested_on": today, "date_to": today, "date_from": participant.created_at.date()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             found = access_requests.access_request_record(
                 actor=request.user, participant=participant, **form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"Recorded. The copy is due by {found.due_on:%B %-d, %Y}.")
             return redirect(
                 "privacy:access_request_detail", participant_id=participant.pk, request_id=found.pk
@@ -91,7 +88,7 @@ def access_request_detail(
         initial={"delivered_on": timezone.localdate(timezone=participant.program.tz)},
     )
     if request.method == "POST":
-        try:
+        with refusal.on_form(deliver):
             if request.POST.get("action") == "produce":
                 access_requests.access_request_produce(actor=request.user, request=found)
                 messages.success(request, "The copy is ready: download it and give it to the participant.")
@@ -102,8 +99,6 @@ def access_request_detail(
                 )
                 messages.success(request, "Delivery recorded.")
                 return redirect(request.path)
-        except ValidationError as exc:
-            apply_errors(deliver, exc)
     return render(
         request,
         "privacy/access_request_detail.html",

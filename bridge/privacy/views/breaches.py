@@ -8,17 +8,16 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import User
+from bridge.core import refusal
 from bridge.privacy import breaches
 from bridge.privacy.access import director_programs
 from bridge.privacy.models import BreachIncident, BreachNotice
-from bridge.privacy.views.common import apply_errors
 from bridge.programs.models import Program
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -75,11 +74,8 @@ def breach_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = IncidentForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             incident = breaches.breach_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, f"Recorded: {incident.affected.count()} people affected per the audit log."
             )
@@ -103,15 +99,13 @@ def breach_detail(request: StaffRequest, incident_id: uuid.UUID) -> HttpResponse
         incident=incident,
         initial={"sent_on": timezone.localdate()},
     )
-    try:
+    with refusal.on_form(notice if notice.is_bound else assess):
         if assess.is_bound and assess.is_valid():
             breaches.breach_assess(actor=request.user, incident=incident, **assess.cleaned_data)
             return redirect(request.path)
         if notice.is_bound and notice.is_valid():
             breaches.breach_notice_record(actor=request.user, incident=incident, **notice.cleaned_data)
             return redirect(request.path)
-    except ValidationError as exc:
-        apply_errors(notice if notice.is_bound else assess, exc)
     affected = list(incident.affected.all())
     return render(
         request,

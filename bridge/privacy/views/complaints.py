@@ -7,17 +7,16 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bridge.accounts.http import StaffRequest
+from bridge.core import refusal
 from bridge.participants.models import Participant
 from bridge.privacy import complaints, notices
 from bridge.privacy.access import director_programs
 from bridge.privacy.models import Complaint
-from bridge.privacy.views.common import apply_errors
 from bridge.programs.models import Program
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -53,11 +52,8 @@ def complaint_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = ComplaintForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             complaints.complaint_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Recorded.")
             return redirect("privacy:complaint_list")
     return render(
@@ -82,8 +78,6 @@ def complaint_close(request: StaffRequest, complaint_id: uuid.UUID) -> HttpRespo
     if request.method != "POST" or not form.is_valid():
         messages.error(request, "Say what was done and when.")
         return redirect("privacy:complaint_list")
-    try:
+    with refusal.as_message(request):
         complaints.complaint_close(actor=request.user, complaint=complaint, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("privacy:complaint_list")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts.drafts import draft_discard
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import packages, pdf, queries, services, signing
 from bridge.privacy.forms import ConsentForm, EndByEventForm, RevokeForm, ScanForm
 from bridge.privacy.models import Consent, SignatureRequest
-from bridge.privacy.views.common import apply_errors, file_response, refused
+from bridge.privacy.views.common import file_response, refused
 from bridge.privacy.vocab import ConsentType
 
 
@@ -65,16 +65,13 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
             kwargs.pop(key, None)
         kwargs.pop("parent_signature_name", None)
         kwargs.pop("parent_relationship", None)
-        try:
+        with refusal.on_form(form):
             sig, token = signing.consent_signature_request(
                 actor=request.user,
                 participant=participant,
                 channel=data.get("sign_on_screen") or "desk",
                 consent=kwargs,
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)  # the signature request holds it now
             link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
             return render(
@@ -83,13 +80,10 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
                 {"participant": participant, "signature": sig, "link": link},
             )
     elif request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             consent = services.consent_record(
                 actor=request.user, participant=participant, **form.service_kwargs()
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             draft_discard(author=request.user, page=request.path)  # the consent holds it now
             messages.success(request, "The consent was recorded.")
             return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
@@ -148,11 +142,8 @@ def consent_revoke(
     consent = _consent(participant, consent_id)
     form = RevokeForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form, aliases={"on": "received_on"}):
             services.consent_revoke(actor=request.user, consent=consent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc, aliases={"on": "received_on"})
-        else:
             messages.success(request, "The consent is revoked. Nothing more will be released under it.")
             return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
     return _detail(request, participant, consent, form, EndByEventForm(), status=400)
@@ -163,11 +154,8 @@ def consent_end(request: ParticipantRequest, participant: Participant, consent_i
     consent = _consent(participant, consent_id)
     form = EndByEventForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form, aliases={"on": "occurred_on"}):
             services.consent_end_by_event(actor=request.user, consent=consent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc, aliases={"on": "occurred_on"})
-        else:
             messages.success(request, "The consent has expired. Nothing more will be released under it.")
             return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
     return _detail(request, participant, consent, RevokeForm(), form, status=400)
@@ -210,14 +198,11 @@ def consent_scan(
     consent = _consent(participant, consent_id)
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             signing.consent_attach_scan(
                 actor=request.user, consent=consent, upload=form.cleaned_data["document"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
-        messages.success(request, "The scan of the signed form is kept with the consent.")
+            messages.success(request, "The scan of the signed form is kept with the consent.")
         return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)
     messages.error(request, "Choose the scanned file (PDF or image).")
     return redirect("privacy:consent_detail", participant_id=participant.pk, consent_id=consent.pk)

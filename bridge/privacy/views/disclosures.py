@@ -6,7 +6,6 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +13,13 @@ from django.utils import timezone
 from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import labels, pdf, queries, services
 from bridge.privacy.forms import AccountingForm, DisclosureForm
 from bridge.privacy.models import Disclosure
-from bridge.privacy.views.common import apply_errors, file_response, refused
+from bridge.privacy.views.common import file_response, refused
 from bridge.privacy.vocab import Purpose
 
 
@@ -51,13 +51,10 @@ def disclosure_create(request: ParticipantRequest, participant: Participant) -> 
         participant=participant,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             disclosure = services.disclosure_prepare(
                 actor=request.user, participant=participant, **form.service_kwargs()
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             if disclosure.outcome == Disclosure.Outcome.RELEASED:
                 messages.success(
                     request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.participants.access import (
     Cap,
     ParticipantRequest,
@@ -29,7 +30,6 @@ from bridge.privacy import queries, services
 from bridge.privacy.access import director_programs
 from bridge.privacy.forms import EmergencyAccessForm, EmergencyReviewForm
 from bridge.privacy.models import EmergencyAccess
-from bridge.privacy.views.common import apply_errors
 
 
 def _deny(request: StaffRequest, participant: Participant | None, participant_id) -> None:
@@ -67,11 +67,8 @@ def emergency_access(request: StaffRequest, participant_id: uuid.UUID) -> HttpRe
         if participant is None or not emergency_access_allowed(user, participant):
             _deny(request, participant, participant_id)
             raise Http404("No participant here.")
-        try:
+        with refusal.on_form(form):
             grant = services.emergency_access_open(actor=user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             until = timezone.localtime(grant.expires_at, participant.program.tz)
             messages.warning(
                 request,
@@ -139,11 +136,8 @@ def emergency_review(
         raise PermissionDenied("The program director reviews emergency access.")
     form = EmergencyReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             services.emergency_access_review(actor=request.user, grant=grant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Review recorded.")
             return redirect("privacy:emergency_review_list")
     reads = queries.reads_per_grant([grant.pk]).get(str(grant.pk), 0)

@@ -8,13 +8,13 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts.http import StaffRequest
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view, visible
 from bridge.participants.models import Participant
 from bridge.privacy import notices, signing
@@ -29,7 +29,6 @@ from bridge.privacy.models import (
     Restriction,
     SignatureRequest,
 )
-from bridge.privacy.views.common import apply_errors
 from bridge.programs.models import Program
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -81,11 +80,8 @@ def notice_list(request: StaffRequest) -> HttpResponse:
     program_ids = director_programs(request)
     form = PublishForm(request.POST or None, program_ids=program_ids)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             notices.notice_publish(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, "Published. It is the notice on the public page from its effective date."
             )
@@ -104,19 +100,17 @@ def notice_list(request: StaffRequest) -> HttpResponse:
 @participant_view(Cap.EDIT, post=Cap.EDIT, get=False)
 def notice_sign_request(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     """The participant acknowledges the notice on a screen: a private link (the consent's mechanism)."""
-    try:
+    with refusal.as_message(request):
         sig, token = signing.notice_signature_request(
             actor=request.user, participant=participant, channel=request.POST.get("channel", "")
         )
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("privacy:notice_chart", participant_id=participant.pk)
-    link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
-    return render(
-        request, "privacy/signature_link.html", {"participant": participant, "signature": sig, "link": link}
-    )
+        link = request.build_absolute_uri(reverse("privacy:sign", args=[token]))
+        return render(
+            request,
+            "privacy/signature_link.html",
+            {"participant": participant, "signature": sig, "link": link},
+        )
+    return redirect("privacy:notice_chart", participant_id=participant.pk)
 
 
 @participant_view(Cap.VIEW, post=Cap.EDIT)
@@ -125,11 +119,8 @@ def notice_chart(request: ParticipantRequest, participant: Participant) -> HttpR
         request.POST or None, initial={"given_on": timezone.localdate(timezone=participant.program.tz)}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             notices.notice_acknowledge(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Recorded.")
             return redirect("privacy:notice_chart", participant_id=participant.pk)
     return render(

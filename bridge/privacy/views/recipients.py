@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.core.forms import uuid_or_none
 from bridge.privacy import services
 from bridge.privacy.access import recipient_for, recipient_programs
 from bridge.privacy.forms import RecipientForm
 from bridge.privacy.models import Recipient
-from bridge.privacy.views.common import apply_errors
 from bridge.programs.models import Program
 
 
@@ -36,7 +35,7 @@ def recipient_list(request: StaffRequest) -> HttpResponse:
             form.add_error(None, "Choose the program this recipient belongs to.")
         else:
             data = form.cleaned_data
-            try:
+            with refusal.on_form(form):
                 services.recipient_create(
                     actor=request.user,
                     program=program,
@@ -44,9 +43,6 @@ def recipient_list(request: StaffRequest) -> HttpResponse:
                     kind=data["kind"],
                     address=data["address"],
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 messages.success(request, f"{data['name']} was added.")
                 return redirect("privacy:recipient_list")
     recipients = Recipient.objects.filter(program_id__in=programs).select_related("program").order_by("name")
@@ -66,11 +62,8 @@ def recipient_edit(request: StaffRequest, recipient_id: uuid.UUID) -> HttpRespon
     form = RecipientForm(request.POST if request.method == "POST" else None, instance=recipient)
     if request.method == "POST" and form.is_valid():
         fresh = Recipient.objects.get(pk=recipient.pk)
-        try:
+        with refusal.on_form(form):
             services.recipient_update(actor=request.user, recipient=fresh, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Saved.")
             return redirect("privacy:recipient_list")
     return render(

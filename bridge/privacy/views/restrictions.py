@@ -7,17 +7,17 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bridge.accounts.models import Role
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.privacy import restrictions
 from bridge.privacy.models import Recipient, Restriction
-from bridge.privacy.views.common import apply_errors
 from bridge.privacy.vocab import DataClass, Purpose, RecipientKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -87,13 +87,10 @@ def _restriction(participant: Participant, restriction_id: uuid.UUID) -> Restric
 def restriction_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = RestrictionForm(request.POST if request.method == "POST" else None, participant=participant)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             restriction = restrictions.restriction_request(
                 actor=request.user, participant=participant, **form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"Recorded: {restriction.get_status_display()}.")
             return redirect("privacy:restriction_list", participant_id=participant.pk)
     return render(
@@ -122,16 +119,13 @@ def restriction_decide(
         raise PermissionDenied("The program director decides restriction requests.")
     form = DecideForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.as_message(request):
             restrictions.restriction_decide(
                 actor=request.user,
                 restriction=restriction,
                 agree=form.cleaned_data["agree"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, f"Decided: {restriction.get_status_display()}.")
     else:
         messages.error(request, "Choose a decision.")
@@ -145,10 +139,8 @@ def restriction_end(
     restriction = _restriction(participant, restriction_id)
     if not _is_director(request, participant):
         raise PermissionDenied("The program director ends restrictions.")
-    try:
+    with refusal.as_message(request):
         restrictions.restriction_end(
             actor=request.user, restriction=restriction, note=request.POST.get("note", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("privacy:restriction_list", participant_id=participant.pk)

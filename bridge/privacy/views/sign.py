@@ -5,7 +5,6 @@ Every use and every refused token is audited; the page is never cached and never
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record, audit_token_refused
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
@@ -66,7 +65,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     if found.kind in AGREED_LABELS:
         form.fields["agreed"].label = AGREED_LABELS[found.kind]
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal.on_form(form):
             signing.signature_sign(
                 request=found,
                 date_of_birth=form.cleaned_data["date_of_birth"],
@@ -75,9 +74,6 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             return _private(render(request, "privacy/sign_done.html", {"signature": found}))
     else:
         audit_record(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.scheduling.access import session_for
 from bridge.scheduling.forms import AttendanceRowForm
 from bridge.scheduling.models import Attendance
@@ -95,16 +95,13 @@ def attendance(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
                 for row, f in zip(roster, forms, strict=True)
                 if not _untouched_and_stale(row, f, request.POST)
             ]
-            try:
+            with refusal.on_form(forms[0], at_top=True):
                 changed = attendance_record(
                     actor=request.user,
                     session=session,
                     marks=marks,
                     early_reason=request.POST.get("early_reason", ""),
                 )
-            except ValidationError as exc:
-                forms[0].add_error(None, exc.messages)
-            else:
                 messages.success(request, f"Attendance saved ({len(changed)} changed).")
                 return redirect("scheduling:attendance", session.pk)
         status = 400

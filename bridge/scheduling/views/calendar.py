@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.scheduling import qualifying
 from bridge.scheduling.access import deny, require_schedule_program
 from bridge.scheduling.closures import closed_days, closure_calendar
@@ -60,7 +59,7 @@ def closures(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal.on_form(form):
                 row, affected = services.closure_set(
                     actor=request.user,
                     program=program,
@@ -68,9 +67,6 @@ def closures(request: StaffRequest) -> HttpResponse:
                     name=data["name"],
                     closed=data["closed"],
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 state = "closed" if row.closed else "open"
                 messages.success(request, f"{row.day:%a %b %-d, %Y} ({row.name}): the program is {state}.")
                 for a in affected:
@@ -119,11 +115,8 @@ def counting(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal.on_form(form):
                 services.service_rule_set(actor=request.user, program=program, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 who = data["payer"].name if data["payer"] else "the program default"
                 messages.success(request, f"Saved: {data['session_type'].name} for {who}.")
                 return redirect(f"{request.path}?program={program.pk}")

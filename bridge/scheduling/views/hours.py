@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,8 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core import csv_export
-from bridge.core.forms import apply_errors
+from bridge.core import csv_export, refusal
 from bridge.core.weeks import iso_week, monday_of
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import EpisodeOfCare
@@ -272,7 +270,7 @@ def step_down_exception(request: ParticipantRequest, participant) -> HttpRespons
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal.on_form(form, aliases={"floor_minutes": "floor_hours"}):
                 services.step_down_grant(
                     actor=request.user,
                     participant=participant,
@@ -281,9 +279,6 @@ def step_down_exception(request: ParticipantRequest, participant) -> HttpRespons
                     floor_minutes=data["floor_hours"],
                     reason=data["reason"],
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc, aliases={"floor_minutes": "floor_hours"})
-            else:
                 messages.success(
                     request,
                     f"Step-down exception saved: {format_minutes(data['floor_hours'])} a week allowed.",

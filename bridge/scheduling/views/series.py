@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import ChoiceField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,14 +20,14 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.participants.models import Participant
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, require_schedule_program, session_for
-from bridge.scheduling.conflicts import BookingConflict, session_conflicts
+from bridge.scheduling.conflicts import session_conflicts
+from bridge.scheduling.conflicts.form_errors import booking_refusal
 from bridge.scheduling.forms import CancelForm, GenerateForm, JoinForm, LeaveForm, OneOffForm, RescheduleForm
 from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session
 from bridge.scheduling.services import roster, sessions
-from bridge.scheduling.views.conflicts import show_conflicts
 
 M = SeriesMembership.Status
 IN_CARE = (Participant.Status.ACTIVE, Participant.Status.STEP_DOWN)
@@ -106,7 +105,7 @@ def series_join(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse:
     series = _series_for(request, series_id)
     form = JoinForm(request.POST, participants=_candidates(series, request.user))
     if form.is_valid():
-        try:
+        with booking_refusal(form):
             membership = roster.series_join(
                 actor=request.user,
                 series=series,
@@ -114,11 +113,6 @@ def series_join(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 confirm_reason=form.cleaned_data["confirm_reason"],
             )
-        except BookingConflict as exc:
-            show_conflicts(form, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             name = membership.participant.display_name
             if membership.status == M.WAITLISTED:
                 messages.success(request, f"The group is full: {name} is on the waitlist.")
@@ -140,11 +134,8 @@ def series_leave(request: StaffRequest, series_id: uuid.UUID, membership_id: uui
         raise deny(request, "series_membership", str(membership_id))
     form = LeaveForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             roster.series_leave(actor=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, f"{membership.participant.display_name} is off the group's future sessions."
             )
@@ -157,13 +148,8 @@ def series_generate(request: StaffRequest, series_id: uuid.UUID) -> HttpResponse
     series = _series_for(request, series_id)
     form = GenerateForm(request.POST)
     if form.is_valid():
-        try:
+        with booking_refusal(form):
             done = roster.series_generate_report(actor=request.user, series=series, **form.cleaned_data)
-        except BookingConflict as exc:
-            show_conflicts(form, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, f"{len(done.created)} sessions added to the calendar.")
             for day, why in done.skipped:
                 messages.warning(request, f"Skipped {day:%a %b %-d}: {why}")
@@ -243,13 +229,10 @@ def session_cancel(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse
     session = _managed_session(request, session_id)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             change = sessions.session_cancel(
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             _affected_message(request, "cancelled", change)
             return redirect("scheduling:session", session.pk)
     return _session_page(request, session, status=400, cancel_form=form)
@@ -261,7 +244,7 @@ def session_move(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     form = RescheduleForm(request.POST, tz=session.program.tz)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with booking_refusal(form):
             change = sessions.session_reschedule(
                 actor=request.user,
                 session=session,
@@ -270,11 +253,6 @@ def session_move(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
                 reason=data["reason"],
                 confirm_reason=data["confirm_reason"],
             )
-        except BookingConflict as exc:
-            show_conflicts(form, exc)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             _affected_message(request, "moved", change)
             return redirect("scheduling:session", change.session.pk)
     return _session_page(request, session, status=400, move_form=form)
@@ -290,7 +268,7 @@ def session_new(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with booking_refusal(form):
                 session = sessions.session_create(
                     actor=request.user,
                     program=program,
@@ -305,11 +283,6 @@ def session_new(request: StaffRequest) -> HttpResponse:
                     title=data["title"],
                     confirm_reason=data["confirm_reason"],
                 )
-            except BookingConflict as exc:
-                show_conflicts(form, exc)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 messages.success(request, "Session added to the calendar.")
                 return redirect("scheduling:session", session.pk)
         status = 400

@@ -13,7 +13,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
+from bridge.core import refusal
 from bridge.core.weeks import monday_of
 from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
@@ -385,18 +385,15 @@ def _back(row: Attendance):
 @require_http_methods(["POST"])
 def check_in(request: HttpRequest, attendance_id: uuid.UUID) -> HttpResponse:
     row = _row(request, attendance_id)
-    try:
+    with refusal.as_message(request, prefix=f"{row.participant.display_name}: "):
         done = attendance_check_in(
             actor=request.user, session=row.session, participant_id=row.participant_id, channel="desk"
         )
-    except ValidationError as exc:
-        messages.error(request, f"{row.participant.display_name}: {' '.join(exc.messages)}")
-        return _back(row)
-    at = timezone.localtime(done.attendance.arrived_at, row.session.program.tz)
-    if done.already:
-        messages.info(request, f"{row.participant.display_name} was already checked in.")
-    else:
-        messages.success(request, f"{row.participant.display_name} checked in at {at:%H:%M}.")
+        at = timezone.localtime(done.attendance.arrived_at, row.session.program.tz)
+        if done.already:
+            messages.info(request, f"{row.participant.display_name} was already checked in.")
+        else:
+            messages.success(request, f"{row.participant.display_name} checked in at {at:%H:%M}.")
     return _back(row)
 
 
