@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.fhir import patient, patient_services
 from bridge.fhir.forms import PatientAppForm
 from bridge.fhir.models import PatientApp
@@ -40,7 +39,7 @@ def app_list(request: HttpRequest) -> HttpResponse:
     registered = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             registered = patient_services.patient_app_register(
                 actor=request.user,
                 name=data["name"],
@@ -50,8 +49,6 @@ def app_list(request: HttpRequest) -> HttpResponse:
                 redirect_uris=data["redirect_uris"],
                 scopes=data["scopes"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
     if request.method == "GET":
         audit_record(action=Action.READ, actor=request.user, object_type="patient_app_list")
     rows = [

@@ -9,7 +9,6 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,7 +27,7 @@ from bridge.billing.forms import (
 )
 from bridge.billing.models import GoodFaithEstimate, PatientPayment, SlidingFeeScale
 from bridge.billing.services import selfpay
-from bridge.core.forms import apply_errors
+from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
@@ -80,11 +79,8 @@ def self_pay(request: ParticipantRequest, participant: Participant) -> HttpRespo
 def income_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = HouseholdIncomeForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             selfpay.income_record(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Household size and income recorded.")
             return redirect("billing:self_pay", participant_id=participant.pk)
     return _page(request, participant, status=400, income_form=form)
@@ -94,11 +90,8 @@ def income_add(request: ParticipantRequest, participant: Participant) -> HttpRes
 def payment_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = PaymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             selfpay.payment_record(actor=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Payment recorded.")
             return redirect("billing:self_pay", participant_id=participant.pk)
     return _page(request, participant, status=400, payment_form=form)
@@ -113,11 +106,8 @@ def payment_reverse(
         raise Http404("No such payment.")
     form = ReversalForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal.on_form(form):
             selfpay.payment_reverse(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, "Payment reversed.")
             return redirect("billing:self_pay", participant_id=participant.pk)
     errors = [e for found in form.errors.values() for e in found]
@@ -133,7 +123,7 @@ def estimate_new(request: ParticipantRequest, participant: Participant) -> HttpR
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal.on_form(form):
             if "give" in request.POST:
                 gfe = selfpay.gfe_give(actor=request.user, participant=participant, **data)
                 messages.success(
@@ -151,8 +141,6 @@ def estimate_new(request: ParticipantRequest, participant: Participant) -> HttpR
                 "due": sum(e.due for e in lines),
                 "due_by": selfpay.gfe_due_by(data["requested_on"], data["first_service_on"]),
             }
-        except ValidationError as exc:
-            apply_errors(form, exc)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
         request,
@@ -185,15 +173,14 @@ def statement_pdf(
 ) -> HttpResponse:
     if not (1 <= month <= 12 and 2000 <= year <= 2099):
         raise Http404("No such month.")
-    try:
+    with refusal.silently() as outcome:
         body, name = selfpay.statement_pdf(
             actor=request.user, participant=participant, year=year, month=month
         )
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    return HttpResponse(" ".join(outcome.messages), status=400, content_type="text/plain")
 
 
 # The program's scale ----------------------------------------------------------------------------
@@ -229,11 +216,8 @@ def sliding_fee(request: HttpRequest) -> HttpResponse:
             for t in tiers.cleaned_data
             if t
         ]
-        try:
+        with refusal.on_form(form, aliases={"tiers": "__all__"}):
             selfpay.scale_save(actor=request.user, program=program, tiers=rows, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc, aliases={"tiers": "__all__"})
-        else:
             messages.success(request, "New version of the sliding-fee scale saved.")
             return redirect("billing:sliding_fee")
     if request.method == "GET":
