@@ -655,6 +655,7 @@ def _create_portal_requests(crawl: Crawl, demo, settings) -> list[tuple[Client, 
     """The participant app's requests, from its own pages: a reschedule and an excused absence on a
     coming session, a copy of the record, an alumni event's RSVP. Returns the signed-in clients."""
     from bridge.portal.models import ParticipantAccount
+    from bridge.portal.services import EXCUSABLE
     from bridge.portal.tests.conftest import sign_in
     from bridge.scheduling.models import Attendance, Session
 
@@ -668,6 +669,9 @@ def _create_portal_requests(crawl: Crawl, demo, settings) -> list[tuple[Client, 
         Attendance.objects.filter(
             session__starts_at__gt=now,
             session__status=Session.Status.SCHEDULED,
+            # The sessions whose page offers "Can't come?" (the demo's next session of someone may
+            # be an individual one, which offers a reschedule instead, depending on the time of day).
+            session__kind__in=EXCUSABLE,
             participant__in=[
                 a.participant for a in accounts if a.participant.status == "active" and a.participant.phone
             ],
