@@ -17,6 +17,13 @@ S = Participant.Status
 BEFORE_ADMISSION = {S.PROSPECT, S.SCREENING, S.REFERRED}
 
 
+def never_admitted(participant: Participant) -> bool:
+    """Prospects, people in screening and people referred elsewhere who were never admitted here:
+    no chart yet. (Someone screened again after a discharge keeps their earlier chart.) A query only
+    for those statuses, so the chart of someone in care keeps its query budget."""
+    return participant.status in BEFORE_ADMISSION and not participant.episodes.exists()
+
+
 def participant_sections(request, participant) -> list[Panel]:
     caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     if Cap.CHART not in caps or participant.status in BEFORE_ADMISSION:
@@ -45,8 +52,8 @@ def participant_sections(request, participant) -> list[Panel]:
 
 def participant_links(request, participant) -> list[Link]:
     caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
-    if Cap.CHART not in caps:
-        return []
+    if Cap.CHART not in caps or never_admitted(participant):
+        return []  # offered at admission (their direct URLs say so: views/common.admitted_only)
     pid = participant.pk
     return [
         Link("Treatment plan", reverse("clinical:plan", args=[pid]), order=20),

@@ -227,7 +227,8 @@ class Screening(models.Model):
     primary_substance = models.CharField(max_length=20, choices=Substance.choices, blank=True)
     insurance_type = models.CharField(max_length=12, choices=InsuranceType.choices, blank=True)
     insurance_plan = models.CharField(max_length=120, blank=True)
-    insurance_member_id = models.CharField("Member ID", max_length=60, blank=True)
+    # As long as Coverage.member_id, which admission fills from it (a longer id refused admission).
+    insurance_member_id = models.CharField("Member ID", max_length=40, blank=True)
     preferred_schedule = models.JSONField(default=list, blank=True)
     work_days = models.JSONField(default=list, blank=True)  # ISO weekday numbers, Monday = 0
     work_start = models.TimeField(null=True, blank=True)

@@ -22,7 +22,7 @@ from bridge.clinical.forms import (
 from bridge.clinical.models import Administration, MedicationOrder, NaloxoneOffer, OtpEnrollment, PdmpSetting
 from bridge.clinical.queries import has_opioid_use_disorder
 from bridge.clinical.services import meds as services
-from bridge.clinical.views.common import chart_context
+from bridge.clinical.views.common import admitted_only, chart_context
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
@@ -66,11 +66,13 @@ def _render_overview(request, participant, status=200, **bound):
 
 
 @participant_view(Cap.CHART)
+@admitted_only
 def meds_overview(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _render_overview(request, participant)
 
 
 @participant_view(Cap.PRESCRIBE, post=Cap.PRESCRIBE)
+@admitted_only
 def order_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -182,6 +184,7 @@ def order_administer(request, participant, order_id: uuid.UUID):
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
+@admitted_only
 def otp_record(request, participant):
     form = OtpForm(request.POST)
     if form.is_valid():
@@ -223,6 +226,7 @@ def otp_end(request, participant, enrollment_id: uuid.UUID):
 
 
 @participant_view(post=Cap.DOCUMENT, get=False)
+@admitted_only
 def naloxone_offer(request, participant):
     form = NaloxoneOfferForm(request.POST)
     if form.is_valid():

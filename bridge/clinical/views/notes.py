@@ -23,7 +23,7 @@ from bridge.clinical.forms import AddendumForm, ErrorForm, NoteForm, NoteStartFo
 from bridge.clinical.models import Note
 from bridge.clinical.services import notes as services
 from bridge.clinical.services.common import can_cosign
-from bridge.clinical.views.common import chart_context
+from bridge.clinical.views.common import admitted_only, chart_context
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
@@ -33,6 +33,7 @@ NOTE_WINDOW_DAYS = 30
 
 
 @participant_view(Cap.CHART)
+@admitted_only
 def note_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     page = Paginator(queries.notes_for(participant), 25).get_page(request.GET.get("page"))
     return render(request, "clinical/notes.html", chart_context(request, participant, page=page))
@@ -54,6 +55,7 @@ def _sessions_to_document(participant: Participant):
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+@admitted_only
 def note_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = NoteStartForm(request.POST or None, sessions=_sessions_to_document(participant))
     if request.method == "POST" and form.is_valid():

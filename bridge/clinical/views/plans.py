@@ -23,7 +23,7 @@ from bridge.clinical.forms import (
 )
 from bridge.clinical.models import Goal, Intervention, Objective, PlanVersion, Problem, ReviewPolicy
 from bridge.clinical.services import plans as services
-from bridge.clinical.views.common import chart_context
+from bridge.clinical.views.common import admitted_only, chart_context
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
@@ -49,6 +49,7 @@ def _version(participant: Participant, version_id) -> PlanVersion:
 
 
 @participant_view(Cap.CHART, post=Cap.DOCUMENT)
+@admitted_only
 def plan_overview(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     plan = queries.plan_for(participant)
     form = StartPlanForm(request.POST or None, program=participant.program)

@@ -12,7 +12,7 @@ from bridge.clinical import queries, uds
 from bridge.clinical.forms import ConfirmForm, DrugScreenForm, ErrorForm
 from bridge.clinical.models import DrugScreen, DrugScreenResult
 from bridge.clinical.services import screens as services
-from bridge.clinical.views.common import chart_context
+from bridge.clinical.views.common import admitted_only, chart_context
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
@@ -33,6 +33,7 @@ def trend_rows(screens: list[DrugScreen]) -> tuple[list[str], list[dict]]:
 
 
 @participant_view(Cap.CHART)
+@admitted_only
 def screen_list(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     screens = queries.screens_with_results(participant, TREND_LIMIT)
     substances, rows = trend_rows([s for s in screens if not s.error_at])
@@ -50,6 +51,7 @@ def screen_list(request: ParticipantRequest, participant: Participant) -> HttpRe
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
+@admitted_only
 def screen_create(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     panel = request.POST.get("panel") or request.GET.get("panel") or "12"
     form = DrugScreenForm(request.POST or None, panel=panel, initial={"panel": panel})

@@ -452,6 +452,36 @@ def test_the_one_off_form_books_in_work_hours_with_a_reason(world, client, login
     assert ConflictAcceptance.objects.get().reason == "Day off that week"
 
 
+def test_a_session_booked_anyway_shows_the_confirmation_not_a_conflict(world, group, client, login):
+    """A soft conflict confirmed with a reason is shown as booked outside someone's hours, confirmed
+    by whom and why; a hard conflict on the same page is still a conflict to resolve."""
+    ParticipantTimeBlock.objects.create(
+        participant=world.blair, kind="work", weekday=0, start_time=time(9), end_time=time(17)
+    )
+    login(world.frontdesk)
+    data = {
+        "program": world.program.pk,
+        "kind": "individual",
+        "staff": world.therapist_b.pk,
+        "participants": [world.blair.pk],
+        "day": "2026-11-16",
+        "start": "12:00",
+        "minutes": "50",
+        "modality": "telehealth",
+        "confirm_reason": "Day off that week",
+    }
+    response = client.post("/schedule/sessions/new/", data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "This session has a conflict" not in page
+    assert "Booked outside Blair Sample&#x27;s work or family hours — confirmed by" in page
+    assert "“Day off that week”" in page
+    # Therapist B is then double-booked into the evening group's time: a hard conflict, still open.
+    clash = session_at(world.program, MONDAY, time(18), 50, world.therapist_a, kind="individual")
+    page = client.get(f"/schedule/sessions/{clash.pk}/").content.decode()
+    assert "This session has a conflict" in page and "Booked outside" not in page
+
+
 def test_the_move_form_refuses_a_double_booking(world, group, client, login):
     other = session_at(world.program, TUESDAY, time(18), 180, world.therapist_a, title="Group B")
     login(world.frontdesk)

@@ -23,7 +23,7 @@ from bridge.audit.services import audit_record
 from bridge.core import refusal
 from bridge.participants.models import Participant
 from bridge.scheduling.access import SCHEDULE_ROLES, deny, require_schedule_program, session_for
-from bridge.scheduling.conflicts import session_conflicts
+from bridge.scheduling.conflicts import WORK_HOURS, session_conflicts
 from bridge.scheduling.conflicts.form_errors import booking_refusal
 from bridge.scheduling.forms import CancelForm, GenerateForm, JoinForm, LeaveForm, OneOffForm, RescheduleForm
 from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, Session
@@ -188,7 +188,8 @@ def _session_page(request, session, status=200, **forms) -> HttpResponse:
     if _may_manage(request.user, session) and session.status != Session.Status.CANCELLED:
         conflicts = session_conflicts(session.program, [session])
     context = {
-        "conflicts": conflicts,
+        "conflicts": [wc for wc in conflicts if wc.open],
+        "confirmed": _confirmed(session, rows, [wc for wc in conflicts if not wc.open]),
         "session": session,
         "rows": rows,
         "may_manage": _may_manage(request.user, session) and session.status == Session.Status.SCHEDULED,
@@ -205,6 +206,24 @@ def _session_page(request, session, status=200, **forms) -> HttpResponse:
         "moved_to": Session.objects.filter(rescheduled_from=session).first(),
     }
     return render(request, "scheduling/session.html", context, status=status)
+
+
+def _confirmed(session, rows, confirmed) -> list[dict]:
+    """Soft conflicts booked anyway, worded as what they are (the page says "Booked outside Blair
+    Sample's work or family hours — confirmed by Frank Desk: “Day off that week”"), not as a conflict
+    still to resolve."""
+    names = {a.participant_id: a.participant.display_name for a in rows}
+    staff = session.staff.get_full_name() or session.staff.username
+    out = []
+    for wc in confirmed:
+        c, a = wc.conflict, wc.accepted
+        if c.kind == WORK_HOURS:
+            whose = f"{names.get(c.participant_id, 'a participant')}'s work or family hours"
+        else:
+            whose = f"{staff}'s working hours"
+        by = (a.accepted_by.get_full_name() or a.accepted_by.username) if a.accepted_by else ""
+        out.append({"whose": whose, "message": c.message, "by": by, "at": a.accepted_at, "reason": a.reason})
+    return out
 
 
 @require_http_methods(["GET"])
