@@ -149,6 +149,27 @@ def own_consent(request: HttpRequest, consent_id: uuid.UUID):
     return consent
 
 
+def directed_program(request: HttpRequest, program_id: uuid.UUID | str):
+    """A program `request.user` directs (for its participant-app settings), else 404 (audited), the
+    same answer as for a program that does not exist."""
+    from bridge.accounts.models import Role
+    from bridge.audit.actions import Outcome
+    from bridge.programs.models import Program
+
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or not request.user.has_role(Role.DIRECTOR, program.pk):
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            actor=request.user,
+            object_type="participant_app_settings",
+            object_id=str(program_id),
+            outcome=Outcome.DENIED,
+            detail={"found": program is not None},
+        )
+        raise Http404("No such program.")
+    return program
+
+
 def is_alumni(participant) -> bool:
     """In the alumni community: enrolled and not opted out."""
     from bridge.aftercare.models import AlumniEnrollment

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
-from bridge.participants.access import Cap, capabilities
+from bridge.participants.access import Cap, capabilities, visible
 from bridge.participants.models import CareTeamMember, Participant
 from bridge.portal.models import (
     MESSAGE_MAX_CHARS,
@@ -136,6 +136,59 @@ def awaiting_answer(messages: list[Message]) -> bool:
         if message.author == Message.Author.PARTICIPANT:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A conversation with messages from the participant that no one on the care team has opened."""
+
+    participant_id: str
+    name: str
+    count: int
+
+
+def unread_for_staff(user: User) -> list[Unread]:
+    """The conversations with new messages from participants on whose care team `user` is and may
+    read them (Cap.FOLLOW_UP), most waiting first: one query. Opening the conversation clears them
+    (`messages_read_by_staff`)."""
+    from django.db.models import Count, Min
+
+    may_read = visible(Participant.objects.all(), user, Cap.FOLLOW_UP).filter(
+        care_team__staff=user, care_team__ended_at__isnull=True
+    )
+    rows = (
+        Message.objects.filter(
+            author=Message.Author.PARTICIPANT,
+            read_at__isnull=True,
+            thread__participant__in=may_read.values("pk"),
+        )
+        .values(
+            "thread__participant_id",
+            "thread__participant__first_name",
+            "thread__participant__preferred_name",
+            "thread__participant__last_name",
+        )
+        .annotate(count=Count("pk"), first=Min("sent_at"))
+        .order_by("first")
+    )
+    return [
+        Unread(
+            participant_id=str(row["thread__participant_id"]),
+            name=f"{row['thread__participant__preferred_name'] or row['thread__participant__first_name']} "
+            f"{row['thread__participant__last_name']}",
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def unread_for_participant(participant_id) -> int:
+    """How many answers (from the care team, or automatic) the participant has not opened: one query."""
+    return (
+        Message.objects.filter(thread__participant_id=participant_id, read_at__isnull=True)
+        .exclude(author=Message.Author.PARTICIPANT)
+        .count()
+    )
 
 
 # --- Who answers -----------------------------------------------------------------------------------------
