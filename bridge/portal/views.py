@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridge import instruments
@@ -405,15 +405,17 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
 
 # --- Privacy: who opened their record --------------------------------------------------------------
 
+# Plain `gettext_lazy` (not an alias): `makemessages` only finds the names it knows.
 ROLE_NAMES = {
-    "director": _lazy("Program director"),
-    "intake": _lazy("Intake coordinator"),
-    "therapist": _lazy("Therapist or counselor"),
-    "prescriber": _lazy("Prescriber"),
-    "nurse": _lazy("Nurse"),
-    "front_desk": _lazy("Front desk"),
-    "peer": _lazy("Peer support specialist"),
-    "auditor": _lazy("Compliance auditor"),
+    "director": gettext_lazy("Program director"),
+    "intake": gettext_lazy("Intake coordinator"),
+    "therapist": gettext_lazy("Therapist or counselor"),
+    "prescriber": gettext_lazy("Prescriber"),
+    "nurse": gettext_lazy("Nurse"),
+    "front_desk": gettext_lazy("Front desk"),
+    "peer": gettext_lazy("Peer support specialist"),
+    "auditor": gettext_lazy("Compliance auditor"),
+    "billing": gettext_lazy("Billing office"),
 }
 ACCESS_DAYS = 90
 

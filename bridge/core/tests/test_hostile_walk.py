@@ -313,7 +313,11 @@ def _private_links(demo) -> list[str]:
         in_care.filter(Q(portal_account__isnull=True) | Q(portal_account__closed_at__isnull=False)).first()
         or in_care.first()
     )
-    plan = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk").first()
+    plans = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk")
+    # The plan's link leads into the app too (i19a): walk it for someone without an open account.
+    no_app = Q(participant__portal_account__isnull=True)
+    no_app |= Q(participant__portal_account__closed_at__isnull=False)
+    plan = plans.filter(no_app).first() or plans.first()
     checkin = (
         CheckIn.objects.filter(discharge__participant__program=demo.program, completed_at__isnull=True)
         .order_by("due_on")
