@@ -71,6 +71,20 @@ def public_checkin(request, token: str):
     if checkin is None:
         _token_denied(token, "public_checkin", "check-in link")
         raise Http404("This check-in link has been used or does not work any more.")
+    # i19a: a participant with the app answers there (after sign-in); the link still works without it.
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=checkin.participant,
+        url=reverse("portal:checkin", args=[checkin.pk]),
+        object_type="checkin",
+        object_id=checkin.pk,
+        view="aftercare:public_checkin",
+        label="check-in link",
+    )
+    if led is not None:
+        return led
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         followup.checkin_record(

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.portal.models import ParticipantAccount
@@ -149,7 +150,7 @@ def own_consent(request: HttpRequest, consent_id: uuid.UUID):
     return consent
 
 
-def directed_program(request: HttpRequest, program_id: uuid.UUID | str):
+def directed_program(request: StaffRequest, program_id: uuid.UUID | str):
     """A program `request.user` directs (for its participant-app settings), else 404 (audited), the
     same answer as for a program that does not exist."""
     from bridge.accounts.models import Role

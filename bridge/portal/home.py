@@ -11,7 +11,7 @@ from bridge.programs.models import Program
 
 def panels(request) -> list[Panel]:
     user = request.user
-    found = []
+    found: list[Panel] = []
     # Only roles that may be on a care team with Cap.FOLLOW_UP ask the database (one query).
     if user.role_names() - {Role.AUDITOR, Role.FRONT_DESK, Role.BILLING}:
         unread = messaging.unread_for_staff(user)

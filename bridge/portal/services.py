@@ -11,7 +11,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +37,6 @@ from bridge.portal.models import (
     CodeChannel,
     EventReply,
     ParticipantAccount,
-    ParticipantAppSettings,
     PortalRequest,
     SignInCode,
 )
@@ -489,49 +487,3 @@ def alumni_reply(*, account: ParticipantAccount, session: Session, coming: bool)
             },
         )
     return reply
-
-
-# --- i19a: the director's settings of the app --------------------------------------------------------
-
-
-def app_settings_update(
-    *,
-    actor: User,
-    program,
-    office_days: list[int],
-    opens_at,
-    closes_at,
-    show_measures: bool,
-) -> ParticipantAppSettings:
-    """A director sets their program's office hours and whether participants see their measures.
-    The audit event keeps what changed, from what to what."""
-    with transaction.atomic():
-        current = ParticipantAppSettings.objects.select_for_update().filter(program=program).first()
-        row = current or ParticipantAppSettings(program=program)
-        before = _app_settings_values(row)
-        row.office_days = sorted(set(office_days))
-        row.opens_at, row.closes_at, row.show_measures = opens_at, closes_at, show_measures
-        row.updated_at = timezone.now()
-        row.full_clean()
-        row.save()
-        after = _app_settings_values(row)
-        audit_record(
-            action=Action.CREATE if current is None else Action.UPDATE,
-            actor=actor,
-            object_type="participant_app_settings",
-            object_id=str(row.pk),
-            detail={
-                "program": str(program.pk),
-                "changed": {k: [before[k], after[k]] for k in after if before[k] != after[k]},
-            },
-        )
-    return row
-
-
-def _app_settings_values(row: ParticipantAppSettings) -> dict[str, Any]:
-    return {
-        "office_days": sorted(row.office_days),
-        "opens_at": row.opens_at.strftime("%H:%M"),
-        "closes_at": row.closes_at.strftime("%H:%M"),
-        "show_measures": row.show_measures,
-    }

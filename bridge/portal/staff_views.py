@@ -7,15 +7,16 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
-from bridge.portal import services
+from bridge.portal import program_settings, services
 from bridge.portal.access import directed_program
 from bridge.portal.forms import AppSettingsForm
 from bridge.portal.models import ParticipantAccount, ParticipantAppSettings, PortalRequest
@@ -67,7 +68,7 @@ def staff_account_close(request: ParticipantRequest, participant: Participant) -
 
 
 @require_http_methods(["GET", "POST"])
-def app_settings(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def app_settings(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     """Office hours (when messages are read; outside them the app answers with 988 and 911) and
     whether participants see their measures: the program's directors only (others get 404)."""
     program = directed_program(request, program_id)
@@ -80,7 +81,7 @@ def app_settings(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     }
     form = AppSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.app_settings_update(actor=request.user, program=program, **form.cleaned_data)
+        program_settings.app_settings_update(actor=request.user, program=program, **form.cleaned_data)
         messages.success(request, "Saved. Participants' apps use these settings from now on.")
         return redirect("portal:app_settings", program_id=program.pk)
     if request.method == "GET":

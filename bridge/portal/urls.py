@@ -82,3 +82,10 @@ urlpatterns += [
 urlpatterns += [
     path("programs/<uuid:program_id>/app-settings/", staff_views.app_settings, name="app_settings"),
 ]
+
+# i19a: aftercare check-ins answered in the app.
+from bridge.portal import checkin_views  # noqa: E402
+
+urlpatterns += [
+    path("me/check-ins/<uuid:checkin_id>/", checkin_views.checkin, name="checkin"),
+]

@@ -46,6 +46,7 @@ from bridge.portal.access import (
     portal_sign_in,
     staff_refused,
 )
+from bridge.portal.checkin_views import due_checkin
 from bridge.portal.forms import CodeForm, ExcusedForm, LanguageForm, RescheduleForm, SignInForm
 from bridge.portal.models import PortalRequest, SignInCode
 from bridge.scheduling.models import Attendance, Session
@@ -247,6 +248,7 @@ def home(request: PortalPageRequest) -> HttpResponse:
             "questionnaires": questionnaires,
             "today": today,
             "progress": progress,
+            "checkin": due_checkin(participant),
         },
     )
 

@@ -71,3 +71,82 @@ def test_without_an_open_app_account_the_plan_links_show_their_own_pages(app_wor
     # Staff signed in in this browser keep the link's own page too.
     ParticipantAccount.objects.create(participant=w.alex, opened_by=w.frontdesk)
     assert login(w.therapist_a).get(reverse("aftercare:public_plan", args=[token])).status_code == 200
+
+
+# --- Aftercare check-ins answered in the app ------------------------------------------------------------
+
+
+def _due_checkin(world):
+    from django.utils import timezone
+
+    from bridge.aftercare.models import CheckIn, Discharge
+
+    discharge = aftercare.discharge_record(
+        actor=world.therapist_a,
+        participant=world.alex,
+        type=Discharge.Type.COMPLETED,
+        discharged_on=timezone.localdate(),
+        reason="Completed",
+        destination="Alumni group",
+    )
+    checkin = CheckIn.objects.filter(discharge=discharge).order_by("due_on").first()
+    assert checkin is not None
+    CheckIn.objects.filter(pk=checkin.pk).update(due_on=timezone.localdate())
+    return CheckIn.objects.get(pk=checkin.pk)
+
+
+ANSWERS = {
+    "any_use": "no",
+    "cravings": "8",
+    "meetings_attended": "3",
+    "housing": "sober_living",
+    "work": "working",
+    "phq2_interest": "0",
+    "phq2_mood": "1",
+}
+
+
+def test_a_due_check_in_is_answered_in_the_app_and_its_link_leads_there(app_world, client):
+    from bridge.aftercare import followup
+    from bridge.worklist.models import WorkItem
+
+    w = app_world
+    checkin = _due_checkin(w)
+    token = followup.checkin_link_create(checkin=checkin)
+    url = reverse("portal:checkin", args=[checkin.pk])
+    page = client.get(reverse("aftercare:public_checkin", args=[token]))
+    assert page.status_code == 302 and page["Location"] == url
+    sign_in(client)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert url in home and "Your check-in is due" in home
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {**ANSWERS, "cravings": "11"})
+    assert bad.status_code == 400 and "cravings" in bad.context["form"].errors
+    # An alumnus who agreed to be contacted: warning signs reach their peer (bridge/aftercare/followup.py).
+    followup.alumni_enroll(
+        actor=w.peer, participant=w.alex, enrolled_on=checkin.due_on, contact_consent=True, channel="phone"
+    )
+    assert client.post(url, ANSWERS).status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.status == "completed" and checkin.cravings == 8 and checkin.recorded_by is None
+    assert AuditEvent.objects.filter(
+        action="checkin", object_id=str(checkin.pk), actor_label="participant app"
+    ).exists()
+    # Strong cravings are a warning sign: outreach, as from the private link.
+    assert WorkItem.objects.filter(participant=w.alex, kind="outreach", status="open").exists()
+    assert client.get(url).status_code == 404  # answered once
+    assert url not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_another_participants_check_in_is_not_found_and_spanish_labels_are_published(app_world, client):
+    w = app_world
+    checkin = _due_checkin(w)
+    sign_in(client, contact="510-555-0199")  # Blair
+    url = reverse("portal:checkin", args=[checkin.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, ANSWERS).status_code == 404
+    client.post(reverse("portal:sign_out"))
+    sign_in(client)
+    client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
+    page = client.get(url).content.decode()
+    assert "Casi todos los días" in page and "poco interés o placer en hacer cosas" in page
