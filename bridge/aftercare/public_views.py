@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,21 @@ def public_plan(request, token: str):
     if plan is None:
         _token_denied(token, "public_plan", "aftercare plan link")
         raise Http404("This link does not work any more. Ask your counselor for a new one.")
+    # i19a: a participant with the app reads their plan there (after sign-in; it is kept offline).
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=plan.participant,
+        url=reverse("portal:help") + "#after-h",
+        object_type="aftercareplan",
+        object_id=plan.pk,
+        view="aftercare:public_plan",
+        label="aftercare plan link",
+        sign_in_first=True,
+    )
+    if led is not None:
+        return led
     audit_record(
         action=Action.READ,
         actor=None,
@@ -55,6 +71,20 @@ def public_checkin(request, token: str):
     if checkin is None:
         _token_denied(token, "public_checkin", "check-in link")
         raise Http404("This check-in link has been used or does not work any more.")
+    # i19a: a participant with the app answers there (after sign-in); the link still works without it.
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=checkin.participant,
+        url=reverse("portal:checkin", args=[checkin.pk]),
+        object_type="checkin",
+        object_id=checkin.pk,
+        view="aftercare:public_checkin",
+        label="check-in link",
+    )
+    if led is not None:
+        return led
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         followup.checkin_record(

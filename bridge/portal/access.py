@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.portal.models import ParticipantAccount
@@ -147,6 +148,27 @@ def own_consent(request: HttpRequest, consent_id: uuid.UUID):
     if consent is None:
         raise Http404("No such consent.")
     return consent
+
+
+def directed_program(request: StaffRequest, program_id: uuid.UUID | str):
+    """A program `request.user` directs (for its participant-app settings), else 404 (audited), the
+    same answer as for a program that does not exist."""
+    from bridge.accounts.models import Role
+    from bridge.audit.actions import Outcome
+    from bridge.programs.models import Program
+
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or not request.user.has_role(Role.DIRECTOR, program.pk):
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            actor=request.user,
+            object_type="participant_app_settings",
+            object_id=str(program_id),
+            outcome=Outcome.DENIED,
+            detail={"found": program is not None},
+        )
+        raise Http404("No such program.")
+    return program
 
 
 def is_alumni(participant) -> bool:

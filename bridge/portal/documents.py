@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -20,6 +21,7 @@ from bridge.audit.services import audit_record
 from bridge.portal.models import ParticipantAccount
 from bridge.portal.services import PortalActor
 from bridge.privacy import signing
+from bridge.privacy.access_requests import access_request_delivered_in_app
 from bridge.privacy.models import AccessRequest, Consent, NoticeAcknowledgement, SignatureRequest
 
 # How the participant proved who they are when they signed in (kept in their session).
@@ -101,13 +103,16 @@ def copy_download(*, account: ParticipantAccount, copy: AccessRequest, fmt: str)
 
     Audited as an export to the participant themself. It is not a disclosure: a copy given to the
     person the records are about is not entered in the accounting of disclosures (164.528(a)(1)(iii)),
-    so no Disclosure row is written.
+    so no Disclosure row is written. The first download is the copy's delivery (the request is
+    marked delivered, "downloaded in the app", and the director's 30-day clock item closes).
     """
-    audit_record(
-        action=Action.EXPORT,
-        actor=PortalActor(account),
-        participant=account.participant,
-        object_type="access_request",
-        object_id=str(copy.pk),
-        detail={"to": "participant", "where": "participant app", "format": fmt},
-    )
+    with transaction.atomic():
+        audit_record(
+            action=Action.EXPORT,
+            actor=PortalActor(account),
+            participant=account.participant,
+            object_type="access_request",
+            object_id=str(copy.pk),
+            detail={"to": "participant", "where": "participant app", "format": fmt},
+        )
+        access_request_delivered_in_app(actor=PortalActor(account), request=copy)

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bridge.core import refusal
@@ -30,9 +30,11 @@ from bridge.privacy.models import SignatureRequest
 class AppSignForm(forms.Form):
     """Signing in the app: the participant is already identified by their sign-in."""
 
-    typed_name = forms.CharField(label=_lazy("Type your full name to sign"), max_length=200)
+    typed_name = forms.CharField(label=gettext_lazy("Type your full name to sign"), max_length=200)
     agreed = forms.BooleanField(
-        label=_lazy("I have read this document and I sign it electronically. My typed name is my signature."),
+        label=gettext_lazy(
+            "I have read this document and I sign it electronically. My typed name is my signature."
+        ),
         required=False,
     )
 

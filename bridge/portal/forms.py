@@ -92,3 +92,40 @@ class CopyRequestForm(forms.Form):
 
 class ReplyForm(forms.Form):
     coming = forms.ChoiceField(choices=[("yes", _("I'm coming")), ("no", _("I can't come"))])
+
+
+# --- i19a: the director's settings of the participants' app (staff-facing, English) ------------------
+
+WEEKDAY_CHOICES = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class AppSettingsForm(forms.Form):
+    office_days = forms.TypedMultipleChoiceField(
+        label="Office days",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="When the care team reads messages. Outside these hours the app answers with 988 and 911.",
+    )
+    opens_at = forms.TimeField(label="Office opens at", widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label="Office closes at", widget=forms.TimeInput(attrs={"type": "time"}))
+    show_measures = forms.BooleanField(
+        label="Participants see their questionnaire scores over time in their app",
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes_at", "The office must close after it opens (on the same day).")
+        return data

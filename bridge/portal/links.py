@@ -1,13 +1,16 @@
 """Private links lead into the app: when the participant a private link was made for has an open app
 account, opening the link takes them to the same thing in their app (after sign-in, if they are not
 signed in: the app's pages send them to the sign-in page and back). Without an account the private
-link works as it always has. Used by the apps that own private links (measures, privacy)."""
+link works as it always has. Used by the apps that own private links (measures, privacy,
+aftercare, safety)."""
 
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -15,10 +18,21 @@ from bridge.portal.models import ParticipantAccount
 
 
 def into_app(
-    request: HttpRequest, *, participant, url: str, object_type: str, object_id: uuid.UUID | str, view: str
+    request: HttpRequest,
+    *,
+    participant,
+    url: str,
+    object_type: str,
+    object_id: uuid.UUID | str,
+    view: str,
+    label: str = "private link",
+    sign_in_first: bool = False,
 ) -> HttpResponse | None:
     """A redirect to `url` in the app when the participant has an open account (audited as the
-    link's use), else None. Staff signed in in this browser keep the private link's own page."""
+    link's use), else None. Staff signed in in this browser keep the private link's own page.
+
+    `sign_in_first` is for an app page anyone may open (the help page, which shows the plans only to
+    the signed-in participant): someone not signed in is sent to sign in first, then to `url`."""
     if request.method != "GET" or request.user.is_authenticated:
         return None
     if not ParticipantAccount.objects.filter(participant=participant, closed_at__isnull=True).exists():
@@ -26,12 +40,14 @@ def into_app(
     audit_record(
         action=Action.READ,
         actor=None,
-        actor_label="private link",
+        actor_label=label,
         participant=participant,
         object_type=object_type,
         object_id=str(object_id),
         detail={"view": view, "led_into": "participant app"},
     )
+    if sign_in_first and getattr(request, "portal_account", None) is None:
+        url = f"{reverse('portal:sign_in')}?{urlencode({'next': url})}"
     response = HttpResponseRedirect(url)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -20,10 +20,11 @@ from django.utils import dates, formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from bridge.accounts.models import Role, User
-from bridge.audit.actions import Action, Outcome
+from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.participants.access import Cap, capabilities
+from bridge.participants.access import Cap, capabilities, visible
 from bridge.participants.models import CareTeamMember, Participant
+from bridge.portal.limits import within_limit
 from bridge.portal.models import (
     MESSAGE_MAX_CHARS,
     Message,
@@ -138,6 +139,59 @@ def awaiting_answer(messages: list[Message]) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A conversation with messages from the participant that no one on the care team has opened."""
+
+    participant_id: str
+    name: str
+    count: int
+
+
+def unread_for_staff(user: User) -> list[Unread]:
+    """The conversations with new messages from participants on whose care team `user` is and may
+    read them (Cap.FOLLOW_UP), most waiting first: one query. Opening the conversation clears them
+    (`messages_read_by_staff`)."""
+    from django.db.models import Count, Min
+
+    may_read = visible(Participant.objects.all(), user, Cap.FOLLOW_UP).filter(
+        care_team__staff=user, care_team__ended_at__isnull=True
+    )
+    rows = (
+        Message.objects.filter(
+            author=Message.Author.PARTICIPANT,
+            read_at__isnull=True,
+            thread__participant__in=may_read.values("pk"),
+        )
+        .values(
+            "thread__participant_id",
+            "thread__participant__first_name",
+            "thread__participant__preferred_name",
+            "thread__participant__last_name",
+        )
+        .annotate(count=Count("pk"), first=Min("sent_at"))
+        .order_by("first")
+    )
+    return [
+        Unread(
+            participant_id=str(row["thread__participant_id"]),
+            name=f"{row['thread__participant__preferred_name'] or row['thread__participant__first_name']} "
+            f"{row['thread__participant__last_name']}",
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def unread_for_participant(participant_id) -> int:
+    """How many answers (from the care team, or automatic) the participant has not opened: one query."""
+    return (
+        Message.objects.filter(thread__participant_id=participant_id, read_at__isnull=True)
+        .exclude(author=Message.Author.PARTICIPANT)
+        .count()
+    )
+
+
 # --- Who answers -----------------------------------------------------------------------------------------
 
 
@@ -204,18 +258,19 @@ def message_send_participant(*, account: ParticipantAccount, body: str, now: dat
         # One writer at a time per participant, so the hourly count and the automatic reply hold.
         ParticipantAccount.objects.select_for_update().filter(pk=account.pk).first()
         thread = _thread(participant)
-        recent = Message.objects.filter(
-            thread=thread, author=Message.Author.PARTICIPANT, sent_at__gt=now - timedelta(hours=1)
-        ).count()
-        if recent >= settings.BRIDGE_PORTAL_MESSAGES_PER_HOUR:
-            audit_record(
-                action=Action.CREATE,
-                actor=PortalActor(account),
-                participant=participant,
-                object_type="portal_message",
-                outcome=Outcome.DENIED,
-                detail={"reason": "hourly limit"},
-            )
+        allowed = within_limit(
+            Message.objects.filter(thread=thread, author=Message.Author.PARTICIPANT),
+            field="sent_at",
+            window=timedelta(hours=1),
+            limit=settings.BRIDGE_PORTAL_MESSAGES_PER_HOUR,
+            now=now,
+            action=Action.CREATE,
+            actor=PortalActor(account),
+            participant=participant,
+            object_type="portal_message",
+            reason="hourly limit",
+        )
+        if not allowed:
             refused = _(
                 "You have sent many messages in the last hour. Your care team will read them. "
                 "If you need help now, call or text 988."
@@ -344,56 +399,67 @@ def peer_alert(*, account: ParticipantAccount, now: datetime | None = None) -> P
         latest = PeerAlert.objects.filter(participant=participant).order_by("-created_at").first()
         if latest is not None and latest.created_at > now - PEER_ALERT_SAME:
             return PeerAlertResult(latest, already=True)
-        today = PeerAlert.objects.filter(
-            participant=participant, created_at__gt=now - timedelta(days=1)
-        ).count()
-        if today >= settings.BRIDGE_PORTAL_PEER_ALERTS_PER_DAY:
-            audit_record(
-                action=Action.CREATE,
-                actor=PortalActor(account),
-                participant=participant,
-                object_type="peer_alert",
-                outcome=Outcome.DENIED,
-                detail={"reason": "daily limit"},
-            )
-            raise ValidationError(
-                {
-                    "__all__": _(
-                        "Your team already knows you asked for help today. If you need help now, "
-                        "call or text 988, or call the program."
-                    )
-                }
-            )
-        recipients = peer_alert_recipients(participant)
-        if not recipients:
-            raise ValidationError(
-                {"__all__": _("There is nobody on your care team to tell here yet. Please call the program.")}
-            )
-        alert = PeerAlert.objects.create(participant=participant, created_at=now)
-        alert.notified.set(recipients)
-        local = timezone.localtime(now, participant.program.tz)
-        for staff in recipients:
-            work_item_open(
-                participant=participant,
-                assigned_to=staff,
-                kind=HELP_KIND,
-                title=f"{participant.display_name} asked for help now: reach out today"[:200],
-                detail=(
-                    f"From the app's help page at {local:%H:%M} on {local:%a %b} {local.day}, "
-                    "they chose to let their peer support specialist know. Call or text them."
-                ),
-                due_on=local.date(),
-                source_type="peer_alert",
-                source_id=f"{alert.pk}/{staff.pk}",
-                actor=PortalActor(account),
-                urgent=True,
-            )
-        audit_record(
+        if not within_limit(
+            PeerAlert.objects.filter(participant=participant),
+            field="created_at",
+            window=timedelta(days=1),
+            limit=settings.BRIDGE_PORTAL_PEER_ALERTS_PER_DAY,
+            now=now,
             action=Action.CREATE,
             actor=PortalActor(account),
             participant=participant,
             object_type="peer_alert",
-            object_id=str(alert.pk),
-            detail={"notified": [str(u.pk) for u in recipients]},
+            reason="daily limit",
+        ):
+            over_limit = True
+        else:
+            over_limit = False
+            alert = _peer_alert_create(account, participant, now)
+    # Raised once the refusal's audit event is committed (inside the transaction it would roll back).
+    if over_limit:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "Your team already knows you asked for help today. If you need help now, "
+                    "call or text 988, or call the program."
+                )
+            }
         )
     return PeerAlertResult(alert, already=False)
+
+
+def _peer_alert_create(account: ParticipantAccount, participant: Participant, now: datetime) -> PeerAlert:
+    """The alert and an urgent work item for each recipient (in the caller's transaction)."""
+    recipients = peer_alert_recipients(participant)
+    if not recipients:
+        raise ValidationError(
+            {"__all__": _("There is nobody on your care team to tell here yet. Please call the program.")}
+        )
+    alert = PeerAlert.objects.create(participant=participant, created_at=now)
+    alert.notified.set(recipients)
+    local = timezone.localtime(now, participant.program.tz)
+    for staff in recipients:
+        work_item_open(
+            participant=participant,
+            assigned_to=staff,
+            kind=HELP_KIND,
+            title=f"{participant.display_name} asked for help now: reach out today"[:200],
+            detail=(
+                f"From the app's help page at {local:%H:%M} on {local:%a %b} {local.day}, "
+                "they chose to let their peer support specialist know. Call or text them."
+            ),
+            due_on=local.date(),
+            source_type="peer_alert",
+            source_id=f"{alert.pk}/{staff.pk}",
+            actor=PortalActor(account),
+            urgent=True,
+        )
+    audit_record(
+        action=Action.CREATE,
+        actor=PortalActor(account),
+        participant=participant,
+        object_type="peer_alert",
+        object_id=str(alert.pk),
+        detail={"notified": [str(u.pk) for u in recipients]},
+    )
+    return alert

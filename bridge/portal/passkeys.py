@@ -8,7 +8,8 @@ participant's account in place of the user, keeps the credentials in `Participan
 the library's own browser script against the app's endpoints (bridge/portal/passkey_views.py).
 
 The services here write and audit: adding a passkey (`mfa_enrolled`), removing one (`update`),
-signing in with one (`login`, or `login_failed`).
+signing in with one (`login`, or `login_failed`, which counts toward the account's lockout as a wrong
+code does: bridge/portal/limits.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django_otp_webauthn.settings import app_settings
 from django_otp_webauthn.utils import rewrite_exceptions
 from webauthn import base64url_to_bytes, verify_authentication_response
 from webauthn.helpers import parse_authentication_credential_json
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     CredentialDeviceType,
@@ -35,11 +37,14 @@ from webauthn.registration.verify_registration_response import VerifiedRegistrat
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+from bridge.portal.limits import lock_minutes, sign_in_failed, sign_in_refused_locked, sign_in_succeeded
 from bridge.portal.models import ParticipantAccount
 from bridge.portal.passkey_models import ParticipantPasskey
 from bridge.portal.services import PortalActor
 
 MAX_PASSKEYS = 5
+# What a malformed or forged sign-in answer raises from py_webauthn's parsing and checks.
+NOT_VERIFIED = (WebAuthnException, ValueError, KeyError, TypeError)
 
 
 class PasskeyRefused(exceptions.OTPWebAuthnApiError):
@@ -182,12 +187,28 @@ def passkey_remove(*, account: ParticipantAccount, passkey: ParticipantPasskey) 
         passkey.delete()
 
 
-def passkey_sign_in(*, request: HttpRequest, state: dict, data: dict) -> ParticipantAccount:
-    """Verify a passkey sign-in; the account must be open and not locked. Audited either way."""
+def _known_passkey(data: dict) -> ParticipantPasskey | None:
+    """The stored passkey the sign-in answer names (before anything is verified), or None."""
     try:
-        with rewrite_exceptions():
-            passkey = helper(request).authenticate_complete(None, state, data)
-    except exceptions.OTPWebAuthnApiError:
+        credential = parse_authentication_credential_json(data)
+    except NOT_VERIFIED:
+        return None
+    return (
+        ParticipantPasskey.objects.select_related("account", "account__participant")
+        .filter(credential_id_sha256=ParticipantPasskey.hash_of(credential.raw_id))
+        .first()
+    )
+
+
+def passkey_sign_in(*, request: HttpRequest, state: dict, data: dict) -> ParticipantAccount:
+    """Verify a passkey sign-in; the account must be open and not locked. Audited either way.
+
+    A passkey of the account that does not verify counts toward the same lockout as a wrong code
+    (bridge/portal/limits.py); an answer naming no passkey Bridge keeps has no account to count
+    against (the sign-in pages' per-client rate limit covers it).
+    """
+    known = _known_passkey(data)
+    if known is None:
         audit_record(
             action=Action.LOGIN_FAILED,
             actor_label="participant app",
@@ -195,30 +216,49 @@ def passkey_sign_in(*, request: HttpRequest, state: dict, data: dict) -> Partici
             outcome=Outcome.DENIED,
             detail={"reason": "passkey not recognised"},
         )
-        raise
-    account = passkey.account
-    if not account.is_open or account.is_locked():
-        audit_record(
-            action=Action.LOGIN_FAILED,
-            actor=PortalActor(account),
-            participant=account.participant,
-            object_type="portal_account",
-            object_id=str(account.pk),
-            outcome=Outcome.DENIED,
-            detail={
-                "reason": "account closed" if not account.is_open else "account locked",
-                "with": "passkey",
-            },
+        raise exceptions.CredentialNotFound()
+    failure: exceptions.OTPWebAuthnApiError | None = None
+    with transaction.atomic():
+        account = (
+            ParticipantAccount.objects.select_for_update()
+            .select_related("participant")
+            .get(pk=known.account_id)
         )
-        raise PasskeyRefused(detail="This account cannot sign in now. Call your program.")
-    account.last_sign_in_at = timezone.now()
-    account.save(update_fields=["last_sign_in_at"])
-    audit_record(
-        action=Action.LOGIN,
-        actor=PortalActor(account),
-        participant=account.participant,
-        object_type="portal_account",
-        object_id=str(account.pk),
-        detail={"with": "passkey"},
-    )
+        if not account.is_open:
+            audit_record(
+                action=Action.LOGIN_FAILED,
+                actor=PortalActor(account),
+                participant=account.participant,
+                object_type="portal_account",
+                object_id=str(account.pk),
+                outcome=Outcome.DENIED,
+                detail={"reason": "account closed", "with": "passkey"},
+            )
+            failure = PasskeyRefused(detail="This account cannot sign in now. Call your program.")
+        elif account.is_locked():
+            sign_in_refused_locked(account=account, method="passkey")
+            failure = PasskeyRefused(detail=_locked_text())
+        else:
+            try:
+                with rewrite_exceptions():
+                    helper(request).authenticate_complete(account, state, data)
+            except (exceptions.OTPWebAuthnApiError, *NOT_VERIFIED) as exc:
+                # Whatever the reason it did not verify, it is one failed sign-in of this account.
+                locked = sign_in_failed(account=account, method="passkey", reason="passkey did not verify")
+                failure = (
+                    PasskeyRefused(detail=_locked_text())
+                    if locked
+                    else exc
+                    if isinstance(exc, exceptions.OTPWebAuthnApiError)
+                    else exceptions.UnprocessableEntity(detail="The passkey's answer could not be checked.")
+                )
+            else:
+                sign_in_succeeded(account=account, actor=PortalActor(account), detail={"with": "passkey"})
+    # Raised once the failure's count and audit event are committed.
+    if failure is not None:
+        raise failure
     return account
+
+
+def _locked_text() -> str:
+    return f"Too many sign-in tries that did not work. Try again in {lock_minutes()} minutes."

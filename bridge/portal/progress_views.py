@@ -182,6 +182,25 @@ def _settings(scoring: dict):
     )
 
 
+def plan_goals(participant) -> list:
+    """The goals of their treatment plan in force (the latest signed version), in their own words,
+    each with its steps: two queries."""
+    from django.db.models import Prefetch
+
+    from bridge.clinical.models import Goal, Objective, TreatmentPlan
+
+    plan = (
+        TreatmentPlan.objects.filter(participant=participant, current_version__isnull=False)
+        .order_by("-created_at")
+        .values_list("current_version_id", flat=True)
+        .first()
+    )
+    if plan is None:
+        return []
+    steps = Prefetch("objectives", queryset=Objective.objects.order_by("position", "id"))
+    return list(Goal.objects.filter(version_id=plan).order_by("position", "id").prefetch_related(steps))
+
+
 @portal_page
 @require_GET
 def progress(request: PortalPageRequest) -> HttpResponse:
@@ -192,6 +211,7 @@ def progress(request: PortalPageRequest) -> HttpResponse:
         "hours": hours_progress(participant, now),
         "released": released,
         "measures": measure_views(participant) if released else [],
+        "goals": plan_goals(participant),
     }
     portal_read(request, object_type="progress")
     return render(request, "portal/progress.html", context)

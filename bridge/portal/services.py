@@ -11,7 +11,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,11 +22,24 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from bridge.accounts.models import Role, User
-from bridge.audit.actions import Action, Outcome
+from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.notify.sms import sms_sender
 from bridge.participants.models import Participant
-from bridge.portal.models import CodeChannel, EventReply, ParticipantAccount, PortalRequest, SignInCode
+from bridge.portal.limits import (
+    lock_minutes,
+    sign_in_failed,
+    sign_in_refused_locked,
+    sign_in_succeeded,
+    within_limit,
+)
+from bridge.portal.models import (
+    CodeChannel,
+    EventReply,
+    ParticipantAccount,
+    PortalRequest,
+    SignInCode,
+)
 from bridge.scheduling.models import Attendance, Session, SessionKind
 from bridge.scheduling.services.attendance import CheckIn, attendance_check_in
 from bridge.worklist.services import work_item_open
@@ -151,17 +163,19 @@ def code_send(*, account: ParticipantAccount, identifier: str) -> SignInCode | N
     now = timezone.now()
     with transaction.atomic():
         account = ParticipantAccount.objects.select_for_update().get(pk=account.pk)
-        recent = SignInCode.objects.filter(account=account, created_at__gt=now - timedelta(hours=1)).count()
-        if recent >= settings.BRIDGE_PORTAL_CODES_PER_HOUR:
-            audit_record(
-                action=Action.PORTAL_CODE_SENT,
-                actor_label="participant app",
-                participant=participant,
-                object_type="portal_account",
-                object_id=str(account.pk),
-                outcome=Outcome.DENIED,
-                detail={"reason": "hourly limit"},
-            )
+        if not within_limit(
+            SignInCode.objects.filter(account=account),
+            field="created_at",
+            window=timedelta(hours=1),
+            limit=settings.BRIDGE_PORTAL_CODES_PER_HOUR,
+            now=now,
+            action=Action.PORTAL_CODE_SENT,
+            actor_label="participant app",
+            participant=participant,
+            object_type="portal_account",
+            object_id=str(account.pk),
+            reason="hourly limit",
+        ):
             return None
         SignInCode.objects.filter(account=account, used_at__isnull=True, replaced=False).update(replaced=True)
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -199,13 +213,14 @@ def code_send(*, account: ParticipantAccount, identifier: str) -> SignInCode | N
 
 
 def code_verify(*, code_row: SignInCode, code: str) -> ParticipantAccount:
-    """Check a typed code. Five wrong ones lock the account (as staff sign-in locks), then it unlocks.
+    """Check a typed code. Wrong codes count toward the account's lockout, shared with passkeys
+    (bridge/portal/limits.py: as staff sign-in locks), then it unlocks.
 
     A failure is committed (the count, the lock, its audit event) before the error is raised.
     """
     now = timezone.now()
     locked_message = _("Too many wrong codes. Try again in %(minutes)s minutes.") % {
-        "minutes": _lock_minutes()
+        "minutes": lock_minutes()
     }
     error = ""
     with transaction.atomic():
@@ -215,51 +230,25 @@ def code_verify(*, code_row: SignInCode, code: str) -> ParticipantAccount:
             .get(pk=code_row.account_id)
         )
         row = SignInCode.objects.select_for_update().get(pk=code_row.pk)
-        audit: dict[str, Any] = {
-            "actor_label": "participant app",
-            "participant": account.participant,
-            "object_type": "portal_account",
-            "object_id": str(account.pk),
-            "outcome": Outcome.DENIED,
-        }
         right = constant_time_compare(row.code_hash, _code_hash(account, code.strip()))
         if not account.is_open:
             error = _("This code no longer works. Ask for a new one.")
         elif account.is_locked(now):
-            audit_record(action=Action.LOGIN_LOCKED, **audit)
+            sign_in_refused_locked(account=account, method="code")
             error = locked_message
         elif not right or not row.is_usable(now):
-            account.failed_codes += 1
-            locked = account.failed_codes >= settings.AXES_FAILURE_LIMIT
-            if locked:
-                account.locked_until, account.failed_codes = now + settings.AXES_COOLOFF_TIME, 0
-            account.save(update_fields=["failed_codes", "locked_until"])
-            audit_record(
-                action=Action.LOGIN_LOCKED if locked else Action.LOGIN_FAILED,
-                detail={"reason": "wrong code" if not right else "code used or expired"},
-                **audit,
-            )
+            reason = "wrong code" if not right else "code used or expired"
+            locked = sign_in_failed(account=account, method="code", reason=reason, now=now)
             error = locked_message if locked else _("That code is not right, or it has expired.")
         else:
             row.used_at = now
             row.save(update_fields=["used_at"])
-            account.failed_codes, account.locked_until, account.last_sign_in_at = 0, None, now
-            account.save(update_fields=["failed_codes", "locked_until", "last_sign_in_at"])
-            audit_record(
-                action=Action.LOGIN,
-                actor=PortalActor(account),
-                participant=account.participant,
-                object_type="portal_account",
-                object_id=str(account.pk),
-                detail={"method": "code", "channel": row.channel},
+            sign_in_succeeded(
+                account=account, actor=PortalActor(account), detail={"method": "code", "channel": row.channel}
             )
     if error:
         raise ValidationError({"code": error})
     return account
-
-
-def _lock_minutes() -> int:
-    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
 def sign_out_everywhere(*, account: ParticipantAccount) -> ParticipantAccount:

@@ -1,16 +1,25 @@
-"""Staff turn a participant's app on or off, and see their requests from it."""
+"""Staff turn a participant's app on or off, and see their requests from it; directors set the
+program's app settings."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
+from bridge.audit.actions import Action
+from bridge.audit.services import audit_record
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.models import Participant
-from bridge.portal import services
-from bridge.portal.models import ParticipantAccount, PortalRequest
+from bridge.portal import program_settings, services
+from bridge.portal.access import directed_program
+from bridge.portal.forms import AppSettingsForm
+from bridge.portal.models import ParticipantAccount, ParticipantAppSettings, PortalRequest
 
 
 def _page(request: ParticipantRequest, participant: Participant, status: int = 200) -> HttpResponse:
@@ -49,3 +58,39 @@ def staff_account_close(request: ParticipantRequest, participant: Participant) -
         services.portal_account_close(actor=request.user, account=account)
         messages.success(request, "The app is turned off; every open session has ended.")
     return redirect("portal:staff_account", participant_id=participant.pk)
+
+
+# --- i19a: the director's settings of the participants' app ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def app_settings(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
+    """Office hours (when messages are read; outside them the app answers with 988 and 911) and
+    whether participants see their measures: the program's directors only (others get 404)."""
+    program = directed_program(request, program_id)
+    current = ParticipantAppSettings.for_program(program)
+    initial = {
+        "office_days": current.office_days,
+        "opens_at": current.opens_at,
+        "closes_at": current.closes_at,
+        "show_measures": current.show_measures,
+    }
+    form = AppSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        program_settings.app_settings_update(actor=request.user, program=program, **form.cleaned_data)
+        messages.success(request, "Saved. Participants' apps use these settings from now on.")
+        return redirect("portal:app_settings", program_id=program.pk)
+    if request.method == "GET":
+        audit_record(
+            action=Action.READ,
+            actor=request.user,
+            object_type="participant_app_settings",
+            object_id="" if current._state.adding else str(current.pk),
+            detail={"program": str(program.pk)},
+        )
+    return render(
+        request,
+        "portal/staff/app_settings.html",
+        {"program": program, "form": form, "saved": not current._state.adding},
+        status=400 if form.errors else 200,
+    )

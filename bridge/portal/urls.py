@@ -77,3 +77,15 @@ urlpatterns += [
     path("me/passkeys/<uuid:passkey_id>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
     path("me/passkeys/jsi18n/", passkey_views.passkey_catalog, name="passkey_catalog"),
 ]
+
+# i19a: the director's settings of the participants' app.
+urlpatterns += [
+    path("programs/<uuid:program_id>/app-settings/", staff_views.app_settings, name="app_settings"),
+]
+
+# i19a: aftercare check-ins answered in the app.
+from bridge.portal import checkin_views  # noqa: E402
+
+urlpatterns += [
+    path("me/check-ins/<uuid:checkin_id>/", checkin_views.checkin, name="checkin"),
+]

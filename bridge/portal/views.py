@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridge import instruments
@@ -46,6 +46,7 @@ from bridge.portal.access import (
     portal_sign_in,
     staff_refused,
 )
+from bridge.portal.checkin_views import due_checkin
 from bridge.portal.forms import CodeForm, ExcusedForm, LanguageForm, RescheduleForm, SignInForm
 from bridge.portal.models import PortalRequest, SignInCode
 from bridge.scheduling.models import Attendance, Session
@@ -243,6 +244,7 @@ def home(request: PortalPageRequest) -> HttpResponse:
             "questionnaires": questionnaires,
             "today": today,
             "progress": progress,
+            "checkin": due_checkin(participant),
         },
     )
 
@@ -391,15 +393,17 @@ def questionnaire(request: PortalPageRequest, link_id: uuid.UUID) -> HttpRespons
 
 # --- Privacy: who opened their record --------------------------------------------------------------
 
+# Plain `gettext_lazy` (not an alias): `makemessages` only finds the names it knows.
 ROLE_NAMES = {
-    "director": _lazy("Program director"),
-    "intake": _lazy("Intake coordinator"),
-    "therapist": _lazy("Therapist or counselor"),
-    "prescriber": _lazy("Prescriber"),
-    "nurse": _lazy("Nurse"),
-    "front_desk": _lazy("Front desk"),
-    "peer": _lazy("Peer support specialist"),
-    "auditor": _lazy("Compliance auditor"),
+    "director": gettext_lazy("Program director"),
+    "intake": gettext_lazy("Intake coordinator"),
+    "therapist": gettext_lazy("Therapist or counselor"),
+    "prescriber": gettext_lazy("Prescriber"),
+    "nurse": gettext_lazy("Nurse"),
+    "front_desk": gettext_lazy("Front desk"),
+    "peer": gettext_lazy("Peer support specialist"),
+    "auditor": gettext_lazy("Compliance auditor"),
+    "billing": gettext_lazy("Billing office"),
 }
 ACCESS_DAYS = 90
 

@@ -170,3 +170,46 @@ def access_request_deliver(
                 actor=actor, item=item, resolution=f"Copy delivered on {delivered_on.isoformat()}."
             )
     return request
+
+
+def access_request_delivered_in_app(*, actor, request: AccessRequest) -> AccessRequest:
+    """The participant downloaded the produced copy in their own app (bridge/portal): that is its
+    delivery, on the day of the first download, and the director's 30-day clock item closes.
+    A later download changes nothing here (each is audited by the app)."""
+    with transaction.atomic():
+        request = (
+            AccessRequest.objects.select_for_update()
+            .select_related("program", "participant")
+            .get(pk=request.pk)
+        )
+        if request.status != AccessRequest.Status.PRODUCED:
+            return request
+        request.status = AccessRequest.Status.DELIVERED
+        request.delivered_on = timezone.localdate(timezone=request.program.tz)
+        request.delivered_how = AccessRequest.DELIVERED_IN_APP
+        request.full_clean()
+        request.save(update_fields=["status", "delivered_on", "delivered_how"])
+        audit_record(
+            action=Action.DISCLOSE,
+            actor=actor,
+            participant=request.participant,
+            object_type="access_request",
+            object_id=str(request.pk),
+            detail={
+                "to": "participant",
+                "how": AccessRequest.DELIVERED_IN_APP,
+                "delivered_on": request.delivered_on,
+            },
+        )
+        for item in WorkItem.objects.filter(
+            kind="access_request",
+            source_type="access_request",
+            source_id__startswith=f"{request.pk}/",
+            status=WorkItem.Status.OPEN,
+        ):
+            work_item_resolve(
+                actor=actor,
+                item=item,
+                resolution=f"Copy downloaded by the participant in their app on {request.delivered_on}.",
+            )
+    return request

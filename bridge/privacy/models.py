@@ -716,7 +716,13 @@ class AccessRequest(models.Model):
     package = models.JSONField(null=True, blank=True)
     produced_at = models.DateTimeField(null=True, blank=True)
     delivered_on = models.DateField(null=True, blank=True, validators=[in_db_range])
-    delivered_how = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    # How the copy reached them: the disclosure channels, or downloaded by the participant in their app.
+    DELIVERED_IN_APP = "app"
+    delivered_how = models.CharField(
+        max_length=20,
+        choices=[*Channel.choices, (DELIVERED_IN_APP, "Downloaded in the participant app")],
+        blank=True,
+    )
     # Staff record a request made at the desk or by letter; a request the participant made in their own
     # app has no staff recorder.
     recorded_by = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,22 @@ def public_plan(request, token: str):
         )
         raise Http404("This link does not work any more. Ask your counselor for a new one.")
     plan = link.plan
+    # i19a: a participant with the app reads their plan there (after sign-in; it is kept offline).
+    from bridge.portal.links import into_app
+
+    led = into_app(
+        request,
+        participant=plan.participant,
+        url=reverse("portal:help") + "#plan-h",
+        object_type="safety_plan",
+        object_id=plan.pk,
+        view="safety:public_plan",
+        label="safety plan link",
+        sign_in_first=True,
+    )
+    if led is not None:
+        led["Referrer-Policy"] = "no-referrer"
+        return led
     audit_record(
         action=Action.READ,
         actor=None,

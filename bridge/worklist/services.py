@@ -72,7 +72,8 @@ def work_item_resolve(
         item.status = status
         item.resolution = resolution.strip()
         item.resolved_at = timezone.now()
-        item.resolved_by = actor
+        # A participant acting in their own app (bridge/portal) is no staff user: nobody is named.
+        item.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
         item.save(update_fields=["status", "resolution", "resolved_at", "resolved_by"])
         audit_record(
             action=Action.UPDATE,

@@ -313,12 +313,16 @@ def _private_links(demo) -> list[str]:
         in_care.filter(Q(portal_account__isnull=True) | Q(portal_account__closed_at__isnull=False)).first()
         or in_care.first()
     )
-    plan = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk").first()
-    checkin = (
-        CheckIn.objects.filter(discharge__participant__program=demo.program, completed_at__isnull=True)
-        .order_by("due_on")
-        .first()
-    )
+    plans = AftercarePlan.objects.filter(participant__program=demo.program).order_by("pk")
+    # The plan's and the check-in's links lead into the app too (i19a): walk them for someone without
+    # an open account.
+    no_app = Q(participant__portal_account__isnull=True)
+    no_app |= Q(participant__portal_account__closed_at__isnull=False)
+    plan = plans.filter(no_app).first() or plans.first()
+    checkins = CheckIn.objects.filter(
+        discharge__participant__program=demo.program, completed_at__isnull=True
+    ).order_by("due_on")
+    checkin = checkins.filter(no_app).first() or checkins.first()
     assert active and plan and checkin, "the demo has an active chart, an aftercare plan and a check-in due"
     _, measure = measure_link_create(actor=director, participant=active, instrument="PHQ-9")
     _, plan_token = aftercare.plan_link_create(actor=director, plan=plan)

@@ -78,6 +78,7 @@ PUBLIC = {
     "portal:passkey_sign_in_complete",
     "portal:passkey_remove",
     "portal:passkey_catalog",
+    "portal:checkin",  # i19a: an aftercare check-in answered in the app (test_links_into_app.py)
     # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
     # there (bridge/fhir/tests/test_patient_access.py).
     "portal:authorize",

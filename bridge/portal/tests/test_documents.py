@@ -23,6 +23,7 @@ from bridge.privacy import access_requests, notices, queries, signing
 from bridge.privacy.models import AccessRequest, Consent, SignatureRequest
 from bridge.privacy.tests.conftest import alex_attendance  # noqa: F401
 from bridge.privacy.vocab import ConsentType, DataClass, Purpose
+from bridge.worklist.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +214,7 @@ def test_a_spanish_participant_reads_the_app_in_spanish_and_the_document_as_prep
 
 @pytest.mark.usefixtures("alex_attendance")
 def test_the_copy_of_their_records_is_downloaded_in_the_app_audited_and_not_accounted(
-    app_client, app_world, today
+    app_client, app_world, today, login
 ):
     requested = access_requests.access_request_record(
         actor=app_world.director,
@@ -242,7 +243,21 @@ def test_the_copy_of_their_records_is_downloaded_in_the_app_audited_and_not_acco
     assert [e.detail["format"] for e in app_events.order_by("seq")] == ["pdf", "json"]
     # HIPAA right of access: a copy to the person themself is not a disclosure to account for.
     assert queries.accounting_for(app_world.alex, today).count() == before
-    assert AccessRequest.objects.get(pk=requested.pk).status == "produced"
+    # i19a: the first download is the copy's delivery; the director's 30-day clock item closes.
+    delivered = AccessRequest.objects.get(pk=requested.pk)
+    assert delivered.status == "delivered" and delivered.delivered_on == today
+    assert delivered.get_delivered_how_display() == "Downloaded in the participant app"
+    item = WorkItem.objects.get(kind="access_request", source_id__startswith=f"{requested.pk}/")
+    assert item.status == "done" and item.resolved_by is None and "in their app" in item.resolution
+    assert (
+        AuditEvent.objects.filter(
+            action="disclose", object_id=str(requested.pk), actor_label="participant app", detail__how="app"
+        ).count()
+        == 1
+    )  # the second download (JSON) delivers nothing new
+    detail = reverse("privacy:access_request_detail", args=[app_world.alex.pk, requested.pk])
+    page = login(app_world.director).get(detail)
+    assert "Downloaded in the participant app" in page.content.decode()
 
 
 @pytest.mark.usefixtures("alex_attendance")

@@ -129,3 +129,91 @@ def test_a_participant_removes_only_their_own_passkey(app_client, app_world):
     # Registration options now exclude what they still have (nothing) and never Blair's.
     options = app_client.post(reverse("portal:passkey_register_begin")).json()
     assert options["excludeCredentials"] == []
+
+
+# --- i19a: a passkey that does not verify counts toward the same lockout as a wrong code ---------------
+
+
+def _passkey_answer(client, raw_id: bytes) -> dict:
+    """A sign-in answer naming a stored passkey, for the challenge just given, whose signature is junk."""
+    options = client.post(reverse("portal:passkey_sign_in_begin")).json()
+    client_data = json.dumps(
+        {"type": "webauthn.get", "challenge": options["challenge"], "origin": "http://testserver"}
+    ).encode()
+    import hashlib
+
+    authenticator_data = hashlib.sha256(b"testserver").digest() + b"\x05" + b"\x00\x00\x00\x01"
+    return {
+        "id": _b64url(raw_id),
+        "rawId": _b64url(raw_id),
+        "type": "public-key",
+        "response": {
+            "authenticatorData": _b64url(authenticator_data),
+            "clientDataJSON": _b64url(client_data),
+            "signature": _b64url(b"\x30\x00"),
+        },
+        "clientExtensionResults": {},
+    }
+
+
+def _try_passkey(client, raw_id: bytes = b"alex-key"):
+    return client.post(
+        reverse("portal:passkey_sign_in_complete"),
+        data=json.dumps(_passkey_answer(client, raw_id)),
+        content_type="application/json",
+    )
+
+
+def test_failed_passkey_sign_ins_count_toward_the_code_lockout(app_world, client, settings):
+    from bridge.portal.models import ParticipantAccount
+    from bridge.portal.tests.conftest import ask_code
+
+    settings.AXES_FAILURE_LIMIT = 5
+    account = app_world.alex.portal_account
+    ParticipantPasskey.objects.create(
+        account=account,
+        credential_id=b"alex-key",
+        credential_id_sha256=ParticipantPasskey.hash_of(b"alex-key"),
+        public_key=b"not a key",
+    )
+    # Three wrong codes, then two passkey answers that do not verify: the fifth failure locks.
+    ask_code(client)
+    for _ in range(3):
+        assert client.post(reverse("portal:code"), {"code": "000000"}).status_code == 400
+    assert ParticipantAccount.objects.get(pk=account.pk).failed_codes == 3
+    first = _try_passkey(client)
+    assert first.status_code in (400, 422) and "portal_account" not in client.session
+    assert ParticipantAccount.objects.get(pk=account.pk).failed_codes == 4
+    second = _try_passkey(client)
+    assert second.status_code == 403 and "Too many sign-in tries" in second.json()["detail"]
+    locked = ParticipantAccount.objects.get(pk=account.pk)
+    assert locked.is_locked() and locked.failed_codes == 0
+    events = AuditEvent.objects.filter(participant=app_world.alex, detail__with="passkey")
+    assert [e.action for e in events.order_by("seq")] == ["login_failed", "login_locked"]
+    # Locked: a passkey answer is refused without being checked, and so is a right code.
+    assert _try_passkey(client).status_code == 403
+    assert ParticipantAccount.objects.get(pk=account.pk).is_locked()
+    from bridge.portal.tests.conftest import last_code
+
+    ask_code(client)
+    response = client.post(reverse("portal:code"), {"code": last_code()})
+    assert response.status_code == 400 and b"Too many wrong codes" in response.content
+    assert "portal_account" not in client.session
+
+
+def test_a_good_code_sign_in_starts_the_shared_count_again(app_world, client):
+    from bridge.portal.models import ParticipantAccount
+    from bridge.portal.tests.conftest import sign_in
+
+    account = app_world.alex.portal_account
+    ParticipantPasskey.objects.create(
+        account=account,
+        credential_id=b"alex-key",
+        credential_id_sha256=ParticipantPasskey.hash_of(b"alex-key"),
+        public_key=b"not a key",
+    )
+    _try_passkey(client)
+    _try_passkey(client)
+    assert ParticipantAccount.objects.get(pk=account.pk).failed_codes == 2
+    sign_in(client)
+    assert ParticipantAccount.objects.get(pk=account.pk).failed_codes == 0

@@ -89,3 +89,14 @@ def test_progress_needs_a_signed_in_participant(client, app_world, login):
     response = client.get(reverse("portal:progress"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("portal:sign_in"))
     assert login(app_world.therapist_a).get(reverse("portal:progress")).status_code == 403
+
+
+def test_progress_shows_the_goals_of_the_signed_plan_in_their_own_words(app_client, app_world):
+    from bridge.clinical.tests.conftest import signed_plan
+
+    page = app_client.get(reverse("portal:progress")).content.decode()
+    assert "Your goals show here once" in page
+    signed_plan(app_world, app_world.alex, app_world.therapist_a)
+    page = app_client.get(reverse("portal:progress")).content.decode()
+    assert "I want to stay off pills and keep my job." in page
+    assert "Attend 3 groups a week with 90% attendance" in page

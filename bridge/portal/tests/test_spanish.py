@@ -117,3 +117,24 @@ def test_reminders_go_out_in_the_participants_language(app_world):
     )
     assert "\nDónde: " in body and "recepción" in body
     assert message(group, "en")[0] == "Reminder: a group session on Tue Nov 17"
+
+
+def test_who_opened_my_record_names_staff_roles_in_spanish(client, app_world, login):
+    """The role names are lazy strings in Python (bridge/portal/views.py ROLE_NAMES): each has its
+    Spanish entry, and the page in Spanish shows them."""
+    from django.utils import translation
+
+    from bridge.portal.tests.conftest import sign_in
+    from bridge.portal.views import ROLE_NAMES
+
+    entries = _po_entries(LOCALE / "django.po")
+    with translation.override("en"):
+        english = [str(name) for name in ROLE_NAMES.values()]
+    assert [msgid for msgid in english if msgid not in entries] == []
+    staff_client = login(app_world.therapist_a)
+    assert staff_client.get(reverse("participants:detail", args=[app_world.alex.pk])).status_code == 200
+    staff_client.logout()
+    sign_in(client)
+    client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
+    page = client.get(reverse("portal:privacy")).content.decode()
+    assert "Terapeuta o consejero" in page and "Therapist or counselor" not in page
