@@ -7,7 +7,6 @@ lists participants is audited as a read of the list.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import defaultdict
 from datetime import timedelta
@@ -35,7 +34,7 @@ from bridge.billing.services.eligibility import eligibility_read
 from bridge.billing.services.remittance import denial_resolve, remittance_post
 from bridge.billing.x12.remittance import carc_words, rarc_words
 from bridge.billing.x12.validate import X12Error
-from bridge.core import refusal
+from bridge.core import csv_export, refusal
 from bridge.programs.models import Program
 
 HELD_WINDOW_DAYS = 31
@@ -129,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="billing-{name}.csv"'
-        csv.writer(response).writerows(figures[name])
+        csv_export.writer(response).writerows(figures[name])
         return response
     _audit_list(request, "billing_dashboard", sum(len(rows) - 1 for rows in figures.values()))
     titles = {
@@ -468,7 +467,7 @@ def certifications_csv(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="medicare-certifications.csv"'
-    out = csv.writer(response)
+    out = csv_export.writer(response)
     out.writerow(
         ["participant", "kind", "signed on", "valid from", "valid through", "recertify by", "status"]
     )

@@ -70,6 +70,25 @@ def test_the_shared_writer_neutralises_every_formula_start(value):
     assert safe_cell(-5) == -5 and safe_cell("Alex") == "Alex"
 
 
+def test_no_export_writes_csv_around_the_shared_writer():
+    """Every CSV Bridge writes goes through bridge/core/csv_export.py (a direct csv.writer would let
+    a participant's name or a client's id reach a spreadsheet as a formula)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]  # the bridge package
+    direct = re.compile(r"\bcsv\.(writer|DictWriter)\(")
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "csv_export.py"
+        and direct.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    assert direct.search("out = csv.writer(response)")  # the scan can fail
+
+
 def _cells(response) -> list[str]:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return [cell for row in csv.reader(io.StringIO(body.decode())) for cell in row]
