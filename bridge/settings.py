@@ -190,10 +190,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    # http only for loopback redirect URIs and origins (RFC 8252, an app in development):
-    # bridge.fhir.patient_services.check_redirect_uri refuses any other http:// URI first.
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
-    "ALLOWED_SCHEMES": ["https", "http"],
+    # http only outside production, and then only for loopback redirect URIs and origins (RFC 8252, an
+    # app in development): bridge.fhir.patient_services.check_redirect_uri refuses any other http://
+    # URI first. Production takes https only (RFC 9700 §2.1; `check --deploy` warns otherwise).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
+    "ALLOWED_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -769,13 +769,15 @@ class GoodFaithEstimate(models.Model):
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    given_at = models.DateTimeField(default=timezone.now)
+    given_at = models.DateTimeField(default=timezone.now, validators=[in_db_range])
 
     class Meta:
         ordering = ["-given_at"]
         constraints = [
             dates_in_range(
-                "billing_gfe_dates_in_range", dates=["requested_on", "first_service_on", "due_by"]
+                "billing_gfe_dates_in_range",
+                dates=["requested_on", "first_service_on", "due_by"],
+                moments=["given_at"],
             ),
             models.CheckConstraint(
                 condition=Q(total_due=F("total_charges") - F("total_discount")) & Q(total_discount__gte=0),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,8 +36,10 @@ def check_redirect_uri(uri: str) -> str:
         raise ValueError(f"{uri!r}: a redirect URI has no #fragment.")
     if parts.scheme == "https":
         return uri
-    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and not settings.PRODUCTION:
         return uri
+    if settings.PRODUCTION:
+        raise ValueError(f"{uri!r}: redirect URIs must use https://.")
     raise ValueError(f"{uri!r}: redirect URIs must use https:// (http:// only for localhost).")
 
 

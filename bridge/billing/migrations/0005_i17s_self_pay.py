@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('fee_tier', models.CharField(max_length=80)),
                 ('pdf', models.BinaryField()),
                 ('sha256', models.CharField(max_length=64)),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('given_at', models.DateTimeField(default=django.utils.timezone.now, validators=[bridge.core.dates.InDbRange()])),
             ],
             options={
                 'ordering': ['-given_at'],
@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='goodfaithestimate',
-            constraint=bridge.core.dates.DatesInRange(condition=models.Q(models.Q(('requested_on__isnull', True), models.Q(('requested_on__gte', datetime.date(1900, 1, 1)), ('requested_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('first_service_on__isnull', True), models.Q(('first_service_on__gte', datetime.date(1900, 1, 1)), ('first_service_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('due_by__isnull', True), models.Q(('due_by__gte', datetime.date(1900, 1, 1)), ('due_by__lt', datetime.date(2100, 1, 1))), _connector='OR')), name='billing_gfe_dates_in_range', violation_error_message='Enter a date between 1900-01-01 and 2099-12-31.'),
+            constraint=bridge.core.dates.DatesInRange(condition=models.Q(models.Q(('requested_on__isnull', True), models.Q(('requested_on__gte', datetime.date(1900, 1, 1)), ('requested_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('first_service_on__isnull', True), models.Q(('first_service_on__gte', datetime.date(1900, 1, 1)), ('first_service_on__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('due_by__isnull', True), models.Q(('due_by__gte', datetime.date(1900, 1, 1)), ('due_by__lt', datetime.date(2100, 1, 1))), _connector='OR'), models.Q(('given_at__isnull', True), models.Q(('given_at__gte', datetime.datetime(1900, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)), ('given_at__lt', datetime.datetime(2100, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))), _connector='OR')), name='billing_gfe_dates_in_range', violation_error_message='Enter a date between 1900-01-01 and 2099-12-31.'),
         ),
         migrations.AddConstraint(
             model_name='goodfaithestimate',

@@ -138,7 +138,8 @@ def test_dose_changes_are_kept_as_history(admitted):
 
 def test_nurse_records_an_injection_and_the_next_dose_is_due(admitted):
     w = admitted
-    o = order(w, "naltrexone_xr")
+    # Started yesterday: a dose an hour ago is after the start whatever the time of day.
+    o = order(w, "naltrexone_xr", start_on=TODAY() - timedelta(days=1))
     given = timezone.now() - timedelta(hours=1)
     shot = meds.administration_record(
         actor=w.nurse, order=o, given_at=given, dose=Decimal("380"), lot_number="L2231", site="gluteal_left"

@@ -66,7 +66,8 @@ def test_an_injection_too_soon_or_at_a_wrong_site_needs_a_reason_which_is_kept(a
     from bridge.clinical.tests.test_mat import order
 
     w = admitted
-    xr = order(w, "naltrexone_xr")
+    # Started yesterday: a dose three hours ago is after the start whatever the time of day.
+    xr = order(w, "naltrexone_xr", start_on=timezone.localdate() - timedelta(days=1))
     first = timezone.now() - timedelta(hours=3)
     meds.administration_record(
         actor=w.nurse, order=xr, given_at=first, dose=Decimal("380"), lot_number="L1", site="gluteal_left"
