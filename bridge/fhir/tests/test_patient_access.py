@@ -387,4 +387,5 @@ def test_a_patient_token_costs_a_bounded_number_of_queries(app_world, test_app, 
         response = exchange(client, test_app, code, verifier)
     assert response.status_code == 200, response.content
     # app; code found and taken; token insert; code and grant updated; the audit chain's head and event.
-    assert len(smart_backend_work(ctx)) <= 8, smart_backend_work(ctx)
+    # On PostgreSQL the audit event also takes the chain's advisory lock (one more statement).
+    assert len(smart_backend_work(ctx)) <= 8 + (connection.vendor == "postgresql"), smart_backend_work(ctx)

@@ -174,9 +174,14 @@ def test_the_console_registers_an_app_and_prints_its_client_id(world):
     assert app.client_id in listing.getvalue()
 
 
-def test_the_console_command_runs_under_the_bridge_name_with_a_dash(world, capsys):
+def test_the_console_command_runs_under_the_bridge_name_with_a_dash(world, capsys, monkeypatch):
+    from django.db import connections
+
     from bridge.cli import main
 
+    # A command run from the command line closes the database connections when it ends; on
+    # PostgreSQL that would close the test's own transaction under it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     main(["bridge", "fhir", "register-app", "--name", "Dash", "--redirect-uri", "https://dash.example/cb"])
     assert capsys.readouterr().out.strip() == PatientApp.objects.get(name="Dash").client_id
 

@@ -353,7 +353,8 @@ def test_a_backend_services_token_costs_a_bounded_number_of_queries(world, backe
         response = token_request(client, assertion(backend_client.client_id, rsa_key))
     assert response.status_code == 200, response.content
     # client; jti purge and insert; token insert; client's last use; the audit chain's head and event.
-    assert len(work(ctx)) <= 7, work(ctx)
+    # On PostgreSQL the audit event also takes the chain's advisory lock (one more statement).
+    assert len(work(ctx)) <= 7 + (connection.vendor == "postgresql"), work(ctx)
     assert smart._parsed_keys.cache_info().currsize == 1
     token_request(client, assertion(backend_client.client_id, rsa_key))
     assert smart._parsed_keys.cache_info().hits >= 1  # the registered keys were not imported again
