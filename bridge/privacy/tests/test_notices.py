@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from bridge.audit.models import AuditEvent
 from bridge.participants.models import Participant
@@ -100,6 +101,9 @@ def test_the_chart_shows_the_notice_given_and_the_restrictions_agreed(
     assert "Restrictions agreed" not in client.get(url).content.decode()  # requested, not yet agreed
     restrictions.restriction_decide(actor=world.director, restriction=restriction, agree=True)
     body = client.get(url).content.decode()
-    assert "not given yet" not in body and f"good-faith attempt recorded) on {today:%Y-%m-%d}" in body
+    assert (
+        "not given yet" not in body
+        and f"good-faith attempt recorded) on {date_format(today, 'DATE_FORMAT')}" in body
+    )
     assert "Restrictions agreed" in body and "Not to Acme Freight HR" in body
     assert login(world.outsider).get(url).status_code == 404
