@@ -7,50 +7,25 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-import time_machine
 
 from bridge.audit.models import AuditEvent
 from bridge.planner.models import ClinicianHours, ParticipantTimeBlock
 from bridge.scheduling import conflicts as cc
-from bridge.scheduling.conflicts import rules as conflict_rules
 from bridge.scheduling.models import (
     Attendance,
     ConflictAcceptance,
     ProgramClosure,
-    Room,
     SeriesMembership,
     Session,
 )
 from bridge.scheduling.services.roster import series_generate_report, series_join
 from bridge.scheduling.services.sessions import session_reschedule
-from bridge.scheduling.tests.conftest import WEEK, session_at
-from bridge.scheduling.tests.test_conflicts import api_post, at, kinds
+from bridge.scheduling.tests.conftest import WEEK, api_post, at, kinds, session_at
 
-pytestmark = pytest.mark.django_db
-NOW = "2026-11-10 09:00 -08:00"  # before every session below
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_clock")]
 MONDAY = WEEK  # 2026-11-16
 TUESDAY = WEEK + timedelta(days=1)
 CLOSED = "The program is closed on Tue Nov 17 (Staff training day)."
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    monkeypatch.setattr(conflict_rules, "DASH", "-")  # "18:00-21:00" in messages
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def room(world):
-    return Room.objects.create(program=world.program, name="Group room 1", capacity=4)
-
-
-@pytest.fixture
-def group(world, room):
-    """Therapist A leads the evening group on Monday 18:00-21:00 in Group room 1, Alex in it."""
-    s = session_at(world.program, MONDAY, time(18), 180, world.therapist_a, title="Evening group", room=room)
-    Attendance.objects.create(session=s, participant=world.alex)
-    return s
 
 
 @pytest.fixture

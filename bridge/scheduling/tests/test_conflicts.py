@@ -4,18 +4,15 @@ join, the solver's commit and the JSON API; the week's list, the week view, and 
 from __future__ import annotations
 
 import io
-import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bridge.audit.models import AuditEvent
 from bridge.planner.models import ClinicianHours, ParticipantTimeBlock
 from bridge.scheduling import conflicts as cc
-from bridge.scheduling.conflicts import rules as conflict_rules
 from bridge.scheduling.models import (
     Attendance,
     ConflictAcceptance,
@@ -27,41 +24,12 @@ from bridge.scheduling.models import (
 )
 from bridge.scheduling.services.roster import series_generate_report, series_join
 from bridge.scheduling.services.sessions import session_create, session_reschedule
-from bridge.scheduling.tests.conftest import WEEK, session_at
+from bridge.scheduling.tests.conftest import WEEK, api_post, at, kinds, session_at
 from bridge.testing.personas import make_participant
 
-pytestmark = pytest.mark.django_db
-# Before every session of these tests (so they are all in the future).
-NOW = "2026-11-10 09:00 -08:00"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_clock")]
 MONDAY = WEEK  # 2026-11-16
 TUESDAY = WEEK + timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    # Messages read "18:00-21:00" here (an en dash on screens).
-    monkeypatch.setattr(conflict_rules, "DASH", "-")
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def room(world):
-    return Room.objects.create(program=world.program, name="Group room 1", capacity=4)
-
-
-@pytest.fixture
-def group(world, room):
-    """Therapist A leads the evening group on Monday 18:00-21:00 in Group room 1, Alex in it."""
-    s = session_at(world.program, MONDAY, time(18), 180, world.therapist_a, title="Evening group", room=room)
-    Attendance.objects.create(session=s, participant=world.alex)
-    return s
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
 def book(world, *, staff=None, participants=None, start=None, minutes=50, room=None, reason=""):
@@ -78,10 +46,6 @@ def book(world, *, staff=None, participants=None, start=None, minutes=50, room=N
         modality=Session.Modality.IN_PERSON if room else Session.Modality.TELEHEALTH,
         confirm_reason=reason,
     )
-
-
-def kinds(exc) -> list[str]:
-    return [c.kind for c in exc.value.conflicts]
 
 
 # --- The service: every kind ----------------------------------------------------------------------------
@@ -521,10 +485,6 @@ def test_the_generate_form_lists_skipped_days(world, series, client, login):
 
 
 # --- The JSON API ------------------------------------------------------------------------------------------
-
-
-def api_post(client, path, body):
-    return client.post(f"/api/v1/schedule/{path}", data=json.dumps(body), content_type="application/json")
 
 
 def test_the_api_answers_a_refused_booking_with_409_and_the_conflicts(world, group, client, login):
