@@ -157,3 +157,30 @@ def test_a_busy_day_is_compact_and_each_roster_opens_on_demand(world, evening, l
         assert "Alex Sample" in nurse_roster and "Blair Sample" not in nurse_roster
         for who in ("outsider", "therapist_a", "peer"):
             assert login(getattr(world, who)).get(roster_url).status_code == 404, who
+
+
+def test_a_compact_board_lists_the_next_hour_and_opens_the_rest_of_the_day_on_demand(
+    world, evening, login, monkeypatch
+):
+    """A busy board lists what is under way and what starts within the hour; later sessions are a
+    count that opens on demand (the part lists them with their counts, never names)."""
+    from bridge.scheduling.views import today as today_views
+
+    monkeypatch.setattr(today_views, "INLINE_ROWS", 1)
+    soon = session_at(world.program, DAY, time(16, 30), 50, world.therapist_b, title="Check-in group")
+    Attendance.objects.create(session=soon, participant=world.alex)
+    with time_machine.travel("2026-11-17 16:00 -08:00", tick=False):
+        client = login(world.frontdesk)
+        page = client.get("/schedule/today/").content.decode()
+        assert "Check-in group" in page and "Evening group" not in page
+        assert "1 more session later today, from 18:00" in page
+        later_url = f"/schedule/today/part/?program={world.program.pk}&part=later"
+        assert f'hx-get="{later_url.replace("&", "&amp;")}"' in page
+        later = client.get(later_url).content.decode()
+        assert "Evening group" in later and "2 on the roster · 0 checked in" in later
+        assert "Check-in group" not in later and "Alex Sample" not in later
+        assert AuditEvent.objects.filter(object_type="today_later", object_id=str(world.program.pk)).exists()
+        assert login(world.outsider).get(later_url).status_code == 404
+    with time_machine.travel("2026-11-17 17:30 -08:00", tick=False):
+        page = login(world.frontdesk).get("/schedule/today/").content.decode()
+        assert "Evening group" in page and "later today" not in page

@@ -40,6 +40,8 @@ NOT_ARRIVED_AFTER = timedelta(minutes=10)
 REFRESH_SECONDS = 60
 # More roster rows than this today and the board is compact (rosters opened on demand).
 INLINE_ROWS = 60
+# A compact board lists what is under way and what starts within this; the rest of the day opens on demand.
+NEXT_WITHIN = timedelta(hours=1)
 
 
 def today_programs(user) -> list[Program]:
@@ -152,6 +154,50 @@ def _conflicts_today(program, today) -> list:
 _MARK = uuid.UUID(int=0)
 
 
+def _todays_sessions(program: Program, day_start: datetime) -> list[Session]:
+    return list(
+        Session.objects.filter(
+            program=program, starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1)
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("staff", "room", "session_type", "series")
+        .order_by("starts_at")
+    )
+
+
+def _session_links(sessions: list[Session]) -> None:
+    """Each session's links, formatted from one reverse() each (a busy evening lists hundreds)."""
+    page, opened, marker = (
+        reverse("scheduling:session", args=[_MARK]),
+        reverse("scheduling:today_session", args=[_MARK]),
+        str(_MARK),
+    )
+    for s in sessions:
+        s.page_url, s.open_url = page.replace(marker, str(s.pk)), opened.replace(marker, str(s.pk))
+
+
+def _count_rosters(sessions: list[Session], may_see: set, tz) -> None:
+    """A compact board's counts per session: on the roster, waiting, checked in (of those the user sees).
+
+    Counted here, not in SQL: "participant IN (those this user may see)" next to "session IN (today's)"
+    makes SQLite probe every pair (hundreds of sessions times a thousand people)."""
+    counts: dict = {}
+    for sid, pid, status in Attendance.objects.filter(session__in=sessions).values_list(
+        "session_id", "participant_id", "status"
+    ):
+        if pid in may_see:
+            by_status = counts.setdefault(sid, {})
+            by_status[status] = by_status.get(status, 0) + 1
+    for s in sessions:
+        s.local_start = timezone.localtime(s.starts_at, tz)
+        s.local_end = timezone.localtime(s.ends_at, tz)
+        by_status = counts.get(s.pk, {})
+        s.expected_count = sum(by_status.values())
+        s.waiting = by_status.get(Attendance.Status.EXPECTED, 0)
+        s.checked_in = sum(by_status.get(k, 0) for k in Attendance.ATTENDED)
+        s.compact = True
+
+
 def _board(request, program: Program, *, inline_rows: int | None = None) -> dict:
     """The board. A day with more roster rows than `inline_rows` (a large program's evening: hundreds
     expected at once) is shown compact: each session with its counts and its roster opened on demand
@@ -164,11 +210,7 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
     day_start = datetime.combine(today, time(0), tzinfo=tz)
     week_end = datetime.combine(week + timedelta(days=7), time(0), tzinfo=tz)
     live = Session.objects.filter(program=program).exclude(status=Session.Status.CANCELLED)
-    todays = list(
-        live.filter(starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1))
-        .select_related("staff", "room", "session_type", "series")
-        .order_by("starts_at")
-    )
+    todays = _todays_sessions(program, day_start)
     # For the rest of the week only the drug-screen visits.
     later_screens = list(
         live.filter(
@@ -193,35 +235,16 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         if may_see_injections
         else set()
     )
-    # Each session's links, formatted from one reverse() each (a busy evening lists hundreds).
-    page, opened, marker = (
-        reverse("scheduling:session", args=[_MARK]),
-        reverse("scheduling:today_session", args=[_MARK]),
-        str(_MARK),
-    )
-    for s in todays:
-        s.page_url, s.open_url = page.replace(marker, str(s.pk)), opened.replace(marker, str(s.pk))
-    now_list, next_list, late, late_sessions = [], [], [], []
+    _session_links(todays)
+    now_list, next_list, late, late_sessions, later = [], [], [], [], []
     if compact:
-        # Counted here, not in SQL: "participant IN (those this user may see)" next to "session IN
-        # (today's)" makes SQLite probe every pair (hundreds of sessions times a thousand people).
-        may_see = set(in_program.values_list("pk", flat=True))
-        counts: dict = {}
-        for sid, pid, status in Attendance.objects.filter(session__in=todays).values_list(
-            "session_id", "participant_id", "status"
-        ):
-            if pid in may_see:
-                by_status = counts.setdefault(sid, {})
-                by_status[status] = by_status.get(status, 0) + 1
+        _count_rosters(todays, set(in_program.values_list("pk", flat=True)), tz)
+        horizon = now + NEXT_WITHIN
         for s in todays:
-            s.local_start = timezone.localtime(s.starts_at, tz)
-            s.local_end = timezone.localtime(s.ends_at, tz)
-            by_status = counts.get(s.pk, {})
-            s.expected_count = sum(by_status.values())
-            s.waiting = by_status.get(Attendance.Status.EXPECTED, 0)
-            s.checked_in = sum(by_status.get(k, 0) for k in Attendance.ATTENDED)
-            s.compact = True
             if s.ends_at <= now or not s.expected_count:
+                continue
+            if s.starts_at > horizon:
+                later.append(s)  # a count here; the list opens on demand (today_part "later")
                 continue
             (now_list if s.starts_at <= now else next_list).append(s)
             if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
@@ -278,6 +301,8 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         "next_list": next_list,
         "late": late,
         "late_sessions": late_sessions,
+        "later_count": len(later),
+        "later_from": later[0].local_start if later else None,
         "screens_today": [(s, a) for s, a in screens if s.local_start.date() == today],
         "screens_week": [(s, a) for s, a in screens if s.local_start.date() > today],
         "injections_today": [(d, o) for d, o in injections if d <= today],
@@ -363,6 +388,27 @@ def today_part(request: HttpRequest) -> HttpResponse:
     if part == "conflicts":
         context["conflicts"] = _conflicts_today(program, today)
         return render(request, "scheduling/_today_conflicts.html", context)
+    if part == "later":
+        # A compact board's sessions starting after the next hour, with their counts (no names).
+        now = timezone.now()
+        later = [
+            s
+            for s in _todays_sessions(program, datetime.combine(today, time(0), tzinfo=tz))
+            if s.starts_at > now + NEXT_WITHIN
+        ]
+        may_see = set(visible(Participant.objects.filter(program=program), user).values_list("pk", flat=True))
+        _count_rosters(later, may_see, tz)
+        later = [s for s in later if s.expected_count]
+        _session_links(later)
+        audit_record(
+            action=Action.SEARCH,
+            actor=user,
+            object_type="today_later",
+            object_id=str(program.pk),
+            detail={"day": today.isoformat(), "sessions": len(later)},
+        )
+        context["later"] = later
+        return render(request, "scheduling/_today_later.html", context)
     return HttpResponse("Unknown part of the board.", status=400)
 
 
