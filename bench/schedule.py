@@ -5,6 +5,7 @@ check; the Today board.
     .venv/bin/python -m bench.schedule --conflicts [--repeat 200]   # a 600-participant week
     .venv/bin/python -m bench.schedule --today [--repeat 40]        # the Today board at demo --scale 50
     .venv/bin/python -m bench.schedule --today --database-url sqlite:////tmp/s50.sqlite3  # reuse a file
+    .venv/bin/python -m bench.schedule --today --at 17:30   # before the evening: the next hour is full
 
 With `--database-url` the demo is loaded into that database only when it is not loaded yet (a
 scale-50 file takes a long while to build, so keep one and reuse it).
@@ -179,11 +180,12 @@ def conflicts(repeat: int, database_url: str | None = None, scale: int = 28) -> 
     )
 
 
-def today(repeat: int, database_url: str | None = None) -> None:
+def today(repeat: int, database_url: str | None = None, at: str = "18:12") -> None:
     from bench.common import setup_django, summary, timed
 
     setup_django(database_url, 50, fresh=False)
 
+    import re
     from datetime import datetime, time, timedelta
 
     import time_machine
@@ -200,7 +202,7 @@ def today(repeat: int, database_url: str | None = None) -> None:
     setup_test_environment()
     program = Program.objects.get()
     monday = monday_of(timezone.localdate()) + timedelta(days=7)
-    moment = datetime.combine(monday, time(18, 12), tzinfo=program.tz)
+    moment = datetime.combine(monday, time.fromisoformat(at), tzinfo=program.tz)
     with time_machine.travel(moment, tick=True):
         client = Client()
         client.force_login(User.objects.get(username="frontdesk"))
@@ -216,11 +218,12 @@ def today(repeat: int, database_url: str | None = None) -> None:
         )
         # What a compact board loads beside itself, and one roster opened.
         base = f"/schedule/today/part/?program={program.pk}&part="
-        for part in ("measures", "conflicts"):
+        later = re.search(r"(\d+) more sessions? later today", page)
+        listed = page.count('class="today-session"')
+        print(f"RESULT Today board lists {listed} sessions; later today: {later.group(1) if later else 0}")
+        for part in ("measures", "conflicts", "later"):
             part_samples = timed(lambda part=part: client.get(base + part), max(5, repeat // 4))
             print(f"RESULT Today board, {part} loaded beside it: {summary(part_samples)}")
-        import re
-
         opened = re.search(r'hx-get="(/schedule/today/sessions/[^"]+/)"', page)
         if opened:
             url = opened.group(1)
@@ -237,6 +240,7 @@ def main() -> None:
         "--conflicts", action="store_true", help="the conflict check on a 600-participant week"
     )
     parser.add_argument("--today", action="store_true", help="the Today board at demo --scale 50")
+    parser.add_argument("--at", default="18:12", help="with --today: the time on Monday (HH:MM)")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument(
         "--database-url", help="reuse this database (the demo is loaded only if it is not there yet)"
@@ -247,7 +251,7 @@ def main() -> None:
         conflicts(args.repeat, args.database_url, args.scale)
         return
     if args.today:
-        today(min(args.repeat, 100), args.database_url)
+        today(min(args.repeat, 100), args.database_url, args.at)
         return
     if args.one:
         one(args.one, args.time_limit)
