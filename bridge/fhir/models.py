@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from bridge.core.dates import dates_in_range, in_db_range
@@ -248,6 +249,13 @@ class PatientApp(models.Model):
             models.CheckConstraint(
                 condition=Q(program__isnull=False) | Q(created_by__isnull=True),
                 name="patient_app_director_names_program",
+            ),
+            # Participants choose apps by name: one active app of a name per program.
+            models.UniqueConstraint(
+                Lower("name"),
+                "program",
+                condition=Q(revoked_at__isnull=True),
+                name="patient_app_one_active_name_per_program",
             ),
         ]
 

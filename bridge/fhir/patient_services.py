@@ -102,6 +102,17 @@ def patient_app_register(
             errors["program"] = ["Choose the program whose participants may use the app."]
         elif not actor.has_role(Role.DIRECTOR, program.pk):
             errors["program"] = ["Only the program's director registers apps for it."]
+    if (
+        name.strip()
+        and "program" not in errors
+        and PatientApp.objects.filter(
+            name__iexact=name.strip(), program=program, revoked_at__isnull=True
+        ).exists()
+    ):
+        # A second press of "Register" (or a second app of one name) would show participants two.
+        errors["name"] = [
+            "An active app of this name is already registered: disable it first, or use another name."
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

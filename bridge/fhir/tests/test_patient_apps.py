@@ -61,6 +61,29 @@ def test_the_director_registers_a_patient_app_on_the_page(world, login):
     assert "Sober Steps" in listed and "https://steps.example/cb" in listed
 
 
+def test_a_second_active_app_of_one_name_is_a_field_error_and_the_database_refuses_it(world, login):
+    """Pressing "Register" twice (or reloading the page it answers with) must not offer participants two
+    apps of one name; once the first is disabled, the name may be used again."""
+    from django.db import IntegrityError, transaction
+
+    page = login(world.director)
+    assert _register(page, program=world.program.pk).status_code == 201
+    again = _register(page, program=world.program.pk, name="sober steps ")
+    assert again.status_code == 400 and list(again.context["form"].errors) == ["name"]
+    assert PatientApp.objects.count() == 1
+    first = PatientApp.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PatientApp.objects.create(
+            application=first.application.__class__.objects.create(name="x", client_type="public"),
+            name="SOBER STEPS",
+            program=world.program,
+            scopes="patient/*.read",
+        )
+    patient_services.patient_app_disable(actor=world.director, app=first)
+    assert _register(page, program=world.program.pk).status_code == 201
+    assert PatientApp.objects.filter(name="Sober Steps").count() == 2
+
+
 @pytest.mark.parametrize(
     "uri",
     ["http://steps.example/cb", "ftp://steps.example/cb", "steps.example/cb", "https://steps.example/cb#x"],
