@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -154,15 +154,14 @@ def _conflicts_today(program, today) -> list:
 _MARK = uuid.UUID(int=0)
 
 
-def _todays_sessions(program: Program, day_start: datetime) -> list[Session]:
-    return list(
-        Session.objects.filter(
-            program=program, starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1)
-        )
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("staff", "room", "session_type", "series")
-        .order_by("starts_at")
-    )
+def _todays(program: Program, day_start: datetime) -> QuerySet[Session]:
+    return Session.objects.filter(
+        program=program, starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1)
+    ).exclude(status=Session.Status.CANCELLED)
+
+
+def _loaded(sessions: QuerySet[Session]) -> list[Session]:
+    return list(sessions.select_related("staff", "room", "session_type", "series").order_by("starts_at"))
 
 
 def _session_links(sessions: list[Session]) -> None:
@@ -210,7 +209,16 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
     day_start = datetime.combine(today, time(0), tzinfo=tz)
     week_end = datetime.combine(week + timedelta(days=7), time(0), tzinfo=tz)
     live = Session.objects.filter(program=program).exclude(status=Session.Status.CANCELLED)
-    todays = _todays_sessions(program, day_start)
+    todays_qs = _todays(program, day_start)
+    compact = Attendance.objects.filter(session__in=todays_qs.values("pk")).count() > inline_rows
+    horizon = now + NEXT_WITHIN
+    # A compact board loads whole only what it lists (under way, starting within the hour) and today's
+    # drug screens; the rest of the day is one count (a large program has hundreds of sessions a day).
+    todays = _loaded(
+        todays_qs.filter(Q(ends_at__gt=now, starts_at__lte=horizon) | Q(kind=SessionKind.DRUG_SCREEN))
+        if compact
+        else todays_qs
+    )
     # For the rest of the week only the drug-screen visits.
     later_screens = list(
         live.filter(
@@ -219,7 +227,6 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         .select_related("staff", "session_type")
         .order_by("starts_at")
     )
-    compact = Attendance.objects.filter(session__in=todays).count() > inline_rows
     with_rows = [s for s in todays if not compact or s.kind == SessionKind.DRUG_SCREEN] + later_screens
     prefetch_related_objects(with_rows, _rosters())
     ids = {a.participant_id for s in with_rows for a in s.rows}
@@ -236,15 +243,19 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         else set()
     )
     _session_links(todays)
-    now_list, next_list, late, late_sessions, later = [], [], [], [], []
+    now_list: list[Session] = []
+    next_list: list[Session] = []
+    late: list[tuple] = []
+    late_sessions: list[Session] = []
+    later: dict = {"count": 0, "first": None}
     if compact:
         _count_rosters(todays, set(in_program.values_list("pk", flat=True)), tz)
-        horizon = now + NEXT_WITHIN
+        # Sessions with anyone on the roster (the part that lists them counts only those the user sees).
+        later = Attendance.objects.filter(
+            session__in=todays_qs.filter(starts_at__gt=horizon).values("pk")
+        ).aggregate(count=Count("session", distinct=True), first=Min("session__starts_at"))
         for s in todays:
-            if s.ends_at <= now or not s.expected_count:
-                continue
-            if s.starts_at > horizon:
-                later.append(s)  # a count here; the list opens on demand (today_part "later")
+            if s.ends_at <= now or not s.expected_count or s.starts_at > horizon:
                 continue
             (now_list if s.starts_at <= now else next_list).append(s)
             if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
@@ -301,8 +312,8 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         "next_list": next_list,
         "late": late,
         "late_sessions": late_sessions,
-        "later_count": len(later),
-        "later_from": later[0].local_start if later else None,
+        "later_count": later["count"],
+        "later_from": timezone.localtime(later["first"], tz) if later["first"] else None,
         "screens_today": [(s, a) for s, a in screens if s.local_start.date() == today],
         "screens_week": [(s, a) for s, a in screens if s.local_start.date() > today],
         "injections_today": [(d, o) for d, o in injections if d <= today],
@@ -391,11 +402,8 @@ def today_part(request: HttpRequest) -> HttpResponse:
     if part == "later":
         # A compact board's sessions starting after the next hour, with their counts (no names).
         now = timezone.now()
-        later = [
-            s
-            for s in _todays_sessions(program, datetime.combine(today, time(0), tzinfo=tz))
-            if s.starts_at > now + NEXT_WITHIN
-        ]
+        start = datetime.combine(today, time(0), tzinfo=tz)
+        later = _loaded(_todays(program, start).filter(starts_at__gt=now + NEXT_WITHIN))
         may_see = set(visible(Participant.objects.filter(program=program), user).values_list("pk", flat=True))
         _count_rosters(later, may_see, tz)
         later = [s for s in later if s.expected_count]
