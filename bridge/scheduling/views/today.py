@@ -10,17 +10,20 @@ information) only for those who may read the clinical record. A fixed number of 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from bridge.accounts.models import Role
+from bridge.accounts.http import StaffRequest
+from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import refusal
@@ -29,9 +32,9 @@ from bridge.participants.access import Cap, visible
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
 from bridge.scheduling.access import SCHEDULE_ROLES, deny
-from bridge.scheduling.conflicts import week_conflicts
+from bridge.scheduling.conflicts import WeekConflict, week_conflicts
 from bridge.scheduling.forms import CallNoteForm
-from bridge.scheduling.models import ArrivalCall, Attendance, Session, SessionKind
+from bridge.scheduling.models import ArrivalCall, Attendance, Room, Session, SessionKind
 from bridge.scheduling.services.attendance import arrival_call_note, attendance_check_in
 
 TODAY_ROLES = (Role.DIRECTOR, Role.FRONT_DESK, Role.NURSE)
@@ -48,7 +51,7 @@ def today_programs(user) -> list[Program]:
     return list(Program.objects.filter(pk__in=user.programs_with_role(*TODAY_ROLES)).order_by("name"))
 
 
-def _program(request) -> Program:
+def _program(request: StaffRequest) -> Program:
     wanted = request.GET.get("program") or request.POST.get("program")
     for program in today_programs(request.user):
         if not wanted or str(program.pk) == wanted:
@@ -67,13 +70,13 @@ def _injections_due(program, ids: set, today, within: int = 7) -> list[tuple]:
             participant__program=program, participant_id__in=ids, drug__in=injectable, stop_on__isnull=True
         ).select_related("participant")
     )
-    last = {}
+    last: dict[uuid.UUID, Administration] = {}
     for dose in Administration.objects.filter(order__in=orders, error_at__isnull=True).order_by("given_at"):
         last[dose.order_id] = dose
     due = []
     for o in orders:
-        dose = last.get(o.pk)
-        next_on = dose.next_due_on if dose else o.start_on
+        given = last.get(o.pk)
+        next_on = given.next_due_on if given else o.start_on
         if next_on is None or next_on <= today + timedelta(days=within):
             due.append((next_on or today, o))
     return sorted(due, key=lambda pair: (pair[0], pair[1].participant.last_name))
@@ -94,40 +97,122 @@ ROSTER_FIELDS = (
 )
 
 
-def _rosters() -> Prefetch:
-    return Prefetch(
-        "attendance",
-        queryset=Attendance.objects.select_related("participant")
+@dataclass(eq=False)
+class BoardRow:
+    """A roster row as the board shows it: the attendance, its check-in and call URLs, its call notes."""
+
+    attendance: Attendance
+    checkin_url: str = ""
+    call_url: str = ""
+    call_notes: list[ArrivalCall] = field(default_factory=list)
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.attendance.pk
+
+    @property
+    def participant(self) -> Participant:
+        return self.attendance.participant
+
+    @property
+    def participant_id(self) -> uuid.UUID:
+        return self.attendance.participant_id
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status
+
+    @property
+    def arrived_at(self) -> datetime | None:
+        return self.attendance.arrived_at
+
+    def get_status_display(self) -> str:
+        return self.attendance.get_status_display()
+
+
+@dataclass(eq=False)
+class BoardSession:
+    """A session as the board shows it: local times, links, roster rows or (compact) counts."""
+
+    session: Session
+    local_start: datetime
+    local_end: datetime
+    rows: list[BoardRow] = field(default_factory=list)  # every roster row loaded
+    visible_rows: list[BoardRow] = field(default_factory=list)  # those the user may see, not late
+    page_url: str = ""
+    open_url: str = ""
+    compact: bool = False
+    expected_count: int = 0
+    waiting: int = 0
+    checked_in: int = 0
+    not_arrived: int = 0
+    listed: bool = False
+
+    @classmethod
+    def of(cls, sessions: list[Session], tz: tzinfo) -> list[BoardSession]:
+        return [
+            cls(s, timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)) for s in sessions
+        ]
+
+    # What the templates read of the session itself.
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.session.pk
+
+    @property
+    def display_title(self) -> str:
+        return self.session.display_title
+
+    @property
+    def staff(self) -> User:
+        return self.session.staff
+
+    @property
+    def room(self) -> Room | None:
+        return self.session.room
+
+    def get_modality_display(self) -> str:
+        return self.session.get_modality_display()
+
+
+def _with_rosters(board: list[BoardSession]) -> None:
+    """Each session's roster rows, in one query (by last name)."""
+    by_session: dict[uuid.UUID, list[BoardRow]] = {b.pk: b.rows for b in board}
+    for a in (
+        Attendance.objects.filter(session__in=[b.pk for b in board])
+        .select_related("participant")
         .only(*ROSTER_FIELDS)
-        .order_by("participant__last_name", "participant__first_name"),
-        to_attr="rows",
-    )
+        .order_by("participant__last_name", "participant__first_name")
+    ):
+        by_session[a.session_id].append(BoardRow(a))
 
 
-def _decorate(sessions: list[Session], seen: set, now, tz) -> list[tuple]:
+def _decorate(board: list[BoardSession], seen: set, now: datetime) -> list[tuple[BoardSession, BoardRow]]:
     """Give each session its visible roster rows (with their check-in and call URLs and call notes)
     and, ten minutes after an in-person start, move those not arrived to the returned late list."""
-    calls: dict = {}
-    for call in ArrivalCall.objects.filter(attendance__session__in=sessions).select_related("called_by"):
+    calls: dict[uuid.UUID, list[ArrivalCall]] = {}
+    for call in ArrivalCall.objects.filter(attendance__session__in=[b.pk for b in board]).select_related(
+        "called_by"
+    ):
         calls.setdefault(call.attendance_id, []).append(call)
     base = reverse("scheduling:today")
-    late = []
-    for s in sessions:
-        s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
-        s.visible_rows = [a for a in s.rows if a.participant_id in seen]
-        for a in s.visible_rows:
+    late: list[tuple[BoardSession, BoardRow]] = []
+    for b in board:
+        b.visible_rows = [a for a in b.rows if a.participant_id in seen]
+        for a in b.visible_rows:
             a.call_notes = calls.get(a.pk, [])
             a.checkin_url = f"{base}{a.pk}/check-in/"
             a.call_url = f"{base}{a.pk}/called/"
-        s.listed = s.ends_at > now and bool(s.visible_rows)
-        if not s.listed:
+        s = b.session
+        b.listed = s.ends_at > now and bool(b.visible_rows)
+        if not b.listed:
             continue
         if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
-            missing = [a for a in s.visible_rows if a.status == Attendance.Status.EXPECTED]
-            late += [(s, a) for a in missing]
+            missing = [a for a in b.visible_rows if a.status == Attendance.Status.EXPECTED]
+            late += [(b, a) for a in missing]
             # Those not arrived are listed once, below, with their phone numbers.
-            s.visible_rows = [a for a in s.visible_rows if a.status != Attendance.Status.EXPECTED]
-            s.not_arrived = len(missing)
+            b.visible_rows = [a for a in b.visible_rows if a.status != Attendance.Status.EXPECTED]
+            b.not_arrived = len(missing)
     return late
 
 
@@ -144,11 +229,8 @@ def _measures(program, people: dict, today) -> list[tuple]:
     return [(p, due[p.pk]) for p in annotated if p.pk in due]
 
 
-def _conflicts_today(program, today) -> list:
-    conflicts = [wc for wc in week_conflicts(program, monday_of(today), day=today) if wc.open]
-    for wc in conflicts:
-        wc.session.local_start = timezone.localtime(wc.session.starts_at, program.tz)
-    return conflicts
+def _conflicts_today(program: Program, today: date) -> list[WeekConflict]:
+    return [wc for wc in week_conflicts(program, monday_of(today), day=today) if wc.open]
 
 
 _MARK = uuid.UUID(int=0)
@@ -164,72 +246,82 @@ def _loaded(sessions: QuerySet[Session]) -> list[Session]:
     return list(sessions.select_related("staff", "room", "session_type", "series").order_by("starts_at"))
 
 
-def _session_links(sessions: list[Session]) -> None:
+def _session_links(board: list[BoardSession]) -> None:
     """Each session's links, formatted from one reverse() each (a busy evening lists hundreds)."""
     page, opened, marker = (
         reverse("scheduling:session", args=[_MARK]),
         reverse("scheduling:today_session", args=[_MARK]),
         str(_MARK),
     )
-    for s in sessions:
-        s.page_url, s.open_url = page.replace(marker, str(s.pk)), opened.replace(marker, str(s.pk))
+    for b in board:
+        b.page_url, b.open_url = page.replace(marker, str(b.pk)), opened.replace(marker, str(b.pk))
 
 
-def _count_rosters(sessions: list[Session], may_see: set, tz) -> None:
+def _count_rosters(board: list[BoardSession], may_see: set) -> None:
     """A compact board's counts per session: on the roster, waiting, checked in (of those the user sees).
 
     Counted here, not in SQL: "participant IN (those this user may see)" next to "session IN (today's)"
     makes SQLite probe every pair (hundreds of sessions times a thousand people)."""
-    counts: dict = {}
-    for sid, pid, status in Attendance.objects.filter(session__in=sessions).values_list(
+    counts: dict[uuid.UUID, dict[str, int]] = {}
+    for sid, pid, status in Attendance.objects.filter(session__in=[b.pk for b in board]).values_list(
         "session_id", "participant_id", "status"
     ):
         if pid in may_see:
             by_status = counts.setdefault(sid, {})
             by_status[status] = by_status.get(status, 0) + 1
-    for s in sessions:
-        s.local_start = timezone.localtime(s.starts_at, tz)
-        s.local_end = timezone.localtime(s.ends_at, tz)
-        by_status = counts.get(s.pk, {})
-        s.expected_count = sum(by_status.values())
-        s.waiting = by_status.get(Attendance.Status.EXPECTED, 0)
-        s.checked_in = sum(by_status.get(k, 0) for k in Attendance.ATTENDED)
-        s.compact = True
+    for b in board:
+        by_status = counts.get(b.pk, {})
+        b.expected_count = sum(by_status.values())
+        b.waiting = by_status.get(Attendance.Status.EXPECTED, 0)
+        b.checked_in = sum(by_status.get(k, 0) for k in Attendance.ATTENDED)
+        b.compact = True
 
 
-def _board(request, program: Program, *, inline_rows: int | None = None) -> dict:
+def _board(request: StaffRequest, program: Program, *, inline_rows: int | None = None) -> dict:
     """The board. A day with more roster rows than `inline_rows` (a large program's evening: hundreds
-    expected at once) is shown compact: each session with its counts and its roster opened on demand
-    (loaded with htmx), the measures due and today's conflicts loaded beside the board, so the board
-    itself stays quick. A smaller day shows every roster row inline, as it always did."""
+    expected at once) is shown compact: each session under way or starting within the hour with its
+    counts and its roster opened on demand (loaded with htmx), the rest of the day as one count, the
+    measures due and today's conflicts loaded beside the board, so the board itself stays quick. A
+    smaller day shows every roster row inline, as it always did."""
     user, tz, now = request.user, program.tz, timezone.now()
     inline_rows = INLINE_ROWS if inline_rows is None else inline_rows
     today = timezone.localtime(now, tz).date()
     week = monday_of(today)
     day_start = datetime.combine(today, time(0), tzinfo=tz)
     week_end = datetime.combine(week + timedelta(days=7), time(0), tzinfo=tz)
-    live = Session.objects.filter(program=program).exclude(status=Session.Status.CANCELLED)
     todays_qs = _todays(program, day_start)
     compact = Attendance.objects.filter(session__in=todays_qs.values("pk")).count() > inline_rows
     horizon = now + NEXT_WITHIN
     # A compact board loads whole only what it lists (under way, starting within the hour) and today's
     # drug screens; the rest of the day is one count (a large program has hundreds of sessions a day).
-    todays = _loaded(
-        todays_qs.filter(Q(ends_at__gt=now, starts_at__lte=horizon) | Q(kind=SessionKind.DRUG_SCREEN))
-        if compact
-        else todays_qs
+    todays = BoardSession.of(
+        _loaded(
+            todays_qs.filter(Q(ends_at__gt=now, starts_at__lte=horizon) | Q(kind=SessionKind.DRUG_SCREEN))
+            if compact
+            else todays_qs
+        ),
+        tz,
     )
     # For the rest of the week only the drug-screen visits.
-    later_screens = list(
-        live.filter(
-            starts_at__gte=day_start + timedelta(days=1), starts_at__lt=week_end, kind=SessionKind.DRUG_SCREEN
-        )
-        .select_related("staff", "session_type")
-        .order_by("starts_at")
+    later_screens = BoardSession.of(
+        list(
+            Session.objects.filter(
+                program=program,
+                starts_at__gte=day_start + timedelta(days=1),
+                starts_at__lt=week_end,
+                kind=SessionKind.DRUG_SCREEN,
+            )
+            .exclude(status=Session.Status.CANCELLED)
+            .select_related("staff", "session_type")
+            .order_by("starts_at")
+        ),
+        tz,
     )
-    with_rows = [s for s in todays if not compact or s.kind == SessionKind.DRUG_SCREEN] + later_screens
-    prefetch_related_objects(with_rows, _rosters())
-    ids = {a.participant_id for s in with_rows for a in s.rows}
+    with_rows = [
+        b for b in todays if not compact or b.session.kind == SessionKind.DRUG_SCREEN
+    ] + later_screens
+    _with_rosters(with_rows)
+    ids = {a.participant_id for b in with_rows for a in b.rows}
     in_program = visible(Participant.objects.filter(program=program), user)
     seen = set(in_program.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     may_see_injections = bool(user.roles_in(program.pk) & {Role.NURSE, Role.DIRECTOR})
@@ -243,37 +335,38 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         else set()
     )
     _session_links(todays)
-    now_list: list[Session] = []
-    next_list: list[Session] = []
-    late: list[tuple] = []
-    late_sessions: list[Session] = []
+    now_list: list[BoardSession] = []
+    next_list: list[BoardSession] = []
+    late: list[tuple[BoardSession, BoardRow]] = []
+    late_sessions: list[BoardSession] = []
     later: dict = {"count": 0, "first": None}
     if compact:
-        _count_rosters(todays, set(in_program.values_list("pk", flat=True)), tz)
+        _count_rosters(todays, set(in_program.values_list("pk", flat=True)))
         # Sessions with anyone on the roster (the part that lists them counts only those the user sees).
         later = Attendance.objects.filter(
             session__in=todays_qs.filter(starts_at__gt=horizon).values("pk")
         ).aggregate(count=Count("session", distinct=True), first=Min("session__starts_at"))
-        for s in todays:
-            if s.ends_at <= now or not s.expected_count or s.starts_at > horizon:
+        for b in todays:
+            s = b.session
+            if s.ends_at <= now or not b.expected_count or s.starts_at > horizon:
                 continue
-            (now_list if s.starts_at <= now else next_list).append(s)
+            (now_list if s.starts_at <= now else next_list).append(b)
             if s.starts_at + NOT_ARRIVED_AFTER <= now and s.modality == Session.Modality.IN_PERSON:
-                s.not_arrived = s.waiting
-                if s.waiting:
-                    late_sessions.append(s)
-        _decorate(with_rows, seen, now, tz)
+                b.not_arrived = b.waiting
+                if b.waiting:
+                    late_sessions.append(b)
+        _decorate(with_rows, seen, now)
     else:
-        late = _decorate(todays, seen, now, tz)
-        for s in todays:
-            if s.listed:
-                (now_list if s.starts_at <= now else next_list).append(s)
-        _decorate(later_screens, seen, now, tz)
+        late = _decorate(todays, seen, now)
+        for b in todays:
+            if b.listed:
+                (now_list if b.session.starts_at <= now else next_list).append(b)
+        _decorate(later_screens, seen, now)
     screens = [
-        (s, a)
-        for s in with_rows
-        if s.kind == SessionKind.DRUG_SCREEN
-        for a in s.rows
+        (b, a)
+        for b in with_rows
+        if b.session.kind == SessionKind.DRUG_SCREEN
+        for a in b.rows
         if a.participant_id in seen and a.status == Attendance.Status.EXPECTED
     ]
     injections = _injections_due(program, chart, today) if chart else []
@@ -282,15 +375,15 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
     if not compact:
         expected_today = {
             a.participant_id: a.participant
-            for s in todays
-            if s.ends_at > now
-            for a in s.rows
+            for b in todays
+            if b.session.ends_at > now
+            for a in b.rows
             if a.participant_id in seen
         }
         measures = _measures(program, expected_today, today)
         conflicts = _conflicts_today(program, today)
         shown |= seen & (
-            {a.participant_id for s in todays for a in s.visible_rows} | {a.participant_id for _, a in late}
+            {a.participant_id for b in todays for a in b.visible_rows} | {a.participant_id for _, a in late}
         )
     audit_record(
         action=Action.SEARCH,
@@ -314,8 +407,8 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
         "late_sessions": late_sessions,
         "later_count": later["count"],
         "later_from": timezone.localtime(later["first"], tz) if later["first"] else None,
-        "screens_today": [(s, a) for s, a in screens if s.local_start.date() == today],
-        "screens_week": [(s, a) for s, a in screens if s.local_start.date() > today],
+        "screens_today": [(b, a) for b, a in screens if b.local_start.date() == today],
+        "screens_week": [(b, a) for b, a in screens if b.local_start.date() > today],
         "injections_today": [(d, o) for d, o in injections if d <= today],
         "injections_week": [(d, o) for d, o in injections if d > today],
         "may_see_injections": may_see_injections,
@@ -329,12 +422,12 @@ def _board(request, program: Program, *, inline_rows: int | None = None) -> dict
 
 
 @require_http_methods(["GET"])
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: StaffRequest) -> HttpResponse:
     return render(request, "scheduling/today.html", _board(request, _program(request)))
 
 
 @require_http_methods(["GET"])
-def today_session(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def today_session(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     """One session's roster on a compact board (opened on demand): check-in, and those not arrived
     ten minutes after the start with their phone numbers and a "called" note."""
     session = (
@@ -346,11 +439,12 @@ def today_session(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     if session is None:
         raise deny(request, "today_session", str(session_id))
     program, now = session.program, timezone.now()
-    prefetch_related_objects([session], _rosters())
-    ids = {a.participant_id for a in session.rows}
+    board = BoardSession.of([session], program.tz)
+    _with_rosters(board)
+    ids = {a.participant_id for a in board[0].rows}
     seen = set(visible(Participant.objects.filter(pk__in=ids), request.user).values_list("pk", flat=True))
-    late = _decorate([session], seen, now, program.tz)
-    shown = {a.participant_id for a in session.visible_rows} | {a.participant_id for _, a in late}
+    late = _decorate(board, seen, now)
+    shown = {a.participant_id for a in board[0].visible_rows} | {a.participant_id for _, a in late}
     audit_record(
         action=Action.SEARCH,
         actor=request.user,
@@ -361,19 +455,22 @@ def today_session(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "scheduling/_today_session_rows.html",
-        {"s": session, "late": late, "program": program, "schedules": True},
+        {"s": board[0], "late": late, "program": program, "schedules": True},
     )
 
 
 @require_http_methods(["GET"])
-def today_part(request: HttpRequest) -> HttpResponse:
+def today_part(request: StaffRequest) -> HttpResponse:
     """A part of a compact board loaded beside it: the measures due for those expected today, or
     today's sessions with conflicts."""
     program = _program(request)
     part = request.GET.get("part")
     user, tz = request.user, program.tz
     today = timezone.localtime(timezone.now(), tz).date()
-    context = {"program": program, "schedules": bool(user.roles_in(program.pk) & set(SCHEDULE_ROLES))}
+    context: dict[str, Any] = {
+        "program": program,
+        "schedules": bool(user.roles_in(program.pk) & set(SCHEDULE_ROLES)),
+    }
     if part == "measures":
         start = datetime.combine(today, time(0), tzinfo=tz)
         expected = (
@@ -403,10 +500,10 @@ def today_part(request: HttpRequest) -> HttpResponse:
         # A compact board's sessions starting after the next hour, with their counts (no names).
         now = timezone.now()
         start = datetime.combine(today, time(0), tzinfo=tz)
-        later = _loaded(_todays(program, start).filter(starts_at__gt=now + NEXT_WITHIN))
+        board = BoardSession.of(_loaded(_todays(program, start).filter(starts_at__gt=now + NEXT_WITHIN)), tz)
         may_see = set(visible(Participant.objects.filter(program=program), user).values_list("pk", flat=True))
-        _count_rosters(later, may_see, tz)
-        later = [s for s in later if s.expected_count]
+        _count_rosters(board, may_see)
+        later = [b for b in board if b.expected_count]
         _session_links(later)
         audit_record(
             action=Action.SEARCH,
@@ -420,7 +517,7 @@ def today_part(request: HttpRequest) -> HttpResponse:
     return HttpResponse("Unknown part of the board.", status=400)
 
 
-def _row(request, attendance_id: uuid.UUID) -> Attendance:
+def _row(request: StaffRequest, attendance_id: uuid.UUID) -> Attendance:
     """A roster row of a session in one of the user's Today programs, of a participant they see."""
     row = (
         Attendance.objects.select_related("session__program", "participant")
@@ -437,7 +534,7 @@ def _back(row: Attendance):
 
 
 @require_http_methods(["POST"])
-def check_in(request: HttpRequest, attendance_id: uuid.UUID) -> HttpResponse:
+def check_in(request: StaffRequest, attendance_id: uuid.UUID) -> HttpResponse:
     row = _row(request, attendance_id)
     with refusal.as_message(request, prefix=f"{row.participant.display_name}: "):
         done = attendance_check_in(
@@ -452,7 +549,7 @@ def check_in(request: HttpRequest, attendance_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def call_note(request: HttpRequest, attendance_id: uuid.UUID) -> HttpResponse:
+def call_note(request: StaffRequest, attendance_id: uuid.UUID) -> HttpResponse:
     row = _row(request, attendance_id)
     form = CallNoteForm(request.POST)
     if not form.is_valid():
