@@ -314,7 +314,6 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
         if checkin.due_on > today_here:
             continue
         enrollment = active_enrollment(participant)
-        allowed = enrollment is not None and enrollment.contact_consent
         with transaction.atomic():
             if checkin.due_on + timedelta(days=grace[participant.program_id]) < today_here:
                 checkin.status = CheckIn.Status.MISSED
@@ -336,7 +335,7 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
                     source_type="checkin",
                 )
                 counts["outreach"] += item is not None
-            elif allowed and checkin.link_sent_at is None:
+            elif enrollment is not None and enrollment.contact_consent and checkin.link_sent_at is None:
                 counts["links_sent"] += _send_link(base_url, checkin, enrollment)
     return counts
 

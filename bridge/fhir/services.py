@@ -333,12 +333,14 @@ def disclosure_record(
     from bridge.privacy.vocab import Accountable, Channel, DataClass
 
     consent = Consent.objects.prefetch_related("recipients").get(pk=consent_id)
-    recipient = token.recipient
-    today = timezone.localdate(timezone=token.program.tz)
+    program, recipient = token.program, token.recipient
+    # A system token has both (the api_token_kind_fields constraint).
+    assert program is not None and recipient is not None
+    today = timezone.localdate(timezone=program.tz)
     label = DataClass(data_class).label
     disclosure = Disclosure(
         participant_id=participant_id,
-        program_id=token.program_id,
+        program=program,
         outcome=Disclosure.Outcome.RELEASED,
         recipient=recipient,
         recipient_name=recipient.name,

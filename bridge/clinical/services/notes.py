@@ -21,7 +21,7 @@ from bridge.participants.models import Participant
 from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # Session kinds each note kind may document.
-KIND_SESSIONS = {
+KIND_SESSIONS: dict[str, set[SessionKind]] = {
     Note.Kind.INDIVIDUAL: {SessionKind.INDIVIDUAL, SessionKind.MEDICATION},
     Note.Kind.FAMILY: {SessionKind.FAMILY},
     Note.Kind.CASE_MANAGEMENT: {SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.MEDICATION},
@@ -41,9 +41,10 @@ def _require_author(actor: User, note: Note) -> None:
         raise PermissionDenied("Only the note's author changes or signs a draft.")
 
 
-def _goals_of(participant: Participant, goals: Iterable[Goal]) -> list[Goal]:
+def _goals_of(participant: Participant | None, goals: Iterable[Goal]) -> list[Goal]:
+    """The goals, when all are from `participant`'s own plan (a group note's, of no one, has none)."""
     goals = list(goals)
-    if any(g.version.plan.participant_id != participant.pk for g in goals):
+    if any(participant is None or g.version.plan.participant_id != participant.pk for g in goals):
         raise ValidationError({"goals": "Choose goals from this participant's own plan."})
     return goals
 

@@ -215,8 +215,9 @@ def plan_problems(version: PlanVersion) -> list[str]:
 
 def _last_review_day(plan: TreatmentPlan) -> date | None:
     days = []
-    if plan.current_version_id:
-        days.append(timezone.localdate(plan.current_version.signed_at))
+    current = plan.current_version
+    if current is not None and current.signed_at is not None:
+        days.append(timezone.localdate(current.signed_at))
     latest = plan.reviews.order_by("-reviewed_at").first()
     if latest is not None:
         days.append(timezone.localdate(latest.reviewed_at))
@@ -296,13 +297,14 @@ def plan_participant_sign(*, actor: User, version: PlanVersion, participant_sign
 
 def plan_revise(*, actor: User, plan: TreatmentPlan) -> PlanVersion:
     """Start a new draft that copies the version in force; the signed one stays as it was."""
-    if plan.current_version_id is None:
+    source = plan.current_version
+    if source is None:
         raise ValidationError("Sign the first version before revising.")
     if plan.versions.filter(signed_at__isnull=True).exists():
         raise ValidationError("A revision is already being drafted.")
-    source = plan.current_version
     with transaction.atomic():
-        number = plan.versions.order_by("-number").values_list("number", flat=True).first() + 1
+        latest = plan.versions.order_by("-number").values_list("number", flat=True).first()
+        number = (latest or 0) + 1
         draft = PlanVersion(plan=plan, number=number, based_on=source, created_by=actor)
         _save(draft)
         problems = {}
@@ -366,10 +368,13 @@ def plan_review_record(*, actor: User, plan: TreatmentPlan, signature: str, summ
             .select_related("review_policy")
             .get(pk=plan.pk)
         )
+        version_id = plan.current_version_id
+        if version_id is None:  # checked above; read again under the lock
+            raise ValidationError("There is no signed plan to review yet.")
         today = timezone.localdate()
         review = PlanReview(
             plan=plan,
-            version_id=plan.current_version_id,
+            version_id=version_id,
             reviewed_by=actor,
             signature=signature.strip(),
             summary=summary.strip(),
