@@ -9,7 +9,6 @@ participant name and nothing clinical — only that there is urgent work and whe
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable
 
 from django.conf import settings
