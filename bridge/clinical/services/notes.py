@@ -63,7 +63,7 @@ def note_create(*, actor: User, participant: Participant, session: Session, kind
         raise ValidationError({"session": "The participant is not on this session's roster."})
     if Note.objects.filter(session=session, participant=participant, error_at__isnull=True).exists():
         raise ValidationError({"session": "This session already has a note for this participant."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = Note(
             program=participant.program,
             kind=kind,
@@ -86,7 +86,7 @@ def note_update(*, actor: User, note: Note, goals: Iterable[Goal] | None = None,
     unknown = set(text) - allowed
     if unknown:
         raise ValidationError(f"Fields {sorted(unknown)} are not part of this note's template.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for name, value in text.items():
             setattr(note, name, value.strip())
         note.updated_at = timezone.now()
@@ -153,7 +153,7 @@ def note_sign(*, actor: User, note: Note) -> Note:
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         licensed = is_licensed(actor, timezone.localdate(now))
         note.signed_at = now
         note.author_licensed = licensed
@@ -180,7 +180,7 @@ def note_cosign(*, actor: User, note: Note) -> Note:
         raise PermissionDenied(
             "Co-signing needs a licensed clinical supervisor (a program director with a license)."
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.cosigned_at = timezone.now()
         note.cosigned_by = actor
         note.save(update_fields=["cosigned_at", "cosigned_by"])
@@ -204,7 +204,7 @@ def note_addendum_add(
         errors["text"] = "Write the addendum."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         addendum = Addendum(note=note, entry=entry, author=actor, reason=reason.strip(), text=text.strip())
         addendum.full_clean()
         addendum.save()
@@ -223,7 +223,7 @@ def note_mark_error(*, actor: User, note: Note, reason: str) -> Note:
         raise PermissionDenied("Only the author or a program director marks a note entered in error.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the note is wrong."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.error_at = timezone.now()
         note.error_by = actor
         note.error_reason = reason.strip()
@@ -251,7 +251,7 @@ def group_note_start(*, actor: User, session: Session) -> Note:
     existing = Note.objects.filter(session=session, kind=Note.Kind.GROUP, error_at__isnull=True).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = Note(
             program=session.program,
             kind=Note.Kind.GROUP,
@@ -275,7 +275,7 @@ def group_note_update_shared(
     bad = set(interventions) - set(Intervention.Modality.values)
     if bad:
         raise ValidationError({"interventions": "Choose interventions from the list."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.topic = topic.strip()
         note.shared_text = shared_text.strip()
         note.interventions = sorted(set(interventions))
@@ -303,7 +303,7 @@ def group_entry_save(
     if not Attendance.objects.filter(session=note.session, participant=participant).exists():
         raise ValidationError({"participant": "This participant is not on the session's roster."})
     goals = _goals_of(participant, goals)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         entry = GroupNoteEntry.objects.filter(note=note, participant=participant).first()
         if entry is None:
             entry = GroupNoteEntry(note=note, participant=participant, author=actor)
