@@ -8,7 +8,7 @@ and the outreach a missed check-in or a warning sign raised (through the service
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -115,6 +115,7 @@ def build(ctx) -> None:
 
     finished = list(
         EpisodeOfCare.objects.filter(program=program, status=EpisodeOfCare.Status.FINISHED)
+        .filter(discharged_on__isnull=False)
         .select_related("participant")
         .prefetch_related("level_changes")
         .order_by("discharged_on", "participant__last_name")
@@ -123,10 +124,11 @@ def build(ctx) -> None:
     # Every summary's weekly floors from one ledger call per week (hours_for per person and week
     # costs a ledger each: most of the demo's time at --scale 50).
     floors = queries.weekly_floors(
-        program, [(e.participant, e.admitted_on, e.discharged_on) for e in finished]
+        program, [(e.participant, e.admitted_on, e.discharged_on) for e in finished if e.discharged_on]
     )
-    alumni: list[tuple[Participant, object]] = []
+    alumni: list[tuple[Participant, date]] = []
     for k, episode in enumerate(finished):
+        assert episode.discharged_on is not None  # only ended episodes were read
         p = episode.participant
         clinician = ctx.primary_of(p) or staff["therapist1"]
         kind = TYPES[k % len(TYPES)]
@@ -271,6 +273,7 @@ def _history(ctx, finished: list[EpisodeOfCare]) -> None:
     Session.objects.bulk_create(sessions.values(), batch_size=500)
     rows, screens, results = [], [], []
     for k, episode in enumerate(finished):
+        assert episode.discharged_on is not None  # only ended episodes are passed
         p = episode.participant
         engaged = 0.6 if k % 7 == 4 else 0.9  # the one who left early came less
         for day, session in sessions.items():

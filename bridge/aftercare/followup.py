@@ -76,7 +76,7 @@ def alumni_enroll(
         raise ValidationError({"channel": "No phone number on file: add one or choose email."})
     if channel == AlumniEnrollment.Channel.EMAIL and not participant.email:
         raise ValidationError({"channel": "No email address on file: add one or choose phone."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         enrollment = AlumniEnrollment(
             participant=participant,
             enrolled_on=enrolled_on,
@@ -103,7 +103,7 @@ def alumni_opt_out(*, actor: User, enrollment: AlumniEnrollment, reason: str = "
     if enrollment.opted_out_at is not None:
         raise ValidationError("Already opted out.")
     participant = enrollment.participant
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         enrollment.opted_out_at = timezone.now()
         enrollment.opt_out_reason = reason.strip()[:200]
         enrollment.save(update_fields=["opted_out_at", "opt_out_reason"])
@@ -314,7 +314,6 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
         if checkin.due_on > today_here:
             continue
         enrollment = active_enrollment(participant)
-        allowed = enrollment is not None and enrollment.contact_consent
         with transaction.atomic():
             if checkin.due_on + timedelta(days=grace[participant.program_id]) < today_here:
                 checkin.status = CheckIn.Status.MISSED
@@ -336,7 +335,7 @@ def checkins_sweep(*, today: date | None = None, base_url: str = "") -> dict[str
                     source_type="checkin",
                 )
                 counts["outreach"] += item is not None
-            elif allowed and checkin.link_sent_at is None:
+            elif enrollment is not None and enrollment.contact_consent and checkin.link_sent_at is None:
                 counts["links_sent"] += _send_link(base_url, checkin, enrollment)
     return counts
 
@@ -352,7 +351,7 @@ def outreach_record(
         if work_item.participant_id != participant.pk or work_item.kind != OUTREACH:
             raise ValidationError({"work_item": "Choose an outreach item of this participant."})
         checkin = CheckIn.objects.filter(pk=work_item.source_id).first() if work_item.source_id else None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = Outreach(
             participant=participant,
             checkin=checkin,
@@ -409,7 +408,7 @@ def alumni_event_create(
         raise ValidationError({"minutes": "Between 15 minutes and 8 hours."})
     if room is not None and room.program_id != program.pk:
         raise ValidationError({"room": "That room belongs to another program."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = Session(
             program=program,
             kind=SessionKind.ALUMNI,

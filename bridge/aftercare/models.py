@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bridge.core.dates import dates_in_range, in_db_range
+from bridge.core.models import AddendumBase, addendum_complete
 from bridge.participants.models import CriteriaEdition, LevelOfCare
 
 DEFAULT_CHECKIN_DAYS = [7, 30, 60, 90, 180, 365]
@@ -133,22 +134,14 @@ class DischargeSummary(models.Model):
         return self.signed_at is not None
 
 
-class SummaryAddendum(models.Model):
+class SummaryAddendum(AddendumBase):
     """A later addition to a signed discharge summary: author, time, reason. Never changed."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     summary = models.ForeignKey(DischargeSummary, on_delete=models.PROTECT, related_name="addenda")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=200)
-    text = models.TextField()
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(AddendumBase.Meta):
         verbose_name_plural = "summary addenda"
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason="") & ~Q(text=""), name="summary_addendum_complete")
-        ]
+        constraints = [addendum_complete("summary_addendum_complete")]
 
     def __str__(self) -> str:
         return f"Addendum to {self.summary_id}"

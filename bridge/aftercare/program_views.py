@@ -142,7 +142,7 @@ def alumni_events(request):
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
     programs = _peer_programs(request)
-    program = Program.objects.filter(pk__in=programs).order_by("name").first()
+    program = Program.objects.filter(pk__in=programs).earliest("name")
     form = AlumniEventForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -172,11 +172,16 @@ def alumni_events(request):
     )
     # The attendance screen (bridge/scheduling) is where turnout is recorded, by the event's leader
     # or the program's directors and front desk.
-    for event in events:
-        event.attendance_open = may_take_attendance(request.user, event)
+    takes_attendance = {event.pk for event in events if may_take_attendance(request.user, event)}
     return render(
         request,
         "aftercare/alumni_events.html",
-        {"form": form, "events": events, "program": program, "now": timezone.now()},
+        {
+            "form": form,
+            "events": events,
+            "takes_attendance": takes_attendance,
+            "program": program,
+            "now": timezone.now(),
+        },
         status=400 if form.errors else 200,
     )

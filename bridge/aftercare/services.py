@@ -101,7 +101,7 @@ def discharge_record(
         not next_level or INTENSITY[next_level] <= INTENSITY[episode.level_of_care]
     ):
         raise ValidationError({"next_level": "A transfer up goes to a more intensive level than now."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         discharge = Discharge(
             episode=episode,
             participant=participant,
@@ -218,7 +218,7 @@ def _require_draft(summary: DischargeSummary) -> None:
 def summary_refresh(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
     """Recompute the figures of a draft from the record as it is now (late attendance, a late screen)."""
     _require_draft(summary)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         summary.figures = queries.summary_figures(summary.discharge)
         summary.updated_at = timezone.now()
         summary.save(update_fields=["figures", "updated_at"])
@@ -238,7 +238,7 @@ def summary_update(
     unknown = set(text) - set(SUMMARY_TEXT)
     if unknown:
         raise TypeError(f"summary_update got unknown fields {sorted(unknown)}")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for name, value in text.items():
             setattr(summary, name, value.strip())
         if goal_outcomes is not None:
@@ -282,7 +282,7 @@ def summary_sign(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
     problems = summary_problems(summary)
     if problems:
         raise ValidationError(problems)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         summary.signed_at = timezone.now()
         summary.signed_by = actor
         summary.signature = actor.get_full_name() or actor.get_username()
@@ -300,7 +300,7 @@ def summary_addendum_add(
         raise ValidationError({"reason": "Say why you add to the signed summary."})
     if not text.strip():
         raise ValidationError({"text": "Write the addendum."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         addendum = SummaryAddendum(summary=summary, author=actor, reason=reason.strip(), text=text.strip())
         addendum.full_clean()
         addendum.save()
@@ -349,7 +349,7 @@ def aftercare_plan_save(*, actor: User, participant: Participant, **fields: Any)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"aftercare_plan_save got unknown fields {sorted(unknown)}")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         plan = AftercarePlan.objects.select_for_update().filter(participant=participant).first()
         created = plan is None
         if plan is None:
@@ -448,7 +448,7 @@ def plan_signature_request(*, actor: User, plan: AftercarePlan, channel: str):
 def plan_link_create(*, actor: User, plan: AftercarePlan) -> tuple[PlanLink, str]:
     """A new private link to the plan (revoking any live one). The token is shown once."""
     token = new_token()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for live in PlanLink.objects.select_for_update().filter(plan=plan, revoked_at__isnull=True):
             _link_revoke(actor=actor, link=live)
         link = PlanLink(plan=plan, token_hash=token_hash(token), hint=token[-6:], created_by=actor)
@@ -468,7 +468,7 @@ def _link_revoke(*, actor: User, link: PlanLink) -> None:
 def plan_link_revoke(*, actor: User, link: PlanLink) -> PlanLink:
     if link.revoked_at is not None:
         return link
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _link_revoke(actor=actor, link=link)
     return link
 
@@ -498,7 +498,7 @@ def plan_for_token(token: str) -> AftercarePlan | None:
 def aftercare_settings_update(
     *, actor: User, program, checkin_days: list[int], grace_days: int
 ) -> AftercareSettings:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         settings, _ = AftercareSettings.objects.get_or_create(
             program=program, defaults={"checkin_days": checkin_days}
         )

@@ -9,6 +9,8 @@ user scope (`user/*.read`): the JSON API's operations are not FHIR resource type
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -16,6 +18,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from bridge.accounts.models import User
+    from bridge.fhir.models import ApiToken
 
 
 class StaffSession(SessionAuth):
@@ -30,18 +36,18 @@ class StaffSession(SessionAuth):
         return user
 
 
-def _forbidden(token, method: str) -> str:
-    """Why a usable token may not call this JSON API operation ("" when it may)."""
+def _staff_member(token: ApiToken, method: str | None) -> tuple[User | None, str]:
+    """The staff member a usable token acts as on this JSON API operation, or (None, why it may not)."""
     from bridge.fhir import scopes
     from bridge.fhir.models import ApiToken
 
     if token.kind != ApiToken.Kind.USER or token.user is None:
-        return "system tokens are for the FHIR API"
+        return None, "system tokens are for the FHIR API"
     if not scopes.allows(scopes.parse(token.scopes), "*", search=True):
-        return "needs user/*.read"
+        return None, "needs user/*.read"
     if method not in ("GET", "HEAD"):
-        return "tokens are read-only"
-    return ""
+        return None, "tokens are read-only"
+    return token.user, ""
 
 
 class StaffToken(HttpBearer):
@@ -52,24 +58,27 @@ class StaffToken(HttpBearer):
 
         found, refusal = token_find(token)
         # A valid token that may not do this is a 403; an unusable one a 401, like no token.
-        forbidden = "" if refusal else _forbidden(found, request.method)
+        staff: User | None = None
+        forbidden = ""
+        if found is not None and not refusal:
+            staff, forbidden = _staff_member(found, request.method)
         refusal = refusal or forbidden
         detail = {"method": request.method, "path": request.path}
         if refusal:
             detail["reason"] = refusal
         audit_record(
             action=Action.ACCESS_DENIED if refusal else Action.TOKEN_USED,
-            actor=None if refusal else found.user,
+            actor=staff,
             actor_label=f"token:{found.prefix}" if found is not None else "anonymous",
             object_type="api_token",
             object_id=str(found.pk) if found is not None else "",
             outcome=Outcome.DENIED if refusal else Outcome.SUCCESS,
             detail=detail,
         )
-        if not refusal:
+        if found is not None and staff is not None:
             token_touch(token=found)
-            request.user = found.user
-            return found.user
+            request.user = staff
+            return staff
         if forbidden:
             raise HttpError(403, f"This token may not do this: {forbidden}.")
         return None

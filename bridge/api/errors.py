@@ -5,7 +5,7 @@ Bad input is 400 and names the field; a 500 is always a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,7 +38,7 @@ def error_body(message: str, *, field: str | None = None, code: str = "invalid")
     return {"error": {"code": code, "message": message, "field": field}}
 
 
-def field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+def field_path(loc: Sequence[Any]) -> str:
     """Turn pydantic's location (e.g. ['body', 'payload', 'responses', 3]) into 'responses[3]'."""
     parts = [p for p in loc if p not in ("body", "payload", "query", "path")]
     out = ""

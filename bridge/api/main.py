@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as NinjaThrottled
@@ -110,8 +112,11 @@ def urls():
     """The API's URL patterns; authentication is per endpoint, so the site-wide login redirect is off."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
+        if not isinstance(pattern, URLPattern) or pattern.callback is None:
+            continue
+        view = pattern.callback
         if pattern.name == "openapi-view":
             # Swagger UI sets inline styles; allow them on the docs page only (scripts stay 'self').
-            pattern.callback = csp_update({"style-src": [UNSAFE_INLINE]})(pattern.callback)
-        pattern.callback.login_required = False
+            view = csp_update({"style-src": [UNSAFE_INLINE]})(view)
+        pattern.callback = login_not_required(view)
     return patterns, app_name, namespace

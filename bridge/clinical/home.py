@@ -127,8 +127,8 @@ def injections_due(user, today, within: int = 7):
         last[dose.order_id] = dose
     due = []
     for o in orders:
-        dose = last.get(o.pk)
-        next_on = dose.next_due_on if dose else o.start_on
+        latest = last.get(o.pk)
+        next_on = latest.next_due_on if latest else o.start_on
         if next_on is None or next_on <= today + timedelta(days=within):
             due.append((next_on, o))
     return sorted(due, key=lambda pair: (pair[0] or today, pair[1].participant.last_name))[:LIMIT]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,17 @@ from bridge.clinical.models import (
 )
 from bridge.participants.models import EpisodeOfCare, Participant
 from bridge.scheduling.models import Attendance
+
+if TYPE_CHECKING:
+    from typing import TypeAlias, TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _OwnEntries(TypedDict):
+        my_entries: list[GroupNoteEntry]
+
+    # A note as a participant's chart reads it (`notes_for`): with their own group-note entries.
+    ChartNote: TypeAlias = WithAnnotations[Note, _OwnEntries]
 
 
 @dataclass
@@ -71,7 +83,7 @@ def current_goals(participant: Participant) -> QuerySet[Goal]:
     ).order_by("position")
 
 
-def notes_for(participant: Participant) -> QuerySet[Note]:
+def notes_for(participant: Participant) -> QuerySet[ChartNote]:
     """Every note in the participant's chart: their own notes and the group notes they have a part in.
 
     Each group note carries `my_entries` (only this participant's part); nothing

@@ -22,6 +22,10 @@ carries on after the block: a form view re-renders the bound form with status 40
 redirects. `as outcome` gives the `Refusal` for the few views that branch on it (`outcome.refused`,
 `outcome.messages`). Other exceptions pass through untouched.
 
+A console command has its own: `as_command_error()` turns the refusal into a `CommandError` naming
+each field and its messages (`redirect_uris: Enter an https:// address.; name: …`), which Django
+prints and exits with status 1.
+
 Two siblings keep the same shape: `bridge.scheduling.conflicts.form_errors.booking_refusal(form)` also
 puts a BookingConflict on the form, and the JSON API's `bridge.api.errors.refused_as_400()` answers 400
 naming the field.
@@ -29,11 +33,14 @@ naming the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management.base import CommandError
 from django.http import HttpRequest
 
 from bridge.core.forms import apply_errors
@@ -135,3 +142,25 @@ def silently() -> Refusal:
     """Swallow a refusal and show nothing: for views that report it another way (they read
     `outcome.refused` / `outcome.messages`), e.g. in a JSON body or an inline partial."""
     return Refusal()
+
+
+def refusal_text(error: ValidationError) -> str:
+    """One line for a refusal: `field: its messages` for each field, "; " between them; messages that
+    name no field come without a name."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    return "; ".join(
+        " ".join(errors) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(errors)}"
+        for field, errors in error.message_dict.items()
+    )
+
+
+@contextmanager
+def as_command_error() -> Iterator[None]:
+    """For a management command: a refusal in the block becomes a `CommandError` (see
+    `refusal_text`), so the console shows it and exits with status 1. Other exceptions pass
+    through untouched."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError(refusal_text(exc)) from exc

@@ -121,7 +121,7 @@ def _one_on_hold(ctx: DemoContext) -> None:
         return
 
 
-def _staff_spec(scale: int) -> list[tuple[str, str, str, list[str], list[tuple[str, int]]]]:
+def _staff_spec(scale: int) -> list[tuple[str, str, str, list[Role], list[tuple[str, int]]]]:
     """(username, first, last, roles, [(credential kind, days until expiry)])."""
     spec = [
         ("director", "Dana", "Whitfield", [Role.DIRECTOR], [("LMFT", 400), ("CADC", -20)]),

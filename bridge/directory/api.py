@@ -108,7 +108,7 @@ def search(
     form = forms.SearchForm(request.GET)
     if not form.is_valid() or not form.cleaned_data.get("place"):
         field, messages = next(iter(form.errors.items()), ("where", ["Enter a ZIP code or a city."]))
-        raise ApiError(400, messages[0], field=None if field == "__all__" else field)
+        raise ApiError(400, str(messages[0]), field=None if field == "__all__" else field)
     result = queries.search(
         place=form.cleaned_data["place"],
         radius=form.cleaned_data["radius"],

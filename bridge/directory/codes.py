@@ -213,7 +213,10 @@ class CodeBook:
             self._folded.setdefault(normalize_label(c.label), []).append(c.code)
         self._upper = {code.upper(): code for code in self.codes}
         # A file repeats the same two hundred labels thousands of times: remember each answer.
-        self._resolved: dict[tuple, object] = {}
+        # Answers already worked out (the importer asks the same few hundred questions many times).
+        self._codes: dict[tuple[str, str | None], str | None] = {}
+        self._services: dict[tuple[str, str | None], tuple[str, str, str]] = {}
+        self._labels: dict[tuple[str, tuple[str, ...], str | None], str | None] = {}
 
     def __contains__(self, code: str) -> bool:
         return code in self.codes
@@ -228,10 +231,10 @@ class CodeBook:
 
     def resolve_code(self, raw: str, section: str | None = None) -> str | None:
         """Today's code for `raw` (a code from any generation), or None when unknown."""
-        key = ("code", raw, section)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_code(raw.strip(), section)
-        return self._resolved[key]
+        key = (raw, section)
+        if key not in self._codes:
+            self._codes[key] = self._resolve_code(raw.strip(), section)
+        return self._codes[key]
 
     def _resolve_code(self, raw: str, section: str | None) -> str | None:
         if section and (section, raw.upper()) in SECTION_CODE_ALIASES:
@@ -244,13 +247,13 @@ class CodeBook:
 
     def service(self, raw: str, section: str | None = None) -> tuple[str, str, str]:
         """(section, today's code, label) for a raw code; ("unmapped", "", "code X") when unknown."""
-        key = ("service", raw, section)
-        if key not in self._resolved:
+        key = (raw, section)
+        if key not in self._services:
             code = self.resolve_code(raw, section)
-            self._resolved[key] = (
+            self._services[key] = (
                 (self.section(code), code, self.label(code)) if code else ("unmapped", "", f"code {raw}")
             )
-        return self._resolved[key]  # type: ignore[return-value]
+        return self._services[key]
 
     def resolve_label(
         self, label: str, sections: tuple[str, ...] = (), previous_section: str | None = None
@@ -263,9 +266,9 @@ class CodeBook:
         "In-network prescribing entity" for opioid and for alcohol medications.
         """
         key = (label, sections, previous_section)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_label(label, sections, previous_section)
-        return self._resolved[key]
+        if key not in self._labels:
+            self._labels[key] = self._resolve_label(label, sections, previous_section)
+        return self._labels[key]
 
     def _resolve_label(
         self, label: str, sections: tuple[str, ...], previous_section: str | None

@@ -128,8 +128,10 @@ def locate(text: str) -> Place:
             raise PlaceError(
                 f"We could not find ZIP code {match.group(1)}. Check the digits, or type a city."
             )
-        lat, lon, city, state = found
-        return Place(f"ZIP code {match.group(1)} ({city}, {state})", lat, lon, match.group(1), state)
+        lat, lon, zip_city, zip_state = found
+        return Place(
+            f"ZIP code {match.group(1)} ({zip_city}, {zip_state})", lat, lon, match.group(1), zip_state
+        )
     if re.fullmatch(r"[\d\s-]+", text):
         raise PlaceError("A ZIP code has five digits, for example 94607.")
     city, state = _split_city_state(text)

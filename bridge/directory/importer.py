@@ -198,6 +198,12 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict]]:
 _WS = re.compile(r"\s*")
 
 
+def _skip_ws(text: str, pos: int) -> int:
+    """The first position at or after `pos` that is not white space."""
+    match = _WS.match(text, pos)  # `\s*` matches everywhere, if only the empty string
+    return match.end() if match else pos
+
+
 def _json_rows(text: str, name: str) -> Iterator[tuple[int, object]]:
     """Yield (line, row) for each element of the rows array, with the line the element starts on."""
     decoder = json.JSONDecoder()
@@ -205,20 +211,20 @@ def _json_rows(text: str, name: str) -> Iterator[tuple[int, object]]:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"{name}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
-    pos = _WS.match(text, 0).end()
+    pos = _skip_ws(text, 0)
     if text[pos] == "{":
         pos = _find_rows_array(text, pos, decoder, name)
     pos += 1  # past "["
     line, counted_to = 1, 0
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _skip_ws(text, pos)
         if text[pos] == "]":
             return
         row, end = decoder.raw_decode(text, pos)
         line += text.count("\n", counted_to, pos)
         counted_to = pos
         yield line, row
-        pos = _WS.match(text, end).end()
+        pos = _skip_ws(text, end)
         if text[pos] == ",":
             pos += 1
 
@@ -226,18 +232,18 @@ def _json_rows(text: str, name: str) -> Iterator[tuple[int, object]]:
 def _find_rows_array(text: str, pos: int, decoder: json.JSONDecoder, name: str) -> int:
     pos += 1
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _skip_ws(text, pos)
         if text[pos] == "}":
             raise FileError(f"{name}: the JSON object has no 'rows' list.")
         key, pos = decoder.raw_decode(text, pos)
-        pos = _WS.match(text, pos).end() + 1  # past ":"
-        pos = _WS.match(text, pos).end()
+        pos = _skip_ws(text, pos) + 1  # past ":"
+        pos = _skip_ws(text, pos)
         if key == "rows":
             if text[pos] != "[":
                 raise FileError(f"{name}: 'rows' is not a list.")
             return pos
         _, pos = decoder.raw_decode(text, pos)
-        pos = _WS.match(text, pos).end()
+        pos = _skip_ws(text, pos)
         if text[pos] == ",":
             pos += 1
 

@@ -87,8 +87,8 @@ class MeasureContext:
         return self._episodes
 
 
-def _retention(days: int) -> Callable[[MeasureContext], Figure]:
-    def compute(ctx: MeasureContext) -> Figure:
+def _retention(days: int) -> Callable[[m.MeasureContext], Figure]:
+    def compute(ctx: m.MeasureContext) -> Figure:
         end = ctx.today - timedelta(days=days)
         start = end - YEAR
         cohort = [e for e in ctx.episodes() if start <= e.admitted_on <= end]
@@ -109,7 +109,7 @@ def _retention(days: int) -> Callable[[MeasureContext], Figure]:
     return compute
 
 
-def _completion(ctx: MeasureContext) -> Figure:
+def _completion(ctx: m.MeasureContext) -> Figure:
     start, end = ctx.today - YEAR, ctx.today
     ended = [e for e in ctx.episodes() if e.discharged_on is not None and start <= e.discharged_on <= end]
     completed = sum(1 for e in ended if e.participant.status == Participant.Status.ALUMNI)
@@ -128,11 +128,11 @@ def _age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _weekly_hours(ctx: MeasureContext) -> Figure:
+def _weekly_hours(ctx: m.MeasureContext) -> Figure:
     program, today = ctx.program, ctx.today
     this_monday = today - timedelta(days=today.weekday())
     weeks = [this_monday - timedelta(weeks=k) for k in range(HOURS_WEEKS, 0, -1)]
-    period = {"period_start": weeks[0], "period_end": this_monday - timedelta(days=1)}
+    first, last = weeks[0], this_monday - timedelta(days=1)
     tz = program.tz
     window_start = timezone.make_aware(datetime.combine(weeks[0], time.min), tz)
     window_end = timezone.make_aware(datetime.combine(this_monday, time.min), tz)
@@ -143,7 +143,9 @@ def _weekly_hours(ctx: MeasureContext) -> Figure:
     )
     if not in_window.exclude(status=Attendance.Status.EXPECTED).exists():
         why = "No attendance was recorded in Bridge in these weeks."
-        return Figure(key, label, m.Status.NO_DATA, HOURS_METHOD, detail=why, **period)
+        return Figure(
+            key, label, m.Status.NO_DATA, HOURS_METHOD, detail=why, period_start=first, period_end=last
+        )
 
     # Person-weeks that count: in an episode the whole week, at a level with a weekly minimum.
     required: dict[tuple, float] = {}
@@ -158,10 +160,12 @@ def _weekly_hours(ctx: MeasureContext) -> Figure:
                 required[(episode.participant_id, week)] = floor
     people = {pid for pid, _ in required}
     if not people:
-        return Figure(key, label, m.Status.NO_DATA, HOURS_METHOD, **period)
+        return Figure(key, label, m.Status.NO_DATA, HOURS_METHOD, period_start=first, period_end=last)
     if len(people) < m.SMALL_CELL:
         why = f"Fewer than {m.SMALL_CELL} people in a group, so not shown."
-        return Figure(key, label, m.Status.SUPPRESSED, HOURS_METHOD, detail=why, **period)
+        return Figure(
+            key, label, m.Status.SUPPRESSED, HOURS_METHOD, detail=why, period_start=first, period_end=last
+        )
 
     delivered: dict[tuple, float] = defaultdict(float)
     attended = in_window.filter(status__in=Attendance.ATTENDED, participant_id__in=people)
@@ -196,12 +200,13 @@ def _weekly_hours(ctx: MeasureContext) -> Figure:
         detail=f"The weekly minimum was met in {m.percent(met, len(required))} of {len(required)} "
         "person-weeks.",
         sample=len(people),
-        **period,
+        period_start=first,
+        period_end=last,
     )
 
 
-def _not_yet(key: str, method: str, why: str) -> Callable[[MeasureContext], Figure]:
-    def compute(ctx: MeasureContext) -> Figure:
+def _not_yet(key: str, method: str, why: str) -> Callable[[m.MeasureContext], Figure]:
+    def compute(ctx: m.MeasureContext) -> Figure:
         return m.not_measured(key, LABELS[key], method, f"Not measured yet: {why}")
 
     return compute
@@ -256,4 +261,8 @@ CACHE_SECONDS = 600
 def public_signals_for(program: Program) -> list[Figure]:
     today = timezone.localdate(timezone=program.tz)
     key = f"directory:signals:{program.pk}:{today.isoformat()}"
-    return cache.get_or_set(key, lambda: signals_for(program, today), CACHE_SECONDS)
+    found: list[Figure] | None = cache.get(key)
+    if found is None:
+        found = signals_for(program, today)
+        cache.set(key, found, CACHE_SECONDS)
+    return found

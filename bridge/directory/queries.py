@@ -294,12 +294,12 @@ def live_listings(
     `near=(place, miles)` keeps only programs within that distance, before reading their records.
     """
     today = today or timezone.localdate()
-    profiles = ProgramProfile.objects.select_related("program__organization")
+    chosen = ProgramProfile.objects.select_related("program__organization")
     if published_only:
-        profiles = profiles.filter(published=True)
+        chosen = chosen.filter(published=True)
     if program_ids is not None:
-        profiles = profiles.filter(program_id__in=list(program_ids))
-    profiles = list(profiles)
+        chosen = chosen.filter(program_id__in=list(program_ids))
+    profiles = list(chosen)
     if near is not None:
         place, miles = near
         profiles = [p for p in profiles if _distance(place, p.program.zip_code) <= miles]

@@ -189,10 +189,9 @@ def profile_update(*, actor: User, program: Program, **changes: Any) -> list[str
     if unknown:
         raise TypeError(f"profile_update got unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        profile = ProgramProfile.objects.select_for_update().filter(program=program).first()
-        creating = profile is None
-        if creating:
-            profile = ProgramProfile(program=program)
+        found = ProgramProfile.objects.select_for_update().filter(program=program).first()
+        creating = found is None
+        profile = ProgramProfile(program=program) if found is None else found
         changed = [name for name, value in changes.items() if getattr(profile, name) != value]
         if not changed and not creating:
             return []

@@ -9,10 +9,11 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import refusal
@@ -33,7 +34,7 @@ def _apps(programs: set):
 
 
 @require_http_methods(["GET", "POST"])
-def app_list(request: HttpRequest) -> HttpResponse:
+def app_list(request: StaffRequest) -> HttpResponse:
     programs = _director_programs(request)
     form = PatientAppForm(request.POST if request.method == "POST" else None, programs=programs)
     registered = None
@@ -76,7 +77,7 @@ def app_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def app_disable(request: HttpRequest, app_id: uuid.UUID) -> HttpResponse:
+def app_disable(request: StaffRequest, app_id: uuid.UUID) -> HttpResponse:
     programs = _director_programs(request)
     app = PatientApp.objects.filter(pk=app_id, program_id__in=programs).first()
     if app is None:

@@ -72,11 +72,16 @@ class Principal:
         return {"actor": self.token.user}
 
     def program_ids(self) -> set:
+        # The api_token_kind_fields constraint: a patient token has its participant, a system token
+        # its program, a user token its staff member.
+        token = self.token
         if self.is_patient:
-            return {self.token.participant.program_id}
+            assert token.participant is not None
+            return {token.participant.program_id}
         if self.is_system:
-            return {self.token.program_id}
-        return self.token.user.program_ids()
+            return {token.program_id}
+        assert token.user is not None
+        return token.user.program_ids()
 
     def require(self, resource: str, *, search: bool) -> None:
         if self.is_patient and resource not in patient_types():
@@ -89,9 +94,11 @@ class Principal:
         from bridge.privacy.policy import permitted_participants
 
         if data_class not in self._consents:
-            program = self.token.program
+            program, recipient = self.token.program, self.token.recipient
+            # A system token has both (the api_token_kind_fields constraint).
+            assert program is not None and recipient is not None
             self._consents[data_class] = permitted_participants(
-                recipient=self.token.recipient,
+                recipient=recipient,
                 purpose=self.token.purpose,
                 data_class=data_class,
                 program_id=program.pk,
@@ -163,7 +170,7 @@ def authenticate(request: HttpRequest) -> Principal:
     if scheme.lower() != "bearer" or not secret.strip():
         raise FhirError(401, "Send an API token: Authorization: Bearer <token>.")
     token, refusal = token_find(secret)
-    if refusal:
+    if token is None or refusal:
         raise _deny(refusal, token)
     token_touch(token=token)
     return Principal(token, scope_rules.parse(token.scopes))

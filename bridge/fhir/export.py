@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import shutil
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def run(job_id: str) -> str:
         from bridge.scheduling.models import SeriesMembership
 
         members = set(
-            SeriesMembership.objects.filter(series_id=job.group_id)
+            SeriesMembership.objects.filter(series_id=uuid.UUID(job.group_id))  # checked at kick-off
             .exclude(status="waitlisted")
             .values_list("participant_id", flat=True)
         )

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
@@ -181,7 +182,7 @@ def export_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 
 
 @fhir_endpoint("GET")
-def export_file(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
+def export_file(request: HttpRequest, file_id: uuid.UUID) -> HttpResponseBase:
     principal = authenticate(request)
     export = ExportFile.objects.select_related("job").filter(_owner(principal, "job__"), pk=file_id).first()
     if export is None or export.job.status != ExportJob.Status.DONE:

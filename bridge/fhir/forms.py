@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from bridge.accounts.models import User
@@ -38,10 +40,12 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, programs: set, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
             roles__program_id__in=programs, is_active=True
         ).distinct()
-        self.fields["recipient"].queryset = Recipient.objects.filter(program_id__in=programs, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = Recipient.objects.filter(
+            program_id__in=programs, is_active=True
+        )
 
 
 class BackendClientForm(forms.Form):
@@ -74,7 +78,9 @@ class BackendClientForm(forms.Form):
 
     def __init__(self, *args, programs: set, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = Recipient.objects.filter(program_id__in=programs, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = Recipient.objects.filter(
+            program_id__in=programs, is_active=True
+        )
 
 
 class PolicyForm(forms.Form):

@@ -639,7 +639,7 @@ def goal(g) -> dict[str, Any]:
         "lifecycleStatus": "active",
         "description": {"text": g.statement},
         "subject": ref("Patient", version.plan.participant_id),
-        "startDate": as_date(version.signed_at)[:10] if version.signed_at else None,
+        "startDate": version.signed_at.astimezone(UTC).date().isoformat() if version.signed_at else None,
         "addresses": [ref("Condition", g.problem_id)],
         "target": [{"detailString": o.text, "dueDate": o.target_on.isoformat()} for o in g.objectives.all()],
     }

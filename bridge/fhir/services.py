@@ -152,7 +152,7 @@ def api_policy_set(*, actor, program, backend_services_required: bool) -> ApiPol
     """The director requires (or stops requiring) SMART Backend Services for new system clients."""
     if not actor.has_role(Role.DIRECTOR, program.pk):
         raise ValidationError({"backend_services_required": "Only the program's director sets this."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         policy, _ = ApiPolicy.objects.select_for_update().get_or_create(program=program)
         policy.backend_services_required = backend_services_required
         policy.updated_by = actor
@@ -255,7 +255,7 @@ def backend_client_register(
 
 def backend_client_revoke(*, actor, client: BackendClient) -> BackendClient:
     """Revoke a client and every access token it still holds."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         client = BackendClient.objects.select_for_update().get(pk=client.pk)
         if client.revoked_at is None:
             now = timezone.now()
@@ -333,12 +333,14 @@ def disclosure_record(
     from bridge.privacy.vocab import Accountable, Channel, DataClass
 
     consent = Consent.objects.prefetch_related("recipients").get(pk=consent_id)
-    recipient = token.recipient
-    today = timezone.localdate(timezone=token.program.tz)
+    program, recipient = token.program, token.recipient
+    # A system token has both (the api_token_kind_fields constraint).
+    assert program is not None and recipient is not None
+    today = timezone.localdate(timezone=program.tz)
     label = DataClass(data_class).label
     disclosure = Disclosure(
         participant_id=participant_id,
-        program_id=token.program_id,
+        program=program,
         outcome=Disclosure.Outcome.RELEASED,
         recipient=recipient,
         recipient_name=recipient.name,
@@ -413,7 +415,7 @@ def export_start(
 ) -> ExportJob:
     from bridge.fhir.tasks import run_export
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         job = ExportJob.objects.create(
             token=token,
             level=level,
@@ -435,7 +437,7 @@ def export_start(
 
 
 def export_cancel(*, job: ExportJob, actor) -> ExportJob:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         job = ExportJob.objects.select_for_update().get(pk=job.pk)
         if job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
             job.status = ExportJob.Status.CANCELLED

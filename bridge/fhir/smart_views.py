@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider.views.mixins import OAuthLibMixin
 
+from bridge.accounts.http import StaffRequest
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import refusal
@@ -83,7 +84,7 @@ token_view.login_required = False  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: StaffRequest) -> HttpResponse:
     programs = _director_programs(request)
     form = BackendClientForm(request.POST if request.method == "POST" else None, programs=programs)
     registered = None
@@ -137,7 +138,7 @@ def _programs(ids):
 
 
 @require_POST
-def client_revoke(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+def client_revoke(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     programs = _director_programs(request)
     client = BackendClient.objects.filter(pk=client_id, program_id__in=programs).first()
     if client is None:
@@ -148,7 +149,7 @@ def client_revoke(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def policy_set(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def policy_set(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
     programs = _director_programs(request)
     program = _programs(programs).filter(pk=program_id).first()
     if program is None:

@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role
 from bridge.audit.actions import Action, Outcome
 from bridge.audit.services import audit_record
@@ -22,7 +23,7 @@ from bridge.fhir.forms import TokenForm
 from bridge.fhir.models import ApiToken
 
 
-def _director_programs(request: HttpRequest) -> set:
+def _director_programs(request: StaffRequest) -> set:
     programs = request.user.programs_with_role(Role.DIRECTOR)
     if not programs:
         audit_record(
@@ -48,7 +49,7 @@ def _tokens(programs: set):
 
 
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: StaffRequest) -> HttpResponse:
     programs = _director_programs(request)
     form = TokenForm(request.POST if request.method == "POST" else None, programs=programs)
     issued = None
@@ -79,7 +80,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+def token_revoke(request: StaffRequest, token_id: uuid.UUID) -> HttpResponse:
     programs = _director_programs(request)
     token = _tokens(programs).filter(pk=token_id).first()
     if token is None:

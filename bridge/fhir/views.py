@@ -264,7 +264,12 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         total, found = page(principal, rtype, q)
 
     def link(offset: int) -> str:
-        params = [(k, v) for k, v in request.GET.lists() if k not in ("_offset", "_count") for v in v]
+        params = [
+            (k, value)
+            for k, values in request.GET.lists()
+            if k not in ("_offset", "_count")
+            for value in values
+        ]
         params += [("_count", str(q.count)), ("_offset", str(offset))]
         return f"{base}/{rtype.name}?{urlencode(params)}"
 

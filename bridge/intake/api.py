@@ -229,7 +229,9 @@ class ContextIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    withdrawal_history_severe: StrictBool | None = Field(None, description="Past withdrawal seizures or DTs")
+    withdrawal_history_severe: StrictBool | None = Field(
+        default=None, description="Past withdrawal seizures or DTs"
+    )
     medical_condition: Literal["none", "stable", "unstable"] | None = None
     pregnant: StrictBool | None = None
     daily_functioning: Literal["intact", "impaired", "unable"] | None = None

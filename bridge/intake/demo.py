@@ -22,7 +22,7 @@ from bridge.intake.models import (
     Screening,
 )
 from bridge.participants.models import EpisodeOfCare, Participant
-from bridge.placement import Context, recommend
+from bridge.placement import parse_context, recommend
 
 S = Participant.Status
 SUBSTANCE_CLASS = {
@@ -172,7 +172,7 @@ def build(ctx: DemoContext) -> None:
         screening: Screening, results: dict, context: dict[str, Any], *, override: tuple | None = None
     ):
         rec = recommend(
-            age=screening.participant.age_on(ctx.today), results=results, context=Context(**context)
+            age=screening.participant.age_on(ctx.today), results=results, context=parse_context(context)
         )
         level, wm, reason = rec.level, rec.withdrawal_management or "", ""
         if override:
@@ -230,7 +230,7 @@ def build(ctx: DemoContext) -> None:
                 given = _given(ctx, "opioids", 0.6)
                 given["COWS"] = [4, 4, 5, 5, 4, 2, 3, 0, 0, 0, 0]  # 27: moderately severe
                 results = administer(s, given)
-                rec = recommend(age=p.age_on(ctx.today), results=results, context=Context(**context))
+                rec = recommend(age=p.age_on(ctx.today), results=results, context=parse_context(context))
                 for d, result in rec.dimensions.items():
                     ratings.append(
                         DimensionRating(
@@ -272,7 +272,7 @@ def build(ctx: DemoContext) -> None:
             s = add_screening(p, Screening.Status.ADMITTED, context, episode=episodes[p.pk])
             s.closed_at = s.started_at + timedelta(hours=2)
             results = administer(s, _given(ctx, s.primary_substance, severity * 0.8))
-            rec = recommend(age=p.age_on(ctx.today), results=results, context=Context(**context))
+            rec = recommend(age=p.age_on(ctx.today), results=results, context=parse_context(context))
             override = None
             if (rec.level, rec.withdrawal_management) != ("2.1", None):
                 override = ("2.1", "", "Keeps a day job; evening IOP with a review of progress at 30 days.")

@@ -57,7 +57,7 @@ def admission_gate(screening: Screening, decision) -> list[str]:
     current = current_administrations(screening)
     given = {a.instrument for a in current}
     diagnosis = next((a for a in current if a.instrument == "DSM-5-SUD"), None)
-    if diagnosis is None and screening.follows_id:
+    if diagnosis is None and screening.follows is not None:
         # After withdrawal management the diagnosis made before it still stands.
         earlier = current_administrations(screening.follows)
         diagnosis = next((a for a in earlier if a.instrument == "DSM-5-SUD"), None)

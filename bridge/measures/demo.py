@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from bridge import instruments
+from bridge.accounts.models import User
 from bridge.core.tokens import token_hash
 from bridge.intake.models import InstrumentAdministration
 from bridge.measures.models import AlertAcknowledgement, MeasureLink, MeasureSchedule
@@ -59,7 +60,7 @@ def build(ctx) -> None:
     episodes.sort(key=lambda e: (e.participant.created_at, e.participant.last_name))
     rows: list[InstrumentAdministration] = []
     links: list[tuple[MeasureLink, int]] = []
-    acks: list[tuple[int, object, str]] = []
+    acks: list[tuple[int, User, str]] = []
 
     def give(p, code, responses, day, by, *, link: bool = False) -> int:
         result = instruments.score(code, responses)

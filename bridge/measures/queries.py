@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -15,6 +17,14 @@ from bridge.measures.models import MeasureLink, MeasureSchedule
 from bridge.measures.schedule import SCHEDULABLE, Due, due_measures, effective_every_days
 from bridge.measures.services import alert_label, safety_alerts
 from bridge.participants.models import EpisodeOfCare, Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Admitted(TypedDict):
+    admitted_on: date
+
 
 CHARTED = ("PHQ-9", "GAD-7", "BAM", "PCL-5")  # the C-SSRS has no total to chart; its table shows the bands
 
@@ -346,7 +356,7 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
     return found[:limit]
 
 
-def measures_due_for(people: list[Participant], today: date) -> dict:
+def measures_due_for(people: Sequence[WithAnnotations[Participant, _Admitted]], today: date) -> dict:
     """participant id -> measures due or overdue today, for participants annotated with
     `admitted_on` (their active episode's admission) and with `program` loaded. Three queries."""
     ids = [p.pk for p in people]

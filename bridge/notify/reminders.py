@@ -31,6 +31,7 @@ SKIP_ATTENDANCE = (Attendance.Status.EXCUSED,)
 
 def channels_for(participant: Participant, preference: ReminderPreference | None) -> list[str]:
     """The channels to use for this participant, given what is on file."""
+    wanted: list[str]
     if preference is None:
         wanted = [ReminderChannel.EMAIL]
     elif preference.opted_out:
@@ -39,7 +40,10 @@ def channels_for(participant: Participant, preference: ReminderPreference | None
         wanted = [ReminderChannel.EMAIL, ReminderChannel.SMS]
     else:
         wanted = [preference.channel]
-    reachable = {ReminderChannel.EMAIL: bool(participant.email), ReminderChannel.SMS: bool(participant.phone)}
+    reachable: dict[str, bool] = {
+        ReminderChannel.EMAIL: bool(participant.email),
+        ReminderChannel.SMS: bool(participant.phone),
+    }
     return [str(c) for c in wanted if reachable[c]]
 
 

@@ -8,6 +8,7 @@ participant name and nothing clinical — only that there is urgent work and whe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -53,7 +54,7 @@ def staff_notify(
             )
             if address:
                 rows.append(row)
-                transaction.on_commit(lambda pk=row.pk, to=address: _send(pk, to))
+                transaction.on_commit(functools.partial(_send, row.pk, address))
     return rows
 
 

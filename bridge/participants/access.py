@@ -183,8 +183,8 @@ def visible(qs: QuerySet[Participant], user, cap: Cap = Cap.VIEW) -> QuerySet[Pa
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     rule = Q(pk__in=[])
-    for role, (statuses, granted) in PROGRAM_WIDE.items():
-        if Cap.VIEW not in granted or cap not in granted:
+    for role, (statuses, role_caps) in PROGRAM_WIDE.items():
+        if Cap.VIEW not in role_caps or cap not in role_caps:
             continue
         programs = user.programs_with_role(role)
         if programs:
@@ -285,6 +285,7 @@ def participant_for(
                 )
             raise Http404("No participant here.")
         raise PermissionDenied("Your role does not allow this for this participant.")
+    assert participant is not None  # a missing participant has no capabilities: refused above
     read_detail = {"view": detail["view"]}
     if access.emergency is not None:
         read_detail |= {"purpose": "BTG", "grant": str(access.emergency.pk)}

@@ -10,7 +10,7 @@ from bridge.participants.access import Cap
 
 
 def caps_of(request: HttpRequest) -> dict[str, bool]:
-    caps = getattr(request, "participant_caps", frozenset())
+    caps: frozenset[Cap] = getattr(request, "participant_caps", frozenset())
     return {c.value: (c in caps) for c in Cap}
 
 

@@ -7,14 +7,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bridge.core.dates import dates_in_range, in_db_range
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ParticipantQuerySet:
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user) -> QuerySet[Participant]:
         """The participants this staff member may see: the one list rule, in access.py."""
         from bridge.participants import access
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from bridge.participants.models import CareTeamMember, Participant
@@ -39,7 +41,7 @@ def participant_list(
         qs = qs.filter(status=status)
     if clinician:
         qs = qs.filter(
-            care_team__staff_id=clinician,
+            care_team__staff_id=uuid.UUID(clinician),  # a choice of the filter form: a user's id
             care_team__team_role=CareTeamMember.TeamRole.PRIMARY_CLINICIAN,
             care_team__ended_at__isnull=True,
         )

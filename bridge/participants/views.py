@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bridge.accounts.http import StaffRequest
 from bridge.accounts.models import Role, User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.core import refusal
 from bridge.core.panels import participant_links, participant_sections
 from bridge.participants import queries, services
-from bridge.participants.access import Cap, participant_view
+from bridge.participants.access import Cap, ParticipantRequest, participant_view
 from bridge.participants.forms import (
     CareTeamAddForm,
     HoldForm,
@@ -34,7 +35,7 @@ CREATE_ROLES = (Role.DIRECTOR, Role.INTAKE, Role.FRONT_DESK)
 
 
 @require_http_methods(["GET"])
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: StaffRequest) -> HttpResponse:
     # The page remembers its filters: a bare visit restores the last search; "clear" forgets it.
     if "clear" in request.GET:
         request.session.pop(SESSION_FILTERS, None)
@@ -81,7 +82,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def participant_create(request: HttpRequest) -> HttpResponse:
+def participant_create(request: StaffRequest) -> HttpResponse:
     programs = Program.objects.filter(pk__in=request.user.programs_with_role(*CREATE_ROLES))
     if not programs:
         raise PermissionDenied("Your role does not add participants.")
@@ -89,7 +90,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         program = programs.first()
         if len(programs) > 1:
-            program = programs.filter(pk=request.POST.get("program")).first()
+            chosen = request.POST.get("program")
+            program = next((p for p in programs if str(p.pk) == chosen), None)
             if program is None:
                 form.add_error(None, "Choose the program this participant belongs to.")
         if program is not None and not form.errors:
@@ -102,7 +104,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 
 @participant_view(Cap.VIEW)
-def participant_detail(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_detail(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     team = participant.care_team.select_related("staff").order_by("ended_at", "team_role", "started_at")
     caps = request.participant_caps
     sections = participant_sections(request, participant)
@@ -122,7 +124,7 @@ def participant_detail(request: HttpRequest, participant: Participant) -> HttpRe
 
 
 @participant_view(Cap.VIEW)
-def participant_section(request: HttpRequest, participant: Participant, key: str) -> HttpResponse:
+def participant_section(request: ParticipantRequest, participant: Participant, key: str) -> HttpResponse:
     """One section of the participant page that loads after its first paint (a `Panel` with `lazy`).
 
     The same access check and audit as the page (participant_view); the section's own provider
@@ -142,7 +144,7 @@ def participant_section(request: HttpRequest, participant: Participant, key: str
 
 
 @participant_view(Cap.EDIT, post=Cap.EDIT)
-def participant_edit(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_edit(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     fields = services.editable_fields_for(request.user, participant.program_id)
     form = ParticipantForm(request.POST or None, instance=participant, fields=fields)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +162,7 @@ def participant_edit(request: HttpRequest, participant: Participant) -> HttpResp
 
 
 @participant_view(Cap.MANAGE_TEAM)
-def care_team(request: HttpRequest, participant: Participant) -> HttpResponse:
+def care_team(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     return _care_team_page(request, participant, CareTeamAddForm(participant=participant))
 
 
@@ -175,7 +177,7 @@ def _care_team_page(request: HttpRequest, participant: Participant, form: CareTe
 
 
 @participant_view(post=Cap.MANAGE_TEAM, get=False)
-def care_team_add(request: HttpRequest, participant: Participant) -> HttpResponse:
+def care_team_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = CareTeamAddForm(request.POST, participant=participant)
     if form.is_valid():
         with refusal.on_form(form):
@@ -186,7 +188,9 @@ def care_team_add(request: HttpRequest, participant: Participant) -> HttpRespons
 
 
 @participant_view(post=Cap.MANAGE_TEAM, get=False)
-def care_team_end(request: HttpRequest, participant: Participant, member_id: uuid.UUID) -> HttpResponse:
+def care_team_end(
+    request: ParticipantRequest, participant: Participant, member_id: uuid.UUID
+) -> HttpResponse:
     member = CareTeamMember.objects.filter(
         pk=member_id, participant=participant, ended_at__isnull=True
     ).first()
@@ -201,7 +205,7 @@ def care_team_end(request: HttpRequest, participant: Participant, member_id: uui
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def participant_hold(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_hold(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     if participant.status not in services.HOLDABLE and services.open_hold(participant) is not None:
         return redirect("participants:resume", participant_id=participant.pk)
     if participant.status not in services.HOLDABLE and participant.status != Participant.Status.ON_HOLD:
@@ -222,7 +226,7 @@ def participant_hold(request: HttpRequest, participant: Participant) -> HttpResp
 
 
 @participant_view(Cap.DOCUMENT, post=Cap.DOCUMENT)
-def participant_resume(request: HttpRequest, participant: Participant) -> HttpResponse:
+def participant_resume(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     hold = services.open_hold(participant)
     if hold is None:
         if participant.status == Participant.Status.ON_HOLD:  # no hold recorded: record it first

@@ -12,7 +12,7 @@ the `schedule` command and the demo call them too.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -328,7 +328,7 @@ def schedule_run_create(
     return run
 
 
-def _conflict(appointment: PlannedAppointment) -> str:
+def _conflict(appointment: PlannedAppointment, starts_at: datetime, ends_at: datetime) -> str:
     """What, if anything, took this time since the proposal was made (the one conflict check)."""
     from bridge.scheduling import conflicts as cc
 
@@ -337,8 +337,8 @@ def _conflict(appointment: PlannedAppointment) -> str:
         appointment.run.program,
         [
             cc.Slot(
-                appointment.starts_at,
-                appointment.ends_at,
+                starts_at,
+                ends_at,
                 appointment.get_kind_display(),
                 staff_id=appointment.staff_id,
                 room_id=None if telehealth else appointment.room_id,
@@ -375,7 +375,10 @@ def schedule_run_commit(
         for appointment in run.appointments.filter(starts_at__isnull=False).select_related(
             "rule", "participant", "run__program"
         ):
-            problem = _conflict(appointment)
+            starts_at, ends_at, staff_id = appointment.starts_at, appointment.ends_at, appointment.staff_id
+            if starts_at is None or ends_at is None or staff_id is None:
+                continue  # only placed ones were read (planned_is_placed_or_has_reason: all three set)
+            problem = _conflict(appointment, starts_at, ends_at)
             if problem:
                 PlannedAppointment.objects.filter(pk=appointment.pk).update(
                     starts_at=None, ends_at=None, room=None, reason=TAKEN_SINCE_PREVIEW, reason_detail=problem
@@ -387,12 +390,12 @@ def schedule_run_commit(
                 kind=appointment.kind,
                 session_type=appointment.rule.session_type if appointment.rule else None,
                 title=appointment.rule.name if appointment.rule else "",
-                starts_at=appointment.starts_at,
-                ends_at=appointment.ends_at,
+                starts_at=starts_at,
+                ends_at=ends_at,
                 modality=Session.Modality.TELEHEALTH if telehealth else Session.Modality.IN_PERSON,
                 room_id=None if telehealth else appointment.room_id,
-                telehealth_url=urls.get(str(appointment.staff_id), "") if telehealth else "",
-                staff_id=appointment.staff_id,
+                telehealth_url=urls.get(str(staff_id), "") if telehealth else "",
+                staff_id=staff_id,
             )
             session.full_clean()
             session.save()

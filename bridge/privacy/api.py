@@ -10,9 +10,10 @@ import json
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from bridge.accounts.http import StaffRequest
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error, refused_as_400
 from bridge.core.dates import AnyDate
@@ -60,7 +61,7 @@ class DisclosureOut(Schema):
     bundle_url: str
 
 
-def _participant(request: HttpRequest, participant_id, cap: Cap, **audit):
+def _participant(request: StaffRequest, participant_id, cap: Cap, **audit):
     try:
         return participant_for(request, participant_id, cap=cap, **audit)
     except Http404 as exc:
@@ -81,7 +82,7 @@ def _refused(reasons) -> ApiError:
 
 
 @router.post("/decisions", response={200: DecisionOut, 400: Error, 403: Error, 404: Error})
-def decision(request: HttpRequest, payload: DecisionIn):
+def decision(request: StaffRequest, payload: DecisionIn):
     """Would this release be permitted? (Audited like every decision; nothing is released.)"""
     participant = _participant(request, payload.participant, Cap.DOCUMENT)
     recipient = _recipient(participant, payload.recipient)
@@ -103,7 +104,7 @@ def decision(request: HttpRequest, payload: DecisionIn):
 
 
 @router.post("/disclosures", response={201: DisclosureOut, 400: Error, 403: Error, 404: Error})
-def disclosure_create(request: HttpRequest, payload: DisclosureIn):
+def disclosure_create(request: StaffRequest, payload: DisclosureIn):
     """Prepare a disclosure: 201 with the package's summary, or 403 when no consent covers it (recorded)."""
     participant = _participant(request, payload.participant, Cap.DOCUMENT)
     recipient = _recipient(participant, payload.recipient)
@@ -137,7 +138,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn):
 
 
 @router.get("/disclosures/{disclosure_id}/bundle", response={200: dict, 403: Error, 404: Error})
-def disclosure_bundle(request: HttpRequest, disclosure_id: uuid.UUID):
+def disclosure_bundle(request: StaffRequest, disclosure_id: uuid.UUID):
     """The disclosure's FHIR R4 Bundle (application/fhir+json), if its consent still allows it."""
     participant_id = (
         Disclosure.objects.filter(pk=disclosure_id).values_list("participant_id", flat=True).first()

@@ -95,6 +95,8 @@ class Consent(models.Model):
         PORTAL = "portal", "Written message through the participant portal"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Not a column: the consent's state on the day a list shows it (`state_on`), set by that view.
+    state: str
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="consents"
     )

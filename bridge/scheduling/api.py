@@ -9,18 +9,11 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-try:
-    from ninja import Status
-except ImportError:  # older django-ninja: a (status, body) tuple says the same
-
-    def Status(status_code, value):
-        return status_code, value
-
-
+from bridge.accounts.http import StaffRequest
 from bridge.api.auth import staff_auth
 from bridge.api.errors import ApiError, Error, refused_as_400
 from bridge.audit.actions import Action
@@ -191,7 +184,7 @@ def _week(text: str | None, tz) -> date:
         raise ApiError(400, str(exc), field="week") from None
 
 
-def _program(request: HttpRequest, object_type: str):
+def _program(request: StaffRequest, object_type: str):
     try:
         return require_schedule_program(request, object_type)
     except Http404:
@@ -252,7 +245,7 @@ def _hours_out(line: ledger.HoursLine) -> dict:
     response={200: list[SessionOut], 400: Error, 404: Error},
     summary="A program's sessions in a week",
 )
-def sessions_week(request: HttpRequest, query: Query[WeekQuery]):
+def sessions_week(request: StaffRequest, query: Query[WeekQuery]):
     """Directors and front desk: every session of the program in the ISO week (program time zone)."""
     program = _program(request, "schedule_week")
     start = _week(query.week, program.tz)
@@ -294,7 +287,7 @@ def _roster(session: Session) -> list[dict]:
     ]
 
 
-def _session(request: HttpRequest, session_id: uuid.UUID) -> Session:
+def _session(request: StaffRequest, session_id: uuid.UUID) -> Session:
     try:
         return session_for(request, session_id)
     except Http404:
@@ -306,7 +299,7 @@ def _session(request: HttpRequest, session_id: uuid.UUID) -> Session:
     response={200: SessionDetailOut, 404: Error},
     summary="One session and its roster",
 )
-def session_detail(request: HttpRequest, session_id: uuid.UUID):
+def session_detail(request: StaffRequest, session_id: uuid.UUID):
     """The person leading it, directors and front desk: the session and everyone on its roster."""
     session = _session(request, session_id)
     roster = _roster(session)
@@ -327,7 +320,7 @@ def session_detail(request: HttpRequest, session_id: uuid.UUID):
     response={200: SessionDetailOut, 400: Error, 404: Error},
     summary="Take or correct attendance",
 )
-def session_attendance(request: HttpRequest, session_id: uuid.UUID, payload: AttendanceIn):
+def session_attendance(request: StaffRequest, session_id: uuid.UUID, payload: AttendanceIn):
     """Marks for some or all of the roster; minutes are computed from arrival and departure."""
     session = _session(request, session_id)
     roster_ids = set(Attendance.objects.filter(session=session).values_list("participant_id", flat=True))
@@ -347,7 +340,7 @@ def session_attendance(request: HttpRequest, session_id: uuid.UUID, payload: Att
 @router.get(
     "hours", response={200: list[HoursOut], 400: Error, 404: Error}, summary="The weekly hours ledger"
 )
-def hours_week(request: HttpRequest, query: Query[WeekQuery]):
+def hours_week(request: StaffRequest, query: Query[WeekQuery]):
     """Directors and front desk: everyone in care that week against their floor and payer day rule."""
     program = _program(request, "hours_ledger")
     start = _week(query.week, program.tz)
@@ -369,7 +362,7 @@ def hours_week(request: HttpRequest, query: Query[WeekQuery]):
     response={200: HoursOut, 400: Error, 403: Error, 404: Error},
     summary="One participant's week",
 )
-def participant_hours(request: HttpRequest, participant: uuid.UUID, week: str | None = None):
+def participant_hours(request: StaffRequest, participant: uuid.UUID, week: str | None = None):
     """Anyone who may see the participant: attended minutes against their floor for the week."""
     try:
         person = participant_for(request, participant, cap=Cap.VIEW, object_type="hours")
@@ -397,7 +390,7 @@ def _aware(value: datetime, field: str) -> datetime:
     return value
 
 
-def _schedule_program(request: HttpRequest, wanted: uuid.UUID | None):
+def _schedule_program(request: StaffRequest, wanted: uuid.UUID | None):
     for program in schedule_programs(request.user):
         if wanted is None or program.pk == wanted:
             return program
@@ -410,7 +403,7 @@ def _schedule_program(request: HttpRequest, wanted: uuid.UUID | None):
     by_alias=True,
     summary="Book a one-off session",
 )
-def session_book(request: HttpRequest, payload: OneOffIn):
+def session_book(request: StaffRequest, payload: OneOffIn):
     """Directors and front desk. Refused with 409 and the conflicts when anyone or the room is
     already booked, or the program is closed; soft conflicts (someone's declared hours) need
     `confirm_reason`."""
@@ -475,7 +468,7 @@ def session_book(request: HttpRequest, payload: OneOffIn):
     by_alias=True,
     summary="Move a session",
 )
-def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn):
+def session_move(request: StaffRequest, session_id: uuid.UUID, payload: MoveIn):
     """Directors and front desk. The old session is cancelled with the reason and a new one takes
     its roster; its own old time never blocks it (a session can move back)."""
     session = _session(request, session_id)
@@ -514,7 +507,7 @@ def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn):
     by_alias=True,
     summary="Add a participant to a group (every future session)",
 )
-def roster_join(request: HttpRequest, series_id: uuid.UUID, payload: RosterJoinIn):
+def roster_join(request: StaffRequest, series_id: uuid.UUID, payload: RosterJoinIn):
     """Directors and front desk. Joins future sessions only (the waitlist when the group is full);
     refused with 409 when the participant is already booked at one of the group's times."""
     from bridge.participants.models import Participant

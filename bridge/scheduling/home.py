@@ -34,6 +34,4 @@ def panels(request) -> list[Panel]:
     )
     if not sessions:
         return []
-    for s in sessions:
-        s.local_start = timezone.localtime(s.starts_at, tz)
-    return [Panel("scheduling/panels/today.html", {"sessions": sessions, "today": today}, order=4)]
+    return [Panel("scheduling/panels/today.html", {"sessions": sessions, "today": today, "tz": tz}, order=4)]

@@ -348,7 +348,8 @@ def week_ledger(program, week_start: date, participants=None) -> list[HoursLine]
     for episode in episodes.order_by("participant_id", "-admitted_on"):
         chosen.setdefault(episode.participant_id, episode)  # the latest stay that touches the week
     lines = _lines(program, list(chosen.values()), week_start)
-    return sorted(lines, key=lambda line: (line.participant.last_name, line.participant.first_name))
+    names = {pid: (e.participant.last_name, e.participant.first_name) for pid, e in chosen.items()}
+    return sorted(lines, key=lambda line: names[line.participant_id])
 
 
 def hours_for(participant: Participant, week_start: date) -> HoursLine:

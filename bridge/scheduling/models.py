@@ -246,7 +246,7 @@ class Session(models.Model):
         """What the session is called on schedule screens (staff-facing; feeds say less)."""
         if self.title:
             return self.title
-        if self.session_type_id is not None:
+        if self.session_type is not None:
             return self.session_type.name
         return self.get_kind_display()
 

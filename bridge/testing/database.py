@@ -127,9 +127,7 @@ def _flush_that_keeps_the_guards() -> Iterator[None]:
         (SQLite.ops_class, _sqlite_keeping_triggers),
         (PostgreSQL.ops_class, _postgresql_deleting_what_is_there),
     ]
-    originals = [(ops, ops.sql_flush) for ops, _ in patched]
-    for ops, wrap in patched:
-        ops.sql_flush = wrap(ops.sql_flush)
-    yield
-    for ops, original in originals:
-        ops.sql_flush = original
+    with pytest.MonkeyPatch.context() as patch:
+        for ops, wrap in patched:
+            patch.setattr(ops, "sql_flush", wrap(ops.sql_flush))
+        yield

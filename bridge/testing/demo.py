@@ -90,7 +90,7 @@ class _DemoState:
         with self.blocker.unblock():
             atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
             # Like django.test.TestCase's own blocks: a durable atomic inside a test is still allowed.
-            atomic._from_testcase = True
+            atomic._from_testcase = True  # type: ignore[attr-defined]  # Django's private flag, set as TestCase does
             atomic.__enter__()
             try:
                 with override_settings(PASSWORD_HASHERS=FAST_HASHERS):

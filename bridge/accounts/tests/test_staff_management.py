@@ -29,7 +29,9 @@ def _create(client, **extra):
 def test_director_adds_a_staff_member_who_must_change_the_password(world, login, client):
     response = _create(login(world.director))
     assert response.status_code == 200
-    password = re.search(r'data-testid="temporary-password">([^<]+)<', response.content.decode()).group(1)
+    shown = re.search(r'data-testid="temporary-password">([^<]+)<', response.content.decode())
+    assert shown is not None, "the temporary password is shown once"
+    password = shown.group(1)
     user = User.objects.get(username="newclin")
     assert user.must_change_password and user.password.startswith("argon2$argon2id$")
     assert set(user.roles.values_list("program", "role")) == {(world.program.pk, "therapist")}

@@ -25,8 +25,10 @@ def test_demo_has_aftercare_data_and_its_pages_render(demo, client):
 
     client.force_login(demo.staff["director"])
     alumnus = Participant.objects.filter(status="alumni").first()
+    assert alumnus is not None
     assert client.get(reverse("aftercare:hub", args=[alumnus.pk])).status_code == 200
     summary = DischargeSummary.objects.filter(participant=alumnus).first()
+    assert summary is not None
     assert client.get(reverse("aftercare:summary", args=[alumnus.pk, summary.pk])).status_code == 200
     assert client.get(reverse("aftercare:plan", args=[alumnus.pk])).status_code == 200
     assert client.get(reverse("aftercare:outcomes")).status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,9 +17,7 @@ from bridge.scheduling.models import Attendance, Session, SessionKind
 
 
 def _session(world, day, minutes):
-    start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(
-        hours=18
-    )
+    start = timezone.make_aware(datetime.combine(day, time.min)) + timedelta(hours=18)
     return Session.objects.create(
         program=world.program,
         kind=SessionKind.GROUP,
@@ -45,8 +43,7 @@ def _measure(world, code, responses, on):
         total=result.total,
         band=result.band,
         administered_by=world.intake,
-        administered_at=timezone.make_aware(timezone.datetime.combine(on, timezone.datetime.min.time()))
-        + timedelta(hours=12),
+        administered_at=timezone.make_aware(datetime.combine(on, time.min)) + timedelta(hours=12),
     )
 
 

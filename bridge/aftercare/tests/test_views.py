@@ -128,6 +128,7 @@ def test_peer_records_a_checkin_by_phone_and_warning_signs_raise_outreach(discha
         channel="phone",
     )
     checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    assert checkin is not None
     client = login(admitted.peer)
     url = reverse("aftercare:checkin", args=[admitted.alex.pk, checkin.pk])
     answers = {
@@ -159,6 +160,7 @@ def test_peer_records_a_checkin_by_phone_and_warning_signs_raise_outreach(discha
 
 def test_alumnus_answers_through_a_one_time_link(discharged, admitted, client):
     checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    assert checkin is not None
     token = followup.checkin_link_create(checkin=checkin)
     url = reverse("aftercare:public_checkin", args=[token])
     assert client.get(url).status_code == 200
@@ -270,6 +272,7 @@ def test_participant_page_shows_the_next_checkin_after_discharge(discharged, adm
 
 def test_front_desk_sees_checkin_dates_not_answers_and_cannot_record_them(discharged, admitted, login):
     checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    assert checkin is not None
     followup.checkin_record(
         actor=admitted.peer,
         checkin=checkin,
@@ -286,6 +289,7 @@ def test_front_desk_sees_checkin_dates_not_answers_and_cannot_record_them(discha
     html = client.get(reverse("aftercare:hub", args=[admitted.alex.pk])).content.decode()
     assert "Completed" in html and "cravings 9/10" not in html
     later = CheckIn.objects.filter(discharge=discharged, status="pending").first()
+    assert later is not None
     response = client.get(reverse("aftercare:checkin", args=[admitted.alex.pk, later.pk]))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access_denied", actor=admitted.frontdesk).exists()

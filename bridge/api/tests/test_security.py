@@ -23,7 +23,7 @@ PUBLIC = {
     ("POST", "/api/v1/instruments/{code}/score"),
     ("POST", "/api/v1/placement"),
 }
-STAFF = [{"StaffSession": []}, {"StaffToken": []}]
+STAFF: list[dict[str, list[str]]] = [{"StaffSession": []}, {"StaffToken": []}]
 
 
 def _operations() -> list[tuple[str, str, dict]]:

@@ -29,6 +29,8 @@ class MedicationOrder(models.Model):
         PRN = "prn", "As needed (overdose: one dose, repeat if no response)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Not a column: the latest dose given, set on injectable orders by the chart's queries.
+    last_dose: Administration | None
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="medication_orders"
     )

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bridge.core.models import AddendumBase, addendum_complete
+
 if TYPE_CHECKING:
     from bridge.clinical.models.plans import Goal
 
@@ -244,26 +246,18 @@ class EntryGoal(models.Model):
         return f"{self.entry_id} addressed {self.goal_id}"
 
 
-class Addendum(models.Model):
+class Addendum(AddendumBase):
     """A later addition to a signed note: author, time, reason. For a group note it may belong to one
     participant's part (`entry`), and then shows only in that participant's chart."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="addenda")
     entry = models.ForeignKey(
         GroupNoteEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="addenda"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=200)
-    text = models.TextField()
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(AddendumBase.Meta):
         verbose_name_plural = "addenda"
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason="") & ~Q(text=""), name="addendum_has_reason_and_text")
-        ]
+        constraints = [addendum_complete("addendum_has_reason_and_text")]
 
     def __str__(self) -> str:
         return f"Addendum to {self.note_id} at {self.created_at:%Y-%m-%d %H:%M}"

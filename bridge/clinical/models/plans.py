@@ -91,12 +91,12 @@ class TreatmentPlan(models.Model):
 
     @property
     def interval_label(self) -> str:
-        if self.review_policy_id:
+        if self.review_policy is not None:
             return self.review_policy.interval_label
         return f"every {cadence.DEFAULT_REVIEW_DAYS} days"
 
     def next_review_from(self, last):
-        if self.review_policy_id:
+        if self.review_policy is not None:
             return self.review_policy.next_review_on(last)
         return cadence.next_review_on(last)
 

@@ -21,7 +21,7 @@ from bridge.participants.models import Participant
 from bridge.scheduling.models import Attendance, Session, SessionKind
 
 # Session kinds each note kind may document.
-KIND_SESSIONS = {
+KIND_SESSIONS: dict[str, set[SessionKind]] = {
     Note.Kind.INDIVIDUAL: {SessionKind.INDIVIDUAL, SessionKind.MEDICATION},
     Note.Kind.FAMILY: {SessionKind.FAMILY},
     Note.Kind.CASE_MANAGEMENT: {SessionKind.INDIVIDUAL, SessionKind.FAMILY, SessionKind.MEDICATION},
@@ -41,9 +41,10 @@ def _require_author(actor: User, note: Note) -> None:
         raise PermissionDenied("Only the note's author changes or signs a draft.")
 
 
-def _goals_of(participant: Participant, goals: Iterable[Goal]) -> list[Goal]:
+def _goals_of(participant: Participant | None, goals: Iterable[Goal]) -> list[Goal]:
+    """The goals, when all are from `participant`'s own plan (a group note's, of no one, has none)."""
     goals = list(goals)
-    if any(g.version.plan.participant_id != participant.pk for g in goals):
+    if any(participant is None or g.version.plan.participant_id != participant.pk for g in goals):
         raise ValidationError({"goals": "Choose goals from this participant's own plan."})
     return goals
 
@@ -62,7 +63,7 @@ def note_create(*, actor: User, participant: Participant, session: Session, kind
         raise ValidationError({"session": "The participant is not on this session's roster."})
     if Note.objects.filter(session=session, participant=participant, error_at__isnull=True).exists():
         raise ValidationError({"session": "This session already has a note for this participant."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = Note(
             program=participant.program,
             kind=kind,
@@ -85,7 +86,7 @@ def note_update(*, actor: User, note: Note, goals: Iterable[Goal] | None = None,
     unknown = set(text) - allowed
     if unknown:
         raise ValidationError(f"Fields {sorted(unknown)} are not part of this note's template.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for name, value in text.items():
             setattr(note, name, value.strip())
         note.updated_at = timezone.now()
@@ -152,7 +153,7 @@ def note_sign(*, actor: User, note: Note) -> Note:
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         licensed = is_licensed(actor, timezone.localdate(now))
         note.signed_at = now
         note.author_licensed = licensed
@@ -179,7 +180,7 @@ def note_cosign(*, actor: User, note: Note) -> Note:
         raise PermissionDenied(
             "Co-signing needs a licensed clinical supervisor (a program director with a license)."
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.cosigned_at = timezone.now()
         note.cosigned_by = actor
         note.save(update_fields=["cosigned_at", "cosigned_by"])
@@ -203,7 +204,7 @@ def note_addendum_add(
         errors["text"] = "Write the addendum."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         addendum = Addendum(note=note, entry=entry, author=actor, reason=reason.strip(), text=text.strip())
         addendum.full_clean()
         addendum.save()
@@ -222,7 +223,7 @@ def note_mark_error(*, actor: User, note: Note, reason: str) -> Note:
         raise PermissionDenied("Only the author or a program director marks a note entered in error.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the note is wrong."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.error_at = timezone.now()
         note.error_by = actor
         note.error_reason = reason.strip()
@@ -250,7 +251,7 @@ def group_note_start(*, actor: User, session: Session) -> Note:
     existing = Note.objects.filter(session=session, kind=Note.Kind.GROUP, error_at__isnull=True).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note = Note(
             program=session.program,
             kind=Note.Kind.GROUP,
@@ -274,7 +275,7 @@ def group_note_update_shared(
     bad = set(interventions) - set(Intervention.Modality.values)
     if bad:
         raise ValidationError({"interventions": "Choose interventions from the list."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         note.topic = topic.strip()
         note.shared_text = shared_text.strip()
         note.interventions = sorted(set(interventions))
@@ -302,7 +303,7 @@ def group_entry_save(
     if not Attendance.objects.filter(session=note.session, participant=participant).exists():
         raise ValidationError({"participant": "This participant is not on the session's roster."})
     goals = _goals_of(participant, goals)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         entry = GroupNoteEntry.objects.filter(note=note, participant=participant).first()
         if entry is None:
             entry = GroupNoteEntry(note=note, participant=participant, author=actor)

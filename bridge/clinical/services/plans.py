@@ -49,7 +49,7 @@ def plan_start(
         review_policy = ReviewPolicy.objects.filter(program=participant.program, is_default=True).first()
     elif review_policy.program_id != participant.program_id:
         raise ValidationError({"review_policy": "Choose one of this program's review policies."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         plan = TreatmentPlan(
             participant=participant, episode=episode, review_policy=review_policy, created_by=actor
         )
@@ -181,7 +181,7 @@ def plan_item_remove(
         raise ValidationError("Remove this problem's goals first.")
     if isinstance(item, Goal) and (item.objectives.exists() or item.interventions.exists()):
         raise ValidationError("Remove this goal's objectives and interventions first.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         kind = item._meta.model_name
         item.delete()
         audit(
@@ -215,8 +215,9 @@ def plan_problems(version: PlanVersion) -> list[str]:
 
 def _last_review_day(plan: TreatmentPlan) -> date | None:
     days = []
-    if plan.current_version_id:
-        days.append(timezone.localdate(plan.current_version.signed_at))
+    current = plan.current_version
+    if current is not None and current.signed_at is not None:
+        days.append(timezone.localdate(current.signed_at))
     latest = plan.reviews.order_by("-reviewed_at").first()
     if latest is not None:
         days.append(timezone.localdate(latest.reviewed_at))
@@ -244,7 +245,7 @@ def plan_version_sign(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         plan = (
             TreatmentPlan.objects.select_for_update(of=("self",))
             .select_related("review_policy")
@@ -280,7 +281,7 @@ def plan_participant_sign(*, actor: User, version: PlanVersion, participant_sign
         raise ValidationError("The participant has already signed this version.")
     if not participant_signature.strip():
         raise ValidationError({"participant_signature": "Type the participant's name as they sign."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         version.participant_signature = participant_signature.strip()
         version.participant_signed_at = timezone.now()
         version.save(update_fields=["participant_signature", "participant_signed_at"])
@@ -296,13 +297,14 @@ def plan_participant_sign(*, actor: User, version: PlanVersion, participant_sign
 
 def plan_revise(*, actor: User, plan: TreatmentPlan) -> PlanVersion:
     """Start a new draft that copies the version in force; the signed one stays as it was."""
-    if plan.current_version_id is None:
+    source = plan.current_version
+    if source is None:
         raise ValidationError("Sign the first version before revising.")
     if plan.versions.filter(signed_at__isnull=True).exists():
         raise ValidationError("A revision is already being drafted.")
-    source = plan.current_version
-    with transaction.atomic():
-        number = plan.versions.order_by("-number").values_list("number", flat=True).first() + 1
+    with transaction.atomic(durable=True):
+        latest = plan.versions.order_by("-number").values_list("number", flat=True).first()
+        number = (latest or 0) + 1
         draft = PlanVersion(plan=plan, number=number, based_on=source, created_by=actor)
         _save(draft)
         problems = {}
@@ -360,16 +362,19 @@ def plan_review_record(*, actor: User, plan: TreatmentPlan, signature: str, summ
         errors["summary"] = "Summarize progress and why the plan continues unchanged."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         plan = (
             TreatmentPlan.objects.select_for_update(of=("self",))
             .select_related("review_policy")
             .get(pk=plan.pk)
         )
+        version_id = plan.current_version_id
+        if version_id is None:  # checked above; read again under the lock
+            raise ValidationError("There is no signed plan to review yet.")
         today = timezone.localdate()
         review = PlanReview(
             plan=plan,
-            version_id=plan.current_version_id,
+            version_id=version_id,
             reviewed_by=actor,
             signature=signature.strip(),
             summary=summary.strip(),
@@ -385,7 +390,7 @@ def plan_review_record(*, actor: User, plan: TreatmentPlan, signature: str, summ
 def plan_set_review_policy(*, actor: User, plan: TreatmentPlan, policy: ReviewPolicy | None) -> TreatmentPlan:
     if policy is not None and policy.program_id != plan.participant.program_id:
         raise ValidationError({"review_policy": "Choose one of this program's review policies."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         plan.review_policy = policy
         last = _last_review_day(plan)
         plan.next_review_on = plan.next_review_from(last) if last else None
@@ -409,7 +414,7 @@ def review_policy_create(
     interval_months: int = 0,
     is_default: bool = False,
 ) -> ReviewPolicy:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if is_default:
             ReviewPolicy.objects.filter(program=program, is_default=True).update(is_default=False)
         policy = ReviewPolicy(

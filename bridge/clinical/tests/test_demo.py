@@ -40,6 +40,7 @@ def test_demo_has_every_kind_of_clinical_record(demo, client):
     episode = EpisodeOfCare.objects.filter(
         status="active", participant__medication_orders__isnull=False
     ).first()
+    assert episode is not None
     p = episode.participant
     from bridge.clinical.services.common import primary_clinician
 
@@ -57,5 +58,6 @@ def test_demo_has_every_kind_of_clinical_record(demo, client):
     client.force_login(demo.staff["director"])
     assert client.get("/").status_code == 200
     group = Note.objects.filter(kind="group").first()
+    assert group is not None
     assert client.get(reverse("clinical:group", args=[group.session_id])).status_code == 200
     assert client.get(reverse("clinical:groups")).status_code == 200

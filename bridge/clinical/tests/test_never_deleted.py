@@ -68,10 +68,11 @@ def _refused(row) -> bool:
 
 def test_no_clinical_record_can_be_deleted(demo):
     plan = TreatmentPlan.objects.filter(current_version__isnull=False).first()
-    plans.plan_review_record(
-        actor=primary_clinician(plan.participant), plan=plan, signature="T", summary="Steady; no change."
-    )
-    rows = {model: model.objects.first() for model in NEVER_DELETED}
+    assert plan is not None
+    clinician = primary_clinician(plan.participant)
+    assert clinician is not None
+    plans.plan_review_record(actor=clinician, plan=plan, signature="T", summary="Steady; no change.")
+    rows = {model: model._default_manager.first() for model in NEVER_DELETED}
     assert all(rows.values()), [model.__name__ for model, row in rows.items() if row is None]
     deleted = [model.__name__ for model, row in rows.items() if not _refused(row)]
     assert deleted == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -22,7 +22,8 @@ def test_icd10_format_and_the_curated_table():
     assert icd10.is_well_formed("F11.20") and icd10.is_well_formed("F32.A") and icd10.is_well_formed("F41")
     for bad in ("11.20", "F1.20", "F11.", "F11.20000", "FF1.2"):
         assert not icd10.is_well_formed(bad), bad
-    assert icd10.lookup("F43.10").description.startswith("Post-traumatic stress disorder")
+    ptsd = icd10.lookup("F43.10")
+    assert ptsd is not None and ptsd.description.startswith("Post-traumatic stress disorder")
     assert all(icd10.is_well_formed(code) for code in icd10.curated())
     substance = {c for c, row in icd10.curated().items() if row.is_substance_use}
     assert {"F10.20", "F11.20", "F12.20", "F14.20", "F15.20"} <= substance
@@ -136,7 +137,7 @@ def test_review_dates_follow_the_program_or_payer_policy(admitted):
     plans.review_policy_create(
         actor=w.director, program=w.program, name="Program default", interval_days=30, is_default=True
     )
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 1, 10, 12)), tick=False):
+    with time_machine.travel(timezone.make_aware(datetime(2026, 1, 10, 12)), tick=False):
         from bridge.clinical.tests.conftest import signed_plan
 
         plan = signed_plan(w, w.alex, w.therapist_a)
@@ -144,7 +145,7 @@ def test_review_dates_follow_the_program_or_payer_policy(admitted):
         assert plan.next_review_on == date(2026, 2, 9)
         plans.plan_set_review_policy(actor=w.therapist_a, plan=plan, policy=medicare)
         assert plan.next_review_on == date(2026, 3, 10)
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 12, 9)), tick=False):
+    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 12, 9)), tick=False):
         plan.refresh_from_db()
         assert plan.review_state == "overdue"
         review = plans.plan_review_record(

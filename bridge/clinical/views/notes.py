@@ -70,7 +70,7 @@ def note_create(request: ParticipantRequest, participant: Participant) -> HttpRe
     )
 
 
-def _note(participant: Participant, note_id) -> Note:
+def _note(participant: Participant, note_id) -> queries.ChartNote:
     note = (
         queries.notes_for(participant)
         .select_related("session__session_type", "error_by", "curriculum")

@@ -15,7 +15,12 @@ from datetime import time
 import pytest
 from django.db import transaction
 
+from bridge.aftercare import followup as aftercare_followup
+from bridge.aftercare import services as aftercare_services
+from bridge.clinical.services import notes as note_services
+from bridge.clinical.services import plans as plan_services
 from bridge.directory import services as directory_services
+from bridge.fhir import services as fhir_services
 from bridge.measures import services as measures_services
 from bridge.planner import services as planner_services
 from bridge.planner.models import ParticipantTimeBlock
@@ -40,6 +45,44 @@ DURABLE = {
         "rule_update",
     ],
     directory_services: ["recognition_renew", "recognition_end"],
+    note_services: [
+        "note_create",
+        "note_update",
+        "note_sign",
+        "note_cosign",
+        "note_addendum_add",
+        "note_mark_error",
+        "group_note_start",
+        "group_note_update_shared",
+        "group_entry_save",
+    ],
+    plan_services: [
+        "plan_start",
+        "plan_item_remove",
+        "plan_version_sign",
+        "plan_participant_sign",
+        "plan_revise",
+        "plan_review_record",
+        "plan_set_review_policy",
+        "review_policy_create",
+    ],
+    # Not summary_draft: discharge_record calls it inside its own transaction.
+    aftercare_services: [
+        "discharge_record",
+        "summary_refresh",
+        "summary_update",
+        "summary_sign",
+        "summary_addendum_add",
+        "aftercare_plan_save",
+        "plan_link_create",
+        "plan_link_revoke",
+        "aftercare_settings_update",
+    ],
+    # Not checkin_record (the demo builder records check-ins) nor checkins_sweep (the worker's job).
+    aftercare_followup: ["alumni_enroll", "alumni_opt_out", "outreach_record", "alumni_event_create"],
+    # Not token_create / token_revoke / backend_client_register: the demo builder and `bridge token`
+    # call them, the builder inside its own transaction.
+    fhir_services: ["api_policy_set", "backend_client_revoke", "export_start", "export_cancel"],
 }
 
 

@@ -192,3 +192,37 @@ def test_on_form_can_keep_the_messages_of_no_field_for_the_page():
     with refusal.on_form(form, unplaced=page_errors):
         raise ValidationError("Closed.")
     assert page_errors == ["Already revoked.", "Closed."]
+
+
+# --- Console commands ----------------------------------------------------------------------------
+
+# Commands that catch ValidationError themselves, and why (not a service's refusal).
+COMMANDS_ALLOWED: dict[tuple[str, str], str] = {
+    ("directory/management/commands/directory.py", "_as_of"): "parses an option, not a service refusal",
+}
+
+
+def test_no_command_catches_a_refusal_by_hand():
+    offenders = [
+        f"{rel}:{line} in {function}()"
+        for path in sorted(BRIDGE.glob("*/management/commands/*.py"))
+        for rel in [str(path.relative_to(BRIDGE))]
+        for function, line in hand_caught(path.read_text())
+        if (rel, function) not in COMMANDS_ALLOWED
+    ]
+    assert not offenders, "Run the service inside bridge.core.refusal.as_command_error():\n" + "\n".join(
+        offenders
+    )
+
+
+def test_as_command_error_names_each_field_and_its_messages():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as caught, refusal.as_command_error():
+        raise ValidationError({"name": ["Too long.", "Taken."], "__all__": "Closed.", "scopes": "Unknown."})
+    assert str(caught.value) == "name: Too long. Taken.; Closed.; scopes: Unknown."
+    assert isinstance(caught.value.__cause__, ValidationError)
+    with pytest.raises(CommandError, match=r"^First\.; Second\.$"), refusal.as_command_error():
+        raise ValidationError(["First.", "Second."])
+    with pytest.raises(KeyError), refusal.as_command_error():
+        raise KeyError("other")

@@ -34,7 +34,9 @@ def make_facility(import_run):
     def _make(
         name: str, zip_code: str = "94607", codes: tuple[str, ...] = ("SA", "IOP"), **fields
     ) -> Facility:
-        lat, lon = fields.pop("at", None) or geo.zip_centroid(zip_code)
+        at = fields.pop("at", None) or geo.zip_centroid(zip_code)
+        assert at is not None, f"no centroid for {zip_code}"
+        lat, lon = at
         return Facility.objects.create(
             source_key=f"test-{next(_keys)}",
             name=name,

@@ -21,10 +21,16 @@ from .conftest import API_FILE, CA_FILE
 pytestmark = pytest.mark.django_db
 
 
-def _run(path, **options) -> tuple[str, ImportRun | None]:
+def _output(path, **options) -> str:
     out = io.StringIO()
     call_command("directory", "import", str(path), stdout=out, **options)
-    return out.getvalue(), ImportRun.objects.order_by("-started_at").first()
+    return out.getvalue()
+
+
+def _run(path, **options) -> tuple[str, ImportRun]:
+    """The command's output and the import it recorded."""
+    output = _output(path, **options)
+    return output, ImportRun.objects.latest("started_at")
 
 
 def _source_rows(path) -> int:
@@ -158,11 +164,11 @@ def test_a_file_that_is_not_a_known_format_is_refused_whole(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(CommandError, match="not a format Bridge reads"):
-        _run(path)
+        _output(path)
     broken = tmp_path / "broken.json"
     broken.write_text('{"rows": [{"name1": "x"},]}', encoding="utf-8")
     with pytest.raises(CommandError, match="broken JSON at line 1"):
-        _run(broken)
+        _output(broken)
     assert ImportRun.objects.count() == 0 and Facility.objects.count() == 0
 
 
@@ -201,7 +207,7 @@ def test_the_national_directory_code_format_reads_old_codes_and_places_rows_at_t
 
 
 def test_a_dry_run_keeps_nothing():
-    output, _ = _run(API_FILE, dry_run=True)
+    output = _output(API_FILE, dry_run=True)
     assert "Dry run, nothing kept: would have added 30" in output
     assert Facility.objects.count() == 0 and ImportRun.objects.count() == 0
 

@@ -178,7 +178,8 @@ def test_another_app_plugs_in_its_own_figure(world, monkeypatch):
             counted="people discharged", period=(ctx.today - timedelta(days=365), ctx.today),
         )  # fmt: skip
 
-    module.measures = lambda: [quality.Measure("followup_7d", "Follow-up", "From check-ins", followup, 60)]
+    plugged = [quality.Measure("followup_7d", "Follow-up", "From check-ins", followup, 60)]
+    monkeypatch.setattr(module, "measures", lambda: plugged, raising=False)
     monkeypatch.setitem(sys.modules, "bridge.demo.quality", module)
     quality.registered_measures.cache_clear()
     app_modules.cache_clear()  # the registry's discovery is cached too

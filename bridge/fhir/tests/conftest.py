@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -74,7 +75,7 @@ def alex_tpo_consent(world):
 def chart(world):
     """Clinical rows for alex and blair: an episode, a signed plan problem, a drug screen, a MAT order."""
     today = timezone.localdate(timezone=world.program.tz)
-    rows = {}
+    rows: dict[str, Any] = {}
     for who, clinician in ((world.alex, world.therapist_a), (world.blair, world.therapist_b)):
         unadmit(who)  # replaces the world's admission of today
         episode = EpisodeOfCare.objects.create(

@@ -74,6 +74,7 @@ def test_system_token_receives_what_the_consent_releases_with_the_notice(
     assert notices[0]["resource"]["issue"][0]["details"]["text"] == REDISCLOSURE_NOTICE
     assert ids(fhir(secret, "Consent")) == {str(alex_tpo_consent.pk)}
     disclosed = AuditEvent.objects.filter(action="disclose", object_type="fhir:Observation").first()
+    assert disclosed is not None
     assert disclosed.participant_id == world.alex.pk
     assert disclosed.detail["consent"] == str(alex_tpo_consent.pk)
     assert disclosed.detail["recipient"] == str(clinic.pk)

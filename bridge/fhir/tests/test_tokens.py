@@ -117,6 +117,7 @@ def test_console_tokens_may_expire(world, capsys):
         "token", "create", "--user", "therapist_a", "--scopes", "user/*.read", "--expires-days", "30"
     )
     token = ApiToken.objects.get()
+    assert token.expires_at is not None
     assert (token.expires_at - token.created_at).days in (29, 30)  # …unless given an expiry
     with pytest.raises(CommandError):
         call_command(
@@ -138,7 +139,8 @@ def test_director_issues_and_revokes_a_token_in_the_ui(world, login, client):
     )
     assert response.status_code == 201
     token = ApiToken.objects.get()
-    assert 89 <= (token.expires_at - token.created_at).days <= 90  # UI tokens always expire
+    assert token.expires_at is not None  # UI tokens always expire
+    assert 89 <= (token.expires_at - token.created_at).days <= 90
     secret = response.context["issued"].secret
     assert secret in response.content.decode()
     assert secret not in page.get(reverse("fhir:token_list")).content.decode()  # shown once

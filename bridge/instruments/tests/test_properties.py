@@ -206,11 +206,14 @@ def test_cssrs_triage_and_high_exactly_when_an_alert_names_its_item(answers):
 
 
 CRITERIA = [item.key for item in INSTRUMENTS["DSM-5-SUD"].items]
+_DSM5_CRITERIA = INSTRUMENTS["DSM-5-SUD"].criteria
+assert _DSM5_CRITERIA is not None  # the DSM-5 checklist is scored by criteria
+DSM5_CLASSES = _DSM5_CRITERIA.classes
 
 
 @st.composite
 def dsm5_answers(draw):
-    substance = draw(st.sampled_from(INSTRUMENTS["DSM-5-SUD"].criteria.classes))
+    substance = draw(st.sampled_from(DSM5_CLASSES))
     answers = {key: draw(st.booleans()) for key in CRITERIA}
     if substance in ("phencyclidine", "other_hallucinogen", "inhalant"):
         answers["c11_withdrawal"] = False

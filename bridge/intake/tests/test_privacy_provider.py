@@ -13,6 +13,12 @@ from bridge.privacy.providers import records_for
 from bridge.privacy.vocab import DataClass
 
 
+def _resource(record) -> dict:
+    """The FHIR resource an assessment record carries (every one has one)."""
+    assert record.resource is not None
+    return record.resource
+
+
 def test_assessments_are_provided_as_records_with_valid_observations(world, iop_ready):
     services.administration_record(
         actor=world.intake, screening=iop_ready, instrument="BAM", responses=[0] * 17
@@ -39,8 +45,8 @@ def test_assessments_are_provided_as_records_with_valid_observations(world, iop_
     for record in records:
         Observation.model_validate(record.resource)
     dsm, _cssrs, _ciwa, bam, placement = records
-    assert dict(dsm.lines)["Result"] == "Moderate (4-5)" and dsm.resource["valueInteger"] == 4
-    assert [c["valueInteger"] for c in bam.resource["component"]] == [0, 0, 0]
+    assert dict(dsm.lines)["Result"] == "Moderate (4-5)" and _resource(dsm)["valueInteger"] == 4
+    assert [c["valueInteger"] for c in _resource(bam)["component"]] == [0, 0, 0]
     assert dict(placement.lines)["Reason for overriding"] == "Needs daily structure"
     assert (
         records_for(DataClass.ASSESSMENTS, world.casey, today - timedelta(days=30), today - timedelta(days=2))
@@ -54,7 +60,8 @@ def test_loinc_total_code_travels_with_the_observation(world, screening):
     )
     today = timezone.localdate()
     [record] = records_for(DataClass.ASSESSMENTS, world.casey, today, today)
-    assert record.resource["code"]["coding"] == [
+    resource = _resource(record)
+    assert resource["code"]["coding"] == [
         {"system": "http://loinc.org", "code": "44261-6", "display": "PHQ-9 total"}
     ]
-    assert record.resource["note"] == [{"text": "Alerts: phq9_item9_positive"}]
+    assert resource["note"] == [{"text": "Alerts: phq9_item9_positive"}]

@@ -73,7 +73,13 @@ def calendar(world):
 def make_link(client, participant) -> str:
     response = client.post(reverse("notify:participant_feed_create", args=[participant.pk]))
     assert response.status_code == 200
-    return re.search(r'value="http://testserver([^"]+\.ics)"', response.content.decode()).group(1)
+    return _feed_path(response.content.decode())
+
+
+def _feed_path(html: str) -> str:
+    found = re.search(r'value="http://testserver([^"]+\.ics)"', html)
+    assert found is not None, "no feed link on the page"
+    return found.group(1)
 
 
 def events(body: bytes) -> list:
@@ -144,7 +150,8 @@ def test_only_a_hash_is_stored_and_each_use_is_audited(world, calendar, login):
     client.get(url)
     reads = AuditEvent.objects.filter(action="read", object_type="calendar_feed")
     assert reads.count() == before + 2
-    assert reads.last().participant_id == world.alex.pk and reads.last().actor_label == "calendar feed"
+    last = reads.last()
+    assert last is not None and last.participant_id == world.alex.pk and last.actor_label == "calendar feed"
     feed.refresh_from_db()
     assert feed.use_count == 2 and feed.last_used_at is not None
     assert token not in str(list(AuditEvent.objects.values_list("detail", "object_id")))
@@ -172,7 +179,7 @@ def test_a_made_up_token_is_not_found(world, client):
 def test_staff_feed_lists_the_sessions_they_lead_without_names(world, calendar, login):
     client = login(world.therapist_b)
     page = client.post(reverse("notify:my_feed_create"))
-    url = re.search(r'value="http://testserver([^"]+\.ics)"', page.content.decode()).group(1)
+    url = _feed_path(page.content.decode())
     body = client.get(url).content
     assert [str(e["uid"]) for e in events(body)] == [f"{calendar['group'].pk}@bridge"]
     assert "Alex" not in body.decode() and "Blair" not in body.decode()

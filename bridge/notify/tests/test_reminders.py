@@ -66,7 +66,7 @@ def test_the_worker_sends_an_email_reminder_once(world):
     sent = mail.outbox[0]
     assert sent.to == ["alex@example.org"] and "appointment" in sent.subject
     for secret in ("Trauma", "CBT", "Harbor", "therapist"):
-        assert secret.lower() not in (sent.subject + sent.body).lower()
+        assert secret.lower() not in f"{sent.subject} {sent.body}".lower()
     row = SentReminder.objects.get()
     assert (row.session_id, row.status, row.channel) == (session.pk, SentReminder.Status.SENT, "email")
     assert DBTaskResult.objects.filter(task_path__endswith="send_reminder", status="SUCCESSFUL").count() == 1

@@ -3,6 +3,8 @@ admission gate: one table row per rule (hand-written)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bridge.placement import recommend_from_input
@@ -170,17 +172,16 @@ COMPLETE = frozenset({"C-SSRS-Screener", "COWS", "CIWA-Ar", "DSM-5-SUD"})
 
 
 def gate(**changes) -> list[str]:
-    facts = {
-        "edition": "3",
-        "level": "2.1",
-        "withdrawal_management": "",
-        "substances": ("alcohol", "opioids"),
-        "given": COMPLETE,
-        "diagnosis_band": "moderate",
-        "unacknowledged_now": (),
-    }
-    facts.update(changes)
-    return admission_problems(GateFacts(**facts))
+    facts = GateFacts(
+        edition="3",
+        level="2.1",
+        withdrawal_management="",
+        substances=("alcohol", "opioids"),
+        given=COMPLETE,
+        diagnosis_band="moderate",
+        unacknowledged_now=(),
+    )
+    return admission_problems(dataclasses.replace(facts, **changes))
 
 
 GATE_ROWS = [

@@ -25,7 +25,8 @@ from bridge.scheduling.models import Attendance, GroupSeries, SeriesMembership, 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
 
-def local(dt: datetime) -> datetime:
+def local(dt: datetime | None) -> datetime:
+    assert dt is not None, "not placed"
     return dt.astimezone(LA)
 
 
@@ -58,14 +59,16 @@ def test_commit_creates_sessions_and_rosters_once(harbor):
     sessions = Session.objects.order_by("starts_at")
     assert sessions.count() == 3
     for a in placed(committed):
-        assert a.session.starts_at == a.starts_at and a.session.staff_id == a.staff_id
-        assert list(a.session.attendance.values_list("participant_id", "status")) == [
+        session = a.session
+        assert session is not None
+        assert session.starts_at == a.starts_at and session.staff_id == a.staff_id
+        assert list(session.attendance.values_list("participant_id", "status")) == [
             (a.participant_id, Attendance.Status.EXPECTED)
         ]
-        if a.session.modality == Session.Modality.TELEHEALTH:
-            assert a.session.telehealth_url.startswith("https://video.example/")
+        if session.modality == Session.Modality.TELEHEALTH:
+            assert session.telehealth_url.startswith("https://video.example/")
         else:
-            assert a.session.room_id == a.room_id is not None
+            assert session.room_id == a.room_id is not None
     audited = AuditEvent.objects.filter(action="create", object_type="session")
     assert {e.participant_id for e in audited} == {harbor.alex.pk, harbor.blair.pk} and audited.count() == 3
     assert AuditEvent.objects.filter(action="schedule_commit", object_id=str(run.pk)).count() == 1
@@ -197,6 +200,7 @@ def test_someone_working_through_every_shared_hour_gets_the_reason(harbor):
 def test_a_time_taken_after_the_preview_is_not_double_booked(harbor):
     run = services.schedule_run_create(actor=harbor.director, program=harbor.program, week_start=WEEK)
     target = run.appointments.get(participant=harbor.blair)
+    assert target.starts_at is not None and target.ends_at is not None
     Session.objects.create(
         program=harbor.program,
         kind="individual",
@@ -295,7 +299,8 @@ def test_a_top_up_places_only_what_became_due_after_the_week_was_committed(harbo
     again = services.schedule_run_create(
         actor=harbor.director, program=harbor.program, week_start=WEEK, top_up=True
     )
-    assert again.requested == 0 and services.committed_run(harbor.program, WEEK).pk == run.pk
+    committed = services.committed_run(harbor.program, WEEK)
+    assert again.requested == 0 and committed is not None and committed.pk == run.pk
 
 
 def test_bridge_schedule_top_up(harbor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -68,13 +69,13 @@ def random_problem(seed: int, participants: int, clinicians: int, rooms: int) ->
     }
     people, requests = {}, []
     for i in range(participants):
-        busy = []
+        taken: list[Window] = []
         if rng.random() < 0.6:
-            busy += [day(d, 8.5, 17.5) for d in range(5)]
+            taken += [day(d, 8.5, 17.5) for d in range(5)]
         if rng.random() < 0.5:
-            busy += [day(d, 18, 21) for d in (0, 1, 3)]
+            taken += [day(d, 18, 21) for d in (0, 1, 3)]
         preferred = (day(rng.randrange(7), 16, 19),) if rng.random() < 0.5 else ()
-        people[f"p{i}"] = Person(f"p{i}", tuple(busy), preferred)
+        people[f"p{i}"] = Person(f"p{i}", tuple(taken), preferred)
         for n in range(rng.choice([1, 1, 2, 3])):
             kind, minutes, qual, seats = rng.choice(
                 [
@@ -193,14 +194,13 @@ def one_request(**changes) -> Problem:
     request = Request(
         "r", "p", "individual", 50, ("c",), "clinician", (Modality.IN_PERSON, Modality.TELEHEALTH)
     )
-    base = {
-        "participants": {"p": person},
-        "clinicians": {"c": clinician},
-        "rooms": {"room": Room("room", "Room", 2)},
-        "requests": (request,),
-    }
-    base.update(changes)
-    return Problem(**base)
+    base = Problem(
+        participants={"p": person},
+        clinicians={"c": clinician},
+        rooms={"room": Room("room", "Room", 2)},
+        requests=(request,),
+    )
+    return dataclasses.replace(base, **changes)
 
 
 def reason_of(problem: Problem) -> Reason:

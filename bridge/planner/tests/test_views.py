@@ -67,6 +67,7 @@ def test_discard_a_proposal(harbor, login):
 def test_only_directors_reach_the_schedule(harbor, login, persona):
     run = services.schedule_run_create(actor=harbor.director, program=harbor.program, week_start=WEEK)
     rule = AppointmentRule.objects.first()
+    assert rule is not None
     client = login(harbor.staff[persona])
     for url in (
         reverse("planner:home"),
@@ -86,6 +87,7 @@ def test_only_directors_reach_the_schedule(harbor, login, persona):
 def test_a_director_of_another_program_gets_404_for_this_programs_runs(harbor, login):
     run = services.schedule_run_create(actor=harbor.director, program=harbor.program, week_start=WEEK)
     rule = AppointmentRule.objects.filter(program=harbor.program).first()
+    assert rule is not None
     client = login(harbor.outsider)
     assert client.get(reverse("planner:run", args=[run.pk])).status_code == 404
     assert client.get(reverse("planner:rule_edit", args=[rule.pk])).status_code == 404
@@ -256,6 +258,7 @@ def test_a_clinician_edits_their_own_hours_and_capacity(harbor, login):
     bad = client.post(url, {"weekly_capacity_hours": "-1", "telehealth_url": "not a url at all"})
     assert bad.status_code == 400 and 'id="id_weekly_capacity_hours_error"' in bad.content.decode()
     row = ClinicianHours.objects.filter(staff=harbor.therapist_b).first()
+    assert row is not None
     client.post(reverse("planner:clinician_hours_remove", args=[harbor.therapist_b.pk, row.pk]))
     assert not ClinicianHours.objects.filter(pk=row.pk).exists()
 

@@ -52,14 +52,17 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
     if consent_type not in ConsentType.values:
         raise Http404("No such kind of consent.")
     data = request.POST.copy() if request.method == "POST" else None
-    on_screen = data is not None and "sign_on_screen" in data
-    if on_screen:
-        # The participant signs on the screen: the signature fields are filled in by them, later.
+    # The participant signs on the screen ("desk") or through a link sent by the channel chosen.
+    channel = (
+        (data.get("sign_on_screen") or "desk") if data is not None and "sign_on_screen" in data else None
+    )
+    if data is not None and channel is not None:
+        # The signature fields are filled in by the participant, later.
         data["signer"] = Consent.Signer.PARTICIPANT
         data["signature_name"] = data.get("patient_name") or "-"
         data["signed_on"] = timezone.localdate(timezone=participant.program.tz).isoformat()
     form = ConsentForm(data, consent_type=consent_type, participant=participant)
-    if on_screen and form.is_valid():
+    if channel is not None and form.is_valid():
         kwargs = form.service_kwargs()
         for key in ("signer", "signature_name", "signed_on", "representative_authority", "new_recipient"):
             kwargs.pop(key, None)
@@ -69,7 +72,7 @@ def consent_create(request: ParticipantRequest, participant: Participant, consen
             sig, token = signing.consent_signature_request(
                 actor=request.user,
                 participant=participant,
-                channel=data.get("sign_on_screen") or "desk",
+                channel=channel,
                 consent=kwargs,
             )
             draft_discard(author=request.user, page=request.path)  # the signature request holds it now

@@ -200,8 +200,9 @@ def _future_sessions(series: GroupSeries, from_day: date):
     ).exclude(status=Session.Status.CANCELLED)
 
 
-def _add_to_future(membership: SeriesMembership) -> int:
-    sessions = list(_future_sessions(membership.series, membership.joined_on))
+def _add_to_future(membership: SeriesMembership, joined_on: date) -> int:
+    """Put the participant on the sessions from `joined_on` that have not started."""
+    sessions = list(_future_sessions(membership.series, joined_on))
     have = set(
         Attendance.objects.filter(session__in=sessions, participant_id=membership.participant_id).values_list(
             "session_id", flat=True
@@ -214,10 +215,10 @@ def _add_to_future(membership: SeriesMembership) -> int:
     return len(rows)
 
 
-def _remove_from_future(membership: SeriesMembership) -> int:
+def _remove_from_future(membership: SeriesMembership, left_on: date) -> int:
     """Take the participant off sessions from `left_on` that have not started and hold nothing recorded."""
     deleted, _ = Attendance.objects.filter(
-        session__in=_future_sessions(membership.series, membership.left_on),
+        session__in=_future_sessions(membership.series, left_on),
         participant_id=membership.participant_id,
         status=Attendance.Status.EXPECTED,
         recorded_at__isnull=True,
@@ -268,7 +269,7 @@ def _activate(
     membership.status, membership.joined_on = M.ACTIVE, on
     membership.full_clean()
     membership.save(update_fields=["status", "joined_on"])
-    added = _add_to_future(membership)
+    added = _add_to_future(membership, on)
     audit_record(
         action=Action.ROSTER_JOIN,
         actor=actor,
@@ -370,15 +371,16 @@ def series_leave(
             raise ValidationError({"status": "This membership has already ended."})
         was_active = membership.status == M.ACTIVE
         removed = 0
+        left_on = max(on, membership.joined_on or on)
         if was_active:
-            membership.left_on = max(on, membership.joined_on)
+            membership.left_on = left_on
         # A place on hold is a closed span too: resuming starts a new one, so history stays readable.
         membership.status = status if was_active else M.LEFT
         membership.reason = reason.strip()[:200]
         membership.full_clean()
         membership.save(update_fields=["status", "left_on", "reason"])
         if was_active:
-            removed = _remove_from_future(membership)
+            removed = _remove_from_future(membership, left_on)
         audit_record(
             action=Action.ROSTER_LEAVE,
             actor=actor,
@@ -395,7 +397,7 @@ def series_leave(
 def series_fill_from_waitlist(*, actor, series: GroupSeries) -> list[SeriesMembership]:
     """Give free places to the waitlist in the order people asked."""
     today = timezone.localtime(timezone.now(), series.program.tz).date()
-    filled = []
+    filled: list[SeriesMembership] = []
     with transaction.atomic():
         free = series.size_cap - _active_count(series)
         if free <= 0:

@@ -151,7 +151,7 @@ def test_a_cancelled_session_takes_no_attendance(world, group):
 
 
 def _post(client, session, marks: dict):
-    data = {}
+    data: dict[str, str] = {}
     for p, (status, arrived, departed) in marks.items():
         prefix = f"a{p.pk.hex[:12]}"
         data |= {f"{prefix}-status": status, f"{prefix}-arrived": arrived, f"{prefix}-departed": departed}

@@ -49,14 +49,17 @@ def test_demo_schedule_makes_the_ledger_interesting(client):
     assert any(line.payer_rule_met for line in lines) and any(line.payer_rule_met is False for line in lines)
 
     client.force_login(demo.staff["director"])
+    series = GroupSeries.objects.first()
+    assert series is not None
     for url in (
         reverse("scheduling:hours"),
         reverse("scheduling:week"),
         reverse("scheduling:setup"),
-        reverse("scheduling:series", args=[GroupSeries.objects.first().pk]),
+        reverse("scheduling:series", args=[series.pk]),
     ):
         assert client.get(url, follow=True).status_code == 200, url
     session = Session.objects.filter(status="completed", kind="group").first()
+    assert session is not None
     assert client.get(reverse("scheduling:attendance", args=[session.pk])).status_code == 200
 
 
@@ -67,8 +70,8 @@ def test_the_demo_books_nobody_twice_in_any_week(today):
     with time_machine.travel(today, tick=True):
         builder.build(scale=1)
         program = Program.objects.get()
-        first = Session.objects.order_by("starts_at").first().starts_at.date()
-        last = Session.objects.order_by("-starts_at").first().starts_at.date()
+        first = Session.objects.earliest("starts_at").starts_at.date()
+        last = Session.objects.latest("starts_at").starts_at.date()
         found = []
         week = monday_of(first)
         while week <= last:

@@ -1,11 +1,11 @@
 """`bridge bootstrap`: the first organization, program and director of a new installation."""
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from bridge.accounts.models import Role, User
 from bridge.accounts.services import staff_create
+from bridge.core.refusal import as_command_error
 from bridge.programs.models import Organization, Program
 
 
@@ -24,24 +24,21 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if User.objects.filter(username=o["director"]).exists():
             raise CommandError(f"A user named {o['director']!r} already exists.")
-        try:
-            with transaction.atomic():
-                org, _ = Organization.objects.get_or_create(name=o["organization"])
-                program = Program.objects.filter(organization=org, name=o["program"]).first()
-                if program is None:
-                    program = Program(organization=org, name=o["program"], time_zone=o["time_zone"])
-                    program.full_clean()
-                    program.save()
-                user, password = staff_create(
-                    actor=None,
-                    program=program,
-                    username=o["director"],
-                    first_name=o["first_name"],
-                    last_name=o["last_name"],
-                    email=o["email"],
-                    roles=[Role.DIRECTOR],
-                )
-        except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        with as_command_error(), transaction.atomic():
+            org, _ = Organization.objects.get_or_create(name=o["organization"])
+            program = Program.objects.filter(organization=org, name=o["program"]).first()
+            if program is None:
+                program = Program(organization=org, name=o["program"], time_zone=o["time_zone"])
+                program.full_clean()
+                program.save()
+            user, password = staff_create(
+                actor=None,
+                program=program,
+                username=o["director"],
+                first_name=o["first_name"],
+                last_name=o["last_name"],
+                email=o["email"],
+                roles=[Role.DIRECTOR],
+            )
         self.stdout.write(self.style.SUCCESS(f"{program} is ready; director {user.username} created."))
         self.stdout.write(f"One-time password (shown once; the first sign-in replaces it): {password}")

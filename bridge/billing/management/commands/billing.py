@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bridge.billing.models import ClaimFormat, Coverage
@@ -28,6 +27,7 @@ from bridge.billing.services.eligibility import eligibility_read, profile_for, s
 from bridge.billing.services.remittance import remittance_post
 from bridge.billing.x12.eligibility import build_270
 from bridge.billing.x12.validate import X12Error, problems
+from bridge.core.refusal import as_command_error
 from bridge.programs.models import Program
 
 
@@ -73,13 +73,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand: str, **options):
         try:
-            getattr(self, f"_{subcommand}")(**options)
+            with as_command_error():
+                getattr(self, f"_{subcommand}")(**options)
         except X12Error as exc:
             for problem in exc.problems:
                 self.stderr.write(f"refused: {problem}")
             raise CommandError("The file was refused; nothing changed.") from exc
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
 
     def _charges(self, through, first=None, program=None, **_):
         end = _day(through)

@@ -6,9 +6,9 @@ capture it: `CLIENT_ID=$(bridge fhir register-app --name "My app" --redirect-uri
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bridge.core.refusal import as_command_error
 from bridge.fhir import patient_services
 from bridge.fhir.models import PatientApp
 
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             )
             if chosen is None:
                 raise CommandError(f"No program {program!r}.")
-        try:
+        with as_command_error():
             app = patient_services.patient_app_register(
                 actor=None,
                 name=name,
@@ -75,9 +75,5 @@ class Command(BaseCommand):
                 contact=contact,
                 program=chosen,
             )
-        except ValidationError as exc:
-            raise CommandError(
-                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-            ) from None
         self.stderr.write(f"Registered {app.name} (public client, PKCE S256). client_id:")
         self.stdout.write(app.client_id)

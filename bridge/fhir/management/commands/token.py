@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from bridge.core.refusal import as_command_error
 from bridge.fhir import services
 from bridge.fhir.models import ApiToken
 
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if expires_days is not None and not 1 <= expires_days <= 3650:
             raise CommandError("--expires-days must be between 1 and 3650.")
         expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
-        try:
+        with as_command_error():
             issued = services.token_create(
                 actor=director,
                 name=label,
@@ -96,10 +96,6 @@ class Command(BaseCommand):
                 purpose=purpose,
                 expires_at=expires_at,
             )
-        except ValidationError as exc:
-            raise CommandError(
-                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-            ) from None
         self.stderr.write(f"Token {issued.token.pk} ({issued.token.scopes}). Shown once; store it now:")
         self.stdout.write(issued.secret)
 

@@ -6,9 +6,9 @@ line (the same check every booking runs), and exit 1 when there is any not confi
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bridge.core.refusal import as_command_error
 from bridge.core.weeks import parse_iso_week
 from bridge.planner import services
 from bridge.programs.models import Program
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 "(--top-up places what is still due)."
             )
             return
-        try:
+        with as_command_error():
             run = services.schedule_run_create(
                 actor=None,
                 program=chosen,
@@ -85,8 +85,6 @@ class Command(BaseCommand):
                 actor_label="bridge schedule",
                 top_up=top_up,
             )
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
         self._report(run)
         if dry_run:
             services.schedule_run_discard(actor=None, run=run)
