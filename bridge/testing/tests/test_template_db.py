@@ -15,7 +15,8 @@ from bridge.testing import template_db
 def _schema(conn) -> list[tuple]:
     cursor = conn.cursor()
     cursor.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
     )
     return list(cursor.fetchall())
 
