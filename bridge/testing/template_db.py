@@ -15,8 +15,13 @@ operations in `bridge.core.migration_ops`, the validators in `bridge.core.dates`
 those builds a new copy; the old one is removed.
 
 `make test` builds the copy while mypy runs (`python -m bridge.testing.template_db`), so the
-pytest-xdist workers all start from it even on a fresh clone. `BRIDGE_TEST_DB_TEMPLATE=0` turns the
-copy off (every session migrates, as Django does). PostgreSQL test databases are not affected.
+pytest-xdist workers all start from it even on a fresh clone.
+
+On PostgreSQL (.ci/run's second leg) the same key marks a database `<test database>_tpl` kept on the
+server between runs (one per xdist worker, made by this code; see `_postgresql`): each later test
+database is created `WITH TEMPLATE` it instead of migrated. `--reuse-db` sessions are left as
+pytest-django makes them. `BRIDGE_TEST_DB_TEMPLATE=0` turns both copies off (every session
+migrates, as Django does).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 PREFIX = "sqlite-"
 
@@ -113,48 +119,110 @@ def _save(connection, path: Path) -> None:
                 old.unlink()
 
 
-def _wrap(create_test_db):
-    def create_test_db_from_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
-        from django.conf import settings
-        from django.core.management import call_command
+def _ready_database(creation, name: str, serialize: bool, load) -> str:
+    """Django's create_test_db from the point after `migrate`, with `load()` in place of it."""
+    from django.conf import settings
+    from django.core.management import call_command
 
-        name = self._get_test_db_name()
-        migrate = self.connection.settings_dict["TEST"]["MIGRATE"]
-        if not enabled() or not self.is_in_memory_db(name) or migrate is False:
-            return create_test_db(self, verbosity, autoclobber, serialize, keepdb)
-        path = template_path()
-        if not path.exists():
-            name = create_test_db(self, verbosity, autoclobber, serialize, keepdb)
-            _save(self.connection, path)
-            return name
-        # Django's create_test_db, with the copy in place of `migrate`.
-        if verbosity >= 1:
-            self.log(f"Creating test database for alias {self.connection.alias!r} from {path}...")
-        self._create_test_db(verbosity, autoclobber, keepdb)
-        self.connection.close()
-        settings.DATABASES[self.connection.alias]["NAME"] = name
-        self.connection.settings_dict["NAME"] = name
-        self.connection.ensure_connection()
+    connection = creation.connection
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    load()
+    if serialize:
+        connection._test_serialized_contents = creation.serialize_db_to_string()
+    call_command("createcachetable", database=connection.alias)
+    return name
+
+
+def _sqlite(create_test_db, creation, verbosity, autoclobber, serialize, keepdb) -> str:
+    name = creation._get_test_db_name()
+    if not creation.is_in_memory_db(name):
+        return create_test_db(creation, verbosity, autoclobber, serialize, keepdb)
+    path = template_path()
+    if not path.exists():
+        name = create_test_db(creation, verbosity, autoclobber, serialize, keepdb)
+        _save(creation.connection, path)
+        return name
+
+    def load() -> None:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            source.backup(self.connection.connection)
+            source.backup(creation.connection.connection)
         finally:
             source.close()
-        if serialize:
-            self.connection._test_serialized_contents = self.serialize_db_to_string()
-        call_command("createcachetable", database=self.connection.alias)
+
+    if verbosity >= 1:
+        creation.log(f"Creating test database for alias {creation.connection.alias!r} from {path}...")
+    creation._create_test_db(verbosity, autoclobber, keepdb)
+    return _ready_database(creation, name, serialize, load)
+
+
+def _postgresql(create_test_db, creation, verbosity, autoclobber, serialize, keepdb) -> str:
+    """PostgreSQL: `<test database>_tpl`, made by this code next to the test database (one per
+    pytest-xdist worker), is kept between sessions with the key as its comment; the test database is
+    then created `WITH TEMPLATE` it (a file copy on the server) instead of migrated."""
+    if keepdb:
+        return create_test_db(creation, verbosity, autoclobber, serialize, keepdb)
+    connection = creation.connection
+    qn = connection.ops.quote_name
+    name = creation._get_test_db_name()
+    template = f"{name[:59]}_tpl"
+    stamp = f"bridge test database template {key()}"
+    with creation._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template]
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != stamp:
+        name = create_test_db(creation, verbosity, autoclobber, serialize, keepdb)
+        if row is not None and not (row[0] or "").startswith("bridge test database template "):
+            return name  # a database of that name that is not ours: left alone, nothing saved
+        connection.close()  # a template source may have no other session
+        with creation._nodb_cursor() as cursor:
+            if row is not None:  # ours, from other migrations
+                cursor.execute(f"DROP DATABASE {qn(template)}")
+            cursor.execute(f"CREATE DATABASE {qn(template)} WITH TEMPLATE {qn(name)}")
+            cursor.execute(f"COMMENT ON DATABASE {qn(template)} IS %s", [stamp])
+        connection.ensure_connection()
         return name
+    if verbosity >= 1:
+        creation.log(f"Creating test database for alias {connection.alias!r} from {template}...")
+    test_settings = connection.settings_dict["TEST"]
+    before = test_settings.get("TEMPLATE")
+    test_settings["TEMPLATE"] = template
+    try:
+        creation._create_test_db(verbosity, autoclobber, keepdb)
+    finally:
+        test_settings["TEMPLATE"] = before
+    return _ready_database(creation, name, serialize, lambda: None)
+
+
+def _wrap(create_test_db, vendor_copy):
+    def create_test_db_from_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        if not enabled() or self.connection.settings_dict["TEST"]["MIGRATE"] is False:
+            return create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+        return vendor_copy(create_test_db, self, verbosity, autoclobber, serialize, keepdb)
 
     create_test_db_from_template.wrapped = create_test_db  # type: ignore[attr-defined]
     return create_test_db_from_template
 
 
 def install() -> None:
-    """Make SQLite's test database creation use (and save) the migrated copy."""
-    from django.db.backends.sqlite3.creation import DatabaseCreation
+    """Make the test database creation use (and save) the migrated copy."""
+    from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
-    if not hasattr(DatabaseCreation.create_test_db, "wrapped"):
-        DatabaseCreation.create_test_db = _wrap(DatabaseCreation.create_test_db)  # type: ignore[method-assign]
+    backends: list[tuple[Any, Any]] = [(SQLiteCreation, _sqlite)]
+    try:
+        from django.db.backends.postgresql.creation import DatabaseCreation as PostgreSQLCreation
+    except ImportError:  # no psycopg: no PostgreSQL leg
+        pass
+    else:
+        backends.append((PostgreSQLCreation, _postgresql))
+    for creation, vendor_copy in backends:
+        if not hasattr(creation.create_test_db, "wrapped"):
+            creation.create_test_db = _wrap(creation.create_test_db, vendor_copy)  # type: ignore[method-assign]
 
 
 def main() -> int:
