@@ -58,3 +58,17 @@ def test_the_session_database_has_the_saved_schema_with_its_triggers_and_checks(
     assert schema == _schema(connection.connection)
     assert any(kind == "trigger" for kind, *_ in schema)
     assert any("CHECK" in (sql or "") for kind, _, _, sql in schema if kind == "table")
+
+
+@pytest.mark.postgres_only
+def test_postgresql_keeps_the_migrated_database_as_a_template_stamped_with_the_key():
+    if not template_db.enabled():
+        pytest.skip("BRIDGE_TEST_DB_TEMPLATE=0")
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [f"{name[:59]}_tpl"],
+        )
+        row = cursor.fetchone()
+    assert row == (f"bridge test database template {template_db.key()}",)
