@@ -240,7 +240,7 @@ def main() -> int:
         print(f"Test database copy up to date: {template_path()}")
         return 0
     install()
-    config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set())
+    config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     teardown_databases(config, verbosity=0)
     print(f"Test database copy built: {template_path()}")
     return 0
