@@ -222,7 +222,7 @@ def install() -> None:
         backends.append((PostgreSQLCreation, _postgresql))
     for creation, vendor_copy in backends:
         if not hasattr(creation.create_test_db, "wrapped"):
-            creation.create_test_db = _wrap(creation.create_test_db, vendor_copy)  # type: ignore[method-assign]
+            creation.create_test_db = _wrap(creation.create_test_db, vendor_copy)
 
 
 def main() -> int:
