@@ -18,7 +18,10 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check bridge bench conftest.py
 	$(BIN)/lint-imports
-	$(BIN)/mypy bridge
+	@# mypy (one core) while the migrated test database is built once (the other core); the workers
+	@# then copy it instead of each running every migration (bridge/testing/template_db.py).
+	$(BIN)/python -m bridge.testing.template_db & copy=$$!; \
+	  $(BIN)/mypy bridge; typed=$$?; wait $$copy || exit 1; exit $$typed
 	$(BIN)/pytest -n $(WORKERS)
 
 install: $(STAMP)

@@ -117,6 +117,14 @@ def _postgresql_deleting_what_is_there(sql_flush):
     return postgresql_sql_flush
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The in-memory SQLite test database is copied from the migrated one saved by an earlier session
+    # (bridge.testing.template_db): installed before any session fixture creates the database.
+    from bridge.testing.template_db import install
+
+    install()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_that_keeps_the_guards() -> Iterator[None]:
     # Imported here: each backend's modules import each other (base first when it is in use).
