@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bridge import instruments
@@ -323,16 +323,11 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
     from bridge.participants.access import visible
 
     today = today or timezone.localdate()
-    people = list(
-        visible(Participant.objects.all(), user)
-        .filter(
-            care_team__staff=user,
-            care_team__ended_at__isnull=True,
-            episodes__status=EpisodeOfCare.Status.ACTIVE,
-        )
-        .annotate(admitted_on=Max("episodes__admitted_on", filter=Q(episodes__status="active")))
-        .select_related("program")
-        .order_by("last_name", "first_name")[:500]
+    people = in_active_episode(
+        visible(Participant.objects.all(), user).filter(
+            care_team__staff=user, care_team__ended_at__isnull=True
+        ),
+        limit=500,
     )
     if not people:
         return []
@@ -354,6 +349,20 @@ def caseload_due(user, today: date | None = None, limit: int = 50) -> list[Casel
             found.append(CaseloadRow(p, due, alert_count.get(p.pk, 0)))
     found.sort(key=lambda r: (-r.alerts, -max((d.days_late for d in r.due), default=0)))
     return found[:limit]
+
+
+def in_active_episode(
+    people: QuerySet[Participant], *, limit: int | None = None
+) -> list[WithAnnotations[Participant, _Admitted]]:
+    """Those of `people` in an active episode, with the day it began (what measures_due_for reads),
+    by name."""
+    ordered = (
+        people.filter(episodes__status=EpisodeOfCare.Status.ACTIVE)
+        .annotate(admitted_on=Max("episodes__admitted_on", filter=Q(episodes__status="active")))
+        .select_related("program")
+        .order_by("last_name", "first_name")
+    )
+    return list(ordered[:limit] if limit is not None else ordered)
 
 
 def measures_due_for(people: Sequence[WithAnnotations[Participant, _Admitted]], today: date) -> dict:

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -216,15 +216,10 @@ def _decorate(board: list[BoardSession], seen: set, now: datetime) -> list[tuple
     return late
 
 
-def _measures(program, people: dict, today) -> list[tuple]:
-    from bridge.measures.queries import measures_due_for
+def _measures(program: Program, people: dict, today: date) -> list[tuple]:
+    from bridge.measures.queries import in_active_episode, measures_due_for
 
-    annotated = list(
-        Participant.objects.filter(pk__in=list(people), episodes__status="active")
-        .annotate(admitted_on=Max("episodes__admitted_on", filter=Q(episodes__status="active")))
-        .select_related("program")
-        .order_by("last_name", "first_name")
-    )
+    annotated = in_active_episode(Participant.objects.filter(pk__in=list(people)))
     due = measures_due_for(annotated, today)
     return [(p, due[p.pk]) for p in annotated if p.pk in due]
 
