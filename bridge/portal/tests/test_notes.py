@@ -84,7 +84,9 @@ def world_with_notes(admitted, individual_session, group_session, app_world):
     group = _signed_group(w, group_session)
     blair_session = make_session(w, days_ago=2)
     attend(blair_session, w.blair)
-    blairs = _signed_dap(w, blair_session, w.blair, data="Blair private individual detail.", plan="Blair plan.")
+    blairs = _signed_dap(
+        w, blair_session, w.blair, data="Blair private individual detail.", plan="Blair plan."
+    )
     w.notes = {"signed": signed, "draft": draft, "group": group, "blairs": blairs}
     return w
 
@@ -228,7 +230,9 @@ def test_a_director_chooses_the_kinds_and_the_change_is_audited(login, world_wit
     }
     assert client.post(url, data).status_code == 302
     assert ParticipantAppSettings.for_program(w.program).note_kinds == ["individual", "group"]
-    event = AuditEvent.objects.filter(object_type="participant_app_settings", action__in=["create", "update"]).last()
+    event = AuditEvent.objects.filter(
+        object_type="participant_app_settings", action__in=["create", "update"]
+    ).last()
     assert event.detail["changed"]["released_note_kinds"] == [[], ["individual", "group"]]
     bad = client.post(url, {**data, "released_note_kinds": ["counseling_notes"]})
     assert bad.status_code == 400
