@@ -71,7 +71,7 @@ def _signed_group(w, session):
 
 
 @pytest.fixture
-def world_with_notes(admitted, individual_session, group_session, app_world):
+def world_with_notes(admitted, individual_session, group_session, app_world):  # noqa: F811
     """Alex: a signed individual note, a draft, a signed group note; Blair: a signed individual note."""
     w = admitted
     signed = _signed_dap(w, individual_session, w.alex)
