@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from bridge.audit.actions import Action
@@ -79,7 +79,9 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-            return _private(render_in_language(request, language, "privacy/sign_done.html", {"signature": found}))
+            return _private(
+                render_in_language(request, language, "privacy/sign_done.html", {"signature": found})
+            )
     else:
         audit_record(
             action=Action.READ,
