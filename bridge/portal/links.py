@@ -85,3 +85,24 @@ def render_in_language(
     response["Content-Language"] = language
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def in_visitor_language(view):
+    """A public page (the self-check) in the visitor's language: their choice with the switcher (the
+    cookie), else their browser's. The whole view runs in it, so its forms are built in it too."""
+    from functools import wraps
+
+    from django.utils import translation
+    from django.utils.cache import patch_vary_headers
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    return wrapper
