@@ -71,7 +71,7 @@ class SelfCheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sections = []
+        self.sections: list[dict[str, Any]] = []
         spanish_wanted = translation.get_language() == "es"
         for code, prefix, title, help_text in SECTIONS:
             names = []

@@ -80,7 +80,7 @@ def render_in_language(
     from django.utils.cache import patch_vary_headers
 
     with translation.override(language):
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
     patch_vary_headers(response, ("Cookie",))
@@ -99,7 +99,7 @@ def in_visitor_language(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = translation.get_language_from_request(request)
         with translation.override(language):
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
             response = view(request, *args, **kwargs)
         response["Content-Language"] = language
         patch_vary_headers(response, ("Accept-Language", "Cookie"))

@@ -233,7 +233,10 @@ def test_a_director_chooses_the_kinds_and_the_change_is_audited(login, world_wit
     event = AuditEvent.objects.filter(
         object_type="participant_app_settings", action__in=["create", "update"]
     ).last()
-    assert event.detail["changed"]["released_note_kinds"] == [[], ["individual", "group"]]
+    assert event is not None and event.detail["changed"]["released_note_kinds"] == [
+        [],
+        ["individual", "group"],
+    ]
     bad = client.post(url, {**data, "released_note_kinds": ["counseling_notes"]})
     assert bad.status_code == 400
     assert ParticipantAppSettings.for_program(w.program).note_kinds == ["individual", "group"]

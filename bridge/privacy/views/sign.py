@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +18,7 @@ from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
 
 # What the participant ticks, per kind of document (the form's own label is the consent's).
-AGREED_LABELS: dict[str, Promise] = {
+AGREED_LABELS = {
     SignatureRequest.Kind.NOTICE: gettext_lazy(
         "I have received and read this notice, and I sign electronically. My typed name is my signature."
     ),
