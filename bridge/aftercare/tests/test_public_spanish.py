@@ -61,6 +61,7 @@ def test_the_plan_link_follows_the_participants_language(admitted, client):
 def test_the_checkin_link_asks_and_thanks_in_spanish(discharged, admitted, client):
     _spanish(admitted.alex)
     checkin = CheckIn.objects.filter(discharge=discharged).order_by("due_on").first()
+    assert checkin is not None
     url = reverse("aftercare:public_checkin", args=[followup.checkin_link_create(checkin=checkin)])
     page = client.get(url).content.decode()
     assert "¿Cómo está?" in page and "Enviar mis respuestas" in page and "How are you doing?" not in page

@@ -4,6 +4,8 @@ Every use and every refused token is audited; the page is never cached and never
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -17,8 +19,11 @@ from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # What the participant ticks, per kind of document (the form's own label is the consent's).
-AGREED_LABELS = {
+AGREED_LABELS: dict[str, _StrPromise] = {
     SignatureRequest.Kind.NOTICE: gettext_lazy(
         "I have received and read this notice, and I sign electronically. My typed name is my signature."
     ),
