@@ -20,7 +20,7 @@ def test_the_self_check_in_spanish(world, client):
     assert "How often do you have a drink with alcohol in it?" in html  # AUDIT-C stays in English
     assert "no hay una versión oficial en español" in html
     missing = client.post(self_check_url(world), {"sex": "male"})
-    assert missing.status_code == 400 and "Elija una respuesta." in missing.content.decode()
+    assert missing.status_code == 400 and "Por favor, elija una respuesta." in missing.content.decode()
     urgent = client.post(self_check_url(world), {**CALM, "thoughts_of_ending_life": "yes"}).content.decode()
     assert (
         "Busque ayuda ahora" in urgent
