@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bridge.aftercare import followup, services
-from bridge.aftercare.forms import CheckInForm
 from bridge.aftercare.models import CheckIn
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record, audit_token_refused
@@ -54,8 +52,11 @@ def public_plan(request, token: str):
         object_id=str(plan.pk),
         detail={"view": "aftercare:public_plan"},
     )
-    response = render(
-        request, "aftercare/plan_print.html", {"plan": plan, "participant": plan.participant, "public": True}
+    # i19n: in the participant's language (their record's, or their choice with the switcher).
+    from bridge.portal.links import link_language, render_in_language
+
+    response = render_in_language(
+        request, link_language(request, plan.participant), "aftercare/public/plan.html", {"plan": plan}
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -85,7 +86,13 @@ def public_checkin(request, token: str):
     )
     if led is not None:
         return led
-    form = CheckInForm(request.POST or None)
+    # i19n: the questions in plain words and in the participant's language (the app's own form).
+    from bridge.portal.checkin_forms import AppCheckInForm
+    from bridge.portal.links import link_language, render_in_language
+
+    language = link_language(request, checkin.participant)
+    program = checkin.participant.program
+    form = AppCheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         followup.checkin_record(
             actor=None,
@@ -94,11 +101,14 @@ def public_checkin(request, token: str):
             label="check-in link",
             **form.cleaned_data,
         )
-        return render(request, "aftercare/checkin_thanks.html", {"program": checkin.participant.program})
-    response = render(
+        return render_in_language(
+            request, language, "aftercare/public/checkin_thanks.html", {"program": program}
+        )
+    response = render_in_language(
         request,
-        "aftercare/checkin.html",
-        {"form": form, "checkin": checkin, "public": True, "program": checkin.participant.program},
+        language,
+        "aftercare/public/checkin.html",
+        {"form": form, "checkin": checkin, "program": program},
         status=400 if form.errors else 200,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

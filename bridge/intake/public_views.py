@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -14,7 +15,47 @@ from bridge.intake import public_services
 from bridge.intake.public_forms import CallbackForm, SelfCheckForm
 from bridge.intake.throttle import callback_allowed
 from bridge.placement.selfcheck import evaluate
+from bridge.portal.links import in_visitor_language
 from bridge.programs.models import Program
+
+# The self-check's reasons (bridge/placement/selfcheck.py, which imports no Django) in plain words,
+# translated (i19n).
+REASON_WORDS = {
+    "You said you have had thoughts of ending your life.": _(
+        "You said you have had thoughts of ending your life."
+    ),
+    "You said you are very unwell right now after cutting down or stopping.": _(
+        "You said you are very unwell right now after cutting down or stopping."
+    ),
+    "Your answers about drinking suggest it may be harming you.": _(
+        "Your answers about drinking suggest it may be harming you."
+    ),
+    "Your answers about drugs suggest they are causing problems.": _(
+        "Your answers about drugs suggest they are causing problems."
+    ),
+    "Someone you live with drinks heavily or uses drugs, which makes recovery at home harder.": _(
+        "Someone you live with drinks heavily or uses drugs, which makes recovery at home harder."
+    ),
+    "You said you do not always feel safe at home.": _("You said you do not always feel safe at home."),
+    "Keeping up with work, school or home is very hard right now.": _(
+        "Keeping up with work, school or home is very hard right now."
+    ),
+    "You have had seizures, or seen or heard things, when stopping before: stopping suddenly can be "
+    "dangerous, so a doctor should help.": _(
+        "You have had seizures, or seen or heard things, when stopping before: stopping suddenly can be "
+        "dangerous, so a doctor should help."
+    ),
+    "Your answers about drugs are in the most severe range.": _(
+        "Your answers about drugs are in the most severe range."
+    ),
+    "The drinking questions were scored with the lower (women's) cut-off.": _(
+        "The drinking questions were scored with the lower (women's) cut-off."
+    ),
+}
+
+
+def _reasons(result) -> list:
+    return [REASON_WORDS.get(r, r) for r in result.reasons]
 
 
 def _program(program_id: uuid.UUID) -> Program:
@@ -26,6 +67,7 @@ def _program(program_id: uuid.UUID) -> Program:
 
 @login_not_required
 @never_cache
+@in_visitor_language
 @require_http_methods(["GET"])
 def self_check_choose(request: HttpRequest) -> HttpResponse:
     programs = list(Program.objects.order_by("name"))
@@ -36,6 +78,7 @@ def self_check_choose(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@in_visitor_language
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     program = _program(program_id)
@@ -48,6 +91,7 @@ def self_check(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
             {
                 "program": program,
                 "result": result,
+                "reasons": _reasons(result),
                 "form": form,
                 "callback": CallbackForm(),
             },
@@ -62,6 +106,7 @@ def self_check(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@in_visitor_language
 @require_http_methods(["POST"])
 def callback(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     program = _program(program_id)
@@ -76,6 +121,7 @@ def callback(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     context = {
         "program": program,
         "result": result,
+        "reasons": _reasons(result),
         "form": form,
         "callback": callback_form,
     }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -47,7 +48,14 @@ def _refuse(request: HttpRequest, token: str) -> HttpResponse:
     audit_token_refused(
         token=token, label="measure link", object_type="measure_link", view="measures:respond"
     )
-    return render(request, "measures/public/gone.html", status=404)
+    # i19n: no participant is known here: the visitor's choice (the switcher), else their browser's.
+    from django.utils import translation
+
+    from bridge.portal.links import render_in_language
+
+    return render_in_language(
+        request, translation.get_language_from_request(request), "measures/public/gone.html", {}, status=404
+    )
 
 
 def _headers(response: HttpResponse) -> HttpResponse:
@@ -79,12 +87,24 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     )
     if led is not None:
         return led
+    # i19n: in the participant's language; the published Spanish version of the questions where
+    # there is one (as in the app), else the questions stay in English with a note.
+    from bridge.instruments.spanish import spanish_version
+    from bridge.portal.links import link_language, render_in_language
+
+    language = link_language(request, participant)
     definition = instruments.get(link.instrument)
+    spanish = spanish_version(definition.code) if language == "es" else None
     scoring = IntakeSettings.for_program(participant.program).scoring()
     form = InstrumentForm(request.POST or None, instrument=definition, scoring=scoring)
     for item in definition.items:
-        form.fields[item.key].label = item.ask or item.text
-        form.fields[item.key].error_messages["required"] = "Please choose an answer."
+        field = form.fields[item.key]
+        field.label = item.ask or item.text
+        if spanish is not None:
+            field.label = spanish.items[item.key]
+            assert isinstance(field, forms.ChoiceField)  # an item is a TypedChoiceField (InstrumentForm)
+            field.choices = [(o.value, spanish.options[o.value]) for o in item.options]
+        field.error_messages["required"] = gettext_lazy("Please choose an answer.")
     if request.method == "POST" and form.is_valid():
         # A refusal here means the link was spent or closed meanwhile: the refusal page, not the form.
         with refusal.silently():
@@ -92,8 +112,9 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                 link=link, responses=form.responses, sex=form.cleaned_data.get("sex")
             )
             return _headers(
-                render(
+                render_in_language(
                     request,
+                    language,
                     "measures/public/done.html",
                     {"safety": bool(services.safety_alerts(row))},
                 )
@@ -111,11 +132,15 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         )
     context = {
         "definition": definition,
-        "lead_in": LEAD_IN.get(definition.code, ""),
+        "lead_in": spanish.stem if spanish else LEAD_IN.get(definition.code, ""),
         "form": form,
         "expires_at": link.expires_at,
         "app_url": _app_url(link),
+        "english_only": language != "en" and spanish is None,
+        "questions_language": "es" if spanish else "en",
     }
     return _headers(
-        render(request, "measures/public/respond.html", context, status=400 if form.errors else 200)
+        render_in_language(
+            request, language, "measures/public/respond.html", context, status=400 if form.errors else 200
+        )
     )

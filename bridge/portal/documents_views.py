@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bridge.core import refusal
 from bridge.portal import documents
 from bridge.portal.access import PortalPageRequest, portal_page, portal_read
+from bridge.portal.notes import released_kinds
 from bridge.privacy import notices, packages, pdf
 from bridge.privacy.models import SignatureRequest
 
@@ -59,7 +60,12 @@ def document_list(request: PortalPageRequest) -> HttpResponse:
     return render(
         request,
         "portal/documents.html",
-        {"waiting": documents.waiting(account), "signed": documents.signed(account), "notice": notice},
+        {
+            "waiting": documents.waiting(account),
+            "signed": documents.signed(account),
+            "notice": notice,
+            "show_notes": bool(released_kinds(account.participant)),  # i19n
+        },
     )
 
 

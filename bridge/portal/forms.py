@@ -107,6 +107,14 @@ WEEKDAY_CHOICES = [
 ]
 
 
+NOTE_KIND_CHOICES = [
+    ("individual", "Individual session notes"),
+    ("family", "Family session notes"),
+    ("case_management", "Case-management notes"),
+    ("group", "Group notes (their own part)"),
+]
+
+
 class AppSettingsForm(forms.Form):
     office_days = forms.TypedMultipleChoiceField(
         label="Office days",
@@ -121,6 +129,17 @@ class AppSettingsForm(forms.Form):
     show_measures = forms.BooleanField(
         label="Participants see their questionnaire scores over time in their app",
         required=False,
+    )
+    released_note_kinds = forms.MultipleChoiceField(
+        label="Show signed notes to participants",
+        choices=NOTE_KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "None by default. Participants read only signed notes of the kinds ticked here, with their "
+            "addenda; never drafts, and never SUD counseling notes. Of a group note they read the topic "
+            "and their own part only, never the shared text or anything about other members."
+        ),
     )
 
     def clean(self) -> dict:

@@ -52,3 +52,57 @@ def into_app(
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# --- i19n: private-link pages in the participant's language ------------------------------------------
+
+
+def link_language(request: HttpRequest, participant) -> str:
+    """The language of a private-link page: the visitor's own choice on this device (the language
+    switcher's cookie), else the language on the participant's record, else English."""
+    from django.conf import settings
+
+    known = dict(settings.LANGUAGES)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in known:
+        return chosen
+    stored = getattr(participant, "language", "") or "en"
+    return stored if stored in known else "en"
+
+
+def render_in_language(
+    request: HttpRequest, language: str, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """Render a participant-facing page outside the app in `language` (the app's own pages get theirs
+    from bridge/portal/middleware.py), saying so in Content-Language."""
+    from django.shortcuts import render
+    from django.utils import translation
+    from django.utils.cache import patch_vary_headers
+
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def in_visitor_language(view):
+    """A public page (the self-check) in the visitor's language: their choice with the switcher (the
+    cookie), else their browser's. The whole view runs in it, so its forms are built in it too."""
+    from functools import wraps
+
+    from django.utils import translation
+    from django.utils.cache import patch_vary_headers
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    return wrapper

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -170,15 +171,23 @@ MESSAGE_MAX_CHARS = 2000
 WEEKDAYS_MON_FRI = [0, 1, 2, 3, 4]
 
 
+# i19n: the kinds of notes a program may release to participants (bridge/clinical/models/notes.py
+# Note.Kind), listed one by one: a kind is released only if it is named here and the program chose it.
+# SUD counseling notes are not kept by Bridge and could never be listed.
+RELEASABLE_NOTE_KINDS = ("individual", "family", "case_management", "group")
+
+
 def _default_office_days() -> list[int]:
     return list(WEEKDAYS_MON_FRI)
 
 
 class ParticipantAppSettings(models.Model):
     """A program's choices for its participants' app: when the care team answers messages (office
-    hours, in the program's time zone; Monday is 0) and whether participants see their measures.
+    hours, in the program's time zone; Monday is 0), whether participants see their measures, and
+    which kinds of signed notes they read (i19n).
 
-    A program without a row uses the defaults: Monday to Friday, 9:00 to 17:00, measures shown.
+    A program without a row uses the defaults: Monday to Friday, 9:00 to 17:00, measures shown,
+    notes not shown.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -190,6 +199,14 @@ class ParticipantAppSettings(models.Model):
     closes_at = models.TimeField(default=time(17))
     show_measures = models.BooleanField(
         default=True, help_text="Participants see their questionnaire scores over time in their app"
+    )
+    # i19n: which kinds of signed notes participants read in their app (none by default). Drafts never;
+    # SUD counseling notes never (this app does not keep them; bridge/portal/notes.py releases an
+    # explicit list of kinds only, so a kind added later is not released by accident).
+    released_note_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Kinds of signed notes participants read in their app (individual, family, ...)",
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -207,6 +224,18 @@ class ParticipantAppSettings(models.Model):
     @classmethod
     def for_program(cls, program) -> ParticipantAppSettings:
         return cls.objects.filter(program=program).first() or cls(program=program)
+
+    def clean(self) -> None:
+        super().clean()
+        kinds = self.released_note_kinds
+        if not isinstance(kinds, list) or any(k not in RELEASABLE_NOTE_KINDS for k in kinds):
+            raise ValidationError({"released_note_kinds": "Choose among the kinds of notes listed."})
+
+    @property
+    def note_kinds(self) -> list[str]:
+        """The kinds of notes released, only those Bridge may release (whatever the row holds)."""
+        kinds = self.released_note_kinds if isinstance(self.released_note_kinds, list) else []
+        return [k for k in RELEASABLE_NOTE_KINDS if k in kinds]
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` falls in office hours, read in the program's time zone."""

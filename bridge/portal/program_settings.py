@@ -1,18 +1,20 @@
 """The program's settings of its participants' app, set by a director (bridge/portal/staff_views.py):
-office hours for messages and whether participants see their measures. One write, audited."""
+office hours for messages, whether participants see their measures, and which kinds of signed notes
+they read (i19n). One write, audited."""
 
 from __future__ import annotations
 
 from datetime import time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bridge.accounts.models import User
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.portal.models import ParticipantAppSettings
+from bridge.portal.models import RELEASABLE_NOTE_KINDS, ParticipantAppSettings
 
 
 def app_settings_update(
@@ -23,6 +25,7 @@ def app_settings_update(
     opens_at: time,
     closes_at: time,
     show_measures: bool,
+    released_note_kinds: list[str] | None = None,
 ) -> ParticipantAppSettings:
     """A director sets their program's office hours and whether participants see their measures.
     The audit event keeps what changed, from what to what."""
@@ -32,6 +35,10 @@ def app_settings_update(
         before = _app_settings_values(row)
         row.office_days = sorted(set(office_days))
         row.opens_at, row.closes_at, row.show_measures = opens_at, closes_at, show_measures
+        if released_note_kinds is not None:
+            row.released_note_kinds = [k for k in RELEASABLE_NOTE_KINDS if k in released_note_kinds]
+            if len(row.released_note_kinds) != len(set(released_note_kinds)):
+                raise ValidationError({"released_note_kinds": "Choose among the kinds of notes listed."})
         row.updated_at = timezone.now()
         row.full_clean()
         row.save()
@@ -55,4 +62,5 @@ def _app_settings_values(row: ParticipantAppSettings) -> dict[str, Any]:
         "opens_at": row.opens_at.strftime("%H:%M"),
         "closes_at": row.closes_at.strftime("%H:%M"),
         "show_measures": row.show_measures,
+        "released_note_kinds": row.note_kinds,
     }

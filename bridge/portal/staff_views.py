@@ -65,8 +65,9 @@ def staff_account_close(request: ParticipantRequest, participant: Participant) -
 
 @require_http_methods(["GET", "POST"])
 def app_settings(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
-    """Office hours (when messages are read; outside them the app answers with 988 and 911) and
-    whether participants see their measures: the program's directors only (others get 404)."""
+    """Office hours (when messages are read; outside them the app answers with 988 and 911),
+    whether participants see their measures and which signed notes they read: the program's
+    directors only (others get 404)."""
     program = directed_program(request, program_id)
     current = ParticipantAppSettings.for_program(program)
     initial = {
@@ -74,6 +75,7 @@ def app_settings(request: StaffRequest, program_id: uuid.UUID) -> HttpResponse:
         "opens_at": current.opens_at,
         "closes_at": current.closes_at,
         "show_measures": current.show_measures,
+        "released_note_kinds": current.note_kinds,
     }
     form = AppSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -89,3 +89,11 @@ from bridge.portal import checkin_views  # noqa: E402
 urlpatterns += [
     path("me/check-ins/<uuid:checkin_id>/", checkin_views.checkin, name="checkin"),
 ]
+
+# i19n: the signed notes the program releases to its participants (none by default).
+from bridge.portal import notes_views  # noqa: E402
+
+urlpatterns += [
+    path("me/notes/", notes_views.note_list, name="notes"),
+    path("me/notes/<uuid:note_id>/", notes_views.note_detail, name="note"),
+]

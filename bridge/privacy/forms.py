@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bridge.accounts.models import User
 from bridge.core.dates import DateField, Span
@@ -430,9 +431,13 @@ class ScanForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    date_of_birth = DateField(span=Span.BIRTH, label="Your date of birth", widget=DATE)
-    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    """Signing through a private link (participant-facing: translated, i19n)."""
+
+    date_of_birth = DateField(span=Span.BIRTH, label=gettext_lazy("Your date of birth"), widget=DATE)
+    typed_name = forms.CharField(label=gettext_lazy("Type your full name to sign"), max_length=200)
     agreed = forms.BooleanField(
-        label="I have read this consent and I sign it electronically. My typed name is my signature.",
+        label=gettext_lazy(
+            "I have read this consent and I sign it electronically. My typed name is my signature."
+        ),
         required=False,
     )

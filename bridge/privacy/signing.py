@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bridge.accounts.models import User
 from bridge.audit.actions import Action, Outcome
@@ -258,11 +259,13 @@ def signature_sign(
     participant = request.participant
     problems = {}
     if date_of_birth != participant.date_of_birth:
-        problems["date_of_birth"] = "That date of birth does not match our records. Ask the staff for help."
+        problems["date_of_birth"] = gettext_lazy(
+            "That date of birth does not match our records. Ask the staff for help."
+        )
     if not typed_name.strip():
-        problems["typed_name"] = "Type your full name to sign."
+        problems["typed_name"] = gettext_lazy("Type your full name to sign.")
     if not agreed:
-        problems["agreed"] = "Tick the box to say you agree and sign."
+        problems["agreed"] = gettext_lazy("Tick the box to say you agree and sign.")
     if problems:
         if "date_of_birth" in problems:
             audit_record(
@@ -302,9 +305,9 @@ def signature_sign_in_app(
     event as through the private link; `actor` is the app's participant actor (audited as such)."""
     problems = {}
     if not typed_name.strip():
-        problems["typed_name"] = "Type your full name to sign."
+        problems["typed_name"] = gettext_lazy("Type your full name to sign.")
     if not agreed:
-        problems["agreed"] = "Tick the box to say you agree and sign."
+        problems["agreed"] = gettext_lazy("Tick the box to say you agree and sign.")
     if problems:
         raise ValidationError(problems)
     return _complete(

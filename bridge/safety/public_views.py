@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -51,9 +50,14 @@ def public_plan(request, token: str):
         object_id=str(plan.pk),
         detail={"view": "safety:public_plan", "link": str(link.pk)},
     )
-    response = render(
-        request, "safety/plan_print.html", {"plan": plan, "participant": plan.participant, "public": True}
+    # i19n: in the participant's language (their record's, or their choice with the switcher).
+    from bridge.portal.links import link_language, render_in_language
+
+    response = render_in_language(
+        request, link_language(request, plan.participant), "safety/public/plan.html", {"plan": plan}
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the language switcher posts from this page, and with no-referrer
+    # the browser sends `Origin: null`, which CSRF refuses. The token still never leaves for another site.
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -79,6 +79,9 @@ PUBLIC = {
     "portal:passkey_remove",
     "portal:passkey_catalog",
     "portal:checkin",  # i19a: an aftercare check-in answered in the app (test_links_into_app.py)
+    # i19n: the signed notes a program releases to its participants (bridge/portal/tests/test_notes.py).
+    "portal:notes",
+    "portal:note",
     # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
     # there (bridge/fhir/tests/test_patient_access.py).
     "portal:authorize",

@@ -96,11 +96,75 @@ def test_the_check_catches_a_string_left_untranslated():
     assert untranslated_text("{% blocktranslate %}All of it{% endblocktranslate %} <b>Bridge</b>") == []
 
 
+ROOT = Path(settings.BASE_DIR) / "bridge" / "templates"
+# Every template a participant (or a member of the public) sees, by folder or by name: the app, the
+# private links (measures, signatures, the safety and recovery plans, check-ins), the public self-check
+# and the public directory. Staff pages (portal/staff/, portal/panels/) are in English only.
+PARTICIPANT_FACING_GLOBS = (
+    "portal/*.html",
+    "aftercare/public/*.html",
+    "measures/public/*.html",
+    "safety/public/*.html",
+    "privacy/sign.html",
+    "privacy/sign_done.html",
+    "privacy/notice_public.html",
+    "intake/_radio.html",
+    "intake/public/*.html",
+    "directory/search.html",
+    "directory/listing.html",
+    "directory/compare.html",
+    "directory/about.html",
+    "directory/questions.html",
+    "directory/_nav.html",
+    "directory/_questions.html",
+    "directory/_recognitions.html",
+    "directory/_signal.html",
+    "directory/_source_badge.html",
+)
+# Known debt, each failing today (strict: the test says so once one is translated, and it must then
+# leave this list). The directory's facets and signals also come from Python (bridge/directory) and
+# need their own translation.
+NOT_YET_TRANSLATED = {
+    "directory/search.html",
+    "directory/listing.html",
+    "directory/compare.html",
+    "directory/about.html",
+    "directory/questions.html",
+    "directory/_nav.html",
+    "directory/_questions.html",
+    "directory/_recognitions.html",
+    "directory/_signal.html",
+    "directory/_source_badge.html",
+}
+
+
+def participant_facing_templates() -> list[str]:
+    found: set[str] = set()
+    for pattern in PARTICIPANT_FACING_GLOBS:
+        matches = [p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern)]
+        assert matches, f"{pattern} matches no template: update PARTICIPANT_FACING_GLOBS"
+        found.update(matches)
+    return sorted(found)
+
+
+def _marks(template: str):
+    if template in NOT_YET_TRANSLATED:
+        return [pytest.mark.xfail(strict=True, reason="not translated yet (known debt)")]
+    return []
+
+
+def test_the_list_of_templates_left_to_translate_names_real_templates():
+    assert set(participant_facing_templates()) >= NOT_YET_TRANSLATED
+
+
 @pytest.mark.parametrize(
-    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.glob("*.html")), ids=str
+    "template", [pytest.param(t, id=t, marks=_marks(t)) for t in participant_facing_templates()]
 )
 def test_no_participant_facing_template_has_an_untranslated_string(template):
-    assert untranslated_text((TEMPLATES / template).read_text(encoding="utf-8")) == []
+    source = (ROOT / template).read_text(encoding="utf-8")
+    assert untranslated_text(source) == []
+    # The staff pages' frame (base.html) is in English: participant pages use the app's (portal/base.html).
+    assert '{% extends "base.html" %}' not in source
 
 
 def test_reminders_go_out_in_the_participants_language(app_world):

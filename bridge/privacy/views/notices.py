@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bridge.accounts.http import StaffRequest
 from bridge.core import refusal
 from bridge.participants.access import Cap, ParticipantRequest, participant_view, visible
 from bridge.participants.models import Participant
+from bridge.portal.links import in_visitor_language
 from bridge.privacy import notices, signing
 from bridge.privacy.access import director_programs
 from bridge.privacy.models import (
@@ -63,6 +64,7 @@ class AcknowledgeForm(forms.Form):
 
 
 @login_not_required
+@in_visitor_language
 def public_notice(request: HttpRequest, program_id) -> HttpResponse:
     program = Program.objects.filter(pk=program_id).first()
     notice = notices.current_notice(program) if program else None
@@ -72,7 +74,12 @@ def public_notice(request: HttpRequest, program_id) -> HttpResponse:
     return render(
         request,
         "privacy/notice_public.html",
-        {"program": program, "notice": notice, "complain": notices.how_to_complain(program)},
+        {
+            "program": program,
+            "notice": notice,
+            "complain": notices.how_to_complain(program),
+            "english_only": translation.get_language() != "en",  # i19n: the notice is the program's own
+        },
     )
 
 

@@ -4,10 +4,12 @@ Every use and every refused token is audited; the page is never cached and never
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from bridge.audit.actions import Action
@@ -17,15 +19,18 @@ from bridge.privacy import signing
 from bridge.privacy.forms import SignForm
 from bridge.privacy.models import SignatureRequest
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # What the participant ticks, per kind of document (the form's own label is the consent's).
-AGREED_LABELS: dict[str, str] = {
-    SignatureRequest.Kind.NOTICE: (
+AGREED_LABELS: dict[str, _StrPromise] = {
+    SignatureRequest.Kind.NOTICE: gettext_lazy(
         "I have received and read this notice, and I sign electronically. My typed name is my signature."
     ),
-    SignatureRequest.Kind.AFTERCARE: (
+    SignatureRequest.Kind.AFTERCARE: gettext_lazy(
         "I have read this plan and I sign it electronically. My typed name is my signature."
     ),
-    SignatureRequest.Kind.PLAN: (
+    SignatureRequest.Kind.PLAN: gettext_lazy(
         "I have read this plan and I sign it electronically. My typed name is my signature."
     ),
 }
@@ -61,6 +66,10 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     )
     if led is not None:
         return led
+    # i19n: the page in the participant's language; the document itself stays as prepared (English).
+    from bridge.portal.links import link_language, render_in_language
+
+    language = link_language(request, found.participant)
     form = SignForm(request.POST or None)
     if found.kind in AGREED_LABELS:
         form.fields["agreed"].label = AGREED_LABELS[found.kind]
@@ -74,7 +83,9 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-            return _private(render(request, "privacy/sign_done.html", {"signature": found}))
+            return _private(
+                render_in_language(request, language, "privacy/sign_done.html", {"signature": found})
+            )
     else:
         audit_record(
             action=Action.READ,
@@ -86,10 +97,16 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             detail={"view": "privacy:sign"},
         )
     return _private(
-        render(
+        render_in_language(
             request,
+            language,
             "privacy/sign.html",
-            {"signature": found, "document": found.document, "form": form},
+            {
+                "signature": found,
+                "document": found.document,
+                "form": form,
+                "english_only": language != "en",
+            },
             status=400 if form.errors else 200,
         )
     )
