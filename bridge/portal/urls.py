@@ -89,3 +89,12 @@ from bridge.portal import checkin_views  # noqa: E402
 urlpatterns += [
     path("me/check-ins/<uuid:checkin_id>/", checkin_views.checkin, name="checkin"),
 ]
+
+# i17b: a self-pay participant's balance, statements and good-faith estimates.
+from bridge.portal import bills_views  # noqa: E402
+
+urlpatterns += [
+    path("me/bills/", bills_views.bills, name="bills"),
+    path("me/bills/statements/<int:year>-<int:month>.pdf", bills_views.statement_pdf, name="bill_statement"),
+    path("me/bills/estimates/<uuid:estimate_id>.pdf", bills_views.estimate_pdf, name="bill_estimate"),
+]
