@@ -464,7 +464,11 @@ def test_front_desk_takes_a_payment_and_sees_the_balance_but_not_the_income(worl
     _group(world)
     _build(world)
     gfe = selfpay.gfe_give(
-        actor=world.billing, participant=world.alex, requested_on=MON, first_service_on=MON, weeks=4
+        actor=world.billing,
+        participant=world.alex,
+        requested_on=MON + timedelta(days=7),
+        first_service_on=MON + timedelta(days=14),
+        weeks=4,
     )
     client = login(world.frontdesk)
     base = reverse("billing:self_pay", args=[world.alex.pk])
