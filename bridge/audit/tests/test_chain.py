@@ -59,8 +59,9 @@ def test_a_batch_of_events_links_into_the_same_chain(chain, django_assert_max_nu
         }
         for i in range(5)
     ]
-    # One read of the chain's tail and one insert (and PostgreSQL's advisory lock), for five events.
-    with django_assert_max_num_queries(2 + (connection.vendor == "postgresql")):
+    # One read of the chain's tail and one insert (with the savepoint around them, and PostgreSQL's
+    # advisory lock), for five events.
+    with django_assert_max_num_queries(4 + (connection.vendor == "postgresql")):
         made = audit_records(batch)
     assert [e.seq for e in made] == list(range(before.seq + 1, before.seq + 6))
     assert made[0].prev_hash == before.hash

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
-from typing import TextIO
+from typing import Protocol
 
 from bridge.billing.x12.writer import clean, interchange_segments
 
@@ -270,7 +270,11 @@ def segments_837(
     )
 
 
-def write_837(out: TextIO, **kwargs) -> int:
+class Writable(Protocol):
+    def write(self, s: str, /) -> int: ...
+
+
+def write_837(out: Writable, **kwargs) -> int:
     """Stream an 837 (the arguments of `segments_837`) to the open text file `out`, segment by
     segment; returns the number of characters written."""
     written = 0
