@@ -79,6 +79,10 @@ PUBLIC = {
     "portal:passkey_remove",
     "portal:passkey_catalog",
     "portal:checkin",  # i19a: an aftercare check-in answered in the app (test_links_into_app.py)
+    # i17b: a self-pay participant's balance, statements and estimates (bridge/portal/tests/test_bills.py).
+    "portal:bills",
+    "portal:bill_statement",
+    "portal:bill_estimate",
     # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
     # there (bridge/fhir/tests/test_patient_access.py).
     "portal:authorize",
