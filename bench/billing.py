@@ -26,27 +26,31 @@ from bench.common import setup_django
 
 
 def _count(fn):
+    """Run `fn`: (its result, wall seconds, read queries, write queries, CPU seconds). Queries are
+    counted by an execute wrapper (Django's query log keeps only the last 9,000)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as ctx:
+    counts = {"reads": 0, "writes": 0}
+
+    def wrapper(execute, sql, params, many, context):
+        counts["reads" if sql.lstrip().upper().startswith("SELECT") else "writes"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
         start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         seconds = time.perf_counter() - start
-    print(f"  (cpu {time.process_time() - cpu:.2f} s)")
-    sql = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
-    reads = sum(1 for q in sql if q.startswith("SELECT"))
-    return result, seconds, reads, len(sql) - reads
+        used = time.process_time() - cpu
+    return result, seconds, counts["reads"], counts["writes"], used
 
 
 def _synthetic_claims(lines: int, per_claim: int = 10):
     from bridge.billing.x12.claims import ClaimData, Line, Person
 
     start = datetime(2026, 10, 1).date()
-    claims = []
     for i in range(lines // per_claim):
         person = Person(f"First{i}", f"Last{i}", datetime(1980, 1, 1 + i % 28).date(), gender="F")
-        claims.append(
+        yield (
             ClaimData(
                 number=f"B{i:09d}",
                 payer_name="Medi-Cal DMC-ODS",
@@ -64,7 +68,6 @@ def _synthetic_claims(lines: int, per_claim: int = 10):
                 ],
             )
         )
-    return claims
 
 
 def main() -> None:
@@ -84,9 +87,9 @@ def main() -> None:
     from bridge.billing.services.claims import _provider, claims_build
     from bridge.billing.services.eligibility import profile_for
     from bridge.billing.services.remittance import remittance_post
-    from bridge.billing.x12.claims import build_837
+    from bridge.billing.x12.claims import write_837
     from bridge.billing.x12.remittance import PaidClaim, PaidLine, build_835
-    from bridge.billing.x12.validate import problems
+    from bridge.billing.x12.validate import file_problems
     from bridge.programs.models import Program
 
     program = Program.objects.order_by("name").first()
@@ -100,15 +103,15 @@ def main() -> None:
         .exclude(status=Charge.Status.VOID)
         .update(status=Charge.Status.VOID, void_reason="benchmark: the month is built again")
     )
-    _half, _s, half_reads, _w = _count(
+    _half, _s, half_reads, _w, _c = _count(
         lambda: charges_build(
             actor=None, program=program, first=first, through=first + timedelta(days=14), commit=False
         )
     )
-    _dry, dry_s, dry_reads, _w = _count(
+    _dry, dry_s, dry_reads, _w, dry_cpu = _count(
         lambda: charges_build(actor=None, program=program, first=first, through=through, commit=False)
     )
-    built, build_s, build_reads, build_writes = _count(
+    built, build_s, build_reads, build_writes, build_cpu = _count(
         lambda: charges_build(actor=None, program=program, first=first, through=through)
     )
     days = {(c.participant_id, c.service_date) for c in built.created} | {
@@ -116,10 +119,14 @@ def main() -> None:
     }
     print(f"# voided {voided} demo charges of {first} to {through}; {len(days)} participant-days\n")
     print("## Charges for a month")
-    print(f"dry run (work list): {dry_s:6.2f} s, {dry_reads} reads ({half_reads} for half the month)")
     print(
-        f"build: {build_s:6.2f} s, {len(built.created)} charges, {len(built.held)} held, "
-        f"{build_reads} reads, {build_writes} writes (a charge and its audit event each)"
+        f"dry run (work list): {dry_s:6.2f} s (cpu {dry_cpu:.2f} s), {dry_reads} reads "
+        f"({half_reads} for half the month)"
+    )
+    print(
+        f"build: {build_s:6.2f} s (cpu {build_cpu:.2f} s), {len(built.created)} charges, "
+        f"{len(built.held)} held, "
+        f"{build_reads} reads, {build_writes} writes (charges and their audit events inserted in batches)"
     )
     print(f"held by reason: {built.held_by_reason()}")
 
@@ -130,36 +137,49 @@ def main() -> None:
         ready = Charge.objects.filter(
             program=program, status=Charge.Status.READY, coverage__plan__payer__claim_format=fmt
         ).count()
-        start = time.perf_counter()
-        written = claims_build(
-            actor=None,
-            program=program,
-            claim_format=fmt,
-            out_dir=out,
-            discloser=User.objects.filter(username="director").first(),
+        written, seconds, reads, writes, used = _count(
+            lambda fmt=fmt: claims_build(
+                actor=None,
+                program=program,
+                claim_format=fmt,
+                out_dir=out,
+                discloser=User.objects.filter(username="director").first(),
+            )
         )
-        seconds = time.perf_counter() - start
         n = sum(len(c) for _w, c in written)
-        print(f"claims_build {fmt}: {ready} lines, {n} claims, {len(written)} files in {seconds:.2f} s")
-    claims = _synthetic_claims(args.lines)
+        print(
+            f"claims_build {fmt}: {ready} lines, {n} claims, {len(written)} files in {seconds:.2f} s "
+            f"(cpu {used:.2f} s; pyx12 validation included), {reads} reads, {writes} writes"
+        )
     provider = _provider(profile_for(program))
     when = timezone.localtime(timezone.now(), program.tz)
-    tracemalloc.start()
+    path = f"{out}/synthetic-837p.x12"
+    # Streamed to a file from a generator of claims: peak memory at a quarter of the size and at the
+    # full size shows whether it grows with the batch (it should not).
+    for n in sorted({max(args.lines // 4, 10), args.lines}):
+        tracemalloc.start()
+        start, cpu = time.perf_counter(), time.process_time()
+        with open(path, "w", encoding="ascii") as fh:
+            size = write_837(
+                fh,
+                provider=provider,
+                claims=_synthetic_claims(n),
+                institutional=False,
+                control=900001,
+                when=when,
+            )
+        write_seconds, write_cpu = time.perf_counter() - start, time.process_time() - cpu
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"write_837 {n} lines ({n // 10} claims) to a file: {write_seconds:.2f} s "
+            f"(cpu {write_cpu:.2f} s), {size / 1e6:.1f} MB of X12, peak traced memory {peak / 1e6:.2f} MB"
+        )
     start, cpu = time.perf_counter(), time.process_time()
-    text = build_837(provider=provider, claims=claims, institutional=False, control=900001, when=when)
-    build_seconds, build_cpu = time.perf_counter() - start, time.process_time() - cpu
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    found = file_problems(path)
     print(
-        f"build_837 {args.lines} lines ({len(claims)} claims): {build_seconds:.2f} s "
-        f"(cpu {build_cpu:.2f} s), "
-        f"{len(text) / 1e6:.1f} MB of X12, peak {peak / 1e6:.1f} MB"
-    )
-    start, cpu = time.perf_counter(), time.process_time()
-    found = problems(text)
-    print(
-        f"pyx12 validation of it: {time.perf_counter() - start:.2f} s "
-        f"(cpu {time.process_time() - cpu:.2f} s), {len(found)} problems"
+        f"pyx12 validation of the {args.lines}-line file (not part of writing): "
+        f"{time.perf_counter() - start:.2f} s (cpu {time.process_time() - cpu:.2f} s), {len(found)} problems"
     )
 
     # 3. An 835 paying `--remit-lines` lines.
@@ -234,11 +254,12 @@ def main() -> None:
         when=when,
         claims=paid,
     )
-    result, seconds, reads, writes = _count(
+    result, seconds, reads, writes, post_cpu = _count(
         lambda: remittance_post(actor=None, program=program, text=text, file_name="bench.835")
     )
     print(
         f"835 of {n_lines} lines ({len(paid)} claims; {copies} copied lines): posted in {seconds:.2f} s "
+        f"(cpu {post_cpu:.2f} s) "
         f"(validate, read, post: {result.posted} payments), {reads} reads, {writes} writes"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,62 @@ def audit_record(
 
     Call it from the service that makes the change, so the event commits or rolls back with it.
     """
+    with transaction.atomic():
+        seq, prev_hash = _chain_tail()
+        event = _event(
+            seq,
+            prev_hash,
+            action=action,
+            actor=actor,
+            participant=participant,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            detail=detail,
+            actor_label=actor_label,
+        )
+        event.save(force_insert=True)
+    return event
+
+
+def audit_records(events: Iterable[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events in one go, each given as the keyword arguments of `audit_record`: one
+    lock, one read of the chain's tail, one bulk insert, for a service that writes many records at
+    once (a month of charges). The chain is the same as appending them one by one."""
+    with transaction.atomic():
+        seq, prev_hash = _chain_tail()
+        made: list[AuditEvent] = []
+        for kwargs in events:
+            event = _event(seq, prev_hash, **kwargs)
+            made.append(event)
+            seq, prev_hash = seq + 1, event.hash
+        AuditEvent.objects.bulk_create(made, batch_size=500)
+    return made
+
+
+def _chain_tail() -> tuple[int, str]:
+    """The next sequence number and the hash to chain from, inside the caller's transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # On SQLite every transaction begins IMMEDIATE (settings), which already serializes writers.
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+
+
+def _event(
+    seq: int,
+    prev_hash: str,
+    *,
+    action: Action | str,
+    actor=None,
+    participant=None,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: Outcome | str = Outcome.SUCCESS,
+    detail: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
     if str(action) not in Action.__members__.values():
         raise ValueError(f"Unknown audit action {action!r}; add it to bridge.audit.actions.Action")
     ctx = context.current()
@@ -47,31 +104,23 @@ def audit_record(
         or getattr(actor, "audit_label", None)
         or (user.get_username() if user is not None else "anonymous" if actor is not None else "system")
     )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        # On SQLite every transaction begins IMMEDIATE (settings), which already serializes writers.
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        event = AuditEvent(
-            seq=seq,
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_label=label[:150],
-            participant=participant,
-            action=str(action),
-            object_type=object_type[:60],
-            object_id=str(object_id)[:80],
-            outcome=str(outcome),
-            request_id=ctx.request_id,
-            client_ip=ctx.client_ip or "",
-            channel=ctx.channel,
-            detail=_json_safe(detail),
-            prev_hash=prev_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_label=label[:150],
+        participant=participant,
+        action=str(action),
+        object_type=object_type[:60],
+        object_id=str(object_id)[:80],
+        outcome=str(outcome),
+        request_id=ctx.request_id,
+        client_ip=ctx.client_ip or "",
+        channel=ctx.channel,
+        detail=_json_safe(detail),
+        prev_hash=prev_hash,
+    )
+    event.hash = event.compute_hash()
     return event
 
 

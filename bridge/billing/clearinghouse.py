@@ -10,6 +10,7 @@ outside this module.
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,14 @@ class FolderClearinghouse:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / Path(name).name
         path.write_text(content, encoding="ascii")
+        return str(path)
+
+    def send_file(self, kind: str, name: str, source: Path) -> str:
+        """Move an already written file into the folder (a large 837 is never read back whole)."""
+        folder = Path(settings.BRIDGE_CLEARINGHOUSE_DIR) / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(name).name
+        shutil.move(source, path)
         return str(path)
 
 
@@ -49,3 +58,12 @@ def _class(path: str) -> type:
 
 def clearinghouse() -> Clearinghouse:
     return _class(settings.BRIDGE_CLEARINGHOUSE)()
+
+
+def send_file(kind: str, name: str, source: Path) -> str:
+    """Send a file already on disk: moved as it is when the clearinghouse takes files
+    (`send_file`), else read and sent with `send`."""
+    house = clearinghouse()
+    if hasattr(house, "send_file"):
+        return house.send_file(kind, name, source)
+    return house.send(kind, name, Path(source).read_text(encoding="ascii"))

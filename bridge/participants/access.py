@@ -57,30 +57,33 @@ class Cap(enum.StrEnum):
     MANAGE_TEAM = "manage_team"  # assign and end care-team members
     FOLLOW_UP = "follow_up"  # recovery support: aftercare plan, check-ins, outreach (peers, clinicians)
     BILLING = "billing"  # coverage, authorizations, charges and claims (bridge/billing); not the notes
+    # Household size and income, the sliding-fee tier, payment reversals, making good-faith estimates:
+    # billing staff and the director. Front desk takes payments and sees the balance, not the income.
+    FINANCES = "finances"
 
 
 _ALL_CLINICAL = frozenset({Cap.VIEW, Cap.EDIT, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP})
 
 # Role -> (statuses covered, or None for every status; capabilities), for the role's whole program.
 PROGRAM_WIDE: dict[str, tuple[frozenset[str] | None, frozenset[Cap]]] = {
-    Role.DIRECTOR: (None, _ALL_CLINICAL | {Cap.MANAGE_TEAM, Cap.BILLING}),
+    Role.DIRECTOR: (None, _ALL_CLINICAL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES}),
     Role.INTAKE: (frozenset({S.PROSPECT, S.SCREENING}), _ALL_CLINICAL),
     # Front desk captures and corrects insurance (coverage) for everyone.
     Role.FRONT_DESK: (None, frozenset({Cap.VIEW, Cap.EDIT, Cap.BILLING})),
     # Billing staff see who a person is (for the claim) and the billing record, never the chart.
-    Role.BILLING: (None, frozenset({Cap.VIEW, Cap.BILLING})),
+    Role.BILLING: (None, frozenset({Cap.VIEW, Cap.BILLING, Cap.FINANCES})),
 }
 
 # Role -> capabilities when the staff member is on the participant's care team.
 CARE_TEAM: dict[str, frozenset[Cap]] = {
-    Role.DIRECTOR: _ALL_CLINICAL | {Cap.MANAGE_TEAM, Cap.BILLING},
+    Role.DIRECTOR: _ALL_CLINICAL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES},
     Role.INTAKE: _ALL_CLINICAL,
     Role.THERAPIST: _ALL_CLINICAL,
     Role.PRESCRIBER: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.PRESCRIBE, Cap.FOLLOW_UP}),
     Role.NURSE: frozenset({Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}),
     Role.PEER: frozenset({Cap.VIEW, Cap.FOLLOW_UP}),
     Role.FRONT_DESK: frozenset({Cap.VIEW, Cap.EDIT, Cap.BILLING}),
-    Role.BILLING: frozenset({Cap.VIEW, Cap.BILLING}),
+    Role.BILLING: frozenset({Cap.VIEW, Cap.BILLING, Cap.FINANCES}),
     # Role.AUDITOR: deliberately absent.
 }
 

@@ -97,3 +97,12 @@ urlpatterns += [
     path("me/notes/", notes_views.note_list, name="notes"),
     path("me/notes/<uuid:note_id>/", notes_views.note_detail, name="note"),
 ]
+
+# i17b: a self-pay participant's balance, statements and good-faith estimates.
+from bridge.portal import bills_views  # noqa: E402
+
+urlpatterns += [
+    path("me/bills/", bills_views.bills, name="bills"),
+    path("me/bills/statements/<int:year>-<int:month>.pdf", bills_views.statement_pdf, name="bill_statement"),
+    path("me/bills/estimates/<uuid:estimate_id>.pdf", bills_views.estimate_pdf, name="bill_estimate"),
+]

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 
 from bridge.audit.actions import Action
 from bridge.audit.models import AuditEvent
-from bridge.audit.services import audit_record, audit_verify
+from bridge.audit.services import audit_record, audit_records, audit_verify
 from bridge.core import context
 from bridge.testing.database import triggers_off
 
@@ -47,6 +47,30 @@ def test_events_link_into_a_chain(chain):
         assert after.prev_hash == before.hash
     assert audit_verify().ok
     call_command("audit", "verify")
+
+
+def test_a_batch_of_events_links_into_the_same_chain(chain, django_assert_max_num_queries):
+    before = chain[-1]
+    batch = [
+        {
+            "action": Action.READ,
+            "participant": chain[0].participant,
+            "object_type": "batch",
+            "object_id": str(i),
+        }
+        for i in range(5)
+    ]
+    # One read of the chain's tail and one insert (with the savepoint around them, and PostgreSQL's
+    # advisory lock), for five events.
+    with django_assert_max_num_queries(4 + (connection.vendor == "postgresql")):
+        made = audit_records(batch)
+    assert [e.seq for e in made] == list(range(before.seq + 1, before.seq + 6))
+    assert made[0].prev_hash == before.hash
+    after = audit_record(action=Action.READ, object_type="after")
+    assert after.prev_hash == made[-1].hash and after.seq == before.seq + 6
+    assert audit_verify().ok
+    with pytest.raises(ValueError, match="Unknown audit action"):
+        audit_records([{"action": "nope"}])
 
 
 def test_event_carries_who_what_when_where(world):

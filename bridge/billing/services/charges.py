@@ -31,7 +31,7 @@ from django.urls import reverse
 from bridge.accounts.models import Credential
 from bridge.accounts.qualify import qualifications
 from bridge.audit.actions import Action
-from bridge.audit.services import audit_record
+from bridge.audit.services import audit_records
 from bridge.billing.models import (
     Authorization,
     Certification,
@@ -303,20 +303,23 @@ def charges_build(*, actor, program, first: date, through: date, commit: bool = 
             # Field checks only: the foreign keys are rows just read, and the database enforces the
             # constraints (one live charge per attendance, one per-diem line per day). Validating them
             # in Python would cost about ten queries per charge; this way a month costs a fixed number
-            # of reads plus the audit chain's one read and one write per charge.
+            # of reads, and the charges and their audit events are inserted in batches (one read of
+            # the audit chain's tail for the whole build).
             for charge in result.created:
                 charge.full_clean(exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
             Charge.objects.bulk_create(result.created, batch_size=500)
             people = Participant.objects.in_bulk({c.participant_id for c in result.created})
-            for charge in result.created:
-                audit_record(
-                    action=Action.CHARGE_BUILD,
-                    actor=actor,
-                    participant=people[charge.participant_id],
-                    object_type="charge",
-                    object_id=str(charge.pk),
-                    detail={"code": charge.code, "date": str(charge.service_date), "units": charge.units},
-                )
+            audit_records(
+                {
+                    "action": Action.CHARGE_BUILD,
+                    "actor": actor,
+                    "participant": people[charge.participant_id],
+                    "object_type": "charge",
+                    "object_id": str(charge.pk),
+                    "detail": {"code": charge.code, "date": str(charge.service_date), "units": charge.units},
+                }
+                for charge in result.created
+            )
     return result
 
 

@@ -3,6 +3,8 @@ clearinghouse (or write it to a folder from the console), and mark the claims su
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,12 +15,12 @@ from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.billing.clearinghouse import clearinghouse
+from bridge.billing.clearinghouse import send_file
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, PayerKind
 from bridge.billing.pdf import PaperClaim, PaperLine, cms1500_pdf
 from bridge.billing.services.eligibility import control_number, profile_for
-from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, build_837
-from bridge.billing.x12.validate import X12Error, problems
+from bridge.billing.x12.claims import ClaimData, Line, Person, Provider, write_837
+from bridge.billing.x12.validate import X12Error, file_problems
 from bridge.privacy import bases, packages, policy
 from bridge.privacy.models import Disclosure, Recipient
 from bridge.privacy.notice import NOTICE_VERSION
@@ -274,24 +276,35 @@ def _send(*, actor, profile, claims, data, institutional: bool, out_dir, now, wh
     """Write one 837 for `claims`, validate it with pyx12 (X12Error: nothing leaves), send it to the
     clearinghouse (or `out_dir`), and mark the claims submitted, each audited. Returns where it went."""
     control = control_number()
-    text = build_837(
-        provider=_provider(profile),
-        claims=data,
-        institutional=institutional,
-        control=control,
-        when=when,
-    )
-    found = problems(text)
-    if found:
-        raise X12Error(found)
     name = f"837{'I' if institutional else 'P'}-{control}.x12"
-    if out_dir is not None:
-        path = Path(out_dir) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="ascii")
-        where = str(path)
-    else:
-        where = clearinghouse().send(f"837{'i' if institutional else 'p'}", name, text)
+    folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="bridge-837-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    # Streamed to a partial file segment by segment (memory does not grow with the batch), validated
+    # by pyx12 from the file, and only then put in place or handed to the clearinghouse.
+    partial = folder / f".{name}.partial"
+    try:
+        with open(partial, "w", encoding="ascii") as out:
+            write_837(
+                out,
+                provider=_provider(profile),
+                claims=data,
+                institutional=institutional,
+                control=control,
+                when=when,
+            )
+        found = file_problems(partial)
+        if found:
+            raise X12Error(found)
+        if out_dir is not None:
+            path = folder / name
+            partial.replace(path)
+            where = str(path)
+        else:
+            where = send_file(f"837{'i' if institutional else 'p'}", name, partial)
+    finally:
+        partial.unlink(missing_ok=True)
+        if out_dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
     for claim in claims:
         claim.status = Claim.Status.SUBMITTED
         claim.submitted_at = now

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bridge.audit.actions import Action
-from bridge.audit.services import audit_record
+from bridge.audit.services import audit_record, audit_records
 from bridge.billing.models import Claim, Denial, Posting, Remittance
 from bridge.billing.x12.remittance import NEXT_STEP, read_835
 from bridge.billing.x12.validate import X12Error, X12Problem
@@ -73,6 +73,12 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             posted_by=actor,
         )
         result = PostResult(remit)
+        # Postings, denials, claim updates and audit events are gathered and written in batches: the
+        # reads are a fixed number for the file, the writes a few per batch rather than per line.
+        postings: list[Posting] = []
+        denials: list[Denial] = []
+        changed: list[Claim] = []
+        events: list[dict] = []
         for cp in data.claims:
             claim = claims[cp.number]
             closed = claim.status in CLOSED
@@ -84,20 +90,28 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             denied_here = False
             for charge, paid, adjustments, remarks in entries:
                 if paid:
-                    Posting.objects.create(
-                        remittance=remit, claim=claim, charge=charge, kind=Posting.Kind.PAYMENT, amount=paid
+                    postings.append(
+                        Posting(
+                            remittance=remit,
+                            claim=claim,
+                            charge=charge,
+                            kind=Posting.Kind.PAYMENT,
+                            amount=paid,
+                        )
                     )
                     result.posted += 1
                 for adj in adjustments:
-                    Posting.objects.create(
-                        remittance=remit,
-                        claim=claim,
-                        charge=charge,
-                        kind=Posting.Kind.ADJUSTMENT,
-                        amount=adj.amount,
-                        group_code=adj.group,
-                        reason_code=adj.reason,
-                        remark_codes=",".join(remarks),
+                    postings.append(
+                        Posting(
+                            remittance=remit,
+                            claim=claim,
+                            charge=charge,
+                            kind=Posting.Kind.ADJUSTMENT,
+                            amount=adj.amount,
+                            group_code=adj.group,
+                            reason_code=adj.reason,
+                            remark_codes=",".join(remarks),
+                        )
                     )
                     result.adjusted += 1
                     contractual = adj.group == "CO" and adj.reason == "45"
@@ -108,14 +122,16 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
                         and not reversal
                         and (cp.denied or not paid)
                     ):
-                        Denial.objects.create(
-                            claim=claim,
-                            charge=charge,
-                            remittance=remit,
-                            group_code=adj.group,
-                            reason_code=adj.reason,
-                            amount=adj.amount,
-                            next_step=NEXT_STEP.get(adj.reason, "appeal"),
+                        denials.append(
+                            Denial(
+                                claim=claim,
+                                charge=charge,
+                                remittance=remit,
+                                group_code=adj.group,
+                                reason_code=adj.reason,
+                                amount=adj.amount,
+                                next_step=NEXT_STEP.get(adj.reason, "appeal"),
+                            )
                         )
                         result.denied += 1
                         denied_here = True
@@ -129,14 +145,16 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
                     "stays, and nothing goes to the denials work list"
                     + (f" (work claim {follows.number})." if follows is not None else ".")
                 )
-                claim.save(update_fields=["paid"])
-                audit_record(
-                    action=Action.REMIT_POST,
-                    actor=actor,
-                    participant=claim.participant,
-                    object_type="claim",
-                    object_id=str(claim.pk),
-                    detail={"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+                changed.append(claim)
+                events.append(
+                    {
+                        "action": Action.REMIT_POST,
+                        "actor": actor,
+                        "participant": claim.participant,
+                        "object_type": "claim",
+                        "object_id": str(claim.pk),
+                        "detail": {"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+                    }
                 )
                 continue
             if reversal:
@@ -159,15 +177,25 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             claim.closed_at = timezone.now() if claim.status == Claim.Status.PAID else None
             if cp.payer_control:
                 claim.payer_claim_number = cp.payer_control[:50]
-            claim.save(update_fields=["paid", "status", "closed_at", "payer_claim_number"])
-            audit_record(
-                action=Action.REMIT_POST,
-                actor=actor,
-                participant=claim.participant,
-                object_type="claim",
-                object_id=str(claim.pk),
-                detail={"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+            changed.append(claim)
+            events.append(
+                {
+                    "action": Action.REMIT_POST,
+                    "actor": actor,
+                    "participant": claim.participant,
+                    "object_type": "claim",
+                    "object_id": str(claim.pk),
+                    "detail": {"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+                }
             )
+        Posting.objects.bulk_create(postings, batch_size=500)
+        Denial.objects.bulk_create(denials, batch_size=500)
+        # A claim may come twice in one file (a reversal, then the corrected payment): its last state.
+        latest = {c.pk: c for c in changed}
+        Claim.objects.bulk_update(
+            list(latest.values()), ["paid", "status", "closed_at", "payer_claim_number"], batch_size=500
+        )
+        audit_records(events)
     return result
 
 

@@ -10,6 +10,7 @@ export to the participant, not entered in the accounting of disclosures (45 CFR 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import uuid
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -257,6 +259,14 @@ def ledger(participant, first: date | None = None, through: date | None = None) 
     return result
 
 
+def statement_months(participant, today: date) -> list[date]:
+    """The months with self-pay activity, newest first, with this month (a statement for each)."""
+    found = {d.replace(day=1) for d in _self_pay_charges(participant).values_list("service_date", flat=True)}
+    found |= {d.replace(day=1) for d in participant.patient_payments.values_list("received_on", flat=True)}
+    found.add(today.replace(day=1))
+    return sorted(found, reverse=True)[:24]
+
+
 def _month(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     nxt = date(year + (month == 12), month % 12 + 1, 1)
@@ -358,20 +368,36 @@ def self_pay_coverage(participant, day: date) -> Coverage | None:
     return primary if primary is not None and primary.plan.payer.kind == PayerKind.SELF_PAY else None
 
 
+@functools.lru_cache(maxsize=16)
+def _federal_holidays(year: int) -> frozenset[date]:
+    """The United States federal holidays of `year`, with their observed days (a holiday on a
+    Saturday is observed on the Friday before), from the `holidays` package (nothing downloaded)."""
+    return frozenset(holidays.country_holidays("US", years=year))
+
+
+def is_business_day(day: date) -> bool:
+    """Monday to Friday, and not a federal holiday (or its observed day).
+
+    The estimate's clock is federal, so the program's own closures do not move it: a program closed
+    for a training day still owes the estimate on the day the rule says."""
+    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+
+
 def add_business_days(day: date, n: int) -> date:
-    """`n` business days (Monday to Friday; federal holidays not counted out) after `day`."""
+    """`n` business days after `day` (weekends and federal holidays not counted)."""
     while n > 0:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_business_day(day):
             n -= 1
     return day
 
 
 def business_days_between(first: date, last: date) -> int:
+    """Business days after `first` up to and including `last`."""
     n, day = 0, first
     while day < last:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_business_day(day):
             n += 1
     return n
 

@@ -295,3 +295,41 @@ def test_a_payment_reversal_clp02_22_is_posted_as_reversing_entries(world, submi
     assert set(before) <= set(first.postings.values_list("pk", "amount"))
     assert any("reversed" in note for note in result.notes)
     assert not Denial.objects.filter(claim=first).exists()
+
+
+def test_bridge_billing_resubmit_sends_a_corrected_claim_from_the_console(world, submitted, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    old = _denied(world)
+    with override_settings(BRIDGE_BILLING_DISCLOSER=world.billing.username):
+        with pytest.raises(CommandError, match="No claim"):
+            call_command("billing", "resubmit", "--claim", "C999", "--reason", "x", "--out", str(tmp_path))
+        out = StringIO()
+        call_command(
+            "billing",
+            "resubmit",
+            "--claim",
+            old.number,
+            "--reason",
+            "Diagnosis corrected",
+            "--diagnosis",
+            "F10.10",
+            "--out",
+            str(tmp_path),
+            stdout=out,
+        )
+        new = Claim.objects.get(replaces=old)
+        assert new.frequency == "7" and new.status == Claim.Status.SUBMITTED
+        assert f"claim {new.number} (frequency 7) follows {old.number}" in out.getvalue()
+        text = (tmp_path / new.file_name).read_text(encoding="ascii")
+        assert problems(text) == []
+        assert "57:B:7*Y*A*Y*Y~REF*F8*PCN7002~HI*ABK:F1010~" in text
+        # Sent once: a second run is refused with the reason, and nothing changes.
+        with pytest.raises(CommandError, match="only a rejected, denied or adjusted claim"):
+            call_command(
+                "billing", "resubmit", "--claim", str(old.pk), "--reason", "again", "--out", str(tmp_path)
+            )
+    assert Claim.objects.filter(replaces=old).count() == 1
+    assert not list(tmp_path.glob(".*.partial"))

@@ -316,7 +316,28 @@ def test_gfe_due_dates_follow_45_cfr_149_610():
     monday = date(2026, 11, 2)
     assert selfpay.gfe_due_by(monday, monday + timedelta(days=21)) == date(2026, 11, 5)  # ≥10 days: 3 bd
     assert selfpay.gfe_due_by(monday, monday + timedelta(days=5)) == date(2026, 11, 3)  # 3-9 days: 1 bd
-    assert selfpay.gfe_due_by(date(2026, 11, 6), date(2026, 11, 23)) == date(2026, 11, 11)  # over a weekend
+    # Over a weekend and Veterans Day (Wednesday 11 November): Monday, Tuesday, Thursday.
+    assert selfpay.gfe_due_by(date(2026, 11, 6), date(2026, 11, 23)) == date(2026, 11, 12)
+
+
+def test_gfe_due_dates_skip_thanksgiving_and_christmas():
+    # Asked on Wednesday 25 November 2026 for a start three weeks on: Thanksgiving (Thursday 26) is
+    # not a business day, so the 3 business days are Friday 27, Monday 30 and Tuesday 1 December.
+    assert selfpay.gfe_due_by(date(2026, 11, 25), date(2026, 12, 16)) == date(2026, 12, 1)
+    # Scheduled on Wednesday 25 November for Tuesday 1 December: Friday, Monday and Tuesday are 3
+    # business days ahead (not 4), so the 1-business-day rule: due Friday 27, not Thursday 26.
+    assert selfpay.business_days_between(date(2026, 11, 25), date(2026, 12, 1)) == 3
+    assert selfpay.gfe_due_by(date(2026, 11, 25), date(2026, 12, 1)) == date(2026, 11, 27)
+    # Christmas 2026 is a Friday: asked on Thursday 24 December, 3 business days on is Wednesday 30.
+    assert selfpay.gfe_due_by(date(2026, 12, 24), date(2027, 1, 20)) == date(2026, 12, 30)
+    # Christmas 2027 is a Saturday, observed Friday 24; New Year's Day 2028 is a Saturday, observed
+    # Friday 31 December 2027: asked Thursday 23 December, due Wednesday 29.
+    assert selfpay.gfe_due_by(date(2027, 12, 23), date(2028, 1, 24)) == date(2027, 12, 29)
+    assert not selfpay.is_business_day(date(2027, 12, 24))
+    assert not selfpay.is_business_day(date(2027, 12, 31))
+    # Scheduled 2 business days ahead over Thanksgiving (Wednesday for the next Monday): none due
+    # before the first service; the first service day is shown.
+    assert selfpay.gfe_due_by(date(2026, 11, 25), date(2026, 11, 30)) == date(2026, 11, 30)
 
 
 def test_no_estimate_for_a_participant_who_is_not_self_pay(world):
@@ -436,3 +457,52 @@ def test_the_dashboard_counts_self_pay_collections_net_of_reversals(world, login
     selfpay.payment_reverse(actor=world.billing, payment=payment, reason="Entered twice", on=MON)
     body = login(world.director).get(reverse("billing:dashboard") + "?csv=self_pay").content.decode()
     assert "2026-11,25.00" in body
+
+
+def test_front_desk_takes_a_payment_and_sees_the_balance_but_not_the_income(world, login, self_pay):
+    _attest(world)
+    _group(world)
+    _build(world)
+    gfe = selfpay.gfe_give(
+        actor=world.billing,
+        participant=world.alex,
+        requested_on=MON + timedelta(days=7),
+        first_service_on=MON + timedelta(days=14),
+        weeks=4,
+    )
+    client = login(world.frontdesk)
+    base = reverse("billing:self_pay", args=[world.alex.pk])
+    page = client.get(base)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Balance due" in body
+    # No household income, tier or attestation on the desk's page, and no correction or estimate forms.
+    for hidden in ("30000", "75% discount", "Sliding-fee tier", "Record household size", "Reverse"):
+        assert hidden not in body, hidden
+    assert reverse("billing:estimate_new", args=[world.alex.pk]) not in body
+    response = client.post(
+        reverse("billing:payment_add", args=[world.alex.pk]),
+        {"amount": "10.00", "method": "cash", "received_on": str(MON)},
+    )
+    assert response.status_code == 302
+    payment = PatientPayment.objects.get()
+    assert payment.recorded_by == world.frontdesk
+    assert (
+        client.get(reverse("billing:statement_pdf", args=[world.alex.pk, MON.year, MON.month])).status_code
+        == 200
+    )
+    assert client.get(reverse("billing:estimate_pdf", args=[world.alex.pk, gfe.pk])).status_code == 200
+    denied = AuditEvent.objects.filter(action="access_denied").count()
+    income = {
+        "household_size": "3",
+        "annual_income": "90000",
+        "attested_on": str(MON),
+        "source": "self",
+        "attested_by": "Alex",
+    }
+    assert client.post(reverse("billing:income_add", args=[world.alex.pk]), income).status_code == 403
+    reverse_url = reverse("billing:payment_reverse", args=[world.alex.pk, payment.pk])
+    assert client.post(reverse_url, {"reason": "Oops"}).status_code == 403
+    assert client.get(reverse("billing:estimate_new", args=[world.alex.pk])).status_code == 403
+    assert AuditEvent.objects.filter(action="access_denied").count() == denied + 3
+    assert world.alex.household_incomes.count() == 1 and PatientPayment.objects.count() == 1
+    assert client.get(reverse("billing:sliding_fee")).status_code == 403

@@ -1,12 +1,16 @@
 """Self-pay pages: a participant's household income and sliding-fee tier, their account (self-pay
 charges, payments, reversals, balance), good-faith estimates and monthly statements; and the program's
 sliding-fee scale. Participant pages go through `participant_view(Cap.BILLING)` (reads audited there;
-writes by the services); the scale is the director's and billing staff's (`billing_programs`)."""
+writes by the services); the scale is the director's and billing staff's (`billing_programs`).
+
+Front desk holds Cap.BILLING (it captures insurance) but not Cap.FINANCES: at the desk it sees the
+balance, records a payment, prints a statement and hands over an estimate already made; household
+size and income, the sliding-fee tier, reversing a payment and making an estimate need Cap.FINANCES
+(billing staff and the director)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,34 +37,27 @@ from bridge.participants.models import Participant
 from bridge.programs.models import Program
 
 
-def _months(participant: Participant, today: date) -> list[date]:
-    """The months with self-pay activity, newest first (statements can be printed for each)."""
-    found = {
-        d.replace(day=1)
-        for d in participant.charges.filter(self_pay=True).values_list("service_date", flat=True)
-    }
-    found |= {d.replace(day=1) for d in participant.patient_payments.values_list("received_on", flat=True)}
-    found.add(today.replace(day=1))
-    return sorted(found, reverse=True)[:24]
-
-
 def _page(request: ParticipantRequest, participant: Participant, status: int = 200, **forms) -> HttpResponse:
     today = timezone.localdate()
     book = selfpay.ledger(participant)
     reversed_ids = set(
         participant.patient_payments.filter(reverses__isnull=False).values_list("reverses_id", flat=True)
     )
+    # Front desk (Cap.BILLING without Cap.FINANCES) sees the balance, takes payments and hands out
+    # statements and estimates; household income, the tier and corrections are billing's.
+    finances = Cap.FINANCES in request.participant_caps
     context = {
         "participant": participant,
+        "finances": finances,
         "today": today,
         "coverage": selfpay.self_pay_coverage(participant, today),
-        "tier": selfpay.tier_of(participant, today),
+        "tier": selfpay.tier_of(participant, today) if finances else None,
         "guideline": sliding.guideline_on(today),
-        "incomes": list(participant.household_incomes.select_related("recorded_by")),
+        "incomes": list(participant.household_incomes.select_related("recorded_by")) if finances else [],
         "book": book,
         "reversed_ids": reversed_ids,
         "estimates": list(participant.good_faith_estimates.select_related("given_by").defer("pdf")),
-        "months": _months(participant, today),
+        "months": selfpay.statement_months(participant, today),
         "income_form": forms.get("income_form")
         or HouseholdIncomeForm(initial={"attested_on": today, "attested_by": participant.legal_name}),
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"received_on": today}),
@@ -75,7 +72,7 @@ def self_pay(request: ParticipantRequest, participant: Participant) -> HttpRespo
     return _page(request, participant)
 
 
-@participant_view(Cap.BILLING, post=Cap.BILLING, get=False)
+@participant_view(Cap.BILLING, post=Cap.FINANCES, get=False)
 def income_add(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     form = HouseholdIncomeForm(request.POST)
     if form.is_valid():
@@ -97,7 +94,7 @@ def payment_add(request: ParticipantRequest, participant: Participant) -> HttpRe
     return _page(request, participant, status=400, payment_form=form)
 
 
-@participant_view(Cap.BILLING, post=Cap.BILLING, get=False)
+@participant_view(Cap.BILLING, post=Cap.FINANCES, get=False)
 def payment_reverse(
     request: ParticipantRequest, participant: Participant, payment_id: uuid.UUID
 ) -> HttpResponse:
@@ -114,7 +111,7 @@ def payment_reverse(
     return _page(request, participant, status=400, reverse_for=payment.pk, reverse_errors=errors)
 
 
-@participant_view(Cap.BILLING, post=Cap.BILLING)
+@participant_view(Cap.FINANCES, post=Cap.FINANCES)
 def estimate_new(request: ParticipantRequest, participant: Participant) -> HttpResponse:
     today = timezone.localdate()
     form = EstimateForm(

@@ -6,11 +6,14 @@ writes is validated by pyx12 (`validate.problems`) before it leaves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
+from typing import Protocol
 
-from bridge.billing.x12.writer import clean, interchange
+from bridge.billing.x12.writer import clean, interchange_segments
 
 VERSION_837P = "005010X222A1"
 VERSION_837I = "005010X223A2"
@@ -96,8 +99,7 @@ def _address(person: Person, fallback: Provider) -> list[list[object]]:
     ]
 
 
-def _header(provider: Provider, claims: list[ClaimData], control: int, when: datetime) -> list[list[object]]:
-    first = claims[0]
+def _header(provider: Provider, first: ClaimData, control: int, when: datetime) -> list[list[object]]:
     return [
         ["BHT", "0019", "00", f"B{control}", f"{when:%Y%m%d}", f"{when:%H%M}", "CH"],
         ["NM1", "41", 2, clean(provider.name, 60), "", "", "", "", "46", clean(provider.submitter_id, 80)],
@@ -237,25 +239,56 @@ def _institutional(claim: ClaimData, provider: Provider) -> list[list[object]]:
     return body
 
 
-def build_837(
-    *, provider: Provider, claims: list[ClaimData], institutional: bool, control: int, when: datetime
-) -> str:
-    """One 837 interchange for `claims` (all to one payer), professional or institutional."""
-    if not claims:
+def segments_837(
+    *, provider: Provider, claims: Iterable[ClaimData], institutional: bool, control: int, when: datetime
+) -> Iterator[str]:
+    """One 837 interchange for `claims` (all to one payer), professional or institutional, as segment
+    strings one at a time. `claims` may be a generator: each claim is read, written and let go, so the
+    memory used does not grow with the size of the batch."""
+    claims = iter(claims)
+    first = next(claims, None)
+    if first is None:
         raise ValueError("No claims to write")
-    body = _header(provider, claims, control, when)
-    hl = 2
-    for claim in claims:
-        body += _subscriber(claim, provider, hl, institutional)
-        hl += 2 if claim.relationship != "18" else 1
-        body += _institutional(claim, provider) if institutional else _professional(claim)
-    return interchange(
+
+    def body() -> Iterator[list[object]]:
+        yield from _header(provider, first, control, when)
+        hl = 2
+        for claim in chain([first], claims):
+            yield from _subscriber(claim, provider, hl, institutional)
+            hl += 2 if claim.relationship != "18" else 1
+            yield from _institutional(claim, provider) if institutional else _professional(claim)
+
+    return interchange_segments(
         sender=provider.submitter_id,
-        receiver=claims[0].payer_id,
+        receiver=first.payer_id,
         functional_id="HC",
         version=VERSION_837I if institutional else VERSION_837P,
         transaction="837",
         control=control,
-        body=body,
+        body=body(),
         when=when,
+    )
+
+
+class Writable(Protocol):
+    def write(self, s: str, /) -> int: ...
+
+
+def write_837(out: Writable, **kwargs) -> int:
+    """Stream an 837 (the arguments of `segments_837`) to the open text file `out`, segment by
+    segment; returns the number of characters written."""
+    written = 0
+    for seg in segments_837(**kwargs):
+        written += out.write(seg)
+    return written
+
+
+def build_837(
+    *, provider: Provider, claims: Iterable[ClaimData], institutional: bool, control: int, when: datetime
+) -> str:
+    """One 837 interchange for `claims` as a string (small batches, tests); files use `write_837`."""
+    return "".join(
+        segments_837(
+            provider=provider, claims=claims, institutional=institutional, control=control, when=when
+        )
     )

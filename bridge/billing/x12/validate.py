@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyx12.error_handler
 import pyx12.errors
@@ -86,8 +87,12 @@ def _where(message: str) -> tuple[str, str]:
 
 
 def _version(text: str) -> str:
+    return _version_from(io.StringIO(text))
+
+
+def _version_from(stream) -> str:
     try:
-        for seg in pyx12.x12file.X12Reader(io.StringIO(text)):
+        for seg in pyx12.x12file.X12Reader(stream):
             if seg.get_seg_id() == "GS":
                 return seg.get_value("GS08") or ""
     except pyx12.errors.X12Error:
@@ -97,9 +102,22 @@ def _version(text: str) -> str:
 
 def problems(text: str) -> list[X12Problem]:
     """Every error pyx12 finds in `text` (an empty list: the file is valid)."""
-    if not text.startswith("ISA"):
+    return _problems(text[:3], _version(text), lambda: io.StringIO(text), text)
+
+
+def file_problems(path: str | Path) -> list[X12Problem]:
+    """`problems` for a file on disk, read by pyx12 as a stream (a large 837 is never loaded whole)."""
+    with open(path, encoding="ascii", errors="replace") as head:
+        start = head.read(3)
+        head.seek(0)
+        version = _version_from(head)
+    with open(path, encoding="ascii", errors="replace") as src:
+        return _problems(start, version, lambda: src, None, path=path)
+
+
+def _problems(start: str, version: str, source, text: str | None, path=None) -> list[X12Problem]:
+    if start != "ISA":
         return [X12Problem("ISA", "", "The file does not start with an ISA interchange header")]
-    version = _version(text)
     if version in FULL_MAPS:
         fd_json = io.StringIO()
         param = pyx12.params.params()
@@ -107,7 +125,7 @@ def problems(text: str) -> list[X12Problem]:
         _log.addHandler(collect)
         try:
             ok = pyx12.x12n_document.x12n_document(
-                param=param, src_file=io.StringIO(text), fd_997=None, fd_html=None, fd_json=fd_json
+                param=param, src_file=source(), fd_997=None, fd_html=None, fd_json=fd_json
             )
         except (pyx12.errors.X12Error, pyx12.errors.EngineError) as exc:
             return [X12Problem("file", "", str(exc))]
@@ -119,6 +137,8 @@ def problems(text: str) -> list[X12Problem]:
         if not ok and not found:
             found.append(X12Problem("file", "", "pyx12 reports the file invalid"))
         return found
+    if text is None:
+        text = Path(path).read_text(encoding="ascii", errors="replace")
     return _syntax_problems(text)
 
 

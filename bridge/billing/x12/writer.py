@@ -7,7 +7,7 @@ upper-cased and stripped of the delimiters so a name like "O'Neil~" cannot break
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 _BAD = re.compile(r"[~*:^\n\r]")
@@ -38,15 +38,41 @@ def interchange(
     production: bool = False,
 ) -> str:
     """One interchange with one functional group and one transaction set around `body` segments."""
+    return "".join(
+        interchange_segments(
+            sender=sender,
+            receiver=receiver,
+            functional_id=functional_id,
+            version=version,
+            transaction=transaction,
+            control=control,
+            body=body,
+            when=when,
+            production=production,
+        )
+    )
+
+
+def interchange_segments(
+    *,
+    sender: str,
+    receiver: str,
+    functional_id: str,
+    version: str,
+    transaction: str,
+    control: int,
+    body: Iterable[list[object]],
+    when: datetime,
+    production: bool = False,
+) -> Iterator[str]:
+    """The interchange as segment strings, one at a time: `body` is read lazily and the SE count is
+    kept as it goes, so a large file can be written without ever being held in memory."""
     st = f"{control % 10000:04d}"
-    lines = [segment("ST", transaction, st, version)]
-    lines += [segment(*elements) for elements in body]
-    lines.append(segment("SE", len(lines) + 1, st))
-    isa = (
+    yield (
         f"ISA*00*{'':10}*00*{'':10}*ZZ*{clean(sender, 15):<15}*ZZ*{clean(receiver, 15):<15}*"
         f"{when:%y%m%d}*{when:%H%M}*^*00501*{control:09d}*0*{'P' if production else 'T'}*:~"
     )
-    gs = segment(
+    yield segment(
         "GS",
         functional_id,
         clean(sender, 15),
@@ -57,4 +83,11 @@ def interchange(
         "X",
         version,
     )
-    return "".join([isa, gs, *lines, segment("GE", 1, control), segment("IEA", 1, f"{control:09d}")])
+    yield segment("ST", transaction, st, version)
+    count = 1
+    for elements in body:
+        yield segment(*elements)
+        count += 1
+    yield segment("SE", count + 1, st)
+    yield segment("GE", 1, control)
+    yield segment("IEA", 1, f"{control:09d}")

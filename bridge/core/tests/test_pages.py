@@ -82,6 +82,10 @@ PUBLIC = {
     # i19n: the signed notes a program releases to its participants (bridge/portal/tests/test_notes.py).
     "portal:notes",
     "portal:note",
+    # i17b: a self-pay participant's balance, statements and estimates (bridge/portal/tests/test_bills.py).
+    "portal:bills",
+    "portal:bill_statement",
+    "portal:bill_estimate",
     # SMART App Launch's authorization endpoint: the participant signs in with their app sign-in
     # there (bridge/fhir/tests/test_patient_access.py).
     "portal:authorize",

@@ -34,9 +34,9 @@ DESK = {Cap.VIEW, Cap.EDIT, Cap.BILLING}
 # persona -> {participant: capabilities}. Absent participant = not visible (404).
 EXPECTED: dict[str, dict[str, set[Cap]]] = {
     "director": {
-        "alex": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
-        "blair": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
-        "casey": ALL | {Cap.MANAGE_TEAM, Cap.BILLING},
+        "alex": ALL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES},
+        "blair": ALL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES},
+        "casey": ALL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES},
     },
     "intake": {"casey": ALL},
     "therapist_a": {"alex": ALL | {Cap.MANAGE_TEAM}},
@@ -45,13 +45,13 @@ EXPECTED: dict[str, dict[str, set[Cap]]] = {
     "nurse": {"alex": {Cap.VIEW, Cap.CHART, Cap.DOCUMENT, Cap.FOLLOW_UP}},
     "frontdesk": {"alex": DESK, "blair": DESK, "casey": DESK},
     "billing": {
-        "alex": {Cap.VIEW, Cap.BILLING},
-        "blair": {Cap.VIEW, Cap.BILLING},
-        "casey": {Cap.VIEW, Cap.BILLING},
+        "alex": {Cap.VIEW, Cap.BILLING, Cap.FINANCES},
+        "blair": {Cap.VIEW, Cap.BILLING, Cap.FINANCES},
+        "casey": {Cap.VIEW, Cap.BILLING, Cap.FINANCES},
     },
     "peer": {"alex": {Cap.VIEW, Cap.FOLLOW_UP}},
     "auditor": {},
-    "outsider": {"elsewhere_participant": ALL | {Cap.MANAGE_TEAM, Cap.BILLING}},
+    "outsider": {"elsewhere_participant": ALL | {Cap.MANAGE_TEAM, Cap.BILLING, Cap.FINANCES}},
     "therapist_b_emergency": {"alex": {Cap.VIEW, Cap.CHART}, "blair": ALL | {Cap.MANAGE_TEAM}},
 }
 PARTICIPANTS = ["alex", "blair", "casey", "elsewhere_participant"]

@@ -4,6 +4,9 @@
   bridge billing claims --format 837p|837i --out DIR [--program NAME]
       (needs BRIDGE_BILLING_DISCLOSER: the username of the director or billing staff member
       responsible for claim sending, named in each participant's accounting of disclosures)
+  bridge billing resubmit --claim ID|NUMBER --reason TEXT --out DIR [--action replace|void|resend]
+      [--diagnosis ICD10]   (a corrected claim: by default a replacement, frequency 7, naming the
+      payer's claim number; a claim the payer never accepted goes again as a fresh original)
   bridge billing remit FILE.835 [--program NAME]
   bridge billing ack FILE.999|FILE.277 [--program NAME]
   bridge billing eligibility --participant UUID --out FILE.270
@@ -14,15 +17,18 @@ Bad files are refused with the segment and the reason, and change nothing (exit 
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bridge.billing.models import ClaimFormat, Coverage
+from bridge.billing.models import Claim, ClaimFormat, Coverage
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
 from bridge.billing.services.claims import claims_build, console_discloser
+from bridge.billing.services.corrections import Correction, claim_resubmit, corrections_for
 from bridge.billing.services.eligibility import eligibility_read, profile_for, subscriber_of
 from bridge.billing.services.remittance import remittance_post
 from bridge.billing.x12.eligibility import build_270
@@ -51,6 +57,12 @@ class Command(BaseCommand):
         claims.add_argument("--format", required=True, choices=ClaimFormat.values)
         claims.add_argument("--out", required=True)
         claims.add_argument("--program")
+        resubmit = sub.add_parser("resubmit", help="Correct a rejected or denied claim and send it again.")
+        resubmit.add_argument("--claim", required=True, help="The claim's id or number")
+        resubmit.add_argument("--reason", required=True, help="What was corrected and why")
+        resubmit.add_argument("--out", required=True)
+        resubmit.add_argument("--action", choices=Correction.values)
+        resubmit.add_argument("--diagnosis", default="")
         remit = sub.add_parser("remit", help="Post an 835 remittance.")
         remit.add_argument("file")
         remit.add_argument("--program")
@@ -101,6 +113,32 @@ class Command(BaseCommand):
             self.stdout.write(f"{where} ({len(claims)} claims)")
         if not written:
             self.stdout.write("no ready charges")
+
+    def _resubmit(self, claim, reason, out, action=None, diagnosis="", **_):
+        found = Claim.objects.filter(number=claim.strip().upper())
+        with contextlib.suppress(ValueError):
+            found = found | Claim.objects.filter(pk=uuid.UUID(claim))
+        old = found.select_related("program").first()
+        if old is None:
+            raise CommandError(f"No claim {claim}")
+        allowed = corrections_for(old)
+        if action is None:
+            # A corrected claim: a replacement (frequency 7) when the payer knows the claim.
+            action = allowed[0] if allowed else Correction.REPLACE
+        discloser = console_discloser(old.program)
+        new = claim_resubmit(
+            actor=None,
+            claim=old,
+            action=action,
+            reason=reason,
+            diagnosis=diagnosis,
+            out_dir=out,
+            discloser=discloser,
+        )
+        self.stdout.write(
+            f"claim {new.number} (frequency {new.frequency}) follows {old.number}: "
+            f"{Path(out) / new.file_name}"
+        )
 
     def _remit(self, file, program=None, **_):
         path = Path(file)
