@@ -1,7 +1,8 @@
 """Faults on a production-profile Bridge: kill -9 the app server and the worker mid-write and mid-export.
 
     .venv/bin/python -m bench.faults [--users 8] [--seconds 30] [--scale 2] [--lease 15]
-        [--outage 15] [--database-url postgres://postgres@127.0.0.1:5432/bench_faults] [--keep]
+        [--outage 15] [--phases kills,database]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_faults] [--keep]
 
 The same set-up as bench/load.py (demo in its own PostgreSQL database, gunicorn with
 BRIDGE_PROFILE=production, staff signed in with password and TOTP), plus `bridge worker`. Then:
@@ -335,6 +336,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--lease", type=int, default=15, help="BRIDGE_JOB_LEASE_SECONDS for the run")
     parser.add_argument("--outage", type=float, default=15, help="seconds the database stays away")
+    parser.add_argument(
+        "--phases", default="kills,database", help="which faults: kills (1-3 above), database (4), or both"
+    )
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_faults")
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it next time)")
@@ -360,10 +364,13 @@ def main() -> None:
         base = f"http://127.0.0.1:{args.port}"
         wait_healthy(base)
         print(f"# gunicorn --workers {args.workers} + bridge worker, production profile, {base}", flush=True)
-        phase_writes(base, names, totp, server, args.seconds)
-        phase_export_server(base, server, workdir)
-        phase_export_worker(base, wkr, workdir, args.lease)
-        phase_database(base, names, totp, server, wkr, proxy, args.seconds, args.outage)
+        phases = set(args.phases.split(","))
+        if "kills" in phases:
+            phase_writes(base, names, totp, server, args.seconds)
+            phase_export_server(base, server, workdir)
+            phase_export_worker(base, wkr, workdir, args.lease)
+        if "database" in phases:
+            phase_database(base, names, totp, server, wkr, proxy, args.seconds, args.outage)
         env = {**os.environ, **production_env(args.database_url, workdir, args.port)}
         verify = bridge_command(["audit", "verify"], env=env, capture_output=True, text=True)
         said = (verify.stdout + verify.stderr).strip().splitlines()
