@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -59,14 +60,17 @@ def test_the_directors_home_paints_without_the_billing_panels_queries_which_load
 
 def test_the_panel_is_a_404_for_whom_home_would_not_show_it(world, login):
     _near_its_end(world)
-    for user in (world.therapist_a, world.outsider):
+    for user in (world.therapist_a, world.auditor):
         assert PANEL not in login(user).get("/").content.decode()
         assert login(user).get(PANEL, headers={"HX-Request": "true"}).status_code == 404
-    assert login(world.frontdesk).get(PANEL, headers={"HX-Request": "true"}).status_code == 200
+    assert "DMC-NEAR" in login(world.frontdesk).get(PANEL, headers={"HX-Request": "true"}).content.decode()
+    # A director elsewhere gets the panel of their own program, never Harbor's authorizations.
+    elsewhere = login(world.outsider).get(PANEL, headers={"HX-Request": "true"})
+    assert elsewhere.status_code == 200 and "DMC-NEAR" not in elsewhere.content.decode()
     assert login(world.director).get("/home/panels/nope/").status_code == 404
 
 
-def test_the_panel_is_empty_when_nothing_is_due_and_needs_a_signed_in_user(world, login, client):
+def test_the_panel_is_empty_when_nothing_is_due_and_needs_a_signed_in_user(world, login):
     part = login(world.director).get(PANEL, headers={"HX-Request": "true"})
     assert part.status_code == 200 and "Authorizations to watch" not in part.content.decode()
-    assert client.get(PANEL).status_code == 302  # signed out: to the sign-in page
+    assert Client().get(PANEL).status_code == 302  # signed out: to the sign-in page
