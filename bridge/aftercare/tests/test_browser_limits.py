@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_countdown_shows_near_the_limit_and_the_server_refuses_more(admitted, page):
     w = admitted
+    page.set_default_timeout(60_000)  # a shared, busy machine
     browser_login(page, "therapist_a", PASSWORD)
     page.goto(f"/participants/{w.alex.pk}/aftercare/plan/edit/")
     field = page.locator("#id_triggers")
