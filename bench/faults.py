@@ -321,9 +321,8 @@ def phase_database(
         f"{len(lost)} lost",
     )
     alive = wkr.proc.poll() is None
-    print(
-        f"# bridge worker after the outage: {'still running' if alive else f'exited ({wkr.proc.returncode})'}"
-    )
+    state = "still running" if alive else f"exited ({wkr.proc.returncode}); started again for what follows"
+    check(alive, f"bridge worker after the outage: {state}")
     if not alive:
         wkr.start()
 
