@@ -1,6 +1,7 @@
 """Faults on a production-profile Bridge: kill -9 the app server and the worker mid-write and mid-export.
 
     .venv/bin/python -m bench.faults [--users 8] [--seconds 30] [--scale 2] [--lease 15]
+        [--outage 15] [--phases kills,database]
         [--database-url postgres://postgres@127.0.0.1:5432/bench_faults] [--keep]
 
 The same set-up as bench/load.py (demo in its own PostgreSQL database, gunicorn with
@@ -16,7 +17,14 @@ BRIDGE_PROFILE=production, staff signed in with password and TOTP), plus `bridge
    running (its partial files on disk), and is started again. Within the lease
    (`BRIDGE_JOB_LEASE_SECONDS`, set to --lease for the run) the status URL must say the worker was
    lost, and the partial files must be gone; a new export must then complete.
-4. `bridge audit verify` must pass (the hash chain survived the kills).
+4. **Database unreachable**: gunicorn and the worker reach PostgreSQL through a TCP forwarder
+   (bench/dbproxy.py; the shared PostgreSQL server is never stopped). While staff save with no think
+   time, the forwarder cuts every connection and refuses new ones for --outage seconds, then comes
+   back. During the outage pages must answer 503 with Retry-After (never 500), FHIR an
+   OperationOutcome and the JSON API a JSON error, `/healthz?db=1` must say the database is
+   unreachable; afterwards the same gunicorn (not restarted) must serve again by itself, and every
+   acknowledged save must be read back.
+5. `bridge audit verify` must pass (the hash chain survived the kills and the outage).
 
 Prints each check as PASS/FAIL with its figures and exits 1 when any failed.
 """
@@ -34,8 +42,10 @@ from pathlib import Path
 
 import requests
 
+from bench.dbproxy import DatabaseProxy
 from bench.live import (
     PROXY_HEADERS,
+    Staff,
     bridge_command,
     create_database,
     drop_database,
@@ -204,6 +214,119 @@ def phase_export_worker(base: str, wkr, workdir: Path, lease: int) -> None:
     check(ok, f"a new export after the worker's restart finished in {waited:.0f} s: {detail}")
 
 
+def probe_outage(base: str, staff: Staff) -> dict[str, str]:
+    """What a page, FHIR, the JSON API and /healthz answer while the database is unreachable."""
+    said: dict[str, str] = {}
+
+    def ask(name: str, call, want_type: str, want_text: str) -> None:
+        try:
+            r = call()
+        except requests.RequestException as exc:
+            said[name] = f"FAIL {type(exc).__name__}"
+            return
+        kind = r.headers.get("Content-Type", "")
+        ok = r.status_code == 503 and "Retry-After" in r.headers and want_type in kind and want_text in r.text
+        retry = r.headers.get("Retry-After")
+        said[name] = f"{'ok' if ok else 'FAIL'} {r.status_code} {kind.split(';')[0]} Retry-After={retry}"
+
+    ask("page /", lambda: staff.get("/"), "text/html", "cannot reach its database")
+    ask(
+        "FHIR Patient search",
+        lambda: requests.get(base + "/fhir/Patient?_count=1", headers=FHIR, timeout=30),
+        "application/fhir+json",
+        "OperationOutcome",
+    )
+    ask(
+        "JSON API",
+        lambda: requests.get(
+            base + "/api/v1/schedule/sessions",
+            headers={**PROXY_HEADERS, "Authorization": f"Bearer {DIRECTOR_TOKEN}"},
+            timeout=30,
+        ),
+        "application/json",
+        '"unavailable"',
+    )
+    ask(
+        "/healthz?db=1",
+        lambda: requests.get(base + "/healthz?db=1", headers=PROXY_HEADERS, timeout=30),
+        "text/plain",
+        "database unreachable",
+    )
+    return said
+
+
+def phase_database(
+    base, names, totp, server, wkr, proxy: DatabaseProxy, seconds: float, outage: float
+) -> None:
+    results, ledger = Results(), Ledger()
+    actors = sign_in_all(base, names, totp, results, ledger, writes_only=True)
+    prober = Staff(base=base, username=actors[0].plan.username, address="127.0.9.2")
+    prober.sign_in(totp)
+    pid = server.proc.pid
+    during: dict[str, str] = {}
+    timeline: dict[str, float] = {}
+
+    def fault() -> None:
+        time.sleep(seconds / 3)
+        timeline["cut"] = proxy.down()
+        went = time.perf_counter()
+        time.sleep(1)
+        during.update(probe_outage(base, prober))
+        time.sleep(max(0.0, outage - (time.perf_counter() - went)))
+        proxy.up()
+        back = time.perf_counter()
+        timeline["healthz"] = wait_healthy(base, 120)
+        while time.perf_counter() - back < 120:
+            try:
+                if prober.get("/").status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        timeline["page"] = time.perf_counter() - back
+        timeline["outage"] = back - went
+
+    thread = threading.Thread(target=fault)
+    thread.start()
+    elapsed, total = drive(actors, seconds, results)
+    thread.join()
+    lost = lost_writes(ledger)
+    codes: dict[str, int] = {}
+    for (_kind, error), n in results.errors.items():
+        codes[error] = codes.get(error, 0) + n
+    print(
+        f"# {total} requests in {elapsed:.0f} s; database away {timeline.get('outage', 0):.1f} s "
+        f"({timeline.get('cut', 0)} connections cut); failed requests by answer: {codes}"
+    )
+    for name, answer in during.items():
+        print(f"#   during the outage, {name}: {answer}")
+    for line in lost[:10]:
+        print(f"LOST {line}")
+    probes_ok = len(during) == 4 and all(a.startswith("ok") for a in during.values())
+    check(
+        probes_ok and "500" not in codes,
+        "database unreachable: page 503 HTML, FHIR 503 OperationOutcome, API 503 JSON, /healthz 503, "
+        f"all with Retry-After; {codes.get('503', 0)} requests of the staff answered 503, "
+        f"{codes.get('500', 0)} answered 500",
+    )
+    same = server.proc.pid == pid and server.proc.poll() is None
+    check(
+        same and "page" in timeline,
+        f"service resumed by itself (same gunicorn, pid {pid}): /healthz?db=1 200 after "
+        f"{timeline.get('healthz', 0):.1f} s, a signed-in page 200 after {timeline.get('page', 0):.1f} s",
+    )
+    check(
+        ledger.count > 0 and not lost,
+        f"database outage mid-write: {ledger.count} acknowledged saves ({len(ledger.acked)} records), "
+        f"{len(lost)} lost",
+    )
+    alive = wkr.proc.poll() is None
+    state = "still running" if alive else f"exited ({wkr.proc.returncode}); started again for what follows"
+    check(alive, f"bridge worker after the outage: {state}")
+    if not alive:
+        wkr.start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=8)
@@ -211,6 +334,10 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--lease", type=int, default=15, help="BRIDGE_JOB_LEASE_SECONDS for the run")
+    parser.add_argument("--outage", type=float, default=15, help="seconds the database stays away")
+    parser.add_argument(
+        "--phases", default="kills,database", help="which faults: kills (1-3 above), database (4), or both"
+    )
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_faults")
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it next time)")
@@ -225,17 +352,24 @@ def main() -> None:
         setup(args.database_url, args.scale, workdir)
         names = logins(args.users, args.scale)
         totp = Totp(enroll_totp(sorted(set(names))))
-        server = gunicorn(args.database_url, workdir, args.port, args.workers)
+        proxy = DatabaseProxy(_host_port(args.database_url))
+        proxy.up()
+        via = proxy.url(args.database_url)  # gunicorn and the worker reach PostgreSQL through it
+        server = gunicorn(via, workdir, args.port, args.workers)
         server.env.update(extra)
-        wkr = worker(args.database_url, workdir, args.port, extra)
+        wkr = worker(via, workdir, args.port, extra)
         server.start()
         wkr.start()
         base = f"http://127.0.0.1:{args.port}"
         wait_healthy(base)
         print(f"# gunicorn --workers {args.workers} + bridge worker, production profile, {base}", flush=True)
-        phase_writes(base, names, totp, server, args.seconds)
-        phase_export_server(base, server, workdir)
-        phase_export_worker(base, wkr, workdir, args.lease)
+        phases = set(args.phases.split(","))
+        if "kills" in phases:
+            phase_writes(base, names, totp, server, args.seconds)
+            phase_export_server(base, server, workdir)
+            phase_export_worker(base, wkr, workdir, args.lease)
+        if "database" in phases:
+            phase_database(base, names, totp, server, wkr, proxy, args.seconds, args.outage)
         env = {**os.environ, **production_env(args.database_url, workdir, args.port)}
         verify = bridge_command(["audit", "verify"], env=env, capture_output=True, text=True)
         said = (verify.stdout + verify.stderr).strip().splitlines()
@@ -254,6 +388,13 @@ def main() -> None:
     failed = [text for ok, text in checks if not ok]
     print(f"\nRESULT {len(checks) - len(failed)} of {len(checks)} checks passed")
     raise SystemExit(1 if failed else 0)
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or 5432
 
 
 if __name__ == "__main__":

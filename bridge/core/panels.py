@@ -29,7 +29,9 @@ class Panel:
     """A section of a shared page. `lazy` (a short key, unique on the page) makes a participant-page
     section load after the first paint: the page shows a placeholder that fetches
     /participants/<id>/sections/<lazy>/ (same access check and audit as the page), and `context`
-    may then be a callable, called only there, so the page itself runs none of its queries."""
+    may then be a callable, called only there, so the page itself runs none of its queries. A Home
+    panel with `lazy` loads the same way from /home/panels/<lazy>/ (core.views.home_panel), which
+    asks the app's `panels(request)` again, so the same role rules decide who sees it."""
 
     template: str
     context: dict[str, Any] | Callable[[], dict[str, Any] | None] = field(default_factory=dict)

@@ -4,7 +4,7 @@ import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DataError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,6 +14,21 @@ from bridge.core.panels import panels_for
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request)})
+
+
+@require_GET
+def home_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """One panel of the Home page that loads after its first paint (a `Panel` with `lazy`).
+
+    The panel's own provider decides again whether this user sees it (the same rules as Home), so a
+    panel Home would not show this user is a 404. Without htmx (the placeholder's no-script link) it
+    answers a whole page with the panel.
+    """
+    panel = next((p for p in panels_for(request) if p.lazy == key), None)
+    if panel is None:
+        raise Http404("No such panel.")
+    template = "core/_panel_part.html" if request.headers.get("HX-Request") else "core/panel.html"
+    return render(request, template, {"panel": panel, "ctx": panel.resolved()})
 
 
 @login_not_required

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import timezone
@@ -214,25 +214,22 @@ def _view_name(request: HttpRequest) -> str:
 
 
 def _with_team_roles(pid: uuid.UUID, user) -> Participant | None:
-    """The participant (with its program) and `user`'s active care-team roles on it, in ONE query:
-    the care team LEFT JOINed on this user's active memberships (one row per role, or one row)."""
-    qs = Participant.objects.select_related("program").filter(pk=pid)
-    if getattr(user, "is_authenticated", False):
-        rows = list(
-            qs.annotate(
-                mine=FilteredRelation(
-                    "care_team", condition=Q(care_team__staff=user, care_team__ended_at__isnull=True)
-                ),
-                viewer_role=F("mine__team_role"),
-            )
-        )
-    else:
-        rows = list(qs)
+    """The participant (with its program), its care team (each member with the staff member) and
+    `user`'s active care-team roles on it, in ONE query: the care team LEFT JOINed (one row per
+    member, or one row). The participant page shows the team (`participant.care_team_loaded`)."""
+    rows = list(
+        Participant.objects.filter(pk=pid)
+        .annotate(member=FilteredRelation("care_team"))
+        .select_related("program", "member__staff")
+    )
     if not rows:
         return None
     participant = rows[0]
+    team = [m for row in rows if (m := row.member) is not None]  # type: ignore[attr-defined]
+    participant.care_team_loaded = team  # type: ignore[attr-defined]
+    viewer = user.pk if getattr(user, "is_authenticated", False) else None
     participant.viewer_team_roles = [  # type: ignore[attr-defined]
-        role for row in rows if (role := getattr(row, "viewer_role", None))
+        m.team_role for m in team if viewer is not None and m.staff_id == viewer and m.ended_at is None
     ]
     return participant
 

@@ -105,7 +105,14 @@ def participant_create(request: StaffRequest) -> HttpResponse:
 
 @participant_view(Cap.VIEW)
 def participant_detail(request: ParticipantRequest, participant: Participant) -> HttpResponse:
-    team = participant.care_team.select_related("staff").order_by("ended_at", "team_role", "started_at")
+    # The access check read the care team with the participant (access._with_team_roles).
+    team = getattr(participant, "care_team_loaded", None)
+    if team is None:
+        team = list(participant.care_team.select_related("staff"))
+    active = sorted((m for m in team if m.ended_at is None), key=lambda m: (m.team_role, m.started_at))
+    past = sorted(
+        (m for m in team if m.ended_at is not None), key=lambda m: (m.ended_at, m.team_role, m.started_at)
+    )
     caps = request.participant_caps
     sections = participant_sections(request, participant)
     return render(
@@ -113,8 +120,8 @@ def participant_detail(request: ParticipantRequest, participant: Participant) ->
         "participants/detail.html",
         {
             "participant": participant,
-            "active_team": [m for m in team if m.ended_at is None],
-            "past_team": [m for m in team if m.ended_at is not None],
+            "active_team": active,
+            "past_team": past,
             "caps": {c.value: (c in caps) for c in Cap},
             "sections": sections,
             "section_styles": list(dict.fromkeys(css for s in sections for css in s.styles)),

@@ -23,6 +23,7 @@ from bridge.billing.tests import factories as f
 from bridge.billing.x12.eligibility import read_271
 from bridge.billing.x12.validate import X12Error, problems
 from bridge.privacy.models import Disclosure
+from bridge.testing.sections import full_home
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).parent / "samples"
@@ -206,7 +207,7 @@ def test_authorization_near_its_end_shows_on_the_desk_home(world, login):
         ends_on=today + timedelta(days=3),
         reference_number="DMC-NEAR",
     )
-    page = login(world.frontdesk).get(reverse("core:home")).content.decode()
+    page = full_home(login(world.frontdesk))  # the panel loads after Home's first paint
     assert "Authorizations to watch" in page and "DMC-NEAR" in page and "ends in 3 days" in page
 
 

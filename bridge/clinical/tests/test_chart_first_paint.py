@@ -12,10 +12,11 @@ from bridge.clinical.tests.test_chart import _grow_history
 from bridge.testing.sections import lazy_urls
 
 # The first paint of a clinician's chart: session, user and two-factor device, the participant with
-# the viewer's care-team roles (one query), the viewer's program roles, the read's audit event, the
-# care team, the chart's alerts and the measures' safety alerts (the measures' charts load after it).
-# Pinned (not a ceiling) so a new query on the page is a decision. Issue 21 asks for fewer than 15.
-FIRST_PAINT_QUERIES = 14
+# its care team (each member with the staff member, and so the viewer's care-team roles; one query),
+# the viewer's program roles, the read's audit event, the chart's alerts and the measures' safety
+# alerts (the measures' charts load after it). Pinned (not a ceiling) so a new query on the page is a
+# decision. Issue 21 asks for fewer than 15: 13 on SQLite, 14 on PostgreSQL (the audit chain's lock).
+FIRST_PAINT_QUERIES = 13
 
 
 def _first_paint(client, url) -> tuple[int, str]:

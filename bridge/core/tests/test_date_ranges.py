@@ -252,3 +252,31 @@ def test_a_next_mat_appointment_in_9999_is_a_form_error_and_nothing_is_saved(wor
     assert response.status_code in (200, 400)
     assert "mat_next_appointment" in response.context["form"].errors
     assert not AftercarePlan.objects.filter(participant=world.alex).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own way of failing (PostgreSQL: above)")
+@pytest.mark.parametrize("odd", ["0000-12-31 02:00:00", "10000-01-01 02:00:00"])
+def test_on_sqlite_a_stored_year_0_or_10000_is_a_409_page_not_a_500(world, login, odd):
+    """SQLite keeps datetimes as text, so a write around the CHECK can leave a year Python cannot hold
+    (0, or five digits). Year 0 fails where it is read; Django's converter read five digits as None
+    (a TypeError further on, a 500) until core/sqlite_dates.py made it fail the same way. The page
+    says a record needs correcting (409), as on PostgreSQL, and `bridge check-records` names it."""
+    session = session_at(world.program, date(2026, 11, 16), time(18), 60, world.therapist_a)
+    Attendance.objects.create(session=session, participant=world.alex)
+    _without_checks("scheduling_session", "scheduling_session_dates_in_range")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE scheduling_session SET starts_at = %s WHERE id = %s", [odd, session.pk.hex]
+            )
+        client = login(world.therapist_a)
+        client.raise_request_exception = False
+        response = client.get(f"/schedule/sessions/{session.pk}/attendance/")
+        assert response.status_code == 409
+        assert "A record needs correcting" in response.content.decode()
+        findings = [f for f in all_findings() if f.model == "session"]
+        assert {(f.app, f.pk) for f in findings} == {("scheduling", str(session.pk))}
+        assert "starts_at" in findings[0].problem
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")

@@ -150,3 +150,40 @@ def test_killing_the_worker_mid_task_is_recovered_and_the_task_runs_again(settin
     subprocess.run([*command, "--batch"], env=env, check=True, timeout=300)
     again = DBTaskResult.objects.exclude(pk=result.pk).get(task_path=slow_once.module_path)
     assert again.status == TaskResultStatus.SUCCESSFUL and again.return_value == "done"
+
+
+def test_the_worker_waits_for_a_lost_database_and_starts_again_under_a_new_id(db, monkeypatch):
+    """bench/faults.py found `bridge worker` exited (1) when the database went away for 15 s; it now
+    waits for the database and carries on (its interrupted task is recovered after the lease)."""
+    from django.db import OperationalError
+
+    from bridge.core.management.commands import worker
+
+    ids: list[str] = []
+
+    def db_worker(name, **options):
+        ids.append(options["worker_id"])
+        if len(ids) == 1:
+            raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    asked = []
+    monkeypatch.setattr(worker, "call_command", db_worker)
+    monkeypatch.setattr(worker, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(worker, "database_reachable", lambda: asked.append(1) or len(asked) > 1)
+    worker.Command().handle(batch=False, queue_name="*")
+    assert len(ids) == 2 and ids[0] != ids[1]
+    assert len(asked) == 2  # it asked until the database answered
+    assert not WorkerBeat.objects.exists()  # the second run stopped cleanly
+
+
+def test_a_bug_in_the_worker_is_not_mistaken_for_a_lost_database(db, monkeypatch):
+    from django.db import OperationalError
+
+    from bridge.core.management.commands import worker
+
+    def db_worker(name, **options):
+        raise OperationalError("no such table: django_tasks_database_dbtaskresult")
+
+    monkeypatch.setattr(worker, "call_command", db_worker)
+    with pytest.raises(OperationalError):
+        worker.Command().handle(batch=False, queue_name="*")
