@@ -220,7 +220,8 @@ def _with_team_roles(pid: uuid.UUID, user) -> Participant | None:
     rows = list(
         Participant.objects.filter(pk=pid)
         .annotate(member=FilteredRelation("care_team"))
-        .select_related("program", "member__staff")
+        # django-stubs does not know a FilteredRelation's alias as a select_related lookup.
+        .select_related("program", "member__staff")  # type: ignore[misc]
     )
     if not rows:
         return None

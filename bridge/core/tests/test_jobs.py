@@ -166,10 +166,15 @@ def test_the_worker_waits_for_a_lost_database_and_starts_again_under_a_new_id(db
         if len(ids) == 1:
             raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
-    asked = []
+    asked: list[int] = []
+
+    def reachable() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # down at the first ask, back at the second
+
     monkeypatch.setattr(worker, "call_command", db_worker)
     monkeypatch.setattr(worker, "RETRY_SECONDS", 0)
-    monkeypatch.setattr(worker, "database_reachable", lambda: asked.append(1) or len(asked) > 1)
+    monkeypatch.setattr(worker, "database_reachable", reachable)
     worker.Command().handle(batch=False, queue_name="*")
     assert len(ids) == 2 and ids[0] != ids[1]
     assert len(asked) == 2  # it asked until the database answered
