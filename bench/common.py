@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import tempfile
@@ -63,6 +64,12 @@ class Samples(list):
 
 
 def timed(fn: Callable[[], object], repeat: int) -> Samples:
+    """`repeat` calls of `fn`, wall-clock and CPU milliseconds each.
+
+    What is loaded before the first call is frozen out of the garbage collector's way first, as
+    bridge/wsgi.py does in each production worker after start-up (`gc.freeze()`); otherwise every full
+    collection (every few dozen busy requests) scans the whole process and lands on one sample."""
+    gc.freeze()
     samples = Samples()
     samples.cpu = []
     for _ in range(repeat):
