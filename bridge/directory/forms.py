@@ -5,34 +5,48 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bridge.core.dates import DateField, ExpiryDateField, Span
 from bridge.directory import facets, geo
 from bridge.directory.models import ProgramAccreditation, ProgramLicense
 from bridge.directory.profile_choices import CHOICES
 
-RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+RADIUS_CHOICES = [
+    (5, _("5 miles")),
+    (10, _("10 miles")),
+    (25, _("25 miles")),
+    (50, _("50 miles")),
+    (100, _("100 miles")),
+]
 MAX_COMPARE = 4
+
+
+def _facet_text(text: str) -> str:
+    """A filter's words in the visitor's language (facets.py is plain data; its labels are in the
+    catalogue, bridge/locale)."""
+    return gettext(text) if text else text
 
 
 class SearchForm(forms.Form):
     """The public search. Every field is a URL parameter, so a search can be shared as a link."""
 
     where = forms.CharField(
-        label="ZIP code or city",
+        label=_("ZIP code or city"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "94607 or Oakland, CA"}),
     )
     radius = forms.TypedChoiceField(
-        label="Within",
+        label=_("Within"),
         choices=RADIUS_CHOICES,
         coerce=int,
         initial=25,
         required=False,
         empty_value=25,  # type: ignore[arg-type]  # django-stubs says str; Django returns any value given
     )
-    include_mh = forms.BooleanField(label="Include places that treat only mental health", required=False)
+    include_mh = forms.BooleanField(label=_("Include places that treat only mental health"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,11 +77,11 @@ class SearchForm(forms.Form):
             groups.append(
                 {
                     "name": facet.name,
-                    "label": facet.label,
-                    "help": facet.help,
+                    "label": _facet_text(facet.label),
+                    "help": _facet_text(facet.help),
                     "multiple": facet.multiple,
                     "errors": self.errors.get(facet.name, []) if self.is_bound else [],
-                    "options": [(o.value, o.label, o.value in chosen) for o in facet.options],
+                    "options": [(o.value, _facet_text(o.label), o.value in chosen) for o in facet.options],
                 }
             )
         return groups
@@ -78,7 +92,7 @@ class SearchForm(forms.Form):
         where = (cleaned.get("where") or "").strip()
         if not where:
             if self.has_filters():
-                self.add_error("where", "Enter a ZIP code or a city, so we can look near you.")
+                self.add_error("where", gettext("Enter a ZIP code or a city, so we can look near you."))
             return cleaned
         try:
             cleaned["place"] = geo.locate(where)

@@ -18,13 +18,16 @@ from bridge.core import refusal
 from bridge.directory import facets, forms, geo, quality, queries, services
 from bridge.directory.access import program_for_director, programs_directed
 from bridge.directory.models import ImportRun, ProgramAccreditation, ProgramLicense
+from bridge.portal.links import in_visitor_language
 from bridge.programs.models import Program
 
 # --- public ------------------------------------------------------------------------------------------
 
 
 def _public(view):
-    return login_not_required(require_GET(view))
+    """A public page: no sign-in, GET only, in the visitor's language (the switcher's choice, else
+    their browser's)."""
+    return login_not_required(require_GET(in_visitor_language(view)))
 
 
 @_public
