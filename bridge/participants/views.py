@@ -95,11 +95,12 @@ def participant_create(request: StaffRequest) -> HttpResponse:
             if program is None:
                 form.add_error(None, "Choose the program this participant belongs to.")
         if program is not None and not form.errors:
-            participant = services.participant_create(
-                actor=request.user, program=program, **form.cleaned_data
-            )
-            messages.success(request, f"{participant.display_name} was added.")
-            return redirect("participants:detail", participant_id=participant.pk)
+            with refusal.on_form(form):
+                participant = services.participant_create(
+                    actor=request.user, program=program, **form.cleaned_data
+                )
+                messages.success(request, f"{participant.display_name} was added.")
+                return redirect("participants:detail", participant_id=participant.pk)
     return render(request, "participants/form.html", {"form": form, "programs": programs, "creating": True})
 
 

@@ -123,6 +123,27 @@ def test_create_participant_with_field_errors_changes_nothing(world, login):
     assert Participant.objects.count() == before
 
 
+def test_a_refusal_of_the_create_service_is_a_field_error_not_a_500(world, login, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from bridge.participants import services
+
+    said = "Someone of this name and birth date is already on file."
+
+    def refuse(**_):
+        raise ValidationError({"last_name": [said]})
+
+    monkeypatch.setattr(services, "participant_create", refuse)
+    before = Participant.objects.count()
+    response = login(world.intake).post(
+        reverse("participants:create"),
+        {"first_name": "Dee", "last_name": "Nguyen", "date_of_birth": "1988-02-03", "status": "prospect"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["last_name"] == [said]
+    assert Participant.objects.count() == before
+
+
 def test_create_participant_is_audited(world, login):
     client = login(world.intake)
     response = client.post(
