@@ -226,7 +226,8 @@ def _with_team_roles(pid: uuid.UUID, user) -> Participant | None:
     if not rows:
         return None
     participant = rows[0]
-    team = [m for row in rows if (m := row.member) is not None]  # type: ignore[attr-defined]
+    # A participant with no care team is one row whose join is empty: Django then sets no `member`.
+    team = [m for row in rows if (m := getattr(row, "member", None)) is not None]
     participant.care_team_loaded = team  # type: ignore[attr-defined]
     viewer = user.pk if getattr(user, "is_authenticated", False) else None
     participant.viewer_team_roles = [  # type: ignore[attr-defined]

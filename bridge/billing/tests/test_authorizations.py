@@ -15,6 +15,7 @@ from bridge.billing.models import Authorization, Charge, UtilizationReview
 from bridge.billing.queries import outside_authorization, usage_for
 from bridge.billing.tests import factories as f
 from bridge.scheduling.models import Attendance, Session, SessionKind
+from bridge.testing.sections import full_home
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,7 @@ def test_sessions_beyond_the_authorizations_dates_or_units_are_listed_with_the_r
 def test_the_front_desk_home_lists_calendar_sessions_outside_any_authorization(world, login, coverage):
     today = timezone.localdate()
     _expected_at(world.alex, world.therapist_a, today + timedelta(days=3))
-    body = login(world.frontdesk).get(reverse("core:home")).content.decode()
+    body = full_home(login(world.frontdesk))
     assert "Scheduled outside any authorization" in body
     assert "No approved Medi-Cal DMC-ODS authorization covers" in body and "Evening group 18:00" in body
     Authorization.objects.create(
@@ -180,5 +181,5 @@ def test_the_front_desk_home_lists_calendar_sessions_outside_any_authorization(w
         ends_on=today + timedelta(days=60),
         reference_number="DMC-10",
     )
-    body = login(world.frontdesk).get(reverse("core:home")).content.decode()
+    body = full_home(login(world.frontdesk))
     assert "Scheduled outside any authorization" not in body
