@@ -79,6 +79,18 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
         denials: list[Denial] = []
         changed: list[Claim] = []
         events: list[dict] = []
+
+        def _posted(claim: Claim, cp) -> dict:
+            """The audit event of one claim's payment as posted (appended in one batch at the end)."""
+            return {
+                "action": Action.REMIT_POST,
+                "actor": actor,
+                "participant": claim.participant,
+                "object_type": "claim",
+                "object_id": str(claim.pk),
+                "detail": {"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
+            }
+
         for cp in data.claims:
             claim = claims[cp.number]
             closed = claim.status in CLOSED
@@ -146,16 +158,7 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
                     + (f" (work claim {follows.number})." if follows is not None else ".")
                 )
                 changed.append(claim)
-                events.append(
-                    {
-                        "action": Action.REMIT_POST,
-                        "actor": actor,
-                        "participant": claim.participant,
-                        "object_type": "claim",
-                        "object_id": str(claim.pk),
-                        "detail": {"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
-                    }
-                )
+                events.append(_posted(claim, cp))
                 continue
             if reversal:
                 # The payer takes back what it paid before (the amounts come negative): new postings
@@ -178,16 +181,7 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             if cp.payer_control:
                 claim.payer_claim_number = cp.payer_control[:50]
             changed.append(claim)
-            events.append(
-                {
-                    "action": Action.REMIT_POST,
-                    "actor": actor,
-                    "participant": claim.participant,
-                    "object_type": "claim",
-                    "object_id": str(claim.pk),
-                    "detail": {"trace": data.trace_number, "paid": str(cp.paid), "status": claim.status},
-                }
-            )
+            events.append(_posted(claim, cp))
         Posting.objects.bulk_create(postings, batch_size=500)
         Denial.objects.bulk_create(denials, batch_size=500)
         # A claim may come twice in one file (a reversal, then the corrected payment): its last state.
