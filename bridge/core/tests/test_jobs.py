@@ -155,7 +155,7 @@ def test_killing_the_worker_mid_task_is_recovered_and_the_task_runs_again(settin
 def test_the_worker_waits_for_a_lost_database_and_starts_again_under_a_new_id(db, monkeypatch):
     """bench/faults.py found `bridge worker` exited (1) when the database went away for 15 s; it now
     waits for the database and carries on (its interrupted task is recovered after the lease)."""
-    from django.db import OperationalError
+    from django.db import OperationalError, connections
 
     from bridge.core.management.commands import worker
 
@@ -176,7 +176,7 @@ def test_the_worker_waits_for_a_lost_database_and_starts_again_under_a_new_id(db
     monkeypatch.setattr(worker, "RETRY_SECONDS", 0)
     monkeypatch.setattr(worker, "database_reachable", reachable)
     # Closing every connection would close the test's own (inside its transaction, on PostgreSQL).
-    monkeypatch.setattr(worker.connections, "close_all", lambda: None)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     worker.Command().handle(batch=False, queue_name="*")
     assert len(ids) == 2 and ids[0] != ids[1]
     assert len(asked) == 2  # it asked until the database answered
