@@ -1,4 +1,4 @@
-"""Test-wide plugins: personas per role, the demo built once per session, the browser, the triggers."""
+"""Test-wide plugins: the personas and the demo (each built once per worker), the browser, the triggers."""
 
 import signal
 
@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 pytest_plugins = [
+    "bridge.testing.snapshots",
     "bridge.testing.personas",
     "bridge.testing.demo",
     "bridge.testing.browser",

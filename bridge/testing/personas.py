@@ -1,5 +1,8 @@
 """Named personas, one per role, shared by every test module (loaded as a pytest plugin).
 
+Each xdist worker builds them once and rolls back each test's writes (bridge/testing/snapshots.py);
+a test with committed data, or one that moves the clock first, builds its own.
+
 Two programs: Harbor (where everyone works) and Elsewhere (the outsider's). In Harbor:
   - `alex` is on therapist A's caseload (prescriber and nurse on the team too);
   - `blair` is on therapist B's caseload;
@@ -12,6 +15,7 @@ first calls `unadmit(...)`, which takes the world's admission back.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -22,6 +26,7 @@ from django.utils import timezone
 from bridge.accounts.models import Credential, Role, StaffRole, User
 from bridge.participants.models import CareTeamMember, EpisodeOfCare, LevelOfCareChange, Participant
 from bridge.programs.models import Organization, Program, Track
+from bridge.testing import snapshots
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -145,8 +150,8 @@ class World:
         return {n: getattr(self, n) for n in names}
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """Build the personas and their programs in the database (see the module's docstring)."""
     org = Organization.objects.create(name="Harbor Test Org")
     harbor = Program.objects.create(
         organization=org,
@@ -208,6 +213,29 @@ def world(db) -> World:
     ):
         admit(participant, actor=admitted_by)
     return w
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    snapshots.register(config, "world", build_world)
+
+
+@pytest.fixture
+def world(_snapshots_session, db) -> World:
+    """The personas: built once per worker and copied for each test (bridge/testing/snapshots.py), or
+    built inside the test when it runs with committed data or moves the clock first."""
+    snapshot = snapshots.current(_snapshots_session, "world")
+    if snapshot is None:
+        return build_world()
+    if timezone.localdate() != snapshot.built_on:
+        pytest.fail(
+            f"This test moved the clock to {timezone.localdate()} before asking for `world`, which was "
+            f"built on {snapshot.built_on}. Add the fixture that moves it to CLOCK_FIXTURES in "
+            "bridge/testing/snapshots.py, so that the test builds its own world on its day.",
+            pytrace=False,
+        )
+    # Each test gets its own objects, as the database is rolled back for it: what one test changes on
+    # them in memory (a status, a cached relation) never reaches the next.
+    return copy.deepcopy(snapshot.value)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.test import override_settings
 from bridge.clinical.models import Note
 from bridge.scheduling.models import Session, SessionKind
 from bridge.testing.browser import browser_login
-from bridge.testing.demo import FAST_HASHERS
+from bridge.testing.snapshots import FAST_HASHERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
