@@ -57,6 +57,19 @@ def test_a_test_that_moves_the_clock_first_gets_a_world_built_on_its_day(travel,
     assert episode.admitted_on == date(2026, 3, 2)
 
 
+@pytest.fixture
+def _clock_moved_by_an_unlisted_fixture():
+    with time_machine.travel("2001-01-01 12:00 -08:00", tick=False):
+        yield
+
+
+@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason="world refuses another day")
+def test_a_test_that_moves_the_clock_with_an_unlisted_fixture_fails_instead_of_using_the_wrong_day(
+    _clock_moved_by_an_unlisted_fixture, world
+):
+    pass  # never reached: the `world` fixture fails, naming CLOCK_FIXTURES
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_test_with_committed_data_builds_its_own_world(world, request):
     assert snapshots.snapshots(request.config).wanted is None
