@@ -295,6 +295,11 @@ class ConfirmForm(forms.Form):
 
 
 UNUSUAL_HELP = "Needed only for a dose outside the usual range (the order says when)."
+OVERLAP_MAX = 300
+
+
+def _overlap_reason(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=OVERLAP_MAX, required=False, help_text=help_text)
 
 
 class OrderForm(forms.Form):
@@ -308,6 +313,10 @@ class OrderForm(forms.Form):
         max_length=300,
         required=False,
         help_text=UNUSUAL_HELP,
+    )
+    agonist_overlap_reason = _overlap_reason(
+        "Reason for buprenorphine alongside methadone",
+        "Needed only when the participant receives methadone from an opioid treatment program.",
     )
     start_on = DateField(span=Span.CARE, widget=DATE, initial=timezone.localdate)
     pdmp_checked_at = DateTimeField(
@@ -389,6 +398,10 @@ class OtpForm(forms.Form):
         required=False, max_length=60, help_text="As the OTP reports it, e.g. 80 mg daily"
     )
     started_on = DateField(span=Span.CARE, widget=DATE)
+    agonist_overlap_reason = _overlap_reason(
+        "Reason for methadone alongside buprenorphine",
+        "Needed only when the participant has an active buprenorphine order.",
+    )
 
     def clean_started_on(self):
         return _no_future(self.cleaned_data["started_on"])

@@ -131,6 +131,18 @@ class OrderFacts:
     controlled_before: bool = False
 
 
+AGONIST_OVERLAP_ORDER = (
+    "The participant receives methadone from an opioid treatment program. {drug} alongside it is given "
+    "only in a planned switch (a cross-taper or a low-dose start) agreed with that program, as "
+    "buprenorphine can bring on withdrawal: give that reason to place the order."
+)
+AGONIST_OVERLAP_OTP = (
+    "The participant has an active {drugs} order. Methadone alongside it is given only in a planned switch "
+    "agreed with the prescriber, as buprenorphine can bring on withdrawal: review the order, or give the "
+    "reason to record the program."
+)
+
+
 def order_problems(
     drug_code: str,
     route: str,
@@ -141,8 +153,13 @@ def order_problems(
     dose: Decimal | None = None,
     frequency: str | None = None,
     unusual_dose_reason: str = "",
+    agonist_overlap_reason: str = "",
 ) -> dict[str, str]:
     """Field -> reason for every rule the order breaks; empty when it may be placed.
+
+    An opioid agonist (buprenorphine) for someone who receives methadone from an opioid treatment
+    program needs a reason (`agonist_overlap_reason`): the two together are given only in a planned
+    switch agreed with the program; otherwise buprenorphine can bring on withdrawal.
 
     A dose above the catalogue's maximum is refused; outside the usual range it needs a reason
     (`unusual_dose_reason`); a route or frequency the drug is not given by is refused. The PDMP check
@@ -167,6 +184,8 @@ def order_problems(
         problems.update(dose_problems(drug, route, frequency or "", dose, unusual_dose_reason))
     if drug.code in facts.active_drugs:
         problems["drug"] = f"There is already an active {drug.label} order; change its dose instead."
+    if drug.opioid_agonist and facts.on_methadone and not agonist_overlap_reason.strip():
+        problems["agonist_overlap_reason"] = AGONIST_OVERLAP_ORDER.format(drug=drug.label)
     if drug.naltrexone:
         blockers = [DRUGS[c].label for c in facts.active_drugs if DRUGS.get(c) and DRUGS[c].opioid_agonist]
         if facts.on_methadone:
@@ -249,13 +268,13 @@ def dose_problems(
     what = f"{drug.label}, {FREQUENCIES[frequency].lower()}"
     if dose > rng.maximum:
         return {
-            "dose": f"{_mg(dose)} mg is above the maximum of {_mg(rng.maximum)} mg per dose for {what}. "
-            "The order is refused."
+            "dose": f"{mg_text(dose)} mg is above the maximum of {mg_text(rng.maximum)} mg per dose "
+            f"for {what}. The order is refused."
         }
     if not rng.usual_low <= dose <= rng.usual_high and not unusual_dose_reason.strip():
         return {
-            "unusual_dose_reason": f"{_mg(dose)} mg is outside the usual "
-            f"{_mg(rng.usual_low)}-{_mg(rng.usual_high)} mg per dose for {what}. "
+            "unusual_dose_reason": f"{mg_text(dose)} mg is outside the usual "
+            f"{mg_text(rng.usual_low)}-{mg_text(rng.usual_high)} mg per dose for {what}. "
             "Confirm with the reason to go ahead."
         }
     return {}
@@ -267,7 +286,8 @@ def dose_is_unusual(drug_code: str, route: str, frequency: str, dose: Decimal) -
     return rng is not None and not rng.usual_low <= dose <= rng.usual_high
 
 
-def _mg(value: Decimal) -> str:
+def mg_text(value: Decimal) -> str:
+    """A dose in milligrams as people write it: 16, 0.5, 1200 (no trailing zeros)."""
     return f"{value.normalize():f}"
 
 

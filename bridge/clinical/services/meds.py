@@ -69,6 +69,7 @@ def medication_order_create(
     pdmp_checked_at: datetime | None = None,
     unit: str = "mg",
     unusual_dose_reason: str = "",
+    agonist_overlap_reason: str = "",
 ) -> MedicationOrder:
     """Place an order after the safety checks: the catalogue's rails (route, frequency, maximum dose;
     a reason outside the usual range), naltrexone vs opioids, the PDMP rule before a controlled
@@ -85,10 +86,16 @@ def medication_order_create(
         dose=dose,
         frequency=frequency,
         unusual_dose_reason=unusual_dose_reason,
+        agonist_overlap_reason=agonist_overlap_reason,
     )
     if problems:
         raise ValidationError(problems)
     unusual = medication.dose_is_unusual(drug, route, frequency, dose)
+    otp = (
+        OtpEnrollment.objects.filter(participant=participant, ended_on__isnull=True).first()
+        if medication.DRUGS[drug].opioid_agonist
+        else None
+    )
     with transaction.atomic():
         order = MedicationOrder(
             participant=participant,
@@ -124,9 +131,23 @@ def medication_order_create(
                 "drug": drug,
                 "unusual_dose_confirmed": bool(order.unusual_dose_reason),
                 "pdmp_checked_at": pdmp_checked_at.isoformat() if pdmp_checked_at else None,
+                "alongside_methadone": otp is not None,
             },
         )
+        if otp is not None:
+            # The reason stays in the record, with the program it must be coordinated with.
+            _overlap_note(
+                actor,
+                otp,
+                f"{order.get_drug_display()} {medication.mg_text(dose)} mg ordered alongside methadone: "
+                f"{agonist_overlap_reason.strip()}",
+            )
     return order
+
+
+def _overlap_note(actor: User, enrollment: OtpEnrollment, text: str) -> None:
+    note = OtpCoordinationNote.objects.create(enrollment=enrollment, author=actor, text=text)
+    audit(Action.CREATE, actor=actor, participant=enrollment.participant, obj=note)
 
 
 def medication_dose_change(
@@ -281,9 +302,18 @@ def otp_enrollment_record(
     contact_phone: str,
     started_on: date,
     reported_dose: str = "",
+    agonist_overlap_reason: str = "",
 ) -> OtpEnrollment:
     if OtpEnrollment.objects.filter(participant=participant, ended_on__isnull=True).exists():
         raise ValidationError({"otp_name": "An opioid treatment program is already on record; end it first."})
+    agonists = [
+        o
+        for o in MedicationOrder.objects.filter(participant=participant, stop_on__isnull=True)
+        if o.drug in medication.DRUGS and medication.DRUGS[o.drug].opioid_agonist
+    ]
+    names = ", ".join(f"{o.get_drug_display()} {medication.mg_text(o.dose)} mg" for o in agonists)
+    if agonists and not agonist_overlap_reason.strip():
+        raise ValidationError({"agonist_overlap_reason": medication.AGONIST_OVERLAP_OTP.format(drugs=names)})
     with transaction.atomic():
         enrollment = OtpEnrollment(
             participant=participant,
@@ -297,6 +327,10 @@ def otp_enrollment_record(
         enrollment.full_clean()
         enrollment.save()
         audit(Action.CREATE, actor=actor, participant=participant, obj=enrollment)
+        if agonists:
+            _overlap_note(
+                actor, enrollment, f"Recorded while {names} is active: {agonist_overlap_reason.strip()}"
+            )
     return enrollment
 
 

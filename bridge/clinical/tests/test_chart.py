@@ -265,3 +265,37 @@ def test_home_shows_reviews_due_and_the_supervisors_list(admitted, login):
     assert "No plan" in home_b  # Blair was admitted but has no plan
     director = login(w.director).get("/").content.decode()
     assert "Unsigned for more than 24 hours" in director and "Blair Sample" in director
+
+
+def test_methadone_alongside_buprenorphine_is_asked_about_on_the_medications_page(admitted, login):
+    w = admitted
+    meds.medication_order_create(
+        actor=w.prescriber,
+        participant=w.alex,
+        drug="buprenorphine",
+        dose=Decimal("16"),
+        route="sublingual",
+        frequency="daily",
+        reason="OUD",
+        start_on=TODAY(),
+        pdmp_checked_at=timezone.now(),
+    )
+    client = login(w.nurse)
+    url = reverse("clinical:otp_record", args=[w.alex.pk])
+    data = {
+        "otp_name": "Eastbay OTP",
+        "contact_name": "R",
+        "contact_phone": "510",
+        "reported_dose": "1,200 mg methadone daily",
+        "started_on": TODAY().isoformat(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    errors = response.context["otp_form"].errors["agonist_overlap_reason"]
+    assert "active Buprenorphine" in errors[0] and "16 mg" in errors[0]
+    assert b"Reason for methadone alongside buprenorphine" in response.content
+    assert not w.alex.otp_enrollments.exists()
+    response = client.post(url, {**data, "agonist_overlap_reason": "Switch agreed with Dr. Lee"})
+    assert response.status_code == 302
+    page = client.get(reverse("clinical:meds", args=[w.alex.pk]))
+    assert b"Switch agreed with Dr. Lee" in page.content

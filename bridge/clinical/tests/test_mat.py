@@ -165,3 +165,62 @@ def test_nurse_records_an_injection_and_the_next_dose_is_due(admitted):
         meds.administration_record(
             actor=w.nurse, order=oral, given_at=given, dose=Decimal("666"), lot_number="A1", site="arm_left"
         )
+
+
+def _otp(w, **extra):
+    values = dict(
+        actor=w.nurse,
+        participant=w.alex,
+        otp_name="Bay OTP",
+        contact_name="R",
+        contact_phone="5",
+        started_on=TODAY(),
+    )
+    values.update(extra)
+    return meds.otp_enrollment_record(**values)
+
+
+def test_buprenorphine_alongside_methadone_from_an_otp_needs_a_reason_kept_with_the_program(admitted):
+    w = admitted
+    otp = _otp(w)
+    with pytest.raises(ValidationError) as exc:
+        order(w, "buprenorphine", pdmp_checked_at=timezone.now())
+    assert "planned switch" in exc.value.message_dict["agonist_overlap_reason"][0]
+    assert not MedicationOrder.objects.exists() and not otp.coordination_notes.exists()
+    placed = order(
+        w,
+        "buprenorphine",
+        pdmp_checked_at=timezone.now(),
+        agonist_overlap_reason="Low-dose start agreed with Bay OTP before the methadone taper",
+    )
+    note = otp.coordination_notes.get()
+    assert note.text.startswith(
+        f"{placed.get_drug_display()} 8 mg ordered alongside methadone: Low-dose start"
+    )
+    assert note.author == w.prescriber
+    # Medicines that are not opioid agonists need no such reason.
+    assert (
+        medication.order_problems(
+            "acamprosate", "oral", None, medication.OrderFacts(today=TODAY(), on_methadone=True)
+        )
+        == {}
+    )
+
+
+def test_methadone_from_an_otp_alongside_an_active_buprenorphine_order_needs_a_reason(admitted):
+    w = admitted
+    order(w, "buprenorphine", dose=Decimal("16"), pdmp_checked_at=timezone.now())
+    with pytest.raises(ValidationError) as exc:
+        _otp(w, reported_dose="1,200 mg methadone daily")
+    message = exc.value.message_dict["agonist_overlap_reason"][0]
+    assert "Buprenorphine" in message and "16 mg" in message and "withdrawal" in message
+    assert not w.alex.otp_enrollments.exists()
+    otp = _otp(w, agonist_overlap_reason="Switching to methadone; buprenorphine stops on Friday")
+    assert otp.coordination_notes.get().text.endswith(
+        ": Switching to methadone; buprenorphine stops on Friday"
+    )
+    # Once the buprenorphine order has stopped, nothing more is asked.
+    otp.ended_on, otp.end_reason = TODAY(), "Test"
+    otp.save()
+    MedicationOrder.objects.update(stop_on=TODAY(), stop_reason="Switched")
+    assert _otp(w).coordination_notes.count() == 0
