@@ -21,6 +21,16 @@ SESSION_LAST_SEEN = "bridge_last_seen"
 _TOUCH_EVERY_SECONDS = 60
 
 
+def _duration(seconds: float) -> str:
+    """The configured limit in words: "15 minutes", "12 hours", "1 minute", "20 seconds"."""
+    seconds = int(seconds)
+    for size, unit in ((3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
 def idle_seconds() -> int:
     """The idle limit (BRIDGE_IDLE_SECONDS overrides the minutes, for tests)."""
     return getattr(settings, "BRIDGE_IDLE_SECONDS", None) or settings.BRIDGE_IDLE_MINUTES * 60
@@ -56,9 +66,10 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    "You were signed out after 15 minutes without activity."
+                    f"You were signed out after {_duration(idle_seconds())} without activity."
                     if idle
-                    else "You were signed out: a session lasts at most 12 hours.",
+                    else "You were signed out: a session lasts at most "
+                    f"{_duration(settings.BRIDGE_SESSION_MAX_HOURS * 3600)}.",
                 )
                 # Return to the same page after signing in again (a POST returns to the page it came from).
                 back = request.get_full_path() if request.method == "GET" else request.path

@@ -88,6 +88,16 @@ def test_idle_session_ends_after_15_minutes(world, client):
     assert AuditEvent.objects.filter(action="session_expired", detail__reason="idle").exists()
 
 
+@pytest.mark.parametrize(("minutes", "said"), [(15, "15 minutes"), (10, "10 minutes"), (1, "1 minute")])
+def test_the_sign_in_page_says_the_programs_own_idle_limit(world, client, settings, minutes, said):
+    settings.BRIDGE_IDLE_MINUTES = minutes
+    with time_machine.travel("2026-11-26 09:00 -08:00", tick=False) as traveller:
+        _post_login(client, "therapist_a")
+        traveller.shift(minutes * 60 + 5)
+        page = client.get("/", follow=True)
+    assert f"You were signed out after {said} without activity.".encode() in page.content
+
+
 def test_session_ends_after_12_hours_even_when_active(world, client):
     with time_machine.travel("2026-11-26 08:00 -08:00", tick=False) as traveller:
         _post_login(client, "therapist_a")

@@ -35,7 +35,10 @@
     dialog.setAttribute("role", "alertdialog");
     dialog.setAttribute("aria-label", "About to sign out");
     var p = document.createElement("p");
-    p.textContent = "You will be signed out in 2 minutes without activity. What you typed is kept.";
+    var left = warnBefore >= 60 && warnBefore % 60 === 0
+      ? (warnBefore / 60) + (warnBefore === 60 ? " minute" : " minutes")
+      : warnBefore + " seconds";
+    p.textContent = "You will be signed out in " + left + " without activity. What you typed is kept.";
     var b = document.createElement("button");
     b.type = "button";
     b.className = "button primary";
