@@ -135,7 +135,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    response = render(request, "404.html", status=404)
+    # Marked as the default page, so the participant app can show its own frame and language instead
+    # (bridge.portal.middleware) without core knowing the app.
+    response.default_not_found = True  # type: ignore[attr-defined]
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -19,6 +20,7 @@ from bridge.portal.models import ParticipantAccount
 from bridge.portal.services import PortalActor
 
 _TOUCH_EVERY_SECONDS = 60
+APP_PREFIX = "/me/"  # the participant app's pages (bridge/portal/urls.py, included at the root)
 
 
 def participant_facing(request: HttpRequest) -> bool:
@@ -49,6 +51,13 @@ class PortalMiddleware:
         finally:
             for token in reversed(request._portal_tokens):  # type: ignore[attr-defined]
                 context.deactivate(token)
+        if (
+            getattr(response, "default_not_found", False)
+            and request.path.startswith(APP_PREFIX)
+            and not request.user.is_authenticated  # staff pages live under /me/ too (calendar, hours)
+            and getattr(request.resolver_match, "app_name", "portal") == "portal"
+        ):
+            response = self._not_found(request)
         if participant_facing(request):
             response.setdefault("Content-Language", translation.get_language())
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
@@ -87,15 +96,31 @@ class PortalMiddleware:
             request.session[access.SESSION_SEEN] = now
         request.portal_account = account  # type: ignore[attr-defined]
 
+    def _not_found(self, request: HttpRequest) -> HttpResponse:
+        """A page of the app that does not exist (or is not theirs): said in the app's frame and in the
+        participant's language, as every other page of the app."""
+        account = request.portal_account  # type: ignore[attr-defined]
+        with translation.override(self._language(request, account)):
+            response = render(request, "portal/404.html", status=404)
+            response.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    @staticmethod
+    def _language(request: HttpRequest, account: ParticipantAccount | None) -> str:
+        return (
+            account.participant.language
+            if account is not None
+            else translation.get_language_from_request(request)
+        )
+
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not participant_facing(request):
             return None
         account = request.portal_account  # type: ignore[attr-defined]
         if account is not None:
-            language = account.participant.language
             timezone.activate(zoneinfo.ZoneInfo(account.participant.program.time_zone))
-        else:
-            language = translation.get_language_from_request(request)
+        language = self._language(request, account)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         ctx = context.current()

@@ -190,3 +190,25 @@ def test_who_opened_my_record_names_staff_roles_in_spanish(client, app_world, lo
     client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
     page = client.get(reverse("portal:privacy")).content.decode()
     assert "Terapeuta o consejero" in page and "Therapist or counselor" not in page
+
+
+def test_a_page_of_the_app_that_is_not_there_is_said_in_the_app_and_in_their_language(
+    app_client, app_world, client, login
+):
+    app_client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
+    # Notes their program does not release (a 404 from the app's own view), and an address that
+    # does not exist at all: both in the app's frame, in Spanish.
+    for url in (reverse("portal:notes"), "/me/no-such-page/"):
+        response = app_client.get(url)
+        assert response.status_code == 404, url
+        assert (
+            "No encontramos esa página" in response.content.decode() and response["Content-Language"] == "es"
+        )
+        assert b'href="/me/"' in response.content
+    # A visitor who is not signed in gets their browser's language.
+    anonymous = type(client)(HTTP_ACCEPT_LANGUAGE="es")
+    assert "No encontramos esa página" in anonymous.get("/me/no-such-page/").content.decode()
+    # Staff pages live under /me/ too: staff keep the staff page, in English.
+    staff = login(app_world.therapist_a)
+    page = staff.get("/me/calendar/no-such-page/")
+    assert page.status_code == 404 and b"We could not find that page" in page.content
