@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "bridge.core.middleware.ProgramTimezoneMiddleware",
     "bridge.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bridge.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "bridge.urls"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -295,6 +296,22 @@ class ConfirmForm(forms.Form):
 
 
 UNUSUAL_HELP = "Needed only for a dose outside the usual range (the order says when)."
+DOSE_MESSAGES = {
+    "invalid": "Enter the dose as a number of milligrams, for example 16 or 0.5.",
+    "min_value": "A dose is more than 0 mg.",
+    "max_digits": "That is not a dose: check the number of milligrams.",
+    "max_whole_digits": "That is not a dose: check the number of milligrams.",
+    "max_decimal_places": "Give the dose to two decimal places at most, for example 0.25.",
+}
+
+
+def dose_field(**kwargs) -> forms.DecimalField:
+    """Milligrams, refused in plain words when it cannot be a dose (the catalogue's limits come after)."""
+    return forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=7, decimal_places=2, error_messages=DOSE_MESSAGES, **kwargs
+    )
+
+
 OVERLAP_MAX = 300
 
 
@@ -304,7 +321,7 @@ def _overlap_reason(label: str, help_text: str) -> forms.CharField:
 
 class OrderForm(forms.Form):
     drug = forms.ChoiceField(label="Medication", choices=medication.DRUG_CHOICES)
-    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams per dose")
+    dose = dose_field(help_text="Milligrams per dose")
     route = forms.ChoiceField(choices=medication.ROUTE_CHOICES)
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     reason = forms.CharField(label="Reason (indication)", max_length=200)
@@ -331,7 +348,7 @@ class OrderForm(forms.Form):
 
 
 class DoseChangeForm(forms.Form):
-    dose = forms.DecimalField(label="New dose", min_value=0.01, max_digits=7, decimal_places=2)
+    dose = dose_field(label="New dose")
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     effective_on = DateField(span=Span.CARE, widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label="Why the dose changes", max_length=200)
@@ -355,7 +372,7 @@ class AdministrationForm(forms.Form):
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    dose = forms.DecimalField(min_value=0.01, max_digits=7, decimal_places=2, help_text="Milligrams")
+    dose = dose_field(help_text="Milligrams")
     lot_number = forms.CharField(label="Lot number", max_length=40)
     site = forms.ChoiceField(label="Injection site", choices=Administration.Site.choices)
     comment = forms.CharField(required=False, max_length=300)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from bridge.core import context
@@ -96,6 +98,48 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A form's address opened as a page (a bookmark, a reload, a link pasted from the address bar)
+    answers 405: say so in words and link the page the form is on, instead of a blank page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not response.content
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated  # staff pages; the app and the machine paths keep theirs
+            and not request.path.startswith(("/api/", "/fhir/"))
+        ):
+            page = render(
+                request,
+                "405.html",
+                {"back": _nearest_page(request.path)},
+                status=405,
+            )
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+
+def _nearest_page(path: str) -> str:
+    """The nearest address above `path` that is a page: …/medications/<id>/dose/ → …/medications/<id>/."""
+    parts = path.strip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/" + "/".join(parts) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"
 
 
 # Control characters: NUL breaks PostgreSQL text ("A string literal cannot contain NUL"), and none of

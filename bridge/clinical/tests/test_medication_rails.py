@@ -198,3 +198,21 @@ def test_the_pdmp_window_is_the_programs_rule_in_hours(checked, before, window, 
 )
 def test_injection_interval_and_site_warnings(drug, site, last, fields):
     assert set(injection_warnings(drug, site, TODAY, last)) == fields
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("0", "A dose is more than 0 mg."),
+        ("-5", "A dose is more than 0 mg."),
+        ("1e9", "That is not a dose: check the number of milligrams."),
+        ("12a", "Enter the dose as a number of milligrams, for example 16 or 0.5."),
+        ("0.125", "Give the dose to two decimal places at most, for example 0.25."),
+    ],
+)
+def test_a_dose_that_cannot_be_one_is_refused_in_plain_words(typed, said):
+    from bridge.clinical.forms import AdministrationForm, DoseChangeForm, OrderForm
+
+    for form_class in (OrderForm, DoseChangeForm, AdministrationForm):
+        form = form_class({"dose": typed})
+        assert not form.is_valid() and form.errors["dose"] == [said], form_class

@@ -181,3 +181,15 @@ def test_security_headers_are_sent(world, login):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["Cache-Control"] == "no-store"
     assert response["X-Request-ID"]
+
+
+def test_a_forms_address_opened_as_a_page_says_so_and_links_the_page(world, login):
+    from django.urls import reverse
+
+    client = login(world.director)
+    url = reverse("participants:care_team_end", args=[world.alex.pk, world.alex.care_team.first().pk])
+    response = client.get(url)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert b"This address is for sending a form" in response.content
+    team = reverse("participants:care_team", args=[world.alex.pk])
+    assert f'href="{team}"'.encode() in response.content  # the page the form is on
