@@ -112,6 +112,7 @@ class MethodNotAllowedPageMiddleware:
         if (
             response.status_code == 405
             and request.method in ("GET", "HEAD")
+            and not getattr(response, "streaming", False)
             and not response.content
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated  # staff pages; the app and the machine paths keep theirs

@@ -17,6 +17,7 @@ from bridge.clinical.models import DrugScreen, MedicationOrder, Note
 from bridge.clinical.services import meds, notes, screens
 from bridge.clinical.tests.conftest import attend, make_session
 from bridge.clinical.tests.test_group_notes import ALEX_PART, BLAIR_PART
+from bridge.clinical.tests.test_mat import order
 from bridge.clinical.tests.test_screens import negatives
 from bridge.scheduling.models import SessionKind
 from bridge.testing.sections import full_page, lazy_urls
@@ -269,17 +270,7 @@ def test_home_shows_reviews_due_and_the_supervisors_list(admitted, login):
 
 def test_methadone_alongside_buprenorphine_is_asked_about_on_the_medications_page(admitted, login):
     w = admitted
-    meds.medication_order_create(
-        actor=w.prescriber,
-        participant=w.alex,
-        drug="buprenorphine",
-        dose=Decimal("16"),
-        route="sublingual",
-        frequency="daily",
-        reason="OUD",
-        start_on=TODAY(),
-        pdmp_checked_at=timezone.now(),
-    )
+    order(w, "buprenorphine", dose=Decimal("16"), pdmp_checked_at=timezone.now())
     client = login(w.nurse)
     url = reverse("clinical:otp_record", args=[w.alex.pk])
     data = {
