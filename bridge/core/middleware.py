@@ -114,6 +114,7 @@ class MethodNotAllowedPageMiddleware:
             and request.method in ("GET", "HEAD")
             and not getattr(response, "streaming", False)
             and not response.content
+            and "text/html" in request.headers.get("Accept", "")  # a browser opening a page
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated  # staff pages; the app and the machine paths keep theirs
             and not request.path.startswith(("/api/", "/fhir/"))

@@ -188,8 +188,9 @@ def test_a_forms_address_opened_as_a_page_says_so_and_links_the_page(world, logi
 
     client = login(world.director)
     url = reverse("participants:care_team_end", args=[world.alex.pk, world.alex.care_team.first().pk])
-    response = client.get(url)
+    response = client.get(url, headers={"Accept": "text/html,application/xhtml+xml"})  # as a browser asks
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert b"This address is for sending a form" in response.content
+    assert client.get(url).content == b""  # a client that does not ask for a page gets the bare 405
     team = reverse("participants:care_team", args=[world.alex.pk])
     assert f'href="{team}"'.encode() in response.content  # the page the form is on
