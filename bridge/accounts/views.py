@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
+from datetime import datetime
 
 import segno
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -320,10 +322,18 @@ def draft_load(request: StaffRequest) -> HttpResponse:
             "draft": {
                 "fields": draft.fields,
                 "saved_at": saved.isoformat(),
-                "saved_at_label": saved.strftime("%H:%M"),
+                "saved_at_label": draft_saved_label(saved),
             }
         }
     )
+
+
+def draft_saved_label(saved: datetime) -> str:
+    """When the draft was kept, as the restore message says it: "today at 07:53", or the day too
+    ("Mon Dec 7, 07:53") when it is older, so nobody takes yesterday's text for this morning's."""
+    if saved.date() == timezone.localdate():
+        return f"today at {saved:%H:%M}"
+    return date_format(saved, "SHORT_DATETIME_FORMAT")
 
 
 @require_POST

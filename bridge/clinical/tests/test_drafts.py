@@ -3,13 +3,16 @@ author on the same page, behind the page's own access check, and gone once the f
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from bridge.accounts.models import Draft
+from bridge.accounts.views import draft_saved_label
 from bridge.audit.models import AuditEvent
 from bridge.clinical.services import notes, plans
 
@@ -55,7 +58,7 @@ def test_the_author_saves_a_draft_and_reads_it_back_with_the_time(note, admitted
 
     answer = _load(client, page).json()["draft"]
     assert answer["fields"] == {"data": TEXT, "plan": "Weekly CBT."}
-    assert answer["saved_at_label"] == timezone.localtime(draft.saved_at).strftime("%H:%M")
+    assert answer["saved_at_label"] == f"today at {timezone.localtime(draft.saved_at):%H:%M}"
     restored = AuditEvent.objects.filter(action="read", object_type="draft", object_id=str(draft.pk))
     assert restored.count() == 1 and restored.get().actor == admitted.therapist_a
 
@@ -202,3 +205,10 @@ def test_consent_and_aftercare_plan_pages_keep_drafts_for_who_may_edit_them(admi
     assert set(Draft.objects.values_list("page", flat=True)) == {consent, aftercare}
     html = login(w.therapist_a).get(consent).content.decode()
     assert f'data-draft-page="{consent}"' in html
+
+
+def test_the_restore_message_names_the_day_of_an_older_draft():
+    zone = ZoneInfo("America/Los_Angeles")
+    with time_machine.travel(datetime(2026, 12, 8, 9, 0, tzinfo=zone), tick=False), timezone.override(zone):
+        assert draft_saved_label(datetime(2026, 12, 8, 7, 53, tzinfo=zone)) == "today at 07:53"
+        assert draft_saved_label(datetime(2026, 12, 7, 18, 5, tzinfo=zone)) == "Mon Dec 7, 18:05"
