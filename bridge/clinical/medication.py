@@ -100,6 +100,8 @@ def _load() -> tuple[dict[str, Drug], dict[str, str]]:
 
 
 DRUGS, FREQUENCIES = _load()
+# Buprenorphine in every form (methadone is recorded from an OTP, never ordered here).
+OPIOID_AGONISTS = tuple(code for code, drug in DRUGS.items() if drug.opioid_agonist)
 DRUG_CHOICES = [(d.code, d.label) for d in DRUGS.values()]
 FREQUENCY_CHOICES = list(FREQUENCIES.items())
 ROUTE_CHOICES = [

@@ -274,7 +274,7 @@ def chart_alerts(participant: Participant) -> list[str]:
 
 def has_opioid_use_disorder(participant: Participant) -> bool:
     """DSM-5 criteria met for an opioid use disorder, or medication for one (buprenorphine, methadone)."""
-    from bridge.clinical.medication import DRUGS
+    from bridge.clinical.medication import OPIOID_AGONISTS
     from bridge.clinical.models import MedicationOrder, OtpEnrollment
     from bridge.intake.models import InstrumentAdministration
 
@@ -286,8 +286,7 @@ def has_opioid_use_disorder(participant: Participant) -> bool:
         band__in=["mild", "moderate", "severe"],
     ).exists():
         return True
-    agonists = [c for c, d in DRUGS.items() if d.opioid_agonist]
     return (
-        MedicationOrder.objects.filter(participant=participant, drug__in=agonists).exists()
+        MedicationOrder.objects.filter(participant=participant, drug__in=OPIOID_AGONISTS).exists()
         or OtpEnrollment.objects.filter(participant=participant).exists()
     )

@@ -306,11 +306,11 @@ def otp_enrollment_record(
 ) -> OtpEnrollment:
     if OtpEnrollment.objects.filter(participant=participant, ended_on__isnull=True).exists():
         raise ValidationError({"otp_name": "An opioid treatment program is already on record; end it first."})
-    agonists = [
-        o
-        for o in MedicationOrder.objects.filter(participant=participant, stop_on__isnull=True)
-        if o.drug in medication.DRUGS and medication.DRUGS[o.drug].opioid_agonist
-    ]
+    agonists = list(
+        MedicationOrder.objects.filter(
+            participant=participant, stop_on__isnull=True, drug__in=medication.OPIOID_AGONISTS
+        )
+    )
     names = ", ".join(f"{o.get_drug_display()} {medication.mg_text(o.dose)} mg" for o in agonists)
     if agonists and not agonist_overlap_reason.strip():
         raise ValidationError({"agonist_overlap_reason": medication.AGONIST_OVERLAP_OTP.format(drugs=names)})
