@@ -218,7 +218,7 @@ def _create_everything(crawl: Crawl, demo) -> Any:
     chart_of = (
         Participant.objects.filter(status="active", care_team__staff=demo.staff["therapist1"])
         .filter(care_team__staff=demo.staff["nurse"])
-        .order_by("last_name", "pk")
+        .order_by("last_name", "first_name", "pk")
         .first()
     )
     assert chart_of is not None
@@ -479,8 +479,10 @@ def _create_everything(crawl: Crawl, demo) -> Any:
                 "therapist1",
                 version,
                 action=f"{version}{part}/",
-                required={"code": "F15.20"} if part == "problems" else {},
-                full={"code": "F12.20"} if part == "problems" else {},
+                # Codes the demo never puts on a plan: the revision copies the chart's problems,
+                # and which chart this is can differ between databases.
+                required={"code": "F13.20"} if part == "problems" else {},
+                full={"code": "F18.20"} if part == "problems" else {},
             )
     return chart_of.pk
 
