@@ -92,7 +92,8 @@ def test_the_participant_sees_the_balance_statements_and_estimates(app_client, a
 def test_in_spanish(app_client, app_world, self_pay):
     app_client.post(reverse("portal:language"), {"language": "es", "next": reverse("portal:home")})
     body = app_client.get(reverse("portal:bills")).content.decode()
-    assert "Usted debe $20" in body and "Estimados de buena fe" in body
+    # Amounts as read in the US, in Spanish too: a point before the cents.
+    assert "Usted debe $20.00." in body and "Estimados de buena fe" in body
 
 
 def test_another_participants_estimate_is_404_and_staff_cannot_use_the_app(
