@@ -77,5 +77,8 @@ def admission_gate(screening: Screening, decision) -> list[str]:
             given=frozenset(given),
             diagnosis_band=diagnosis.band if diagnosis is not None else None,
             unacknowledged_now=unacknowledged_now(screening),
+            rules_withdrawal_management=(
+                recommendation_for(screening, with_clinician_ratings=False).withdrawal_management or ""
+            ),
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -189,6 +190,18 @@ def dimensions_rate(
     if any(not isinstance(r, int) or not 0 <= r <= 4 for r in ratings.values()):
         raise ValidationError("Each rating is a whole number from 0 to 4.")
     suggested = recommendation_for(screening, with_clinician_ratings=False)
+    # A rating below the rules' is the clinician's judgement against what was found (a lowered
+    # dimension 1 can drop the withdrawal management the findings call for): it is written down.
+    lowered = {
+        f"notes_{d}": (
+            f"You rated dimension {d} {rating}, lower than the rules' {suggested.dimensions[d].rating}: "
+            "say why in a sentence in its notes."
+        )
+        for d, rating in sorted(ratings.items())
+        if rating < suggested.dimensions[d].rating and not _is_a_reason(notes.get(d, ""))
+    }
+    if lowered:
+        raise ValidationError(lowered)
     now = timezone.now()
     with transaction.atomic():
         saved = []
@@ -215,6 +228,11 @@ def dimensions_rate(
             {"differs_from_rules": [r.dimension for r in saved if r.rating != r.suggested_rating]},
         )
     return saved
+
+
+def _is_a_reason(text: str) -> bool:
+    """At least a few words: "." or "ok" is not a reason."""
+    return len(re.findall(r"\w+", text)) >= 3
 
 
 def placement_decide(

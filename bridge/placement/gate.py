@@ -4,7 +4,8 @@ Pure Python: the caller reads the record and passes plain facts; every reason co
 words, so the page can show exactly why admission is refused. Admission is refused while
   * the decided level is not 2.1 (anything above 2.5 is more support than an IOP gives at all),
   * the decided withdrawal management is 3.2-WM or more intensive (24-hour withdrawal management
-    comes first; a prescriber records it complete, which asks for a new decision),
+    comes first; a prescriber records it complete, which asks for a new decision), or the findings
+    alone call for it (lowered ratings or an override do not make withdrawal safe),
   * an imminent ("act now") alert on the screening has no recorded disposition,
   * the minimum assessment set is missing: a suicide-risk screen (C-SSRS screener), a withdrawal
     scale when the substances call for one (CIWA-Ar for alcohol or sedatives, COWS for opioids),
@@ -43,6 +44,8 @@ class GateFacts:
     given: frozenset[str]  # instrument codes given (not entered in error)
     diagnosis_band: str | None  # DSM-5-SUD band, None when not given
     unacknowledged_now: tuple[str, ...] = ()  # "act now" alerts with no recorded disposition
+    # What the findings alone call for (the rules without the clinician's ratings): "" when none.
+    rules_withdrawal_management: str = ""
 
 
 def admission_problems(facts: GateFacts) -> list[str]:
@@ -57,10 +60,18 @@ def admission_problems(facts: GateFacts) -> list[str]:
             + f"; admission here is to IOP ({ed.iop_level}). Refer out."
         )
     wm = facts.withdrawal_management
-    if wm and wm in WM_ORDER and WM_ORDER.index(wm) >= WM_ORDER.index(FIRST_24H_WM):
+    if _needs_24h(wm):
         problems.append(
             f"Withdrawal management {wm} comes first (24-hour care). Once it is complete a prescriber "
             "records that, and a new placement decision is made."
+        )
+    elif _needs_24h(facts.rules_withdrawal_management):
+        # Lower ratings or an override do not make withdrawal safe: the findings still call for it.
+        problems.append(
+            f"The findings call for withdrawal management {facts.rules_withdrawal_management} first "
+            "(24-hour care), whatever the ratings or the decision say. Once it is complete a prescriber "
+            "records that, and a new placement decision is made; if a withdrawal scale was entered "
+            "wrongly, mark it entered in error."
         )
     for code in facts.unacknowledged_now:
         problems.append(
@@ -77,6 +88,10 @@ def admission_problems(facts: GateFacts) -> list[str]:
     elif facts.diagnosis_band not in ("mild", "moderate", "severe"):
         problems.append("The DSM-5 criteria do not show a substance use disorder; an IOP is not indicated.")
     return problems
+
+
+def _needs_24h(wm: str) -> bool:
+    return bool(wm) and wm in WM_ORDER and WM_ORDER.index(wm) >= WM_ORDER.index(FIRST_24H_WM)
 
 
 def needed_scales(substances: Iterable[str]) -> list[str]:

@@ -62,7 +62,11 @@ CIWA_AR = Instrument(
     source="Sullivan et al. 1989 (PMID 2597811); ASAM Alcohol Withdrawal Management CPG 2020 Table 1. "
     "No CIWA-Ar LOINC panel or total was found [verify].",
     notes=("No alerts come from the score alone: 'complicated' withdrawal needs clinical signs.",),
-    guidance=("The score alone raises no alert: complicated withdrawal is judged from clinical signs.",),
+    # The scale has no alerts of its own; the intake placement rules raise one (rules.DERIVED_ALERTS).
+    guidance=(
+        "At intake, a severe score, or a moderate one with past seizures or delirium tremens, raises an "
+        "act-now alert for withdrawal care. Complicated withdrawal is also judged from clinical signs.",
+    ),
 )
 
 # Allowed point values per item (Wesson & Ling 2003; VA VistA COWS spec). Entered as points, not index.
