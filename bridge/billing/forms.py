@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 
 from bridge.billing.models import (
+    MAX_AUTHORIZED_UNITS,
     Authorization,
     Certification,
     Coverage,
@@ -74,6 +75,7 @@ class CoverageForm(forms.ModelForm):
 
 
 class AuthorizationForm(forms.ModelForm):
+    units_approved = forms.IntegerField(min_value=1, max_value=MAX_AUTHORIZED_UNITS)
     service_codes = forms.CharField(
         required=False,
         max_length=500,
@@ -128,7 +130,9 @@ class AuthorizationForm(forms.ModelForm):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(choices=UtilizationReview.Outcome.choices[1:])
-    approved_units = forms.IntegerField(min_value=0, required=False, initial=0)
+    approved_units = forms.IntegerField(
+        min_value=0, max_value=MAX_AUTHORIZED_UNITS, required=False, initial=0
+    )
     note = forms.CharField(max_length=300, required=False)
     next_review_on = DateField(span=Span.PLANNED, required=False, widget=DATE)
 

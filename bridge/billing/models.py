@@ -181,6 +181,10 @@ class Coverage(models.Model):
         return self.plan.payer
 
 
+# More units than any authorization gives (days, visits or units): a typing slip, not a payer's answer.
+MAX_AUTHORIZED_UNITS = 1000
+
+
 class Authorization(models.Model):
     """A payer's approval of services for a span: level of care, codes, units (or visits/days).
 

@@ -14,7 +14,15 @@ from django.db import transaction
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
-from bridge.billing.models import Authorization, Certification, Coverage, Payer, Plan, UtilizationReview
+from bridge.billing.models import (
+    MAX_AUTHORIZED_UNITS,
+    Authorization,
+    Certification,
+    Coverage,
+    Payer,
+    Plan,
+    UtilizationReview,
+)
 
 COVERAGE_FIELDS = (
     "plan",
@@ -139,9 +147,62 @@ def coverage_from_screening(*, actor, screening, admitted_on: date) -> Coverage 
     )
 
 
+def _units_plausible(field: str, units: int, already: int = 0) -> None:
+    if units + already > MAX_AUTHORIZED_UNITS:
+        raise ValidationError(
+            {
+                field: f"An authorization gives at most {MAX_AUTHORIZED_UNITS:,} units in all"
+                + (f" (it has {already:,} already)" if already else "")
+                + ": check the number on the payer's letter."
+            }
+        )
+
+
+def _authorization_clashes(auth: Authorization) -> None:
+    """The same payer's reference twice, or two live authorizations for the same codes on overlapping
+    days: charges would count against either, so one is a mistake."""
+    live = Authorization.objects.filter(
+        participant_id=auth.participant_id,
+        status__in=[Authorization.Status.APPROVED, Authorization.Status.REQUESTED],
+    ).exclude(pk=auth.pk)
+    reference = auth.reference_number.strip()
+    if (
+        reference
+        and Authorization.objects.filter(
+            participant_id=auth.participant_id,
+            coverage__plan__payer_id=auth.coverage.plan.payer_id,
+            reference_number__iexact=reference,
+        )
+        .exclude(pk=auth.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"reference_number": f"Authorization {reference} from this payer is already on record."}
+        )
+    if auth.status not in (Authorization.Status.APPROVED, Authorization.Status.REQUESTED):
+        return
+    codes = set(auth.service_codes or [])
+    for other in live.filter(
+        coverage_id=auth.coverage_id,
+        level_of_care=auth.level_of_care,
+        starts_on__lte=auth.ends_on,
+        ends_on__gte=auth.starts_on,
+    ):
+        theirs = set(other.service_codes or [])
+        if not codes or not theirs or codes & theirs:  # empty: every IOP code
+            raise ValidationError(
+                {
+                    "starts_on": f"Authorization {other.reference_number} ({other.starts_on:%b %-d, %Y} to "
+                    f"{other.ends_on:%b %-d, %Y}) already covers these services on some of these days: "
+                    "record the payer's extension as a concurrent review on it, or close it first."
+                }
+            )
+
+
 def authorization_add(*, actor, participant, coverage: Coverage, **fields: Any) -> Authorization:
     if coverage.participant_id != participant.pk:
         raise ValidationError({"coverage": "Choose one of this participant's coverages."})
+    _units_plausible("units_approved", int(fields.get("units_approved") or 0))
     with transaction.atomic():
         auth = Authorization(participant=participant, coverage=coverage, created_by=actor, **fields)
         if auth.next_review_on is None and coverage.plan.payer.review_every_days:
@@ -149,6 +210,7 @@ def authorization_add(*, actor, participant, coverage: Coverage, **fields: Any) 
                 auth.starts_on.toordinal() + coverage.plan.payer.review_every_days
             )
         auth.full_clean()
+        _authorization_clashes(auth)
         auth.save()
         _audit(
             Action.CREATE,
@@ -175,6 +237,8 @@ def review_record(
         raise ValidationError({"approved_units": "Say how many units the payer approved."})
     with transaction.atomic():
         auth = Authorization.objects.select_for_update().get(pk=authorization.pk)
+        if outcome == UtilizationReview.Outcome.APPROVED:
+            _units_plausible("approved_units", approved_units, auth.units_approved)
         review = UtilizationReview(
             authorization=auth,
             due_on=auth.next_review_on or date.today(),

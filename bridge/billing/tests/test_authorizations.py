@@ -115,6 +115,58 @@ def test_an_approved_review_adds_units_and_moves_the_next_review(world, login, c
     assert login(world.outsider).post(url, {"outcome": "denied"}).status_code == 404
 
 
+def test_impossible_units_a_repeated_reference_and_an_overlap_are_refused(world, login, coverage):
+    """Bad input gets a field error and changes nothing: 9,223,372,036,854,775,800 units on a review
+    (once a 500), 99,999,999,999 days, the payer's reference twice, two authorizations for the same
+    services on the same days."""
+    today = timezone.localdate()
+    client = login(world.billing)
+    url = reverse("billing:authorization_add", args=[world.alex.pk])
+    data = {
+        "coverage": coverage.pk,
+        "level_of_care": "2.1",
+        "service_codes": "H0015",
+        "unit": "days",
+        "units_approved": 24,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=56)).isoformat(),
+        "reference_number": "DMC-2026-0042",
+        "status": "approved",
+    }
+    refused = client.post(url, {**data, "units_approved": "99999999999"})
+    assert refused.status_code == 400 and not Authorization.objects.exists()
+    assert client.post(url, data).status_code == 302
+    auth = Authorization.objects.get()
+    # The same reference again (any case), even for other days: refused by name.
+    later = {
+        **data,
+        "reference_number": "dmc-2026-0042",
+        "starts_on": (today + timedelta(days=100)).isoformat(),
+        "ends_on": (today + timedelta(days=130)).isoformat(),
+    }
+    refused = client.post(url, later)
+    assert refused.status_code == 400
+    assert "Authorization dmc-2026-0042 from this payer is already on record" in refused.content.decode()
+    # Overlapping days for the same code (or for every code): refused, naming the one it overlaps.
+    for codes in ("H0015", ""):
+        refused = client.post(url, {**data, "reference_number": "DMC-2026-0099", "service_codes": codes})
+        assert refused.status_code == 400 and "DMC-2026-0042" in refused.content.decode()
+    # Other codes on the same days, or the same codes after it ends, are another authorization.
+    assert client.post(url, {**data, "reference_number": "B-1", "service_codes": "90853"}).status_code == 302
+    assert client.post(url, {**later, "reference_number": "B-2"}).status_code == 302
+    assert Authorization.objects.count() == 3
+    # A concurrent review cannot take the units past any payer's letter.
+    review = reverse("billing:review_record", args=[world.alex.pk, auth.pk])
+    for units in ("9223372036854775800", "977"):
+        refused = client.post(review, {"outcome": "approved", "approved_units": units})
+        assert refused.status_code == 400, units
+    auth.refresh_from_db()
+    assert auth.units_approved == 24 and not UtilizationReview.objects.exists()
+    assert client.post(review, {"outcome": "approved", "approved_units": "976"}).status_code == 302
+    auth.refresh_from_db()
+    assert auth.units_approved == 1000
+
+
 def _expected_at(participant, staff, day):
     """A scheduled session on `day` at 18:00 with the participant on its roster (not yet attended)."""
     tz = participant.program.tz
