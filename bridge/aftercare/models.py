@@ -274,6 +274,7 @@ class TaperPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("starts_on")),
                 name="taper_ends_after_start",
+                violation_error_message="The taper ends before it starts: check the dates.",
             ),
         ]
 

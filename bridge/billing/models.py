@@ -159,10 +159,15 @@ class Coverage(models.Model):
                 fields=["participant", "order"],
                 condition=Q(ends_on__isnull=True),
                 name="one_open_coverage_per_order",
+                violation_error_message=(
+                    "This participant already has an open coverage in that order (primary, secondary…): "
+                    "end it first, or choose another order."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("effective_on")),
                 name="coverage_ends_after_start",
+                violation_error_message="The coverage ends before it starts: check the dates.",
             ),
             models.CheckConstraint(
                 condition=Q(relationship="18") | (~Q(subscriber_first_name="") & ~Q(subscriber_last_name="")),
@@ -235,7 +240,9 @@ class Authorization(models.Model):
                 "billing_authorization_dates_in_range", dates=["starts_on", "ends_on", "next_review_on"]
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="authorization_ends_after_start"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="authorization_ends_after_start",
+                violation_error_message="The authorization ends before it starts: check the dates.",
             ),
         ]
 

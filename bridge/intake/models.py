@@ -271,6 +271,7 @@ class Screening(models.Model):
                 | Q(work_end__isnull=True)
                 | Q(work_end__gt=F("work_start")),
                 name="screening_work_ends_after_start",
+                violation_error_message="The work day ends before it starts: check the times.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="admitted") | Q(episode__isnull=False),

@@ -258,6 +258,7 @@ class EpisodeOfCare(models.Model):
             models.CheckConstraint(
                 condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
                 name="episode_discharge_after_admission",
+                violation_error_message="The discharge date is before the admission date: check the dates.",
             ),
         ]
 
@@ -347,7 +348,9 @@ class CareHold(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="hold_has_reason"),
             models.CheckConstraint(
-                condition=Q(expected_return_on__gte=models.F("starts_on")), name="hold_return_after_start"
+                condition=Q(expected_return_on__gte=models.F("starts_on")),
+                name="hold_return_after_start",
+                violation_error_message="The expected return is before the hold starts: check the dates.",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True, ending="")

@@ -176,6 +176,7 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("signed_on")),
                 name="consent_expires_after_signature",
+                violation_error_message="The consent expires on or before the day it was signed.",
             ),
             models.CheckConstraint(
                 condition=Q(signer="participant") | ~Q(representative_authority=""),
@@ -741,7 +742,9 @@ class AccessRequest(models.Model):
                 dates=["requested_on", "due_on", "date_from", "date_to", "delivered_on"],
             ),
             models.CheckConstraint(
-                condition=Q(due_on__gte=F("requested_on")), name="access_due_after_request"
+                condition=Q(due_on__gte=F("requested_on")),
+                name="access_due_after_request",
+                violation_error_message="The answer is due before the request was made: check the dates.",
             ),
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="access_range_ordered"),
             models.CheckConstraint(
@@ -806,7 +809,9 @@ class BreachIncident(models.Model):
                 condition=Q(window_end__gt=F("window_start")), name="breach_window_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(notice_due_on__gte=F("discovered_on")), name="breach_notice_after_discovery"
+                condition=Q(notice_due_on__gte=F("discovered_on")),
+                name="breach_notice_after_discovery",
+                violation_error_message="The notice is due before the breach was discovered.",
             ),
             models.CheckConstraint(
                 condition=Q(assessment="pending") | ~Q(risk_assessment=""), name="breach_assessment_written"
@@ -879,6 +884,7 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
                 name="complaint_closed_after_received",
+                violation_error_message="The complaint is closed before it was received: check the dates.",
             ),
         ]
 

@@ -100,7 +100,9 @@ class Track(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "name"], name="track_name_unique_in_program"),
             models.CheckConstraint(
-                condition=models.Q(end_time__gt=models.F("start_time")), name="track_ends_after_start"
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="track_ends_after_start",
+                violation_error_message="The track ends before it starts: check the times.",
             ),
         ]
 

@@ -123,6 +123,7 @@ class GroupSeries(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="series_ends_after_start",
+                violation_error_message="The series ends before it starts: check the dates.",
             ),
         ]
 
@@ -297,6 +298,7 @@ class Attendance(models.Model):
                 | Q(arrived_at__isnull=True)
                 | Q(departed_at__gte=F("arrived_at")),
                 name="attendance_departs_after_arrival",
+                violation_error_message="The departure time is before the arrival time: check the times.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["present", "late", "left_early"])

@@ -66,6 +66,50 @@ def test_another_subscriber_must_be_named(world, login, medi_cal):
     assert not Coverage.objects.exists()
 
 
+def test_a_coverage_that_ends_before_it_starts_is_refused_in_plain_words(world, login, medi_cal):
+    client = login(world.frontdesk)
+    response = _post(
+        client, reverse("billing:coverage_add", args=[world.alex.pk]), plan=medi_cal.pk, ends_on="2026-01-15"
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The coverage ends before it starts: check the dates." in page
+    assert "Constraint" not in page and "coverage_ends_after_start" not in page
+    assert not Coverage.objects.exists()
+
+
+# Date-order rules whose dates only a service sets after checking them itself (its own message first).
+SET_BY_SERVICES = {
+    "care_team_end_after_start",
+    "membership_left_after_joining",
+    "session_ends_after_start",
+    "order_stop_after_start_with_reason",
+    "otp_end_after_start_with_reason",
+    "note_cosigned_after_signing",
+    "ptime_ends_after_start",
+    "chours_ends_after_start",
+    "planned_ends_after_start",
+}
+
+
+def test_every_date_order_rule_a_form_reaches_says_what_is_wrong_in_words():
+    """A database rule a form can reach speaks plain words, never Django's "Constraint “x” is violated"."""
+    from django.apps import apps
+    from django.db.models import BaseConstraint
+
+    default = BaseConstraint.default_violation_error_message
+    unnamed = [
+        f"{model.__name__}.{c.name}"
+        for model in apps.get_models()
+        if model.__module__.startswith("bridge.")
+        for c in model._meta.constraints
+        if "_after_" in c.name
+        and c.name not in SET_BY_SERVICES
+        and c.violation_error_message in (None, default)
+    ]
+    assert unnamed == []
+
+
 def test_correcting_a_member_id_audits_the_field_not_the_value(world, login, medi_cal):
     coverage = f.coverage(world.alex, medi_cal)
     client = login(world.frontdesk)
