@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
@@ -202,6 +203,20 @@ def session_cancel(*, actor, session: Session, reason: str) -> Change:
     return Change(session, affected)
 
 
+def _not_into_the_past(old: Session, starts_at: datetime) -> None:
+    """A session moves to today or later; within its own day it may move to the time it really took
+    place. A day that has passed (a typed year, a wrong month) would change past weeks' hours."""
+    tz = old.program.tz
+    day = starts_at.astimezone(tz).date()
+    if day < timezone.localdate(timezone=tz) and day != old.starts_at.astimezone(tz).date():
+        raise ValidationError(
+            {
+                "starts_at": f"{day:%a %b %-d, %Y} has passed: a session moves to today or later "
+                "(or, on its own day, to the time it really took place). Check the date."
+            }
+        )
+
+
 def session_reschedule(
     *,
     actor,
@@ -226,6 +241,7 @@ def session_reschedule(
         old = Session.objects.select_for_update().get(pk=session.pk)
         if old.status != Session.Status.SCHEDULED:
             raise ValidationError({"session": "Only a scheduled session can be moved."})
+        _not_into_the_past(old, starts_at)
         if Attendance.objects.filter(session=old).exclude(status=Attendance.Status.EXPECTED).exists():
             raise ValidationError({"session": "Attendance was taken for this session; it cannot be moved."})
         affected = _roster(old)

@@ -216,15 +216,37 @@ def test_rescheduling_moves_the_roster_to_a_new_session_and_cancels_the_old(worl
     fall[2].refresh_from_db()
     assert fall[2].status == "cancelled" and fall[2].cancel_reason == "Rescheduled: Room flooded"
     # Onto the group's own next session: the facilitator and Alex would be there twice.
-    with pytest.raises(BookingConflict) as exc:
-        session_reschedule(
+    with time_machine.travel(datetime(2026, 10, 28, 12, tzinfo=LA), tick=False):
+        with pytest.raises(BookingConflict) as exc:
+            session_reschedule(
+                actor=world.director,
+                session=fall[3],
+                starts_at=fall[4].starts_at,
+                ends_at=fall[4].ends_at,
+                reason="x",
+            )
+        assert {c.kind for c in exc.value.conflicts} == {"staff", "participant"}
+        # Into a day that has passed (a typed year): refused by name; on its own day it may move.
+        last_year = fall[3].starts_at.replace(year=2025)
+        with pytest.raises(ValidationError) as refused:
+            session_reschedule(
+                actor=world.director,
+                session=fall[3],
+                starts_at=last_year,
+                ends_at=last_year + timedelta(hours=3),
+                reason="x",
+            )
+        assert "2025 has passed" in refused.value.message_dict["starts_at"][0]
+    with time_machine.travel(fall[3].starts_at + timedelta(hours=4), tick=False):
+        earlier = fall[3].starts_at - timedelta(hours=1)
+        change = session_reschedule(
             actor=world.director,
             session=fall[3],
-            starts_at=fall[4].starts_at,
-            ends_at=fall[4].ends_at,
-            reason="x",
+            starts_at=earlier,
+            ends_at=earlier + timedelta(hours=3),
+            reason="It started an hour early",
         )
-    assert {c.kind for c in exc.value.conflicts} == {"staff", "participant"}
+        assert change.session.starts_at == earlier
 
 
 def test_a_session_with_attendance_taken_is_neither_cancelled_nor_moved(world, series, fall):
