@@ -446,6 +446,11 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"Claim {self.number}"
 
+    @property
+    def overpaid(self) -> Decimal:
+        """What the payer paid beyond the claim's total (0 when not): a refund to the payer may be due."""
+        return max(self.paid - self.total, Decimal("0"))
+
 
 class ClaimAcknowledgement(models.Model):
     """One 999 or 277CA acknowledgement as received, kept whole; claims' statuses follow from it."""

@@ -180,6 +180,12 @@ def remittance_post(*, actor, program, text: str, file_name: str) -> PostResult:
             claim.closed_at = timezone.now() if claim.status == Claim.Status.PAID else None
             if cp.payer_control:
                 claim.payer_claim_number = cp.payer_control[:50]
+            if claim.overpaid:
+                result.notes.append(
+                    f"Claim {claim.number}: the payer has now paid {claim.paid:.2f} on a claim of "
+                    f"{claim.total:.2f}, {claim.overpaid:.2f} more than billed. Check the remittance "
+                    "with the payer: a refund may be due."
+                )
             changed.append(claim)
             events.append(_posted(claim, cp))
         Posting.objects.bulk_create(postings, batch_size=500)

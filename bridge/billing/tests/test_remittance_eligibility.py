@@ -113,6 +113,21 @@ def test_835_posts_a_payment_and_a_denial_to_work(world, submitted, login):
     assert denial.resolved_by == world.billing and denial.resolution == "Appeal sent with auth"
 
 
+def test_a_payment_beyond_the_claim_is_posted_and_flagged(world, submitted, login):
+    """The payer's money is recorded as sent, but paying ten times the claim is said, at posting
+    and on the claim, so billing checks it with the payer (a refund may be due)."""
+    Claim.objects.filter(pk=submitted[0].pk).update(total=Decimal("15.00"))
+    result = remittance_post(
+        actor=world.billing, program=world.program, text=sample("remit-medi-cal.835"), file_name="r.835"
+    )
+    claim = Claim.objects.get(pk=submitted[0].pk)
+    assert claim.paid == Decimal("150") and claim.overpaid == Decimal("135")
+    assert any("135.00 more than billed" in note for note in result.notes)
+    page = login(world.billing).get(reverse("billing:claim", args=[claim.pk])).content.decode()
+    assert "Paid $135.00 more than billed" in page
+    assert Claim.objects.get(pk=submitted[1].pk).overpaid == 0
+
+
 def test_a_bad_835_is_refused_with_the_segment_and_nothing_changes(world, submitted):
     broken = sample("remit-medi-cal.835").replace("SE*21*0001", "SE*20*0001")
     with pytest.raises(X12Error) as exc:
