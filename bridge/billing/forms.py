@@ -229,6 +229,11 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(choices=PatientPayment.Method.choices)
     received_on = RecordDateField(widget=DATE)
     reference = forms.CharField(max_length=40, required=False, help_text="Check or receipt number")
+    same_again = forms.BooleanField(
+        required=False,
+        label="This is another payment of the same amount",
+        help_text="Asked only when one just like it is already recorded",
+    )
 
 
 class ReversalForm(forms.Form):

@@ -155,11 +155,48 @@ def income_record(
 
 
 def payment_record(
-    *, actor, participant, amount: Decimal, method: str, received_on: date, reference: str = ""
+    *,
+    actor,
+    participant,
+    amount: Decimal,
+    method: str,
+    received_on: date,
+    reference: str = "",
+    same_again: bool = False,
 ) -> PatientPayment:
+    """Record a payment. One just like a payment already recorded (same amount, method, day and
+    reference, not reversed) is asked about first: a form sent twice must not take the money twice."""
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "A payment is an amount above zero."})
     with transaction.atomic():
+        twin = (
+            PatientPayment.objects.filter(
+                participant=participant,
+                kind=PatientPayment.Kind.PAYMENT,
+                amount=amount,
+                method=method,
+                received_on=received_on,
+                reference=reference.strip(),
+                reversed_by__isnull=True,
+            )
+            .select_related("recorded_by")
+            .order_by("-recorded_at")
+            .first()
+        )
+        if twin is not None and not same_again:
+            by = (
+                twin.recorded_by.get_full_name() or twin.recorded_by.get_username()
+                if twin.recorded_by
+                else ""
+            )
+            raise ValidationError(
+                {
+                    "same_again": f"A {twin.get_method_display().lower()} payment of ${amount:,.2f} "
+                    f"received on {received_on:%b %-d, %Y} is already recorded"
+                    + (f" (by {by}, {timezone.localtime(twin.recorded_at):%b %-d %H:%M})" if by else "")
+                    + ". If this is another payment, tick the box and save again."
+                }
+            )
         payment = PatientPayment(
             program_id=participant.program_id,
             participant=participant,

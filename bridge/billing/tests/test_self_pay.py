@@ -201,6 +201,24 @@ def test_a_payment_is_corrected_only_by_a_reversal(world, self_pay):
     assert AuditEvent.objects.filter(object_type="patientpayment", action="create").count() == 2
 
 
+def test_a_payment_sent_twice_is_asked_about_before_it_is_taken_twice(world, login, self_pay):
+    """Back and submit again (or a second tab) with the same payment: refused with a question; a
+    second payment of the same amount is recorded only when the box says so."""
+    client = login(world.frontdesk)
+    url = reverse("billing:payment_add", args=[world.alex.pk])
+    data = {"amount": "3.33", "method": "cash", "received_on": MON.isoformat()}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "A cash payment of $3.33 received on" in page and "tick the box" in page
+    assert PatientPayment.objects.filter(participant=world.alex).count() == 1
+    # Another check number, or another day, is another payment; so is the same one, when ticked.
+    assert client.post(url, {**data, "method": "check", "reference": "1043"}).status_code == 302
+    assert client.post(url, {**data, "same_again": "on"}).status_code == 302
+    assert PatientPayment.objects.filter(participant=world.alex, amount=Decimal("3.33")).count() == 3
+
+
 def test_the_statement_adds_up(world, self_pay):
     _attest(world)
     for day in (MON - timedelta(days=7), MON, MON + timedelta(days=2)):  # one in October, two in November
