@@ -20,6 +20,7 @@ from bridge.billing.models import (
     Certification,
     Coverage,
     Payer,
+    PayerKind,
     Plan,
     UtilizationReview,
 )
@@ -49,9 +50,14 @@ def _audit(action, actor, participant, obj, detail=None) -> None:
     )
 
 
-def _check_plan(participant, plan: Plan) -> None:
+def _check_plan(participant, plan: Plan, order: int | None = None) -> None:
     if plan.payer.program_id != participant.program_id:
         raise ValidationError({"plan": "Choose a plan of a payer this program bills."})
+    if plan.payer.kind == PayerKind.SELF_PAY and order is not None and order != Coverage.Order.PRIMARY:
+        # The sliding fee applies only when self-pay is the primary coverage (selfpay.self_pay_coverage).
+        raise ValidationError(
+            {"order": "Self-pay is billed after no one: record it as the primary coverage, or not at all."}
+        )
 
 
 def coverage_add(*, actor, participant, **fields: Any) -> Coverage:
@@ -59,7 +65,7 @@ def coverage_add(*, actor, participant, **fields: Any) -> Coverage:
     unknown = set(fields) - set(COVERAGE_FIELDS)
     if unknown:
         raise TypeError(f"coverage_add got unknown fields {sorted(unknown)}")
-    _check_plan(participant, fields["plan"])
+    _check_plan(participant, fields["plan"], fields.get("order"))
     with transaction.atomic():
         coverage = Coverage(participant=participant, created_by=actor, **fields)
         previous = (
@@ -100,8 +106,10 @@ def coverage_update(*, actor, coverage: Coverage, **changes: Any) -> list[str]:
     changed = [name for name, value in changes.items() if getattr(coverage, name) != value]
     if not changed:
         return []
-    if "plan" in changed:
-        _check_plan(coverage.participant, changes["plan"])
+    if "plan" in changed or "order" in changed:
+        _check_plan(
+            coverage.participant, changes.get("plan", coverage.plan), changes.get("order", coverage.order)
+        )
     with transaction.atomic():
         for name in changed:
             setattr(coverage, name, changes[name])

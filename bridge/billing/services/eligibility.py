@@ -11,7 +11,7 @@ from django.utils import timezone
 from bridge.audit.actions import Action
 from bridge.audit.services import audit_record
 from bridge.billing.clearinghouse import clearinghouse
-from bridge.billing.models import BillingProfile, Coverage, EligibilityCheck
+from bridge.billing.models import BillingProfile, Coverage, EligibilityCheck, PayerKind
 from bridge.billing.x12.eligibility import Subscriber, build_270, read_271
 from bridge.billing.x12.validate import X12Error, problems
 
@@ -42,8 +42,10 @@ def subscriber_of(coverage: Coverage, day) -> Subscriber:
 def eligibility_request(*, actor, coverage: Coverage, day=None) -> EligibilityCheck:
     """Build a 270 for `coverage`, check it with pyx12, and send it through the clearinghouse."""
     participant = coverage.participant
-    profile = profile_for(participant.program)
     payer = coverage.plan.payer
+    if payer.kind == PayerKind.SELF_PAY:
+        raise ValidationError("Self-pay has no payer to ask: eligibility is checked with insurers only.")
+    profile = profile_for(participant.program)
     control = control_number()
     when = timezone.localtime(timezone.now(), participant.program.tz)
     text = build_270(

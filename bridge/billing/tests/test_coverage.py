@@ -78,6 +78,24 @@ def test_a_coverage_that_ends_before_it_starts_is_refused_in_plain_words(world, 
     assert not Coverage.objects.exists()
 
 
+def test_self_pay_is_primary_or_nothing_and_has_no_payer_to_ask(world, login):
+    from bridge.billing.models import PayerKind
+
+    self_pay = f.plan(f.payer(world.program, "Self-pay", kind=PayerKind.SELF_PAY), "Sliding fee")
+    client = login(world.billing)
+    url = reverse("billing:coverage_add", args=[world.alex.pk])
+    refused = _post(client, url, plan=self_pay.pk, order=2)
+    assert refused.status_code == 400 and "record it as the primary coverage" in refused.content.decode()
+    assert not Coverage.objects.exists()
+    assert _post(client, url, plan=self_pay.pk).status_code == 302
+    coverage = Coverage.objects.get()
+    response = client.post(
+        reverse("billing:eligibility_check", args=[world.alex.pk, coverage.pk]), follow=True
+    )
+    assert "Self-pay has no payer to ask" in response.content.decode()
+    assert not coverage.eligibility_checks.exists()
+
+
 # Date-order rules whose dates only a service sets after checking them itself (its own message first).
 SET_BY_SERVICES = {
     "care_team_end_after_start",
