@@ -158,6 +158,21 @@ def staff_create(
     """Create a staff account with roles in `program` and a one-time password (returned, never stored)."""
     if not roles:
         raise ValidationError({"roles": "Give the new staff member at least one role."})
+    # One login per person: "Therapist1" beside "therapist1" would be two accounts nobody can tell apart.
+    taken: dict[str, str] = {}
+    same_name = User.objects.filter(username__iexact=username.strip()).first()
+    if same_name is not None:
+        taken["username"] = (
+            f"The login “{same_name.username}” already exists (a login is the same in any case)."
+        )
+    same_email = User.objects.filter(email__iexact=email.strip()).exclude(email="").first() if email else None
+    if same_email is not None:
+        taken["email"] = (
+            f"This email already belongs to the login “{same_email.username}”: each person has their own "
+            "account and email."
+        )
+    if taken:
+        raise ValidationError(taken)
     password = temporary_password()
     with transaction.atomic():
         user = User(

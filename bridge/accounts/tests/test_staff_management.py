@@ -67,6 +67,18 @@ def test_staff_form_errors_change_nothing(world, login):
     assert User.objects.filter(username="therapist_a").count() == 1
 
 
+def test_a_login_or_an_email_already_taken_in_another_case_is_refused(world, login):
+    director = login(world.director)
+    response = _create(director, username="Therapist_A")
+    assert response.status_code == 400
+    assert "The login “therapist_a” already exists" in response.content.decode()
+    response = _create(director, email=world.director.email.upper())
+    assert response.status_code == 400
+    assert f"already belongs to the login “{world.director.username}”" in response.content.decode()
+    assert not User.objects.filter(username__iexact="newclin").exists()
+    assert User.objects.filter(username__iexact="therapist_a").count() == 1
+
+
 def test_only_directors_add_staff(world, login):
     assert _create(login(world.therapist_a)).status_code == 403
     assert not User.objects.filter(username="newclin").exists()
