@@ -74,6 +74,9 @@ def test_group_to_signed_note_to_charge_to_claim_to_payment(world, page, setting
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing").click()
     page.get_by_role("link", name="Held charges").click()
     page.get_by_text("Note not signed").first.wait_for()
+    # The summary counts each reason in words, not by its code.
+    summary = page.locator("ul.plain").first.inner_text()
+    assert "Note not signed" in summary and "not_signed" not in summary
 
     page.context.clear_cookies()
     browser_login(page, "therapist_a", PASSWORD)

@@ -156,7 +156,8 @@ def held_list(request: HttpRequest) -> HttpResponse:
         {
             "program": program,
             "held": result.held,
-            "counts": result.held_by_reason(),
+            # Each reason in words ("Note not signed"), not its code.
+            "counts": {Reason.LABELS.get(r, r): n for r, n in result.held_by_reason().items()},
             "labels": Reason.LABELS,
             "ready": ready,
         },

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if settings.BRIDGE_DEMO:
             self.stdout.write(
                 "Demo logins: director, intake, therapist1, therapist2, prescriber, nurse,"
-                " frontdesk, peer, auditor\n"
+                " frontdesk, billing, peer, auditor\n"
                 f"Password for all of them: {settings.BRIDGE_DEMO_PASSWORD}\n"
             )
         call_command("runserver", addrport, use_reloader=False, use_threading=True)
