@@ -331,7 +331,8 @@ def message_send_participant(*, account: ParticipantAccount, body: str, now: dat
 
 
 def message_send_staff(*, actor: User, participant: Participant, body: str) -> Message:
-    """A care-team member answers; the open "answer the message" work item is resolved by it."""
+    """A care-team member answers; the participant's messages are then read, and the open "answer the
+    message" work item is resolved by it."""
     if Cap.FOLLOW_UP not in capabilities(actor, participant):
         raise ValidationError({"body": "Only the participant's care team may write to them here."})
     body = _clean_body(body)
@@ -340,6 +341,8 @@ def message_send_staff(*, actor: User, participant: Participant, body: str) -> M
         message = Message(thread=thread, author=Message.Author.STAFF, staff=actor, body=body)
         message.full_clean()
         message.save()
+        # An answer means what it answers was read: the participant must not see "Not read yet" beside it.
+        messages_read_by_staff(participant=participant)
         audit_record(
             action=Action.CREATE,
             actor=actor,

@@ -107,6 +107,19 @@ def test_a_staff_answer_resolves_the_work_item_and_the_participant_sees_it(app_c
     ).exists()
 
 
+def test_an_answer_marks_what_it_answers_as_read(app_world):
+    """Answered without opening the conversation page (from the participant's page, or the demo):
+    the participant's message is read all the same, so their app does not say "Not read yet"."""
+    w = app_world
+    account = _account(w)
+    asked = messaging.message_send_participant(
+        account=account, body="Can I switch to evenings?", now=TUESDAY_NOON
+    )
+    assert Message.objects.get(pk=asked.message.pk).read_at is None
+    messaging.message_send_staff(actor=w.therapist_a, participant=w.alex, body="Yes, from Monday.")
+    assert Message.objects.get(pk=asked.message.pk).read_at is not None
+
+
 def test_an_empty_or_too_long_message_is_a_field_error(app_client):
     assert app_client.post(reverse("portal:messages"), {"body": "  "}).status_code == 400
     response = app_client.post(reverse("portal:messages"), {"body": "x" * 2001})
