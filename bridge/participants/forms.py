@@ -39,6 +39,18 @@ class ParticipantForm(forms.ModelForm):
             raise forms.ValidationError("Either the categories they chose, or that they declined; not both.")
         return race
 
+    def _phone(self, name: str) -> str:
+        phone = (self.cleaned_data.get(name) or "").strip()
+        if phone and sum(ch.isdigit() for ch in phone) < 7:
+            raise forms.ValidationError("Enter a phone number someone can call, like (916) 555-0142.")
+        return phone
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_emergency_contact_phone(self) -> str:
+        return self._phone("emergency_contact_phone")
+
     def clean_date_of_birth(self) -> date:
         dob = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()

@@ -419,12 +419,19 @@ def _create_everything(crawl: Crawl, demo) -> Any:
         "authorization",
         "billing",
         f"{chart}/billing/authorizations/new/",
-        both={"ends_on": (today + timedelta(days=30)).isoformat()},
-        required={"reference_number": "AUTH-MIN"},
+        # After the demo's own authorizations, and one after the other: two live authorizations for
+        # the same services on the same days are refused.
+        required={
+            "reference_number": "AUTH-MIN",
+            "starts_on": (today + timedelta(days=400)).isoformat(),
+            "ends_on": (today + timedelta(days=430)).isoformat(),
+        },
         full={
             "reference_number": "AUTH-FULL",
             "service_codes": "H0015",
-            "next_review_on": (today + timedelta(days=14)).isoformat(),
+            "starts_on": (today + timedelta(days=431)).isoformat(),
+            "ends_on": (today + timedelta(days=460)).isoformat(),
+            "next_review_on": (today + timedelta(days=445)).isoformat(),
         },
     )
     # An instrument's items are all answered (the page marks none optional): given once, in full.

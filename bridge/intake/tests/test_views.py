@@ -121,6 +121,22 @@ def test_new_caller_errors_name_the_fields_and_save_nothing(world, login):
     assert Participant.objects.count() == before
 
 
+def test_a_phone_number_nobody_can_call_is_a_field_error(world, login):
+    before = Participant.objects.count()
+    response = login(world.intake).post(
+        reverse("intake:new"),
+        {
+            "caller-first_name": "Dana",
+            "caller-last_name": "Fox",
+            "caller-date_of_birth": "1988-04-02",
+            "caller-phone": "abc",
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter a phone number someone can call" in response.context["caller"].errors["phone"][0]
+    assert Participant.objects.count() == before
+
+
 def test_an_intake_worker_of_two_programs_who_posts_a_bad_program_sees_a_form_error(world, login):
     from bridge.accounts.models import Role, StaffRole
 
