@@ -21,7 +21,7 @@ from bridge.billing.models import (
 )
 from bridge.participants.models import Participant
 from bridge.programs.models import Program
-from bridge.scheduling.models import Attendance, Session
+from bridge.scheduling.models import Attendance, AttendanceChange, Session
 
 NEAR_DAYS = 5
 NEAR_FRACTION = 0.2
@@ -293,3 +293,45 @@ def claims_by_status(program_ids) -> dict[str, int]:
 def primary_coverage_on(coverages: list[Coverage], day: date) -> Coverage | None:
     live = [c for c in coverages if c.covers(day)]
     return min(live, key=lambda c: c.order) if live else None
+
+
+@dataclass(frozen=True)
+class ChangedAfterCharge:
+    """A live charge whose attendance was corrected afterwards to not attended: the line stands for a
+    service that, by the record, did not happen."""
+
+    charge: Charge
+    change: AttendanceChange  # the correction made after the charge
+
+
+def attendance_changed_after_charge(program_ids) -> list[ChangedAfterCharge]:
+    """Live charges (ready, on a claim, or a self-pay bill) with a session whose attendance was
+    corrected to not attended (no-show, excused…) after the charge was made, oldest first. A fixed
+    number of queries: the corrections, then the charges of the people they concern."""
+    latest: dict = {}
+    for change in (
+        AttendanceChange.objects.filter(attendance__session__program_id__in=program_ids)
+        .select_related("attendance", "changed_by")
+        .order_by("changed_at")
+    ):
+        latest[change.attendance_id] = change
+    wrong = {
+        (c.attendance.participant_id, str(c.attendance.session_id)): c
+        for c in latest.values()
+        if c.attendance.status not in Attendance.ATTENDED
+    }
+    if not wrong:
+        return []
+    found = []
+    for charge in (
+        Charge.objects.filter(program_id__in=program_ids, participant_id__in={pid for pid, _s in wrong})
+        .exclude(status=Charge.Status.VOID)
+        .select_related("participant", "claim")
+        .order_by("service_date", "created_at")
+    ):
+        for session_id in charge.sessions:
+            corrected = wrong.get((charge.participant_id, str(session_id)))
+            if corrected is not None and corrected.changed_at > charge.created_at:
+                found.append(ChangedAfterCharge(charge, corrected))
+                break
+    return found

@@ -24,6 +24,7 @@ urlpatterns += [
     path("billing/", program.dashboard, name="dashboard"),
     path("billing/held/", program.held_list, name="held"),
     path("billing/charges/build/", program.charges_run, name="charges_run"),
+    path("billing/charges/<uuid:charge_id>/void/", program.charge_void, name="charge_void"),
     path("billing/claims/", program.claim_list, name="claims"),
     path("billing/claims/build/", program.claims_run, name="claims_run"),
     path("billing/claims/<uuid:claim_id>/", program.claim_detail, name="claim"),

@@ -476,3 +476,35 @@ def _build_day(
                 rendering_credential=credential,
             )
         )
+
+
+def charge_void(*, actor, charge: Charge, reason: str) -> Charge:
+    """Void a charge not on a claim (ready, or a self-pay bill) with the reason; never deleted. A
+    charge on a claim is corrected through the claim (a replacement or a void), not here."""
+    from django.core.exceptions import ValidationError
+
+    from bridge.audit.services import audit_record
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the charge is voided."})
+    with transaction.atomic():
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        if charge.status == Charge.Status.VOID:
+            raise ValidationError("This charge is already voided.")
+        if charge.claim_id is not None:
+            raise ValidationError(
+                "This charge is on a claim: correct the claim (replace or void it) instead."
+            )
+        charge.status = Charge.Status.VOID
+        charge.void_reason = reason[:200]
+        charge.save(update_fields=["status", "void_reason"])
+        audit_record(
+            action=Action.UPDATE,
+            actor=actor,
+            participant=charge.participant,
+            object_type="charge",
+            object_id=str(charge.pk),
+            detail={"voided": True},
+        )
+    return charge

@@ -182,3 +182,47 @@ def test_building_more_charges_costs_no_more_reads(world, medi_cal):
     # chain's tail.
     assert three_reads == one_reads
     assert Charge.objects.count() == 4
+
+
+def test_attendance_corrected_after_the_charge_is_listed_and_its_charge_voided(world, medi_cal, login):
+    """A present mark that becomes a no-show after billing is said on the held page: a charge not yet
+    on a claim can be voided there (with the reason, never deleted); one on a claim links to it."""
+    from django.urls import reverse
+
+    from bridge.billing.queries import attendance_changed_after_charge
+    from bridge.scheduling.models import AttendanceChange
+    from bridge.scheduling.services.attendance import Mark, attendance_record
+
+    monday = clinic.group(world.program, world.therapist_a, MON, participants=[world.alex])
+    tuesday = clinic.group(
+        world.program, world.therapist_a, MON + timedelta(days=1), participants=[world.alex]
+    )
+    _build(world)
+    billed, ready = Charge.objects.order_by("service_date")
+    with override_settings(BRIDGE_CLEARINGHOUSE="bridge.billing.clearinghouse.MemoryClearinghouse"):
+        claims_build(actor=world.director, program=world.program, claim_format="837p", through=MON)
+    billed.refresh_from_db()
+    assert billed.status == Charge.Status.BILLED and ready.status == Charge.Status.READY
+    assert attendance_changed_after_charge([world.program.pk]) == []
+    for session in (monday, tuesday):
+        attendance_record(actor=world.therapist_a, session=session, marks=[Mark(world.alex.pk, "no_show")])
+    assert AttendanceChange.objects.count() == 2
+    assert [c.charge for c in attendance_changed_after_charge([world.program.pk])] == [billed, ready]
+    client = login(world.billing)
+    page = client.get(reverse("billing:held")).content.decode()
+    assert "Attendance changed after the charge" in page and "No-show" in page
+    assert billed.claim is not None and f"Correct claim {billed.claim.number}" in page
+    response = client.post(
+        reverse("billing:charge_void", args=[ready.pk]), {"reason": "Attendance changed to no-show"}
+    )
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == Charge.Status.VOID and ready.void_reason == "Attendance changed to no-show"
+    assert [c.charge for c in attendance_changed_after_charge([world.program.pk])] == [billed]
+    # A charge on a claim is corrected through the claim, not voided here; an outsider finds nothing.
+    client.post(reverse("billing:charge_void", args=[billed.pk]), {"reason": "x"})
+    billed.refresh_from_db()
+    assert billed.status == Charge.Status.BILLED
+    assert login(world.outsider).post(
+        reverse("billing:charge_void", args=[billed.pk]), {"reason": "x"}
+    ).status_code in (403, 404)

@@ -28,6 +28,7 @@ from bridge.billing.forms import ClaimCorrectionForm, DenialResolveForm
 from bridge.billing.models import Charge, Claim, ClaimFormat, Coverage, Denial, PatientPayment, Posting
 from bridge.billing.services.acknowledgements import acknowledgement_post
 from bridge.billing.services.charges import Reason, charges_build
+from bridge.billing.services.charges import charge_void as void_charge
 from bridge.billing.services.claims import claim_paper, claims_build
 from bridge.billing.services.corrections import claim_resubmit, corrections_for
 from bridge.billing.services.eligibility import eligibility_read
@@ -144,6 +145,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/dashboard.html", {"program": program, "tables": tables})
 
 
+@require_POST
+def charge_void(request: HttpRequest, charge_id) -> HttpResponse:
+    """Void a charge whose attendance was corrected after it was made (from the held page)."""
+    program = _program(request)
+    charge = Charge.objects.filter(pk=charge_id, program=program).select_related("participant").first()
+    if charge is None:
+        raise Http404("No such charge.")
+    with refusal.as_message(request, prefix="The charge was not voided: "):
+        void_charge(actor=request.user, charge=charge, reason=request.POST.get("reason", ""))
+        messages.success(request, "Charge voided. It will not be billed.")
+    return redirect("billing:held")
+
+
 @require_GET
 def held_list(request: HttpRequest) -> HttpResponse:
     program = _program(request)
@@ -158,6 +172,7 @@ def held_list(request: HttpRequest) -> HttpResponse:
             "held": result.held,
             # Each reason in words ("Note not signed"), not its code.
             "counts": {Reason.LABELS.get(r, r): n for r, n in result.held_by_reason().items()},
+            "changed": queries.attendance_changed_after_charge([program.pk]),
             "labels": Reason.LABELS,
             "ready": ready,
         },
