@@ -52,7 +52,7 @@ def build(ctx) -> None:
         organization_name="Harbor Light IOP",
         npi="1234567893",
         tax_id="941234567",
-        address="1200 Harbor Way",
+        address=program.street,  # pay-to is the program itself: statements and the app agree
         city="Oakland",
         state="CA",
         zip_code="946071234",

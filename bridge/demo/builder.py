@@ -124,7 +124,7 @@ def _one_on_hold(ctx: DemoContext) -> None:
 def _staff_spec(scale: int) -> list[tuple[str, str, str, list[Role], list[tuple[str, int]]]]:
     """(username, first, last, roles, [(credential kind, days until expiry)])."""
     spec = [
-        ("director", "Dana", "Whitfield", [Role.DIRECTOR], [("LMFT", 400), ("CADC", -20)]),
+        ("director", "Avery", "Castillo", [Role.DIRECTOR], [("LMFT", 400), ("CADC", -20)]),
         ("intake", "Marcus", "Bell", [Role.INTAKE], [("CADC", 300)]),
         ("therapist1", "Priya", "Natarajan", [Role.THERAPIST], [("LCSW", 500)]),
         ("therapist2", "Jordan", "Reyes", [Role.THERAPIST], [("CADC_II", 35), ("LPCC", -90)]),
