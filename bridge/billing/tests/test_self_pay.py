@@ -406,6 +406,14 @@ def test_billing_records_income_and_a_payment_and_gives_an_estimate_on_the_pages
         reverse("billing:payment_reverse", args=[world.alex.pk, payment.pk]), {"reason": "Wrong person"}
     )
     assert response.status_code == 302 and selfpay.ledger(world.alex).balance == 0
+    # The same form sent again from a tab left open: said above the page, nothing changes.
+    again = client.post(
+        reverse("billing:payment_reverse", args=[world.alex.pk, payment.pk]),
+        {"reason": "Wrong person"},
+        follow=True,
+    )
+    assert "already reversed (perhaps in another tab)" in again.content.decode()
+    assert PatientPayment.objects.filter(reverses=payment).count() == 1
     _group(world)
     url = reverse("billing:estimate_new", args=[world.alex.pk])
     data = {

@@ -107,6 +107,10 @@ def payment_reverse(
             selfpay.payment_reverse(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
             messages.success(request, "Payment reversed.")
             return redirect("billing:self_pay", participant_id=participant.pk)
+    if PatientPayment.objects.filter(reverses=payment).exists():
+        # A page open in another tab: the row no longer offers "Reverse", so say it above the page.
+        messages.info(request, "This payment was already reversed (perhaps in another tab); nothing changed.")
+        return redirect("billing:self_pay", participant_id=participant.pk)
     errors = [e for found in form.errors.values() for e in found]
     return _page(request, participant, status=400, reverse_for=payment.pk, reverse_errors=errors)
 

@@ -206,6 +206,13 @@ def test_cancelling_from_the_session_page_lists_who_is_affected(world, login, up
         reverse("scheduling:session_cancel", args=[session.pk]), {"reason": "Snow day"}, follow=True
     )
     assert "Participants affected (1): Alex Sample" in response.content.decode()
+    # A tab left open on the session: cancelling or moving it again is said above the page.
+    for name, data in (
+        ("session_cancel", {"reason": "Snow day"}),
+        ("session_move", {"reason": "x", "starts_at": "", "ends_at": ""}),
+    ):
+        again = client.post(reverse(f"scheduling:{name}", args=[session.pk]), data, follow=True)
+        assert "This session is cancelled already (perhaps in another tab)" in again.content.decode(), name
 
 
 def test_moving_from_the_session_page(world, login, upcoming):

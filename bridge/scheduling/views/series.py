@@ -243,6 +243,20 @@ def _affected_message(request, verb: str, change: sessions.Change) -> None:
     messages.success(request, f"Session {verb}. Participants affected ({len(change.affected)}): {names}.")
 
 
+def _no_longer_scheduled(request: StaffRequest, session) -> HttpResponse | None:
+    """A page open in another tab: the session was cancelled or moved meanwhile, so the page no longer
+    offers the form whose refusal would be shown; say it above the page instead."""
+    status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
+    if status == Session.Status.SCHEDULED:
+        return None
+    messages.info(
+        request,
+        f"This session is {Session.Status(status).label.lower()} already (perhaps in another tab); "
+        "nothing changed.",
+    )
+    return redirect("scheduling:session", session.pk)
+
+
 @require_http_methods(["POST"])
 def session_cancel(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _managed_session(request, session_id)
@@ -254,7 +268,9 @@ def session_cancel(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse
             )
             _affected_message(request, "cancelled", change)
             return redirect("scheduling:session", session.pk)
-    return _session_page(request, session, status=400, cancel_form=form)
+    return _no_longer_scheduled(request, session) or _session_page(
+        request, session, status=400, cancel_form=form
+    )
 
 
 @require_http_methods(["POST"])
@@ -274,7 +290,9 @@ def session_move(request: StaffRequest, session_id: uuid.UUID) -> HttpResponse:
             )
             _affected_message(request, "moved", change)
             return redirect("scheduling:session", change.session.pk)
-    return _session_page(request, session, status=400, move_form=form)
+    return _no_longer_scheduled(request, session) or _session_page(
+        request, session, status=400, move_form=form
+    )
 
 
 @require_http_methods(["GET", "POST"])
