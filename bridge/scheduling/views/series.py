@@ -247,7 +247,7 @@ def _no_longer_scheduled(request: StaffRequest, session) -> HttpResponse | None:
     """A page open in another tab: the session was cancelled or moved meanwhile, so the page no longer
     offers the form whose refusal would be shown; say it above the page instead."""
     status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
-    if status == Session.Status.SCHEDULED:
+    if status is None or status == Session.Status.SCHEDULED:
         return None
     messages.info(
         request,
