@@ -34,6 +34,12 @@ UNKNOWN = "Not asked yet"
 class CallerForm(ParticipantForm):
     """Who is calling: enough to call them back and find their record."""
 
+    another_person = forms.BooleanField(
+        required=False,
+        label="This is another person with the same name and date of birth",
+        help_text="Asked only when someone with that name and date of birth is already on record",
+    )
+
     class Meta(ParticipantForm.Meta):
         fields = ["first_name", "last_name", "preferred_name", "date_of_birth", "pronouns", "phone", "email"]
 

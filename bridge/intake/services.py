@@ -82,9 +82,34 @@ def screening_start(*, actor: User | None, participant: Participant, **details: 
 
 
 def caller_register(
-    *, actor: User, program: Program, participant_fields: dict[str, Any], details: dict[str, Any]
+    *,
+    actor: User,
+    program: Program,
+    participant_fields: dict[str, Any],
+    details: dict[str, Any],
+    another_person: bool = False,
 ) -> Screening:
-    """A new caller: the prospect's record and their screening, together or not at all."""
+    """A new caller: the prospect's record and their screening, together or not at all. Someone with
+    the same name and date of birth already in the program is asked about first: one person, one
+    record (a second chart splits their history)."""
+    same = (
+        Participant.objects.filter(
+            program=program,
+            first_name__iexact=(participant_fields.get("first_name") or "").strip(),
+            last_name__iexact=(participant_fields.get("last_name") or "").strip(),
+            date_of_birth=participant_fields.get("date_of_birth"),
+        ).first()
+        if participant_fields.get("date_of_birth")
+        else None
+    )
+    if same is not None and not another_person:
+        raise ValidationError(
+            {
+                "another_person": f"{same.display_name}, born {same.date_of_birth:%b %-d, %Y}, is already on "
+                f"record ({same.get_status_display().lower()}): open their record from the intake list or "
+                "the participants list. If the caller is someone else, tick the box and save again."
+            }
+        )
     with transaction.atomic():
         participant = participant_services.participant_create(
             actor=actor, program=program, **participant_fields

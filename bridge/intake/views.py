@@ -111,11 +111,14 @@ def caller_new(request: StaffRequest) -> HttpResponse:
                 caller.add_error(None, "Choose the program the caller is asking about.")
         if caller.is_valid() and details.is_valid() and program is not None:
             with refusal.on_form(caller):
+                fields = dict(caller.cleaned_data)
+                another_person = fields.pop("another_person", False)
                 screening = services.caller_register(
                     actor=request.user,
                     program=program,
-                    participant_fields=caller.cleaned_data,
+                    participant_fields=fields,
                     details={k: details.cleaned_data[k] for k in Screening.DETAIL_FIELDS},
+                    another_person=another_person,
                 )
                 messages.success(request, f"{screening.participant.display_name} is on the intake list.")
                 return redirect("intake:screening", participant_id=screening.participant_id)

@@ -121,6 +121,24 @@ def test_new_caller_errors_name_the_fields_and_save_nothing(world, login):
     assert Participant.objects.count() == before
 
 
+def test_a_caller_already_on_record_is_asked_about_before_a_second_record(world, login):
+    client = login(world.intake)
+    caller = {
+        "caller-first_name": world.casey.first_name.upper(),
+        "caller-last_name": world.casey.last_name,
+        "caller-date_of_birth": world.casey.date_of_birth.isoformat(),
+        "caller-phone": "(510) 555-0123",
+    }
+    before = Participant.objects.count()
+    response = client.post(reverse("intake:new"), caller)
+    assert response.status_code == 400
+    error = response.context["caller"].errors["another_person"][0]
+    assert f"{world.casey.display_name}, born" in error and "is already on record" in error
+    assert Participant.objects.count() == before
+    response = client.post(reverse("intake:new"), {**caller, "caller-another_person": "on"})
+    assert response.status_code == 302 and Participant.objects.count() == before + 1
+
+
 def test_a_phone_number_nobody_can_call_is_a_field_error(world, login):
     before = Participant.objects.count()
     response = login(world.intake).post(
