@@ -116,6 +116,11 @@ class Credential(models.Model):
         return f"{self.kind} {self.issuing_state} #{self.number}"
 
     @property
+    def short_name(self) -> str:
+        """The credential as written on a badge: "CADC-II", not its code "CADC_II"."""
+        return self.kind.replace("_", "-")
+
+    @property
     def type(self) -> credentials.CredentialType:
         return credentials.BY_CODE[self.kind]
 

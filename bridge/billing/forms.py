@@ -231,7 +231,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(max_length=40, required=False, help_text="Check or receipt number")
     same_again = forms.BooleanField(
         required=False,
-        label="This is another payment of the same amount",
+        label="Yes, record a second one",
         help_text="Asked only when one just like it is already recorded",
     )
 

@@ -309,8 +309,12 @@ def attendance_changed_after_charge(program_ids) -> list[ChangedAfterCharge]:
     corrected to not attended (no-show, excused…) after the charge was made, oldest first. A fixed
     number of queries: the corrections, then the charges of the people they concern."""
     latest: dict = {}
+    # Older than a claim can still be filed or corrected (a year and a month) is history, not work.
+    since = timezone.now() - timedelta(days=400)
     for change in (
-        AttendanceChange.objects.filter(attendance__session__program_id__in=program_ids)
+        AttendanceChange.objects.filter(
+            attendance__session__program_id__in=program_ids, changed_at__gte=since
+        )
         .select_related("attendance", "changed_by")
         .order_by("changed_at")
     ):

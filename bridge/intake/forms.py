@@ -36,7 +36,7 @@ class CallerForm(ParticipantForm):
 
     another_person = forms.BooleanField(
         required=False,
-        label="This is another person with the same name and date of birth",
+        label="Yes, this caller is someone else",
         help_text="Asked only when someone with that name and date of birth is already on record",
     )
 

@@ -167,7 +167,18 @@ def test_expired_license_is_flagged_for_the_director(world, login):
     client = login(world.director)
     assert "Expired" in client.get("/").content.decode()
     staff_page = client.get(reverse("accounts:staff_list")).content.decode()
-    assert "LPCC — expired" in staff_page
+    assert "LPCC (expired)" in staff_page
+    # Several credentials read one by one, each with its own state; a code shows as written.
+    Credential.objects.create(
+        user=world.therapist_b,
+        kind="CADC_II",
+        number="X2",
+        issuing_state="CA",
+        expires_on=timezone.localdate() + timedelta(days=300),
+    )
+    staff_page = client.get(reverse("accounts:staff_list")).content.decode()
+    assert "CADC-II</span>, " in staff_page or "LPCC (expired)</span>, " in staff_page
+    assert "CADC_II<" not in staff_page
 
 
 def test_healthz_is_public_and_cheap(db, client, django_assert_num_queries):
