@@ -92,14 +92,15 @@ def caller_register(
     """A new caller: the prospect's record and their screening, together or not at all. Someone with
     the same name and date of birth already in the program is asked about first: one person, one
     record (a second chart splits their history)."""
+    born = participant_fields.get("date_of_birth")
     same = (
         Participant.objects.filter(
             program=program,
             first_name__iexact=(participant_fields.get("first_name") or "").strip(),
             last_name__iexact=(participant_fields.get("last_name") or "").strip(),
-            date_of_birth=participant_fields.get("date_of_birth"),
+            date_of_birth=born,
         ).first()
-        if participant_fields.get("date_of_birth")
+        if isinstance(born, date)
         else None
     )
     if same is not None and not another_person:
