@@ -25,11 +25,9 @@ def coverage(world):
     return f.coverage(world.alex, f.plan(f.payer(world.program)))
 
 
-def test_billing_adds_an_authorization_with_its_first_review_date(world, login, coverage):
-    today = timezone.localdate()
-    client = login(world.billing)
-    url = reverse("billing:authorization_add", args=[world.alex.pk])
-    data = {
+def _form(coverage, today) -> dict:
+    """An eight-week authorization for H0015 starting today, as the form posts it."""
+    return {
         "coverage": coverage.pk,
         "level_of_care": "2.1",
         "service_codes": "H0015",
@@ -40,6 +38,13 @@ def test_billing_adds_an_authorization_with_its_first_review_date(world, login, 
         "reference_number": "DMC-2026-0042",
         "status": "approved",
     }
+
+
+def test_billing_adds_an_authorization_with_its_first_review_date(world, login, coverage):
+    today = timezone.localdate()
+    client = login(world.billing)
+    url = reverse("billing:authorization_add", args=[world.alex.pk])
+    data = _form(coverage, today)
     assert client.post(url, {**data, "service_codes": "H15"}).status_code == 400
     assert client.post(url, data).status_code == 302
     auth = Authorization.objects.get()
@@ -122,17 +127,7 @@ def test_impossible_units_a_repeated_reference_and_an_overlap_are_refused(world,
     today = timezone.localdate()
     client = login(world.billing)
     url = reverse("billing:authorization_add", args=[world.alex.pk])
-    data = {
-        "coverage": coverage.pk,
-        "level_of_care": "2.1",
-        "service_codes": "H0015",
-        "unit": "days",
-        "units_approved": 24,
-        "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=56)).isoformat(),
-        "reference_number": "DMC-2026-0042",
-        "status": "approved",
-    }
+    data = _form(coverage, today)
     refused = client.post(url, {**data, "units_approved": "99999999999"})
     assert refused.status_code == 400 and not Authorization.objects.exists()
     assert client.post(url, data).status_code == 302
