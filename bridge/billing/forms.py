@@ -229,6 +229,7 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(choices=PatientPayment.Method.choices)
     received_on = RecordDateField(widget=DATE)
     reference = forms.CharField(max_length=40, required=False, help_text="Check or receipt number")
+    confirm_fields = ("same_again",)  # shown only once the service has asked
     same_again = forms.BooleanField(
         required=False,
         label="Yes, record a second one",

@@ -34,6 +34,7 @@ UNKNOWN = "Not asked yet"
 class CallerForm(ParticipantForm):
     """Who is calling: enough to call them back and find their record."""
 
+    confirm_fields = ("another_person",)  # shown only once the service has asked
     another_person = forms.BooleanField(
         required=False,
         label="Yes, this caller is someone else",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -519,6 +519,13 @@ def screening_admit(
             if Cap.VIEW in _caps_now(request, participant):
                 return redirect("participants:detail", participant_id=participant.pk)
             return redirect("intake:queue")
+    refused = request.method == "POST"
+    if problems and NON_FIELD_ERRORS in form.errors:
+        # The gate's reasons are listed above the form already: not a second time inside it.
+        rest = [e for e in form.errors[NON_FIELD_ERRORS] if e not in problems]
+        del form.errors[NON_FIELD_ERRORS]
+        if rest:
+            form.errors[NON_FIELD_ERRORS] = form.error_class(rest)
     return render(
         request,
         "intake/admit.html",
@@ -529,7 +536,7 @@ def screening_admit(
             "form": form,
             "problems": problems,
         },
-        status=400 if form.errors else 200,
+        status=400 if refused else 200,
     )
 
 

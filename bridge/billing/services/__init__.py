@@ -56,7 +56,10 @@ def _check_plan(participant, plan: Plan, order: int | None = None) -> None:
     if plan.payer.kind == PayerKind.SELF_PAY and order is not None and order != Coverage.Order.PRIMARY:
         # The sliding fee applies only when self-pay is the primary coverage (selfpay.self_pay_coverage).
         raise ValidationError(
-            {"order": "Self-pay is billed after no one: record it as the primary coverage, or not at all."}
+            {
+                "order": "Self-pay can only be the primary coverage: "
+                "its sliding fee applies when no insurer pays."
+            }
         )
 
 

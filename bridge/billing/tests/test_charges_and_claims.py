@@ -211,7 +211,12 @@ def test_attendance_corrected_after_the_charge_is_listed_and_its_charge_voided(w
     client = login(world.billing)
     page = client.get(reverse("billing:held")).content.decode()
     assert "Attendance changed after the charge" in page and "No-show" in page
-    assert billed.claim is not None and f"Correct claim {billed.claim.number}" in page
+    assert (
+        billed.claim is not None
+        and f"{billed.claim.number}</a> is submitted: Bridge corrects a claim once" in page
+    )
+    Claim.objects.filter(pk=billed.claim_id).update(status=Claim.Status.DENIED)  # now Bridge can correct it
+    assert f"Correct claim {billed.claim.number}" in client.get(reverse("billing:held")).content.decode()
     response = client.post(
         reverse("billing:charge_void", args=[ready.pk]), {"reason": "Attendance changed to no-show"}
     )

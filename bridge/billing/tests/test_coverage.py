@@ -85,7 +85,9 @@ def test_self_pay_is_primary_or_nothing_and_has_no_payer_to_ask(world, login):
     client = login(world.billing)
     url = reverse("billing:coverage_add", args=[world.alex.pk])
     refused = _post(client, url, plan=self_pay.pk, order=2)
-    assert refused.status_code == 400 and "record it as the primary coverage" in refused.content.decode()
+    assert (
+        refused.status_code == 400 and "Self-pay can only be the primary coverage" in refused.content.decode()
+    )
     assert not Coverage.objects.exists()
     assert _post(client, url, plan=self_pay.pk).status_code == 302
     coverage = Coverage.objects.get()

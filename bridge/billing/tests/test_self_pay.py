@@ -532,3 +532,13 @@ def test_front_desk_takes_a_payment_and_sees_the_balance_but_not_the_income(worl
     assert AuditEvent.objects.filter(action="access_denied").count() == denied + 3
     assert world.alex.household_incomes.count() == 1 and PatientPayment.objects.count() == 1
     assert client.get(reverse("billing:sliding_fee")).status_code == 403
+
+
+def test_the_second_payment_box_shows_only_when_asked(world, login, self_pay):
+    client = login(world.frontdesk)
+    page = client.get(reverse("billing:self_pay", args=[world.alex.pk])).content.decode()
+    assert "Yes, record a second one" not in page
+    url = reverse("billing:payment_add", args=[world.alex.pk])
+    data = {"amount": "3.33", "method": "cash", "received_on": MON.isoformat()}
+    client.post(url, data)
+    assert "Yes, record a second one" in client.post(url, data).content.decode()

@@ -164,6 +164,7 @@ def held_list(request: HttpRequest) -> HttpResponse:
     result = _held(program, request.user)
     _audit_list(request, "held_charges", len(result.held))
     ready = Charge.objects.filter(program=program, status=Charge.Status.READY).count()
+    changed = queries.attendance_changed_after_charge([program.pk])
     return render(
         request,
         "billing/held.html",
@@ -172,7 +173,11 @@ def held_list(request: HttpRequest) -> HttpResponse:
             "held": result.held,
             # Each reason in words ("Note not signed"), not its code.
             "counts": {Reason.LABELS.get(r, r): n for r, n in result.held_by_reason().items()},
-            "changed": queries.attendance_changed_after_charge([program.pk]),
+            "changed": changed,
+            # Claims Bridge can correct now (rejected, denied or adjusted); the others are with the payer.
+            "correctable": {
+                c.charge.claim_id for c in changed if c.charge.claim and corrections_for(c.charge.claim)
+            },
             "labels": Reason.LABELS,
             "ready": ready,
         },

@@ -129,9 +129,11 @@ def test_a_caller_already_on_record_is_asked_about_before_a_second_record(world,
         "caller-date_of_birth": world.casey.date_of_birth.isoformat(),
         "caller-phone": "(510) 555-0123",
     }
+    assert "Yes, this caller is someone else" not in client.get(reverse("intake:new")).content.decode()
     before = Participant.objects.count()
     response = client.post(reverse("intake:new"), caller)
     assert response.status_code == 400
+    assert "Yes, this caller is someone else" in response.content.decode()
     error = response.context["caller"].errors["another_person"][0]
     assert f"{world.casey.display_name}, born" in error and "is already on record" in error
     assert Participant.objects.count() == before

@@ -76,7 +76,8 @@ def test_lowered_ratings_and_an_override_do_not_admit_past_the_findings(world, l
         },
     )
     assert response.status_code == 400
-    assert "The findings call for withdrawal management 4-WM first" in response.content.decode()
+    # Said once, in the list of reasons above the form.
+    assert response.content.decode().count("The findings call for withdrawal management 4-WM first") == 1
     assert not EpisodeOfCare.objects.filter(participant=world.casey).exists()
 
 
@@ -90,3 +91,15 @@ def test_a_withdrawal_scale_entered_in_error_no_longer_holds_admission(world, se
     screening = Screening.objects.get(pk=severe.pk)
     decision = services.placement_decide(actor=world.intake, screening=screening, decision="accept")
     assert not [p for p in admission_gate(screening, decision) if "withdrawal management" in p]
+
+
+def test_the_page_says_why_a_lowered_rating_was_not_saved(world, login, severe):
+    client = login(world.intake)
+    kwargs = {"participant_id": world.casey.pk, "screening_id": severe.pk}
+    ratings = {f"rating_{d}": str(r) for d, r in {**_rules_ratings(severe), 1: 0}.items()}
+    for name, extra in (("intake:placement", {}), ("intake:decide", {"decision": "accept"})):
+        response = client.post(reverse(name, kwargs=kwargs), {**ratings, "notes_1": "Fine", **extra})
+        assert response.status_code == 400, name
+        page = response.content.decode()
+        assert 'id="id_notes_1_error"' in page and "lower than the rules&#x27; 4" in page, name
+    assert not severe.dimension_ratings.exists()

@@ -204,15 +204,20 @@ def session_cancel(*, actor, session: Session, reason: str) -> Change:
 
 
 def _not_into_the_past(old: Session, starts_at: datetime) -> None:
-    """A session moves to today or later; within its own day it may move to the time it really took
-    place. A day that has passed (a typed year, a wrong month) would change past weeks' hours."""
+    """A session moves to a time still to come; within its own day it may move to the time it really
+    took place. A time that has passed (a typed year, a wrong month) would change past weeks' hours."""
     tz = old.program.tz
-    day = starts_at.astimezone(tz).date()
-    if day < timezone.localdate(timezone=tz) and day != old.starts_at.astimezone(tz).date():
+    local = starts_at.astimezone(tz)
+    if starts_at < timezone.now() and local.date() != old.starts_at.astimezone(tz).date():
+        when = (
+            f"{local:%a %b %-d, %Y}"
+            if local.date() != timezone.localdate(timezone=tz)
+            else f"{local:%H:%M} today"
+        )
         raise ValidationError(
             {
-                "starts_at": f"{day:%a %b %-d, %Y} has passed: a session moves to today or later "
-                "(or, on its own day, to the time it really took place). Check the date."
+                "starts_at": f"{when} has passed: a session moves to a time still to come "
+                "(or, on its own day, to the time it really took place). Check the date and time."
             }
         )
 

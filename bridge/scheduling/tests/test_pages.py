@@ -230,6 +230,13 @@ def test_moving_from_the_session_page(world, login, upcoming):
         {"day": "2026-11-18", "start": "21:00", "end": "18:00", "reason": "x"},
     )
     assert bad.status_code == 400
+    # The old session's page, left open in another tab: moving it again says it has moved.
+    stale = client.post(
+        reverse("scheduling:session_move", args=[session.pk]),
+        {"day": "2026-11-19", "start": "18:00", "end": "21:00", "reason": "Room repairs"},
+        follow=True,
+    )
+    assert "This session is moved already (perhaps in another tab)" in stale.content.decode()
 
 
 def test_the_facilitator_sees_the_session_but_cannot_cancel_it(world, login, upcoming):

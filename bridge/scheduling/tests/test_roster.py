@@ -237,6 +237,17 @@ def test_rescheduling_moves_the_roster_to_a_new_session_and_cancels_the_old(worl
                 reason="x",
             )
         assert "2025 has passed" in refused.value.message_dict["starts_at"][0]
+        # Earlier today, for a session of another day: that time has passed too.
+        this_morning = datetime(2026, 10, 28, 8, tzinfo=LA)
+        with pytest.raises(ValidationError) as refused:
+            session_reschedule(
+                actor=world.director,
+                session=fall[3],
+                starts_at=this_morning,
+                ends_at=this_morning + timedelta(hours=3),
+                reason="x",
+            )
+        assert "08:00 today has passed" in refused.value.message_dict["starts_at"][0]
     with time_machine.travel(fall[3].starts_at + timedelta(hours=4), tick=False):
         earlier = fall[3].starts_at - timedelta(hours=1)
         change = session_reschedule(

@@ -249,11 +249,9 @@ def _no_longer_scheduled(request: StaffRequest, session) -> HttpResponse | None:
     status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).first()
     if status is None or status == Session.Status.SCHEDULED:
         return None
-    messages.info(
-        request,
-        f"This session is {Session.Status(status).label.lower()} already (perhaps in another tab); "
-        "nothing changed.",
-    )
+    moved = Session.objects.filter(rescheduled_from=session.pk).exists()
+    state = "moved" if moved else Session.Status(status).label.lower()
+    messages.info(request, f"This session is {state} already (perhaps in another tab); nothing changed.")
     return redirect("scheduling:session", session.pk)
 
 
