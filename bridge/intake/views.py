@@ -522,7 +522,7 @@ def screening_admit(
     refused = request.method == "POST"
     if problems and NON_FIELD_ERRORS in form.errors:
         # The gate's reasons are listed above the form already: not a second time inside it.
-        rest = [e for e in form.errors[NON_FIELD_ERRORS] if e not in problems]
+        rest = [str(e) for e in form.errors[NON_FIELD_ERRORS] if str(e) not in problems]
         del form.errors[NON_FIELD_ERRORS]
         if rest:
             form.errors[NON_FIELD_ERRORS] = form.error_class(rest)

@@ -215,7 +215,7 @@ def test_attendance_corrected_after_the_charge_is_listed_and_its_charge_voided(w
         billed.claim is not None
         and f"{billed.claim.number}</a> is submitted: Bridge corrects a claim once" in page
     )
-    Claim.objects.filter(pk=billed.claim_id).update(status=Claim.Status.DENIED)  # now Bridge can correct it
+    Claim.objects.filter(pk=billed.claim.pk).update(status=Claim.Status.DENIED)  # now Bridge can correct it
     assert f"Correct claim {billed.claim.number}" in client.get(reverse("billing:held")).content.decode()
     response = client.post(
         reverse("billing:charge_void", args=[ready.pk]), {"reason": "Attendance changed to no-show"}
