@@ -191,6 +191,11 @@ GATE_ROWS = [
     ({"withdrawal_management": "3.2-WM"}, "Withdrawal management 3.2-WM comes first"),
     ({"withdrawal_management": "2-WM"}, None),  # buprenorphine induction alongside IOP
     ({"withdrawal_management": "1-WM"}, None),
+    # The findings alone call for 24-hour care: lowered ratings or an override do not admit.
+    ({"rules_withdrawal_management": "4-WM"}, "The findings call for withdrawal management 4-WM first"),
+    ({"rules_withdrawal_management": "3.7-WM", "withdrawal_management": "2-WM"}, "findings call for"),
+    ({"rules_withdrawal_management": "3.7-WM", "withdrawal_management": "3.7-WM"}, "3.7-WM comes first"),
+    ({"rules_withdrawal_management": "2-WM"}, None),
     ({"level": "3.7"}, "more support than an IOP can give"),
     ({"level": "2.5"}, "admission here is to IOP (2.1)"),
     ({"edition": "4", "level": "2.7"}, "more support than an IOP can give"),
