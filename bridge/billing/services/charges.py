@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from bridge.accounts.models import Credential
 from bridge.accounts.qualify import qualifications
 from bridge.audit.actions import Action
-from bridge.audit.services import audit_records
+from bridge.audit.services import audit_record, audit_records
 from bridge.billing.models import (
     Authorization,
     Certification,
@@ -481,10 +482,6 @@ def _build_day(
 def charge_void(*, actor, charge: Charge, reason: str) -> Charge:
     """Void a charge not on a claim (ready, or a self-pay bill) with the reason; never deleted. A
     charge on a claim is corrected through the claim (a replacement or a void), not here."""
-    from django.core.exceptions import ValidationError
-
-    from bridge.audit.services import audit_record
-
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the charge is voided."})
